@@ -1,0 +1,640 @@
+/* act.c - activation functions and their derivatives, and the registry that
+ * names them.  Derivatives at kinks follow PyTorch's autograd choices so that
+ * the reference data match exactly; each entry's `kinks` says which. */
+#include "act.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SQRT1_2 0.70710678118654752440f
+#define INV_SQRT_2PI 0.39894228040143267794f
+#define SQRT_2_OVER_PI 0.79788456080286535588f
+#define SELU_ALPHA 1.6732632423543772848f
+#define SELU_SCALE 1.0507009873554804934f
+
+static inline float sigm(float z) { return 1.0f / (1.0f + expf(-z)); }
+
+/* softplus(z) = log(1 + e^z), without overflow for large z. */
+static inline float softplus1(float z) { return z > 20.0f ? z : log1pf(expf(z)); }
+
+/* ---- identity: f(z) = z ---- */
+static void identity_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i];
+}
+static void identity_df(float *restrict d, const float *restrict z, const float *restrict y,
+                        size_t n, const float *p)
+{
+    (void)z, (void)y, (void)p;
+    for (size_t i = 0; i < n; i++)
+        d[i] = 1.0f;
+}
+
+/* ---- step (Heaviside): f(z) = 1 if z > 0 else 0; f' = 0 everywhere ---- */
+static void step_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] > 0.0f ? 1.0f : 0.0f;
+}
+static void zero_df(float *restrict d, const float *restrict z, const float *restrict y,
+                    size_t n, const float *p)
+{
+    (void)z, (void)y, (void)p;
+    for (size_t i = 0; i < n; i++)
+        d[i] = 0.0f;
+}
+
+/* ---- sigmoid: f(z) = 1/(1+e^-z); f' = y(1-y) <= 1/4 ---- */
+static void sigmoid_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = sigm(z[i]);
+}
+static void sigmoid_df(float *restrict d, const float *restrict z, const float *restrict y,
+                       size_t n, const float *p)
+{
+    (void)z, (void)p;
+    for (size_t i = 0; i < n; i++)
+        d[i] = y[i] * (1.0f - y[i]);
+}
+
+/* ---- tanh: f' = 1 - y^2 ---- */
+static void tanh_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = tanhf(z[i]);
+}
+static void tanh_df(float *restrict d, const float *restrict z, const float *restrict y,
+                    size_t n, const float *p)
+{
+    (void)z, (void)p;
+    for (size_t i = 0; i < n; i++)
+        d[i] = 1.0f - y[i] * y[i];
+}
+
+/* ---- relu: f = max(0, z); f'(0) = 0 ---- */
+static void relu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] > 0.0f ? z[i] : 0.0f;
+}
+static void relu_df(float *restrict d, const float *restrict z, const float *restrict y,
+                    size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++)
+        d[i] = z[i] > 0.0f ? 1.0f : 0.0f;
+}
+
+/* ---- leaky_relu / prelu / rrelu (eval): f = z if z > 0 else a z; f'(0) = a ---- */
+static void leaky_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    const float a = p[0];
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] > 0.0f ? z[i] : a * z[i];
+}
+static void leaky_df(float *restrict d, const float *restrict z, const float *restrict y,
+                     size_t n, const float *p)
+{
+    (void)y;
+    const float a = p[0];
+    for (size_t i = 0; i < n; i++)
+        d[i] = z[i] > 0.0f ? 1.0f : a;
+}
+
+/* rrelu outside training uses the mean slope (lower + upper) / 2. */
+static void rrelu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    const float a = 0.5f * (p[0] + p[1]);
+    leaky_f(y, z, n, &a);
+}
+static void rrelu_df(float *restrict d, const float *restrict z, const float *restrict y,
+                     size_t n, const float *p)
+{
+    const float a = 0.5f * (p[0] + p[1]);
+    leaky_df(d, z, y, n, &a);
+}
+
+void act_rrelu_train(float *restrict y, float *restrict slope, const float *restrict z,
+                     const float *restrict u, size_t n, const float *p)
+{
+    const float lo = p[0], span = p[1] - p[0];
+    for (size_t i = 0; i < n; i++) {
+        float a = z[i] >= 0.0f ? 1.0f : lo + span * u[i];
+        slope[i] = a;
+        y[i] = a * z[i];
+    }
+}
+
+/* ---- elu: f = z if z > 0 else alpha (e^z - 1); f'(0) = alpha ---- */
+static void elu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    const float a = p[0];
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] > 0.0f ? z[i] : a * expm1f(z[i]);
+}
+static void elu_df(float *restrict d, const float *restrict z, const float *restrict y,
+                   size_t n, const float *p)
+{
+    (void)y;
+    const float a = p[0];
+    for (size_t i = 0; i < n; i++)
+        d[i] = z[i] > 0.0f ? 1.0f : a * expf(z[i]);
+}
+
+/* ---- celu: f = z if z > 0 else alpha (e^(z/alpha) - 1); f'(0) = 1 ---- */
+static void celu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    const float a = p[0], inv = 1.0f / p[0];
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] > 0.0f ? z[i] : a * expm1f(z[i] * inv);
+}
+static void celu_df(float *restrict d, const float *restrict z, const float *restrict y,
+                    size_t n, const float *p)
+{
+    (void)y;
+    const float inv = 1.0f / p[0];
+    for (size_t i = 0; i < n; i++)
+        d[i] = z[i] > 0.0f ? 1.0f : expf(z[i] * inv);
+}
+
+/* ---- selu: scale * elu(z, alpha) with the self-normalising constants ---- */
+static void selu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = SELU_SCALE * (z[i] > 0.0f ? z[i] : SELU_ALPHA * expm1f(z[i]));
+}
+static void selu_df(float *restrict d, const float *restrict z, const float *restrict y,
+                    size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++)
+        d[i] = z[i] > 0.0f ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * expf(z[i]);
+}
+
+/* ---- gelu (exact): f = z Phi(z); f' = Phi(z) + z phi(z) ---- */
+static void gelu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = 0.5f * z[i] * (1.0f + erff(z[i] * SQRT1_2));
+}
+static void gelu_df(float *restrict d, const float *restrict z, const float *restrict y,
+                    size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++) {
+        float cdf = 0.5f * (1.0f + erff(z[i] * SQRT1_2));
+        float pdf = INV_SQRT_2PI * expf(-0.5f * z[i] * z[i]);
+        d[i] = cdf + z[i] * pdf;
+    }
+}
+
+/* ---- gelu_tanh: f = z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))) ---- */
+static void gelu_tanh_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++) {
+        float u = SQRT_2_OVER_PI * (z[i] + 0.044715f * z[i] * z[i] * z[i]);
+        y[i] = 0.5f * z[i] * (1.0f + tanhf(u));
+    }
+}
+static void gelu_tanh_df(float *restrict d, const float *restrict z, const float *restrict y,
+                         size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++) {
+        float x = z[i];
+        float t = tanhf(SQRT_2_OVER_PI * (x + 0.044715f * x * x * x));
+        float du = SQRT_2_OVER_PI * (1.0f + 3.0f * 0.044715f * x * x);
+        d[i] = 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * du;
+    }
+}
+
+/* ---- silu: f = z sigmoid(z); f' = s (1 + z (1 - s)) ---- */
+static void silu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] * sigm(z[i]);
+}
+static void silu_df(float *restrict d, const float *restrict z, const float *restrict y,
+                    size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++) {
+        float s = sigm(z[i]);
+        d[i] = s * (1.0f + z[i] * (1.0f - s));
+    }
+}
+
+/* ---- softplus(beta, threshold): f = log(1 + e^(beta z)) / beta, and f = z
+ * once beta z > threshold (PyTorch's linear regime) ---- */
+static void softplus_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    const float beta = p[0], thr = p[1];
+    for (size_t i = 0; i < n; i++) {
+        float bz = beta * z[i];
+        y[i] = bz > thr ? z[i] : log1pf(expf(bz)) / beta;
+    }
+}
+static void softplus_df(float *restrict d, const float *restrict z, const float *restrict y,
+                        size_t n, const float *p)
+{
+    (void)y;
+    const float beta = p[0], thr = p[1];
+    for (size_t i = 0; i < n; i++) {
+        float bz = beta * z[i];
+        d[i] = bz > thr ? 1.0f : sigm(bz);
+    }
+}
+
+/* ---- mish: f = z tanh(softplus(z)) ---- */
+static void mish_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] * tanhf(softplus1(z[i]));
+}
+static void mish_df(float *restrict d, const float *restrict z, const float *restrict y,
+                    size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++) {
+        float t = tanhf(softplus1(z[i]));
+        d[i] = t + z[i] * sigm(z[i]) * (1.0f - t * t);
+    }
+}
+
+/* ---- softsign: f = z / (1 + |z|); f' = 1 / (1 + |z|)^2 ---- */
+static void softsign_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] / (1.0f + fabsf(z[i]));
+}
+static void softsign_df(float *restrict d, const float *restrict z, const float *restrict y,
+                        size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++) {
+        float q = 1.0f + fabsf(z[i]);
+        d[i] = 1.0f / (q * q);
+    }
+}
+
+/* ---- hardtanh(min, max) and relu6 = hardtanh(0, 6): f' = 0 at both ends ---- */
+static void hardtanh_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    const float lo = p[0], hi = p[1];
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] < lo ? lo : (z[i] > hi ? hi : z[i]);
+}
+static void hardtanh_df(float *restrict d, const float *restrict z, const float *restrict y,
+                        size_t n, const float *p)
+{
+    (void)y;
+    const float lo = p[0], hi = p[1];
+    for (size_t i = 0; i < n; i++)
+        d[i] = (z[i] > lo && z[i] < hi) ? 1.0f : 0.0f;
+}
+static const float relu6_bounds[2] = {0.0f, 6.0f};
+static void relu6_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    hardtanh_f(y, z, n, relu6_bounds);
+}
+static void relu6_df(float *restrict d, const float *restrict z, const float *restrict y,
+                     size_t n, const float *p)
+{
+    (void)p;
+    hardtanh_df(d, z, y, n, relu6_bounds);
+}
+
+/* ---- threshold(threshold, value): f = z if z > threshold else value ---- */
+static void threshold_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    const float t = p[0], v = p[1];
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] > t ? z[i] : v;
+}
+static void threshold_df(float *restrict d, const float *restrict z, const float *restrict y,
+                         size_t n, const float *p)
+{
+    (void)y;
+    const float t = p[0];
+    for (size_t i = 0; i < n; i++)
+        d[i] = z[i] > t ? 1.0f : 0.0f;
+}
+
+/* ---- hardsigmoid: f = relu6(z + 3) / 6; f' = 1/6 on the open (-3, 3) ---- */
+static void hardsigmoid_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++) {
+        float u = z[i] + 3.0f;
+        u = u < 0.0f ? 0.0f : (u > 6.0f ? 6.0f : u);
+        y[i] = u / 6.0f;
+    }
+}
+static void hardsigmoid_df(float *restrict d, const float *restrict z, const float *restrict y,
+                           size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++)
+        d[i] = (z[i] > -3.0f && z[i] < 3.0f) ? 1.0f / 6.0f : 0.0f;
+}
+
+/* ---- hardswish: f = z relu6(z + 3) / 6; f' = z/3 + 1/2 on [-3, 3] ---- */
+static void hardswish_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++) {
+        float u = z[i] + 3.0f;
+        u = u < 0.0f ? 0.0f : (u > 6.0f ? 6.0f : u);
+        y[i] = z[i] * u / 6.0f;
+    }
+}
+static void hardswish_df(float *restrict d, const float *restrict z, const float *restrict y,
+                         size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++)
+        d[i] = z[i] < -3.0f ? 0.0f : (z[i] <= 3.0f ? z[i] / 3.0f + 0.5f : 1.0f);
+}
+
+/* ---- logsigmoid: f = -softplus(-z); f' = sigmoid(-z) ---- */
+static void logsigmoid_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++) {
+        /* min(z, 0) - log1p(e^-|z|): exact and overflow-free */
+        float m = z[i] < 0.0f ? z[i] : 0.0f;
+        y[i] = m - log1pf(expf(-fabsf(z[i])));
+    }
+}
+static void logsigmoid_df(float *restrict d, const float *restrict z, const float *restrict y,
+                          size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++)
+        d[i] = sigm(-z[i]);
+}
+
+/* ---- tanhshrink: f = z - tanh z; f' = tanh^2 z ---- */
+static void tanhshrink_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    (void)p;
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] - tanhf(z[i]);
+}
+static void tanhshrink_df(float *restrict d, const float *restrict z, const float *restrict y,
+                          size_t n, const float *p)
+{
+    (void)y, (void)p;
+    for (size_t i = 0; i < n; i++) {
+        float t = tanhf(z[i]);
+        d[i] = t * t;
+    }
+}
+
+/* ---- softshrink(lambda): z -+ lambda outside [-lambda, lambda], else 0 ---- */
+static void softshrink_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    const float l = p[0];
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] > l ? z[i] - l : (z[i] < -l ? z[i] + l : 0.0f);
+}
+/* softshrink and hardshrink share f' = 0 on the closed [-lambda, lambda]. */
+static void shrink_df(float *restrict d, const float *restrict z, const float *restrict y,
+                      size_t n, const float *p)
+{
+    (void)y;
+    const float l = p[0];
+    for (size_t i = 0; i < n; i++)
+        d[i] = (z[i] >= -l && z[i] <= l) ? 0.0f : 1.0f;
+}
+
+/* ---- hardshrink(lambda): z outside [-lambda, lambda], else 0 ---- */
+static void hardshrink_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+{
+    const float l = p[0];
+    for (size_t i = 0; i < n; i++)
+        y[i] = (z[i] >= -l && z[i] <= l) ? 0.0f : z[i];
+}
+
+/* ---- parameter checks ---- */
+static const char *check_positive(const float *p)
+{
+    return p[0] > 0.0f ? NULL : "must be > 0";
+}
+static const char *check_nonneg(const float *p)
+{
+    return p[0] >= 0.0f ? NULL : "must be >= 0";
+}
+static const char *check_ordered(const float *p)
+{
+    return p[0] < p[1] ? NULL : "needs the first value < the second";
+}
+static const char *check_rrelu(const float *p)
+{
+    return (p[0] >= 0.0f && p[0] <= p[1]) ? NULL : "needs 0 <= lower <= upper";
+}
+static const char *check_softplus(const float *p)
+{
+    return p[0] > 0.0f ? NULL : "beta must be > 0";
+}
+
+/* clang-format off */
+const act_info act_registry[] = {
+    {"identity", "f(z) = z", 0, {0}, {0}, identity_f, identity_df,
+     "(-inf, inf)", true, false, false, INIT_XAVIER, NULL, NULL},
+    {"step", "f(z) = 1 if z > 0 else 0 (Heaviside)", 0, {0}, {0}, step_f, zero_df,
+     "{0, 1}", false, false, false, INIT_XAVIER, "f'(z) = 0 everywhere, also at 0 (f(0) = 0)", NULL},
+    {"sigmoid", "f(z) = 1 / (1 + e^-z)", 0, {0}, {0}, sigmoid_f, sigmoid_df,
+     "(0, 1)", false, false, false, INIT_XAVIER, NULL, NULL},
+    {"tanh", "f(z) = tanh z", 0, {0}, {0}, tanh_f, tanh_df,
+     "(-1, 1)", true, false, false, INIT_XAVIER, NULL, NULL},
+    {"relu", "f(z) = max(0, z)", 0, {0}, {0}, relu_f, relu_df,
+     "[0, inf)", false, false, false, INIT_HE, "f'(0) = 0", NULL},
+    {"leaky_relu", "f(z) = z if z > 0 else negative_slope z", 1, {"negative_slope"}, {0.01f},
+     leaky_f, leaky_df, "(-inf, inf)", false, false, false, INIT_HE, "f'(0) = negative_slope", NULL},
+    {"prelu", "f(z) = z if z > 0 else a z, a learned per layer", 1, {"init"}, {0.25f},
+     leaky_f, leaky_df, "(-inf, inf)", false, true, false, INIT_HE, "f'(0) = a; df/da(0) = 0", NULL},
+    {"rrelu", "f(z) = z if z >= 0 else a z, a ~ U(lower, upper) in training, (lower+upper)/2 otherwise",
+     2, {"lower", "upper"}, {0.125f, 1.0f / 3.0f}, rrelu_f, rrelu_df, "(-inf, inf)", false, false,
+     true, INIT_HE, "f'(0) = 1 in training, (lower+upper)/2 otherwise", check_rrelu},
+    {"elu", "f(z) = z if z > 0 else alpha (e^z - 1)", 1, {"alpha"}, {1.0f}, elu_f, elu_df,
+     "(-alpha, inf)", false, false, false, INIT_HE, "f'(0) = alpha", NULL},
+    {"celu", "f(z) = z if z > 0 else alpha (e^(z/alpha) - 1)", 1, {"alpha"}, {1.0f}, celu_f, celu_df,
+     "(-alpha, inf)", false, false, false, INIT_HE, "f'(0) = 1", check_positive},
+    {"selu", "f(z) = scale (z if z > 0 else alpha (e^z - 1)), alpha 1.6733, scale 1.0507", 0, {0}, {0},
+     selu_f, selu_df, "(-1.7581, inf)", true, false, false, INIT_LECUN, "f'(0) = scale alpha = 1.7581", NULL},
+    {"gelu", "f(z) = z Phi(z), Phi the standard normal CDF (erf)", 0, {0}, {0}, gelu_f, gelu_df,
+     "[-0.17, inf)", false, false, false, INIT_HE, NULL, NULL},
+    {"gelu_tanh", "f(z) = z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3)))", 0, {0}, {0},
+     gelu_tanh_f, gelu_tanh_df, "[-0.17, inf)", false, false, false, INIT_HE, NULL, NULL},
+    {"silu", "f(z) = z / (1 + e^-z) (swish)", 0, {0}, {0}, silu_f, silu_df,
+     "[-0.28, inf)", false, false, false, INIT_HE, NULL, NULL},
+    {"softplus", "f(z) = log(1 + e^(beta z)) / beta, z where beta z > threshold", 2,
+     {"beta", "threshold"}, {1.0f, 20.0f}, softplus_f, softplus_df, "(0, inf)", false, false, false,
+     INIT_HE, "f' = 1 where beta z > threshold", check_softplus},
+    {"mish", "f(z) = z tanh(softplus(z))", 0, {0}, {0}, mish_f, mish_df,
+     "[-0.31, inf)", false, false, false, INIT_HE, NULL, NULL},
+    {"softsign", "f(z) = z / (1 + |z|)", 0, {0}, {0}, softsign_f, softsign_df,
+     "(-1, 1)", true, false, false, INIT_XAVIER, NULL, NULL},
+    {"hardtanh", "f(z) = clamp(z, min_val, max_val)", 2, {"min_val", "max_val"}, {-1.0f, 1.0f},
+     hardtanh_f, hardtanh_df, "[min_val, max_val]", true, false, false, INIT_XAVIER,
+     "f' = 0 at min_val and at max_val", check_ordered},
+    {"relu6", "f(z) = min(max(0, z), 6)", 0, {0}, {0}, relu6_f, relu6_df,
+     "[0, 6]", false, false, false, INIT_HE, "f' = 0 at 0 and at 6", NULL},
+    {"threshold", "f(z) = z if z > threshold else value", 2, {"threshold", "value"}, {0.0f, 0.0f},
+     threshold_f, threshold_df, "{value} and (threshold, inf)", false, false, false, INIT_HE,
+     "f'(threshold) = 0", NULL},
+    {"hardsigmoid", "f(z) = relu6(z + 3) / 6", 0, {0}, {0}, hardsigmoid_f, hardsigmoid_df,
+     "[0, 1]", false, false, false, INIT_XAVIER, "f' = 0 at -3 and at 3", NULL},
+    {"hardswish", "f(z) = z relu6(z + 3) / 6", 0, {0}, {0}, hardswish_f, hardswish_df,
+     "[-0.375, inf)", false, false, false, INIT_HE, "f'(-3) = -1/2, f'(3) = 3/2", NULL},
+    {"logsigmoid", "f(z) = log(1 / (1 + e^-z))", 0, {0}, {0}, logsigmoid_f, logsigmoid_df,
+     "(-inf, 0)", false, false, false, INIT_XAVIER, NULL, NULL},
+    {"tanhshrink", "f(z) = z - tanh z", 0, {0}, {0}, tanhshrink_f, tanhshrink_df,
+     "(-inf, inf)", true, false, false, INIT_XAVIER, NULL, NULL},
+    {"softshrink", "f(z) = z - lambd if z > lambd, z + lambd if z < -lambd, else 0", 1, {"lambd"},
+     {0.5f}, softshrink_f, shrink_df, "(-inf, inf)", true, false, false, INIT_XAVIER,
+     "f' = 0 at -lambd and at lambd", check_nonneg},
+    {"hardshrink", "f(z) = z if |z| > lambd else 0", 1, {"lambd"}, {0.5f}, hardshrink_f, shrink_df,
+     "(-inf, inf)", true, false, false, INIT_XAVIER, "f' = 0 at -lambd and at lambd", check_nonneg},
+};
+/* clang-format on */
+const int act_count = (int)(sizeof act_registry / sizeof act_registry[0]);
+
+const act_info *act_find(const char *name)
+{
+    for (int i = 0; i < act_count; i++)
+        if (strcmp(act_registry[i].name, name) == 0)
+            return &act_registry[i];
+    return NULL;
+}
+
+const char *act_init_name(init_kind k)
+{
+    switch (k) {
+    case INIT_XAVIER: return "xavier";
+    case INIT_HE: return "he";
+    case INIT_LECUN: return "lecun";
+    case INIT_NORMAL: return "normal";
+    }
+    return "?";
+}
+
+/* sup |f'| estimated on a fine grid over [-20, 20] (every activation here is
+ * monotone or flat beyond that range), including the kinks' neighbourhoods. */
+static double max_abs_df(const act_spec *a)
+{
+    enum { N = 8001 };
+    static float z[N], y[N], d[N];
+    for (int i = 0; i < N; i++)
+        z[i] = -20.0f + 40.0f * (float)i / (float)(N - 1);
+    a->info->f(y, z, N, a->p);
+    a->info->df(d, z, y, N, a->p);
+    double m = 0.0;
+    for (int i = 0; i < N; i++)
+        if (fabs(d[i]) > m)
+            m = fabs(d[i]);
+    return m;
+}
+
+static void make_label(act_spec *a)
+{
+    const act_info *in = a->info;
+    int same = 1;
+    for (int i = 0; i < in->n_params; i++)
+        if (a->p[i] != in->defaults[i])
+            same = 0;
+    int len = snprintf(a->label, sizeof a->label, "%s", in->name);
+    for (int i = 0; !same && i < in->n_params && len < (int)sizeof a->label; i++)
+        len += snprintf(a->label + len, sizeof a->label - (size_t)len, ":%g", (double)a->p[i]);
+}
+
+void act_default(act_spec *out, const act_info *info)
+{
+    memset(out, 0, sizeof *out);
+    out->info = info;
+    for (int i = 0; i < info->n_params; i++)
+        out->p[i] = info->defaults[i];
+    make_label(out);
+    out->max_df = max_abs_df(out);
+}
+
+static void list_names(char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < act_count && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", act_registry[i].name);
+}
+
+ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
+{
+    char name[64];
+    const char *colon = strchr(spec, ':');
+    size_t nl = colon ? (size_t)(colon - spec) : strlen(spec);
+    if (nl == 0 || nl >= sizeof name) {
+        char names[1024];
+        list_names(names, sizeof names);
+        return ab_fail(err, AB_EUSAGE, "--act: '%s' is not an activation (accepted: %s)", spec,
+                       names);
+    }
+    memcpy(name, spec, nl);
+    name[nl] = '\0';
+    const act_info *info = act_find(name);
+    if (!info) {
+        char names[1024];
+        list_names(names, sizeof names);
+        return ab_fail(err, AB_EUSAGE, "--act: unknown activation '%s' (accepted: %s)", name,
+                       names);
+    }
+    act_default(out, info);
+    int np = 0;
+    const char *s = colon;
+    while (s) {
+        s++; /* past ':' */
+        if (np >= info->n_params) {
+            if (info->n_params == 0)
+                return ab_fail(err, AB_EUSAGE, "--act: '%s': %s takes no parameters", spec,
+                               info->name);
+            return ab_fail(err, AB_EUSAGE, "--act: '%s': %s takes at most %d parameter%s (%s%s%s)",
+                           spec, info->name, info->n_params, info->n_params > 1 ? "s" : "",
+                           info->param_names[0], info->n_params > 1 ? ", " : "",
+                           info->n_params > 1 ? info->param_names[1] : "");
+        }
+        char *end;
+        errno = 0;
+        double v = strtod(s, &end);
+        if (end == s || (*end != ':' && *end != '\0') || errno == ERANGE || !isfinite(v) ||
+            fabs(v) > 1e30)
+            return ab_fail(err, AB_EUSAGE,
+                           "--act: '%s': %s's %s must be a finite number", spec, info->name,
+                           info->param_names[np]);
+        out->p[np++] = (float)v;
+        s = *end == ':' ? end : NULL;
+    }
+    if (info->check) {
+        const char *why = info->check(out->p);
+        if (why)
+            return ab_fail(err, AB_EUSAGE, "--act: '%s': %s %s", spec, info->name, why);
+    }
+    make_label(out);
+    out->max_df = max_abs_df(out);
+    return AB_OK;
+}

@@ -1,0 +1,75 @@
+/* act.h - the activation registry: name, parameters, f, f', output range,
+ * zero-centredness, the initialisation usually paired with it.
+ *
+ * Every function works element-wise on a contiguous float buffer so the
+ * compiler can vectorise the loop.  f' is computed from the pre-activation z;
+ * the output y = f(z) is passed as well and used where it is cheaper (sigmoid,
+ * tanh).  No I/O here. */
+#ifndef ACTBENCH_ACT_H
+#define ACTBENCH_ACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "status.h"
+
+#define ACT_MAX_PARAMS 2
+
+typedef enum { INIT_XAVIER, INIT_HE, INIT_LECUN, INIT_NORMAL } init_kind;
+
+/* y[i] = f(z[i]) for i < n, with the activation's parameters p. */
+typedef void (*act_fn)(float *restrict y, const float *restrict z, size_t n, const float *p);
+/* d[i] = f'(z[i]); y[i] = f(z[i]) is given too. */
+typedef void (*act_dfn)(float *restrict d, const float *restrict z, const float *restrict y,
+                        size_t n, const float *p);
+
+typedef struct {
+    const char *name;
+    const char *formula;      /* one line, for --list-acts */
+    int n_params;
+    const char *param_names[ACT_MAX_PARAMS];
+    float defaults[ACT_MAX_PARAMS];
+    act_fn f;
+    act_dfn df;
+    const char *range;        /* output range, in words */
+    bool zero_centred;        /* outputs centred on 0 for centred inputs */
+    bool learned;             /* parameter 0 is learned per layer (prelu) */
+    bool random_in_training;  /* a random slope while training (rrelu) */
+    init_kind usual_init;     /* what --init auto picks */
+    const char *kinks;        /* derivative used exactly at kinks, or NULL */
+    /* Checks parameter values; NULL = any finite value.  Returns a message
+     * naming what is accepted, or NULL when p is fine. */
+    const char *(*check)(const float *p);
+} act_info;
+
+/* One activation as configured: registry entry plus its parameter values. */
+typedef struct {
+    const act_info *info;
+    float p[ACT_MAX_PARAMS];
+    double max_df;   /* max |f'(z)| over z, for saturated_pct */
+    char label[64];  /* name, or name:p1[:p2] when not the defaults */
+} act_spec;
+
+/* The registry, in --list-acts order. */
+extern const act_info act_registry[];
+extern const int act_count;
+
+/* Looks up a registry entry by exact name; NULL if unknown. */
+const act_info *act_find(const char *name);
+
+/* Parses "name" or "name:p1[:p2]" into out.  AB_EUSAGE with a message naming
+ * the bad value and what is accepted (the list of names for an unknown one). */
+ab_status act_parse(act_spec *out, const char *spec, ab_err *err);
+
+/* Initialises out with the defaults of info. */
+void act_default(act_spec *out, const act_info *info);
+
+/* Name of an init scheme ("xavier", ...). */
+const char *act_init_name(init_kind k);
+
+/* RReLU in training draws a slope per element; this fills y and the slopes
+ * used (slope[i] = 1 where z >= 0) from uniforms u[i] in [0,1). */
+void act_rrelu_train(float *restrict y, float *restrict slope, const float *restrict z,
+                     const float *restrict u, size_t n, const float *p);
+
+#endif

@@ -1,0 +1,30 @@
+/* afile.h - atomic output files: write to a temporary name beside the target,
+ * rename over it on commit, so a reader never sees a half-written file. */
+#ifndef ACTBENCH_AFILE_H
+#define ACTBENCH_AFILE_H
+
+#include <stdio.h>
+
+#include "status.h"
+
+typedef struct {
+    FILE *f;          /* write here between open and commit/abort */
+    char path[4096];  /* final name */
+    char tmp[4096];   /* temporary name in the same folder */
+} afile;
+
+/* Creates a temporary file next to path and opens it for writing.
+ * AB_ERUNTIME naming the folder when it cannot be created. */
+ab_status afile_open(afile *a, const char *path, ab_err *err);
+/* Flushes, closes and renames the temporary file to its final name; on any
+ * write error removes it instead and returns AB_ERUNTIME. */
+ab_status afile_commit(afile *a, ab_err *err);
+/* Closes and removes the temporary file; safe after a failed open. */
+void afile_abort(afile *a);
+
+/* Joins dir and name with one '/' into out (size n); AB_EUSAGE if too long. */
+ab_status path_join(char *out, size_t n, const char *dir, const char *name, ab_err *err);
+/* Creates dir and its missing parents (mode 0777 & ~umask). */
+ab_status make_dirs(const char *dir, ab_err *err);
+
+#endif

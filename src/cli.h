@@ -1,0 +1,48 @@
+/* cli.h - command-line parsing and validation into a plain options struct.
+ * Parsing never prints or exits; the caller reports the error. */
+#ifndef ACTBENCH_CLI_H
+#define ACTBENCH_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "act.h"
+#include "net.h"
+#include "optim.h"
+#include "status.h"
+
+#define CLI_MAX_ACTS 64
+
+typedef struct {
+    act_spec acts[CLI_MAX_ACTS];
+    int n_acts;
+    int depth, width, epochs, batch, seeds, log_every, samples;
+    uint64_t seed;
+    double lr;
+    opt_kind opt;
+    bool init_auto;
+    init_kind init;
+    double init_std;
+    double bias_init;
+    double target_acc;       /* NaN = none */
+    out_kind loss;
+    const char *data;
+    const char *data_dir;    /* NULL = the data set's default */
+    const char *out_dir;     /* NULL = runs/<timestamp> */
+    bool no_plot, quiet, list_acts, help, version;
+    int argc;
+    char **argv;
+} cli_opts;
+
+/* Parses argv into o.  AB_EUSAGE with a message naming the bad value and
+ * what is accepted. */
+ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err);
+
+/* Writes --help to f. */
+void cli_usage(FILE *f);
+
+/* Writes the activation table of --list-acts to f. */
+void cli_list_acts(FILE *f);
+
+#endif

@@ -1,0 +1,833 @@
+/* data.c - data sets for actbench: built-in 2-D generators, IDX and CSV
+ * readers, seeded train/test splits and standardisation. */
+#include "data.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "rng.h"
+
+#define GEN_MAX_N 10000000  /* generator sample cap: 80 MB of features */
+#define CSV_MAX_LABEL 65535 /* larger labels would mean absurd output layers */
+#define IDX_IMAGES 0x00000803u
+#define IDX_LABELS 0x00000801u
+#define PI 3.14159265358979323846
+
+/* The generator stream is salted so that a generator and data_split given the
+ * same seed do not draw the same permutation (which would put whole classes
+ * into the test set). */
+#define GEN_SALT 0x6a09e667f3bcc908ULL
+
+const char *const data_generators[] = {"spiral", "circles", "moons", "xor", "blobs", NULL};
+
+/* ---- sets ------------------------------------------------------------- */
+
+void data_free(data_set *s)
+{
+    free(s->x);
+    free(s->y);
+    memset(s, 0, sizeof *s);
+}
+
+/* Sizes out as n x d with k classes; n == 0 leaves x and y NULL. */
+static ab_status set_alloc(data_set *out, int n, int d, int k, ab_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    out->d = d;
+    out->k = k;
+    if (n == 0)
+        return AB_OK;
+    if (d <= 0 || (size_t)n > SIZE_MAX / sizeof(float) / (size_t)d)
+        return ab_fail(err, AB_ERUNTIME, "data set of %d x %d is too large", n, d);
+    out->x = malloc((size_t)n * (size_t)d * sizeof *out->x);
+    out->y = malloc((size_t)n * sizeof *out->y);
+    if (!out->x || !out->y) {
+        data_free(out);
+        return ab_fail(err, AB_ERUNTIME, "out of memory for a data set of %d x %d", n, d);
+    }
+    return AB_OK;
+}
+
+ab_status data_subset(data_set *dst, const data_set *src, const int *idx, int m, ab_err *err)
+{
+    memset(dst, 0, sizeof *dst);
+    if (m < 0 || m > src->n)
+        return ab_fail(err, AB_ERUNTIME, "subset: %d rows asked of %d", m, src->n);
+    for (int i = 0; i < m; i++)
+        if (idx[i] < 0 || idx[i] >= src->n)
+            return ab_fail(err, AB_ERUNTIME, "subset: row %d is outside [0, %d)", idx[i], src->n);
+    ab_status st = set_alloc(dst, m, src->d, src->k, err);
+    if (st != AB_OK)
+        return st;
+    size_t d = (size_t)src->d;
+    for (int i = 0; i < m; i++) {
+        memcpy(dst->x + (size_t)i * d, src->x + (size_t)idx[i] * d, d * sizeof *dst->x);
+        dst->y[i] = src->y[idx[i]];
+    }
+    return AB_OK;
+}
+
+ab_status data_split(data_set *train, data_set *test, data_set *all, double test_frac,
+                     uint64_t seed, ab_err *err)
+{
+    ab_status st = AB_OK;
+    int *idx = NULL;
+    int n = all->n;
+    memset(train, 0, sizeof *train);
+    memset(test, 0, sizeof *test);
+    if (!(test_frac >= 0.0 && test_frac < 1.0)) {
+        st = ab_fail(err, AB_EUSAGE, "test fraction %g is outside [0, 1)", test_frac);
+        goto done;
+    }
+    int ntest = (int)lround(test_frac * n);
+    if (n > 0 && ntest >= n) {
+        st = ab_fail(err, AB_EUSAGE, "test fraction %g leaves no training samples of %d",
+                     test_frac, n);
+        goto done;
+    }
+    idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *idx);
+    if (!idx) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory splitting %d samples", n);
+        goto done;
+    }
+    for (int i = 0; i < n; i++)
+        idx[i] = i;
+    rng_state r;
+    rng_seed(&r, seed);
+    rng_shuffle(&r, idx, n);
+    st = data_subset(test, all, idx, ntest, err);
+    if (st == AB_OK)
+        st = data_subset(train, all, idx + ntest, n - ntest, err);
+done:
+    free(idx);
+    data_free(all);
+    if (st != AB_OK) {
+        data_free(train);
+        data_free(test);
+    }
+    return st;
+}
+
+/* Features are handled in blocks so that the row-major data is walked
+ * sequentially (one column at a time would miss the cache on every row)
+ * without needing heap memory, since this function cannot fail. */
+#define STD_BLOCK 128
+
+/* Centres and scales x (n x d) columns [j0, j0+m) with mean and inv. */
+static void std_apply(data_set *s, int j0, int m, const double *mean, const double *inv)
+{
+    for (int i = 0; i < s->n; i++) {
+        float *row = s->x + (size_t)i * (size_t)s->d + j0;
+        for (int j = 0; j < m; j++)
+            row[j] = (float)(((double)row[j] - mean[j]) * inv[j]);
+    }
+}
+
+void data_standardize(data_set *train, data_set *test)
+{
+    if (!train || train->n == 0)
+        return;
+    int n = train->n, d = train->d;
+    for (int j0 = 0; j0 < d; j0 += STD_BLOCK) {
+        int m = d - j0 < STD_BLOCK ? d - j0 : STD_BLOCK;
+        double mean[STD_BLOCK] = {0}, var[STD_BLOCK] = {0}, inv[STD_BLOCK];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++)
+                mean[j] += train->x[(size_t)i * (size_t)d + j0 + j];
+        for (int j = 0; j < m; j++)
+            mean[j] /= n;
+        /* Two passes: the one-pass sum of squares cancels badly. */
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++) {
+                double t = train->x[(size_t)i * (size_t)d + j0 + j] - mean[j];
+                var[j] += t * t;
+            }
+        for (int j = 0; j < m; j++) {
+            double sd = sqrt(var[j] / n);
+            inv[j] = sd < 1e-12 ? 1.0 : 1.0 / sd;
+        }
+        std_apply(train, j0, m, mean, inv);
+        if (test && test->n > 0 && test->d == d)
+            std_apply(test, j0, m, mean, inv);
+    }
+}
+
+/* ---- generators --------------------------------------------------------- */
+
+/* Writes the 2-D point number j of m in class c to x. */
+typedef void gen_fn(rng_state *r, int c, int j, int m, float *x);
+
+/* CS231n spiral: radius t runs 0..1 along each arm, the angle turns 4 rad
+ * per arm with 0.2 rad of noise, enough to blur the arms' inner ends. */
+static void gen_spiral(rng_state *r, int c, int j, int m, float *x)
+{
+    double t = m > 1 ? (double)j / (m - 1) : 0.5;
+    double a = c * 4.0 + 4.0 * t + 0.2 * rng_normal(r);
+    x[0] = (float)(t * sin(a));
+    x[1] = (float)(t * cos(a));
+}
+
+/* Class 0 on the unit circle, class 1 on radius 0.5, noise 0.1. */
+static void gen_circles(rng_state *r, int c, int j, int m, float *x)
+{
+    (void)j;
+    (void)m;
+    double a = 2.0 * PI * rng_uniform(r);
+    double rad = c == 0 ? 1.0 : 0.5;
+    x[0] = (float)(rad * cos(a) + 0.1 * rng_normal(r));
+    x[1] = (float)(rad * sin(a) + 0.1 * rng_normal(r));
+}
+
+/* Two interleaved half circles (as scikit-learn's make_moons), noise 0.1. */
+static void gen_moons(rng_state *r, int c, int j, int m, float *x)
+{
+    (void)j;
+    (void)m;
+    double t = PI * rng_uniform(r);
+    double px = c == 0 ? cos(t) : 1.0 - cos(t);
+    double py = c == 0 ? sin(t) : 0.5 - sin(t);
+    x[0] = (float)(px + 0.1 * rng_normal(r));
+    x[1] = (float)(py + 0.1 * rng_normal(r));
+}
+
+/* Uniform in [-1,1]^2 restricted to the class's quadrants, class 0 where
+ * x*y > 0 and class 1 where x*y < 0; no margin at the axes, and a jitter of
+ * 0.05 lets a few points stray across them. */
+static void gen_xor(rng_state *r, int c, int j, int m, float *x)
+{
+    (void)j;
+    (void)m;
+    double sx = rng_uniform(r) < 0.5 ? -1.0 : 1.0;
+    double sy = c == 0 ? sx : -sx;
+    double ax = 1.0 - rng_uniform(r), ay = 1.0 - rng_uniform(r);
+    x[0] = (float)(sx * ax + 0.05 * rng_normal(r));
+    x[1] = (float)(sy * ay + 0.05 * rng_normal(r));
+}
+
+/* Four Gaussians (sd 0.7) on the corners of a square of side 3: neighbours
+ * overlap at about two standard deviations. */
+static void gen_blobs(rng_state *r, int c, int j, int m, float *x)
+{
+    static const double centre[4][2] = {{1.5, 1.5}, {-1.5, 1.5}, {-1.5, -1.5}, {1.5, -1.5}};
+    (void)j;
+    (void)m;
+    x[0] = (float)(centre[c][0] + 0.7 * rng_normal(r));
+    x[1] = (float)(centre[c][1] + 0.7 * rng_normal(r));
+}
+
+typedef struct {
+    const char *name;
+    int k;
+    gen_fn *fn;
+} gen_info;
+
+static const gen_info generators[] = {
+    {"spiral", 3, gen_spiral}, {"circles", 2, gen_circles}, {"moons", 2, gen_moons},
+    {"xor", 2, gen_xor},       {"blobs", 4, gen_blobs},
+};
+
+/* The generator called name, or NULL. */
+static const gen_info *gen_find(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof generators / sizeof generators[0]; i++)
+        if (strcmp(generators[i].name, name) == 0)
+            return &generators[i];
+    return NULL;
+}
+
+/* AB_EUSAGE naming name and every accepted data set. */
+static ab_status unknown_name(const char *name, ab_err *err)
+{
+    char list[256] = "";
+    size_t len = 0;
+    for (int i = 0; data_generators[i]; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s, ", data_generators[i]);
+    return ab_fail(err, AB_EUSAGE,
+                   "--data: unknown data set '%s' (accepted: %sfashion-mnist, mnist, csv:PATH)",
+                   name ? name : "", list);
+}
+
+ab_status data_generate(data_set *out, const char *name, int n, uint64_t seed, ab_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const gen_info *g = gen_find(name);
+    if (!g)
+        return unknown_name(name, err);
+    if (n < g->k || n > GEN_MAX_N)
+        return ab_fail(err, AB_EUSAGE, "%s: %d samples asked, need %d to %d", name, n, g->k,
+                       GEN_MAX_N);
+    int *pos = malloc((size_t)n * sizeof *pos);
+    if (!pos)
+        return ab_fail(err, AB_ERUNTIME, "out of memory generating %d samples", n);
+    ab_status st = set_alloc(out, n, 2, g->k, err);
+    if (st != AB_OK) {
+        free(pos);
+        return st;
+    }
+    rng_state r;
+    rng_seed(&r, seed ^ GEN_SALT);
+    for (int i = 0; i < n; i++)
+        pos[i] = i;
+    rng_shuffle(&r, pos, n);
+    /* Points are made class by class and scattered to shuffled rows. */
+    int p = 0;
+    for (int c = 0; c < g->k; c++) {
+        int m = n / g->k + (c < n % g->k);
+        for (int j = 0; j < m; j++, p++) {
+            g->fn(&r, c, j, m, out->x + 2 * (size_t)pos[p]);
+            out->y[pos[p]] = c;
+        }
+    }
+    free(pos);
+    return AB_OK;
+}
+
+/* ---- IDX ---------------------------------------------------------------- */
+
+/* Reads up to n bytes into buf, *got of them; a short count means end of
+ * file (a cut-off gzip stream counts as that too, so the caller reports the
+ * truncation).  AB_ERUNTIME on read or decompression errors. */
+static ab_status gz_fill(gzFile f, const char *path, unsigned char *buf, size_t n, size_t *got,
+                         ab_err *err)
+{
+    *got = 0;
+    while (*got < n) {
+        size_t want = n - *got < (1u << 30) ? n - *got : (1u << 30);
+        int r = gzread(f, buf + *got, (unsigned)want);
+        if (r <= 0)
+            break;
+        *got += (size_t)r;
+    }
+    int code;
+    const char *msg = gzerror(f, &code);
+    if (code == Z_OK || code == Z_BUF_ERROR)
+        return AB_OK;
+    if (code == Z_ERRNO)
+        return ab_fail(err, AB_ERUNTIME, "%s: read error: %s", path, strerror(errno));
+    return ab_fail(err, AB_ERUNTIME, "%s: corrupt gzip data: %s", path, msg);
+}
+
+/* Opens path (gzipped or plain) for reading into *f. */
+static ab_status idx_open(gzFile *f, const char *path, ab_err *err)
+{
+    errno = 0;
+    *f = gzopen(path, "rb");
+    if (!*f)
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s", path,
+                       strerror(errno ? errno : ENOMEM));
+    gzbuffer(*f, 1u << 17);
+    return AB_OK;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Reads the magic (which must be magic, with ndims <= 3 dimensions) and the
+ * dimensions, each > 0, into dims. */
+static ab_status idx_header(gzFile f, const char *path, uint32_t magic, const char *what,
+                            uint32_t *dims, int ndims, ab_err *err)
+{
+    unsigned char h[16];
+    size_t need = 4 + 4 * (size_t)ndims, got;
+    ab_status st = gz_fill(f, path, h, 4, &got, err);
+    if (st != AB_OK)
+        return st;
+    if (got < 4)
+        return ab_fail(err, AB_ERUNTIME, "%s: truncated: expected %zu header bytes, got %zu",
+                       path, need, got);
+    if (be32(h) != magic)
+        return ab_fail(err, AB_ERUNTIME, "%s: bad magic 0x%08x, expected 0x%08x (%s)", path,
+                       (unsigned)be32(h), (unsigned)magic, what);
+    st = gz_fill(f, path, h + 4, need - 4, &got, err);
+    if (st != AB_OK)
+        return st;
+    if (got < need - 4)
+        return ab_fail(err, AB_ERUNTIME, "%s: truncated: expected %zu header bytes, got %zu",
+                       path, need, got + 4);
+    for (int i = 0; i < ndims; i++) {
+        dims[i] = be32(h + 4 + 4 * i);
+        if (dims[i] == 0)
+            return ab_fail(err, AB_ERUNTIME, "%s: dimension %d is 0", path, i + 1);
+    }
+    return AB_OK;
+}
+
+/* Reads exactly count bytes of what ("pixel", "label") into a new *out and
+ * checks that nothing follows.  The buffer grows as data arrives, so a header
+ * that claims more than the file holds gives a truncation error rather than a
+ * huge allocation. */
+static ab_status idx_body(gzFile f, const char *path, size_t count, const char *what,
+                          unsigned char **out, ab_err *err)
+{
+    ab_status st = AB_OK;
+    unsigned char *buf = NULL;
+    size_t have = 0, cap = 0, got;
+    *out = NULL;
+    while (have < count) {
+        if (have == cap) {
+            size_t ncap = cap ? cap * 2 : (1u << 20);
+            if (ncap > count || ncap < cap)
+                ncap = count;
+            unsigned char *nb = realloc(buf, ncap);
+            if (!nb) {
+                st = ab_fail(err, AB_ERUNTIME, "%s: out of memory for %zu %s bytes", path, count,
+                             what);
+                goto fail;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        st = gz_fill(f, path, buf + have, cap - have, &got, err);
+        if (st != AB_OK)
+            goto fail;
+        have += got;
+        if (have < cap)
+            break;
+    }
+    if (have < count) {
+        st = ab_fail(err, AB_ERUNTIME, "%s: truncated: expected %zu %s bytes, got %zu", path,
+                     count, what, have);
+        goto fail;
+    }
+    unsigned char extra;
+    st = gz_fill(f, path, &extra, 1, &got, err);
+    if (st == AB_OK && got > 0)
+        st = ab_fail(err, AB_ERUNTIME, "%s: unexpected data after %zu %s bytes", path, count,
+                     what);
+    if (st != AB_OK)
+        goto fail;
+    *out = buf;
+    return AB_OK;
+fail:
+    free(buf);
+    return st;
+}
+
+ab_status data_load_idx(data_set *out, const char *images_path, const char *labels_path,
+                        ab_err *err)
+{
+    ab_status st;
+    gzFile fl = NULL, fi = NULL;
+    unsigned char *lab = NULL, *pix = NULL;
+    uint32_t nl, dim[3];
+    memset(out, 0, sizeof *out);
+
+    st = idx_open(&fl, labels_path, err);
+    if (st == AB_OK)
+        st = idx_header(fl, labels_path, IDX_LABELS, "IDX label file", &nl, 1, err);
+    if (st == AB_OK)
+        st = idx_body(fl, labels_path, nl, "label", &lab, err);
+    if (st == AB_OK)
+        st = idx_open(&fi, images_path, err);
+    if (st == AB_OK)
+        st = idx_header(fi, images_path, IDX_IMAGES, "IDX image file", dim, 3, err);
+    if (st != AB_OK)
+        goto done;
+    if (dim[0] != nl) {
+        st = ab_fail(err, AB_ERUNTIME, "%s: %u images, but %s has %u labels", images_path,
+                     (unsigned)dim[0], labels_path, (unsigned)nl);
+        goto done;
+    }
+    uint64_t d = (uint64_t)dim[1] * dim[2];
+    if (dim[0] > INT_MAX || d > INT_MAX || (uint64_t)dim[0] * d > SIZE_MAX / sizeof(float)) {
+        st = ab_fail(err, AB_ERUNTIME, "%s: dimensions %u x %u x %u are too large", images_path,
+                     (unsigned)dim[0], (unsigned)dim[1], (unsigned)dim[2]);
+        goto done;
+    }
+    size_t count = (size_t)dim[0] * (size_t)d;
+    st = idx_body(fi, images_path, count, "pixel", &pix, err);
+    if (st != AB_OK)
+        goto done;
+    int kmax = 0; /* labels are bytes, so below 256 by construction */
+    for (uint32_t i = 0; i < nl; i++)
+        kmax = lab[i] + 1 > kmax ? lab[i] + 1 : kmax;
+    st = set_alloc(out, (int)nl, (int)d, kmax, err);
+    if (st != AB_OK)
+        goto done;
+    for (size_t i = 0; i < count; i++)
+        out->x[i] = pix[i] / 255.0f;
+    for (uint32_t i = 0; i < nl; i++)
+        out->y[i] = lab[i];
+done:
+    if (fl)
+        gzclose(fl);
+    if (fi)
+        gzclose(fi);
+    free(lab);
+    free(pix);
+    if (st != AB_OK)
+        data_free(out);
+    return st;
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+typedef struct {
+    const char *path;
+    long line;     /* current line, 1-based */
+    int cols;      /* columns per row; 0 before the first row */
+    size_t rows, cap;
+    float *x;      /* rows x (cols - 1) features */
+    int *y;
+    int lo, hi;    /* smallest and largest label */
+} csv_reader;
+
+/* End of the cell starting at s: the next comma or the end of the line. */
+static const char *cell_end(const char *s)
+{
+    while (*s && *s != ',')
+        s++;
+    return s;
+}
+
+/* Narrows [*s, *e) to exclude surrounding blanks. */
+static void cell_trim(const char **s, const char **e)
+{
+    while (*s < *e && isblank((unsigned char)**s))
+        (*s)++;
+    while (*e > *s && isblank((unsigned char)(*e)[-1]))
+        (*e)--;
+}
+
+/* Parses the trimmed cell [s, e) as a number into *v; false if it is not
+ * one.  strtod cannot run past e: e is at a blank, a comma or the end. */
+static bool cell_number(const char *s, const char *e, double *v)
+{
+    char *end;
+    if (s == e)
+        return false;
+    *v = strtod(s, &end);
+    return end == e;
+}
+
+/* Number of comma-separated cells in line, capped at INT_MAX. */
+static int count_cols(const char *line)
+{
+    long long c = 1;
+    for (; *line && c < INT_MAX; line++)
+        c += *line == ',';
+    return (int)c;
+}
+
+/* True if every cell of line is a number (so it is not a header). */
+static bool all_numeric(const char *line)
+{
+    for (const char *s = line;; s++) {
+        const char *e = cell_end(s);
+        const char *a = s, *b = e;
+        double v;
+        cell_trim(&a, &b);
+        if (!cell_number(a, b, &v))
+            return false;
+        if (!*e)
+            return true;
+        s = e;
+    }
+}
+
+/* True if line holds nothing but blanks. */
+static bool blank_line(const char *line)
+{
+    while (isblank((unsigned char)*line))
+        line++;
+    return *line == '\0';
+}
+
+/* Makes room for one more row. */
+static ab_status csv_grow(csv_reader *c, ab_err *err)
+{
+    if (c->rows < c->cap)
+        return AB_OK;
+    size_t d = (size_t)c->cols - 1;
+    size_t ncap = c->cap ? c->cap * 2 : 64;
+    if (ncap > INT_MAX)
+        ncap = INT_MAX;
+    if (c->rows >= ncap || ncap > SIZE_MAX / sizeof(float) / d)
+        return ab_fail(err, AB_ERUNTIME, "%s:%ld: too many rows", c->path, c->line);
+    float *nx = realloc(c->x, ncap * d * sizeof *nx);
+    if (nx)
+        c->x = nx;
+    int *ny = nx ? realloc(c->y, ncap * sizeof *ny) : NULL;
+    if (!ny)
+        return ab_fail(err, AB_ERUNTIME, "%s:%ld: out of memory", c->path, c->line);
+    c->y = ny;
+    c->cap = ncap;
+    return AB_OK;
+}
+
+/* Checks the label cell [s, e) (column col) and stores it as row's label. */
+static ab_status csv_label(csv_reader *c, int col, const char *s, const char *e, double v,
+                           ab_err *err)
+{
+    int len = (int)(e - s < 40 ? e - s : 40);
+    if (!(v >= 0.0 && v == floor(v)))
+        return ab_fail(err, AB_ERUNTIME,
+                       "%s:%ld: column %d: label '%.*s' is not a non-negative integer", c->path,
+                       c->line, col, len, s);
+    if (v > CSV_MAX_LABEL)
+        return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: label '%.*s' is above %d", c->path,
+                       c->line, col, len, s, CSV_MAX_LABEL);
+    int lab = (int)v;
+    c->y[c->rows] = lab;
+    if (c->rows == 0 || lab < c->lo)
+        c->lo = lab;
+    if (c->rows == 0 || lab > c->hi)
+        c->hi = lab;
+    return AB_OK;
+}
+
+/* Parses one data row (cols cells, features then label) into the reader. */
+static ab_status csv_row(csv_reader *c, const char *line, ab_err *err)
+{
+    int cols = count_cols(line);
+    if (cols != c->cols)
+        return ab_fail(err, AB_ERUNTIME, "%s:%ld: %d columns, expected %d", c->path, c->line,
+                       cols, c->cols);
+    ab_status st = csv_grow(c, err);
+    if (st != AB_OK)
+        return st;
+    float *row = c->x + c->rows * (size_t)(cols - 1);
+    const char *s = line;
+    for (int j = 0; j < cols; j++, s++) {
+        const char *e = cell_end(s), *a = s, *b = e;
+        double v;
+        cell_trim(&a, &b);
+        int len = (int)(b - a < 40 ? b - a : 40);
+        if (!cell_number(a, b, &v))
+            return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: '%.*s' is not a number",
+                           c->path, c->line, j + 1, len, a);
+        if (!isfinite(v) || fabs(v) > FLT_MAX)
+            return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: '%.*s' is not a finite float",
+                           c->path, c->line, j + 1, len, a);
+        if (j < cols - 1)
+            row[j] = (float)v;
+        else if ((st = csv_label(c, j + 1, a, b, v, err)) != AB_OK)
+            return st;
+        s = e;
+    }
+    c->rows++;
+    return AB_OK;
+}
+
+/* Reads all lines of f into c: optional header, data rows, blank lines only
+ * at the end. */
+static ab_status csv_lines(csv_reader *c, FILE *f, ab_err *err)
+{
+    char *line = NULL;
+    size_t size = 0;
+    ssize_t len;
+    long blank = 0, header = 0;
+    ab_status st = AB_OK;
+    /* errno is cleared before each getline to tell ENOMEM from end of file. */
+    while (st == AB_OK && (errno = 0, len = getline(&line, &size, f)) != -1) {
+        c->line++;
+        if (strlen(line) != (size_t)len) {
+            st = ab_fail(err, AB_ERUNTIME, "%s:%ld: NUL byte in line", c->path, c->line);
+            break;
+        }
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (blank_line(line)) {
+            blank = blank ? blank : c->line;
+            continue;
+        }
+        if (blank) {
+            st = ab_fail(err, AB_ERUNTIME, "%s:%ld: blank line inside the data", c->path, blank);
+            break;
+        }
+        if (c->cols == 0) {
+            c->cols = count_cols(line);
+            if (c->cols < 2) {
+                st = ab_fail(err, AB_ERUNTIME,
+                             "%s:%ld: 1 column, need at least one feature and a label", c->path,
+                             c->line);
+                break;
+            }
+            if (!all_numeric(line)) {
+                header = c->line;
+                continue;
+            }
+        }
+        st = csv_row(c, line, err);
+    }
+    if (st == AB_OK && (ferror(f) || errno == ENOMEM))
+        st = ab_fail(err, AB_ERUNTIME, "%s: read error: %s", c->path, strerror(errno));
+    if (st == AB_OK && c->rows == 0) {
+        if (header)
+            st = ab_fail(err, AB_ERUNTIME, "%s:%ld: header but no data rows", c->path, header);
+        else
+            st = ab_fail(err, AB_ERUNTIME, "%s:%ld: no data rows", c->path, c->line + 1);
+    }
+    free(line);
+    return st;
+}
+
+/* Reads the CSV file path into out (k = largest label + 1), with no check on
+ * the number of classes; *lo gets the smallest label. */
+static ab_status csv_read(data_set *out, const char *path, int *lo, ab_err *err)
+{
+    csv_reader c = {.path = path};
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s", path, strerror(errno));
+    ab_status st = csv_lines(&c, f, err);
+    fclose(f);
+    if (st != AB_OK) {
+        free(c.x);
+        free(c.y);
+        return st;
+    }
+    out->n = (int)c.rows;
+    out->d = c.cols - 1;
+    out->k = c.hi + 1;
+    out->x = c.x;
+    out->y = c.y;
+    *lo = c.lo;
+    return AB_OK;
+}
+
+ab_status data_load_csv(data_set *out, const char *path, ab_err *err)
+{
+    int lo = 0;
+    ab_status st = csv_read(out, path, &lo, err);
+    if (st != AB_OK)
+        return st;
+    if (lo == out->k - 1) {
+        data_free(out);
+        return ab_fail(err, AB_ERUNTIME, "%s: every row has label %d; need at least 2 classes",
+                       path, lo);
+    }
+    return AB_OK;
+}
+
+/* ---- data_load ---------------------------------------------------------- */
+
+ab_status data_check_name(const char *name, ab_err *err)
+{
+    if (gen_find(name))
+        return AB_OK;
+    if (name && (strcmp(name, "fashion-mnist") == 0 || strcmp(name, "mnist") == 0))
+        return AB_OK;
+    if (name && strncmp(name, "csv:", 4) == 0) {
+        if (name[4] == '\0')
+            return ab_fail(err, AB_EUSAGE, "--data: 'csv:' needs a file name (csv:PATH)");
+        return AB_OK;
+    }
+    return unknown_name(name, err);
+}
+
+/* Puts dir/name.gz into out (size bytes), or dir/name when only that exists;
+ * a missing file is AB_ERUNTIME with hint appended. */
+static ab_status idx_path(char *out, size_t size, const char *dir, const char *name,
+                          const char *hint, ab_err *err)
+{
+    const char *sep = dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/";
+    char plain[4096];
+    if ((size_t)snprintf(out, size, "%s%s%s.gz", dir, sep, name) >= size ||
+        (size_t)snprintf(plain, sizeof plain, "%s%s%s", dir, sep, name) >= sizeof plain)
+        return ab_fail(err, AB_EUSAGE, "%s: folder name too long", dir);
+    if (access(out, F_OK) == 0)
+        return AB_OK;
+    int e = errno;
+    if (e == ENOENT && access(plain, F_OK) == 0) {
+        snprintf(out, size, "%s", plain);
+        return AB_OK;
+    }
+    return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s (%s)", out, strerror(e), hint);
+}
+
+/* Loads the official train and test IDX files of (fashion-)MNIST. */
+static ab_status load_mnist(data_set *train, data_set *test, const data_spec *spec,
+                            ab_err *err)
+{
+    bool fashion = strcmp(spec->name, "fashion-mnist") == 0;
+    const char *dir = spec->dir ? spec->dir : fashion ? DATA_FASHION_DIR : DATA_MNIST_DIR;
+    const char *hint = fashion ? "install Debian's dataset-fashion-mnist package or give --data-dir"
+                               : "put the MNIST IDX files there or give --data-dir";
+    char p[4][4096];
+    static const char *const names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+    for (int i = 0; i < 4; i++) {
+        ab_status st = idx_path(p[i], sizeof p[i], dir, names[i], hint, err);
+        if (st != AB_OK)
+            return st;
+    }
+    ab_status st = data_load_idx(train, p[0], p[1], err);
+    if (st == AB_OK)
+        st = data_load_idx(test, p[2], p[3], err);
+    if (st == AB_OK && test->d != train->d)
+        st = ab_fail(err, AB_ERUNTIME, "%s: %d pixels per image, but %s has %d", p[2], test->d,
+                     p[0], train->d);
+    if (st != AB_OK) {
+        data_free(train);
+        data_free(test);
+        return st;
+    }
+    int k = train->k > test->k ? train->k : test->k;
+    train->k = test->k = k > 10 ? k : 10;
+    return AB_OK;
+}
+
+/* Loads csv:PATH, split by spec->test_frac or with spec->test_path as the
+ * test set. */
+static ab_status load_csv(data_set *train, data_set *test, const data_spec *spec, ab_err *err)
+{
+    const char *path = spec->name + 4;
+    if (!spec->test_path) {
+        data_set all;
+        ab_status st = data_load_csv(&all, path, err);
+        if (st != AB_OK)
+            return st;
+        return data_split(train, test, &all, spec->test_frac, spec->seed, err);
+    }
+    int lo;
+    ab_status st = data_load_csv(train, path, err);
+    if (st == AB_OK)
+        st = csv_read(test, spec->test_path, &lo, err);
+    if (st == AB_OK && test->d != train->d)
+        st = ab_fail(err, AB_ERUNTIME, "%s: %d feature columns, but %s has %d", spec->test_path,
+                     test->d, path, train->d);
+    if (st != AB_OK) {
+        data_free(train);
+        data_free(test);
+        return st;
+    }
+    train->k = test->k = train->k > test->k ? train->k : test->k;
+    return AB_OK;
+}
+
+ab_status data_load(data_set *train, data_set *test, const data_spec *spec, ab_err *err)
+{
+    memset(train, 0, sizeof *train);
+    memset(test, 0, sizeof *test);
+    ab_status st = data_check_name(spec->name, err);
+    if (st != AB_OK)
+        return st;
+    if (gen_find(spec->name)) {
+        if (spec->n < 0)
+            return ab_fail(err, AB_EUSAGE, "%s: %d samples asked", spec->name, spec->n);
+        data_set all;
+        st = data_generate(&all, spec->name, spec->n ? spec->n : DATA_DEFAULT_N, spec->seed, err);
+        if (st == AB_OK)
+            st = data_split(train, test, &all, spec->test_frac, spec->seed, err);
+    } else if (strncmp(spec->name, "csv:", 4) == 0) {
+        st = load_csv(train, test, spec, err);
+    } else {
+        st = load_mnist(train, test, spec, err);
+    }
+    if (st == AB_OK && spec->standardize)
+        data_standardize(train, test);
+    return st;
+}

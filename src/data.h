@@ -1,0 +1,79 @@
+/* data.h - data sets: built-in generators, IDX (optionally gzipped), CSV,
+ * train/test splits and standardisation.  Knows nothing about networks. */
+#ifndef ACTBENCH_DATA_H
+#define ACTBENCH_DATA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "status.h"
+
+/* A labelled set: n samples of d float features (row-major n x d) and an
+ * integer class label 0..k-1 per sample.  Owns x and y. */
+typedef struct {
+    int n;
+    int d;
+    int k;
+    float *x;
+    int *y;
+} data_set;
+
+/* What to load.  name is one of the built-in generators (spiral, circles,
+ * moons, xor, blobs), "fashion-mnist", "mnist" or "csv:PATH". */
+typedef struct {
+    const char *name;
+    const char *dir;       /* IDX folder; NULL = the default for the name */
+    const char *test_path; /* CSV test set for csv:PATH; NULL = split */
+    int n;                 /* samples for generators; 0 = default */
+    double test_frac;      /* held-out fraction when splitting, [0, 1) */
+    uint64_t seed;         /* generator and split seed */
+    bool standardize;      /* standardise with training-set statistics */
+} data_spec;
+
+#define DATA_DEFAULT_N 1500
+#define DATA_DEFAULT_TEST_FRAC 0.2
+#define DATA_FASHION_DIR "/usr/share/datasets/fashion-mnist"
+#define DATA_MNIST_DIR "/usr/share/datasets/mnist"
+
+/* NULL-terminated list of built-in generator names. */
+extern const char *const data_generators[];
+
+/* Checks that spec->name names a known data set (without loading it).
+ * AB_EUSAGE with a message listing the valid names otherwise. */
+ab_status data_check_name(const char *name, ab_err *err);
+
+/* Loads or generates the data named by spec into train and test (both
+ * zeroed by the caller), splits and standardises as asked.  On failure both
+ * are left empty (freed).  Unknown names are AB_EUSAGE; unreadable or corrupt
+ * files are AB_ERUNTIME with the path and the problem in err. */
+ab_status data_load(data_set *train, data_set *test, const data_spec *spec, ab_err *err);
+
+/* Generates n samples of a built-in set into out (zeroed by the caller). */
+ab_status data_generate(data_set *out, const char *name, int n, uint64_t seed, ab_err *err);
+
+/* Reads an IDX image file (magic 0x00000803, u8 pixels, scaled to [0,1]) and
+ * its IDX label file (magic 0x00000801) into out; gzipped or plain. */
+ab_status data_load_idx(data_set *out, const char *images_path, const char *labels_path,
+                        ab_err *err);
+
+/* Reads a CSV file: numeric feature columns then an integer class label
+ * (>= 0) per row, comma separated, optional header row.  Ragged rows,
+ * non-numeric cells and empty files are errors naming the line. */
+ab_status data_load_csv(data_set *out, const char *path, ab_err *err);
+
+/* Moves a seeded random test_frac of all into test and the rest into train;
+ * all is consumed (freed). */
+ab_status data_split(data_set *train, data_set *test, data_set *all, double test_frac,
+                     uint64_t seed, ab_err *err);
+
+/* Standardises every feature of train (and test, if non-NULL) with the mean
+ * and standard deviation of train; constant features are only centred. */
+void data_standardize(data_set *train, data_set *test);
+
+/* Copies the rows idx[0..m) of src into dst (zeroed by the caller). */
+ab_status data_subset(data_set *dst, const data_set *src, const int *idx, int m, ab_err *err);
+
+/* Frees x and y and zeroes the set. */
+void data_free(data_set *s);
+
+#endif

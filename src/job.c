@@ -1,0 +1,311 @@
+/* job.c - the main command: data -> runs -> run folder. */
+#include "job.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "actbench_version.h"
+#include "afile.h"
+#include "data.h"
+#include "figures.h"
+#include "gemm.h"
+#include "out.h"
+#include "plot.h"
+#include "probe.h"
+#include "results.h"
+#include "train.h"
+
+typedef struct {
+    int tty;
+    const char *label;
+    unsigned long long seed;
+} progress_ctx;
+
+static void progress(void *vctx, int epoch, int epochs, double loss)
+{
+    progress_ctx *c = vctx;
+    if (!c->tty)
+        return;
+    fprintf(stderr, "\r\033[Kactbench: %s seed %llu: epoch %d/%d, train loss %.4f", c->label,
+            c->seed, epoch, epochs, loss);
+    fflush(stderr);
+}
+
+/* Bytes of memory the kernel says can still be had without swapping. */
+static double mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    double kb = -1.0;
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1)
+                break;
+        fclose(f);
+    }
+    if (kb > 0.0)
+        return kb * 1024.0;
+    long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * (double)size : INFINITY;
+}
+
+static ab_status make_run_dir(char *dir, size_t n, const cli_opts *o, ab_err *err)
+{
+    if (o->out_dir) {
+        if ((size_t)snprintf(dir, n, "%s", o->out_dir) >= n)
+            return ab_fail(err, AB_EUSAGE, "--out: path too long");
+    } else {
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        char stamp[32];
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        struct stat st;
+        snprintf(dir, n, "runs/%s", stamp);
+        for (int i = 2; stat(dir, &st) == 0 && i < 1000; i++)
+            snprintf(dir, n, "runs/%s-%d", stamp, i);
+    }
+    ab_status st = make_dirs(dir, err);
+    char plots[4096];
+    if (st == AB_OK)
+        st = path_join(plots, sizeof plots, dir, "plots", err);
+    if (st == AB_OK)
+        st = make_dirs(plots, err);
+    if (st != AB_OK && o->out_dir)
+        return ab_fail(err, st, "--out: %s", err->msg);
+    return st;
+}
+
+static void write_config(FILE *f, const cli_opts *o, const data_set *train, const data_set *test,
+                         int n_probe, const run_record *recs, int n_recs, double seconds)
+{
+    fprintf(f, "{\n  \"actbench_version\": \"%s\",\n  \"command\": [", ACTBENCH_VERSION);
+    for (int i = 0; i < o->argc; i++) {
+        fputs(i ? ", " : "", f);
+        out_json_str(f, o->argv[i]);
+    }
+    fputs("],\n  \"activations\": [", f);
+    for (int a = 0; a < o->n_acts; a++) {
+        const act_spec *s = &o->acts[a];
+        fprintf(f, "%s\n    {\"label\": ", a ? "," : "");
+        out_json_str(f, s->label);
+        fputs(", \"name\": ", f);
+        out_json_str(f, s->info->name);
+        fputs(", \"params\": {", f);
+        for (int k = 0; k < s->info->n_params; k++) {
+            fprintf(f, "%s", k ? ", " : "");
+            out_json_str(f, s->info->param_names[k]);
+            fprintf(f, ": %.9g", (double)s->p[k]);
+        }
+        fprintf(f, "}, \"init\": \"%s\", \"max_abs_derivative\": %.9g}",
+                act_init_name(o->init_auto ? s->info->usual_init : o->init), s->max_df);
+    }
+    fprintf(f, "\n  ],\n  \"network\": {\"depth\": %d, \"width\": %d, \"inputs\": %d, "
+               "\"outputs\": %d, \"output\": \"%s\", \"init\": \"%s\"",
+            o->depth, o->width, train->d, o->loss == OUT_SIGMOID ? 1 : train->k,
+            o->loss == OUT_SIGMOID ? "sigmoid + binary cross-entropy"
+                                   : "softmax + cross-entropy",
+            o->init_auto ? "auto" : act_init_name(o->init));
+    if (!o->init_auto && o->init == INIT_NORMAL)
+        fprintf(f, ", \"init_std\": %.9g", o->init_std);
+    fprintf(f, ", \"bias_init\": %.9g},\n", o->bias_init);
+    fprintf(f, "  \"training\": {\"optimizer\": \"%s\", \"lr\": %.9g, \"epochs\": %d, "
+               "\"batch\": %d, \"seed\": %llu, \"seeds\": %d, \"target_acc\": %.9g, "
+               "\"log_every\": %d},\n",
+            optim_name(o->opt), o->lr, o->epochs, o->batch, (unsigned long long)o->seed,
+            o->seeds, o->target_acc, o->log_every);
+    fputs("  \"data\": {\"name\": ", f);
+    out_json_str(f, o->data);
+    fputs(", \"dir\": ", f);
+    if (o->data_dir)
+        out_json_str(f, o->data_dir);
+    else
+        fputs("null", f);
+    fprintf(f, ", \"samples\": %d, \"train\": %d, \"test\": %d, \"features\": %d, "
+               "\"classes\": %d, \"probe\": %d, \"standardized\": true},\n",
+            o->samples ? o->samples : DATA_DEFAULT_N, train->n, test->n, train->d, train->k,
+            n_probe);
+    fputs("  \"blas\": {\"library\": ", f);
+    out_json_str(f, gemm_library());
+    fprintf(f, ", \"threads\": %d},\n  \"seconds\": %.3f,\n  \"runs\": [", gemm_threads(),
+            seconds);
+    for (int i = 0; i < n_recs; i++) {
+        const run_record *r = &recs[i];
+        fprintf(f, "%s\n    {\"act\": ", i ? "," : "");
+        out_json_str(f, r->act->label);
+        fprintf(f, ", \"seed\": %llu, \"init\": \"%s\", \"status\": \"%s\", \"epochs_run\": %d",
+                (unsigned long long)r->seed, act_init_name(r->init),
+                r->r.diverged ? "diverged" : "ok", r->r.n_loss - 1);
+        if (r->r.diverged)
+            fprintf(f, ", \"diverged_epoch\": %d", r->r.diverged_epoch);
+        fputs("}", f);
+    }
+    fputs("\n  ]\n}\n", f);
+}
+
+static ab_status write_outputs(const char *dir, const cli_opts *o, const data_set *train,
+                               const data_set *test, int n_probe, const run_record *recs, int n,
+                               double seconds, ab_err *err)
+{
+    ab_status st;
+    if ((st = out_write_loss(dir, recs, n, err)) != AB_OK ||
+        (st = out_write_layers(dir, recs, n, err)) != AB_OK ||
+        (st = out_write_summary(dir, recs, n, err)) != AB_OK ||
+        (st = out_write_functions(dir, o->acts, o->n_acts, err)) != AB_OK)
+        return st;
+    char path[4096];
+    afile a;
+    if ((st = path_join(path, sizeof path, dir, "config.json", err)) != AB_OK ||
+        (st = afile_open(&a, path, err)) != AB_OK)
+        return st;
+    write_config(a.f, o, train, test, n_probe, recs, n, seconds);
+    return afile_commit(&a, err);
+}
+
+static void print_table(const run_record *recs, int n, const char *dir)
+{
+    printf("%-16s %6s %9s %9s %9s %7s  %s\n", "act", "seed", "test_acc", "loss", "decay",
+           "dead%", "status");
+    for (int i = 0; i < n; i++) {
+        const run_record *r = &recs[i];
+        const loss_row *last = &r->r.loss[r->r.n_loss - 1];
+        double acc = isfinite(last->test_acc) ? last->test_acc : last->train_acc;
+        double loss = isfinite(last->test_loss) ? last->test_loss : last->train_loss;
+        printf("%-16s %6llu %9.4f %9.4f %9.4f %7.1f  %s\n", r->act->label,
+               (unsigned long long)r->seed, acc, loss, r->decay, r->mean_dead,
+               r->r.diverged ? "diverged" : "ok");
+    }
+    printf("decay = per-layer factor of the bias-gradient norm at epoch 0 "
+           "(sigmoid's bound: 0.25)\nrun folder: %s\n", dir);
+}
+
+static ab_status check_memory(const cli_opts *o, const train_config *tc, const data_set *train,
+                              ab_err *err)
+{
+    double need = 0.0;
+    for (int a = 0; a < o->n_acts; a++) {
+        train_config c = *tc;
+        c.net.act = o->acts[a];
+        double b = (double)train_bytes(&c);
+        need = b > need ? b : need;
+    }
+    need += (double)sizeof(int) * train->n;
+    double have = mem_available();
+    if (need > 0.9 * have)
+        return ab_fail(err, AB_EUSAGE,
+                       "--width %d x --depth %d x --batch %d: needs about %.1f GiB of memory, "
+                       "more than the %.1f GiB available (use a smaller width, depth or batch)",
+                       o->width, o->depth, o->batch, need / 1073741824.0, have / 1073741824.0);
+    return AB_OK;
+}
+
+ab_status job_run(const cli_opts *o, ab_err *err)
+{
+    data_set train = {0}, test = {0}, probe = {0};
+    run_record *recs = NULL;
+    int n_recs = 0, *idx = NULL;
+    char dir[4096];
+    FILE *log = o->quiet ? NULL : stderr;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    data_spec ds = {.name = o->data, .dir = o->data_dir, .n = o->samples,
+                    .test_frac = DATA_DEFAULT_TEST_FRAC, .seed = o->seed, .standardize = true};
+    ab_status st = data_load(&train, &test, &ds, err);
+    if (st != AB_OK)
+        goto done;
+    if (o->loss == OUT_SIGMOID && train.k != 2) {
+        st = ab_fail(err, AB_EUSAGE, "--loss bce: needs two classes, data set '%s' has %d "
+                     "(use --loss ce)", o->data, train.k);
+        goto done;
+    }
+    idx = malloc(sizeof(int) * (size_t)(train.n > 0 ? train.n : 1));
+    if (!idx) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: probe set");
+        goto done;
+    }
+    int n_probe = probe_pick(idx, train.n, PROBE_MAX_SAMPLES);
+    if ((st = data_subset(&probe, &train, idx, n_probe, err)) != AB_OK)
+        goto done;
+
+    train_config tc = {
+        .net = {.n_in = train.d, .n_out = o->loss == OUT_SIGMOID ? 1 : train.k,
+                .depth = o->depth, .width = o->width, .out = o->loss, .init = o->init,
+                .init_std = (float)o->init_std, .bias_init = (float)o->bias_init},
+        .opt = o->opt, .lr = (float)o->lr, .epochs = o->epochs, .batch = o->batch,
+        .log_every = o->log_every, .target_acc = o->target_acc};
+    tc.net.act = o->acts[0];
+    if ((st = check_memory(o, &tc, &train, err)) != AB_OK)
+        goto done;
+    if ((st = make_run_dir(dir, sizeof dir, o, err)) != AB_OK)
+        goto done;
+
+    if (log && o->init_auto) {
+        fprintf(log, "actbench: --init auto:");
+        for (int a = 0; a < o->n_acts; a++)
+            fprintf(log, "%s %s %s", a ? "," : "", o->acts[a].label,
+                    act_init_name(o->acts[a].info->usual_init));
+        fprintf(log, "\n");
+    }
+    recs = calloc((size_t)o->n_acts * (size_t)o->seeds, sizeof *recs);
+    if (!recs) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: run records");
+        goto done;
+    }
+    progress_ctx pc = {.tty = log && isatty(2)};
+    for (int a = 0; a < o->n_acts; a++) {
+        for (int s = 0; s < o->seeds; s++) {
+            run_record *r = &recs[n_recs];
+            train_config c = tc;
+            c.net.act = o->acts[a];
+            if (o->init_auto)
+                c.net.init = o->acts[a].info->usual_init;
+            c.seed = o->seed + (uint64_t)s;
+            r->act = &o->acts[a];
+            r->init = c.net.init;
+            r->seed = c.seed;
+            r->depth = o->depth;
+            pc.label = r->act->label;
+            pc.seed = (unsigned long long)c.seed;
+            if ((st = train_run(&r->r, &c, &train, &test, &probe, progress, &pc, err)) != AB_OK)
+                goto done;
+            n_recs++;
+            record_summarise(r);
+            if (r->r.diverged && log)
+                fprintf(log, "%sactbench: warning: %s seed %llu diverged (loss not finite) in "
+                             "epoch %d; its run stops there\n",
+                        pc.tty ? "\r\033[K" : "", r->act->label, pc.seed, r->r.diverged_epoch);
+        }
+    }
+    if (pc.tty)
+        fprintf(stderr, "\r\033[K");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    if ((st = write_outputs(dir, o, &train, &test, n_probe, recs, n_recs, secs, err)) != AB_OK)
+        goto done;
+    bool render = !o->no_plot && plot_have_gnuplot();
+    if ((st = figures_write(dir, recs, n_recs, o->acts, o->n_acts, render, err)) != AB_OK)
+        goto done;
+    if (!o->quiet) {
+        print_table(recs, n_recs, dir);
+        if (!o->no_plot && !render)
+            fprintf(stderr, "actbench: gnuplot not found: the plot scripts are in %s/plots; "
+                            "render them with: cd %s && for f in plots/*.gp; do gnuplot \"$f\"; "
+                            "done\n", dir, dir);
+    }
+done:
+    for (int i = 0; i < n_recs; i++)
+        run_free(&recs[i].r);
+    free(recs);
+    free(idx);
+    data_free(&train);
+    data_free(&test);
+    data_free(&probe);
+    return st;
+}

@@ -1,0 +1,163 @@
+/* out.c - CSV writers for loss.csv, layers.csv, summary.csv, functions.csv. */
+#include "out.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "afile.h"
+
+void out_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.9g", x);
+}
+
+void out_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+typedef void (*rows_fn)(FILE *f, const run_record *recs, int n);
+
+static ab_status write_csv(const char *dir, const char *name, rows_fn rows,
+                           const run_record *recs, int n, ab_err *err)
+{
+    char path[4096];
+    afile a;
+    ab_status st = path_join(path, sizeof path, dir, name, err);
+    if (st == AB_OK)
+        st = afile_open(&a, path, err);
+    if (st != AB_OK)
+        return st;
+    rows(a.f, recs, n);
+    return afile_commit(&a, err);
+}
+
+static void loss_rows(FILE *f, const run_record *recs, int n)
+{
+    fputs("act,seed,epoch,train_loss,train_acc,test_loss,test_acc,seconds\n", f);
+    for (int i = 0; i < n; i++) {
+        const run_record *rc = &recs[i];
+        for (int e = 0; e < rc->r.n_loss; e++) {
+            const loss_row *r = &rc->r.loss[e];
+            fprintf(f, "%s,%llu,%d,", rc->act->label, (unsigned long long)rc->seed, r->epoch);
+            const double v[] = {r->train_loss, r->train_acc, r->test_loss, r->test_acc,
+                                r->seconds};
+            for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+                if (k)
+                    fputc(',', f);
+                out_num(f, v[k]);
+            }
+            fputc('\n', f);
+        }
+    }
+}
+
+static void layer_rows(FILE *f, const run_record *recs, int n)
+{
+    fputs("act,seed,epoch,layer,grad_norm,bias_grad_norm,grad_mean_abs,weight_norm,act_mean,"
+          "act_std,act_pos_frac,dead_pct,saturated_pct,same_sign_pct,prelu_alpha\n",
+          f);
+    for (int i = 0; i < n; i++) {
+        const run_record *rc = &recs[i];
+        for (int p = 0; p < rc->r.n_probes; p++) {
+            const probe_layer *pl = record_probe(rc, p);
+            for (int l = 0; l < rc->r.n_layers; l++) {
+                const probe_layer *o = &pl[l];
+                fprintf(f, "%s,%llu,%d,%d", rc->act->label, (unsigned long long)rc->seed,
+                        rc->r.probe_epoch[p], o->layer);
+                const double v[] = {o->grad_norm, o->bias_grad_norm, o->grad_mean_abs,
+                                    o->weight_norm, o->act_mean, o->act_std, o->act_pos_frac,
+                                    o->dead_pct, o->saturated_pct, o->same_sign_pct,
+                                    o->prelu_alpha};
+                for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+                    fputc(',', f);
+                    out_num(f, v[k]);
+                }
+                fputc('\n', f);
+            }
+        }
+    }
+}
+
+static void summary_rows(FILE *f, const run_record *recs, int n)
+{
+    fputs("act,seed,init,status,epochs_run,final_train_loss,final_train_acc,final_test_loss,"
+          "final_test_acc,epochs_to_target,grad_ratio_first_last,decay_factor,mean_dead_pct,"
+          "diverged,seconds\n",
+          f);
+    for (int i = 0; i < n; i++) {
+        const run_record *rc = &recs[i];
+        const loss_row *last = &rc->r.loss[rc->r.n_loss - 1];
+        fprintf(f, "%s,%llu,%s,%s,%d,", rc->act->label, (unsigned long long)rc->seed,
+                act_init_name(rc->init), rc->r.diverged ? "diverged" : "ok", last->epoch);
+        out_num(f, last->train_loss), fputc(',', f);
+        out_num(f, last->train_acc), fputc(',', f);
+        out_num(f, last->test_loss), fputc(',', f);
+        out_num(f, last->test_acc), fputc(',', f);
+        if (rc->r.epochs_to_target >= 0)
+            fprintf(f, "%d", rc->r.epochs_to_target);
+        fputc(',', f);
+        out_num(f, rc->grad_ratio), fputc(',', f);
+        out_num(f, rc->decay), fputc(',', f);
+        out_num(f, rc->mean_dead), fputc(',', f);
+        fprintf(f, "%d,", rc->r.diverged);
+        out_num(f, rc->r.seconds);
+        fputc('\n', f);
+    }
+}
+
+ab_status out_write_loss(const char *dir, const run_record *recs, int n, ab_err *err)
+{
+    return write_csv(dir, "loss.csv", loss_rows, recs, n, err);
+}
+
+ab_status out_write_layers(const char *dir, const run_record *recs, int n, ab_err *err)
+{
+    return write_csv(dir, "layers.csv", layer_rows, recs, n, err);
+}
+
+ab_status out_write_summary(const char *dir, const run_record *recs, int n, ab_err *err)
+{
+    return write_csv(dir, "summary.csv", summary_rows, recs, n, err);
+}
+
+ab_status out_write_functions(const char *dir, const act_spec *acts, int n, ab_err *err)
+{
+    enum { N = 1201 };
+    char path[4096];
+    afile a;
+    ab_status st = path_join(path, sizeof path, dir, "functions.csv", err);
+    if (st == AB_OK)
+        st = afile_open(&a, path, err);
+    if (st != AB_OK)
+        return st;
+    float z[N], y[N], d[N];
+    for (int i = 0; i < N; i++)
+        z[i] = (float)(-6.0 + 0.01 * i);
+    z[600] = 0.0f; /* exactly at the kink */
+    fputs("act,z,f,df\n", a.f);
+    for (int k = 0; k < n; k++) {
+        acts[k].info->f(y, z, N, acts[k].p);
+        acts[k].info->df(d, z, y, N, acts[k].p);
+        for (int i = 0; i < N; i++) {
+            fprintf(a.f, "%s,%.2f,", acts[k].label, (double)z[i]);
+            out_num(a.f, y[i]);
+            fputc(',', a.f);
+            out_num(a.f, d[i]);
+            fputc('\n', a.f);
+        }
+    }
+    return afile_commit(&a, err);
+}

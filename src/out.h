@@ -1,0 +1,21 @@
+/* out.h - the run folder's CSV files, each written atomically: tidy long
+ * format, header row, comma separated, '.' decimals, empty cell = no value. */
+#ifndef ACTBENCH_OUT_H
+#define ACTBENCH_OUT_H
+
+#include <stdio.h>
+
+#include "results.h"
+
+ab_status out_write_loss(const char *dir, const run_record *recs, int n, ab_err *err);
+ab_status out_write_layers(const char *dir, const run_record *recs, int n, ab_err *err);
+ab_status out_write_summary(const char *dir, const run_record *recs, int n, ab_err *err);
+/* f and f' of each activation on [-6, 6] in steps of 0.01. */
+ab_status out_write_functions(const char *dir, const act_spec *acts, int n, ab_err *err);
+
+/* Writes x with 9 significant digits, or nothing when it is not finite. */
+void out_num(FILE *f, double x);
+/* Writes s as a JSON string literal. */
+void out_json_str(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,527 @@
+/* plot.c - writes figures as standalone gnuplot scripts and runs gnuplot on
+ * them.  Every figure is one file with its data inline, so a run folder can be
+ * zipped, moved and re-rendered without actbench. */
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "afile.h"
+
+/* ---- styles ------------------------------------------------------------ */
+
+/* Tableau 10 with its grey swapped for black, since grey marks references. */
+static const char *const palette[] = {
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#000000",
+};
+#define N_PALETTE ((int)(sizeof palette / sizeof palette[0]))
+
+/* filled circle, square, triangle up, triangle down, diamond, pentagon */
+static const int point_types[] = {7, 5, 9, 11, 13, 15};
+#define N_POINT_TYPES ((int)(sizeof point_types / sizeof point_types[0]))
+
+/* solid first; once the palette wraps: dash-dot, dash-dot-dot, dotted */
+static const int dash_types[] = {1, 4, 5, 3};
+#define N_DASH_TYPES ((int)(sizeof dash_types / sizeof dash_types[0]))
+
+#define REFERENCE_COLOUR "#7f7f7f"
+#define PANEL_W 640
+#define PANEL_H 480
+#define TITLE_H 40      /* extra height for a multiplot title */
+#define MAX_MARKERS 20  /* more markers than this per line turn into a smear */
+#define INT_TICS_MAX 30 /* widest x range that gets whole-number tics from us */
+#define INT_TICS_N 12   /* at most this many tic steps: labels must not touch */
+
+/* ---- validation -------------------------------------------------------- */
+
+static bool name_ok(const char *name)
+{
+    if (!name || !*name)
+        return false;
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Names become parts of paths in the script, hence the short limit. */
+#define NAME_MAX_LEN 200
+
+static ab_status check_name(const char *name, ab_err *err)
+{
+    if (!name_ok(name))
+        return ab_fail(err, AB_EUSAGE, "plot name '%s': use only letters, digits, '_' and '-'",
+                       name ? name : "(null)");
+    if (strlen(name) > NAME_MAX_LEN)
+        return ab_fail(err, AB_EUSAGE, "plot name '%.40s...': too long", name);
+    return AB_OK;
+}
+
+static ab_status check_figure(const plot_figure *fig, ab_err *err)
+{
+    if (!fig)
+        return ab_fail(err, AB_EUSAGE, "plot: no figure given");
+    ab_status st = check_name(fig->name, err);
+    if (st != AB_OK)
+        return st;
+    if (fig->n_panels < 1 || !fig->panels)
+        return ab_fail(err, AB_EUSAGE, "plot %s: a figure needs at least one panel", fig->name);
+    for (int p = 0; p < fig->n_panels; p++) {
+        const plot_panel *pa = &fig->panels[p];
+        if (pa->n_series < 0 || (pa->n_series > 0 && !pa->series))
+            return ab_fail(err, AB_EUSAGE, "plot %s: panel %d has no series array", fig->name,
+                           p + 1);
+        for (int s = 0; s < pa->n_series; s++) {
+            const plot_series *se = &pa->series[s];
+            if (se->n < 0 || (se->n > 0 && (!se->x || !se->y)))
+                return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d lacks x or y",
+                               fig->name, p + 1, s + 1);
+            if ((se->ylo == NULL) != (se->yhi == NULL))
+                return ab_fail(err, AB_EUSAGE,
+                               "plot %s: panel %d series %d: a band needs both ylo and yhi",
+                               fig->name, p + 1, s + 1);
+            if (se->style != PLOT_LINE && se->style != PLOT_REFERENCE)
+                return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d: unknown style",
+                               fig->name, p + 1, s + 1);
+        }
+    }
+    return AB_OK;
+}
+
+/* ---- what can be drawn ------------------------------------------------- */
+
+/* A log axis cannot show zero or negative values, so they count as missing. */
+static bool value_ok(double v, bool logy)
+{
+    return isfinite(v) && (!logy || v > 0);
+}
+
+static bool row_ok(const plot_series *s, int i, bool logy)
+{
+    return isfinite(s->x[i]) && value_ok(s->y[i], logy);
+}
+
+static int count_rows(const plot_series *s, bool logy)
+{
+    int n = 0;
+    for (int i = 0; i < s->n; i++)
+        n += row_ok(s, i, logy);
+    return n;
+}
+
+static int count_band_rows(const plot_series *s, bool logy)
+{
+    int n = 0;
+    if (!s->ylo)
+        return 0;
+    for (int i = 0; i < s->n; i++)
+        n += row_ok(s, i, logy) && value_ok(s->ylo[i], logy) && value_ok(s->yhi[i], logy);
+    return n;
+}
+
+typedef struct {
+    int points;             /* plottable rows over all series */
+    double xmin, xmax;      /* over plottable rows */
+    double ymin, ymax;      /* y and drawable band edges of those rows */
+} panel_extent;
+
+static void widen(double *lo, double *hi, double v)
+{
+    if (v < *lo)
+        *lo = v;
+    if (v > *hi)
+        *hi = v;
+}
+
+static panel_extent measure(const plot_panel *pa)
+{
+    panel_extent e = {0, INFINITY, -INFINITY, INFINITY, -INFINITY};
+    for (int s = 0; s < pa->n_series; s++) {
+        const plot_series *se = &pa->series[s];
+        for (int i = 0; i < se->n; i++) {
+            if (!row_ok(se, i, pa->logy))
+                continue;
+            e.points++;
+            widen(&e.xmin, &e.xmax, se->x[i]);
+            widen(&e.ymin, &e.ymax, se->y[i]);
+            if (se->ylo && value_ok(se->ylo[i], pa->logy) && value_ok(se->yhi[i], pa->logy)) {
+                widen(&e.ymin, &e.ymax, se->ylo[i]);
+                widen(&e.ymin, &e.ymax, se->yhi[i]);
+            }
+        }
+    }
+    return e;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+/* Writes s as a gnuplot double-quoted string.  Callers add `noenhanced`, so
+ * only the string syntax needs escaping; control characters become spaces so
+ * a label can never break the script's line structure. */
+static void put_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '\\' || *p == '"') {
+            fputc('\\', f);
+            fputc(*p, f);
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fputc(' ', f);
+        } else {
+            fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void put_num(FILE *f, double v)
+{
+    fprintf(f, "%.9g", v);
+}
+
+/* One block per series: x y [ylo yhi].  A row that cannot be drawn is left
+ * out and replaced by one blank line, which breaks the line and the band
+ * there instead of bridging the gap; a band edge that cannot be drawn alone
+ * becomes NaN, which `set datafile missing` makes gnuplot skip. */
+static void write_block(FILE *f, int id, const plot_series *s, bool logy)
+{
+    fprintf(f, "$d%d << EOD\n", id);
+    bool wrote = false, gap = false;
+    for (int i = 0; i < s->n; i++) {
+        if (!row_ok(s, i, logy)) {
+            gap = wrote;
+            continue;
+        }
+        if (gap)
+            fputc('\n', f);
+        gap = false;
+        wrote = true;
+        put_num(f, s->x[i]);
+        fputc(' ', f);
+        put_num(f, s->y[i]);
+        if (s->ylo) {
+            bool band = value_ok(s->ylo[i], logy) && value_ok(s->yhi[i], logy);
+            fputc(' ', f);
+            if (band)
+                put_num(f, s->ylo[i]);
+            else
+                fputs("NaN", f);
+            fputc(' ', f);
+            if (band)
+                put_num(f, s->yhi[i]);
+            else
+                fputs("NaN", f);
+        }
+        fputc('\n', f);
+    }
+    fputs("EOD\n", f);
+}
+
+/* Line style for series s of a panel; k counts PLOT_LINE series before it. */
+static void put_line_style(FILE *f, const plot_series *s, int k, int rows)
+{
+    if (s->style == PLOT_REFERENCE) {
+        fprintf(f, "with lines lc rgb \"%s\" lw 1.5 dt 2", REFERENCE_COLOUR);
+        return;
+    }
+    int every = (rows + MAX_MARKERS - 1) / MAX_MARKERS;
+    fprintf(f, "with linespoints lc rgb \"%s\" lw 1.5 dt %d pt %d ps 0.8", palette[k % N_PALETTE],
+            dash_types[(k / N_PALETTE) % N_DASH_TYPES], point_types[k % N_POINT_TYPES]);
+    if (every > 1)
+        fprintf(f, " pi %d", every);
+}
+
+static const char *band_colour(const plot_series *s, int k)
+{
+    return s->style == PLOT_REFERENCE ? REFERENCE_COLOUR : palette[k % N_PALETTE];
+}
+
+/* Settings every panel makes afresh, so nothing leaks from the previous one. */
+static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e)
+{
+    fputs("set title ", f);
+    put_str(f, pa->title);
+    fputs(" noenhanced\nset xlabel ", f);
+    put_str(f, pa->xlabel);
+    fputs(" noenhanced\nset ylabel ", f);
+    put_str(f, pa->ylabel);
+    fputs(" noenhanced\nset grid\nunset label\n", f);
+
+    if (e->points == 0) {
+        /* Fixed ranges: autoscaling over nothing is a gnuplot error. */
+        fputs("unset logscale y\nset format x \"% h\"\nset format y \"% h\"\n"
+              "set xtics autofreq\nset offsets 0, 0, 0, 0\nset xrange [0:1]\nset yrange [0:1]\n"
+              "unset key\n"
+              "set label 1 \"no data\" at graph 0.5, graph 0.5 center\n",
+              f);
+        return;
+    }
+
+    if (pa->integer_x) {
+        /* A tic per integer only while the labels fit beside a legend; past
+         * INT_TICS_MAX gnuplot's own steps are whole numbers anyway. */
+        double range = e->xmax - e->xmin;
+        if (range <= INT_TICS_MAX)
+            fprintf(f, "set xtics %d\n",
+                    range <= INT_TICS_N ? 1 : range <= 2 * INT_TICS_N ? 2 : 5);
+        else
+            fputs("set xtics autofreq\n", f);
+        fputs("set format x \"%.0f\"\n", f);
+    } else {
+        fputs("set xtics autofreq\nset format x \"% h\"\n", f);
+    }
+    /* A single x or y value is an empty range to gnuplot: it warns and
+     * guesses.  Give it a sensible one instead. */
+    if (e->xmin == e->xmax) {
+        fprintf(f, "set xrange [%.9g:%.9g]\nset offsets 0, 0, 0, 0\n", e->xmin - 1,
+                e->xmax + 1);
+    } else {
+        /* Hug the data with a small margin, so the first and last markers do
+         * not sit on the frame and a 1..12 axis is not stretched to 0..14. */
+        fputs("set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n", f);
+    }
+    if (pa->logy) {
+        fputs("set logscale y\nset format y \"10^{%L}\"\n", f);
+        if (e->ymin == e->ymax)
+            fprintf(f, "set yrange [%.9g:%.9g]\n", e->ymin / 10, e->ymax * 10);
+        else
+            fputs("set autoscale y\n", f);
+    } else {
+        fputs("unset logscale y\nset format y \"% h\"\n", f);
+        if (e->ymin == e->ymax) {
+            double pad = e->ymin != 0 ? fabs(e->ymin) * 0.1 : 1;
+            fprintf(f, "set yrange [%.9g:%.9g]\n", e->ymin - pad, e->ymax + pad);
+        } else {
+            fputs("set autoscale y\n", f);
+        }
+    }
+    fputs("set key outside right top vertical Left reverse box opaque noenhanced "
+          "samplen 2.5 spacing 1.2\n",
+          f);
+}
+
+/* first_block: id of the panel's first data block (one per series). */
+static void write_panel(FILE *f, int index, const plot_panel *pa, int first_block)
+{
+    panel_extent e = measure(pa);
+    fprintf(f, "\n# ---- panel %d: ", index);
+    put_str(f, pa->title);
+    fputc('\n', f);
+    write_axes(f, pa, &e);
+    if (e.points == 0) {
+        fputs("plot NaN notitle\n", f);
+        return;
+    }
+
+    /* Bands first so every line is drawn on top of every band. */
+    fputs("plot ", f);
+    const char *sep = "";
+    for (int s = 0, k = 0; s < pa->n_series; s++) {
+        const plot_series *se = &pa->series[s];
+        if (count_band_rows(se, pa->logy) > 0) {
+            fprintf(f, "%s$d%d using 1:3:4 with filledcurves fs transparent solid 0.2 noborder "
+                       "lc rgb \"%s\" notitle",
+                    sep, first_block + s, band_colour(se, k));
+            sep = ", \\\n     ";
+        }
+        if (se->style == PLOT_LINE)
+            k++;
+    }
+    for (int s = 0, k = 0; s < pa->n_series; s++) {
+        const plot_series *se = &pa->series[s];
+        int rows = count_rows(se, pa->logy);
+        fputs(sep, f);
+        if (rows > 0) {
+            fprintf(f, "$d%d using 1:2 ", first_block + s);
+            put_line_style(f, se, k, rows);
+            fputs(" title ", f);
+            put_str(f, se->label);
+        } else {
+            /* Keep the legend entry so a series that diverged is not silently
+             * missing from the figure. */
+            char buf[600];
+            snprintf(buf, sizeof buf, "%s (no data)", se->label ? se->label : "");
+            fputs("NaN ", f);
+            put_line_style(f, se, k, rows);
+            fputs(" title ", f);
+            put_str(f, buf);
+        }
+        fputs(" noenhanced", f);
+        sep = ", \\\n     ";
+        if (se->style == PLOT_LINE)
+            k++;
+    }
+    fputc('\n', f);
+}
+
+ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err)
+{
+    ab_status st = check_figure(fig, err);
+    if (st != AB_OK)
+        return st;
+    if (!run_dir || !*run_dir)
+        return ab_fail(err, AB_EUSAGE, "plot %s: no run folder given", fig->name);
+
+    char file[NAME_MAX_LEN + 16], path[4096];
+    snprintf(file, sizeof file, "plots/%s.gp", fig->name);
+    st = path_join(path, sizeof path, run_dir, file, err);
+    if (st != AB_OK)
+        return st;
+
+    int cols = fig->cols;
+    if (cols < 1 || cols > fig->n_panels)
+        cols = fig->n_panels; /* 0 (unset) means one row */
+    int rows = (fig->n_panels + cols - 1) / cols;
+    bool multi = fig->n_panels > 1 || (fig->title && *fig->title);
+    int width = PANEL_W * cols;
+    int height = PANEL_H * rows + (fig->title && *fig->title ? TITLE_H : 0);
+
+    afile a;
+    st = afile_open(&a, path, err);
+    if (st != AB_OK)
+        return st;
+    FILE *f = a.f;
+
+    fputs("# actbench figure ", f);
+    put_str(f, fig->title ? fig->title : fig->name);
+    fprintf(f, ": %d panel%s\n", fig->n_panels, fig->n_panels == 1 ? "" : "s");
+    for (int p = 0; p < fig->n_panels; p++) {
+        fprintf(f, "#   panel %d: ", p + 1);
+        put_str(f, fig->panels[p].title);
+        fputc('\n', f);
+    }
+    fprintf(f, "# The data is inline; the script needs nothing else.\n"
+               "# re-render from the run folder: gnuplot plots/%s.gp\n"
+               "# (writes plots/%s.png)\n\n",
+               fig->name, fig->name);
+    fputs("set encoding utf8\nset datafile missing \"NaN\"\n\n"
+          "# data blocks, one per series: x y [ylo yhi]; a blank line is a gap\n",
+          f);
+
+    int block = 1;
+    for (int p = 0; p < fig->n_panels; p++) {
+        const plot_panel *pa = &fig->panels[p];
+        for (int s = 0; s < pa->n_series; s++) {
+            fprintf(f, "# panel %d, ", p + 1);
+            put_str(f, pa->series[s].label);
+            fputc('\n', f);
+            write_block(f, block++, &pa->series[s], pa->logy);
+        }
+    }
+
+    fprintf(f, "\nset terminal pngcairo size %d,%d enhanced font \"sans,10\"\n", width, height);
+    fprintf(f, "set output 'plots/%s.png'\n", fig->name);
+    if (multi) {
+        fprintf(f, "set multiplot layout %d,%d", rows, cols);
+        if (fig->title && *fig->title) {
+            fputs(" title ", f);
+            put_str(f, fig->title);
+            fputs(" noenhanced font \",12\"", f);
+        }
+        fputc('\n', f);
+    }
+
+    block = 1;
+    for (int p = 0; p < fig->n_panels; p++) {
+        write_panel(f, p + 1, &fig->panels[p], block);
+        block += fig->panels[p].n_series;
+    }
+
+    if (multi)
+        fputs("\nunset multiplot\n", f);
+    fputs("unset output\n", f);
+    return afile_commit(&a, err);
+}
+
+/* ---- running gnuplot --------------------------------------------------- */
+
+bool plot_have_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/bin:/bin"; /* what execlp falls back to */
+    char buf[4096];
+    for (const char *p = path;;) {
+        const char *end = strchr(p, ':');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        /* An empty PATH entry means the current folder. */
+        int n = len ? snprintf(buf, sizeof buf, "%.*s/gnuplot", (int)len, p)
+                    : snprintf(buf, sizeof buf, "./gnuplot");
+        struct stat st;
+        if (n > 0 && (size_t)n < sizeof buf && stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+            access(buf, X_OK) == 0)
+            return true;
+        if (!end)
+            return false;
+        p = end + 1;
+    }
+}
+
+ab_status plot_render(const char *run_dir, const char *name, ab_err *err)
+{
+    ab_status st = check_name(name, err);
+    if (st != AB_OK)
+        return st;
+    if (!run_dir || !*run_dir)
+        return ab_fail(err, AB_EUSAGE, "plot %s: no run folder given", name);
+
+    char script[NAME_MAX_LEN + 16], png[NAME_MAX_LEN + 16], script_path[4096], png_path[4096];
+    snprintf(script, sizeof script, "plots/%s.gp", name);
+    snprintf(png, sizeof png, "plots/%s.png", name);
+    if ((st = path_join(script_path, sizeof script_path, run_dir, script, err)) != AB_OK ||
+        (st = path_join(png_path, sizeof png_path, run_dir, png, err)) != AB_OK)
+        return st;
+    if (access(script_path, R_OK) != 0)
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", script_path, strerror(errno));
+    /* A stale picture from an earlier run must not pass for a fresh one. */
+    if (unlink(png_path) != 0 && errno != ENOENT)
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot replace: %s", png_path, strerror(errno));
+
+    pid_t pid = fork();
+    if (pid < 0)
+        return ab_fail(err, AB_ERUNTIME, "cannot start gnuplot: %s", strerror(errno));
+    if (pid == 0) {
+        /* Child: only async-signal-safe calls until exec; 127 as a shell would. */
+        if (chdir(run_dir) != 0)
+            _exit(127);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            if (null != STDOUT_FILENO)
+                close(null);
+        }
+        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        _exit(127);
+    }
+
+    int wst;
+    while (waitpid(pid, &wst, 0) < 0) {
+        if (errno != EINTR)
+            return ab_fail(err, AB_ERUNTIME, "waiting for gnuplot: %s", strerror(errno));
+    }
+    if (WIFSIGNALED(wst))
+        return ab_fail(err, AB_ERUNTIME, "gnuplot failed on %s (signal %d)", script,
+                       WTERMSIG(wst));
+    if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
+        int code = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
+        return ab_fail(err, AB_ERUNTIME, "gnuplot failed on %s (exit %d%s)", script, code,
+                       code == 127 ? ": gnuplot could not be started" : "");
+    }
+
+    struct stat sb;
+    if (stat(png_path, &sb) != 0 || sb.st_size == 0)
+        return ab_fail(err, AB_ERUNTIME, "gnuplot ran %s but wrote no %s", script, png);
+    return AB_OK;
+}

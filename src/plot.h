@@ -1,0 +1,58 @@
+/* plot.h - gnuplot script emission and rendering.  Knows nothing about
+ * networks: callers hand it figures made of panels made of series.
+ *
+ * Each figure becomes RUN_DIR/plots/NAME.gp, a standalone script that carries
+ * its data inline and, run from RUN_DIR as `gnuplot plots/NAME.gp`, writes
+ * plots/NAME.png with the pngcairo terminal. */
+#ifndef ACTBENCH_PLOT_H
+#define ACTBENCH_PLOT_H
+
+#include <stdbool.h>
+
+#include "status.h"
+
+typedef enum {
+    PLOT_LINE,      /* solid line with point markers */
+    PLOT_REFERENCE  /* dashed grey line without markers (e.g. 0.25^n) */
+} plot_style;
+
+typedef struct {
+    const char *label;   /* legend entry */
+    int n;               /* points */
+    const double *x;
+    const double *y;     /* non-finite values are left out of the plot */
+    const double *ylo;   /* optional band (e.g. min over seeds); NULL = none */
+    const double *yhi;   /* optional band (e.g. max over seeds); NULL = none */
+    plot_style style;
+} plot_series;
+
+typedef struct {
+    const char *title;
+    const char *xlabel;
+    const char *ylabel;
+    bool logy;           /* log y axis; non-positive values are left out */
+    bool integer_x;      /* x tics at whole numbers only (layers, epochs) */
+    const plot_series *series;
+    int n_series;
+} plot_panel;
+
+typedef struct {
+    const char *name;    /* file stem, [A-Za-z0-9_-] */
+    const char *title;   /* figure title above all panels (may be NULL) */
+    const plot_panel *panels;
+    int n_panels;
+    int cols;            /* panels per row; rows follow */
+} plot_figure;
+
+/* Writes RUN_DIR/plots/NAME.gp atomically (the plots folder must exist). */
+ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err);
+
+/* True when a gnuplot executable is on PATH. */
+bool plot_have_gnuplot(void);
+
+/* Runs `gnuplot plots/NAME.gp` with RUN_DIR as the working directory;
+ * AB_ERUNTIME with gnuplot's exit status on failure.  gnuplot's stderr is
+ * passed through. */
+ab_status plot_render(const char *run_dir, const char *name, ab_err *err);
+
+#endif

@@ -1,0 +1,162 @@
+/* probe.c - gradient-flow, dead-unit, saturation and sign diagnostics. */
+#include "probe.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loss.h"
+
+ab_status probe_ctx_create(probe_ctx *c, const net *n, ab_err *err)
+{
+    c->grads = net_arena_alloc(n);
+    c->alive = malloc((size_t)n->cfg.depth * (size_t)n->cfg.width);
+    if (!c->grads || !c->alive) {
+        probe_ctx_free(c);
+        return ab_fail(err, AB_ERUNTIME, "out of memory: probe buffers");
+    }
+    return AB_OK;
+}
+
+void probe_ctx_free(probe_ctx *c)
+{
+    free(c->grads);
+    free(c->alive);
+    c->grads = NULL;
+    c->alive = NULL;
+}
+
+size_t probe_ctx_bytes(const net *n)
+{
+    return net_arena_bytes(n) + (size_t)n->cfg.depth * (size_t)n->cfg.width;
+}
+
+int probe_pick(int *idx, int n_train, int max)
+{
+    int m = n_train <= max ? n_train : max;
+    for (int i = 0; i < m; i++)
+        idx[i] = (int)((long long)i * n_train / m);
+    return m;
+}
+
+/* Running sums for one hidden layer. */
+typedef struct {
+    double sum, sumsq;
+    long long pos, saturated, pairs;
+    long long same_sign, signed_rows;
+} layer_acc;
+
+/* Adds one chunk of B samples of hidden layer l to acc. */
+static void accumulate_hidden(layer_acc *acc, unsigned char *alive, const net *n,
+                              const float *params, const net_ws *ws, int l, int B)
+{
+    const int w = n->fan_out[l];
+    const float *a = ws->a[l], *fp = ws->fp[l];
+    double max_df = n->cfg.act.max_df;
+    if (n->cfg.act.info->learned) {
+        double alpha = fabs(params[n->alpha_off + (size_t)l]);
+        max_df = alpha > 1.0 ? alpha : 1.0;
+    }
+    /* An activation whose f' is 0 everywhere (step) is saturated everywhere. */
+    const float thr = (float)(0.01 * max_df);
+    const int all_saturated = max_df == 0.0;
+    for (int s = 0; s < B; s++) {
+        const float *ar = a + (size_t)s * w, *fr = fp + (size_t)s * w;
+        for (int i = 0; i < w; i++) {
+            float v = ar[i];
+            acc->sum += v;
+            acc->sumsq += (double)v * v;
+            acc->pos += v > 0.0f;
+            alive[i] |= v != 0.0f;
+            acc->saturated += all_saturated || fabsf(fr[i]) < thr;
+        }
+    }
+    acc->pairs += (long long)B * w;
+    if (l == 0)
+        return;
+    /* Row i of sample s's weight gradient is delta_i * a_prev; its nonzero
+     * entries share one sign iff delta_i != 0 and the nonzero a_prev do. */
+    const int wp = n->fan_out[l - 1];
+    for (int s = 0; s < B; s++) {
+        const float *pr = ws->a[l - 1] + (size_t)s * wp;
+        int npos = 0, nneg = 0;
+        for (int j = 0; j < wp; j++) {
+            npos += pr[j] > 0.0f;
+            nneg += pr[j] < 0.0f;
+        }
+        if (npos + nneg == 0)
+            continue;
+        const int single = npos == 0 || nneg == 0;
+        const float *dr = ws->dz[l] + (size_t)s * w;
+        for (int i = 0; i < w; i++) {
+            if (dr[i] == 0.0f)
+                continue;
+            acc->signed_rows++;
+            acc->same_sign += single;
+        }
+    }
+}
+
+static double frob(const float *v, size_t n, double *sum_abs)
+{
+    double ss = 0.0, sa = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        ss += (double)v[i] * v[i];
+        sa += fabs(v[i]);
+    }
+    if (sum_abs)
+        *sum_abs = sa;
+    return sqrt(ss);
+}
+
+double probe_measure(probe_layer *out, const net *n, const float *params, net_ws *ws,
+                     probe_ctx *c, const data_set *probe)
+{
+    const int L = n->n_layers, depth = n->cfg.depth, width = n->cfg.width;
+    layer_acc acc[NET_MAX_DEPTH];
+    memset(acc, 0, sizeof(layer_acc) * (size_t)depth);
+    memset(c->grads, 0, net_arena_bytes(n));
+    memset(c->alive, 0, (size_t)depth * (size_t)width);
+    loss_tally tally = {0};
+    const float scale = 1.0f / (float)probe->n;
+    for (int start = 0; start < probe->n; start += ws->cap) {
+        int B = probe->n - start < ws->cap ? probe->n - start : ws->cap;
+        const float *x = probe->x + (size_t)start * probe->d;
+        net_forward(n, params, ws, x, B, NET_PROBE, NULL);
+        loss_eval(&tally, ws->dz[L - 1], ws->a[L - 1], ws->z[L - 1], probe->y + start, B,
+                  n->fan_out[L - 1], n->cfg.out, scale);
+        net_backward(n, params, c->grads, ws, x, B);
+        for (int l = 0; l < depth; l++)
+            accumulate_hidden(&acc[l], c->alive + (size_t)l * width, n, params, ws, l, B);
+    }
+    for (int l = 0; l < L; l++) {
+        probe_layer *o = &out[l];
+        size_t nw = (size_t)n->fan_in[l] * n->fan_out[l];
+        double sum_abs;
+        o->layer = l + 1;
+        o->grad_norm = frob(c->grads + n->w_off[l], nw, &sum_abs);
+        o->grad_mean_abs = sum_abs / (double)nw;
+        o->bias_grad_norm = frob(c->grads + n->b_off[l], (size_t)n->fan_out[l], NULL);
+        o->weight_norm = frob(params + n->w_off[l], nw, NULL);
+        o->act_mean = o->act_std = o->act_pos_frac = NAN;
+        o->dead_pct = o->saturated_pct = o->same_sign_pct = o->prelu_alpha = NAN;
+        if (l >= depth)
+            continue;
+        const layer_acc *a = &acc[l];
+        double cnt = (double)a->pairs;
+        o->act_mean = a->sum / cnt;
+        double var = a->sumsq / cnt - o->act_mean * o->act_mean;
+        o->act_std = sqrt(var > 0.0 ? var : 0.0);
+        o->act_pos_frac = (double)a->pos / cnt;
+        int dead = 0;
+        for (int i = 0; i < width; i++)
+            dead += !c->alive[(size_t)l * width + i];
+        o->dead_pct = 100.0 * dead / width;
+        o->saturated_pct = 100.0 * (double)a->saturated / cnt;
+        if (l > 0 && a->signed_rows > 0)
+            o->same_sign_pct = 100.0 * (double)a->same_sign / (double)a->signed_rows;
+        if (n->cfg.act.info->learned)
+            o->prelu_alpha = params[n->alpha_off + (size_t)l];
+    }
+    return tally.sum / probe->n;
+}

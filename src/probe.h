@@ -1,0 +1,52 @@
+/* probe.h - per-layer diagnostics on a fixed probe set, measured from one
+ * forward and backward pass of the mean loss over the probe set, without
+ * changing the weights.  Definitions: README.md, "Metrics". */
+#ifndef ACTBENCH_PROBE_H
+#define ACTBENCH_PROBE_H
+
+#include "data.h"
+#include "net.h"
+
+/* One layer's measurements.  NaN marks a value that does not apply (the
+ * activation statistics of the output layer, same_sign_pct of layer 1, the
+ * prelu alpha of other activations). */
+typedef struct {
+    int layer;              /* 1..depth hidden, depth+1 output */
+    double grad_norm;       /* ||dL/dW||_F */
+    double bias_grad_norm;  /* ||dL/db||_2 */
+    double grad_mean_abs;   /* mean |dL/dW| */
+    double weight_norm;     /* ||W||_F */
+    double act_mean;
+    double act_std;
+    double act_pos_frac;    /* fraction of activations > 0 */
+    double dead_pct;        /* % of units exactly 0 on every probe sample */
+    double saturated_pct;   /* % of (sample, unit) with |f'(z)| < 1% of max |f'| */
+    double same_sign_pct;   /* % of (sample, unit) whose weight-gradient row has one sign */
+    double prelu_alpha;
+} probe_layer;
+
+/* Scratch a probe needs besides a workspace: a gradient arena and per-unit
+ * flags.  Allocated once per run. */
+typedef struct {
+    float *grads;
+    unsigned char *alive;
+} probe_ctx;
+
+ab_status probe_ctx_create(probe_ctx *c, const net *n, ab_err *err);
+void probe_ctx_free(probe_ctx *c);
+/* Bytes a probe_ctx takes for n. */
+size_t probe_ctx_bytes(const net *n);
+
+/* Measures every layer of n at params on the probe set into out[0..n_layers)
+ * and returns the mean probe loss.  Processes the set in chunks of ws->cap
+ * samples; the gradient is that of the mean loss over all of it. */
+double probe_measure(probe_layer *out, const net *n, const float *params, net_ws *ws,
+                     probe_ctx *c, const data_set *probe);
+
+/* Draws the probe set's indices: all of 0..n_train-1 when n_train <= max,
+ * else max indices evenly spaced over the training set.  Returns the count. */
+int probe_pick(int *idx, int n_train, int max);
+
+#define PROBE_MAX_SAMPLES 2000
+
+#endif

@@ -1,0 +1,27 @@
+/* results.c - summary figures of a run. */
+#include "results.h"
+
+#include <math.h>
+
+void record_summarise(run_record *rec)
+{
+    rec->grad_ratio = rec->decay = rec->mean_dead = NAN;
+    if (rec->r.n_probes == 0)
+        return;
+    const probe_layer *p0 = record_probe(rec, 0);
+    const int depth = rec->depth;
+    double first = p0[0].bias_grad_norm, last = p0[depth - 1].bias_grad_norm;
+    if (first > 0.0 && last > 0.0) {
+        rec->grad_ratio = first / last;
+        /* the geometric mean of consecutive ratios telescopes */
+        if (depth > 1)
+            rec->decay = pow(rec->grad_ratio, 1.0 / (depth - 1));
+    } else if (depth > 1 && last > 0.0) {
+        rec->grad_ratio = rec->decay = 0.0;
+    }
+    const probe_layer *pl = record_probe(rec, rec->r.n_probes - 1);
+    double s = 0.0;
+    for (int l = 0; l < depth; l++)
+        s += pl[l].dead_pct;
+    rec->mean_dead = s / depth;
+}

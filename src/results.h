@@ -1,0 +1,32 @@
+/* results.h - what one invocation measured: a record per activation x seed
+ * and the summary figures derived from its rows. */
+#ifndef ACTBENCH_RESULTS_H
+#define ACTBENCH_RESULTS_H
+
+#include <stdint.h>
+
+#include "act.h"
+#include "train.h"
+
+typedef struct {
+    const act_spec *act;
+    init_kind init;          /* the scheme this run used */
+    uint64_t seed;
+    int depth;
+    run_result r;
+    /* derived by record_summarise */
+    double grad_ratio;       /* bias_grad_norm(1) / bias_grad_norm(depth), epoch 0 */
+    double decay;            /* geometric mean of bias_grad_norm(l)/(l+1), epoch 0 */
+    double mean_dead;        /* mean dead_pct over hidden layers, last probe */
+} run_record;
+
+/* Fills the derived fields of rec from its rows (NaN where undefined). */
+void record_summarise(run_record *rec);
+
+/* The probe rows of probe p (n_layers rows). */
+static inline const probe_layer *record_probe(const run_record *rec, int p)
+{
+    return rec->r.layers + (size_t)p * rec->r.n_layers;
+}
+
+#endif

@@ -1,0 +1,222 @@
+/* train.c - the training loop of one run. */
+#include "train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "loss.h"
+
+/* Workspace rows: the minibatch, and at least this many for evaluation and
+ * probe chunks so that small batches do not make those slow. */
+#define EVAL_CHUNK 256
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int ws_cap(const train_config *cfg)
+{
+    return cfg->batch > EVAL_CHUNK ? cfg->batch : EVAL_CHUNK;
+}
+
+static int n_probes(const train_config *cfg)
+{
+    /* epoch 0, every log_every-th epoch, and the last */
+    return 2 + cfg->epochs / cfg->log_every;
+}
+
+size_t train_bytes(const train_config *cfg)
+{
+    net n;
+    if (net_create(&n, &cfg->net, NULL) != AB_OK)
+        return 0;
+    int opt_arenas = cfg->opt == OPT_ADAM ? 2 : cfg->opt == OPT_MOMENTUM ? 1 : 0;
+    size_t b = (size_t)(2 + opt_arenas) * net_arena_bytes(&n) + probe_ctx_bytes(&n);
+    b += net_ws_bytes(&n, ws_cap(cfg));
+    b += (size_t)cfg->batch * ((size_t)cfg->net.n_in * sizeof(float) + sizeof(int));
+    b += (size_t)n_probes(cfg) * (size_t)n.n_layers * sizeof(probe_layer);
+    return b;
+}
+
+/* Mean loss and accuracy of the network over a whole set, in chunks. */
+static void evaluate(double *loss, double *acc, const net *n, const float *params, net_ws *ws,
+                     const data_set *s)
+{
+    if (s->n == 0) {
+        *loss = *acc = NAN;
+        return;
+    }
+    const int L = n->n_layers;
+    loss_tally t = {0};
+    for (int start = 0; start < s->n; start += ws->cap) {
+        int B = s->n - start < ws->cap ? s->n - start : ws->cap;
+        net_forward(n, params, ws, s->x + (size_t)start * s->d, B, NET_EVAL, NULL);
+        loss_eval(&t, NULL, ws->a[L - 1], ws->z[L - 1], s->y + start, B, n->fan_out[L - 1],
+                  n->cfg.out, 0.0f);
+    }
+    *loss = t.sum / s->n;
+    *acc = (double)t.correct / s->n;
+}
+
+void run_free(run_result *res)
+{
+    free(res->loss);
+    free(res->layers);
+    free(res->probe_epoch);
+    memset(res, 0, sizeof *res);
+}
+
+typedef struct {
+    net n;
+    float *params, *grads;
+    net_ws ws;
+    optim opt;
+    probe_ctx probe;
+    int *order;
+    float *xb;
+    int *yb;
+} run_state;
+
+static void state_free(run_state *s)
+{
+    free(s->params);
+    free(s->grads);
+    net_ws_free(&s->ws);
+    optim_free(&s->opt);
+    probe_ctx_free(&s->probe);
+    free(s->order);
+    free(s->xb);
+    free(s->yb);
+}
+
+static ab_status state_create(run_state *s, const train_config *cfg, const data_set *train,
+                              run_result *res, ab_err *err)
+{
+    ab_status st = net_create(&s->n, &cfg->net, err);
+    if (st != AB_OK)
+        return st;
+    if ((st = net_ws_create(&s->ws, &s->n, ws_cap(cfg), err)) != AB_OK ||
+        (st = optim_create(&s->opt, cfg->opt, cfg->lr, s->n.n_params, err)) != AB_OK ||
+        (st = probe_ctx_create(&s->probe, &s->n, err)) != AB_OK)
+        return st;
+    s->params = net_arena_alloc(&s->n);
+    s->grads = net_arena_alloc(&s->n);
+    s->order = malloc(sizeof(int) * (size_t)train->n);
+    s->xb = malloc(sizeof(float) * (size_t)cfg->batch * (size_t)train->d);
+    s->yb = malloc(sizeof(int) * (size_t)cfg->batch);
+    int np = n_probes(cfg);
+    res->loss = calloc((size_t)cfg->epochs + 1, sizeof(loss_row));
+    res->layers = calloc((size_t)np * (size_t)s->n.n_layers, sizeof(probe_layer));
+    res->probe_epoch = calloc((size_t)np, sizeof(int));
+    if (!s->params || !s->grads || !s->order || !s->xb || !s->yb || !res->loss ||
+        !res->layers || !res->probe_epoch)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: training buffers");
+    return AB_OK;
+}
+
+static void take_probe(run_result *res, run_state *s, const data_set *probe, int epoch)
+{
+    probe_measure(res->layers + (size_t)res->n_probes * s->n.n_layers, &s->n, s->params, &s->ws,
+                  &s->probe, probe);
+    res->probe_epoch[res->n_probes++] = epoch;
+}
+
+/* Trains one epoch; returns 0, or 1 when a minibatch loss is not finite. */
+static int train_epoch(loss_row *row, run_state *s, const train_config *cfg,
+                       const data_set *train, rng_state *order_rng, rng_state *act_rng)
+{
+    const net *n = &s->n;
+    const int L = n->n_layers, d = train->d;
+    loss_tally t = {0};
+    rng_shuffle(order_rng, s->order, train->n);
+    for (int start = 0; start < train->n; start += cfg->batch) {
+        int B = train->n - start < cfg->batch ? train->n - start : cfg->batch;
+        for (int i = 0; i < B; i++) {
+            int r = s->order[start + i];
+            memcpy(s->xb + (size_t)i * d, train->x + (size_t)r * d, sizeof(float) * (size_t)d);
+            s->yb[i] = train->y[r];
+        }
+        net_forward(n, s->params, &s->ws, s->xb, B, NET_TRAIN, act_rng);
+        double before = t.sum;
+        loss_eval(&t, s->ws.dz[L - 1], s->ws.a[L - 1], s->ws.z[L - 1], s->yb, B,
+                  n->fan_out[L - 1], n->cfg.out, 1.0f / (float)B);
+        if (!isfinite(t.sum - before))
+            return 1;
+        memset(s->grads, 0, net_arena_bytes(n));
+        net_backward(n, s->params, s->grads, &s->ws, s->xb, B);
+        optim_step(&s->opt, s->params, s->grads);
+    }
+    row->train_loss = t.sum / train->n;
+    row->train_acc = (double)t.correct / train->n;
+    return 0;
+}
+
+ab_status train_run(run_result *res, const train_config *cfg, const data_set *train,
+                    const data_set *test, const data_set *probe, train_progress_fn progress,
+                    void *ctx, ab_err *err)
+{
+    run_state s;
+    memset(&s, 0, sizeof s);
+    memset(res, 0, sizeof *res);
+    ab_status st = state_create(&s, cfg, train, res, err);
+    if (st != AB_OK)
+        goto fail;
+    res->n_layers = s.n.n_layers;
+    res->epochs_to_target = -1;
+
+    net_init(&s.n, s.params, cfg->seed);
+    /* Separate streams, so the minibatch order is the same for every
+     * activation whether or not it draws random slopes. */
+    rng_state order_rng, act_rng;
+    rng_seed(&order_rng, cfg->seed ^ 0x6f72646572ULL);
+    rng_seed(&act_rng, cfg->seed ^ 0x7272656c75ULL);
+    for (int i = 0; i < train->n; i++)
+        s.order[i] = i;
+
+    loss_row *row = &res->loss[0];
+    evaluate(&row->train_loss, &row->train_acc, &s.n, s.params, &s.ws, train);
+    evaluate(&row->test_loss, &row->test_acc, &s.n, s.params, &s.ws, test);
+    res->n_loss = 1;
+    take_probe(res, &s, probe, 0);
+    if (!isfinite(row->train_loss)) {
+        res->diverged = 1;
+        goto done;
+    }
+
+    double trained = 0.0;
+    for (int e = 1; e <= cfg->epochs; e++) {
+        row = &res->loss[e];
+        row->epoch = e;
+        double t0 = now();
+        int bad = train_epoch(row, &s, cfg, train, &order_rng, &act_rng);
+        trained += now() - t0;
+        if (bad) {
+            res->diverged = 1;
+            res->diverged_epoch = e;
+            break;
+        }
+        row->seconds = trained;
+        evaluate(&row->test_loss, &row->test_acc, &s.n, s.params, &s.ws, test);
+        res->n_loss = e + 1;
+        double acc = test->n ? row->test_acc : row->train_acc;
+        if (res->epochs_to_target < 0 && isfinite(cfg->target_acc) && acc >= cfg->target_acc)
+            res->epochs_to_target = e;
+        if (e % cfg->log_every == 0 || e == cfg->epochs)
+            take_probe(res, &s, probe, e);
+        if (progress)
+            progress(ctx, e, cfg->epochs, row->train_loss);
+    }
+    res->seconds = trained;
+done:
+    state_free(&s);
+    return AB_OK;
+fail:
+    state_free(&s);
+    run_free(res);
+    return st;
+}

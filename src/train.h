@@ -1,0 +1,62 @@
+/* train.h - one training run: one activation, one seed.  Owns the epochs, the
+ * seeded minibatch order, the probe calls and divergence; returns its
+ * measurements as rows in memory.  Prints nothing. */
+#ifndef ACTBENCH_TRAIN_H
+#define ACTBENCH_TRAIN_H
+
+#include <stdint.h>
+
+#include "data.h"
+#include "net.h"
+#include "optim.h"
+#include "probe.h"
+
+typedef struct {
+    net_config net;       /* the network, activation included */
+    opt_kind opt;
+    float lr;
+    int epochs;           /* 0 = probes at initialisation only */
+    int batch;
+    int log_every;        /* probe every this many epochs (and at the last) */
+    double target_acc;    /* for epochs_to_target; NaN = none */
+    uint64_t seed;        /* weight draws, minibatch order, rrelu slopes */
+} train_config;
+
+/* One row of loss.csv.  train_* at epoch e >= 1 are means over that epoch's
+ * minibatches as they were trained; at epoch 0, over the whole training set.
+ * test_* are over the whole test set after the epoch (NaN without one). */
+typedef struct {
+    int epoch;
+    double train_loss, train_acc, test_loss, test_acc;
+    double seconds;       /* training time so far, probes and evaluation excluded */
+} loss_row;
+
+typedef struct {
+    loss_row *loss;       /* n_loss rows, epochs 0.. */
+    int n_loss;
+    probe_layer *layers;  /* n_probes x n_layers rows */
+    int *probe_epoch;     /* epoch of each probe */
+    int n_probes;
+    int n_layers;
+    int diverged;         /* a loss became NaN or Inf */
+    int diverged_epoch;   /* the epoch in which it did (0 = none) */
+    int epochs_to_target; /* first epoch reaching target_acc; -1 = never */
+    double seconds;       /* total training time */
+} run_result;
+
+/* Called after every epoch; for progress display. */
+typedef void (*train_progress_fn)(void *ctx, int epoch, int epochs, double loss);
+
+/* Trains one network from scratch as cfg says, on train, evaluating on test
+ * (may be empty) and probing on probe.  Fills res (free with run_free). */
+ab_status train_run(run_result *res, const train_config *cfg, const data_set *train,
+                    const data_set *test, const data_set *probe, train_progress_fn progress,
+                    void *ctx, ab_err *err);
+
+/* Bytes train_run allocates for cfg with a d-feature input (the data set
+ * itself excluded), for the memory check before any run starts. */
+size_t train_bytes(const train_config *cfg);
+
+void run_free(run_result *res);
+
+#endif

@@ -1,0 +1,424 @@
+/* test_plot.c - gnuplot script writing and rendering (renders only when
+ * gnuplot is on PATH; those tests are skipped otherwise). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plot.h"
+
+typedef struct {
+    char run[256];    /* temporary run folder */
+    char plots[300];  /* run/plots */
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(fx->run, sizeof fx->run, "%s/actbench_plot_XXXXXX",
+                     tmp && *tmp ? tmp : "/tmp");
+    if (n < 0 || (size_t)n >= sizeof fx->run || !mkdtemp(fx->run)) {
+        free(fx);
+        return -1;
+    }
+    snprintf(fx->plots, sizeof fx->plots, "%s/plots", fx->run);
+    if (mkdir(fx->plots, 0777) != 0) {
+        rmdir(fx->run);
+        free(fx);
+        return -1;
+    }
+    *state = fx;
+    return 0;
+}
+
+/* Removes every plain file in dir, then dir itself. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char p[8192];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    remove_dir(fx->plots);
+    remove_dir(fx->run);
+    free(fx);
+    return 0;
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Reads a whole file into a NUL-terminated buffer the caller frees. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        if (len + 2 > cap) {
+            cap = cap ? cap * 2 : 4096;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+        }
+        buf[len++] = (char)c;
+    }
+    fclose(f);
+    if (!buf)
+        buf = calloc(1, 1);
+    else
+        buf[len] = '\0';
+    return buf;
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Runs plot_render with stderr captured into a file; returns its status and
+ * copies up to cap-1 bytes of what gnuplot printed there into out. */
+static ab_status render_quiet(const char *run, const char *name, ab_err *err, char *out,
+                              size_t cap)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/stderr.txt", run);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0);
+    assert_true(fd >= 0);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+    ab_status st = plot_render(run, name, err);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    char *text = slurp(path);
+    assert_non_null(text);
+    snprintf(out, cap, "%s", text);
+    free(text);
+    unlink(path);
+    return st;
+}
+
+/* ---- the two-panel demo figure ---------------------------------------- */
+
+#define N_LAYERS 12
+
+static double depth[N_LAYERS], grad_mean[N_LAYERS], grad_lo[N_LAYERS], grad_hi[N_LAYERS],
+    grad_relu[N_LAYERS], ref[N_LAYERS];
+static const double ep[] = {1, 2, 3, 4, 5, 6};
+static const double acc_a[] = {0.52, 0.71, NAN, 0.86, 0.9, 0.91};
+static const double acc_b[] = {0.5, 0.6, 0.66, 0.7, 0.73, 0.75};
+
+static plot_series logy_series[3];
+static plot_series lin_series[2];
+static plot_panel demo_panels[2];
+
+static plot_figure demo_figure(const char *name)
+{
+    for (int i = 0; i < N_LAYERS; i++) {
+        depth[i] = i + 1;
+        grad_mean[i] = pow(0.25, i + 1) * 3;
+        grad_lo[i] = grad_mean[i] * 0.4;
+        grad_hi[i] = grad_mean[i] * 2.5;
+        grad_relu[i] = 1.0 - 0.02 * i;
+        ref[i] = pow(0.25, i + 1);
+    }
+    grad_relu[N_LAYERS - 1] = 0.0; /* not drawable on a log axis */
+    logy_series[0] = (plot_series){"sigmoid", N_LAYERS, depth, grad_mean, grad_lo, grad_hi,
+                                   PLOT_LINE};
+    logy_series[1] = (plot_series){"relu", N_LAYERS, depth, grad_relu, NULL, NULL, PLOT_LINE};
+    logy_series[2] = (plot_series){"0.25^n", N_LAYERS, depth, ref, NULL, NULL, PLOT_REFERENCE};
+    lin_series[0] = (plot_series){"leaky_relu:0.1 \"fast\"", 6, ep, acc_a, NULL, NULL,
+                                  PLOT_LINE};
+    lin_series[1] = (plot_series){"tanh", 6, ep, acc_b, NULL, NULL, PLOT_LINE};
+    demo_panels[0] = (plot_panel){"Gradient norm by layer", "layer", "mean |dL/dW|", true, true,
+                                  logy_series, 3};
+    demo_panels[1] = (plot_panel){"Test accuracy", "epoch", "accuracy", false, true, lin_series,
+                                  2};
+    return (plot_figure){name, "Sigmoid vs ReLU_family", demo_panels, 2, 2};
+}
+
+static void test_write_script(void **state)
+{
+    fixture *fx = *state;
+    plot_figure fig = demo_figure("demo_fig");
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+
+    char path[4200];
+    snprintf(path, sizeof path, "%s/demo_fig.gp", fx->plots);
+    char *gp = slurp(path);
+    assert_non_null(gp);
+    assert_non_null(strstr(gp, "# re-render from the run folder: gnuplot plots/demo_fig.gp"));
+    assert_non_null(strstr(gp, "set output 'plots/demo_fig.png'"));
+    assert_non_null(strstr(gp, "set terminal pngcairo size 1280,520 enhanced font \"sans,10\""));
+    assert_non_null(strstr(gp, "set multiplot layout 1,2 title \"Sigmoid vs ReLU_family\""));
+    for (int b = 1; b <= 5; b++) {
+        char head[32];
+        snprintf(head, sizeof head, "\n$d%d << EOD\n", b);
+        assert_non_null(strstr(gp, head));
+    }
+    assert_null(strstr(gp, "$d6"));
+    /* the band block carries x y ylo yhi */
+    assert_non_null(strstr(gp, "$d1 << EOD\n1 0.75 0.3 1.875\n2 0.1875 0.075 0.46875\n"));
+    /* the zero on the log panel and the NaN become gaps, never numbers */
+    assert_non_null(strstr(gp, "\n11 0.8\nEOD\n"));
+    assert_non_null(strstr(gp, "$d4 << EOD\n1 0.52\n2 0.71\n\n4 0.86\n"));
+    assert_null(strstr(gp, "nan"));
+    assert_null(strstr(gp, "inf"));
+    assert_non_null(strstr(gp, "title \"leaky_relu:0.1 \\\"fast\\\"\" noenhanced"));
+    assert_non_null(strstr(gp, "set logscale y\nset format y \"10^{%L}\""));
+    assert_non_null(strstr(gp, "unset logscale y"));
+    assert_non_null(strstr(gp, "filledcurves fs transparent solid 0.2"));
+    assert_non_null(strstr(gp, "set xtics 1"));
+    assert_non_null(strstr(gp, "unset multiplot"));
+    free(gp);
+    /* only the script itself: no temporary file left beside it */
+    assert_int_equal(count_entries(fx->plots), 1);
+}
+
+static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+static void assert_png(const char *plots, const char *name)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.png", plots, name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    unsigned char head[8] = {0};
+    size_t got = fread(head, 1, sizeof head, f);
+    fclose(f);
+    assert_int_equal(got, sizeof head);
+    assert_memory_equal(head, png_magic, sizeof head);
+    assert_true(file_size(path) > 1000);
+}
+
+static void test_render_png(void **state)
+{
+    fixture *fx = *state;
+    if (!plot_have_gnuplot())
+        skip();
+    plot_figure fig = demo_figure("demo_fig");
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+    char said[2048];
+    assert_int_equal(render_quiet(fx->run, "demo_fig", &err, said, sizeof said), AB_OK);
+    assert_string_equal(said, ""); /* not even a warning */
+    assert_png(fx->plots, "demo_fig");
+}
+
+static void test_empty_panels_render(void **state)
+{
+    fixture *fx = *state;
+    static const double x[] = {1, 2, 3};
+    static const double bad[] = {NAN, INFINITY, -1};
+    static const double ok[] = {5, 5, 5};
+    plot_series all_bad = {"diverged_net", 3, x, bad, NULL, NULL, PLOT_LINE};
+    plot_series mixed[] = {{"flat", 3, x, ok, bad, bad, PLOT_LINE}, all_bad};
+    plot_panel panels[] = {
+        {"Nothing to show", "x", "y", true, true, NULL, 0},
+        {"All points bad", "x", "y", true, false, &all_bad, 1},
+        {"One flat line", "x", "y", true, false, mixed, 2},
+    };
+    plot_figure fig = {"empty_one", NULL, panels, 3, 2};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+
+    char path[4200];
+    snprintf(path, sizeof path, "%s/empty_one.gp", fx->plots);
+    char *gp = slurp(path);
+    assert_non_null(gp);
+    assert_non_null(strstr(gp, "set multiplot layout 2,2\n"));
+    assert_non_null(strstr(gp, "\"no data\""));
+    assert_non_null(strstr(gp, "title \"diverged_net (no data)\" noenhanced"));
+    free(gp);
+
+    if (!plot_have_gnuplot())
+        skip();
+    char said[2048];
+    assert_int_equal(render_quiet(fx->run, "empty_one", &err, said, sizeof said), AB_OK);
+    assert_string_equal(said, "");
+    assert_png(fx->plots, "empty_one");
+}
+
+static void test_single_panel_no_multiplot(void **state)
+{
+    fixture *fx = *state;
+    static const double x[] = {0, 100, 200};
+    static const double y[] = {3, 2, 1};
+    plot_series s = {"loss", 3, x, y, NULL, NULL, PLOT_LINE};
+    plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1};
+    plot_figure fig = {"single", NULL, &pa, 1, 0};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/single.gp", fx->plots);
+    char *gp = slurp(path);
+    assert_non_null(gp);
+    assert_null(strstr(gp, "multiplot"));
+    assert_non_null(strstr(gp, "size 640,480 "));
+    assert_null(strstr(gp, "set xtics 1\n")); /* range 200: gnuplot picks */
+    assert_non_null(strstr(gp, "set format x \"%.0f\""));
+    free(gp);
+}
+
+static void test_bad_name(void **state)
+{
+    fixture *fx = *state;
+    plot_figure fig = demo_figure("x");
+    const char *bad[] = {NULL, "", "a/b", "../up", "a b", "fig.gp", "caf\xc3\xa9"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ab_err err = {{0}};
+        fig.name = bad[i];
+        assert_int_equal(plot_write(fx->run, &fig, &err), AB_EUSAGE);
+        assert_true(err.msg[0] != '\0');
+        err.msg[0] = '\0';
+        assert_int_equal(plot_render(fx->run, bad[i], &err), AB_EUSAGE);
+        assert_true(err.msg[0] != '\0');
+    }
+    assert_int_equal(count_entries(fx->plots), 0);
+}
+
+static void test_bad_figure(void **state)
+{
+    fixture *fx = *state;
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->run, NULL, &err), AB_EUSAGE);
+    plot_figure fig = demo_figure("bad_fig");
+    fig.n_panels = 0;
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_EUSAGE);
+    fig = demo_figure("bad_fig");
+    logy_series[1].yhi = grad_hi; /* ylo stays NULL: half a band */
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_EUSAGE);
+    assert_non_null(strstr(err.msg, "band"));
+    assert_int_equal(count_entries(fx->plots), 0);
+}
+
+static void test_missing_plots_folder(void **state)
+{
+    fixture *fx = *state;
+    assert_int_equal(rmdir(fx->plots), 0);
+    plot_figure fig = demo_figure("demo_fig");
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_ERUNTIME);
+    assert_non_null(strstr(err.msg, "plots/demo_fig.gp"));
+    assert_int_equal(count_entries(fx->run), 0);
+}
+
+static void test_render_failures(void **state)
+{
+    fixture *fx = *state;
+    ab_err err = {{0}};
+    /* no script at all: caught before gnuplot runs */
+    assert_int_equal(plot_render(fx->run, "absent", &err), AB_ERUNTIME);
+    assert_non_null(strstr(err.msg, "absent.gp"));
+    if (!plot_have_gnuplot())
+        skip();
+    char path[4200];
+    snprintf(path, sizeof path, "%s/broken.gp", fx->plots);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("set terminal pngcairo\nset output 'plots/broken.png'\nplot $nowhere\n", f);
+    assert_int_equal(fclose(f), 0);
+    char said[2048];
+    assert_int_equal(render_quiet(fx->run, "broken", &err, said, sizeof said), AB_ERUNTIME);
+    assert_non_null(strstr(err.msg, "gnuplot failed on plots/broken.gp (exit "));
+    assert_true(said[0] != '\0'); /* gnuplot's own complaint went to stderr */
+}
+
+static void test_have_gnuplot_searches_path(void **state)
+{
+    fixture *fx = *state;
+    const char *old = getenv("PATH");
+    char *saved = old ? strdup(old) : NULL;
+    assert_true(!old || saved);
+
+    char fake[4200];
+    snprintf(fake, sizeof fake, "%s/gnuplot", fx->plots);
+    assert_int_equal(setenv("PATH", fx->plots, 1), 0);
+    assert_false(plot_have_gnuplot()); /* empty folder */
+
+    FILE *f = fopen(fake, "w");
+    assert_non_null(f);
+    fputs("#!/bin/sh\nexit 0\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(fake, 0644), 0);
+    assert_false(plot_have_gnuplot()); /* present but not executable */
+    assert_int_equal(chmod(fake, 0755), 0);
+    char list[8400];
+    snprintf(list, sizeof list, "/nonexistent_dir::%s", fx->plots);
+    assert_int_equal(setenv("PATH", list, 1), 0);
+    assert_true(plot_have_gnuplot());
+
+    if (saved) {
+        setenv("PATH", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("PATH");
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_write_script, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_render_png, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_panels_render, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_single_panel_no_multiplot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_figure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_plots_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_render_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_have_gnuplot_searches_path, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
