@@ -95,11 +95,11 @@ void cli_usage(FILE *f)
 "  --target-acc X      accuracy for the epochs-to-target column (default %g)\n"
 "  --log-every N       probe every N epochs, besides epoch 0 and the last\n"
 "                      (default %d)\n"
-"  --out DIR           run folder (default runs/YYYYMMDD-HHMMSS)\n"
+"  -o, --out DIR       run folder (default runs/YYYYMMDD-HHMMSS)\n"
 "  --no-plot           write the .gp scripts but do not run gnuplot\n"
-"  --quiet             print nothing but errors\n"
+"  -q, --quiet         print nothing but errors\n"
 "  --list-acts         list the activations with their parameters and exit\n"
-"  --help              this text;  --version  the version\n"
+"  -h, --help          this text;  --version  the version\n"
 "\n"
 "Examples:\n"
 "  actbench --act sigmoid,relu --depth 6\n"
@@ -326,7 +326,7 @@ ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
     optind = 1;
     int c, idx = 0;
     /* "+:" stops at the first non-option and reports missing arguments as ':' */
-    while ((c = getopt_long(argc, argv, "+:", long_opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:hqo:", long_opts, &idx)) != -1) {
         if (c == '?') {
             const char *bad = argv[optind - 1];
             if (optopt)

@@ -197,7 +197,7 @@ static int probe_at(const run_record *r, int e)
 /* One series: get(layer l) (or the mean over hidden layers when l < 0)
  * against probe epoch, aggregated over the seeds of group g. */
 static void series_by_epoch(fig_pool *p, plot_panel *pn, const char *label,
-                            const run_record *recs, act_group g, probe_get get, int l)
+                            const run_record *recs, act_group g, probe_get get, int l, bool band)
 {
     const run_record *r0 = &recs[g.first];
     /* the longest run of the group gives the epochs */
@@ -209,7 +209,7 @@ static void series_by_epoch(fig_pool *p, plot_panel *pn, const char *label,
     if (!s)
         return;
     double *lo = NULL, *hi = NULL;
-    if (g.count > 1)
+    if (band && g.count > 1)
         add_band(p, s, &lo, &hi);
     double v[4096];
     for (int k = 0; k < np; k++) {
@@ -302,7 +302,7 @@ static ab_status fig_grad_epochs(fig_pool *p, plot_figure *fig, const run_record
 {
     (void)n;
     fig->name = "grad_by_epoch";
-    fig->title = "Weight-gradient norm of every layer during training";
+    fig->title = "Weight-gradient norm of every layer during training (mean over seeds)";
     for (int a = 0; a < n_acts && p->n_panels < MAX_PANELS; a++) {
         if (g[a].count == 0)
             continue;
@@ -311,7 +311,7 @@ static ab_status fig_grad_epochs(fig_pool *p, plot_figure *fig, const run_record
         for (int l = 0; l < L; l++)
             series_by_epoch(p, pn, pool_label(p, l == L - 1 ? "%slayer %d (output)" : "%slayer %d",
                                               "", l + 1),
-                            recs, g[a], get_grad, l);
+                            recs, g[a], get_grad, l, false);
     }
     return AB_OK;
 }
@@ -379,7 +379,7 @@ static ab_status fig_pct(fig_pool *p, plot_figure *fig, const run_record *recs,
                                pool_label(p, "%s (%%)", what, 0), false);
     for (int a = 0; a < n_acts; a++)
         if (g[a].count > 0)
-            series_by_epoch(p, ep, acts[a].label, recs, g[a], get, -1);
+            series_by_epoch(p, ep, acts[a].label, recs, g[a], get, -1, true);
     plot_panel *lp = add_panel(p, pool_label(p, "%s by hidden layer after training", what, 0),
                                "hidden layer", pool_label(p, "%s (%%)", what, 0), false);
     series_by_layer(p, lp, recs, g, acts, n_acts, get, 1, 1);

@@ -1,0 +1,270 @@
+/* test_net.c - backpropagation of the whole network against central finite
+ * differences of the loss, identical initial draws across activations, and
+ * the optimiser updates. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "loss.h"
+#include "net.h"
+#include "optim.h"
+
+enum { N_IN = 4, WIDTH = 5, DEPTH = 3, B = 6 };
+
+typedef struct {
+    net n;
+    net_ws ws;
+    float *params, *grads;
+    float x[B * N_IN];
+    int y[B];
+    int k;
+} fixture;
+
+static void setup_net(fixture *f, const char *act, out_kind out)
+{
+    ab_err err;
+    net_config c = {.n_in = N_IN, .n_out = out == OUT_SIGMOID ? 1 : 3, .depth = DEPTH,
+                    .width = WIDTH, .out = out, .init = INIT_XAVIER, .bias_init = 0.1f};
+    assert_int_equal(act_parse(&c.act, act, &err), AB_OK);
+    assert_int_equal(net_create(&f->n, &c, &err), AB_OK);
+    assert_int_equal(net_ws_create(&f->ws, &f->n, B, &err), AB_OK);
+    f->params = net_arena_alloc(&f->n);
+    f->grads = net_arena_alloc(&f->n);
+    assert_non_null(f->params);
+    assert_non_null(f->grads);
+    /* larger weights than the init gives, so gradients are far from zero */
+    net_init(&f->n, f->params, 42);
+    for (size_t i = 0; i < f->n.n_params; i++)
+        f->params[i] *= 1.5f;
+    if (c.act.info->learned)
+        for (int l = 0; l < DEPTH; l++)
+            *net_alpha(&f->n, f->params, l) = 0.1f + 0.1f * l;
+    rng_state r;
+    rng_seed(&r, 7);
+    for (int i = 0; i < B * N_IN; i++)
+        f->x[i] = (float)rng_normal(&r);
+    f->k = out == OUT_SIGMOID ? 2 : 3;
+    for (int i = 0; i < B; i++)
+        f->y[i] = i % f->k;
+}
+
+static void teardown_net(fixture *f)
+{
+    net_ws_free(&f->ws);
+    free(f->params);
+    free(f->grads);
+}
+
+static double loss_at(fixture *f)
+{
+    loss_tally t = {0};
+    int L = f->n.n_layers;
+    net_forward(&f->n, f->params, &f->ws, f->x, B, NET_PROBE, NULL);
+    loss_eval(&t, NULL, f->ws.a[L - 1], f->ws.z[L - 1], f->y, B, f->n.fan_out[L - 1],
+              f->n.cfg.out, 0.0f);
+    return t.sum / B;
+}
+
+/* Sign pattern of the hidden pre-activations, to spot kink crossings. */
+static void signs(fixture *f, unsigned char *s)
+{
+    size_t k = 0;
+    for (int l = 0; l < DEPTH; l++)
+        for (int i = 0; i < B * WIDTH; i++)
+            s[k++] = f->ws.z[l][i] > 0.0f;
+}
+
+static void gradient_check(const char *act, out_kind out, int kinked)
+{
+    fixture f;
+    setup_net(&f, act, out);
+    int L = f.n.n_layers;
+    loss_tally t = {0};
+    net_forward(&f.n, f.params, &f.ws, f.x, B, NET_PROBE, NULL);
+    loss_eval(&t, f.ws.dz[L - 1], f.ws.a[L - 1], f.ws.z[L - 1], f.y, B, f.n.fan_out[L - 1],
+              out, 1.0f / B);
+    memset(f.grads, 0, net_arena_bytes(&f.n));
+    net_backward(&f.n, f.params, f.grads, &f.ws, f.x, B);
+
+    unsigned char base[DEPTH * B * WIDTH], moved[DEPTH * B * WIDTH];
+    signs(&f, base);
+    /* kinked units need small steps so that few differences straddle a kink */
+    const float h = kinked ? 4e-3f : 1e-2f;
+    int checked = 0, nonzero = 0;
+    double worst = 0.0;
+    for (size_t i = 0; i < f.n.n_params; i++) {
+        float p0 = f.params[i];
+        double v[4];
+        const float steps[4] = {-2 * h, -h, h, 2 * h};
+        int crossed = 0;
+        for (int s = 0; s < 4; s++) {
+            f.params[i] = p0 + steps[s];
+            v[s] = loss_at(&f);
+            signs(&f, moved);
+            crossed |= kinked && memcmp(base, moved, sizeof base) != 0;
+        }
+        f.params[i] = p0;
+        if (crossed)
+            continue; /* the difference straddles a kink of relu-like units */
+        double num = (v[0] - 8 * v[1] + 8 * v[2] - v[3]) / (12.0 * h);
+        double g = f.grads[i], diff = fabs(num - g);
+        /* float forward passes: the loss carries ~1e-7 of rounding, which
+         * the stencil divides by h */
+        double tol = 1e-6 / h + 2e-3 * fmax(fabs(num), fabs(g));
+        if (diff > tol)
+            fail_msg("%s: parameter %zu: backprop %.7g, finite difference %.7g", act, i, g, num);
+        worst = fmax(worst, diff);
+        checked++;
+        nonzero += fabs(g) > 1e-6;
+    }
+    /* most parameters checked, and the gradient is not trivially zero */
+    if (getenv("ACTBENCH_VERBOSE"))
+        fprintf(stderr, "%s: %d of %zu checked, worst %.3g\n", act, checked, f.n.n_params,
+                worst);
+    assert_true(checked >= (int)(f.n.n_params * (kinked ? 1 : 3) / 4));
+    assert_true(nonzero >= checked / 2);
+    teardown_net(&f);
+}
+
+static void test_backprop_smooth(void **state)
+{
+    (void)state;
+    const char *acts[] = {"identity", "sigmoid", "tanh", "elu",  "gelu",     "gelu_tanh",
+                          "silu",     "softplus", "mish", "softsign", "logsigmoid", "celu:0.7"};
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+        gradient_check(acts[i], OUT_SOFTMAX, 0);
+}
+
+static void test_backprop_kinked(void **state)
+{
+    (void)state;
+    const char *acts[] = {"relu", "leaky_relu:0.1", "prelu", "selu", "rrelu", "hardswish"};
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+        gradient_check(acts[i], OUT_SOFTMAX, 1);
+}
+
+static void test_backprop_bce(void **state)
+{
+    (void)state;
+    gradient_check("tanh", OUT_SIGMOID, 0);
+    gradient_check("prelu", OUT_SIGMOID, 1);
+}
+
+/* prelu's alpha gradients are among the parameters above; check they are
+ * really exercised: nonzero where units are negative. */
+static void test_prelu_alpha_gradient_nonzero(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_net(&f, "prelu", OUT_SOFTMAX);
+    int L = f.n.n_layers;
+    loss_tally t = {0};
+    net_forward(&f.n, f.params, &f.ws, f.x, B, NET_PROBE, NULL);
+    loss_eval(&t, f.ws.dz[L - 1], f.ws.a[L - 1], f.ws.z[L - 1], f.y, B, 3, OUT_SOFTMAX,
+              1.0f / B);
+    memset(f.grads, 0, net_arena_bytes(&f.n));
+    net_backward(&f.n, f.params, f.grads, &f.ws, f.x, B);
+    for (int l = 0; l < DEPTH; l++)
+        assert_true(fabsf(*net_alpha(&f.n, f.grads, l)) > 1e-6f);
+    teardown_net(&f);
+}
+
+static void test_identical_initial_weights(void **state)
+{
+    (void)state;
+    const char *acts[] = {"sigmoid", "relu", "tanh", "prelu", "gelu"};
+    float *first = NULL;
+    net n0;
+    for (size_t a = 0; a < sizeof acts / sizeof acts[0]; a++) {
+        ab_err err;
+        net n;
+        net_config c = {.n_in = 7, .n_out = 3, .depth = 4, .width = 9, .init = INIT_XAVIER};
+        assert_int_equal(act_parse(&c.act, acts[a], &err), AB_OK);
+        assert_int_equal(net_create(&n, &c, &err), AB_OK);
+        float *p = net_arena_alloc(&n);
+        net_init(&n, p, 2024);
+        if (!first) {
+            first = p;
+            n0 = n;
+            continue;
+        }
+        /* weights and biases come first in the arena: compare them bitwise */
+        size_t wb = n0.alpha_off;
+        assert_int_equal(n.alpha_off, wb);
+        assert_memory_equal(first, p, wb * sizeof(float));
+        free(p);
+    }
+    /* another seed gives other draws */
+    float *q = net_arena_alloc(&n0);
+    net_init(&n0, q, 2025);
+    assert_memory_not_equal(first, q, n0.w_off[1] * sizeof(float));
+    free(q);
+    free(first);
+}
+
+static void test_init_scales(void **state)
+{
+    (void)state;
+    ab_err err;
+    net n;
+    net_config c = {.n_in = 200, .n_out = 10, .depth = 2, .width = 300, .init = INIT_HE};
+    assert_int_equal(act_parse(&c.act, "relu", &err), AB_OK);
+    assert_int_equal(net_create(&n, &c, &err), AB_OK);
+    float *p = net_arena_alloc(&n);
+    net_init(&n, p, 1);
+    /* empirical std of layer 2 (300 x 300) against sqrt(2/300) */
+    const float *w = net_w(&n, p, 1);
+    double ss = 0.0;
+    for (int i = 0; i < 300 * 300; i++)
+        ss += (double)w[i] * w[i];
+    assert_float_equal(sqrt(ss / (300 * 300)), sqrt(2.0 / 300), 0.01 * sqrt(2.0 / 300));
+    free(p);
+}
+
+static void test_optimisers(void **state)
+{
+    (void)state;
+    ab_err err;
+    optim o;
+    float p[2] = {1.0f, -1.0f};
+    const float g[2] = {0.5f, -0.25f};
+    assert_int_equal(optim_create(&o, OPT_SGD, 0.1f, 2, &err), AB_OK);
+    optim_step(&o, p, g);
+    assert_float_equal(p[0], 0.95, 1e-7);
+    assert_float_equal(p[1], -0.975, 1e-7);
+    optim_free(&o);
+
+    p[0] = 1.0f;
+    assert_int_equal(optim_create(&o, OPT_MOMENTUM, 0.1f, 1, &err), AB_OK);
+    optim_step(&o, p, g); /* v = 0.5 */
+    optim_step(&o, p, g); /* v = 0.9*0.5 + 0.5 = 0.95 */
+    assert_float_equal(p[0], 1.0 - 0.1 * 0.5 - 0.1 * 0.95, 1e-6);
+    optim_free(&o);
+
+    p[0] = 1.0f;
+    assert_int_equal(optim_create(&o, OPT_ADAM, 0.01f, 1, &err), AB_OK);
+    optim_step(&o, p, g); /* first Adam step moves by lr * sign(g) */
+    assert_float_equal(p[0], 0.99, 1e-6);
+    optim_free(&o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_backprop_smooth),
+        cmocka_unit_test(test_backprop_kinked),
+        cmocka_unit_test(test_backprop_bce),
+        cmocka_unit_test(test_prelu_alpha_gradient_nonzero),
+        cmocka_unit_test(test_identical_initial_weights),
+        cmocka_unit_test(test_init_scales),
+        cmocka_unit_test(test_optimisers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
