@@ -129,7 +129,7 @@ void act_rrelu_train(float *restrict y, float *restrict slope, const float *rest
 {
     const float lo = p[0], span = p[1] - p[0];
     for (size_t i = 0; i < n; i++) {
-        float a = z[i] >= 0.0f ? 1.0f : lo + span * u[i];
+        float a = z[i] > 0.0f ? 1.0f : lo + span * u[i];
         slope[i] = a;
         y[i] = a * z[i];
     }
@@ -471,9 +471,9 @@ const act_info act_registry[] = {
      leaky_f, leaky_df, "(-inf, inf)", false, false, false, INIT_HE, "f'(0) = negative_slope", NULL},
     {"prelu", "f(z) = z if z > 0 else a z, a learned per layer", 1, {"init"}, {0.25f},
      leaky_f, leaky_df, "(-inf, inf)", false, true, false, INIT_HE, "f'(0) = a; df/da(0) = 0", NULL},
-    {"rrelu", "f(z) = z if z >= 0 else a z, a ~ U(lower, upper) in training, (lower+upper)/2 otherwise",
+    {"rrelu", "f(z) = z if z > 0 else a z, a ~ U(lower, upper) in training, (lower+upper)/2 otherwise",
      2, {"lower", "upper"}, {0.125f, 1.0f / 3.0f}, rrelu_f, rrelu_df, "(-inf, inf)", false, false,
-     true, INIT_HE, "f'(0) = 1 in training, (lower+upper)/2 otherwise", check_rrelu},
+     true, INIT_HE, "f'(0) = the drawn slope in training, (lower+upper)/2 otherwise", check_rrelu},
     {"elu", "f(z) = z if z > 0 else alpha (e^z - 1)", 1, {"alpha"}, {1.0f}, elu_f, elu_df,
      "(-alpha, inf)", false, false, false, INIT_HE, "f'(0) = alpha", NULL},
     {"celu", "f(z) = z if z > 0 else alpha (e^(z/alpha) - 1)", 1, {"alpha"}, {1.0f}, celu_f, celu_df,

@@ -68,7 +68,7 @@ void act_default(act_spec *out, const act_info *info);
 const char *act_init_name(init_kind k);
 
 /* RReLU in training draws a slope per element; this fills y and the slopes
- * used (slope[i] = 1 where z >= 0) from uniforms u[i] in [0,1). */
+ * used (slope[i] = 1 where z > 0) from uniforms u[i] in [0,1). */
 void act_rrelu_train(float *restrict y, float *restrict slope, const float *restrict z,
                      const float *restrict u, size_t n, const float *p);
 

@@ -329,7 +329,11 @@ ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
     while ((c = getopt_long(argc, argv, "+:hqo:", long_opts, &idx)) != -1) {
         if (c == '?') {
             const char *bad = argv[optind - 1];
-            if (optopt)
+            const char *eq = strchr(bad, '=');
+            if (strncmp(bad, "--", 2) == 0 && eq && optopt)
+                return ab_fail(err, AB_EUSAGE, "%.*s: takes no value, got '%s' (see --help)",
+                               (int)(eq - bad), bad, eq + 1);
+            if (strncmp(bad, "--", 2) != 0 && optopt > ' ' && optopt < 127)
                 return ab_fail(err, AB_EUSAGE, "unknown option '-%c' (see --help)", optopt);
             return ab_fail(err, AB_EUSAGE, "unknown option '%s' (see --help)", bad);
         }

@@ -77,8 +77,11 @@ static ab_status make_run_dir(char *dir, size_t n, const cli_opts *o, ab_err *er
         st = path_join(plots, sizeof plots, dir, "plots", err);
     if (st == AB_OK)
         st = make_dirs(plots, err);
-    if (st != AB_OK && o->out_dir)
-        return ab_fail(err, st, "--out: %s", err->msg);
+    if (st != AB_OK && o->out_dir) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return ab_fail(err, st, "--out: %s", why);
+    }
     return st;
 }
 
@@ -215,9 +218,20 @@ ab_status job_run(const cli_opts *o, ab_err *err)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
+    /* A first check with the smallest possible input and output layers, so
+     * that a hopeless size is refused before a large data set is read. */
+    train_config early = {.net = {.n_in = 1, .n_out = 2, .depth = o->depth, .width = o->width,
+                                  .act = o->acts[0]},
+                          .opt = o->opt, .epochs = o->epochs, .batch = o->batch,
+                          .log_every = o->log_every};
+    data_set none = {0};
+    ab_status st = check_memory(o, &early, &none, err);
+    if (st != AB_OK)
+        return st;
+
     data_spec ds = {.name = o->data, .dir = o->data_dir, .n = o->samples,
                     .test_frac = DATA_DEFAULT_TEST_FRAC, .seed = o->seed, .standardize = true};
-    ab_status st = data_load(&train, &test, &ds, err);
+    st = data_load(&train, &test, &ds, err);
     if (st != AB_OK)
         goto done;
     if (o->loss == OUT_SIGMOID && train.k != 2) {

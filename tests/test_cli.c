@@ -1,0 +1,481 @@
+/* test_cli.c - the actbench binary's command line: exit codes, error messages and side effects of bad input, --help, --version, --list-acts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_ARGS 24
+
+/* ------------------------------------------------------------------------ */
+/* Running the binary                                                        */
+
+typedef struct {
+    int status; /* exit code; 128 + signal number when killed */
+    char *out;  /* everything written to stdout, NUL-terminated */
+    char *err;  /* everything written to stderr, NUL-terminated */
+} run_result;
+
+static const char *actbench_path(void)
+{
+    const char *p = getenv("ACTBENCH");
+    return p && *p ? p : "../build/src/actbench";
+}
+
+static const char *tmp_root(void)
+{
+    const char *t = getenv("TMPDIR");
+    return t && *t ? t : "/tmp";
+}
+
+/* Reads the whole of fd (from the start) into a NUL-terminated buffer. */
+static char *read_fd(int fd)
+{
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (len + 1 >= cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(buf);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static int capture_file(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/actbench_cli_io_XXXXXX", tmp_root());
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+static void run_free(run_result *r);
+
+/* Runs actbench with args[0..n) (argv[0] is the binary), stdin from
+ * /dev/null, stdout and stderr captured.  Fails the test if it cannot. */
+
+static void run_actbench(run_result *r, const char *const *args, int n)
+{
+    run_free(r); /* r is zeroed or holds an earlier run */
+    r->status = 0;
+    assert_true(n + 2 <= MAX_ARGS);
+    char *argv[MAX_ARGS];
+    argv[0] = (char *)actbench_path();
+    for (int i = 0; i < n; i++)
+        argv[i + 1] = (char *)args[i];
+    argv[n + 1] = NULL;
+
+    int out = capture_file(), err = capture_file();
+    assert_true(out >= 0);
+    assert_true(err >= 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+            _exit(126);
+        alarm(120); /* a hung program fails the test instead of hanging it */
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r->out = read_fd(out);
+    r->err = read_fd(err);
+    close(out);
+    close(err);
+    assert_non_null(r->out);
+    assert_non_null(r->err);
+    if (r->status == 127 && r->err[0] == '\0')
+        fail_msg("cannot execute %s (set ACTBENCH)", argv[0]);
+}
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+/* Asserts that s is exactly one newline-terminated line. */
+static void assert_one_line(const char *s)
+{
+    size_t len = strlen(s);
+    if (len == 0 || s[len - 1] != '\n' || strchr(s, '\n') != s + len - 1)
+        fail_msg("expected exactly one line on stderr, got \"%s\"", s);
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle))
+        fail_msg("\"%s\" does not contain \"%s\"", hay, needle);
+}
+
+/* An error report: the status, one "actbench: " line on stderr naming each
+ * of needles, nothing on stdout. */
+static void assert_error(const run_result *r, int status, const char *const *needles)
+{
+    if (r->status != status)
+        fail_msg("exit status %d, expected %d; stderr: \"%s\"", r->status, status, r->err);
+    assert_one_line(r->err);
+    if (strncmp(r->err, "actbench: ", 10) != 0)
+        fail_msg("stderr does not start with \"actbench: \": \"%s\"", r->err);
+    for (int i = 0; needles && needles[i]; i++)
+        assert_contains(r->err, needles[i]);
+    if (r->out[0] != '\0')
+        fail_msg("stdout is not empty: \"%s\"", r->out);
+}
+
+static int path_missing(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) != 0 && errno == ENOENT;
+}
+
+static int count_entries(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Removes path and, if it is a folder, everything in it. */
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char sub[4096];
+                if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
+                    remove_tree(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else
+        unlink(path);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fixture: a fresh temporary folder; "run" inside it is the --out path.    */
+
+typedef struct {
+    const void *data; /* the case, for table-driven tests */
+    char dir[4096];
+    char run[4200];
+    run_result r;     /* the last run, freed by teardown */
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    fx->data = *state;
+    snprintf(fx->dir, sizeof fx->dir, "%s/actbench_cli_XXXXXX", tmp_root());
+    if (!mkdtemp(fx->dir)) {
+        free(fx);
+        return -1;
+    }
+    snprintf(fx->run, sizeof fx->run, "%s/run", fx->dir);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    remove_tree(fx->dir);
+    run_free(&fx->r);
+    free(fx);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Usage errors: exit 2, detected before the run folder is created.          */
+
+typedef struct {
+    const char *name;
+    const char *args[8];          /* after "--out DIR/run" */
+    const char *needles[6];       /* must appear in the message */
+} usage_case;
+
+static const usage_case usage_cases[] = {
+    {"unknown activation", {"--act", "foo"},
+     {"'foo'", "sigmoid", "relu", "tanh", "leaky_relu"}},
+    {"unknown data set", {"--data", "nosuchdata"}, {"nosuchdata", "spiral"}},
+    {"unknown optimizer", {"--optimizer", "sgdx"}, {"sgdx", "adam"}},
+    {"unknown init", {"--init", "xavierx"}, {"xavierx", "he"}},
+    {"unknown loss", {"--loss", "mse"}, {"mse", "ce"}},
+    {"depth 0", {"--depth", "0"}, {"--depth"}},
+    {"width 0", {"--width", "0"}, {"--width"}},
+    {"batch 0", {"--batch", "0"}, {"--batch"}},
+    {"epochs -1", {"--epochs", "-1"}, {"--epochs", "-1"}},
+    {"seeds 0", {"--seeds", "0"}, {"--seeds"}},
+    {"lr 0", {"--lr", "0"}, {"--lr"}},
+    {"lr -1", {"--lr", "-1"}, {"--lr", "-1"}},
+    {"depth not a number", {"--depth", "abc"}, {"--depth", "abc"}},
+    {"depth trailing garbage", {"--depth", "6x"}, {"--depth", "6x"}},
+    {"lr trailing garbage", {"--lr", "0.1x"}, {"--lr", "0.1x"}},
+    {"activation parameter not a number", {"--act", "leaky_relu:abc"}, {"leaky_relu:abc"}},
+    {"parameter to relu", {"--act", "relu:1"}, {"relu:1"}},
+    {"duplicate activation", {"--act", "relu,relu"}, {"relu"}},
+    {"empty activation item", {"--act", "relu,,tanh"}, {"relu,,tanh"}},
+    {"unknown option", {"--bogus"}, {"--bogus"}},
+    {"missing value", {"--depth"}, {"--depth"}},
+    {"value given to a flag", {"--no-plot=x"}, {"--no-plot"}},
+    {"too much memory", {"--width", "65536", "--depth", "1024"}, {"GiB"}},
+    {"bce with three classes", {"--loss", "bce", "--data", "spiral"}, {"bce"}},
+};
+
+static void test_usage_error(void **state)
+{
+    fixture *fx = *state;
+    const usage_case *c = fx->data;
+    const char *args[MAX_ARGS];
+    int n = 0;
+    args[n++] = "--out";
+    args[n++] = fx->run;
+    for (int i = 0; c->args[i]; i++)
+        args[n++] = c->args[i];
+    run_result *r = &fx->r;
+    run_actbench(r, args, n);
+    assert_error(r, 2, c->needles);
+    if (!path_missing(fx->run))
+        fail_msg("%s: the run folder %s was created", c->name, fx->run);
+    assert_int_equal(count_entries(fx->dir), 0);
+    run_free(r);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Runtime failures: exit 1.                                                 */
+
+static void test_csv_missing(void **state)
+{
+    fixture *fx = *state;
+    const char *args[] = {"--out", fx->run, "--data", "csv:/nonexistent.csv", "--epochs", "1"};
+    run_result *r = &fx->r;
+    run_actbench(r, args, 6);
+    assert_error(r, 1, (const char *const[]){"/nonexistent.csv", NULL});
+    assert_true(path_missing(fx->run));
+    assert_int_equal(count_entries(fx->dir), 0);
+    run_free(r);
+}
+
+static void test_csv_ragged(void **state)
+{
+    fixture *fx = *state;
+    char csv[4200], spec[4300];
+    snprintf(csv, sizeof csv, "%s/ragged.csv", fx->dir);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("x1,x2,label\n0.5,1.5,0\n1.0,-2.0,1\n3.0,1\n-1.0,0.25,0\n", f);
+    assert_int_equal(fclose(f), 0);
+    snprintf(spec, sizeof spec, "csv:%s", csv);
+    const char *args[] = {"--out", fx->run, "--data", spec, "--epochs", "1"};
+    run_result *r = &fx->r;
+    run_actbench(r, args, 6);
+    assert_error(r, 1, (const char *const[]){csv, NULL});
+    /* the message names the ragged line, line 4 */
+    assert_contains(strstr(r->err, csv) + strlen(csv), "4");
+    assert_true(path_missing(fx->run));
+    assert_int_equal(count_entries(fx->dir), 1);
+    run_free(r);
+}
+
+static void test_idx_missing(void **state)
+{
+    fixture *fx = *state;
+    const char *args[] = {"--out", fx->run, "--data", "fashion-mnist", "--data-dir",
+                          "/nonexistent", "--epochs", "1"};
+    run_result *r = &fx->r;
+    run_actbench(r, args, 8);
+    assert_error(r, 1, (const char *const[]){"/nonexistent", NULL});
+    assert_true(path_missing(fx->run));
+    assert_int_equal(count_entries(fx->dir), 0);
+    run_free(r);
+}
+
+static void test_out_in_proc(void **state)
+{
+    fixture *fx = *state;
+    const char *args[] = {"--out", "/proc/actbench-test", "--epochs", "1", "--no-plot"};
+    run_result *r = &fx->r;
+    run_actbench(r, args, 5);
+    assert_error(r, 1, (const char *const[]){"/proc/actbench-test", NULL});
+    run_free(r);
+}
+
+static void test_out_under_file(void **state)
+{
+    fixture *fx = *state;
+    char file[4200], out[4300];
+    snprintf(file, sizeof file, "%s/plain", fx->dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("not a folder\n", f);
+    assert_int_equal(fclose(f), 0);
+    snprintf(out, sizeof out, "%s/run", file);
+    const char *args[] = {"--out", out, "--epochs", "1", "--no-plot"};
+    run_result *r = &fx->r;
+    run_actbench(r, args, 5);
+    assert_error(r, 1, (const char *const[]){out, NULL});
+    struct stat st;
+    assert_int_equal(stat(file, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_size, 13);
+    run_free(r);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Informational options: exit 0, output on stdout, no run folder.           */
+
+static void assert_quiet_success(const run_result *r, const fixture *fx)
+{
+    if (r->status != 0)
+        fail_msg("exit status %d, expected 0; stderr: \"%s\"", r->status, r->err);
+    if (r->err[0] != '\0')
+        fail_msg("stderr is not empty: \"%s\"", r->err);
+    assert_true(path_missing(fx->run));
+}
+
+static void test_help(void **state)
+{
+    fixture *fx = *state;
+    const char *args[] = {"--out", fx->run, "--help"};
+    run_result *r = &fx->r;
+    run_actbench(r, args, 3);
+    assert_quiet_success(r, fx);
+    assert_contains(r->out, "Usage:");
+    assert_contains(r->out, "Examples");
+    assert_contains(r->out, "--act");
+    run_free(r);
+
+    const char *args2[] = {"--out", fx->run, "-h"};
+    run_actbench(r, args2, 3);
+    assert_quiet_success(r, fx);
+    assert_contains(r->out, "Usage:");
+    run_free(r);
+}
+
+static void test_version(void **state)
+{
+    fixture *fx = *state;
+    const char *args[] = {"--out", fx->run, "--version"};
+    run_result *r = &fx->r;
+    run_actbench(r, args, 3);
+    assert_quiet_success(r, fx);
+    assert_int_equal(strncmp(r->out, "actbench ", 9), 0);
+    /* a version such as 0.1.0: digits and dots */
+    const char *v = r->out + 9;
+    assert_true(v[0] >= '0' && v[0] <= '9');
+    size_t n = strspn(v, "0123456789.");
+    assert_true(n >= 1);
+    assert_string_equal(v + n, "\n");
+    run_free(r);
+}
+
+static void test_list_acts(void **state)
+{
+    fixture *fx = *state;
+    static const char *const names[] = {
+        "identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu",
+        "gelu", "gelu_tanh", "silu", "softplus", "mish", "softsign", "hardtanh", "relu6"};
+    const char *args[] = {"--out", fx->run, "--list-acts"};
+    run_result *r = &fx->r;
+    run_actbench(r, args, 3);
+    assert_quiet_success(r, fx);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        /* the name as the first word of a line */
+        int found = 0;
+        size_t len = strlen(names[i]);
+        for (const char *line = r->out; line && *line;) {
+            if (strncmp(line, names[i], len) == 0 && (line[len] == ' ' || line[len] == '\t'))
+                found = 1;
+            line = strchr(line, '\n');
+            if (line)
+                line++;
+        }
+        if (!found)
+            fail_msg("--list-acts does not list %s:\n%s", names[i], r->out);
+    }
+    run_free(r);
+}
+
+/* ------------------------------------------------------------------------ */
+
+int main(void)
+{
+    enum { N_USAGE = sizeof usage_cases / sizeof usage_cases[0] };
+    struct CMUnitTest tests[N_USAGE + 16];
+    int n = 0;
+    for (int i = 0; i < N_USAGE; i++)
+        tests[n++] = (struct CMUnitTest){usage_cases[i].name, test_usage_error, setup, teardown,
+                                         (void *)&usage_cases[i]};
+    const struct CMUnitTest rest[] = {
+        cmocka_unit_test_setup_teardown(test_csv_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_ragged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idx_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_in_proc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_under_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_acts, setup, teardown),
+    };
+    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
+        tests[n++] = rest[i];
+    return _cmocka_run_group_tests("test_cli", tests, (size_t)n, NULL, NULL);
+}

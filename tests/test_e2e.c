@@ -1,0 +1,756 @@
+/* test_e2e.c - end-to-end runs of the actbench binary on small configurations, checking the CSV files, config.json and plots it writes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_ARGS 40
+
+/* ------------------------------------------------------------------------ */
+/* Running the binary                                                        */
+
+typedef struct {
+    int status; /* exit code; 128 + signal number when killed */
+    char *out;  /* stdout, NUL-terminated */
+    char *err;  /* stderr, NUL-terminated */
+} run_result;
+
+static const char *actbench_path(void)
+{
+    const char *p = getenv("ACTBENCH");
+    return p && *p ? p : "../build/src/actbench";
+}
+
+static const char *tmp_root(void)
+{
+    const char *t = getenv("TMPDIR");
+    return t && *t ? t : "/tmp";
+}
+
+static char *read_fd(int fd)
+{
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (len + 1 >= cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(buf);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static int capture_file(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/actbench_e2e_io_XXXXXX", tmp_root());
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+/* Runs actbench with the NULL-terminated args, stdin from /dev/null, stdout
+ * and stderr captured. */
+static void run_actbench(run_result *r, const char *const *args)
+{
+    memset(r, 0, sizeof *r);
+    char *argv[MAX_ARGS];
+    int n = 0;
+    argv[n++] = (char *)actbench_path();
+    for (int i = 0; args[i]; i++) {
+        assert_true(n + 1 < MAX_ARGS);
+        argv[n++] = (char *)args[i];
+    }
+    argv[n] = NULL;
+
+    int out = capture_file(), err = capture_file();
+    assert_true(out >= 0);
+    assert_true(err >= 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+            _exit(126);
+        alarm(120); /* a hung program fails the test instead of hanging it */
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r->out = read_fd(out);
+    r->err = read_fd(err);
+    close(out);
+    close(err);
+    assert_non_null(r->out);
+    assert_non_null(r->err);
+    if (r->status == 127 && r->err[0] == '\0')
+        fail_msg("cannot execute %s (set ACTBENCH)", argv[0]);
+}
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+/* Runs args and asserts exit status 0. */
+static void run_ok(run_result *r, const char *const *args)
+{
+    run_actbench(r, args);
+    if (r->status != 0)
+        fail_msg("exit status %d, expected 0; stderr: \"%s\"", r->status, r->err);
+}
+
+/* Runs args with --quiet among them: exit 0 and nothing printed. */
+static void run_quiet(const char *const *args)
+{
+    run_result r;
+    run_ok(&r, args);
+    if (r.err[0] != '\0')
+        fail_msg("--quiet run wrote to stderr: \"%s\"", r.err);
+    if (r.out[0] != '\0')
+        fail_msg("--quiet run wrote to stdout: \"%s\"", r.out);
+    run_free(&r);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files                                                                     */
+
+static char *slurp(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    char *s = read_fd(fd);
+    close(fd);
+    return s;
+}
+
+static char *slurp_in(const char *dir, const char *name)
+{
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *s = slurp(path);
+    if (!s)
+        fail_msg("cannot read %s", path);
+    return s;
+}
+
+static long file_size_in(const char *dir, const char *name)
+{
+    char path[8192];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    return (long)st.st_size;
+}
+
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char sub[4096];
+                if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
+                    remove_tree(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else
+        unlink(path);
+}
+
+/* Counts the entries under path (recursively) whose name contains needle. */
+static int count_named(const char *path, const char *needle)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (strstr(e->d_name, needle))
+            n++;
+        char sub[4096];
+        struct stat st;
+        if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub &&
+            lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+            n += count_named(sub, needle);
+    }
+    closedir(d);
+    return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* A small CSV reader: no quoting (actbench writes none), header row first.  */
+
+typedef struct {
+    char *text;     /* the file, cut into cells in place */
+    char *header;   /* copy of the header line */
+    int n_cols;
+    int n_rows;     /* data rows */
+    char **head;    /* n_cols names */
+    char **cells;   /* n_rows x n_cols */
+} csv;
+
+static void csv_free(csv *c)
+{
+    free(c->text);
+    free(c->header);
+    free(c->head);
+    free(c->cells);
+    memset(c, 0, sizeof *c);
+}
+
+/* Splits line (NUL-terminated) at commas into out (max n); returns the count. */
+static int split_commas(char *line, char **out, int max)
+{
+    int n = 0;
+    for (char *p = line;;) {
+        if (n < max)
+            out[n] = p;
+        n++;
+        char *comma = strchr(p, ',');
+        if (!comma)
+            break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    return n;
+}
+
+static void csv_read(csv *c, const char *dir, const char *name)
+{
+    memset(c, 0, sizeof *c);
+    c->text = slurp_in(dir, name);
+    size_t len = strlen(c->text);
+    if (len == 0 || c->text[len - 1] != '\n')
+        fail_msg("%s: empty or not newline-terminated", name);
+    int lines = 0;
+    for (char *p = c->text; *p; p++)
+        lines += *p == '\n';
+    char *nl = strchr(c->text, '\n');
+    *nl = '\0';
+    c->header = strdup(c->text);
+    assert_non_null(c->header);
+    c->n_cols = 1;
+    for (char *p = c->text; *p; p++)
+        c->n_cols += *p == ',';
+    c->head = calloc((size_t)c->n_cols, sizeof *c->head);
+    c->cells = calloc((size_t)(lines > 1 ? lines - 1 : 1) * (size_t)c->n_cols, sizeof *c->cells);
+    assert_non_null(c->head);
+    assert_non_null(c->cells);
+    split_commas(c->text, c->head, c->n_cols);
+    char *line = nl + 1;
+    while (*line) {
+        nl = strchr(line, '\n');
+        *nl = '\0';
+        int k = split_commas(line, c->cells + (size_t)c->n_rows * (size_t)c->n_cols, c->n_cols);
+        if (k != c->n_cols)
+            fail_msg("%s: data row %d has %d cells, the header %d", name, c->n_rows + 1, k,
+                     c->n_cols);
+        c->n_rows++;
+        line = nl + 1;
+    }
+}
+
+static int csv_col(const csv *c, const char *name)
+{
+    for (int j = 0; j < c->n_cols; j++)
+        if (strcmp(c->head[j], name) == 0)
+            return j;
+    fail_msg("no column '%s' in header \"%s\"", name, c->header);
+    return -1;
+}
+
+static const char *csv_at(const csv *c, int row, int col)
+{
+    return c->cells[(size_t)row * (size_t)c->n_cols + (size_t)col];
+}
+
+static const char *csv_get(const csv *c, int row, const char *name)
+{
+    return csv_at(c, row, csv_col(c, name));
+}
+
+static double csv_num(const csv *c, int row, const char *name)
+{
+    const char *s = csv_get(c, row, name);
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0')
+        fail_msg("row %d, column %s: '%s' is not a number", row + 1, name, s);
+    return v;
+}
+
+static long csv_int(const csv *c, int row, const char *name)
+{
+    const char *s = csv_get(c, row, name);
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end != '\0')
+        fail_msg("row %d, column %s: '%s' is not a whole number", row + 1, name, s);
+    return v;
+}
+
+/* The only row whose act column is act (and seed, if seed >= 0). */
+static int csv_find(const csv *c, const char *act, long seed)
+{
+    int found = -1;
+    for (int i = 0; i < c->n_rows; i++)
+        if (strcmp(csv_get(c, i, "act"), act) == 0 && (seed < 0 || csv_int(c, i, "seed") == seed)) {
+            if (found >= 0)
+                fail_msg("two rows for %s seed %ld", act, seed);
+            found = i;
+        }
+    if (found < 0)
+        fail_msg("no row for %s seed %ld", act, seed);
+    return found;
+}
+
+/* No cell spells a non-finite number (those must be written as empty). */
+static void assert_no_nonfinite_text(const csv *c, const char *name)
+{
+    for (size_t i = 0; i < (size_t)c->n_rows * (size_t)c->n_cols; i++) {
+        const char *s = c->cells[i];
+        if (*s == '-' || *s == '+')
+            s++;
+        if (strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0)
+            fail_msg("%s: cell '%s' in row %zu", name, c->cells[i], i / (size_t)c->n_cols + 1);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fixture: a temporary folder holding the run folders.                      */
+
+typedef struct {
+    char dir[4096];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    snprintf(fx->dir, sizeof fx->dir, "%s/actbench_e2e_XXXXXX", tmp_root());
+    if (!mkdtemp(fx->dir)) {
+        free(fx);
+        return -1;
+    }
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    remove_tree(fx->dir);
+    free(fx);
+    return 0;
+}
+
+static void run_path(char *out, size_t n, const fixture *fx, const char *name)
+{
+    assert_true((size_t)snprintf(out, n, "%s/%s", fx->dir, name) < n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* a. the default comparison, sigmoid against relu                           */
+
+static const char *const LAYERS_HEADER =
+    "act,seed,epoch,layer,grad_norm,bias_grad_norm,grad_mean_abs,weight_norm,act_mean,act_std,"
+    "act_pos_frac,dead_pct,saturated_pct,same_sign_pct,prelu_alpha";
+
+static void test_sigmoid_relu(void **state)
+{
+    fixture *fx = *state;
+    char out[4200];
+    run_path(out, sizeof out, fx, "run");
+    const char *args[] = {"--act", "sigmoid,relu", "--depth", "6", "--init", "auto", "--epochs",
+                          "2", "--quiet", "--no-plot", "--out", out, NULL};
+    run_quiet(args);
+
+    csv s;
+    csv_read(&s, out, "summary.csv");
+    assert_int_equal(s.n_rows, 2);
+    int sg = csv_find(&s, "sigmoid", -1), rl = csv_find(&s, "relu", -1);
+    double d_sig = csv_num(&s, sg, "decay_factor"), d_relu = csv_num(&s, rl, "decay_factor");
+    if (!(d_sig >= 0.0 && d_sig <= 0.25))
+        fail_msg("sigmoid decay_factor %g, expected <= 0.25", d_sig);
+    if (!(d_relu >= 0.5))
+        fail_msg("relu decay_factor %g, expected >= 0.5", d_relu);
+    for (int i = 0; i < 2; i++) {
+        assert_string_equal(csv_get(&s, i, "status"), "ok");
+        assert_int_equal(csv_int(&s, i, "diverged"), 0);
+        assert_int_equal(csv_int(&s, i, "epochs_run"), 2);
+        assert_int_equal(csv_int(&s, i, "seed"), 1);
+    }
+    /* --init auto: the usual scheme per activation */
+    assert_string_equal(csv_get(&s, sg, "init"), "xavier");
+    assert_string_equal(csv_get(&s, rl, "init"), "he");
+    assert_no_nonfinite_text(&s, "summary.csv");
+    csv_free(&s);
+
+    csv l;
+    csv_read(&l, out, "layers.csv");
+    assert_string_equal(l.header, LAYERS_HEADER);
+    assert_true(l.n_rows > 0);
+    static const char *const acts[] = {"sigmoid", "relu"};
+    for (int a = 0; a < 2; a++) {
+        int seen[8] = {0}, rows = 0;
+        for (int i = 0; i < l.n_rows; i++) {
+            if (strcmp(csv_get(&l, i, "act"), acts[a]) != 0 || csv_int(&l, i, "epoch") != 0)
+                continue;
+            rows++;
+            long layer = csv_int(&l, i, "layer");
+            assert_in_range(layer, 1, 7);
+            seen[layer]++;
+            assert_true(csv_num(&l, i, "grad_norm") >= 0.0);
+        }
+        if (rows != 7)
+            fail_msg("%s: %d layer rows at epoch 0, expected 7", acts[a], rows);
+        for (int k = 1; k <= 7; k++)
+            assert_int_equal(seen[k], 1);
+    }
+    assert_no_nonfinite_text(&l, "layers.csv");
+    csv_free(&l);
+
+    csv lo;
+    csv_read(&lo, out, "loss.csv");
+    for (int a = 0; a < 2; a++) {
+        long epochs[16];
+        int n = 0;
+        for (int i = 0; i < lo.n_rows; i++)
+            if (strcmp(csv_get(&lo, i, "act"), acts[a]) == 0) {
+                assert_true(n < 16);
+                epochs[n++] = csv_int(&lo, i, "epoch");
+                assert_true(csv_num(&lo, i, "train_loss") > 0.0);
+            }
+        if (n != 3)
+            fail_msg("%s: %d rows in loss.csv, expected 3 (epochs 0, 1, 2)", acts[a], n);
+        for (int e = 0; e < 3; e++)
+            assert_int_equal(epochs[e], e);
+    }
+    assert_int_equal(lo.n_rows, 6);
+    csv_free(&lo);
+
+    char *cfg = slurp_in(out, "config.json");
+    assert_non_null(strstr(cfg, "\"sigmoid\""));
+    assert_non_null(strstr(cfg, "\"relu\""));
+    free(cfg);
+
+    assert_true(file_size_in(out, "plots/grad_by_layer.gp") > 0);
+    /* --no-plot: scripts only */
+    assert_int_equal(count_named(out, ".png"), 0);
+    assert_int_equal(count_named(out, ".tmp."), 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* b. every activation starts from the same weights                          */
+
+static void test_identical_initial_draws(void **state)
+{
+    fixture *fx = *state;
+    char out[4200];
+    run_path(out, sizeof out, fx, "run");
+    const char *args[] = {"--act", "relu,leaky_relu", "--epochs", "0", "--init", "xavier",
+                          "--quiet", "--no-plot", "--out", out, NULL};
+    run_quiet(args);
+
+    csv l;
+    csv_read(&l, out, "layers.csv");
+    const char *w_relu[8] = {0}, *w_leaky[8] = {0};
+    int n_relu = 0, n_leaky = 0;
+    for (int i = 0; i < l.n_rows; i++) {
+        assert_int_equal(csv_int(&l, i, "epoch"), 0);
+        long layer = csv_int(&l, i, "layer");
+        assert_in_range(layer, 1, 7);
+        const char *act = csv_get(&l, i, "act");
+        const char *w = csv_get(&l, i, "weight_norm");
+        if (strcmp(act, "relu") == 0) {
+            assert_null(w_relu[layer]);
+            w_relu[layer] = w;
+            n_relu++;
+        } else if (strcmp(act, "leaky_relu") == 0) {
+            assert_null(w_leaky[layer]);
+            w_leaky[layer] = w;
+            n_leaky++;
+        } else
+            fail_msg("unexpected act '%s' in layers.csv", act);
+    }
+    assert_int_equal(n_relu, 7);
+    assert_int_equal(n_leaky, 7);
+    for (int k = 1; k <= 7; k++) {
+        assert_true(w_relu[k][0] != '\0');
+        if (strcmp(w_relu[k], w_leaky[k]) != 0)
+            fail_msg("layer %d: weight_norm %s for relu, %s for leaky_relu", k, w_relu[k],
+                     w_leaky[k]);
+    }
+    csv_free(&l);
+}
+
+/* ------------------------------------------------------------------------ */
+/* c. the same command twice gives the same numbers                          */
+
+/* a without the part from its last comma in every line equals b likewise */
+static void assert_equal_but_last_column(const char *a, const char *b, const char *name)
+{
+    int line = 1;
+    for (;;) {
+        const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+        if (!ea || !eb) {
+            if (ea || eb || strcmp(a, b) != 0)
+                fail_msg("%s: the runs differ in their number of lines", name);
+            return;
+        }
+        const char *ca = ea, *cb = eb;
+        while (ca > a && *ca != ',')
+            ca--;
+        while (cb > b && *cb != ',')
+            cb--;
+        if (ca - a != cb - b || memcmp(a, b, (size_t)(ca - a)) != 0)
+            fail_msg("%s: line %d differs: \"%.*s\" vs \"%.*s\"", name, line, (int)(ea - a), a,
+                     (int)(eb - b), b);
+        a = ea + 1;
+        b = eb + 1;
+        line++;
+    }
+}
+
+static void test_determinism(void **state)
+{
+    fixture *fx = *state;
+    char out1[4200], out2[4200];
+    run_path(out1, sizeof out1, fx, "run1");
+    run_path(out2, sizeof out2, fx, "run2");
+    const char *args1[] = {"--act", "tanh", "--depth", "3", "--width", "16", "--epochs", "3",
+                           "--seed", "7", "--quiet", "--no-plot", "--out", out1, NULL};
+    const char *args2[] = {"--act", "tanh", "--depth", "3", "--width", "16", "--epochs", "3",
+                           "--seed", "7", "--quiet", "--no-plot", "--out", out2, NULL};
+    run_quiet(args1);
+    run_quiet(args2);
+
+    char *l1 = slurp_in(out1, "layers.csv"), *l2 = slurp_in(out2, "layers.csv");
+    assert_true(strlen(l1) > strlen(LAYERS_HEADER));
+    assert_string_equal(l1, l2);
+    free(l1);
+    free(l2);
+
+    char *s1 = slurp_in(out1, "loss.csv"), *s2 = slurp_in(out2, "loss.csv");
+    assert_int_equal(strncmp(s1, "act,seed,epoch,", 15), 0);
+    assert_non_null(strstr(s1, "\ntanh,7,3,"));
+    assert_equal_but_last_column(s1, s2, "loss.csv");
+    free(s1);
+    free(s2);
+
+    s1 = slurp_in(out1, "summary.csv");
+    s2 = slurp_in(out2, "summary.csv");
+    assert_equal_but_last_column(s1, s2, "summary.csv");
+    free(s1);
+    free(s2);
+}
+
+/* ------------------------------------------------------------------------ */
+/* d. a diverging run is marked, not fatal                                   */
+
+static void check_diverged_folder(const char *out)
+{
+    csv s;
+    csv_read(&s, out, "summary.csv");
+    assert_int_equal(s.n_rows, 2);
+    int rl = csv_find(&s, "relu", 1);
+    assert_string_equal(csv_get(&s, rl, "status"), "diverged");
+    assert_int_equal(csv_int(&s, rl, "diverged"), 1);
+    int th = csv_find(&s, "tanh", 1);
+    const char *st = csv_get(&s, th, "status");
+    long dv = csv_int(&s, th, "diverged");
+    /* tanh may or may not diverge too, but its two columns must agree */
+    assert_true((strcmp(st, "ok") == 0 && dv == 0) || (strcmp(st, "diverged") == 0 && dv == 1));
+    assert_no_nonfinite_text(&s, "summary.csv");
+    csv_free(&s);
+
+    csv lo;
+    csv_read(&lo, out, "loss.csv");
+    assert_no_nonfinite_text(&lo, "loss.csv");
+    csv_free(&lo);
+    csv l;
+    csv_read(&l, out, "layers.csv");
+    assert_no_nonfinite_text(&l, "layers.csv");
+    csv_free(&l);
+
+    char *cfg = slurp_in(out, "config.json");
+    assert_non_null(strstr(cfg, "\"diverged\""));
+    free(cfg);
+    assert_int_equal(count_named(out, ".tmp."), 0);
+}
+
+static void test_divergence(void **state)
+{
+    fixture *fx = *state;
+    char out1[4200], out2[4200];
+    run_path(out1, sizeof out1, fx, "quiet");
+    run_path(out2, sizeof out2, fx, "loud");
+    const char *args1[] = {"--act", "relu,tanh", "--lr", "1e30", "--epochs", "3", "--quiet",
+                           "--no-plot", "--out", out1, NULL};
+    run_quiet(args1);
+    check_diverged_folder(out1);
+
+    const char *args2[] = {"--act", "relu,tanh", "--lr", "1e30", "--epochs", "3", "--no-plot",
+                           "--out", out2, NULL};
+    run_result r;
+    run_ok(&r, args2);
+    check_diverged_folder(out2);
+    /* a warning line naming the run */
+    int found = 0;
+    for (const char *line = r.err; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%.*s", (int)len, line);
+        if (strstr(buf, "diverged") && strstr(buf, "relu")) {
+            assert_int_equal(strncmp(buf, "actbench: ", 10), 0);
+            found = 1;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    if (!found)
+        fail_msg("no warning about relu diverging on stderr: \"%s\"", r.err);
+    run_free(&r);
+}
+
+/* ------------------------------------------------------------------------ */
+/* e. --seeds repeats every activation                                       */
+
+static void test_seeds(void **state)
+{
+    fixture *fx = *state;
+    char out[4200];
+    run_path(out, sizeof out, fx, "run");
+    const char *args[] = {"--act", "sigmoid,relu", "--seeds", "3", "--depth", "3", "--width",
+                          "16", "--epochs", "1", "--quiet", "--no-plot", "--out", out, NULL};
+    run_quiet(args);
+    csv s;
+    csv_read(&s, out, "summary.csv");
+    assert_int_equal(s.n_rows, 6);
+    static const char *const acts[] = {"sigmoid", "relu"};
+    for (int a = 0; a < 2; a++) {
+        int rows = 0;
+        for (int i = 0; i < s.n_rows; i++)
+            rows += strcmp(csv_get(&s, i, "act"), acts[a]) == 0;
+        assert_int_equal(rows, 3);
+        for (long seed = 1; seed <= 3; seed++)
+            csv_find(&s, acts[a], seed); /* exactly one row each */
+    }
+    csv_free(&s);
+}
+
+/* ------------------------------------------------------------------------ */
+/* f. the plots are rendered when gnuplot is installed                       */
+
+static int have_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    for (const char *p = path;;) {
+        const char *end = strchr(p, ':');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char buf[4096];
+        struct stat st;
+        snprintf(buf, sizeof buf, "%.*s/gnuplot", (int)len, len ? p : ".");
+        if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+            return 1;
+        if (!end)
+            return 0;
+        p = end + 1;
+    }
+}
+
+static void test_plots_rendered(void **state)
+{
+    fixture *fx = *state;
+    if (!have_gnuplot())
+        skip();
+    char out[4200];
+    run_path(out, sizeof out, fx, "run");
+    const char *args[] = {"--act", "sigmoid,relu", "--epochs", "2", "--quiet", "--out", out, NULL};
+    run_quiet(args);
+    static const char *const names[] = {"grad_by_layer", "grad_by_epoch", "loss", "dead",
+                                        "saturation", "functions"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "plots/%s.png", names[i]);
+        long size = file_size_in(out, rel);
+        if (size <= 0)
+            fail_msg("%s/%s is missing or empty", out, rel);
+        char *png = slurp_in(out, rel);
+        if (memcmp(png, "\x89PNG", 4) != 0)
+            fail_msg("%s/%s is not a PNG file", out, rel);
+        free(png);
+    }
+    assert_int_equal(count_named(out, ".tmp."), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sigmoid_relu, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_identical_initial_draws, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_divergence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seeds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plots_rendered, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("test_e2e", tests, NULL, NULL);
+}
