@@ -302,7 +302,7 @@ static ab_status fig_grad_epochs(fig_pool *p, plot_figure *fig, const run_record
 {
     (void)n;
     fig->name = "grad_by_epoch";
-    fig->title = "Weight-gradient norm of every layer during training (mean over seeds)";
+    fig->title = "Weight-gradient norm of every layer during training";
     for (int a = 0; a < n_acts && p->n_panels < MAX_PANELS; a++) {
         if (g[a].count == 0)
             continue;
@@ -342,6 +342,9 @@ static ab_status fig_loss(fig_pool *p, plot_figure *fig, const run_record *recs,
                                                           acts[a].label, 0), ne);
             if (!s)
                 return AB_OK;
+            /* one colour per activation: train solid, test dashed */
+            s->colour = a + 1;
+            s->dashed = test;
             double *lo = NULL, *hi = NULL;
             if (g[a].count > 1)
                 add_band(p, s, &lo, &hi);

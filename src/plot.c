@@ -25,13 +25,16 @@ static const char *const palette[] = {
 };
 #define N_PALETTE ((int)(sizeof palette / sizeof palette[0]))
 
-/* filled circle, square, triangle up, triangle down, diamond, pentagon */
+/* filled circle, square, triangle up, triangle down, diamond, pentagon; in
+ * gnuplot's numbering the open variant of each is one less */
 static const int point_types[] = {7, 5, 9, 11, 13, 15};
 #define N_POINT_TYPES ((int)(sizeof point_types / sizeof point_types[0]))
 
-/* solid first; once the palette wraps: dash-dot, dash-dot-dot, dotted */
+/* solid first; once the palette wraps: dash-dot, dash-dot-dot, dotted.  The
+ * plain dash (2) is kept for references and `dashed` series. */
 static const int dash_types[] = {1, 4, 5, 3};
 #define N_DASH_TYPES ((int)(sizeof dash_types / sizeof dash_types[0]))
+#define DASHED_DT 2
 
 #define REFERENCE_COLOUR "#7f7f7f"
 #define PANEL_W 640
@@ -40,6 +43,29 @@ static const int dash_types[] = {1, 4, 5, 3};
 #define MAX_MARKERS 20  /* more markers than this per line turn into a smear */
 #define INT_TICS_MAX 30 /* widest x range that gets whole-number tics from us */
 #define INT_TICS_N 12   /* at most this many tic steps: labels must not touch */
+
+/* The key sits below each panel, a box at the bottom of the panel's cell.
+ * gnuplot's automatic bottom margin makes room for it but lets the box
+ * overlap the x label, so the margin is set explicitly, in character heights
+ * (v_char; pngcairo "sans,10": 8 px wide, 15.5 px high).  Measured: the x
+ * tic labels and the x label, descenders included, reach 2.9 below the plot;
+ * the key box rises v_tic = v_char / 2.5 = 0.4 off the cell bottom plus
+ * KEY_SPACING a row.  So: 3.5 with no key, else 2.9 + a gap of 0.5 + 0.4 +
+ * 1.1 a row. */
+#define KEY_SPACING 1.1
+#define MARGIN_BASE 3.5    /* tic labels and x label, no key */
+#define MARGIN_KEY 0.3     /* MARGIN_BASE + this = 2.9 + 0.5 gap + 0.4 lift */
+/* gnuplot's width of a key column in characters is the longest entry plus
+ * this (reverse, samplen 2.5, width 1: 1 + 2.5 + v_tic/h_char + 1 + 1). */
+#define KEY_SAMPLEN 2.5
+#define KEY_COL_EXTRA 6.3
+/* Columns must fit in this many characters: about the plot width of a
+ * PANEL_W panel once the y tic labels and the y label have taken theirs. */
+#define KEY_MAX_CHARS (PANEL_W / 8.0 - 12)
+/* A key of more rows than this makes its panels taller by KEY_ROW_PX a row,
+ * so the plot itself keeps its height. */
+#define KEY_FREE_ROWS 3
+#define KEY_ROW_PX 17
 
 /* ---- validation -------------------------------------------------------- */
 
@@ -95,6 +121,11 @@ static ab_status check_figure(const plot_figure *fig, ab_err *err)
             if (se->style != PLOT_LINE && se->style != PLOT_REFERENCE)
                 return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d: unknown style",
                                fig->name, p + 1, s + 1);
+            if (se->colour < 0)
+                return ab_fail(err, AB_EUSAGE,
+                               "plot %s: panel %d series %d: colour %d (use 0 for automatic, "
+                               "1.. for a fixed palette colour)",
+                               fig->name, p + 1, s + 1, se->colour);
         }
     }
     return AB_OK;
@@ -165,6 +196,65 @@ static panel_extent measure(const plot_panel *pa)
     return e;
 }
 
+/* ---- the key ----------------------------------------------------------- */
+
+#define NO_DATA_SUFFIX " (no data)"
+
+/* Length of a key entry as gnuplot estimates it for noenhanced text: one per
+ * UTF-8 character. */
+static int text_chars(const char *s)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+typedef struct {
+    int maxrows;  /* what the script asks gnuplot for; 0 = no key */
+    int rows;     /* what gnuplot then draws */
+} key_shape;
+
+/* The key is stacked vertically with at most maxrows rows, so its height is
+ * ours to know rather than gnuplot's guess from the plot width: as many
+ * columns as fit in KEY_MAX_CHARS, rows to hold every entry. */
+static key_shape key_layout(const plot_panel *pa, const panel_extent *e)
+{
+    key_shape k = {0, 0};
+    if (e->points == 0)
+        return k; /* "no data": the key is unset */
+    int entries = 0, longest = 0;
+    for (int s = 0; s < pa->n_series; s++) {
+        const plot_series *se = &pa->series[s];
+        int len = text_chars(se->label);
+        if (count_rows(se, pa->logy) == 0)
+            len += (int)strlen(NO_DATA_SUFFIX);
+        if (len == 0)
+            continue; /* an empty title makes no key entry */
+        entries++;
+        if (len > longest)
+            longest = len;
+    }
+    if (entries == 0)
+        return k;
+    int cols = (int)(KEY_MAX_CHARS / (longest + KEY_COL_EXTRA));
+    if (cols < 1)
+        cols = 1;
+    if (cols > entries)
+        cols = entries;
+    k.maxrows = (entries + cols - 1) / cols;
+    /* gnuplot's own arithmetic: columns for maxrows, then rows for those */
+    cols = (entries + k.maxrows - 1) / k.maxrows;
+    k.rows = (entries + cols - 1) / cols;
+    return k;
+}
+
+/* Bottom margin in character heights for a key of `rows` rows. */
+static double bottom_margin(int rows)
+{
+    return rows > 0 ? MARGIN_BASE + MARGIN_KEY + KEY_SPACING * rows : MARGIN_BASE;
+}
+
 /* ---- writing ----------------------------------------------------------- */
 
 /* Writes s as a gnuplot double-quoted string.  Callers add `noenhanced`, so
@@ -229,27 +319,46 @@ static void write_block(FILE *f, int id, const plot_series *s, bool logy)
     fputs("EOD\n", f);
 }
 
-/* Line style for series s of a panel; k counts PLOT_LINE series before it. */
+/* Style slot of a series: its fixed colour, else k, the number of automatic
+ * PLOT_LINE series before it.  Slots past the palette wrap around it. */
+static int series_slot(const plot_series *s, int k)
+{
+    return s->colour > 0 ? s->colour - 1 : k;
+}
+
+/* True when series s takes the next automatic slot. */
+static bool takes_auto_slot(const plot_series *s)
+{
+    return s->style == PLOT_LINE && s->colour == 0;
+}
+
+static const char *series_colour(const plot_series *s, int k)
+{
+    if (s->style == PLOT_REFERENCE && s->colour == 0)
+        return REFERENCE_COLOUR;
+    return palette[series_slot(s, k) % N_PALETTE];
+}
+
+/* Line style for series s of a panel; k as for series_slot. */
 static void put_line_style(FILE *f, const plot_series *s, int k, int rows)
 {
     if (s->style == PLOT_REFERENCE) {
-        fprintf(f, "with lines lc rgb \"%s\" lw 1.5 dt 2", REFERENCE_COLOUR);
+        fprintf(f, "with lines lc rgb \"%s\" lw 1.5 dt %d", series_colour(s, k), DASHED_DT);
         return;
     }
+    int slot = series_slot(s, k);
     int every = (rows + MAX_MARKERS - 1) / MAX_MARKERS;
-    fprintf(f, "with linespoints lc rgb \"%s\" lw 1.5 dt %d pt %d ps 0.8", palette[k % N_PALETTE],
-            dash_types[(k / N_PALETTE) % N_DASH_TYPES], point_types[k % N_POINT_TYPES]);
+    int dt = s->dashed ? DASHED_DT : dash_types[(slot / N_PALETTE) % N_DASH_TYPES];
+    int pt = point_types[slot % N_POINT_TYPES] - (s->dashed ? 1 : 0);
+    fprintf(f, "with linespoints lc rgb \"%s\" lw 1.5 dt %d pt %d ps 0.8", series_colour(s, k), dt,
+            pt);
     if (every > 1)
         fprintf(f, " pi %d", every);
 }
 
-static const char *band_colour(const plot_series *s, int k)
-{
-    return s->style == PLOT_REFERENCE ? REFERENCE_COLOUR : palette[k % N_PALETTE];
-}
-
-/* Settings every panel makes afresh, so nothing leaks from the previous one. */
-static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e)
+/* Settings every panel makes afresh, so nothing leaks from the previous one.
+ * bmargin: the panel's bottom margin in character heights. */
+static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, double bmargin)
 {
     fputs("set title ", f);
     put_str(f, pa->title);
@@ -258,6 +367,8 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e)
     fputs(" noenhanced\nset ylabel ", f);
     put_str(f, pa->ylabel);
     fputs(" noenhanced\nset grid\nunset label\n", f);
+    /* explicit, so the x label clears the key below it (see MARGIN_BASE) */
+    fprintf(f, "set bmargin %.2f\n", bmargin);
 
     if (e->points == 0) {
         /* Fixed ranges: autoscaling over nothing is a gnuplot error. */
@@ -307,19 +418,27 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e)
             fputs("set autoscale y\n", f);
         }
     }
-    fputs("set key outside right top vertical Left reverse box opaque noenhanced "
-          "samplen 2.5 spacing 1.2\n",
-          f);
+    /* below the panel, so the plot keeps its full width */
+    key_shape k = key_layout(pa, e);
+    if (k.maxrows == 0) {
+        fputs("unset key\n", f);
+        return;
+    }
+    fprintf(f,
+            "set key outside below center vertical maxrows %d maxcols auto Left reverse box "
+            "opaque noenhanced samplen %g spacing %g width 1\n",
+            k.maxrows, KEY_SAMPLEN, KEY_SPACING);
 }
 
 /* first_block: id of the panel's first data block (one per series). */
-static void write_panel(FILE *f, int index, const plot_panel *pa, int first_block)
+static void write_panel(FILE *f, int index, const plot_panel *pa, int first_block,
+                        double bmargin)
 {
     panel_extent e = measure(pa);
     fprintf(f, "\n# ---- panel %d: ", index);
     put_str(f, pa->title);
     fputc('\n', f);
-    write_axes(f, pa, &e);
+    write_axes(f, pa, &e, bmargin);
     if (e.points == 0) {
         fputs("plot NaN notitle\n", f);
         return;
@@ -333,11 +452,10 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         if (count_band_rows(se, pa->logy) > 0) {
             fprintf(f, "%s$d%d using 1:3:4 with filledcurves fs transparent solid 0.2 noborder "
                        "lc rgb \"%s\" notitle",
-                    sep, first_block + s, band_colour(se, k));
+                    sep, first_block + s, series_colour(se, k));
             sep = ", \\\n     ";
         }
-        if (se->style == PLOT_LINE)
-            k++;
+        k += takes_auto_slot(se);
     }
     for (int s = 0, k = 0; s < pa->n_series; s++) {
         const plot_series *se = &pa->series[s];
@@ -352,7 +470,7 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
             /* Keep the legend entry so a series that diverged is not silently
              * missing from the figure. */
             char buf[600];
-            snprintf(buf, sizeof buf, "%s (no data)", se->label ? se->label : "");
+            snprintf(buf, sizeof buf, "%s" NO_DATA_SUFFIX, se->label ? se->label : "");
             fputs("NaN ", f);
             put_line_style(f, se, k, rows);
             fputs(" title ", f);
@@ -360,10 +478,22 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         }
         fputs(" noenhanced", f);
         sep = ", \\\n     ";
-        if (se->style == PLOT_LINE)
-            k++;
+        k += takes_auto_slot(se);
     }
     fputc('\n', f);
+}
+
+/* Most key rows over the panels p0 .. p1-1. */
+static int most_key_rows(const plot_figure *fig, int p0, int p1)
+{
+    int most = 0;
+    for (int p = p0; p < p1 && p < fig->n_panels; p++) {
+        panel_extent e = measure(&fig->panels[p]);
+        key_shape k = key_layout(&fig->panels[p], &e);
+        if (k.rows > most)
+            most = k.rows;
+    }
+    return most;
 }
 
 ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err)
@@ -386,7 +516,10 @@ ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err)
     int rows = (fig->n_panels + cols - 1) / cols;
     bool multi = fig->n_panels > 1 || (fig->title && *fig->title);
     int width = PANEL_W * cols;
-    int height = PANEL_H * rows + (fig->title && *fig->title ? TITLE_H : 0);
+    /* Multiplot cells are all of a height, so the tallest key sets it. */
+    int extra_rows = most_key_rows(fig, 0, fig->n_panels) - KEY_FREE_ROWS;
+    int panel_h = PANEL_H + (extra_rows > 0 ? extra_rows * KEY_ROW_PX : 0);
+    int height = panel_h * rows + (fig->title && *fig->title ? TITLE_H : 0);
 
     afile a;
     st = afile_open(&a, path, err);
@@ -433,9 +566,12 @@ ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err)
         fputc('\n', f);
     }
 
+    /* Panels side by side share a bottom margin, so their x axes line up. */
     block = 1;
     for (int p = 0; p < fig->n_panels; p++) {
-        write_panel(f, p + 1, &fig->panels[p], block);
+        int row0 = p / cols * cols;
+        write_panel(f, p + 1, &fig->panels[p], block,
+                    bottom_margin(most_key_rows(fig, row0, row0 + cols)));
         block += fig->panels[p].n_series;
     }
 

@@ -13,7 +13,7 @@
 
 typedef enum {
     PLOT_LINE,      /* solid line with point markers */
-    PLOT_REFERENCE  /* dashed grey line without markers (e.g. 0.25^n) */
+    PLOT_REFERENCE  /* dashed line without markers (e.g. 0.25^n), grey unless coloured */
 } plot_style;
 
 typedef struct {
@@ -24,6 +24,8 @@ typedef struct {
     const double *ylo;   /* optional band (e.g. min over seeds); NULL = none */
     const double *yhi;   /* optional band (e.g. max over seeds); NULL = none */
     plot_style style;
+    int colour;          /* 0 = next automatic palette colour; k >= 1 = palette colour k-1 */
+    bool dashed;         /* PLOT_LINE only: dashed line (dash type 2) with open markers */
 } plot_series;
 
 typedef struct {

@@ -174,12 +174,14 @@ static plot_figure demo_figure(const char *name)
     }
     grad_relu[N_LAYERS - 1] = 0.0; /* not drawable on a log axis */
     logy_series[0] = (plot_series){"sigmoid", N_LAYERS, depth, grad_mean, grad_lo, grad_hi,
-                                   PLOT_LINE};
-    logy_series[1] = (plot_series){"relu", N_LAYERS, depth, grad_relu, NULL, NULL, PLOT_LINE};
-    logy_series[2] = (plot_series){"0.25^n", N_LAYERS, depth, ref, NULL, NULL, PLOT_REFERENCE};
+                                   PLOT_LINE, 0, false};
+    logy_series[1] = (plot_series){"relu", N_LAYERS, depth, grad_relu, NULL, NULL,
+                                   PLOT_LINE, 0, false};
+    logy_series[2] = (plot_series){"0.25^n", N_LAYERS, depth, ref, NULL, NULL,
+                                   PLOT_REFERENCE, 0, false};
     lin_series[0] = (plot_series){"leaky_relu:0.1 \"fast\"", 6, ep, acc_a, NULL, NULL,
-                                  PLOT_LINE};
-    lin_series[1] = (plot_series){"tanh", 6, ep, acc_b, NULL, NULL, PLOT_LINE};
+                                  PLOT_LINE, 0, false};
+    lin_series[1] = (plot_series){"tanh", 6, ep, acc_b, NULL, NULL, PLOT_LINE, 0, false};
     demo_panels[0] = (plot_panel){"Gradient norm by layer", "layer", "mean |dL/dW|", true, true,
                                   logy_series, 3};
     demo_panels[1] = (plot_panel){"Test accuracy", "epoch", "accuracy", false, true, lin_series,
@@ -262,8 +264,8 @@ static void test_empty_panels_render(void **state)
     static const double x[] = {1, 2, 3};
     static const double bad[] = {NAN, INFINITY, -1};
     static const double ok[] = {5, 5, 5};
-    plot_series all_bad = {"diverged_net", 3, x, bad, NULL, NULL, PLOT_LINE};
-    plot_series mixed[] = {{"flat", 3, x, ok, bad, bad, PLOT_LINE}, all_bad};
+    plot_series all_bad = {"diverged_net", 3, x, bad, NULL, NULL, PLOT_LINE, 0, false};
+    plot_series mixed[] = {{"flat", 3, x, ok, bad, bad, PLOT_LINE, 0, false}, all_bad};
     plot_panel panels[] = {
         {"Nothing to show", "x", "y", true, true, NULL, 0},
         {"All points bad", "x", "y", true, false, &all_bad, 1},
@@ -295,7 +297,7 @@ static void test_single_panel_no_multiplot(void **state)
     fixture *fx = *state;
     static const double x[] = {0, 100, 200};
     static const double y[] = {3, 2, 1};
-    plot_series s = {"loss", 3, x, y, NULL, NULL, PLOT_LINE};
+    plot_series s = {"loss", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
     plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1};
     plot_figure fig = {"single", NULL, &pa, 1, 0};
     ab_err err = {{0}};
@@ -309,6 +311,117 @@ static void test_single_panel_no_multiplot(void **state)
     assert_null(strstr(gp, "set xtics 1\n")); /* range 200: gnuplot picks */
     assert_non_null(strstr(gp, "set format x \"%.0f\""));
     free(gp);
+}
+
+/* Series grouped by a fixed colour: train solid, test dashed with open markers,
+ * both bands in the group's colour; automatic colours skip fixed series. */
+static void test_colour_dashed(void **state)
+{
+    fixture *fx = *state;
+    static const double x[] = {1, 2, 3, 4};
+    static const double tr[] = {0.5, 0.7, 0.8, 0.85}, te[] = {0.45, 0.6, 0.7, 0.72};
+    static const double lo[] = {0.4, 0.5, 0.6, 0.65}, hi[] = {0.6, 0.8, 0.9, 0.9};
+    plot_series s[] = {
+        {"relu train", 4, x, tr, lo, hi, PLOT_LINE, 3, false},
+        {"relu test", 4, x, te, lo, hi, PLOT_LINE, 3, true},
+        {"tanh train", 4, x, lo, NULL, NULL, PLOT_LINE, 0, false},
+        {"tanh test", 4, x, hi, NULL, NULL, PLOT_LINE, 0, true},
+        {"wrapped", 4, x, hi, NULL, NULL, PLOT_LINE, 12, false},
+    };
+    plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5};
+    plot_figure fig = {"grouped", NULL, &pa, 1, 1};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+
+    char path[4200];
+    snprintf(path, sizeof path, "%s/grouped.gp", fx->plots);
+    char *gp = slurp(path);
+    assert_non_null(gp);
+    /* colour 3 is the third palette entry, for the line and the band alike */
+    assert_non_null(strstr(gp, "$d1 using 1:3:4 with filledcurves fs transparent solid 0.2 "
+                               "noborder lc rgb \"#2ca02c\" notitle"));
+    assert_non_null(strstr(gp, "$d2 using 1:3:4 with filledcurves fs transparent solid 0.2 "
+                               "noborder lc rgb \"#2ca02c\" notitle"));
+    assert_non_null(strstr(gp, "$d1 using 1:2 with linespoints lc rgb \"#2ca02c\" lw 1.5 dt 1 "
+                               "pt 9 ps 0.8 title \"relu train\""));
+    assert_non_null(strstr(gp, "$d2 using 1:2 with linespoints lc rgb \"#2ca02c\" lw 1.5 dt 2 "
+                               "pt 8 ps 0.8 title \"relu test\""));
+    /* automatic colours count only automatic series: first and second entry */
+    assert_non_null(strstr(gp, "$d3 using 1:2 with linespoints lc rgb \"#1f77b4\" lw 1.5 dt 1 "
+                               "pt 7 ps 0.8 title \"tanh train\""));
+    assert_non_null(strstr(gp, "$d4 using 1:2 with linespoints lc rgb \"#ff7f0e\" lw 1.5 dt 2 "
+                               "pt 4 ps 0.8 title \"tanh test\""));
+    /* colour 12 is palette entry 11: past the 10 colours, so the second
+     * colour and sixth marker, with the first wrap's dash type */
+    assert_non_null(strstr(gp, "$d5 using 1:2 with linespoints lc rgb \"#ff7f0e\" lw 1.5 dt 4 "
+                               "pt 15 ps 0.8 title \"wrapped\""));
+    free(gp);
+
+    if (plot_have_gnuplot()) {
+        char said[2048];
+        assert_int_equal(render_quiet(fx->run, "grouped", &err, said, sizeof said), AB_OK);
+        assert_string_equal(said, "");
+        assert_png(fx->plots, "grouped");
+    }
+
+    s[1].colour = -1;
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_EUSAGE);
+    assert_non_null(strstr(err.msg, "colour"));
+}
+
+/* The key is stacked in rows the script fixes, and the bottom margin makes
+ * room for them under the x label; panels side by side share the margin. */
+static void test_key_layout(void **state)
+{
+    fixture *fx = *state;
+    static const double x[] = {1, 2, 3};
+    static const double y[] = {1, 2, 3};
+    static const char *const layers[] = {"layer 1", "layer 2", "layer 3", "layer 4",
+                                         "layer 5", "layer 6", "layer 7 (output)"};
+    plot_series many[7], one = {"only", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
+    for (int i = 0; i < 7; i++)
+        many[i] = (plot_series){layers[i], 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
+    plot_panel panels[] = {
+        {"seven", "epoch", "y", false, true, many, 7},
+        {"one", "epoch", "y", false, true, &one, 1},
+    };
+    plot_figure fig = {"keys", "Keys", panels, 2, 2};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/keys.gp", fx->plots);
+    char *gp = slurp(path);
+    assert_non_null(gp);
+    /* three columns of "layer 7 (output)" fit: 3 rows; the lone entry: 1 row */
+    assert_non_null(strstr(gp, "set key outside below center vertical maxrows 3 "));
+    assert_non_null(strstr(gp, "set key outside below center vertical maxrows 1 "));
+    /* both panels make room for 3 rows, so their x axes line up */
+    const char *m1 = strstr(gp, "set bmargin 7.10\n");
+    assert_non_null(m1);
+    assert_non_null(strstr(m1 + 1, "set bmargin 7.10\n"));
+    assert_non_null(strstr(gp, "size 1280,520 "));
+    free(gp);
+
+    /* Long entries go one to a row; past three rows the panel grows. */
+    static const char *const long_label = "0.25^(7 - layer), through sigmoid's output layer";
+    for (int i = 0; i < 7; i++)
+        many[i].label = long_label;
+    fig.n_panels = 1;
+    fig.title = NULL;
+    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+    gp = slurp(path);
+    assert_non_null(gp);
+    assert_null(strstr(gp, "multiplot"));
+    assert_non_null(strstr(gp, "maxrows 7 "));
+    assert_non_null(strstr(gp, "set bmargin 11.50\n"));
+    assert_non_null(strstr(gp, "size 640,548 "));
+    free(gp);
+    if (plot_have_gnuplot()) {
+        char said[2048];
+        assert_int_equal(render_quiet(fx->run, "keys", &err, said, sizeof said), AB_OK);
+        assert_string_equal(said, "");
+        assert_png(fx->plots, "keys");
+    }
 }
 
 static void test_bad_name(void **state)
@@ -414,6 +527,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_render_png, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_panels_render, setup, teardown),
         cmocka_unit_test_setup_teardown(test_single_panel_no_multiplot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_colour_dashed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_figure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_plots_folder, setup, teardown),
