@@ -25,7 +25,8 @@
 
 enum {
     OPT_DATA_DIR = 256, OPT_OPTIMIZER, OPT_INIT, OPT_BIAS_INIT, OPT_SEEDS, OPT_TARGET,
-    OPT_LOG_EVERY, OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_LOSS, OPT_SAMPLES
+    OPT_LOG_EVERY, OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_LOSS, OPT_SAMPLES,
+    OPT_TEST_FRAC, OPT_TEST_DATA, OPT_NO_STD, OPT_SAVE_W, OPT_LOAD_W
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +36,11 @@ static const struct option long_opts[] = {
     {"data", required_argument, NULL, 'D'},
     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
     {"samples", required_argument, NULL, OPT_SAMPLES},
+    {"test-frac", required_argument, NULL, OPT_TEST_FRAC},
+    {"test-data", required_argument, NULL, OPT_TEST_DATA},
+    {"no-standardize", no_argument, NULL, OPT_NO_STD},
+    {"save-weights", required_argument, NULL, OPT_SAVE_W},
+    {"load-weights", required_argument, NULL, OPT_LOAD_W},
     {"epochs", required_argument, NULL, 'e'},
     {"batch", required_argument, NULL, 'b'},
     {"lr", required_argument, NULL, 'l'},
@@ -90,6 +96,11 @@ void cli_usage(FILE *f)
 "  --data-dir DIR      folder of the IDX files (default %s\n"
 "                      for fashion-mnist, %s for mnist)\n"
 "  --samples N         samples drawn by a built-in generator (default %d)\n"
+"  --test-frac F       held-out fraction when a set is split, in [0, 1); 0 keeps\n"
+"                      every sample for training (default %g)\n"
+"  --test-data PATH    a CSV test set beside --data csv:PATH (no split)\n"
+"  --no-standardize    use the inputs as given (default: standardise every\n"
+"                      feature with the training set's mean and deviation)\n"
 "\n"
 "Measurement and output:\n"
 "  --target-acc X      accuracy for the epochs-to-target column (default %g)\n"
@@ -97,6 +108,11 @@ void cli_usage(FILE *f)
 "                      (default %d)\n"
 "  -o, --out DIR       run folder (default runs/YYYYMMDD-HHMMSS)\n"
 "  --no-plot           write the .gp scripts but do not run gnuplot\n"
+"  --save-weights DIR  write every run's weights as .npy at initialisation and\n"
+"                      at the end: DIR/ACT-seedN/{init,final}/W1.npy, b1.npy, ...\n"
+"  --load-weights DIR  start every run from DIR/W1.npy, b1.npy, ... (such an\n"
+"                      init or final folder); with --epochs 0 only measures\n"
+"                      the probes at those weights\n"
 "  -q, --quiet         print nothing but errors\n"
 "  --list-acts         list the activations with their parameters and exit\n"
 "  -h, --help          this text;  --version  the version\n"
@@ -111,7 +127,8 @@ void cli_usage(FILE *f)
 "Exit status: 0 ok (also when a run diverged: it is marked in summary.csv),\n"
 "1 runtime failure, 2 usage error.\n",
             DEF_ACTS, DEF_DEPTH, DEF_WIDTH, DEF_EPOCHS, DEF_BATCH, DEF_SEED, DEF_DATA,
-            DATA_FASHION_DIR, DATA_MNIST_DIR, DATA_DEFAULT_N, DEF_TARGET, DEF_LOG_EVERY);
+            DATA_FASHION_DIR, DATA_MNIST_DIR, DATA_DEFAULT_N, DATA_DEFAULT_TEST_FRAC, DEF_TARGET,
+            DEF_LOG_EVERY);
 }
 
 void cli_list_acts(FILE *f)
@@ -242,6 +259,7 @@ static void set_defaults(cli_opts *o, int argc, char **argv)
     o->target_acc = DEF_TARGET;
     o->loss = OUT_SOFTMAX;
     o->data = DEF_DATA;
+    o->test_frac = DATA_DEFAULT_TEST_FRAC;
     o->argc = argc;
     o->argv = argv;
 }
@@ -308,6 +326,22 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
         o->out_dir = arg;
         return AB_OK;
     case OPT_NO_PLOT: o->no_plot = true; return AB_OK;
+    case OPT_TEST_FRAC:
+        if ((st = parse_double(&o->test_frac, "--test-frac", arg, err)) != AB_OK)
+            return st;
+        if (o->test_frac < 0.0 || o->test_frac >= 1.0)
+            return ab_fail(err, AB_EUSAGE, "--test-frac: %s is out of range (accepted: [0, 1))",
+                           arg);
+        return AB_OK;
+    case OPT_TEST_DATA: o->test_data = arg; return AB_OK;
+    case OPT_NO_STD: o->no_standardize = true; return AB_OK;
+    case OPT_SAVE_W:
+    case OPT_LOAD_W:
+        if (arg[0] == '\0')
+            return ab_fail(err, AB_EUSAGE, "%s: the folder name is empty",
+                           c == OPT_SAVE_W ? "--save-weights" : "--load-weights");
+        *(c == OPT_SAVE_W ? &o->save_weights : &o->load_weights) = arg;
+        return AB_OK;
     case 'q': o->quiet = true; return AB_OK;
     case OPT_LIST_ACTS: o->list_acts = true; return AB_OK;
     case 'h': o->help = true; return AB_OK;
@@ -344,6 +378,9 @@ ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
     }
     if (optind < argc)
         return ab_fail(err, AB_EUSAGE, "unexpected argument '%s' (see --help)", argv[optind]);
+    if (o->test_data && strncmp(o->data, "csv:", 4) != 0)
+        return ab_fail(err, AB_EUSAGE, "--test-data: needs --data csv:PATH (got --data %s)",
+                       o->data);
     if (isnan(o->lr))
         o->lr = o->opt == OPT_SGD ? 0.1 : o->opt == OPT_MOMENTUM ? 0.01 : 0.001;
     return AB_OK;

@@ -30,6 +30,11 @@ typedef struct {
     const char *data;
     const char *data_dir;    /* NULL = the data set's default */
     const char *out_dir;     /* NULL = runs/<timestamp> */
+    const char *test_data;   /* CSV test set beside a csv: training set */
+    double test_frac;
+    bool no_standardize;
+    const char *save_weights; /* folder for .npy weights, NULL = none */
+    const char *load_weights; /* folder of .npy weights to start from */
     bool no_plot, quiet, list_acts, help, version;
     int argc;
     char **argv;

@@ -20,6 +20,7 @@
 #include "probe.h"
 #include "results.h"
 #include "train.h"
+#include "weights.h"
 
 typedef struct {
     int tty;
@@ -208,11 +209,55 @@ static ab_status check_memory(const cli_opts *o, const train_config *tc, const d
     return AB_OK;
 }
 
+/* Reads --load-weights once per activation (the arena layouts differ only
+ * by prelu's alphas). */
+static ab_status load_weights(float **loaded, const cli_opts *o, const train_config *tc,
+                              ab_err *err)
+{
+    for (int a = 0; a < o->n_acts; a++) {
+        net n;
+        net_config nc = tc->net;
+        nc.act = o->acts[a];
+        ab_status st = net_create(&n, &nc, err);
+        if (st != AB_OK)
+            return st;
+        if (!(loaded[a] = net_arena_alloc(&n)))
+            return ab_fail(err, AB_ERUNTIME, "out of memory: loaded weights");
+        /* alphas not in the files keep the activation's initial value */
+        net_init(&n, loaded[a], 0);
+        if ((st = weights_load(o->load_weights, &n, loaded[a], err)) != AB_OK)
+            return st;
+    }
+    return AB_OK;
+}
+
+/* Writes DIR/ACT-seedN/init and .../final for one finished run. */
+static ab_status save_weights(const cli_opts *o, const train_config *c, const run_record *r,
+                              ab_err *err)
+{
+    net n;
+    char sub[256], path[4096];
+    ab_status st = net_create(&n, &c->net, err);
+    if (st != AB_OK)
+        return st;
+    const char *stage[2] = {"init", "final"};
+    const float *params[2] = {r->r.init_params, r->r.final_params};
+    for (int k = 0; k < 2; k++) {
+        snprintf(sub, sizeof sub, "%s-seed%llu/%s", r->act->label, (unsigned long long)r->seed,
+                 stage[k]);
+        if ((st = path_join(path, sizeof path, o->save_weights, sub, err)) != AB_OK ||
+            (st = weights_save(path, &n, params[k], err)) != AB_OK)
+            return st;
+    }
+    return AB_OK;
+}
+
 ab_status job_run(const cli_opts *o, ab_err *err)
 {
     data_set train = {0}, test = {0}, probe = {0};
     run_record *recs = NULL;
     int n_recs = 0, *idx = NULL;
+    float *loaded[CLI_MAX_ACTS] = {0};
     char dir[4096];
     FILE *log = o->quiet ? NULL : stderr;
     struct timespec t0, t1;
@@ -229,8 +274,9 @@ ab_status job_run(const cli_opts *o, ab_err *err)
     if (st != AB_OK)
         return st;
 
-    data_spec ds = {.name = o->data, .dir = o->data_dir, .n = o->samples,
-                    .test_frac = DATA_DEFAULT_TEST_FRAC, .seed = o->seed, .standardize = true};
+    data_spec ds = {.name = o->data, .dir = o->data_dir, .test_path = o->test_data,
+                    .n = o->samples, .test_frac = o->test_frac, .seed = o->seed,
+                    .standardize = !o->no_standardize};
     st = data_load(&train, &test, &ds, err);
     if (st != AB_OK)
         goto done;
@@ -257,8 +303,17 @@ ab_status job_run(const cli_opts *o, ab_err *err)
     tc.net.act = o->acts[0];
     if ((st = check_memory(o, &tc, &train, err)) != AB_OK)
         goto done;
+    tc.keep_params = o->save_weights != NULL;
+    if (o->load_weights && (st = load_weights(loaded, o, &tc, err)) != AB_OK)
+        goto done;
     if ((st = make_run_dir(dir, sizeof dir, o, err)) != AB_OK)
         goto done;
+    if (o->save_weights && (st = make_dirs(o->save_weights, err)) != AB_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        st = ab_fail(err, st, "--save-weights: %s", why);
+        goto done;
+    }
 
     if (log && o->init_auto) {
         fprintf(log, "actbench: --init auto:");
@@ -281,6 +336,7 @@ ab_status job_run(const cli_opts *o, ab_err *err)
             if (o->init_auto)
                 c.net.init = o->acts[a].info->usual_init;
             c.seed = o->seed + (uint64_t)s;
+            c.init_params = loaded[a];
             r->act = &o->acts[a];
             r->init = c.net.init;
             r->seed = c.seed;
@@ -291,6 +347,8 @@ ab_status job_run(const cli_opts *o, ab_err *err)
                 goto done;
             n_recs++;
             record_summarise(r);
+            if (o->save_weights && (st = save_weights(o, &c, r, err)) != AB_OK)
+                goto done;
             if (r->r.diverged && log)
                 fprintf(log, "%sactbench: warning: %s seed %llu diverged (loss not finite) in "
                              "epoch %d; its run stops there\n",
@@ -318,6 +376,8 @@ done:
         run_free(&recs[i].r);
     free(recs);
     free(idx);
+    for (int a = 0; a < CLI_MAX_ACTS; a++)
+        free(loaded[a]);
     data_free(&train);
     data_free(&test);
     data_free(&probe);

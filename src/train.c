@@ -40,6 +40,8 @@ size_t train_bytes(const train_config *cfg)
     b += net_ws_bytes(&n, ws_cap(cfg));
     b += (size_t)cfg->batch * ((size_t)cfg->net.n_in * sizeof(float) + sizeof(int));
     b += (size_t)n_probes(cfg) * (size_t)n.n_layers * sizeof(probe_layer);
+    if (cfg->keep_params)
+        b += 2 * net_arena_bytes(&n);
     return b;
 }
 
@@ -68,6 +70,8 @@ void run_free(run_result *res)
     free(res->loss);
     free(res->layers);
     free(res->probe_epoch);
+    free(res->init_params);
+    free(res->final_params);
     memset(res, 0, sizeof *res);
 }
 
@@ -113,6 +117,12 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
     res->loss = calloc((size_t)cfg->epochs + 1, sizeof(loss_row));
     res->layers = calloc((size_t)np * (size_t)s->n.n_layers, sizeof(probe_layer));
     res->probe_epoch = calloc((size_t)np, sizeof(int));
+    if (cfg->keep_params) {
+        res->init_params = net_arena_alloc(&s->n);
+        res->final_params = net_arena_alloc(&s->n);
+        if (!res->init_params || !res->final_params)
+            return ab_fail(err, AB_ERUNTIME, "out of memory: parameter copies");
+    }
     if (!s->params || !s->grads || !s->order || !s->xb || !s->yb || !res->loss ||
         !res->layers || !res->probe_epoch)
         return ab_fail(err, AB_ERUNTIME, "out of memory: training buffers");
@@ -169,7 +179,12 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     res->n_layers = s.n.n_layers;
     res->epochs_to_target = -1;
 
-    net_init(&s.n, s.params, cfg->seed);
+    if (cfg->init_params)
+        memcpy(s.params, cfg->init_params, net_arena_bytes(&s.n));
+    else
+        net_init(&s.n, s.params, cfg->seed);
+    if (cfg->keep_params)
+        memcpy(res->init_params, s.params, net_arena_bytes(&s.n));
     /* Separate streams, so the minibatch order is the same for every
      * activation whether or not it draws random slopes. */
     rng_state order_rng, act_rng;
@@ -213,6 +228,8 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     }
     res->seconds = trained;
 done:
+    if (cfg->keep_params)
+        memcpy(res->final_params, s.params, net_arena_bytes(&s.n));
     state_free(&s);
     return AB_OK;
 fail:

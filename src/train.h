@@ -4,6 +4,7 @@
 #ifndef ACTBENCH_TRAIN_H
 #define ACTBENCH_TRAIN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "data.h"
@@ -20,6 +21,8 @@ typedef struct {
     int log_every;        /* probe every this many epochs (and at the last) */
     double target_acc;    /* for epochs_to_target; NaN = none */
     uint64_t seed;        /* weight draws, minibatch order, rrelu slopes */
+    const float *init_params; /* start from these (an arena of the net); NULL = draw */
+    bool keep_params;     /* return copies of the initial and final parameters */
 } train_config;
 
 /* One row of loss.csv.  train_* at epoch e >= 1 are means over that epoch's
@@ -42,6 +45,8 @@ typedef struct {
     int diverged_epoch;   /* the epoch in which it did (0 = none) */
     int epochs_to_target; /* first epoch reaching target_acc; -1 = never */
     double seconds;       /* total training time */
+    float *init_params;   /* with keep_params: the parameters before training */
+    float *final_params;  /* with keep_params: and after it */
 } run_result;
 
 /* Called after every epoch; for progress display. */

@@ -1,0 +1,91 @@
+/* weights.c - saving and loading network parameters as .npy files. */
+#include "weights.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "npy.h"
+
+static ab_status file_path(char *out, size_t n, const char *dir, const char *stem, int l,
+                           ab_err *err)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s%d.npy", stem, l);
+    return path_join(out, n, dir, name, err);
+}
+
+ab_status weights_save(const char *dir, const net *n, const float *params, ab_err *err)
+{
+    char path[4096];
+    ab_status st = make_dirs(dir, err);
+    for (int l = 0; st == AB_OK && l < n->n_layers; l++) {
+        if ((st = file_path(path, sizeof path, dir, "W", l + 1, err)) != AB_OK ||
+            (st = npy_write(path, params + n->w_off[l], n->fan_out[l], n->fan_in[l], err)) !=
+                AB_OK ||
+            (st = file_path(path, sizeof path, dir, "b", l + 1, err)) != AB_OK ||
+            (st = npy_write(path, params + n->b_off[l], n->fan_out[l], 0, err)) != AB_OK)
+            break;
+        if (n->cfg.act.info->learned && l < n->cfg.depth &&
+            ((st = file_path(path, sizeof path, dir, "alpha", l + 1, err)) != AB_OK ||
+             (st = npy_write(path, params + n->alpha_off + l, 1, 0, err)) != AB_OK))
+            break;
+    }
+    return st;
+}
+
+/* Reads one array and checks its shape against rows x cols (cols 0 = 1-D;
+ * a 1-D file of one element also serves a (1,) alpha). */
+static ab_status load_one(float *dst, const char *path, int rows, int cols, ab_err *err)
+{
+    float *data;
+    int r, c;
+    ab_status st = npy_read(path, &data, &r, &c, err);
+    if (st != AB_OK)
+        return st;
+    if (r != rows || c != cols) {
+        free(data);
+        if (cols)
+            return ab_fail(err, AB_EUSAGE,
+                           "--load-weights: %s has shape (%d%s%.0d), the network needs (%d, %d)",
+                           path, r, c ? ", " : ",", c, rows, cols);
+        return ab_fail(err, AB_EUSAGE,
+                       "--load-weights: %s has shape (%d%s%.0d), the network needs (%d,)", path,
+                       r, c ? ", " : ",", c, rows);
+    }
+    memcpy(dst, data, sizeof(float) * (size_t)rows * (size_t)(cols ? cols : 1));
+    free(data);
+    return AB_OK;
+}
+
+ab_status weights_load(const char *dir, const net *n, float *params, ab_err *err)
+{
+    char path[4096];
+    ab_status st = AB_OK;
+    for (int l = 0; st == AB_OK && l < n->n_layers; l++) {
+        if ((st = file_path(path, sizeof path, dir, "W", l + 1, err)) != AB_OK ||
+            (st = load_one(params + n->w_off[l], path, n->fan_out[l], n->fan_in[l], err)) !=
+                AB_OK ||
+            (st = file_path(path, sizeof path, dir, "b", l + 1, err)) != AB_OK ||
+            (st = load_one(params + n->b_off[l], path, n->fan_out[l], 0, err)) != AB_OK)
+            break;
+        if (n->cfg.act.info->learned && l < n->cfg.depth) {
+            if ((st = file_path(path, sizeof path, dir, "alpha", l + 1, err)) != AB_OK)
+                break;
+            if (access(path, F_OK) == 0)
+                st = load_one(params + n->alpha_off + l, path, 1, 0, err);
+        }
+    }
+    if (st == AB_OK) {
+        /* a deeper saved network than configured is a mismatch too */
+        if ((st = file_path(path, sizeof path, dir, "W", n->n_layers + 1, err)) == AB_OK &&
+            access(path, F_OK) == 0)
+            st = ab_fail(err, AB_EUSAGE,
+                         "--load-weights: %s exists, but the network has only %d layers "
+                         "(--depth %d)",
+                         path, n->n_layers, n->cfg.depth);
+    }
+    return st;
+}
