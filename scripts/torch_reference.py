@@ -1,0 +1,367 @@
+#!/usr/bin/python3
+"""Regenerates the PyTorch reference data under tests/data/torch_ref/.
+
+Run from anywhere with Debian's python3-torch and python3-numpy:
+
+    /usr/bin/python3 scripts/torch_reference.py
+
+For every activation actbench offers (the registry in src/act.c; the script
+stops if one is missing from ACTS below) it writes tests/data/torch_ref/NAME.txt
+with
+
+  * element-wise data: points z (every kink exactly, the float32 neighbours of
+    every kink, kink +- 2^-10, a grid and random points in [-8, 8], and a few
+    large values), f(z) and f'(z) from autograd (the sum of the outputs is
+    differentiated, so the gradient is f'(z)), and the activation's kinks;
+  * a small fixed network (5 inputs, 4 hidden layers of width 7, 3 classes,
+    softmax cross-entropy averaged over a batch of 8) in float32: the batch,
+    the initial weights, biases and (prelu) slopes, every layer's
+    pre-activations z and activations a (softmax probabilities for the output
+    layer), the loss, every parameter gradient, the per-layer gradient norms as
+    actbench defines them (||dL/dW_l||_F and ||dL/db_l||_2), and the losses of
+    the first 10 steps of plain SGD (lr 0.1) on the same batch, each recorded
+    before that step's update.
+
+The weights are drawn once and shared by every activation.  The last sample of
+the batch is all zeros, so its first-layer pre-activations are exactly the
+first layer's biases; those are set to the kinks 0, +-0.5, +-1, +-3, so the
+network data, too, have pre-activations exactly at a kink for every kinked
+activation except relu6's 6 (the element-wise data cover that one).
+
+File format (parsed by tests/test_reference.c): lines starting with '#' are
+comments; "activation NAME" names the activation; then blocks
+"array NAME ROWS COLS" followed by ROWS*COLS numbers, row-major.  float32
+values are printed with %.9g, which round-trips a float32 exactly; the
+gradient norms are doubles (computed in double from the float32 gradients, as
+actbench's probe does) and are printed with %.17g.
+"""
+import math
+import os
+import re
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT_DIR = os.path.join(ROOT, "tests", "data", "torch_ref")
+ACT_C = os.path.join(ROOT, "src", "act.c")
+
+SEED = 20240611
+N_IN, DEPTH, WIDTH, N_OUT, BATCH = 5, 4, 7, 3, 8
+LR, STEPS = 0.1, 10
+INIT_GAIN = 1.5      # weights: normal, std = 1.5 sqrt(2 / (fan_in + fan_out))
+BIAS_RANGE = 0.3     # biases: uniform in [-0.3, 0.3]
+PRELU_INIT = 0.25
+# First-layer biases: the kinks, hit exactly by the all-zero last sample.
+B1_KINKS = [0.0, 0.5, -0.5, 1.0, -1.0, 3.0, -3.0]
+
+
+class Heaviside(torch.autograd.Function):
+    """step: f(z) = heaviside(z, 0) (so f(0) = 0); f' = 0 everywhere, also at 0.
+    torch.heaviside has no derivative in autograd, hence this Function."""
+
+    @staticmethod
+    def forward(ctx, z):
+        return torch.heaviside(z, torch.zeros((), dtype=z.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return torch.zeros_like(g)
+
+
+class PointwiseBackward(torch.autograd.Function):
+    """f as given, with f' taken one element at a time: each element goes
+    through ATen's backward kernel alone, i.e. through its scalar code.
+
+    Used for hardswish: in Debian's PyTorch 1.13 the CPU backward kernel's
+    scalar code gives f'(3) = 3/2 (z <= 3 ? z/3 + 1/2) but its vectorised
+    (AVX2) code gives 1 (z >= 3 ? 1), so f'(3) depends on where z sits in
+    memory: elements in the 16-float blocks go through the vectorised code,
+    the tail through the scalar code (pytorch/pytorch#136345, addressed by
+    #143899).  Element by element, the reference follows the kernel's scalar
+    code (and the CUDA kernel of that time): f'(-3) = -1/2, f'(3) = 3/2.
+    Later PyTorch changed both ends to the documented definition, f'(-3) = 0
+    and f'(3) = 1 (#147801, #148049); data regenerated with such a version
+    would differ from these at the two kinks."""
+
+    @staticmethod
+    def forward(ctx, z, fn):
+        ctx.save_for_backward(z)
+        ctx.fn = fn
+        return fn(z)
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        zf, gf = z.detach().reshape(-1), g.reshape(-1)
+        out = torch.empty_like(zf)
+        with torch.enable_grad():
+            for i in range(zf.numel()):
+                zi = zf[i:i + 1].clone().requires_grad_(True)
+                (out[i:i + 1],) = torch.autograd.grad(ctx.fn(zi), zi, gf[i:i + 1])
+        return out.reshape(z.shape), None
+
+
+def rrelu_eval(z, _a):
+    # outside training rrelu is leaky_relu with slope (lower + upper) / 2
+    return F.rrelu(z, lower=1.0 / 8, upper=1.0 / 3, training=False)
+
+
+# name -> (f(z, alpha) in PyTorch, kinks, PyTorch's derivative at the kinks).
+# alpha is the learned prelu slope of the layer (a 1-element tensor), unused
+# by the others.  Parameters are actbench's defaults, which are PyTorch's.
+ACTS = {
+    "identity": (lambda z, a: z, [], None),
+    "step": (lambda z, a: Heaviside.apply(z), [0.0],
+             "f(0) = 0 (heaviside(z, 0)); f' = 0 everywhere, also at 0"),
+    "sigmoid": (lambda z, a: torch.sigmoid(z), [], None),
+    "tanh": (lambda z, a: torch.tanh(z), [], None),
+    "relu": (lambda z, a: F.relu(z), [0.0],
+             "f'(0) = 0 (threshold_backward: grad where z > 0, else 0)"),
+    "leaky_relu": (lambda z, a: F.leaky_relu(z, 0.01), [0.0],
+                   "f'(0) = negative_slope = 0.01 (leaky_relu_backward: grad where z > 0, "
+                   "else slope grad)"),
+    "prelu": (lambda z, a: F.prelu(z, a), [0.0],
+              "f'(0) = alpha = 0.25, df/dalpha(0) = 0 (prelu backward: z > 0 ? grad : "
+              "alpha grad; dalpha: z > 0 ? 0 : z grad)"),
+    "rrelu": (rrelu_eval, [0.0],
+              "eval mode: f'(0) = (lower + upper) / 2 = 11/48 (leaky_relu_backward)"),
+    "elu": (lambda z, a: F.elu(z, 1.0), [0.0],
+            "f'(0) = alpha = 1 (elu_backward: z <= 0 ? alpha e^z grad : grad)"),
+    "celu": (lambda z, a: F.celu(z, 1.0), [0.0],
+             "f'(0) = 1 (elu_backward with input_scale 1/alpha: z <= 0 ? e^(z/alpha) grad)"),
+    "selu": (lambda z, a: F.selu(z), [0.0],
+             "f'(0) = scale alpha = 1.7581 (elu_backward: z <= 0 ? scale alpha e^z grad)"),
+    "gelu": (lambda z, a: F.gelu(z, approximate="none"), [], None),
+    "gelu_tanh": (lambda z, a: F.gelu(z, approximate="tanh"), [], None),
+    "silu": (lambda z, a: F.silu(z), [], None),
+    "softplus": (lambda z, a: F.softplus(z, beta=1.0, threshold=20.0), [20.0],
+                 "linear where beta z > threshold: f(z) = z, f' = 1; at beta z = threshold "
+                 "still log1p(e^z) and sigmoid(z) (= 1 in float32)"),
+    "mish": (lambda z, a: F.mish(z), [], None),
+    "softsign": (lambda z, a: F.softsign(z), [], None),
+    "hardtanh": (lambda z, a: F.hardtanh(z, -1.0, 1.0), [-1.0, 1.0],
+                 "f' = 0 at min_val = -1 and at max_val = 1 (hardtanh_backward: "
+                 "z <= min || z >= max ? 0 : grad)"),
+    "relu6": (lambda z, a: F.relu6(z), [0.0, 6.0],
+              "f' = 0 at 0 and at 6 (hardtanh_backward with 0, 6)"),
+    "threshold": (lambda z, a: F.threshold(z, 0.0, 0.0), [0.0],
+                  "f(0) = value = 0, f'(0) = 0 (threshold_backward: z <= threshold ? 0 : grad)"),
+    "hardsigmoid": (lambda z, a: F.hardsigmoid(z), [-3.0, 3.0],
+                    "f' = 0 at -3 and at 3 (hardsigmoid_backward: -3 < z < 3 ? grad/6 : 0)"),
+    "hardswish": (lambda z, a: PointwiseBackward.apply(z, F.hardswish), [-3.0, 3.0],
+                  "f'(-3) = -1/2, f'(3) = 3/2 (hardswish_backward's scalar code: z < -3 ? 0 : "
+                  "z <= 3 ? (z/3 + 1/2) grad : grad; f' taken element by element, see "
+                  "PointwiseBackward in the script)"),
+    "logsigmoid": (lambda z, a: F.logsigmoid(z), [], None),
+    "tanhshrink": (lambda z, a: F.tanhshrink(z), [], None),
+    "softshrink": (lambda z, a: F.softshrink(z, 0.5), [-0.5, 0.5],
+                   "f' = 0 at -lambd and at lambd = 0.5 (softshrink_backward: "
+                   "-lambd <= z <= lambd ? 0 : grad)"),
+    "hardshrink": (lambda z, a: F.hardshrink(z, 0.5), [-0.5, 0.5],
+                   "f = 0 and f' = 0 at -lambd and at lambd = 0.5 (hardshrink_backward: "
+                   "-lambd <= z <= lambd ? 0 : grad)"),
+}
+
+
+def registry_names():
+    """Names in act_registry[] of src/act.c, in order."""
+    with open(ACT_C, encoding="utf-8") as f:
+        src = f.read()
+    m = re.search(r"const act_info act_registry\[\]\s*=\s*\{(.*?)\n\};", src, re.S)
+    if not m:
+        sys.exit(f"{ACT_C}: act_registry not found")
+    # an entry opens with {"name", "formula", n_params, ...
+    return re.findall(r'^\s*\{"([A-Za-z0-9_]+)",\s*"(?:[^"\\]|\\.)*",\s*\d+\s*,',
+                      m.group(1), re.M)
+
+
+def f32(v):
+    return np.float32(v)
+
+
+def element_points():
+    """Every kink, its float32 neighbours and +-2^-10, a grid, random points."""
+    kinks = sorted({k for _, ks, _ in ACTS.values() for k in ks} | set(B1_KINKS))
+    pts = set()
+    for k in kinks:
+        k = f32(k)
+        pts.add(k)
+        pts.add(np.nextafter(k, f32(-np.inf)))
+        pts.add(np.nextafter(k, f32(np.inf)))
+        pts.add(f32(k - f32(2.0 ** -10)))
+        pts.add(f32(k + f32(2.0 ** -10)))
+    pts.update(f32(v) for v in np.linspace(-8.0, 8.0, 65))  # step 0.25
+    rng = np.random.default_rng(SEED)
+    pts.update(rng.uniform(-8.0, 8.0, 32).astype(np.float32))
+    pts.update(f32(v) for v in (-20.0, -12.0, 12.0, 20.5, 25.0))
+    return np.array(sorted(pts), dtype=np.float32)
+
+
+def elementwise(act, alpha0):
+    z = torch.tensor(element_points(), requires_grad=True)
+    y = act(z, alpha0)
+    y.sum().backward()
+    return z.detach().numpy(), y.detach().numpy(), z.grad.numpy()
+
+
+def kink_paths(act, kinks, alpha0):
+    """f'(k) at each kink through ATen's scalar code (a 1-element tensor) and
+    its vectorised code (64 copies); returns the kinks where they disagree."""
+    bad = []
+    for k in kinks:
+        d = []
+        for n in (1, 64):
+            z = torch.full((n,), k, requires_grad=True)
+            act(z, alpha0).sum().backward()
+            d.append(z.grad.numpy())
+        if not (np.all(d[1] == d[0][0])):
+            bad.append((k, float(d[0][0]), sorted(set(float(v) for v in d[1]))))
+    return bad
+
+
+def draw_network():
+    """Batch, labels and initial weights, the same for every activation."""
+    torch.manual_seed(SEED)
+    x = torch.randn(BATCH, N_IN)
+    x[BATCH - 1].zero_()  # its first-layer pre-activations are b1 exactly
+    y = torch.randint(0, N_OUT, (BATCH,))
+    Ws, bs = [], []
+    for l in range(DEPTH + 1):
+        fi = N_IN if l == 0 else WIDTH
+        fo = N_OUT if l == DEPTH else WIDTH
+        std = INIT_GAIN * math.sqrt(2.0 / (fi + fo))
+        Ws.append(torch.randn(fo, fi) * std)
+        bs.append((torch.rand(fo) * 2 - 1) * BIAS_RANGE)
+    bs[0] = torch.tensor(B1_KINKS)
+    return x, y, Ws, bs
+
+
+def forward(act, x, Ws, bs, alphas):
+    zs, outs = [], []
+    h = x
+    for l in range(DEPTH + 1):
+        z = F.linear(h, Ws[l], bs[l])
+        h = act(z, alphas[l]) if l < DEPTH else torch.softmax(z, dim=1)
+        zs.append(z)
+        outs.append(h)
+    return zs, outs
+
+
+def network(act, learned, x, y, W0, b0):
+    Ws = [w.clone().requires_grad_(True) for w in W0]
+    bs = [b.clone().requires_grad_(True) for b in b0]
+    alphas = [torch.full((1,), PRELU_INIT, requires_grad=learned) for _ in range(DEPTH)]
+    params = [p for wb in zip(Ws, bs) for p in wb] + (alphas if learned else [])
+    r = {}
+    zs, outs = forward(act, x, Ws, bs, alphas)
+    loss = F.cross_entropy(zs[-1], y)  # mean over the batch
+    loss.backward()
+    r["zs"] = [t.detach().numpy().copy() for t in zs]
+    r["as"] = [t.detach().numpy().copy() for t in outs]
+    r["loss"] = loss.item()
+    r["dW"] = [w.grad.numpy().copy() for w in Ws]
+    r["db"] = [b.grad.numpy().copy() for b in bs]
+    r["dalpha"] = np.array([a.grad.item() for a in alphas], dtype=np.float32) if learned else None
+    # actbench's norms: in double, over the float32 gradients
+    r["gW_norm"] = [float(np.linalg.norm(g.astype(np.float64))) for g in r["dW"]]
+    r["gb_norm"] = [float(np.linalg.norm(g.astype(np.float64))) for g in r["db"]]
+
+    opt = torch.optim.SGD(params, lr=LR)
+    losses = []
+    for _ in range(STEPS):
+        opt.zero_grad()
+        zs, _ = forward(act, x, Ws, bs, alphas)
+        loss = F.cross_entropy(zs[-1], y)
+        losses.append(loss.item())  # before this step's update
+        loss.backward()
+        opt.step()
+    r["sgd_loss"] = np.array(losses, dtype=np.float32)
+    return r
+
+
+def fmt32(v):
+    return "%.9g" % float(np.float32(v))
+
+
+def write_array(f, name, a, fmt=fmt32):
+    a = np.asarray(a)
+    if a.ndim == 0:
+        a = a.reshape(1, 1)
+    elif a.ndim == 1:
+        a = a.reshape(1, -1)
+    f.write(f"array {name} {a.shape[0]} {a.shape[1]}\n")
+    for row in a:
+        if len(row):
+            f.write(" ".join(fmt(v) for v in row) + "\n")
+
+
+def write_file(name, kinks, kink_doc, pts, net, x, y, W0, b0, learned):
+    path = os.path.join(OUT_DIR, name + ".txt")
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="ascii") as f:
+        f.write(f"# Generated by scripts/torch_reference.py (torch {torch.__version__}, "
+                f"numpy {np.__version__}); do not edit.\n")
+        f.write("# Regenerate: /usr/bin/python3 scripts/torch_reference.py\n")
+        f.write(f"# Network: {N_IN} inputs, {DEPTH} hidden layers of {WIDTH}, {N_OUT} classes, "
+                f"softmax cross-entropy (mean), batch {BATCH}, float32, SGD lr {LR}.\n")
+        f.write(f"# Kinks: {kink_doc if kink_doc else 'none'}\n")
+        f.write(f"activation {name}\n")
+        write_array(f, "kinks", np.array(kinks, dtype=np.float32))
+        z, fz, dfz = pts
+        write_array(f, "pts_z", z)
+        write_array(f, "pts_f", fz)
+        write_array(f, "pts_df", dfz)
+        write_array(f, "x", x.numpy())
+        write_array(f, "y", y.numpy(), fmt=lambda v: "%d" % int(v))
+        for l in range(DEPTH + 1):
+            write_array(f, f"W{l + 1}", W0[l].numpy())
+            write_array(f, f"b{l + 1}", b0[l].numpy())
+        if learned:
+            write_array(f, "alpha", np.full(DEPTH, PRELU_INIT, dtype=np.float32))
+        for l in range(DEPTH + 1):
+            write_array(f, f"z{l + 1}", net["zs"][l])
+            write_array(f, f"a{l + 1}", net["as"][l])
+        write_array(f, "loss", np.float32(net["loss"]))
+        for l in range(DEPTH + 1):
+            write_array(f, f"dW{l + 1}", net["dW"][l])
+            write_array(f, f"db{l + 1}", net["db"][l])
+        if learned:
+            write_array(f, "dalpha", net["dalpha"])
+        dfmt = lambda v: "%.17g" % v
+        write_array(f, "gW_norm", np.array(net["gW_norm"]), fmt=dfmt)
+        write_array(f, "gb_norm", np.array(net["gb_norm"]), fmt=dfmt)
+        write_array(f, "sgd_loss", net["sgd_loss"])
+    os.replace(tmp, path)
+
+
+def main():
+    torch.set_default_dtype(torch.float32)
+    torch.set_num_threads(1)  # a fixed summation order, for reproducible files
+    names = registry_names()
+    missing = [n for n in names if n not in ACTS]
+    if missing:
+        sys.exit(f"activations in src/act.c without a PyTorch equivalent here: {missing}")
+    extra = [n for n in ACTS if n not in names]
+    if extra:
+        sys.exit(f"activations here but not in src/act.c: {extra}")
+    os.makedirs(OUT_DIR, exist_ok=True)
+    x, y, W0, b0 = draw_network()
+    alpha0 = torch.full((1,), PRELU_INIT)
+    for name in names:
+        act, kinks, kink_doc = ACTS[name]
+        learned = name == "prelu"
+        for k, scalar, vec in kink_paths(act, kinks, alpha0):
+            print(f"warning: {name}: PyTorch {torch.__version__} gives f'({k:g}) = {scalar:g} "
+                  f"in its scalar code but {vec} in its vectorised code", file=sys.stderr)
+        pts = elementwise(act, alpha0)
+        net = network(act, learned, x, y, W0, b0)
+        write_file(name, kinks, kink_doc, pts, net, x, y, W0, b0, learned)
+        print(f"{name}: loss {net['loss']:.6f} -> {net['sgd_loss'][-1]:.6f}")
+    print(f"wrote {len(names)} files to {os.path.relpath(OUT_DIR, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
