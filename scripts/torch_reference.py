@@ -363,5 +363,161 @@ def main():
     print(f"wrote {len(names)} files to {os.path.relpath(OUT_DIR, ROOT)}")
 
 
+# ---------------------------------------------------------------------------
+# Replaying an actbench run, and the full-batch data of tests/test_fullbatch.c
+#
+#   /usr/bin/python3 scripts/torch_reference.py --replay WEIGHTS_DIR --csv PATH \
+#       --act NAME [--lr 0.1] [--epochs 25]
+#
+# builds actbench's network from WEIGHTS_DIR/W1.npy, b1.npy, ... (nn.Linear
+# layout, the depth is the number of W files minus one; alpha<l>.npy for
+# prelu, 0.25 where missing), reads the CSV (numeric features, then an
+# integer label; an optional header row; no standardisation), trains with
+# full-batch torch.optim.SGD in float32 and prints "step,loss" per step, each
+# loss before that step's update.  That is actbench's loss.csv run with
+# --data csv:PATH --test-frac 0 --no-standardize --load-weights WEIGHTS_DIR
+# --batch <number of rows> --optimizer sgd: its epoch e >= 1 is step e - 1.
+#
+#   /usr/bin/python3 scripts/torch_reference.py --fullbatch
+#
+# regenerates tests/data/fullbatch/ (train.csv, weights/, losses.csv).
+
+FB_DIR = os.path.join(ROOT, "tests", "data", "fullbatch")
+FB_SEED = 20240612
+FB_SAMPLES, FB_IN, FB_CLASSES, FB_DEPTH, FB_WIDTH = 64, 3, 3, 3, 7
+FB_LR, FB_STEPS = 0.1, 25
+FB_BIAS_RANGE = 0.1
+FB_ACTS = ["tanh", "relu", "sigmoid", "gelu", "prelu"]
+
+
+def read_csv(path):
+    """Features (float32) and labels of an actbench CSV; a first row that does
+    not parse as numbers is a header."""
+    xs, ys = [], []
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            line = line.strip()
+            if not line:
+                continue
+            cells = line.split(",")
+            try:
+                vals = [float(c) for c in cells]
+            except ValueError:
+                if i == 0 and not xs:
+                    continue
+                raise
+            xs.append([np.float32(v) for v in vals[:-1]])
+            ys.append(int(vals[-1]))
+    return torch.tensor(np.array(xs, dtype=np.float32)), torch.tensor(ys, dtype=torch.int64)
+
+
+def load_weights(wdir):
+    Ws, bs = [], []
+    l = 1
+    while os.path.exists(os.path.join(wdir, f"W{l}.npy")):
+        Ws.append(torch.tensor(np.load(os.path.join(wdir, f"W{l}.npy")).astype(np.float32)))
+        bs.append(torch.tensor(np.load(os.path.join(wdir, f"b{l}.npy")).astype(np.float32)
+                               .reshape(-1)))
+        l += 1
+    if not Ws:
+        sys.exit(f"{wdir}: no W1.npy")
+    alphas = []
+    for l in range(1, len(Ws)):
+        ap = os.path.join(wdir, f"alpha{l}.npy")
+        a = np.load(ap).astype(np.float32).reshape(1) if os.path.exists(ap) else \
+            np.full(1, PRELU_INIT, dtype=np.float32)
+        alphas.append(torch.tensor(a))
+    return Ws, bs, alphas
+
+
+def replay(wdir, csv_path, act_name, lr, steps):
+    """Losses of full-batch SGD, each before its step's update (float32)."""
+    torch.set_default_dtype(torch.float32)
+    torch.set_num_threads(1)
+    if act_name not in ACTS:
+        sys.exit(f"unknown activation {act_name}")
+    act = ACTS[act_name][0]
+    learned = act_name == "prelu"
+    x, y = read_csv(csv_path)
+    W0, b0, a0 = load_weights(wdir)
+    depth = len(W0) - 1
+    Ws = [w.clone().requires_grad_(True) for w in W0]
+    bs = [b.clone().requires_grad_(True) for b in b0]
+    alphas = [a.clone().requires_grad_(learned) for a in a0]
+    params = [p for wb in zip(Ws, bs) for p in wb] + (alphas if learned else [])
+    opt = torch.optim.SGD(params, lr=lr)
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        h = x
+        for l in range(depth + 1):
+            z = F.linear(h, Ws[l], bs[l])
+            h = act(z, alphas[l]) if l < depth else z
+        loss = F.cross_entropy(h, y)
+        losses.append(np.float32(loss.item()))
+        loss.backward()
+        opt.step()
+    return losses
+
+
+def write_fullbatch():
+    torch.set_default_dtype(torch.float32)
+    torch.set_num_threads(1)
+    torch.manual_seed(FB_SEED)
+    wdir = os.path.join(FB_DIR, "weights")
+    os.makedirs(wdir, exist_ok=True)
+    x = torch.randn(FB_SAMPLES, FB_IN)
+    y = torch.randint(0, FB_CLASSES, (FB_SAMPLES,))
+    csv_path = os.path.join(FB_DIR, "train.csv")
+    with open(csv_path, "w", encoding="ascii") as f:
+        f.write(",".join(f"x{i + 1}" for i in range(FB_IN)) + ",label\n")
+        for row, lab in zip(x.numpy(), y.numpy()):
+            f.write(",".join(fmt32(v) for v in row) + ",%d\n" % int(lab))
+    for l in range(FB_DEPTH + 1):
+        fi = FB_IN if l == 0 else FB_WIDTH
+        fo = FB_CLASSES if l == FB_DEPTH else FB_WIDTH
+        W = torch.randn(fo, fi) * math.sqrt(2.0 / (fi + fo))
+        b = (torch.rand(fo) * 2 - 1) * FB_BIAS_RANGE
+        np.save(os.path.join(wdir, f"W{l + 1}.npy"), W.numpy().astype(np.float32))
+        np.save(os.path.join(wdir, f"b{l + 1}.npy"), b.numpy().astype(np.float32))
+        if l < FB_DEPTH:
+            np.save(os.path.join(wdir, f"alpha{l + 1}.npy"),
+                    np.full(1, PRELU_INIT, dtype=np.float32))
+    # the losses from the files just written, as --replay reads them
+    with open(os.path.join(FB_DIR, "losses.csv"), "w", encoding="ascii") as f:
+        f.write("act,step,loss\n")
+        for name in FB_ACTS:
+            losses = replay(wdir, csv_path, name, FB_LR, FB_STEPS)
+            for i, v in enumerate(losses):
+                f.write(f"{name},{i},{fmt32(v)}\n")
+            print(f"{name}: loss {losses[0]:.6f} -> {losses[-1]:.6f}")
+    print(f"wrote {os.path.relpath(FB_DIR, ROOT)}")
+
+
+def cli():
+    import argparse
+    ap = argparse.ArgumentParser(description="PyTorch reference data for actbench; "
+                                 "without options regenerates tests/data/torch_ref/.")
+    ap.add_argument("--fullbatch", action="store_true",
+                    help="regenerate tests/data/fullbatch/ instead")
+    ap.add_argument("--replay", metavar="WEIGHTS_DIR",
+                    help="replay a full-batch SGD run from actbench's .npy weights")
+    ap.add_argument("--csv", metavar="PATH", help="training CSV for --replay")
+    ap.add_argument("--act", metavar="NAME", help="activation for --replay")
+    ap.add_argument("--lr", type=float, default=0.1)
+    ap.add_argument("--epochs", type=int, default=25, help="SGD steps for --replay")
+    args = ap.parse_args()
+    if args.replay:
+        if not args.csv or not args.act:
+            ap.error("--replay needs --csv and --act")
+        print("step,loss")
+        for i, v in enumerate(replay(args.replay, args.csv, args.act, args.lr, args.epochs)):
+            print(f"{i},{fmt32(v)}")
+    elif args.fullbatch:
+        write_fullbatch()
+    else:
+        main()
+
+
 if __name__ == "__main__":
-    main()
+    cli()

@@ -1,0 +1,338 @@
+/* test_fullbatch.c - full-batch SGD runs of the actbench binary against PyTorch.
+ *
+ * tests/data/fullbatch/ (see its README.md; regenerate with
+ * /usr/bin/python3 scripts/torch_reference.py --fullbatch) holds a 64-sample
+ * CSV, the initial weights of a depth-3, width-7 network and PyTorch's losses
+ * of 25 full-batch SGD steps (lr 0.1) per activation.  With --batch 64 every
+ * epoch is one step, so loss.csv's train_loss at epoch e >= 1 is the loss
+ * before step e - 1, and epoch 0 (the initial weights) equals step 0.
+ *
+ * Runs the binary named by $ACTBENCH (default ../build/src/actbench) from the
+ * tests/ folder, like test_e2e.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DATA_DIR "data/fullbatch"
+#define N_SAMPLES "64"
+#define N_STEPS 25
+#define REL_TOL 1e-4
+#define MAX_ARGS 40
+
+static const char *actbench_path(void)
+{
+    const char *p = getenv("ACTBENCH");
+    return p && *p ? p : "../build/src/actbench";
+}
+
+static const char *tmp_root(void)
+{
+    const char *t = getenv("TMPDIR");
+    return t && *t ? t : "/tmp";
+}
+
+static char *read_fd(int fd)
+{
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (len + 1 >= cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(buf);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static char *slurp(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    char *s = read_fd(fd);
+    close(fd);
+    return s;
+}
+
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char sub[4096];
+                if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
+                    remove_tree(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else
+        unlink(path);
+}
+
+/* Runs actbench with the NULL-terminated args (stdin /dev/null, stdout and
+ * stderr to a temporary file); fails unless it exits 0, removing cleanup
+ * (a folder) first. */
+static void run_ok(const char *const *args, const char *cleanup)
+{
+    char *argv[MAX_ARGS];
+    int n = 0;
+    argv[n++] = (char *)actbench_path();
+    for (int i = 0; args[i]; i++) {
+        assert_true(n + 1 < MAX_ARGS);
+        argv[n++] = (char *)args[i];
+    }
+    argv[n] = NULL;
+
+    char path[4096];
+    snprintf(path, sizeof path, "%s/actbench_fullbatch_io_XXXXXX", tmp_root());
+    int io = mkstemp(path);
+    assert_true(io >= 0);
+    unlink(path);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        if (in < 0 || dup2(in, 0) < 0 || dup2(io, 1) < 0 || dup2(io, 2) < 0)
+            _exit(126);
+        alarm(120);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    int status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    char *out = read_fd(io);
+    close(io);
+    if (status != 0) {
+        char msg[2048];
+        snprintf(msg, sizeof msg, "%s", out ? out : "");
+        free(out);
+        remove_tree(cleanup);
+        if (status == 127)
+            fail_msg("cannot execute %s (set ACTBENCH): %s", argv[0], msg);
+        fail_msg("%s exited with status %d: %s", argv[0], status, msg);
+    }
+    free(out);
+}
+
+/* Splits line at commas into out (max n cells); returns the count. */
+static int split_commas(char *line, char **out, int max)
+{
+    int n = 0;
+    for (char *p = line;;) {
+        if (n < max)
+            out[n] = p;
+        n++;
+        char *comma = strchr(p, ',');
+        if (!comma)
+            break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    return n;
+}
+
+static double parse_num(const char *s, const char *what)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno != 0)
+        fail_msg("%s: not a number: \"%s\"", what, s);
+    return v;
+}
+
+/* PyTorch's losses of act: ref[step] for step 0..N_STEPS-1. */
+static void read_reference(const char *act, double *ref)
+{
+    char *text = slurp(DATA_DIR "/losses.csv");
+    if (!text)
+        fail_msg("cannot read " DATA_DIR "/losses.csv");
+    int seen[N_STEPS] = {0};
+    char *save = NULL;
+    char *line = strtok_r(text, "\n", &save);
+    if (!line || strcmp(line, "act,step,loss") != 0)
+        fail_msg(DATA_DIR "/losses.csv: header is not act,step,loss");
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *c[3];
+        if (split_commas(line, c, 3) != 3)
+            fail_msg(DATA_DIR "/losses.csv: a row without 3 cells");
+        if (strcmp(c[0], act) != 0)
+            continue;
+        double step = parse_num(c[1], "losses.csv step");
+        if (step < 0 || step >= N_STEPS || step != (int)step)
+            fail_msg("losses.csv: %s step %s out of range", act, c[1]);
+        ref[(int)step] = parse_num(c[2], "losses.csv loss");
+        seen[(int)step] = 1;
+    }
+    free(text);
+    for (int s = 0; s < N_STEPS; s++)
+        if (!seen[s])
+            fail_msg("losses.csv: no %s loss for step %d", act, s);
+}
+
+/* actbench's train_loss of act by epoch 0..N_STEPS from dir/loss.csv. */
+static void read_actbench(const char *dir, const char *act, double *got)
+{
+    char path[8192];
+    if (snprintf(path, sizeof path, "%s/loss.csv", dir) >= (int)sizeof path)
+        fail_msg("path too long: %s", dir);
+    char *text = slurp(path);
+    if (!text)
+        fail_msg("cannot read %s", path);
+    int seen[N_STEPS + 1] = {0};
+    char *save = NULL;
+    char *line = strtok_r(text, "\n", &save);
+    char *head[16];
+    int nc = line ? split_commas(line, head, 16) : 0;
+    int c_act = -1, c_epoch = -1, c_loss = -1;
+    for (int j = 0; j < nc && j < 16; j++) {
+        if (strcmp(head[j], "act") == 0)
+            c_act = j;
+        else if (strcmp(head[j], "epoch") == 0)
+            c_epoch = j;
+        else if (strcmp(head[j], "train_loss") == 0)
+            c_loss = j;
+    }
+    if (c_act < 0 || c_epoch < 0 || c_loss < 0)
+        fail_msg("%s: no act, epoch or train_loss column", path);
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *c[16];
+        if (split_commas(line, c, 16) != nc)
+            fail_msg("%s: a row with a different cell count than the header", path);
+        if (strcmp(c[c_act], act) != 0)
+            fail_msg("%s: unexpected act \"%s\"", path, c[c_act]);
+        double e = parse_num(c[c_epoch], "loss.csv epoch");
+        if (e < 0 || e > N_STEPS || e != (int)e)
+            fail_msg("%s: epoch %s out of range", path, c[c_epoch]);
+        got[(int)e] = parse_num(c[c_loss], "loss.csv train_loss");
+        seen[(int)e] = 1;
+    }
+    free(text);
+    for (int e = 0; e <= N_STEPS; e++)
+        if (!seen[e])
+            fail_msg("%s: no row for epoch %d", path, e);
+}
+
+static double absd(double v)
+{
+    return v < 0 ? -v : v;
+}
+
+static void check_act(const char *act)
+{
+    double ref[N_STEPS], got[N_STEPS + 1];
+    read_reference(act, ref);
+
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/actbench_fullbatch_XXXXXX", tmp_root());
+    assert_non_null(mkdtemp(dir));
+    const char *args[] = {"--data", "csv:" DATA_DIR "/train.csv", "--test-frac", "0",
+                          "--no-standardize", "--load-weights", DATA_DIR "/weights",
+                          "--depth", "3", "--width", "7", "--batch", N_SAMPLES,
+                          "--epochs", "25", "--lr", "0.1", "--act", act, "--quiet",
+                          "--no-plot", "--out", dir, NULL};
+    run_ok(args, dir);
+    read_actbench(dir, act, got);
+    remove_tree(dir);
+
+    double worst = 0;
+    int worst_e = 0;
+    for (int e = 0; e <= N_STEPS; e++) {
+        double want = ref[e == 0 ? 0 : e - 1];
+        double rel = absd(got[e] - want) / absd(want);
+        if (!(rel <= REL_TOL))
+            fail_msg("%s: epoch %d: actbench train_loss %.9g, torch step %d loss %.9g, "
+                     "relative difference %.3g (tolerance %g)",
+                     act, e, got[e], e == 0 ? 0 : e - 1, want, rel, REL_TOL);
+        if (rel > worst) {
+            worst = rel;
+            worst_e = e;
+        }
+    }
+    print_message("%s: worst relative difference %.3g (epoch %d)\n", act, worst, worst_e);
+}
+
+static void test_tanh(void **state)
+{
+    (void)state;
+    check_act("tanh");
+}
+
+static void test_relu(void **state)
+{
+    (void)state;
+    check_act("relu");
+}
+
+static void test_sigmoid(void **state)
+{
+    (void)state;
+    check_act("sigmoid");
+}
+
+static void test_gelu(void **state)
+{
+    (void)state;
+    check_act("gelu");
+}
+
+static void test_prelu(void **state)
+{
+    (void)state;
+    check_act("prelu");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tanh),  cmocka_unit_test(test_relu),
+        cmocka_unit_test(test_sigmoid), cmocka_unit_test(test_gelu),
+        cmocka_unit_test(test_prelu),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
