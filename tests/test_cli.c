@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "runner.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,117 +25,19 @@
 /* ------------------------------------------------------------------------ */
 /* Running the binary                                                        */
 
-typedef struct {
-    int status; /* exit code; 128 + signal number when killed */
-    char *out;  /* everything written to stdout, NUL-terminated */
-    char *err;  /* everything written to stderr, NUL-terminated */
-} run_result;
-
-static const char *actbench_path(void)
-{
-    const char *p = getenv("ACTBENCH");
-    return p && *p ? p : "../build/src/actbench";
-}
-
-static const char *tmp_root(void)
-{
-    const char *t = getenv("TMPDIR");
-    return t && *t ? t : "/tmp";
-}
-
 /* Reads the whole of fd (from the start) into a NUL-terminated buffer. */
-static char *read_fd(int fd)
+
+/* Runs actbench with args[0..n), as run_actbench; r is zeroed or holds an
+ * earlier run, which is freed. */
+static void run_n(run_result *r, const char *const *args, int n)
 {
-    if (lseek(fd, 0, SEEK_SET) < 0)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        if (len + 1 >= cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                return NULL;
-            }
-            buf = nb;
-        }
-        ssize_t n = read(fd, buf + len, cap - len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            free(buf);
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    return buf;
-}
-
-static int capture_file(void)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/actbench_cli_io_XXXXXX", tmp_root());
-    int fd = mkstemp(path);
-    if (fd >= 0)
-        unlink(path);
-    return fd;
-}
-
-static void run_free(run_result *r);
-
-/* Runs actbench with args[0..n) (argv[0] is the binary), stdin from
- * /dev/null, stdout and stderr captured.  Fails the test if it cannot. */
-
-static void run_actbench(run_result *r, const char *const *args, int n)
-{
-    run_free(r); /* r is zeroed or holds an earlier run */
-    r->status = 0;
-    assert_true(n + 2 <= MAX_ARGS);
-    char *argv[MAX_ARGS];
-    argv[0] = (char *)actbench_path();
+    assert_true(n + 1 <= MAX_ARGS);
+    const char *argv[MAX_ARGS];
     for (int i = 0; i < n; i++)
-        argv[i + 1] = (char *)args[i];
-    argv[n + 1] = NULL;
-
-    int out = capture_file(), err = capture_file();
-    assert_true(out >= 0);
-    assert_true(err >= 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-            _exit(126);
-        alarm(120); /* a hung program fails the test instead of hanging it */
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int ws;
-    while (waitpid(pid, &ws, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r->out = read_fd(out);
-    r->err = read_fd(err);
-    close(out);
-    close(err);
-    assert_non_null(r->out);
-    assert_non_null(r->err);
-    if (r->status == 127 && r->err[0] == '\0')
-        fail_msg("cannot execute %s (set ACTBENCH)", argv[0]);
-}
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
+        argv[i] = args[i];
+    argv[n] = NULL;
+    run_free(r);
+    run_actbench(r, argv);
 }
 
 /* Asserts that s is exactly one newline-terminated line. */
@@ -186,28 +90,6 @@ static int count_entries(const char *dir)
 }
 
 /* Removes path and, if it is a folder, everything in it. */
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char sub[4096];
-                if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
-                    remove_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else
-        unlink(path);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Fixture: a fresh temporary folder; "run" inside it is the --out path.    */
@@ -292,7 +174,7 @@ static void test_usage_error(void **state)
     for (int i = 0; c->args[i]; i++)
         args[n++] = c->args[i];
     run_result *r = &fx->r;
-    run_actbench(r, args, n);
+    run_n(r, args, n);
     assert_error(r, 2, c->needles);
     if (!path_missing(fx->run))
         fail_msg("%s: the run folder %s was created", c->name, fx->run);
@@ -308,7 +190,7 @@ static void test_csv_missing(void **state)
     fixture *fx = *state;
     const char *args[] = {"--out", fx->run, "--data", "csv:/nonexistent.csv", "--epochs", "1"};
     run_result *r = &fx->r;
-    run_actbench(r, args, 6);
+    run_n(r, args, 6);
     assert_error(r, 1, (const char *const[]){"/nonexistent.csv", NULL});
     assert_true(path_missing(fx->run));
     assert_int_equal(count_entries(fx->dir), 0);
@@ -327,7 +209,7 @@ static void test_csv_ragged(void **state)
     snprintf(spec, sizeof spec, "csv:%s", csv);
     const char *args[] = {"--out", fx->run, "--data", spec, "--epochs", "1"};
     run_result *r = &fx->r;
-    run_actbench(r, args, 6);
+    run_n(r, args, 6);
     assert_error(r, 1, (const char *const[]){csv, NULL});
     /* the message names the ragged line, line 4 */
     assert_contains(strstr(r->err, csv) + strlen(csv), "4");
@@ -342,7 +224,7 @@ static void test_idx_missing(void **state)
     const char *args[] = {"--out", fx->run, "--data", "fashion-mnist", "--data-dir",
                           "/nonexistent", "--epochs", "1"};
     run_result *r = &fx->r;
-    run_actbench(r, args, 8);
+    run_n(r, args, 8);
     assert_error(r, 1, (const char *const[]){"/nonexistent", NULL});
     assert_true(path_missing(fx->run));
     assert_int_equal(count_entries(fx->dir), 0);
@@ -354,7 +236,7 @@ static void test_out_in_proc(void **state)
     fixture *fx = *state;
     const char *args[] = {"--out", "/proc/actbench-test", "--epochs", "1", "--no-plot"};
     run_result *r = &fx->r;
-    run_actbench(r, args, 5);
+    run_n(r, args, 5);
     assert_error(r, 1, (const char *const[]){"/proc/actbench-test", NULL});
     run_free(r);
 }
@@ -371,7 +253,7 @@ static void test_out_under_file(void **state)
     snprintf(out, sizeof out, "%s/run", file);
     const char *args[] = {"--out", out, "--epochs", "1", "--no-plot"};
     run_result *r = &fx->r;
-    run_actbench(r, args, 5);
+    run_n(r, args, 5);
     assert_error(r, 1, (const char *const[]){out, NULL});
     struct stat st;
     assert_int_equal(stat(file, &st), 0);
@@ -397,7 +279,7 @@ static void test_help(void **state)
     fixture *fx = *state;
     const char *args[] = {"--out", fx->run, "--help"};
     run_result *r = &fx->r;
-    run_actbench(r, args, 3);
+    run_n(r, args, 3);
     assert_quiet_success(r, fx);
     assert_contains(r->out, "Usage:");
     assert_contains(r->out, "Examples");
@@ -405,7 +287,7 @@ static void test_help(void **state)
     run_free(r);
 
     const char *args2[] = {"--out", fx->run, "-h"};
-    run_actbench(r, args2, 3);
+    run_n(r, args2, 3);
     assert_quiet_success(r, fx);
     assert_contains(r->out, "Usage:");
     run_free(r);
@@ -416,7 +298,7 @@ static void test_version(void **state)
     fixture *fx = *state;
     const char *args[] = {"--out", fx->run, "--version"};
     run_result *r = &fx->r;
-    run_actbench(r, args, 3);
+    run_n(r, args, 3);
     assert_quiet_success(r, fx);
     assert_int_equal(strncmp(r->out, "actbench ", 9), 0);
     /* a version such as 0.1.0: digits and dots */
@@ -436,7 +318,7 @@ static void test_list_acts(void **state)
         "gelu", "gelu_tanh", "silu", "softplus", "mish", "softsign", "hardtanh", "relu6"};
     const char *args[] = {"--out", fx->run, "--list-acts"};
     run_result *r = &fx->r;
-    run_actbench(r, args, 3);
+    run_n(r, args, 3);
     assert_quiet_success(r, fx);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         /* the name as the first word of a line */

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "runner.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,120 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_ARGS 40
 
 /* ------------------------------------------------------------------------ */
 /* Running the binary                                                        */
-
-typedef struct {
-    int status; /* exit code; 128 + signal number when killed */
-    char *out;  /* stdout, NUL-terminated */
-    char *err;  /* stderr, NUL-terminated */
-} run_result;
-
-static const char *actbench_path(void)
-{
-    const char *p = getenv("ACTBENCH");
-    return p && *p ? p : "../build/src/actbench";
-}
-
-static const char *tmp_root(void)
-{
-    const char *t = getenv("TMPDIR");
-    return t && *t ? t : "/tmp";
-}
-
-static char *read_fd(int fd)
-{
-    if (lseek(fd, 0, SEEK_SET) < 0)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        if (len + 1 >= cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                return NULL;
-            }
-            buf = nb;
-        }
-        ssize_t n = read(fd, buf + len, cap - len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            free(buf);
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    return buf;
-}
-
-static int capture_file(void)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/actbench_e2e_io_XXXXXX", tmp_root());
-    int fd = mkstemp(path);
-    if (fd >= 0)
-        unlink(path);
-    return fd;
-}
-
-/* Runs actbench with the NULL-terminated args, stdin from /dev/null, stdout
- * and stderr captured. */
-static void run_actbench(run_result *r, const char *const *args)
-{
-    memset(r, 0, sizeof *r);
-    char *argv[MAX_ARGS];
-    int n = 0;
-    argv[n++] = (char *)actbench_path();
-    for (int i = 0; args[i]; i++) {
-        assert_true(n + 1 < MAX_ARGS);
-        argv[n++] = (char *)args[i];
-    }
-    argv[n] = NULL;
-
-    int out = capture_file(), err = capture_file();
-    assert_true(out >= 0);
-    assert_true(err >= 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-            _exit(126);
-        alarm(120); /* a hung program fails the test instead of hanging it */
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int ws;
-    while (waitpid(pid, &ws, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r->out = read_fd(out);
-    r->err = read_fd(err);
-    close(out);
-    close(err);
-    assert_non_null(r->out);
-    assert_non_null(r->err);
-    if (r->status == 127 && r->err[0] == '\0')
-        fail_msg("cannot execute %s (set ACTBENCH)", argv[0]);
-}
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
-}
 
 /* Runs args and asserts exit status 0. */
 static void run_ok(run_result *r, const char *const *args)
@@ -156,16 +47,6 @@ static void run_quiet(const char *const *args)
 /* ------------------------------------------------------------------------ */
 /* Files                                                                     */
 
-static char *slurp(const char *path)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return NULL;
-    char *s = read_fd(fd);
-    close(fd);
-    return s;
-}
-
 static char *slurp_in(const char *dir, const char *name)
 {
     char path[8192];
@@ -184,29 +65,6 @@ static long file_size_in(const char *dir, const char *name)
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return -1;
     return (long)st.st_size;
-}
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char sub[4096];
-                if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
-                    remove_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else
-        unlink(path);
 }
 
 /* Counts the entries under path (recursively) whose name contains needle. */

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "runner.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,132 +33,22 @@
 #define N_SAMPLES "64"
 #define N_STEPS 25
 #define REL_TOL 1e-4
-#define MAX_ARGS 40
 
-static const char *actbench_path(void)
-{
-    const char *p = getenv("ACTBENCH");
-    return p && *p ? p : "../build/src/actbench";
-}
-
-static const char *tmp_root(void)
-{
-    const char *t = getenv("TMPDIR");
-    return t && *t ? t : "/tmp";
-}
-
-static char *read_fd(int fd)
-{
-    if (lseek(fd, 0, SEEK_SET) < 0)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        if (len + 1 >= cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                return NULL;
-            }
-            buf = nb;
-        }
-        ssize_t n = read(fd, buf + len, cap - len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            free(buf);
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    return buf;
-}
-
-static char *slurp(const char *path)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return NULL;
-    char *s = read_fd(fd);
-    close(fd);
-    return s;
-}
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char sub[4096];
-                if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
-                    remove_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else
-        unlink(path);
-}
-
-/* Runs actbench with the NULL-terminated args (stdin /dev/null, stdout and
- * stderr to a temporary file); fails unless it exits 0, removing cleanup
- * (a folder) first. */
+/* Runs actbench with the NULL-terminated args; fails unless it exits 0,
+ * removing cleanup (a folder) first. */
 static void run_ok(const char *const *args, const char *cleanup)
 {
-    char *argv[MAX_ARGS];
-    int n = 0;
-    argv[n++] = (char *)actbench_path();
-    for (int i = 0; args[i]; i++) {
-        assert_true(n + 1 < MAX_ARGS);
-        argv[n++] = (char *)args[i];
-    }
-    argv[n] = NULL;
-
-    char path[4096];
-    snprintf(path, sizeof path, "%s/actbench_fullbatch_io_XXXXXX", tmp_root());
-    int io = mkstemp(path);
-    assert_true(io >= 0);
-    unlink(path);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        if (in < 0 || dup2(in, 0) < 0 || dup2(io, 1) < 0 || dup2(io, 2) < 0)
-            _exit(126);
-        alarm(120);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int ws;
-    while (waitpid(pid, &ws, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    int status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    char *out = read_fd(io);
-    close(io);
-    if (status != 0) {
+    run_result r;
+    run_actbench(&r, args);
+    if (r.status != 0) {
         char msg[2048];
-        snprintf(msg, sizeof msg, "%s", out ? out : "");
-        free(out);
+        snprintf(msg, sizeof msg, "%s", r.err);
+        int status = r.status;
+        run_free(&r);
         remove_tree(cleanup);
-        if (status == 127)
-            fail_msg("cannot execute %s (set ACTBENCH): %s", argv[0], msg);
-        fail_msg("%s exited with status %d: %s", argv[0], status, msg);
+        fail_msg("actbench exited with status %d: %s", status, msg);
     }
-    free(out);
+    run_free(&r);
 }
 
 /* Splits line at commas into out (max n cells); returns the count. */
