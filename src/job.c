@@ -127,29 +127,17 @@ static void write_config(FILE *f, const cli_opts *o, const data_set *train, cons
     fputs("  \"data\": {\"name\": ", f);
     out_json_str(f, o->data);
     fputs(", \"dir\": ", f);
-    if (o->data_dir)
-        out_json_str(f, o->data_dir);
-    else
-        fputs("null", f);
+    out_json_str_or_null(f, o->data_dir);
     fputs(", \"test_data\": ", f);
-    if (o->test_data)
-        out_json_str(f, o->test_data);
-    else
-        fputs("null", f);
+    out_json_str_or_null(f, o->test_data);
     fprintf(f, ", \"samples\": %d, \"test_frac\": %.9g, \"train\": %d, \"test\": %d, "
                "\"features\": %d, \"classes\": %d, \"probe\": %d, \"standardized\": %s},\n",
             o->samples ? o->samples : DATA_DEFAULT_N, o->test_frac, train->n, test->n, train->d,
             train->k, n_probe, o->no_standardize ? "false" : "true");
     fputs("  \"weights\": {\"load\": ", f);
-    if (o->load_weights)
-        out_json_str(f, o->load_weights);
-    else
-        fputs("null", f);
+    out_json_str_or_null(f, o->load_weights);
     fputs(", \"save\": ", f);
-    if (o->save_weights)
-        out_json_str(f, o->save_weights);
-    else
-        fputs("null", f);
+    out_json_str_or_null(f, o->save_weights);
     fputs("},\n", f);
     fputs("  \"blas\": {\"library\": ", f);
     out_json_str(f, gemm_library());

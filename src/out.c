@@ -28,6 +28,14 @@ void out_json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void out_json_str_or_null(FILE *f, const char *s)
+{
+    if (s)
+        out_json_str(f, s);
+    else
+        fputs("null", f);
+}
+
 typedef void (*rows_fn)(FILE *f, const run_record *recs, int n);
 
 static ab_status write_csv(const char *dir, const char *name, rows_fn rows,

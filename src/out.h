@@ -17,5 +17,7 @@ ab_status out_write_functions(const char *dir, const act_spec *acts, int n, ab_e
 void out_num(FILE *f, double x);
 /* Writes s as a JSON string literal. */
 void out_json_str(FILE *f, const char *s);
+/* Writes s as a JSON string literal, or null when s is NULL. */
+void out_json_str_or_null(FILE *f, const char *s);
 
 #endif
