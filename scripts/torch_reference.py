@@ -22,6 +22,19 @@ with
     the first 10 steps of plain SGD (lr 0.1) on the same batch, each recorded
     before that step's update.
 
+It also writes tests/data/torch_ref/net_<case>.txt for the network options
+(see NET_CASES below): batch normalisation (Linear without bias ->
+BatchNorm1d -> activation on every hidden layer) and residual connections
+(a_l = a_{l-1} + f(y_l) for hidden layers 2..depth), on a network of 5 inputs,
+3 hidden layers of width 8, 3 classes and a batch of 16, in float32: the
+batch, the initial W, b (beta for batchnorm layers) and gamma, every layer's
+z (before batchnorm), bn (after it), h = f(bn), a (passed on), the loss and
+every gradient in training mode (batch statistics, running statistics left
+alone), then 5 steps of plain SGD (lr 0.1) in training mode, which update the
+running statistics once per step, their losses, the running means and
+variances after them, and the eval-mode outputs (running statistics) of
+another batch of 16 at the final weights.
+
 The weights are drawn once and shared by every activation.  The last sample of
 the batch is all zeros, so its first-layer pre-activations are exactly the
 first layer's biases; those are set to the kinks 0, +-0.5, +-1, +-3, so the
@@ -337,6 +350,178 @@ def write_file(name, kinks, kink_doc, pts, net, x, y, W0, b0, learned):
     os.replace(tmp, path)
 
 
+# ---------------------------------------------------------------------------
+# Batch normalisation and residual connections: tests/data/torch_ref/net_*.txt
+
+NET_SEED = 20240613
+NET_IN, NET_DEPTH, NET_WIDTH, NET_OUT, NET_BATCH = 5, 3, 8, 3, 16
+NET_STEPS = 5
+BN_EPS, BN_MOMENTUM = 1e-5, 0.1
+GAMMA_RANGE = (0.5, 1.5)  # gammas drawn away from 1, so dL/dgamma matters
+
+# case -> (activation, batchnorm, residual)
+NET_CASES = {
+    "net_bn_tanh": ("tanh", True, False),
+    "net_bn_relu": ("relu", True, False),
+    "net_bn_res_tanh": ("tanh", True, True),
+    "net_bn_res_relu": ("relu", True, True),
+    "net_res_tanh": ("tanh", False, True),
+    "net_res_relu": ("relu", False, True),
+}
+
+
+def draw_options_network():
+    """Batches, labels, weights, biases (betas) and gammas of every case."""
+    torch.manual_seed(NET_SEED)
+    x = torch.randn(NET_BATCH, NET_IN)
+    y = torch.randint(0, NET_OUT, (NET_BATCH,))
+    x_eval = torch.randn(NET_BATCH, NET_IN) * 1.5
+    y_eval = torch.randint(0, NET_OUT, (NET_BATCH,))
+    Ws, bs, gammas = [], [], []
+    for l in range(NET_DEPTH + 1):
+        fi = NET_IN if l == 0 else NET_WIDTH
+        fo = NET_OUT if l == NET_DEPTH else NET_WIDTH
+        Ws.append(torch.randn(fo, fi) * (INIT_GAIN * math.sqrt(2.0 / (fi + fo))))
+        bs.append((torch.rand(fo) * 2 - 1) * BIAS_RANGE)
+        if l < NET_DEPTH:
+            lo, hi = GAMMA_RANGE
+            gammas.append(lo + (hi - lo) * torch.rand(fo))
+    return x, y, x_eval, y_eval, Ws, bs, gammas
+
+
+def options_forward(act, bn, res, x, Ws, bs, gammas, rms, rvs, training):
+    """Per layer z, bn, h, a; the output layer's a are softmax probabilities.
+    In training mode F.batch_norm updates rms and rvs in place."""
+    out = {"z": [], "bn": [], "h": [], "a": []}
+    a = x
+    for l in range(NET_DEPTH + 1):
+        if l == NET_DEPTH:
+            z = F.linear(a, Ws[l], bs[l])
+            out["z"].append(z)
+            out["a"].append(torch.softmax(z, dim=1))
+            break
+        if bn:
+            z = F.linear(a, Ws[l])  # no bias: beta takes its place
+            yv = F.batch_norm(z, rms[l], rvs[l], gammas[l], bs[l], training=training,
+                              momentum=BN_MOMENTUM, eps=BN_EPS)
+        else:
+            z = F.linear(a, Ws[l], bs[l])
+            yv = z
+        h = act(yv, None)
+        a = a + h if res and l >= 1 else h
+        for k, v in (("z", z), ("bn", yv), ("h", h), ("a", a)):
+            out[k].append(v)
+    return out
+
+
+def options_network(act, bn, res, drawn):
+    x, y, x_eval, y_eval, W0, b0, g0 = drawn
+    Ws = [w.clone().requires_grad_(True) for w in W0]
+    bs = [b.clone().requires_grad_(True) for b in b0]
+    gammas = [g.clone().requires_grad_(bn) for g in g0]
+    rms = [torch.zeros(NET_WIDTH) for _ in range(NET_DEPTH)]
+    rvs = [torch.ones(NET_WIDTH) for _ in range(NET_DEPTH)]
+    params = [p for wb in zip(Ws, bs) for p in wb] + (gammas if bn else [])
+    r = {}
+    # the recorded pass normalises with the batch's statistics but leaves
+    # the running ones alone (clones), as actbench's NET_PROBE does
+    out = options_forward(act, bn, res, x, Ws, bs, gammas, [m.clone() for m in rms],
+                          [v.clone() for v in rvs], True)
+    loss = F.cross_entropy(out["z"][-1], y)
+    loss.backward()
+    for k in out:
+        r[k] = [t.detach().numpy().copy() for t in out[k]]
+    r["loss"] = loss.item()
+    r["dW"] = [w.grad.numpy().copy() for w in Ws]
+    r["db"] = [b.grad.numpy().copy() for b in bs]
+    r["dgamma"] = [g.grad.numpy().copy() for g in gammas] if bn else None
+    r["gW_norm"] = [float(np.linalg.norm(g.astype(np.float64))) for g in r["dW"]]
+    r["gb_norm"] = [float(np.linalg.norm(g.astype(np.float64))) for g in r["db"]]
+
+    opt = torch.optim.SGD(params, lr=LR)
+    losses = []
+    for _ in range(NET_STEPS):
+        opt.zero_grad()
+        out = options_forward(act, bn, res, x, Ws, bs, gammas, rms, rvs, True)
+        loss = F.cross_entropy(out["z"][-1], y)
+        losses.append(loss.item())  # before this step's update
+        loss.backward()
+        opt.step()
+    r["sgd_loss"] = np.array(losses, dtype=np.float32)
+    r["running_mean"] = [m.numpy().copy() for m in rms]
+    r["running_var"] = [v.numpy().copy() for v in rvs]
+    with torch.no_grad():
+        out = options_forward(act, bn, res, x_eval, Ws, bs, gammas, rms, rvs, False)
+        r["eval_a"] = [t.numpy().copy() for t in out["a"]]
+        r["eval_loss"] = F.cross_entropy(out["z"][-1], y_eval).item()
+    return r
+
+
+def write_options_file(name, act_name, bn, res, drawn, r):
+    x, y, x_eval, y_eval, W0, b0, g0 = drawn
+    path = os.path.join(OUT_DIR, name + ".txt")
+    tmp = path + ".tmp"
+    L = NET_DEPTH + 1
+    with open(tmp, "w", encoding="ascii") as f:
+        f.write(f"# Generated by scripts/torch_reference.py (torch {torch.__version__}, "
+                f"numpy {np.__version__}); do not edit.\n")
+        f.write("# Regenerate: /usr/bin/python3 scripts/torch_reference.py\n")
+        f.write(f"# Network: {NET_IN} inputs, {NET_DEPTH} hidden layers of {NET_WIDTH}, "
+                f"{NET_OUT} classes, softmax cross-entropy (mean), batch {NET_BATCH}, float32, "
+                f"batchnorm {'on' if bn else 'off'} (eps {BN_EPS:g}, momentum "
+                f"{BN_MOMENTUM:g}), residual {'on' if res else 'off'}, {NET_STEPS} SGD steps "
+                f"lr {LR}.\n")
+        f.write("# b<l> of a batchnorm layer is its beta; z before, bn after batchnorm, "
+                "h = f(bn), a passed on.\n")
+        f.write(f"activation {act_name}\n")
+        write_array(f, "batchnorm", np.array([1 if bn else 0]), fmt=lambda v: "%d" % int(v))
+        write_array(f, "residual", np.array([1 if res else 0]), fmt=lambda v: "%d" % int(v))
+        write_array(f, "x", x.numpy())
+        write_array(f, "y", y.numpy(), fmt=lambda v: "%d" % int(v))
+        for l in range(L):
+            write_array(f, f"W{l + 1}", W0[l].numpy())
+            write_array(f, f"b{l + 1}", b0[l].numpy())
+        if bn:
+            for l in range(NET_DEPTH):
+                write_array(f, f"gamma{l + 1}", g0[l].numpy())
+        for l in range(L):
+            write_array(f, f"z{l + 1}", r["z"][l])
+            if l < NET_DEPTH:
+                write_array(f, f"bn{l + 1}", r["bn"][l])
+                write_array(f, f"h{l + 1}", r["h"][l])
+            write_array(f, f"a{l + 1}", r["a"][l])
+        write_array(f, "loss", np.float32(r["loss"]))
+        for l in range(L):
+            write_array(f, f"dW{l + 1}", r["dW"][l])
+            write_array(f, f"db{l + 1}", r["db"][l])
+        if bn:
+            for l in range(NET_DEPTH):
+                write_array(f, f"dgamma{l + 1}", r["dgamma"][l])
+        dfmt = lambda v: "%.17g" % v
+        write_array(f, "gW_norm", np.array(r["gW_norm"]), fmt=dfmt)
+        write_array(f, "gb_norm", np.array(r["gb_norm"]), fmt=dfmt)
+        write_array(f, "sgd_loss", r["sgd_loss"])
+        if bn:
+            for l in range(NET_DEPTH):
+                write_array(f, f"running_mean{l + 1}", r["running_mean"][l])
+                write_array(f, f"running_var{l + 1}", r["running_var"][l])
+        write_array(f, "x_eval", x_eval.numpy())
+        write_array(f, "y_eval", y_eval.numpy(), fmt=lambda v: "%d" % int(v))
+        for l in range(L):
+            write_array(f, f"eval_a{l + 1}", r["eval_a"][l])
+        write_array(f, "eval_loss", np.float32(r["eval_loss"]))
+    os.replace(tmp, path)
+
+
+def write_options_cases():
+    drawn = draw_options_network()
+    for name, (act_name, bn, res) in NET_CASES.items():
+        r = options_network(ACTS[act_name][0], bn, res, drawn)
+        write_options_file(name, act_name, bn, res, drawn, r)
+        print(f"{name}: loss {r['loss']:.6f} -> {r['sgd_loss'][-1]:.6f}, "
+              f"eval loss {r['eval_loss']:.6f}")
+
+
 def main():
     torch.set_default_dtype(torch.float32)
     torch.set_num_threads(1)  # a fixed summation order, for reproducible files
@@ -360,7 +545,8 @@ def main():
         net = network(act, learned, x, y, W0, b0)
         write_file(name, kinks, kink_doc, pts, net, x, y, W0, b0, learned)
         print(f"{name}: loss {net['loss']:.6f} -> {net['sgd_loss'][-1]:.6f}")
-    print(f"wrote {len(names)} files to {os.path.relpath(OUT_DIR, ROOT)}")
+    write_options_cases()
+    print(f"wrote {len(names) + len(NET_CASES)} files to {os.path.relpath(OUT_DIR, ROOT)}")
 
 
 # ---------------------------------------------------------------------------

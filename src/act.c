@@ -99,8 +99,12 @@ static void relu_df(float *restrict d, const float *restrict z, const float *res
 static void leaky_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     const float a = p[0];
-    for (size_t i = 0; i < n; i++)
-        y[i] = z[i] > 0.0f ? z[i] : a * z[i];
+    /* a z computed on both branches: a product only under the condition
+     * keeps GCC (trapping math) from vectorising the loop */
+    for (size_t i = 0; i < n; i++) {
+        float az = a * z[i];
+        y[i] = z[i] > 0.0f ? z[i] : az;
+    }
 }
 static void leaky_df(float *restrict d, const float *restrict z, const float *restrict y,
                      size_t n, const float *p)
@@ -369,8 +373,10 @@ static void hardswish_df(float *restrict d, const float *restrict z, const float
                          size_t n, const float *p)
 {
     (void)y, (void)p;
-    for (size_t i = 0; i < n; i++)
-        d[i] = z[i] < -3.0f ? 0.0f : (z[i] <= 3.0f ? z[i] / 3.0f + 0.5f : 1.0f);
+    for (size_t i = 0; i < n; i++) {
+        float mid = z[i] / 3.0f + 0.5f; /* unconditional, so the loop vectorises */
+        d[i] = z[i] < -3.0f ? 0.0f : (z[i] <= 3.0f ? mid : 1.0f);
+    }
 }
 
 /* ---- logsigmoid: f = -softplus(-z); f' = sigmoid(-z) ---- */
@@ -412,8 +418,10 @@ static void tanhshrink_df(float *restrict d, const float *restrict z, const floa
 static void softshrink_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     const float l = p[0];
-    for (size_t i = 0; i < n; i++)
-        y[i] = z[i] > l ? z[i] - l : (z[i] < -l ? z[i] + l : 0.0f);
+    for (size_t i = 0; i < n; i++) {
+        float up = z[i] - l, dn = z[i] + l; /* unconditional, so the loop vectorises */
+        y[i] = z[i] > l ? up : (z[i] < -l ? dn : 0.0f);
+    }
 }
 /* softshrink and hardshrink share f' = 0 on the closed [-lambda, lambda]. */
 static void shrink_df(float *restrict d, const float *restrict z, const float *restrict y,

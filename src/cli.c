@@ -26,7 +26,8 @@
 enum {
     OPT_DATA_DIR = 256, OPT_OPTIMIZER, OPT_INIT, OPT_BIAS_INIT, OPT_SEEDS, OPT_TARGET,
     OPT_LOG_EVERY, OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_LOSS, OPT_SAMPLES,
-    OPT_TEST_FRAC, OPT_TEST_DATA, OPT_NO_STD, OPT_SAVE_W, OPT_LOAD_W
+    OPT_TEST_FRAC, OPT_TEST_DATA, OPT_NO_STD, OPT_SAVE_W, OPT_LOAD_W, OPT_BATCHNORM,
+    OPT_RESIDUAL
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +48,8 @@ static const struct option long_opts[] = {
     {"optimizer", required_argument, NULL, OPT_OPTIMIZER},
     {"init", required_argument, NULL, OPT_INIT},
     {"bias-init", required_argument, NULL, OPT_BIAS_INIT},
+    {"batchnorm", no_argument, NULL, OPT_BATCHNORM},
+    {"residual", no_argument, NULL, OPT_RESIDUAL},
     {"loss", required_argument, NULL, OPT_LOSS},
     {"seed", required_argument, NULL, 's'},
     {"seeds", required_argument, NULL, OPT_SEEDS},
@@ -85,6 +88,10 @@ void cli_usage(FILE *f)
 "                      activation so the networks stay identical; auto picks the\n"
 "                      usual one per activation (default xavier)\n"
 "  --bias-init X       initial value of every bias (default 0)\n"
+"  --batchnorm         batch normalisation between each hidden layer's linear\n"
+"                      map and its activation (Linear -> BatchNorm1d -> f)\n"
+"  --residual          identity skips: hidden layers 2..depth add their input\n"
+"                      to f's output\n"
 "  --loss NAME         ce: softmax cross-entropy; bce: one sigmoid output and\n"
 "                      binary cross-entropy, for two classes (default ce)\n"
 "  --seed N            seed of the weight draws and minibatch order (default %d)\n"
@@ -123,6 +130,7 @@ void cli_usage(FILE *f)
 "  actbench --act relu,elu --lr 0.5 --epochs 100 --out runs/dead-relu\n"
 "  actbench --data fashion-mnist --act relu,gelu --width 256 --optimizer adam\n"
 "  actbench --data csv:mydata.csv --act tanh --init auto\n"
+"  actbench --act sigmoid,relu --depth 10 --batchnorm --residual\n"
 "\n"
 "Exit status: 0 ok (also when a run diverged: it is marked in summary.csv),\n"
 "1 runtime failure, 2 usage error.\n",
@@ -288,6 +296,8 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
             return ab_fail(err, AB_EUSAGE, "--lr: %s must be > 0", arg);
         return AB_OK;
     case OPT_BIAS_INIT: return parse_double(&o->bias_init, "--bias-init", arg, err);
+    case OPT_BATCHNORM: o->batchnorm = true; return AB_OK;
+    case OPT_RESIDUAL: o->residual = true; return AB_OK;
     case OPT_TARGET:
         if ((st = parse_double(&o->target_acc, "--target-acc", arg, err)) != AB_OK)
             return st;

@@ -25,6 +25,8 @@ typedef struct {
     init_kind init;
     double init_std;
     double bias_init;
+    bool batchnorm;          /* batch normalisation before each hidden activation */
+    bool residual;           /* identity skips around hidden layers 2..depth */
     double target_acc;       /* NaN = none */
     out_kind loss;
     const char *data;

@@ -118,7 +118,8 @@ static void write_config(FILE *f, const cli_opts *o, const data_set *train, cons
             o->init_auto ? "auto" : act_init_name(o->init));
     if (!o->init_auto && o->init == INIT_NORMAL)
         fprintf(f, ", \"init_std\": %.9g", o->init_std);
-    fprintf(f, ", \"bias_init\": %.9g},\n", o->bias_init);
+    fprintf(f, ", \"bias_init\": %.9g, \"batchnorm\": %s, \"residual\": %s},\n",
+            o->bias_init, o->batchnorm ? "true" : "false", o->residual ? "true" : "false");
     fprintf(f, "  \"training\": {\"optimizer\": \"%s\", \"lr\": %.9g, \"epochs\": %d, "
                "\"batch\": %d, \"seed\": %llu, \"seeds\": %d, \"target_acc\": %.9g, "
                "\"log_every\": %d},\n",
@@ -270,7 +271,8 @@ ab_status job_run(const cli_opts *o, ab_err *err)
     /* A first check with the smallest possible input and output layers, so
      * that a hopeless size is refused before a large data set is read. */
     train_config early = {.net = {.n_in = 1, .n_out = 2, .depth = o->depth, .width = o->width,
-                                  .act = o->acts[0]},
+                                  .act = o->acts[0], .batchnorm = o->batchnorm,
+                                  .residual = o->residual},
                           .opt = o->opt, .epochs = o->epochs, .batch = o->batch,
                           .log_every = o->log_every};
     data_set none = {0};
@@ -301,7 +303,8 @@ ab_status job_run(const cli_opts *o, ab_err *err)
     train_config tc = {
         .net = {.n_in = train.d, .n_out = o->loss == OUT_SIGMOID ? 1 : train.k,
                 .depth = o->depth, .width = o->width, .out = o->loss, .init = o->init,
-                .init_std = (float)o->init_std, .bias_init = (float)o->bias_init},
+                .init_std = (float)o->init_std, .bias_init = (float)o->bias_init,
+                .batchnorm = o->batchnorm, .residual = o->residual},
         .opt = o->opt, .lr = (float)o->lr, .epochs = o->epochs, .batch = o->batch,
         .log_every = o->log_every, .target_acc = o->target_acc};
     tc.net.act = o->acts[0];

@@ -1,12 +1,22 @@
 /* main.c - actbench's entry point: parse, dispatch, report errors. */
 #include <stdio.h>
+#include <string.h>
 
 #include "actbench_version.h"
+#include "bench_acts.h"
 #include "cli.h"
 #include "job.h"
+#include "reproduce.h"
 
 int main(int argc, char **argv)
 {
+    /* subcommands first; anything else is the main command's options */
+    if (argc > 1 && strcmp(argv[1], "bench-acts") == 0)
+        return bench_acts_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "run") == 0)
+        return reproduce_run_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "reproduce") == 0)
+        return reproduce_main(argc - 1, argv + 1);
     cli_opts o;
     ab_err err = {{0}};
     ab_status st = cli_parse(&o, argc, argv, &err);

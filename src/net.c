@@ -21,6 +21,7 @@ ab_status net_create(net *n, const net_config *cfg, ab_err *err)
     n->cfg = *cfg;
     n->n_layers = cfg->depth + 1;
     n->max_units = cfg->n_in;
+    const bool bn = cfg->batchnorm;
     size_t off = 0;
     for (int l = 0; l < n->n_layers; l++) {
         n->fan_in[l] = l == 0 ? cfg->n_in : cfg->width;
@@ -31,30 +32,59 @@ ab_status net_create(net *n, const net_config *cfg, ab_err *err)
         off += (size_t)n->fan_in[l] * (size_t)n->fan_out[l];
         n->b_off[l] = off;
         off += (size_t)n->fan_out[l];
+        if (bn && l < cfg->depth) {
+            n->g_off[l] = off;
+            off += (size_t)n->fan_out[l];
+        }
     }
     n->alpha_off = off;
     if (cfg->act.info->learned)
         off += (size_t)cfg->depth;
     n->n_params = off;
+    /* running statistics last, so that optimisers, gradient norms and
+     * zeroing the gradients, all over n_params floats, never touch them */
+    if (bn)
+        for (int l = 0; l < cfg->depth; l++) {
+            n->rm_off[l] = off;
+            off += (size_t)cfg->width;
+            n->rv_off[l] = off;
+            off += (size_t)cfg->width;
+        }
+    n->n_state = off - n->n_params;
     return AB_OK;
 }
 
-size_t net_arena_bytes(const net *n) { return n->n_params * sizeof(float); }
+size_t net_arena_bytes(const net *n) { return (n->n_params + n->n_state) * sizeof(float); }
 
 /* Floats of one workspace: z, a, dz per layer; fp per hidden layer; da and
- * the rrelu uniforms. */
+ * the rrelu uniforms; with batchnorm y and zhat per hidden layer, mean and
+ * var per hidden unit and the backward scratch; with residual h of the
+ * layers that have a skip (elsewhere y and h alias z and a). */
 static size_t ws_floats(const net *n, int cap)
 {
     size_t units = 0;
     for (int l = 0; l < n->n_layers; l++)
         units += (size_t)n->fan_out[l];
-    size_t hidden = (size_t)n->cfg.depth * (size_t)n->cfg.width;
-    return (size_t)cap * (3 * units + hidden + (size_t)n->max_units + (size_t)n->cfg.width);
+    const size_t depth = (size_t)n->cfg.depth, width = (size_t)n->cfg.width;
+    size_t hidden = depth * width;
+    size_t per_sample = 3 * units + hidden + (size_t)n->max_units + width;
+    size_t fixed = 0;
+    if (n->cfg.batchnorm) {
+        per_sample += 2 * hidden;
+        fixed += 2 * hidden + 3 * width;
+    }
+    if (n->cfg.residual)
+        per_sample += (depth - 1) * width;
+    return (size_t)cap * per_sample + fixed;
 }
 
 size_t net_ws_bytes(const net *n, int cap) { return ws_floats(n, cap) * sizeof(float); }
 
-float *net_arena_alloc(const net *n) { return calloc(n->n_params ? n->n_params : 1, sizeof(float)); }
+float *net_arena_alloc(const net *n)
+{
+    size_t cnt = n->n_params + n->n_state;
+    return calloc(cnt ? cnt : 1, sizeof(float));
+}
 
 double net_init_std(const net *n, int l)
 {
@@ -85,6 +115,16 @@ void net_init(const net *n, float *params, uint64_t seed)
     if (n->cfg.act.info->learned)
         for (int l = 0; l < n->cfg.depth; l++)
             *net_alpha(n, params, l) = n->cfg.act.p[0];
+    if (n->cfg.batchnorm)
+        for (int l = 0; l < n->cfg.depth; l++) {
+            float *g = net_gamma(n, params, l), *rm = net_run_mean(n, params, l),
+                  *rv = net_run_var(n, params, l);
+            for (int i = 0; i < n->cfg.width; i++) {
+                g[i] = 1.0f;
+                rm[i] = 0.0f;
+                rv[i] = 1.0f;
+            }
+        }
 }
 
 ab_status net_ws_create(net_ws *ws, const net *n, int cap, ab_err *err)
@@ -97,14 +137,28 @@ ab_status net_ws_create(net_ws *ws, const net *n, int cap, ab_err *err)
                        (double)total * sizeof(float) / 1048576.0);
     ws->cap = cap;
     float *p = ws->block;
+    const bool bn = n->cfg.batchnorm;
     for (int l = 0; l < n->n_layers; l++) {
         size_t sz = (size_t)cap * (size_t)n->fan_out[l];
         ws->z[l] = p, p += sz;
         ws->a[l] = p, p += sz;
         ws->dz[l] = p, p += sz;
-        if (l < n->cfg.depth)
-            ws->fp[l] = p, p += sz;
+        if (l >= n->cfg.depth)
+            continue;
+        ws->fp[l] = p, p += sz;
+        ws->y[l] = ws->z[l];
+        ws->h[l] = ws->a[l];
+        if (bn) {
+            ws->y[l] = p, p += sz;
+            ws->zhat[l] = p, p += sz;
+            ws->mean[l] = p, p += (size_t)n->fan_out[l];
+            ws->var[l] = p, p += (size_t)n->fan_out[l];
+        }
+        if (net_has_skip(n, l))
+            ws->h[l] = p, p += sz;
     }
+    if (bn)
+        ws->colsum = p, p += 3 * (size_t)n->cfg.width;
     ws->da = p, p += (size_t)cap * (size_t)n->max_units;
     ws->uni = p;
     return AB_OK;
@@ -116,15 +170,59 @@ void net_ws_free(net_ws *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-/* z (B x out) = a_prev (B x in) W^T + b */
+/* z (B x out) = a_prev (B x in) W^T + b; b NULL: no bias */
 static void linear_forward(float *z, const float *a_prev, const float *w, const float *b, int B,
                            int in, int out)
 {
     gemm(false, true, B, out, in, 1.0f, a_prev, in, w, in, 0.0f, z, out);
+    if (!b)
+        return;
     for (int s = 0; s < B; s++) {
         float *row = z + (size_t)s * out;
         for (int j = 0; j < out; j++)
             row[j] += b[j];
+    }
+}
+
+/* mean, var (w): per-unit mean and biased variance of z (B x w), two-pass. */
+static void bn_stats(float *mean, float *var, const float *z, int B, int w)
+{
+    const float inv_b = 1.0f / (float)B;
+    for (int j = 0; j < w; j++)
+        mean[j] = var[j] = 0.0f;
+    for (int s = 0; s < B; s++) {
+        const float *row = z + (size_t)s * w;
+        for (int j = 0; j < w; j++)
+            mean[j] += row[j];
+    }
+    for (int j = 0; j < w; j++)
+        mean[j] *= inv_b;
+    for (int s = 0; s < B; s++) {
+        const float *row = z + (size_t)s * w;
+        for (int j = 0; j < w; j++) {
+            float d = row[j] - mean[j];
+            var[j] += d * d;
+        }
+    }
+    for (int j = 0; j < w; j++)
+        var[j] *= inv_b;
+}
+
+/* zhat = (z - mean) / sqrt(var + eps), y = gamma zhat + beta (all B x w);
+ * istd (w) is scratch. */
+static void bn_apply(float *y, float *zhat, float *istd, const float *z, const float *mean,
+                     const float *var, const float *gamma, const float *beta, int B, int w)
+{
+    for (int j = 0; j < w; j++)
+        istd[j] = 1.0f / sqrtf(var[j] + NET_BN_EPS);
+    for (int s = 0; s < B; s++) {
+        const float *zr = z + (size_t)s * w;
+        float *hr = zhat + (size_t)s * w, *yr = y + (size_t)s * w;
+        for (int j = 0; j < w; j++) {
+            float v = (zr[j] - mean[j]) * istd[j];
+            hr[j] = v;
+            yr[j] = gamma[j] * v + beta[j];
+        }
     }
 }
 
@@ -148,67 +246,166 @@ static void softmax_rows(float *p, const float *z, int B, int k)
     }
 }
 
+/* Hidden layer l from its input in (B x fan_in): z, y (batchnorm), h = f(y),
+ * fp, and a = in + h where the layer has a skip. */
+static void hidden_forward(const net *n, const float *params, net_ws *ws, const float *in, int l,
+                           int B, net_mode mode, rng_state *rng)
+{
+    const act_spec *act = &n->cfg.act;
+    const int fi = n->fan_in[l], fo = n->fan_out[l];
+    const size_t cnt = (size_t)B * (size_t)fo;
+    const float *w = params + n->w_off[l], *b = params + n->b_off[l];
+    if (n->cfg.batchnorm) {
+        /* the linear bias would be cancelled by the mean: beta takes its place */
+        linear_forward(ws->z[l], in, w, NULL, B, fi, fo);
+        const float *mean = ws->mean[l], *var = ws->var[l];
+        if (mode == NET_EVAL) {
+            mean = params + n->rm_off[l];
+            var = params + n->rv_off[l];
+        } else {
+            bn_stats(ws->mean[l], ws->var[l], ws->z[l], B, fo);
+        }
+        bn_apply(ws->y[l], ws->zhat[l], ws->colsum, ws->z[l], mean, var, params + n->g_off[l],
+                 b, B, fo);
+    } else {
+        linear_forward(ws->z[l], in, w, b, B, fi, fo);
+    }
+    const float *p = act->info->learned ? params + n->alpha_off + l : act->p;
+    const float *y = ws->y[l];
+    float *h = ws->h[l];
+    if (mode == NET_TRAIN && act->info->random_in_training) {
+        for (size_t i = 0; i < cnt; i++)
+            ws->uni[i] = (float)rng_uniform(rng);
+        act_rrelu_train(h, ws->fp[l], y, ws->uni, cnt, p);
+    } else {
+        act->info->f(h, y, cnt, p);
+        if (mode != NET_EVAL)
+            act->info->df(ws->fp[l], y, h, cnt, p);
+    }
+    if (net_has_skip(n, l)) {
+        float *a = ws->a[l];
+        for (size_t i = 0; i < cnt; i++)
+            a[i] = in[i] + h[i];
+    }
+}
+
 void net_forward(const net *n, const float *params, net_ws *ws, const float *x, int B,
                  net_mode mode, rng_state *rng)
 {
-    const act_spec *act = &n->cfg.act;
     const float *in = x;
     for (int l = 0; l < n->n_layers; l++) {
         int fi = n->fan_in[l], fo = n->fan_out[l];
-        linear_forward(ws->z[l], in, params + n->w_off[l], params + n->b_off[l], B, fi, fo);
-        size_t cnt = (size_t)B * (size_t)fo;
         if (l < n->cfg.depth) {
-            const float *p = act->info->learned ? params + n->alpha_off + l : act->p;
-            if (mode == NET_TRAIN && act->info->random_in_training) {
-                for (size_t i = 0; i < cnt; i++)
-                    ws->uni[i] = (float)rng_uniform(rng);
-                act_rrelu_train(ws->a[l], ws->fp[l], ws->z[l], ws->uni, cnt, p);
-            } else {
-                act->info->f(ws->a[l], ws->z[l], cnt, p);
-                if (mode != NET_EVAL)
-                    act->info->df(ws->fp[l], ws->z[l], ws->a[l], cnt, p);
-            }
-        } else if (n->cfg.out == OUT_SOFTMAX) {
-            softmax_rows(ws->a[l], ws->z[l], B, fo);
+            hidden_forward(n, params, ws, in, l, B, mode, rng);
         } else {
-            for (size_t i = 0; i < cnt; i++)
-                ws->a[l][i] = 1.0f / (1.0f + expf(-ws->z[l][i]));
+            linear_forward(ws->z[l], in, params + n->w_off[l], params + n->b_off[l], B, fi, fo);
+            size_t cnt = (size_t)B * (size_t)fo;
+            if (n->cfg.out == OUT_SOFTMAX) {
+                softmax_rows(ws->a[l], ws->z[l], B, fo);
+            } else {
+                for (size_t i = 0; i < cnt; i++)
+                    ws->a[l][i] = 1.0f / (1.0f + expf(-ws->z[l][i]));
+            }
         }
         in = ws->a[l];
+    }
+}
+
+void net_update_stats(const net *n, float *params, const net_ws *ws, int B)
+{
+    if (!n->cfg.batchnorm)
+        return;
+    const float m = NET_BN_MOMENTUM;
+    /* PyTorch's running variance is the unbiased one, var * B / (B - 1) */
+    const float unbias = B > 1 ? (float)B / (float)(B - 1) : 0.0f;
+    for (int l = 0; l < n->cfg.depth; l++) {
+        float *rm = params + n->rm_off[l], *rv = params + n->rv_off[l];
+        const float *mean = ws->mean[l], *var = ws->var[l];
+        for (int j = 0; j < n->cfg.width; j++) {
+            rm[j] = m * mean[j] + (1.0f - m) * rm[j];
+            if (B > 1)
+                rv[j] = m * (var[j] * unbias) + (1.0f - m) * rv[j];
+        }
+    }
+}
+
+/* Hidden layer l, from ws->da = dL/da_l (B x width): adds the alpha, beta
+ * and gamma gradients into grads and leaves dL/dz_l in ws->dz[l].  dL/dh =
+ * dL/da also with a skip, since a = a_prev + h. */
+static void hidden_backward(const net *n, const float *params, float *grads, net_ws *ws, int l,
+                            int B)
+{
+    const int w = n->fan_out[l];
+    const size_t cnt = (size_t)B * (size_t)w;
+    const float *da = ws->da, *y = ws->y[l], *fp = ws->fp[l];
+    float *dz = ws->dz[l];
+    if (n->cfg.act.info->learned) {
+        /* df/dalpha = y where y <= 0, as PyTorch's prelu backward */
+        double g = 0.0;
+        for (size_t i = 0; i < cnt; i++)
+            if (y[i] <= 0.0f)
+                g += (double)da[i] * y[i];
+        grads[n->alpha_off + (size_t)l] += (float)g;
+    }
+    /* dL/dy; without batchnorm y = z and this is dL/dz */
+    for (size_t i = 0; i < cnt; i++)
+        dz[i] = da[i] * fp[i];
+    if (!n->cfg.batchnorm)
+        return;
+    /* dbeta = sum dy, dgamma = sum dy zhat over the batch; then, through
+     * the batch statistics, dz = gamma istd / B (B dy - sum dy - zhat sum dy zhat) */
+    const float *zhat = ws->zhat[l], *var = ws->var[l], *gamma = params + n->g_off[l];
+    float *sdy = ws->colsum, *sdyx = ws->colsum + w, *k = ws->colsum + 2 * (size_t)w;
+    for (int j = 0; j < w; j++)
+        sdy[j] = sdyx[j] = 0.0f;
+    for (int s = 0; s < B; s++) {
+        const float *dr = dz + (size_t)s * w, *xr = zhat + (size_t)s * w;
+        for (int j = 0; j < w; j++) {
+            sdy[j] += dr[j];
+            sdyx[j] += dr[j] * xr[j];
+        }
+    }
+    float *dbeta = grads + n->b_off[l], *dgamma = grads + n->g_off[l];
+    for (int j = 0; j < w; j++) {
+        dbeta[j] += sdy[j];
+        dgamma[j] += sdyx[j];
+    }
+    const float fb = (float)B;
+    for (int j = 0; j < w; j++)
+        k[j] = gamma[j] / (sqrtf(var[j] + NET_BN_EPS) * fb);
+    for (int s = 0; s < B; s++) {
+        float *dr = dz + (size_t)s * w;
+        const float *xr = zhat + (size_t)s * w;
+        for (int j = 0; j < w; j++)
+            dr[j] = k[j] * (fb * dr[j] - sdy[j] - xr[j] * sdyx[j]);
     }
 }
 
 void net_backward(const net *n, const float *params, float *grads, net_ws *ws, const float *x,
                   int B)
 {
+    const int depth = n->cfg.depth;
     for (int l = n->n_layers - 1; l >= 0; l--) {
         int fi = n->fan_in[l], fo = n->fan_out[l];
+        if (l < depth)
+            hidden_backward(n, params, grads, ws, l, B);
         const float *a_prev = l == 0 ? x : ws->a[l - 1];
         const float *dz = ws->dz[l];
         /* dW (out x in) += dz^T (out x B) a_prev (B x in) */
         gemm(true, false, fo, fi, B, 1.0f, dz, fo, a_prev, fi, 1.0f, grads + n->w_off[l], fi);
-        float *db = grads + n->b_off[l];
-        for (int s = 0; s < B; s++) {
-            const float *row = dz + (size_t)s * fo;
-            for (int j = 0; j < fo; j++)
-                db[j] += row[j];
+        if (!(n->cfg.batchnorm && l < depth)) {
+            float *db = grads + n->b_off[l];
+            for (int s = 0; s < B; s++) {
+                const float *row = dz + (size_t)s * fo;
+                for (int j = 0; j < fo; j++)
+                    db[j] += row[j];
+            }
         }
         if (l == 0)
             break;
-        /* da (B x in) = dz (B x out) W (out x in) */
-        gemm(false, false, B, fi, fo, 1.0f, dz, fo, params + n->w_off[l], fi, 0.0f, ws->da, fi);
-        size_t cnt = (size_t)B * (size_t)fi;
-        const float *zp = ws->z[l - 1], *fp = ws->fp[l - 1];
-        float *dzp = ws->dz[l - 1];
-        if (n->cfg.act.info->learned) {
-            /* df/dalpha = z where z <= 0, as PyTorch's prelu backward */
-            double g = 0.0;
-            for (size_t i = 0; i < cnt; i++)
-                if (zp[i] <= 0.0f)
-                    g += (double)ws->da[i] * zp[i];
-            grads[n->alpha_off + (size_t)(l - 1)] += (float)g;
-        }
-        for (size_t i = 0; i < cnt; i++)
-            dzp[i] = ws->da[i] * fp[i];
+        /* dL/da_{l-1} (B x in) = dz (B x out) W (out x in), plus, through a
+         * skip (in == out), dL/da_l, which da holds: gemm adds onto it */
+        float keep = net_has_skip(n, l) ? 1.0f : 0.0f;
+        gemm(false, false, B, fi, fo, 1.0f, dz, fo, params + n->w_off[l], fi, keep, ws->da, fi);
     }
 }

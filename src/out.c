@@ -38,6 +38,13 @@ void out_json_str_or_null(FILE *f, const char *s)
 
 typedef void (*rows_fn)(FILE *f, const run_record *recs, int n);
 
+/* The leading columns of every row: the record's sweep-key cells, if any. */
+static void lead(FILE *f, const run_record *rc)
+{
+    fputs(rc->keys, f);
+    fprintf(f, "%s,%llu,", rc->act->label, (unsigned long long)rc->seed);
+}
+
 static ab_status write_csv(const char *dir, const char *name, rows_fn rows,
                            const run_record *recs, int n, ab_err *err)
 {
@@ -48,6 +55,8 @@ static ab_status write_csv(const char *dir, const char *name, rows_fn rows,
         st = afile_open(&a, path, err);
     if (st != AB_OK)
         return st;
+    if (n > 0)
+        fputs(recs[0].key_header, a.f);
     rows(a.f, recs, n);
     return afile_commit(&a, err);
 }
@@ -59,7 +68,8 @@ static void loss_rows(FILE *f, const run_record *recs, int n)
         const run_record *rc = &recs[i];
         for (int e = 0; e < rc->r.n_loss; e++) {
             const loss_row *r = &rc->r.loss[e];
-            fprintf(f, "%s,%llu,%d,", rc->act->label, (unsigned long long)rc->seed, r->epoch);
+            lead(f, rc);
+            fprintf(f, "%d,", r->epoch);
             const double v[] = {r->train_loss, r->train_acc, r->test_loss, r->test_acc,
                                 r->seconds};
             for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
@@ -83,8 +93,8 @@ static void layer_rows(FILE *f, const run_record *recs, int n)
             const probe_layer *pl = record_probe(rc, p);
             for (int l = 0; l < rc->r.n_layers; l++) {
                 const probe_layer *o = &pl[l];
-                fprintf(f, "%s,%llu,%d,%d", rc->act->label, (unsigned long long)rc->seed,
-                        rc->r.probe_epoch[p], o->layer);
+                lead(f, rc);
+                fprintf(f, "%d,%d", rc->r.probe_epoch[p], o->layer);
                 const double v[] = {o->grad_norm, o->bias_grad_norm, o->grad_mean_abs,
                                     o->weight_norm, o->act_mean, o->act_std, o->act_pos_frac,
                                     o->dead_pct, o->saturated_pct, o->same_sign_pct,
@@ -108,8 +118,9 @@ static void summary_rows(FILE *f, const run_record *recs, int n)
     for (int i = 0; i < n; i++) {
         const run_record *rc = &recs[i];
         const loss_row *last = &rc->r.loss[rc->r.n_loss - 1];
-        fprintf(f, "%s,%llu,%s,%s,%d,", rc->act->label, (unsigned long long)rc->seed,
-                act_init_name(rc->init), rc->r.diverged ? "diverged" : "ok", last->epoch);
+        lead(f, rc);
+        fprintf(f, "%s,%s,%d,", act_init_name(rc->init), rc->r.diverged ? "diverged" : "ok",
+                last->epoch);
         out_num(f, last->train_loss), fputc(',', f);
         out_num(f, last->train_acc), fputc(',', f);
         out_num(f, last->test_loss), fputc(',', f);

@@ -118,7 +118,8 @@ static ab_status check_figure(const plot_figure *fig, ab_err *err)
                 return ab_fail(err, AB_EUSAGE,
                                "plot %s: panel %d series %d: a band needs both ylo and yhi",
                                fig->name, p + 1, s + 1);
-            if (se->style != PLOT_LINE && se->style != PLOT_REFERENCE)
+            if (se->style != PLOT_LINE && se->style != PLOT_REFERENCE &&
+                se->style != PLOT_POINTS)
                 return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d: unknown style",
                                fig->name, p + 1, s + 1);
             if (se->colour < 0)
@@ -320,7 +321,8 @@ static void write_block(FILE *f, int id, const plot_series *s, bool logy)
 }
 
 /* Style slot of a series: its fixed colour, else k, the number of automatic
- * PLOT_LINE series before it.  Slots past the palette wrap around it. */
+ * PLOT_LINE and PLOT_POINTS series before it.  Slots past the palette wrap
+ * around it. */
 static int series_slot(const plot_series *s, int k)
 {
     return s->colour > 0 ? s->colour - 1 : k;
@@ -329,7 +331,7 @@ static int series_slot(const plot_series *s, int k)
 /* True when series s takes the next automatic slot. */
 static bool takes_auto_slot(const plot_series *s)
 {
-    return s->style == PLOT_LINE && s->colour == 0;
+    return s->style != PLOT_REFERENCE && s->colour == 0;
 }
 
 static const char *series_colour(const plot_series *s, int k)
@@ -347,6 +349,11 @@ static void put_line_style(FILE *f, const plot_series *s, int k, int rows)
         return;
     }
     int slot = series_slot(s, k);
+    if (s->style == PLOT_POINTS) {
+        fprintf(f, "with points lc rgb \"%s\" pt %d ps 1.2", series_colour(s, k),
+                point_types[slot % N_POINT_TYPES]);
+        return;
+    }
     int every = (rows + MAX_MARKERS - 1) / MAX_MARKERS;
     int dt = s->dashed ? DASHED_DT : dash_types[(slot / N_PALETTE) % N_DASH_TYPES];
     int pt = point_types[slot % N_POINT_TYPES] - (s->dashed ? 1 : 0);
@@ -356,9 +363,102 @@ static void put_line_style(FILE *f, const plot_series *s, int k, int rows)
         fprintf(f, " pi %d", every);
 }
 
+/* ---- named x tics ------------------------------------------------------ */
+
+/* pngcairo "sans,10" character cell, as gnuplot estimates text extents */
+#define H_CHAR_PX 8.0
+#define V_CHAR_PX 15.5
+
+static ab_status check_xnames(const plot_figure *fig, const plot_xnames *xn, int n_xn,
+                              ab_err *err)
+{
+    if (n_xn < 0 || (n_xn > 0 && !xn))
+        return ab_fail(err, AB_EUSAGE, "plot %s: no x names array", fig->name);
+    for (int i = 0; i < n_xn; i++) {
+        if (xn[i].panel < 0 || xn[i].panel >= fig->n_panels)
+            return ab_fail(err, AB_EUSAGE, "plot %s: x names for panel %d of %d", fig->name,
+                           xn[i].panel + 1, fig->n_panels);
+        if (xn[i].n < 1 || !xn[i].names)
+            return ab_fail(err, AB_EUSAGE, "plot %s: panel %d: x names need at least one name",
+                           fig->name, xn[i].panel + 1);
+        for (int j = 0; j < i; j++)
+            if (xn[j].panel == xn[i].panel)
+                return ab_fail(err, AB_EUSAGE, "plot %s: panel %d has x names twice", fig->name,
+                               xn[i].panel + 1);
+    }
+    return AB_OK;
+}
+
+/* The names of panel p, or NULL. */
+static const plot_xnames *xnames_of(const plot_xnames *xn, int n_xn, int p)
+{
+    for (int i = 0; i < n_xn; i++)
+        if (xn[i].panel == p)
+            return &xn[i];
+    return NULL;
+}
+
+static int longest_xname(const plot_xnames *xn)
+{
+    int longest = 0;
+    for (int i = 0; i < xn->n; i++) {
+        int len = text_chars(xn->names[i]);
+        if (len > longest)
+            longest = len;
+    }
+    return longest;
+}
+
+/* True when the names do not fit side by side (a character apart) within
+ * about a plot's width, and so are set upright. */
+static bool xnames_upright(const plot_xnames *xn)
+{
+    return (double)xn->n * (longest_xname(xn) + 1) > KEY_MAX_CHARS;
+}
+
+/* Character heights that upright names need below the plot beyond the one
+ * line of ordinary tic labels that MARGIN_BASE holds; 0 for none. */
+static double xnames_extra(const plot_xnames *xn)
+{
+    if (!xn || !xnames_upright(xn))
+        return 0.0;
+    return longest_xname(xn) * H_CHAR_PX / V_CHAR_PX - 1.0 + 0.3;
+}
+
+/* Most extra height over the panels p0 .. p1-1. */
+static double most_xnames_extra(const plot_figure *fig, const plot_xnames *xn, int n_xn,
+                                int p0, int p1)
+{
+    double most = 0.0;
+    for (int p = p0; p < p1 && p < fig->n_panels; p++) {
+        double e = xnames_extra(xnames_of(xn, n_xn, p));
+        if (e > most)
+            most = e;
+    }
+    return most;
+}
+
+/* The tic list, literal text (noenhanced: "leaky_relu" keeps its '_'). */
+static void put_xnames(FILE *f, const plot_xnames *xn)
+{
+    fputs(xnames_upright(xn) ? "set xtics rotate by 90 right noenhanced ("
+                             : "set xtics norotate autojustify noenhanced (",
+          f);
+    for (int i = 0; i < xn->n; i++) {
+        fputs(i ? ", " : "", f);
+        put_str(f, xn->names[i]);
+        fprintf(f, " %d", i + 1);
+    }
+    fprintf(f, ")\nset xrange [0.5:%d.5]\nset offsets 0, 0, 0, 0\n", xn->n);
+}
+
 /* Settings every panel makes afresh, so nothing leaks from the previous one.
- * bmargin: the panel's bottom margin in character heights. */
-static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, double bmargin)
+ * bmargin: the panel's bottom margin in character heights; xn: the panel's
+ * x names or NULL; reset_x: the panel before had x names, whose rotation,
+ * text mode and fixed x range would otherwise carry over ("set autoscale
+ * xfix" alone does not undo a "set xrange"). */
+static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, double bmargin,
+                       const plot_xnames *xn, bool reset_x)
 {
     fputs("set title ", f);
     put_str(f, pa->title);
@@ -369,10 +469,12 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
     fputs(" noenhanced\nset grid\nunset label\n", f);
     /* explicit, so the x label clears the key below it (see MARGIN_BASE) */
     fprintf(f, "set bmargin %.2f\n", bmargin);
+    if (reset_x && !xn)
+        fputs("set xtics norotate autojustify enhanced\nset autoscale x\n", f);
 
     if (e->points == 0) {
         /* Fixed ranges: autoscaling over nothing is a gnuplot error. */
-        fputs("unset logscale y\nset format x \"% h\"\nset format y \"% h\"\n"
+        fputs("unset logscale xy\nset format x \"% h\"\nset format y \"% h\"\n"
               "set xtics autofreq\nset offsets 0, 0, 0, 0\nset xrange [0:1]\nset yrange [0:1]\n"
               "unset key\n"
               "set label 1 \"no data\" at graph 0.5, graph 0.5 center\n",
@@ -380,7 +482,9 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
         return;
     }
 
-    if (pa->integer_x) {
+    if (xn) {
+        put_xnames(f, xn);
+    } else if (pa->integer_x) {
         /* A tic per integer only while the labels fit beside a legend; past
          * INT_TICS_MAX gnuplot's own steps are whole numbers anyway. */
         double range = e->xmax - e->xmin;
@@ -390,18 +494,25 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
         else
             fputs("set xtics autofreq\n", f);
         fputs("set format x \"%.0f\"\n", f);
+    } else if (pa->logx) {
+        fputs("set xtics autofreq\nset format x \"%g\"\n", f);
     } else {
         fputs("set xtics autofreq\nset format x \"% h\"\n", f);
     }
+    fputs(pa->logx && !xn ? "set logscale x\n" : "unset logscale x\n", f);
     /* A single x or y value is an empty range to gnuplot: it warns and
      * guesses.  Give it a sensible one instead. */
-    if (e->xmin == e->xmax) {
-        fprintf(f, "set xrange [%.9g:%.9g]\nset offsets 0, 0, 0, 0\n", e->xmin - 1,
-                e->xmax + 1);
+    if (xn) {
+        /* put_xnames set the range */
+    } else if (e->xmin == e->xmax) {
+        fprintf(f, "set xrange [%.9g:%.9g]\nset offsets 0, 0, 0, 0\n",
+                pa->logx ? e->xmin / 2 : e->xmin - 1, pa->logx ? e->xmax * 2 : e->xmax + 1);
     } else {
         /* Hug the data with a small margin, so the first and last markers do
-         * not sit on the frame and a 1..12 axis is not stretched to 0..14. */
-        fputs("set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n", f);
+         * not sit on the frame and a 1..12 axis is not stretched to 0..14.
+         * (xfix alone would keep an earlier panel's fixed range.) */
+        fputs("set autoscale x\nset autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n",
+              f);
     }
     if (pa->logy) {
         fputs("set logscale y\nset format y \"10^{%L}\"\n", f);
@@ -432,13 +543,13 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
 
 /* first_block: id of the panel's first data block (one per series). */
 static void write_panel(FILE *f, int index, const plot_panel *pa, int first_block,
-                        double bmargin)
+                        double bmargin, const plot_xnames *xn, bool reset_x)
 {
     panel_extent e = measure(pa);
     fprintf(f, "\n# ---- panel %d: ", index);
     put_str(f, pa->title);
     fputc('\n', f);
-    write_axes(f, pa, &e, bmargin);
+    write_axes(f, pa, &e, bmargin, xn, reset_x);
     if (e.points == 0) {
         fputs("plot NaN notitle\n", f);
         return;
@@ -449,7 +560,13 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
     const char *sep = "";
     for (int s = 0, k = 0; s < pa->n_series; s++) {
         const plot_series *se = &pa->series[s];
-        if (count_band_rows(se, pa->logy) > 0) {
+        if (count_band_rows(se, pa->logy) > 0 && se->style == PLOT_POINTS) {
+            /* the bars alone; the markers come with the series below */
+            fprintf(f, "%s$d%d using 1:2:3:4 with yerrorbars lc rgb \"%s\" lw 1.5 pt 7 ps 0 "
+                       "notitle",
+                    sep, first_block + s, series_colour(se, k));
+            sep = ", \\\n     ";
+        } else if (count_band_rows(se, pa->logy) > 0) {
             fprintf(f, "%s$d%d using 1:3:4 with filledcurves fs transparent solid 0.2 noborder "
                        "lc rgb \"%s\" notitle",
                     sep, first_block + s, series_colour(se, k));
@@ -498,7 +615,15 @@ static int most_key_rows(const plot_figure *fig, int p0, int p1)
 
 ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err)
 {
+    return plot_write_xnames(run_dir, fig, NULL, 0, err);
+}
+
+ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const plot_xnames *xn,
+                            int n_xn, ab_err *err)
+{
     ab_status st = check_figure(fig, err);
+    if (st == AB_OK)
+        st = check_xnames(fig, xn, n_xn, err);
     if (st != AB_OK)
         return st;
     if (!run_dir || !*run_dir)
@@ -519,6 +644,8 @@ ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err)
     /* Multiplot cells are all of a height, so the tallest key sets it. */
     int extra_rows = most_key_rows(fig, 0, fig->n_panels) - KEY_FREE_ROWS;
     int panel_h = PANEL_H + (extra_rows > 0 ? extra_rows * KEY_ROW_PX : 0);
+    /* upright x names take their height from below the plot, so add it */
+    panel_h += (int)ceil(most_xnames_extra(fig, xn, n_xn, 0, fig->n_panels) * V_CHAR_PX);
     int height = panel_h * rows + (fig->title && *fig->title ? TITLE_H : 0);
 
     afile a;
@@ -570,8 +697,12 @@ ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err)
     block = 1;
     for (int p = 0; p < fig->n_panels; p++) {
         int row0 = p / cols * cols;
+        const plot_xnames *names = xnames_of(xn, n_xn, p);
+        bool reset_x = p > 0 && xnames_of(xn, n_xn, p - 1) != NULL;
         write_panel(f, p + 1, &fig->panels[p], block,
-                    bottom_margin(most_key_rows(fig, row0, row0 + cols)));
+                    bottom_margin(most_key_rows(fig, row0, row0 + cols)) +
+                        most_xnames_extra(fig, xn, n_xn, row0, row0 + cols),
+                    names, reset_x);
         block += fig->panels[p].n_series;
     }
 

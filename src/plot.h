@@ -13,7 +13,8 @@
 
 typedef enum {
     PLOT_LINE,      /* solid line with point markers */
-    PLOT_REFERENCE  /* dashed line without markers (e.g. 0.25^n), grey unless coloured */
+    PLOT_REFERENCE, /* dashed line without markers (e.g. 0.25^n), grey unless coloured */
+    PLOT_POINTS     /* markers only; ylo/yhi are drawn as vertical error bars, not a band */
 } plot_style;
 
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
     bool integer_x;      /* x tics at whole numbers only (layers, epochs) */
     const plot_series *series;
     int n_series;
+    bool logx;           /* log x axis (learning rates, scales); x must be > 0 */
 } plot_panel;
 
 typedef struct {
@@ -46,8 +48,22 @@ typedef struct {
     int cols;            /* panels per row; rows follow */
 } plot_figure;
 
+/* Names on a categorical x axis: panel `panel` (0-based) of a figure shows
+ * names[i] as the x tic label at x = i + 1, over the x range [0.5, n + 0.5];
+ * the labels are turned upright when they would not fit side by side. */
+typedef struct {
+    int panel;
+    const char *const *names;
+    int n;
+} plot_xnames;
+
 /* Writes RUN_DIR/plots/NAME.gp atomically (the plots folder must exist). */
 ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err);
+
+/* plot_write, with named x tics on the panels xn[0..n_xn) describe (xn may be
+ * NULL when n_xn is 0; at most one entry per panel). */
+ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const plot_xnames *xn,
+                            int n_xn, ab_err *err);
 
 /* True when a gnuplot executable is on PATH. */
 bool plot_have_gnuplot(void);

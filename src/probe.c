@@ -46,12 +46,14 @@ typedef struct {
     long long same_sign, signed_rows;
 } layer_acc;
 
-/* Adds one chunk of B samples of hidden layer l to acc. */
+/* Adds one chunk of B samples of hidden layer l to acc.  The activation
+ * statistics are of the activation's own output h = f(y), also when a skip
+ * adds the layer's input to it; saturation is of f'(y). */
 static void accumulate_hidden(layer_acc *acc, unsigned char *alive, const net *n,
                               const float *params, const net_ws *ws, int l, int B)
 {
     const int w = n->fan_out[l];
-    const float *a = ws->a[l], *fp = ws->fp[l];
+    const float *a = ws->h[l], *fp = ws->fp[l];
     double max_df = n->cfg.act.max_df;
     if (n->cfg.act.info->learned) {
         double alpha = fabs(params[n->alpha_off + (size_t)l]);
@@ -74,8 +76,10 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *alive, const net *n
     acc->pairs += (long long)B * w;
     if (l == 0)
         return;
-    /* Row i of sample s's weight gradient is delta_i * a_prev; its nonzero
-     * entries share one sign iff delta_i != 0 and the nonzero a_prev do. */
+    /* Row i of sample s's weight gradient is delta_i * a_prev, a_prev the
+     * layer's input (with a skip, the previous layer's a, not its h) and
+     * delta = dL/dz before any batchnorm; its nonzero entries share one sign
+     * iff delta_i != 0 and the nonzero a_prev do. */
     const int wp = n->fan_out[l - 1];
     for (int s = 0; s < B; s++) {
         const float *pr = ws->a[l - 1] + (size_t)s * wp;
@@ -119,6 +123,10 @@ double probe_measure(probe_layer *out, const net *n, const float *params, net_ws
     memset(c->alive, 0, (size_t)depth * (size_t)width);
     loss_tally tally = {0};
     const float scale = 1.0f / (float)probe->n;
+    /* With batchnorm, each chunk is normalised by its own batch statistics,
+     * as a training batch is (NET_PROBE), and the gradient is that of the
+     * mean loss of those chunk-normalised networks; the running statistics
+     * are neither used nor changed. */
     for (int start = 0; start < probe->n; start += ws->cap) {
         int B = probe->n - start < ws->cap ? probe->n - start : ws->cap;
         const float *x = probe->x + (size_t)start * probe->d;

@@ -13,14 +13,14 @@
 typedef struct {
     int layer;              /* 1..depth hidden, depth+1 output */
     double grad_norm;       /* ||dL/dW||_F */
-    double bias_grad_norm;  /* ||dL/db||_2 */
+    double bias_grad_norm;  /* ||dL/db||_2 (batchnorm layers: ||dL/dbeta||_2) */
     double grad_mean_abs;   /* mean |dL/dW| */
     double weight_norm;     /* ||W||_F */
-    double act_mean;
+    double act_mean;        /* activation statistics: of h = f(y), before any skip */
     double act_std;
     double act_pos_frac;    /* fraction of activations > 0 */
     double dead_pct;        /* % of units exactly 0 on every probe sample */
-    double saturated_pct;   /* % of (sample, unit) with |f'(z)| < 1% of max |f'| */
+    double saturated_pct;   /* % of (sample, unit) with |f'(y)| < 1% of max |f'| */
     double same_sign_pct;   /* % of (sample, unit) whose weight-gradient row has one sign */
     double prelu_alpha;
 } probe_layer;
@@ -39,7 +39,9 @@ size_t probe_ctx_bytes(const net *n);
 
 /* Measures every layer of n at params on the probe set into out[0..n_layers)
  * and returns the mean probe loss.  Processes the set in chunks of ws->cap
- * samples; the gradient is that of the mean loss over all of it. */
+ * samples; the gradient is that of the mean loss over all of it.  With
+ * batchnorm each chunk is normalised by its own batch statistics (NET_PROBE),
+ * so the chunk size matters there; bias_grad_norm is then ||dL/dbeta||. */
 double probe_measure(probe_layer *out, const net *n, const float *params, net_ws *ws,
                      probe_ctx *c, const data_set *probe);
 

@@ -13,6 +13,11 @@ typedef struct {
     init_kind init;          /* the scheme this run used */
     uint64_t seed;
     int depth;
+    /* Sweep-key columns that lead each of the run's CSV rows ("6,0.1," and
+     * "depth,lr,"); empty outside experiments.  The header is the first
+     * record's. */
+    char keys[256];
+    char key_header[256];
     run_result r;
     /* derived by record_summarise */
     double grad_ratio;       /* bias_grad_norm(1) / bias_grad_norm(depth), epoch 0 */

@@ -35,11 +35,15 @@ size_t train_bytes(const train_config *cfg)
     net n;
     if (net_create(&n, &cfg->net, NULL) != AB_OK)
         return 0;
-    int opt_arenas = cfg->opt == OPT_ADAM ? 2 : cfg->opt == OPT_MOMENTUM ? 1 : 0;
-    size_t b = (size_t)(2 + opt_arenas) * net_arena_bytes(&n) + probe_ctx_bytes(&n);
+    /* params and grads are whole arenas; the optimiser keeps state for the
+     * learned floats only */
+    size_t opt_arenas = cfg->opt == OPT_ADAM ? 2 : cfg->opt == OPT_MOMENTUM ? 1 : 0;
+    size_t b = 2 * net_arena_bytes(&n) + opt_arenas * n.n_params * sizeof(float) +
+               probe_ctx_bytes(&n);
     b += net_ws_bytes(&n, ws_cap(cfg));
     b += (size_t)cfg->batch * ((size_t)cfg->net.n_in * sizeof(float) + sizeof(int));
     b += (size_t)n_probes(cfg) * (size_t)n.n_layers * sizeof(probe_layer);
+    b += (size_t)cfg->net.depth * (size_t)cfg->net.width; /* ever_dead */
     if (cfg->keep_params)
         b += 2 * net_arena_bytes(&n);
     return b;
@@ -84,6 +88,7 @@ typedef struct {
     int *order;
     float *xb;
     int *yb;
+    unsigned char *ever_dead; /* per hidden unit: dead at a probe after epoch 0 */
 } run_state;
 
 static void state_free(run_state *s)
@@ -96,6 +101,7 @@ static void state_free(run_state *s)
     free(s->order);
     free(s->xb);
     free(s->yb);
+    free(s->ever_dead);
 }
 
 static ab_status state_create(run_state *s, const train_config *cfg, const data_set *train,
@@ -113,6 +119,7 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
     s->order = malloc(sizeof(int) * (size_t)train->n);
     s->xb = malloc(sizeof(float) * (size_t)cfg->batch * (size_t)train->d);
     s->yb = malloc(sizeof(int) * (size_t)cfg->batch);
+    s->ever_dead = calloc((size_t)cfg->net.depth * (size_t)cfg->net.width, 1);
     int np = n_probes(cfg);
     res->loss = calloc((size_t)cfg->epochs + 1, sizeof(loss_row));
     res->layers = calloc((size_t)np * (size_t)s->n.n_layers, sizeof(probe_layer));
@@ -123,8 +130,8 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
         if (!res->init_params || !res->final_params)
             return ab_fail(err, AB_ERUNTIME, "out of memory: parameter copies");
     }
-    if (!s->params || !s->grads || !s->order || !s->xb || !s->yb || !res->loss ||
-        !res->layers || !res->probe_epoch)
+    if (!s->params || !s->grads || !s->order || !s->xb || !s->yb || !s->ever_dead ||
+        !res->loss || !res->layers || !res->probe_epoch)
         return ab_fail(err, AB_ERUNTIME, "out of memory: training buffers");
     return AB_OK;
 }
@@ -134,6 +141,23 @@ static void take_probe(run_result *res, run_state *s, const data_set *probe, int
     probe_measure(res->layers + (size_t)res->n_probes * s->n.n_layers, &s->n, s->params, &s->ws,
                   &s->probe, probe);
     res->probe_epoch[res->n_probes++] = epoch;
+    if (epoch == 0)
+        return;
+    size_t units = (size_t)s->n.cfg.depth * (size_t)s->n.cfg.width;
+    for (size_t i = 0; i < units; i++)
+        s->ever_dead[i] |= !s->probe.alive[i];
+}
+
+/* revived_pct from the units ever dead and the last probe's alive flags. */
+static double revived(const run_state *s)
+{
+    size_t units = (size_t)s->n.cfg.depth * (size_t)s->n.cfg.width, dead = 0, back = 0;
+    for (size_t i = 0; i < units; i++)
+        if (s->ever_dead[i]) {
+            dead++;
+            back += s->probe.alive[i] != 0;
+        }
+    return dead ? 100.0 * (double)back / (double)dead : NAN;
 }
 
 /* Trains one epoch; returns 0, or 1 when a minibatch loss is not finite. */
@@ -152,6 +176,9 @@ static int train_epoch(loss_row *row, run_state *s, const train_config *cfg,
             s->yb[i] = train->y[r];
         }
         net_forward(n, s->params, &s->ws, s->xb, B, NET_TRAIN, act_rng);
+        /* batchnorm: the running statistics see every training batch once,
+         * before its update, as in PyTorch's train mode */
+        net_update_stats(n, s->params, &s->ws, B);
         double before = t.sum;
         loss_eval(&t, s->ws.dz[L - 1], s->ws.a[L - 1], s->ws.z[L - 1], s->yb, B,
                   n->fan_out[L - 1], n->cfg.out, 1.0f / (float)B);
@@ -178,6 +205,7 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
         goto fail;
     res->n_layers = s.n.n_layers;
     res->epochs_to_target = -1;
+    res->revived_pct = NAN;
 
     if (cfg->init_params)
         memcpy(s.params, cfg->init_params, net_arena_bytes(&s.n));
@@ -227,6 +255,7 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
             progress(ctx, e, cfg->epochs, row->train_loss);
     }
     res->seconds = trained;
+    res->revived_pct = revived(&s);
 done:
     if (cfg->keep_params)
         memcpy(res->final_params, s.params, net_arena_bytes(&s.n));

@@ -17,10 +17,23 @@ static ab_status file_path(char *out, size_t n, const char *dir, const char *ste
     return path_join(out, n, dir, name, err);
 }
 
+/* The batchnorm arrays of hidden layer l: file stems and arena offsets. */
+#define BN_FILES 3
+static const char *const bn_stems[BN_FILES] = {"gamma", "running_mean", "running_var"};
+
+static size_t bn_off(const net *n, int l, int k)
+{
+    return k == 0 ? n->g_off[l] : k == 1 ? n->rm_off[l] : n->rv_off[l];
+}
+
 ab_status weights_save(const char *dir, const net *n, const float *params, ab_err *err)
 {
     char path[4096];
     ab_status st = make_dirs(dir, err);
+    for (int l = 0; st == AB_OK && n->cfg.batchnorm && l < n->cfg.depth; l++)
+        for (int k = 0; st == AB_OK && k < BN_FILES; k++)
+            if ((st = file_path(path, sizeof path, dir, bn_stems[k], l + 1, err)) == AB_OK)
+                st = npy_write(path, params + bn_off(n, l, k), n->fan_out[l], 0, err);
     for (int l = 0; st == AB_OK && l < n->n_layers; l++) {
         if ((st = file_path(path, sizeof path, dir, "W", l + 1, err)) != AB_OK ||
             (st = npy_write(path, params + n->w_off[l], n->fan_out[l], n->fan_in[l], err)) !=
@@ -60,10 +73,35 @@ static ab_status load_one(float *dst, const char *path, int rows, int cols, ab_e
     return AB_OK;
 }
 
+/* Whether the folder's batchnorm files agree with the network's. */
+static ab_status check_bn(const char *dir, const net *n, ab_err *err)
+{
+    char path[4096];
+    ab_status st = file_path(path, sizeof path, dir, "gamma", 1, err);
+    if (st != AB_OK)
+        return st;
+    bool have = access(path, F_OK) == 0;
+    if (n->cfg.batchnorm && !have)
+        return ab_fail(err, AB_EUSAGE,
+                       "--load-weights: %s is missing: the network has batch normalisation "
+                       "(--batchnorm), the weights were saved without it",
+                       path);
+    if (!n->cfg.batchnorm && have)
+        return ab_fail(err, AB_EUSAGE,
+                       "--load-weights: %s exists: the weights were saved with batch "
+                       "normalisation (add --batchnorm)",
+                       path);
+    return AB_OK;
+}
+
 ab_status weights_load(const char *dir, const net *n, float *params, ab_err *err)
 {
     char path[4096];
-    ab_status st = AB_OK;
+    ab_status st = check_bn(dir, n, err);
+    for (int l = 0; st == AB_OK && n->cfg.batchnorm && l < n->cfg.depth; l++)
+        for (int k = 0; st == AB_OK && k < BN_FILES; k++)
+            if ((st = file_path(path, sizeof path, dir, bn_stems[k], l + 1, err)) == AB_OK)
+                st = load_one(params + bn_off(n, l, k), path, n->fan_out[l], 0, err);
     for (int l = 0; st == AB_OK && l < n->n_layers; l++) {
         if ((st = file_path(path, sizeof path, dir, "W", l + 1, err)) != AB_OK ||
             (st = load_one(params + n->w_off[l], path, n->fan_out[l], n->fan_in[l], err)) !=

@@ -1,7 +1,10 @@
 /* weights.h - a network's parameters as .npy files in one folder:
  * W<l>.npy (fan_out x fan_in, row-major float32, the nn.Linear layout),
  * b<l>.npy (fan_out) for l = 1..depth+1, and alpha<l>.npy (1) for the learned
- * prelu slope of hidden layer l. */
+ * prelu slope of hidden layer l.  With batchnorm, hidden layer l's b<l>.npy
+ * holds its beta (BatchNorm1d.bias; the linear layer has no bias), and
+ * gamma<l>.npy, running_mean<l>.npy, running_var<l>.npy (width) hold
+ * BatchNorm1d's weight, running_mean and running_var. */
 #ifndef ACTBENCH_WEIGHTS_H
 #define ACTBENCH_WEIGHTS_H
 
@@ -13,7 +16,9 @@ ab_status weights_save(const char *dir, const net *n, const float *params, ab_er
 /* Reads dir's files into params.  A shape that does not match n is AB_EUSAGE
  * naming the file, its shape and the one the network needs; a missing or
  * corrupt file is AB_ERUNTIME.  Missing alpha files leave the alphas as
- * they are. */
+ * they are.  A batchnorm network needs its gamma and running-stat files
+ * (AB_EUSAGE when gamma1.npy is missing); a network without batchnorm
+ * refuses a folder that has gamma1.npy (AB_EUSAGE). */
 ab_status weights_load(const char *dir, const net *n, float *params, ab_err *err);
 
 #endif

@@ -1,4 +1,4 @@
-/* test_cli.c - the actbench binary's command line: exit codes, error messages and side effects of bad input, --help, --version, --list-acts. */
+/* test_cli.c - the actbench binary's command line: exit codes, error messages and side effects of bad input, --help, --version, --list-acts, and the network flags as config.json records them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -159,6 +159,8 @@ static const usage_case usage_cases[] = {
     {"unknown option", {"--bogus"}, {"--bogus"}},
     {"missing value", {"--depth"}, {"--depth"}},
     {"value given to a flag", {"--no-plot=x"}, {"--no-plot"}},
+    {"value given to --batchnorm", {"--batchnorm=1"}, {"--batchnorm"}},
+    {"value given to --residual", {"--residual=yes"}, {"--residual"}},
     {"too much memory", {"--width", "65536", "--depth", "1024"}, {"GiB"}},
     {"bce with three classes", {"--loss", "bce", "--data", "spiral"}, {"bce"}},
 };
@@ -338,6 +340,79 @@ static void test_list_acts(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The network flags: accepted, and recorded in config.json's "network".     */
+
+/* Runs a tiny training with extra[0..n) and returns config.json (malloc'd). */
+static char *run_config(fixture *fx, const char *const *extra, int n)
+{
+    const char *args[MAX_ARGS] = {"--out", fx->run, "--act", "relu,sigmoid", "--depth", "3",
+                                  "--width", "8", "--epochs", "1", "--samples", "120",
+                                  "--no-plot", "--quiet"};
+    int k = 14;
+    for (int i = 0; i < n; i++)
+        args[k++] = extra[i];
+    run_result *r = &fx->r;
+    run_n(r, args, k);
+    if (r->status != 0)
+        fail_msg("exit status %d, expected 0; stderr: \"%s\"", r->status, r->err);
+    if (r->err[0] != '\0' || r->out[0] != '\0')
+        fail_msg("--quiet run printed: \"%s\" \"%s\"", r->out, r->err);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/config.json", fx->run);
+    char *cfg = slurp(path);
+    if (!cfg)
+        fail_msg("cannot read %s", path);
+    remove_tree(fx->run);
+    return cfg;
+}
+
+/* The "network" object of config.json, cut at its closing brace. */
+static char *network_object(char *cfg)
+{
+    char *net = strstr(cfg, "\"network\": {");
+    if (!net)
+        fail_msg("config.json has no \"network\" object: %s", cfg);
+    char *end = strchr(net, '}');
+    assert_non_null(end);
+    end[1] = '\0';
+    return net;
+}
+
+static void test_network_flags(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const char *args[2];
+        int n;
+        const char *bn, *res;
+    } cases[] = {
+        {{NULL}, 0, "\"batchnorm\": false", "\"residual\": false"},
+        {{"--batchnorm"}, 1, "\"batchnorm\": true", "\"residual\": false"},
+        {{"--residual"}, 1, "\"batchnorm\": false", "\"residual\": true"},
+        {{"--residual", "--batchnorm"}, 2, "\"batchnorm\": true", "\"residual\": true"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *cfg = run_config(fx, cases[i].args, cases[i].n);
+        const char *net = network_object(cfg);
+        assert_contains(net, cases[i].bn);
+        assert_contains(net, cases[i].res);
+        free(cfg);
+    }
+}
+
+static void test_network_flags_in_help(void **state)
+{
+    fixture *fx = *state;
+    const char *args[] = {"--out", fx->run, "--help"};
+    run_result *r = &fx->r;
+    run_n(r, args, 3);
+    assert_quiet_success(r, fx);
+    assert_contains(r->out, "--batchnorm");
+    assert_contains(r->out, "--residual");
+    run_free(r);
+}
+
+/* ------------------------------------------------------------------------ */
 
 int main(void)
 {
@@ -356,6 +431,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_help, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_acts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_network_flags, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_network_flags_in_help, setup, teardown),
     };
     for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
         tests[n++] = rest[i];

@@ -183,9 +183,9 @@ static plot_figure demo_figure(const char *name)
                                   PLOT_LINE, 0, false};
     lin_series[1] = (plot_series){"tanh", 6, ep, acc_b, NULL, NULL, PLOT_LINE, 0, false};
     demo_panels[0] = (plot_panel){"Gradient norm by layer", "layer", "mean |dL/dW|", true, true,
-                                  logy_series, 3};
+                                  logy_series, 3, false};
     demo_panels[1] = (plot_panel){"Test accuracy", "epoch", "accuracy", false, true, lin_series,
-                                  2};
+                                  2, false};
     return (plot_figure){name, "Sigmoid vs ReLU_family", demo_panels, 2, 2};
 }
 
@@ -267,9 +267,9 @@ static void test_empty_panels_render(void **state)
     plot_series all_bad = {"diverged_net", 3, x, bad, NULL, NULL, PLOT_LINE, 0, false};
     plot_series mixed[] = {{"flat", 3, x, ok, bad, bad, PLOT_LINE, 0, false}, all_bad};
     plot_panel panels[] = {
-        {"Nothing to show", "x", "y", true, true, NULL, 0},
-        {"All points bad", "x", "y", true, false, &all_bad, 1},
-        {"One flat line", "x", "y", true, false, mixed, 2},
+        {"Nothing to show", "x", "y", true, true, NULL, 0, false},
+        {"All points bad", "x", "y", true, false, &all_bad, 1, false},
+        {"One flat line", "x", "y", true, false, mixed, 2, false},
     };
     plot_figure fig = {"empty_one", NULL, panels, 3, 2};
     ab_err err = {{0}};
@@ -298,7 +298,7 @@ static void test_single_panel_no_multiplot(void **state)
     static const double x[] = {0, 100, 200};
     static const double y[] = {3, 2, 1};
     plot_series s = {"loss", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1};
+    plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1, false};
     plot_figure fig = {"single", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
@@ -328,7 +328,7 @@ static void test_colour_dashed(void **state)
         {"tanh test", 4, x, hi, NULL, NULL, PLOT_LINE, 0, true},
         {"wrapped", 4, x, hi, NULL, NULL, PLOT_LINE, 12, false},
     };
-    plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5};
+    plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5, false};
     plot_figure fig = {"grouped", NULL, &pa, 1, 1};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
@@ -382,8 +382,8 @@ static void test_key_layout(void **state)
     for (int i = 0; i < 7; i++)
         many[i] = (plot_series){layers[i], 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
     plot_panel panels[] = {
-        {"seven", "epoch", "y", false, true, many, 7},
-        {"one", "epoch", "y", false, true, &one, 1},
+        {"seven", "epoch", "y", false, true, many, 7, false},
+        {"one", "epoch", "y", false, true, &one, 1, false},
     };
     plot_figure fig = {"keys", "Keys", panels, 2, 2};
     ab_err err = {{0}};

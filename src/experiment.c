@@ -1,0 +1,903 @@
+/* experiment.c - one experiment: sweep, quantities, checks, folder. */
+#include "experiment.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "actbench_version.h"
+#include "afile.h"
+#include "bench_acts.h"
+#include "data.h"
+#include "gemm.h"
+#include "out.h"
+#include "plot.h"
+#include "probe.h"
+#include "train.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+const char *exp_outcome_name(exp_outcome o)
+{
+    return o == HOLDS ? "holds" : o == PARTLY ? "partly" : "fails";
+}
+
+const char *exp_verdict_name(exp_verdict v)
+{
+    return v == REPRODUCED ? "reproduced" : v == PARTLY_REPRODUCED ? "partly" : "not reproduced";
+}
+
+exp_verdict exp_verdict_of(const exp_outcome *o, int n)
+{
+    int hold = 0, fail = 0;
+    for (int i = 0; i < n; i++) {
+        hold += o[i] == HOLDS;
+        fail += o[i] == FAILS;
+    }
+    return hold == n ? REPRODUCED : fail == n ? NOT_REPRODUCED : PARTLY_REPRODUCED;
+}
+
+void exp_fmt(char *out, size_t n, double v)
+{
+    if (isnan(v))
+        snprintf(out, n, "n/a");
+    else if (v != 0.0 && (fabs(v) < 1e-3 || fabs(v) >= 1e5))
+        snprintf(out, n, "%.3g", v);
+    else
+        snprintf(out, n, "%.4g", v);
+}
+
+void exp_result_free(exp_result *r)
+{
+    for (int i = 0; i < r->n_recs && r->recs; i++)
+        run_free(&r->recs[i].r);
+    free(r->recs);
+    free(r->q);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- one run's quantities -------------------------------------------- */
+
+/* Marks in alive (depth x width) every unit with a non-zero activation on
+ * some sample of s. */
+static void mark_alive(unsigned char *alive, const net *n, const float *params, net_ws *ws,
+                       const data_set *s, net_mode mode)
+{
+    const int depth = n->cfg.depth, w = n->cfg.width;
+    memset(alive, 0, (size_t)depth * (size_t)w);
+    for (int start = 0; start < s->n; start += ws->cap) {
+        int B = s->n - start < ws->cap ? s->n - start : ws->cap;
+        net_forward(n, params, ws, s->x + (size_t)start * s->d, B, mode, NULL);
+        for (int l = 0; l < depth; l++) {
+            const float *h = ws->h[l];
+            unsigned char *al = alive + (size_t)l * w;
+            for (int i = 0; i < B * w; i++)
+                al[i % w] |= h[i] != 0.0f;
+        }
+    }
+}
+
+/* dead_on_test_pct: of the units dead on the probe set with the final
+ * weights, the % that are also exactly 0 on every test sample. */
+static double dead_on_test(const train_config *c, const float *params, const data_set *probe,
+                           const data_set *test, ab_err *err, ab_status *st)
+{
+    net n;
+    net_ws ws = {0};
+    double pct = NAN;
+    unsigned char *a = NULL, *b = NULL;
+    if (test->n == 0 || (*st = net_create(&n, &c->net, err)) != AB_OK ||
+        (*st = net_ws_create(&ws, &n, 256, err)) != AB_OK)
+        goto done;
+    size_t units = (size_t)n.cfg.depth * (size_t)n.cfg.width;
+    a = malloc(units);
+    b = malloc(units);
+    if (!a || !b) {
+        *st = ab_fail(err, AB_ERUNTIME, "out of memory: dead-unit masks");
+        goto done;
+    }
+    mark_alive(a, &n, params, &ws, probe, NET_PROBE);
+    mark_alive(b, &n, params, &ws, test, NET_EVAL);
+    size_t dead = 0, both = 0;
+    for (size_t i = 0; i < units; i++)
+        if (!a[i]) {
+            dead++;
+            both += !b[i];
+        }
+    if (dead)
+        pct = 100.0 * (double)both / (double)dead;
+done:
+    free(a);
+    free(b);
+    net_ws_free(&ws);
+    return pct;
+}
+
+/* Hidden-weight change ||W_final - W_init|| / ||W_init|| over all hidden layers. */
+static double hidden_change(const train_config *c, const run_result *r)
+{
+    net n;
+    if (!r->init_params || net_create(&n, &c->net, NULL) != AB_OK)
+        return NAN;
+    double num = 0.0, den = 0.0;
+    for (int l = 0; l < n.cfg.depth; l++) {
+        size_t cnt = (size_t)n.fan_in[l] * (size_t)n.fan_out[l];
+        const float *a = r->init_params + n.w_off[l], *b = r->final_params + n.w_off[l];
+        for (size_t i = 0; i < cnt; i++) {
+            double d = (double)b[i] - a[i];
+            num += d * d;
+            den += (double)a[i] * a[i];
+        }
+    }
+    return den > 0.0 ? sqrt(num / den) : NAN;
+}
+
+/* Mean of field f over hidden layers lo..depth-1 (0-based) of probe p. */
+static double layer_mean(const run_record *rec, int p, size_t off, int lo)
+{
+    const probe_layer *pl = record_probe(rec, p);
+    double s = 0.0;
+    int n = 0;
+    for (int l = lo; l < rec->depth; l++) {
+        double v = *(const double *)((const char *)&pl[l] + off);
+        if (isfinite(v))
+            s += v, n++;
+    }
+    return n ? s / n : NAN;
+}
+
+static void run_quantities(double *q, const run_record *rec, const train_config *c)
+{
+    const run_result *r = &rec->r;
+    const loss_row *first = &r->loss[0], *last = &r->loss[r->n_loss - 1];
+    for (int i = 0; i < N_QTY; i++)
+        q[i] = NAN;
+    bool ok = !r->diverged;
+    q[Q_TEST_ACC] = ok ? last->test_acc : NAN;
+    q[Q_TRAIN_ACC] = ok ? last->train_acc : NAN;
+    q[Q_TEST_LOSS] = ok ? last->test_loss : NAN;
+    q[Q_TRAIN_LOSS] = ok ? last->train_loss : NAN;
+    q[Q_ACC_GAIN] = ok ? last->test_acc - first->test_acc : NAN;
+    q[Q_EPOCHS_TO_TARGET] = r->epochs_to_target >= 0 ? r->epochs_to_target : c->epochs + 1;
+    q[Q_DECAY] = rec->decay;
+    q[Q_GRAD_RATIO] = rec->grad_ratio;
+    q[Q_DIVERGED] = r->diverged ? 1.0 : 0.0;
+    q[Q_HIDDEN_CHANGE] = hidden_change(c, r);
+    if (r->n_loss > 1)
+        q[Q_SECONDS_PER_EPOCH] = r->seconds / (r->n_loss - 1);
+    if (r->n_probes == 0)
+        return;
+    const probe_layer *p0 = record_probe(rec, 0);
+    q[Q_GRAD_FIRST] = p0[0].bias_grad_norm;
+    q[Q_SATURATED_PCT] = layer_mean(rec, 0, offsetof(probe_layer, saturated_pct), 0);
+    q[Q_SAME_SIGN_PCT] = layer_mean(rec, 0, offsetof(probe_layer, same_sign_pct), 1);
+    q[Q_ACT_MEAN] = layer_mean(rec, 0, offsetof(probe_layer, act_mean), 0);
+    q[Q_ACT_MEAN_DEEP] = p0[rec->depth - 1].act_mean;
+    q[Q_ACT_STD_DEEP] = p0[rec->depth - 1].act_std;
+    double gmax = 0.0, dmax = 0.0;
+    for (int p = 0; p < r->n_probes; p++) {
+        const probe_layer *pl = record_probe(rec, p);
+        for (int l = 0; l < rec->depth; l++)
+            if (isfinite(pl[l].grad_norm) && pl[l].grad_norm > gmax)
+                gmax = pl[l].grad_norm;
+        double d = layer_mean(rec, p, offsetof(probe_layer, dead_pct), 0);
+        if (isfinite(d) && d > dmax)
+            dmax = d;
+    }
+    q[Q_HIDDEN_GRAD_MAX] = gmax;
+    q[Q_DEAD_PCT_MAX] = dmax;
+    q[Q_DEAD_PCT] = ok ? rec->mean_dead : NAN;
+    q[Q_REVIVED_PCT] = r->revived_pct;
+}
+
+/* ---- running the sweep ----------------------------------------------- */
+
+static void key_cells(run_record *rec, const exp_setup *s, const int *idx)
+{
+    size_t a = 0, b = 0;
+    rec->keys[0] = rec->key_header[0] = '\0';
+    for (int k = 0; k < N_KEYS; k++)
+        if (s->n[k] > 1) {
+            a += (size_t)snprintf(rec->keys + a, sizeof rec->keys - a, "%s,", s->txt[k][idx[k]]);
+            b += (size_t)snprintf(rec->key_header + b, sizeof rec->key_header - b, "%s,",
+                                  exp_key_names[k]);
+        }
+}
+
+static train_config point_config(const exp_setup *s, const int *idx, const act_spec *act,
+                                 const data_set *train)
+{
+    out_kind out = (out_kind)(int)s->v[KEY_LOSS][idx[KEY_LOSS]];
+    int init = (int)s->v[KEY_INIT][idx[KEY_INIT]];
+    train_config c = {
+        .net = {.n_in = train->d, .n_out = out == OUT_SIGMOID ? 1 : train->k,
+                .depth = (int)s->v[KEY_DEPTH][idx[KEY_DEPTH]],
+                .width = (int)s->v[KEY_WIDTH][idx[KEY_WIDTH]], .act = *act, .out = out,
+                .init = init < 0 ? act->info->usual_init : (init_kind)init,
+                .init_std = (float)s->v[KEY_INIT_STD][idx[KEY_INIT_STD]],
+                .bias_init = (float)s->v[KEY_BIAS_INIT][idx[KEY_BIAS_INIT]],
+                .batchnorm = s->v[KEY_BATCHNORM][idx[KEY_BATCHNORM]] != 0.0,
+                .residual = s->v[KEY_RESIDUAL][idx[KEY_RESIDUAL]] != 0.0},
+        .opt = (opt_kind)(int)s->v[KEY_OPTIMIZER][idx[KEY_OPTIMIZER]],
+        .lr = (float)s->v[KEY_LR][idx[KEY_LR]],
+        .epochs = s->epochs,
+        .batch = (int)s->v[KEY_BATCH][idx[KEY_BATCH]],
+        .log_every = s->log_every,
+        .target_acc = s->target_acc,
+        .keep_params = true};
+    return c;
+}
+
+static ab_status run_train(exp_result *r, const experiment *e, exp_progress_fn progress,
+                           void *ctx, ab_err *err)
+{
+    const exp_setup *s = &e->setup;
+    data_set train = {0}, test = {0}, probe = {0};
+    int *pidx = NULL;
+    data_spec ds = {.name = s->data, .n = s->samples, .test_frac = s->test_frac,
+                    .seed = s->seed, .standardize = true};
+    ab_status st = data_load(&train, &test, &ds, err);
+    if (st != AB_OK)
+        return st;
+    for (int k = 0; k < s->n[KEY_LOSS]; k++)
+        if (s->v[KEY_LOSS][k] == OUT_SIGMOID && train.k != 2) {
+            st = ab_fail(err, AB_EUSAGE, "%s: loss = bce needs two classes, data '%s' has %d",
+                         e->path, s->data, train.k);
+            goto done;
+        }
+    if (!(pidx = malloc(sizeof(int) * (size_t)train.n))) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: probe set");
+        goto done;
+    }
+    int n_probe = probe_pick(pidx, train.n, PROBE_MAX_SAMPLES);
+    if ((st = data_subset(&probe, &train, pidx, n_probe, err)) != AB_OK)
+        goto done;
+    int total = r->n_points * s->n_acts * s->seeds;
+    r->recs = calloc((size_t)total, sizeof *r->recs);
+    r->q = malloc(sizeof(double) * N_QTY * (size_t)total);
+    if (!r->recs || !r->q) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: run records");
+        goto done;
+    }
+    int idx[N_KEYS];
+    for (int p = 0; p < r->n_points; p++) {
+        exp_point(s, p, idx);
+        for (int a = 0; a < s->n_acts; a++)
+            for (int sd = 0; sd < s->seeds; sd++) {
+                run_record *rec = &r->recs[r->n_recs];
+                train_config c = point_config(s, idx, &s->acts[a], &train);
+                c.seed = s->seed + (uint64_t)sd;
+                rec->act = &s->acts[a];
+                rec->init = c.net.init;
+                rec->seed = c.seed;
+                rec->depth = c.net.depth;
+                key_cells(rec, s, idx);
+                if (progress)
+                    progress(ctx, e, r->n_recs, total);
+                if ((st = train_run(&rec->r, &c, &train, &test, &probe, NULL, NULL, err)) !=
+                    AB_OK)
+                    goto done;
+                r->n_recs++;
+                record_summarise(rec);
+                double *q = r->q + (size_t)N_QTY * (r->n_recs - 1);
+                run_quantities(q, rec, &c);
+                if (!rec->r.diverged)
+                    q[Q_DEAD_ON_TEST_PCT] =
+                        dead_on_test(&c, rec->r.final_params, &probe, &test, err, &st);
+                if (st != AB_OK)
+                    goto done;
+                /* the parameter copies are only needed for the quantities */
+                free(rec->r.init_params);
+                free(rec->r.final_params);
+                rec->r.init_params = rec->r.final_params = NULL;
+            }
+    }
+done:
+    free(pidx);
+    data_free(&train);
+    data_free(&test);
+    data_free(&probe);
+    return st;
+}
+
+static ab_status run_bench(exp_result *r, const experiment *e, ab_err *err)
+{
+    const exp_setup *s = &e->setup;
+    bench_act_row rows[EXP_MAX_ACTS];
+    ab_status st = bench_acts_measure(rows, s->acts, s->n_acts, (size_t)s->elements, s->repeats,
+                                      err);
+    if (st != AB_OK)
+        return st;
+    r->q = malloc(sizeof(double) * N_QTY * (size_t)s->n_acts);
+    if (!r->q)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: quantities");
+    for (int a = 0; a < s->n_acts; a++) {
+        double *q = r->q + (size_t)N_QTY * a;
+        for (int i = 0; i < N_QTY; i++)
+            q[i] = NAN;
+        q[Q_NS] = rows[a].ns_total;
+    }
+    r->n_recs = s->n_acts;
+    return AB_OK;
+}
+
+/* ---- checks ---------------------------------------------------------- */
+
+/* Quantity q of act at the point idx and seed index sd. */
+static double qty(const exp_result *r, int q, int act, const int *idx, int sd)
+{
+    const exp_setup *s = &r->e->setup;
+    int p = exp_point_index(s, idx);
+    size_t rec = ((size_t)p * s->n_acts + act) * s->seeds + sd;
+    return r->q[rec * N_QTY + q];
+}
+
+static double eval(const exp_result *r, const exp_check *c, int i, const int *idx, int sd)
+{
+    const exp_node *x = &c->nodes[i];
+    int j[N_KEYS];
+    switch (x->kind) {
+    case E_NUM: return x->num;
+    case E_NEG: return -eval(r, c, x->a, idx, sd);
+    case E_ADD: return eval(r, c, x->a, idx, sd) + eval(r, c, x->b, idx, sd);
+    case E_SUB: return eval(r, c, x->a, idx, sd) - eval(r, c, x->b, idx, sd);
+    case E_MUL: return eval(r, c, x->a, idx, sd) * eval(r, c, x->b, idx, sd);
+    case E_DIV: return eval(r, c, x->a, idx, sd) / eval(r, c, x->b, idx, sd);
+    case E_ABS: return fabs(eval(r, c, x->a, idx, sd));
+    case E_QTY:
+        memcpy(j, idx, sizeof j);
+        for (int f = 0; f < x->n_fix; f++)
+            j[x->fix_key[f]] = x->fix_val[f];
+        return qty(r, x->qty, x->act, j, sd);
+    case E_RATE: {
+        /* least squares of ln y on the key's values */
+        const exp_setup *s = &r->e->setup;
+        int k = x->rate_key, m = s->n[k];
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        memcpy(j, idx, sizeof j);
+        for (int v = 0; v < m; v++) {
+            j[k] = v;
+            double y = eval(r, c, x->a, j, sd), xv = s->v[k][v];
+            if (!(y > 0.0) || !isfinite(y))
+                return NAN;
+            y = log(y);
+            sx += xv, sy += y, sxx += xv * xv, sxy += xv * y;
+        }
+        double den = m * sxx - sx * sx;
+        return den != 0.0 ? exp((m * sxy - sx * sy) / den) : NAN;
+    }
+    }
+    return NAN;
+}
+
+static bool compare(double a, exp_op op, double b)
+{
+    switch (op) {
+    case OP_LT: return a < b;
+    case OP_LE: return a <= b;
+    case OP_GT: return a > b;
+    case OP_GE: return a >= b;
+    case OP_EQ: return a == b;
+    }
+    return false;
+}
+
+static void check_eval(exp_check_result *cr, const exp_result *r, const exp_check *c)
+{
+    const exp_setup *s = &r->e->setup;
+    int idx[N_KEYS];
+    memset(cr, 0, sizeof *cr);
+    for (int p = 0; p < r->n_points; p++) {
+        exp_point(s, p, idx);
+        /* one evaluation per combination of the keys the check leaves free */
+        bool rep = true;
+        for (int k = 0; k < N_KEYS; k++)
+            if ((c->bound >> k & 1u) && idx[k] != 0)
+                rep = false;
+        if (!rep)
+            continue;
+        double sum = 0.0, lo = INFINITY, hi = -INFINITY, rsum = 0.0;
+        int n = 0;
+        for (int sd = 0; sd < (s->kind == EXP_BENCH_ACTS ? 1 : s->seeds); sd++) {
+            double v = eval(r, c, c->lhs, idx, sd), w = eval(r, c, c->rhs, idx, sd);
+            sum += v, rsum += w, n++;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        exp_check_point pt = {.lhs = sum / n, .lhs_min = lo, .lhs_max = hi, .rhs = rsum / n};
+        int shown[N_KEYS];
+        memcpy(shown, idx, sizeof shown);
+        exp_setup free_only = *s;
+        for (int k = 0; k < N_KEYS; k++)
+            if (c->bound >> k & 1u)
+                free_only.n[k] = 1;
+        exp_point_text(pt.point, sizeof pt.point, &free_only, shown);
+        pt.holds = compare(pt.lhs, c->op, pt.rhs);
+        cr->n_total++;
+        cr->n_hold += pt.holds;
+        if (cr->n_pts < EXP_MAX_SHOWN)
+            cr->pts[cr->n_pts++] = pt;
+    }
+    cr->outcome = cr->n_hold == cr->n_total ? HOLDS : cr->n_hold == 0 ? FAILS : PARTLY;
+}
+
+/* ---- the folder ------------------------------------------------------ */
+
+static ab_status write_quantities(const char *dir, const exp_result *r, ab_err *err)
+{
+    const exp_setup *s = &r->e->setup;
+    char path[4096];
+    afile a;
+    ab_status st = path_join(path, sizeof path, dir, "quantities.csv", err);
+    if (st != AB_OK || (st = afile_open(&a, path, err)) != AB_OK)
+        return st;
+    for (int k = 0; k < N_KEYS; k++)
+        if (s->n[k] > 1)
+            fprintf(a.f, "%s,", exp_key_names[k]);
+    fputs("act,seed", a.f);
+    for (int q = 0; q < N_QTY; q++)
+        fprintf(a.f, ",%s", exp_qtys[q].name);
+    fputc('\n', a.f);
+    int idx[N_KEYS];
+    int per_point = s->kind == EXP_BENCH_ACTS ? s->n_acts : s->n_acts * s->seeds;
+    for (int i = 0; i < r->n_recs; i++) {
+        exp_point(s, i / per_point, idx);
+        for (int k = 0; k < N_KEYS; k++)
+            if (s->n[k] > 1)
+                fprintf(a.f, "%s,", s->txt[k][idx[k]]);
+        int act = s->kind == EXP_BENCH_ACTS ? i : i % per_point / s->seeds;
+        int sd = s->kind == EXP_BENCH_ACTS ? 0 : i % s->seeds;
+        fprintf(a.f, "%s,%llu", s->acts[act].label, (unsigned long long)(s->seed + sd));
+        for (int q = 0; q < N_QTY; q++) {
+            fputc(',', a.f);
+            out_num(a.f, r->q[(size_t)i * N_QTY + q]);
+        }
+        fputc('\n', a.f);
+    }
+    return afile_commit(&a, err);
+}
+
+static ab_status write_checks(const char *dir, const exp_result *r, ab_err *err)
+{
+    char path[4096];
+    afile a;
+    ab_status st = path_join(path, sizeof path, dir, "checks.csv", err);
+    if (st != AB_OK || (st = afile_open(&a, path, err)) != AB_OK)
+        return st;
+    fputs("check,test,point,value,value_min,value_max,threshold,holds\n", a.f);
+    for (int c = 0; c < r->e->n_checks; c++) {
+        const exp_check_result *cr = &r->checks[c];
+        for (int i = 0; i < cr->n_pts; i++) {
+            const exp_check_point *pt = &cr->pts[i];
+            fprintf(a.f, "%s,\"%s\",\"%s\",", r->e->checks[c].name, r->e->checks[c].test,
+                    pt->point);
+            out_num(a.f, pt->lhs), fputc(',', a.f);
+            out_num(a.f, pt->lhs_min), fputc(',', a.f);
+            out_num(a.f, pt->lhs_max), fputc(',', a.f);
+            out_num(a.f, pt->rhs);
+            fprintf(a.f, ",%s\n", pt->holds ? "yes" : "no");
+        }
+    }
+    return afile_commit(&a, err);
+}
+
+static ab_status write_config(const char *dir, const exp_result *r, bool quick, ab_err *err)
+{
+    const experiment *e = r->e;
+    const exp_setup *s = &e->setup;
+    char path[4096];
+    afile a;
+    ab_status st = path_join(path, sizeof path, dir, "config.json", err);
+    if (st != AB_OK || (st = afile_open(&a, path, err)) != AB_OK)
+        return st;
+    FILE *f = a.f;
+    fprintf(f, "{\n  \"actbench_version\": \"%s\",\n  \"experiment\": ", ACTBENCH_VERSION);
+    out_json_str(f, e->path);
+    fprintf(f, ",\n  \"mode\": \"%s\",\n  \"claim\": %d,\n  \"kind\": \"%s\",\n  \"acts\": [",
+            quick ? "quick" : "full", e->claim,
+            s->kind == EXP_TRAIN ? "train" : "bench-acts");
+    for (int i = 0; i < s->n_acts; i++) {
+        fputs(i ? ", " : "", f);
+        out_json_str(f, s->acts[i].label);
+    }
+    fputs("],\n  \"data\": ", f);
+    out_json_str(f, s->data);
+    fprintf(f, ",\n  \"samples\": %d, \"test_frac\": %.9g, \"epochs\": %d, \"seeds\": %d, "
+               "\"seed\": %llu, \"log_every\": %d, \"target_acc\": %.9g,\n",
+            s->samples ? s->samples : DATA_DEFAULT_N, s->test_frac, s->epochs, s->seeds,
+            (unsigned long long)s->seed, s->log_every, s->target_acc);
+    if (s->kind == EXP_BENCH_ACTS)
+        fprintf(f, "  \"elements\": %ld, \"repeats\": %d,\n", s->elements, s->repeats);
+    fputs("  \"sweep\": {", f);
+    for (int k = 0; k < N_KEYS; k++) {
+        fprintf(f, "%s\"%s\": [", k ? ", " : "", exp_key_names[k]);
+        for (int j = 0; j < s->n[k]; j++) {
+            fputs(j ? ", " : "", f);
+            out_json_str(f, s->txt[k][j]);
+        }
+        fputs("]", f);
+    }
+    fprintf(f, "},\n  \"blas\": {\"library\": ");
+    out_json_str(f, gemm_library());
+    fprintf(f, ", \"threads\": %d},\n  \"seconds\": %.3f,\n  \"verdict\": \"%s\"\n}\n",
+            gemm_threads(), r->seconds, exp_verdict_name(r->verdict));
+    return afile_commit(&a, err);
+}
+
+/* ---- the figure ------------------------------------------------------ */
+
+#define MAX_SERIES 48
+
+typedef struct {
+    plot_series s[MAX_SERIES];
+    char label[MAX_SERIES][96];
+    double *buf[MAX_SERIES * 4];
+    int n, nbuf;
+    bool has_ref;         /* the 0.25^n line is drawn once per panel */
+} series_set;
+
+static double *new_buf(series_set *ss, int n)
+{
+    if (ss->nbuf == MAX_SERIES * 4)
+        return NULL;
+    double *b = calloc((size_t)(n > 0 ? n : 1), sizeof(double));
+    if (b)
+        ss->buf[ss->nbuf++] = b;
+    return b;
+}
+
+static void series_free(series_set *ss)
+{
+    for (int i = 0; i < ss->nbuf; i++)
+        free(ss->buf[i]);
+    memset(ss, 0, sizeof *ss);
+}
+
+/* Fields of probe_layer and loss_row that a plot's y may name. */
+static const struct {
+    const char *name;
+    size_t off;
+    bool loss;
+    const char *label;
+} columns[] = {
+    {"grad_norm", offsetof(probe_layer, grad_norm), false, "||dL/dW|| (Frobenius)"},
+    {"bias_grad_norm", offsetof(probe_layer, bias_grad_norm), false, "||dL/db||"},
+    {"grad_mean_abs", offsetof(probe_layer, grad_mean_abs), false, "mean |dL/dW|"},
+    {"weight_norm", offsetof(probe_layer, weight_norm), false, "||W|| (Frobenius)"},
+    {"act_mean", offsetof(probe_layer, act_mean), false, "mean activation"},
+    {"act_std", offsetof(probe_layer, act_std), false, "std of activations"},
+    {"act_pos_frac", offsetof(probe_layer, act_pos_frac), false, "fraction of activations > 0"},
+    {"dead_pct", offsetof(probe_layer, dead_pct), false, "dead units (%)"},
+    {"saturated_pct", offsetof(probe_layer, saturated_pct), false, "saturated units (%)"},
+    {"same_sign_pct", offsetof(probe_layer, same_sign_pct), false,
+     "single-sign gradient rows (%)"},
+    {"train_loss", offsetof(loss_row, train_loss), true, "training loss (nats)"},
+    {"test_loss", offsetof(loss_row, test_loss), true, "test loss (nats)"},
+    {"train_acc", offsetof(loss_row, train_acc), true, "training accuracy"},
+    {"test_acc", offsetof(loss_row, test_acc), true, "test accuracy"},
+};
+
+static int find_column(const char *name)
+{
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        if (!strcmp(columns[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+/* Does point idx match the plot's fixed keys? */
+static bool plot_at(const exp_plot *pl, const int *idx)
+{
+    for (int f = 0; f < pl->n_fix; f++)
+        if (idx[pl->fix_key[f]] != pl->fix_val[f])
+            return false;
+    return true;
+}
+
+/* The keys that split lines: given series keys, or every swept key that is
+ * neither x nor fixed. */
+static unsigned series_keys(const exp_plot *pl, const exp_setup *s)
+{
+    unsigned m = pl->series;
+    if (!m)
+        for (int k = 0; k < N_KEYS; k++)
+            if (s->n[k] > 1 && k != pl->x)
+                m |= 1u << k;
+    for (int f = 0; f < pl->n_fix; f++)
+        m &= ~(1u << pl->fix_key[f]);
+    if (pl->x >= 0)
+        m &= ~(1u << pl->x);
+    return m;
+}
+
+static void series_label(char *out, size_t n, const exp_setup *s, const act_spec *act,
+                         unsigned keys, const int *idx)
+{
+    size_t len = (size_t)snprintf(out, n, "%s", act->label);
+    for (int k = 0; k < N_KEYS && len < n; k++)
+        if (keys >> k & 1u)
+            len += (size_t)snprintf(out + len, n - len, ", %s=%s", exp_key_names[k],
+                                    s->txt[k][idx[k]]);
+}
+
+/* Appends one line per act x combination of series keys to ss for plot pl. */
+static ab_status build_series(series_set *ss, const exp_result *r, const exp_plot *pl,
+                              ab_err *err)
+{
+    const exp_setup *s = &r->e->setup;
+    unsigned keys = series_keys(pl, s);
+    int col = pl->y_qty < 0 ? find_column(pl->y) : -1;
+    if (pl->y_qty < 0 && col < 0)
+        return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s is not a quantity or a column of "
+                       "layers.csv or loss.csv", r->e->path, pl->name, pl->y);
+    int idx[N_KEYS];
+    for (int p = 0; p < r->n_points; p++) {
+        exp_point(s, p, idx);
+        if (!plot_at(pl, idx))
+            continue;
+        /* a line starts at the first value of x and of every key that
+         * neither splits lines nor is fixed */
+        bool lead = true;
+        for (int k = 0; k < N_KEYS; k++) {
+            bool fixed = false;
+            for (int f = 0; f < pl->n_fix; f++)
+                fixed |= pl->fix_key[f] == k;
+            if (!(keys >> k & 1u) && !fixed && idx[k] != 0)
+                lead = false;
+        }
+        if (!lead)
+            continue;
+        if (pl->x == X_ACT) {
+            /* one line over the activations: x = 1..n_acts, named on the axis */
+            if (ss->n == MAX_SERIES)
+                return AB_OK;
+            int m = s->n_acts;
+            double *x = new_buf(ss, m), *y = new_buf(ss, m), *lo = new_buf(ss, m),
+                   *hi = new_buf(ss, m);
+            if (!x || !y || !lo || !hi)
+                return ab_fail(err, AB_ERUNTIME, "out of memory: plot series");
+            for (int a = 0; a < m; a++) {
+                double sum = 0, mn = INFINITY, mx = -INFINITY;
+                int cnt = 0;
+                for (int sd = 0; sd < s->seeds; sd++) {
+                    double v = qty(r, pl->y_qty, a, idx, sd);
+                    if (isfinite(v)) {
+                        sum += v, cnt++;
+                        mn = v < mn ? v : mn;
+                        mx = v > mx ? v : mx;
+                    }
+                }
+                x[a] = a + 1;
+                y[a] = cnt ? sum / cnt : NAN;
+                lo[a] = cnt > 1 ? mn : NAN;
+                hi[a] = cnt > 1 ? mx : NAN;
+            }
+            char *lab = ss->label[ss->n];
+            size_t len = (size_t)snprintf(lab, sizeof ss->label[0], "%s", exp_qtys[pl->y_qty].name);
+            for (int k = 0; k < N_KEYS && len < sizeof ss->label[0]; k++)
+                if (keys >> k & 1u)
+                    len += (size_t)snprintf(lab + len, sizeof ss->label[0] - len, ", %s=%s",
+                                            exp_key_names[k], s->txt[k][idx[k]]);
+            ss->s[ss->n++] = (plot_series){.label = lab, .n = m, .x = x, .y = y,
+                                           .ylo = s->seeds > 1 ? lo : NULL,
+                                           .yhi = s->seeds > 1 ? hi : NULL,
+                                           .style = PLOT_POINTS};
+            continue;
+        }
+        for (int a = 0; a < (s->kind == EXP_BENCH_ACTS ? 1 : s->n_acts); a++) {
+            if (ss->n == MAX_SERIES)
+                return AB_OK;
+            plot_series *se = &ss->s[ss->n];
+            series_label(ss->label[ss->n], sizeof ss->label[0], s, &s->acts[a], keys, idx);
+            se->label = ss->label[ss->n];
+            se->style = PLOT_LINE;
+            int m;
+            if (pl->x >= 0) {
+                m = s->n[pl->x];
+            } else if (pl->x == X_LAYER) {
+                m = (int)s->v[KEY_DEPTH][idx[KEY_DEPTH]];
+            } else {
+                m = s->epochs + 1;
+            }
+            double *x = new_buf(ss, m), *y = new_buf(ss, m), *lo = new_buf(ss, m),
+                   *hi = new_buf(ss, m);
+            if (!x || !y || !lo || !hi)
+                return ab_fail(err, AB_ERUNTIME, "out of memory: plot series");
+            for (int i = 0; i < m; i++) {
+                int j[N_KEYS];
+                memcpy(j, idx, sizeof j);
+                if (pl->x >= 0) {
+                    j[pl->x] = i;
+                    x[i] = s->v[pl->x][i];
+                } else {
+                    x[i] = pl->x == X_LAYER ? i + 1 : i;
+                }
+                double sum = 0, mn = INFINITY, mx = -INFINITY;
+                int cnt = 0;
+                int pt = exp_point_index(s, j);
+                for (int sd = 0; sd < s->seeds; sd++) {
+                    size_t ri = ((size_t)pt * s->n_acts + a) * s->seeds + sd;
+                    double v = NAN;
+                    const run_record *rec = &r->recs[ri];
+                    if (pl->x >= 0 || pl->y_qty >= 0) {
+                        v = r->q[ri * N_QTY + pl->y_qty];
+                    } else if (pl->x == X_LAYER) {
+                        int pr = pl->epoch < 0 ? rec->r.n_probes - 1 : -1;
+                        for (int k = 0; k < rec->r.n_probes && pr < 0; k++)
+                            if (rec->r.probe_epoch[k] == pl->epoch)
+                                pr = k;
+                        if (pr >= 0 && !columns[col].loss)
+                            v = *(const double *)((const char *)&record_probe(rec, pr)[i] +
+                                                  columns[col].off);
+                    } else if (columns[col].loss) {
+                        if (i < rec->r.n_loss)
+                            v = *(const double *)((const char *)&rec->r.loss[i] +
+                                                  columns[col].off);
+                    } else {
+                        for (int k = 0; k < rec->r.n_probes; k++)
+                            if (rec->r.probe_epoch[k] == i)
+                                v = layer_mean(rec, k, columns[col].off, 0);
+                    }
+                    if (isfinite(v)) {
+                        sum += v, cnt++;
+                        mn = v < mn ? v : mn;
+                        mx = v > mx ? v : mx;
+                    }
+                }
+                y[i] = cnt ? sum / cnt : NAN;
+                lo[i] = cnt > 1 ? mn : NAN;
+                hi[i] = cnt > 1 ? mx : NAN;
+            }
+            se->n = m, se->x = x, se->y = y;
+            if (s->seeds > 1)
+                se->ylo = lo, se->yhi = hi;
+            ss->n++;
+            if (pl->reference && !ss->has_ref) {
+                ss->has_ref = true;
+                /* 0.25^n: against depth from 1 at depth 1; against layer
+                 * anchored at the deepest hidden layer of the first line */
+                if (ss->n == MAX_SERIES)
+                    return AB_OK;
+                plot_series *rf = &ss->s[ss->n];
+                double *ry = new_buf(ss, m);
+                if (!ry)
+                    return ab_fail(err, AB_ERUNTIME, "out of memory: plot series");
+                for (int i = 0; i < m; i++)
+                    ry[i] = pl->x == X_LAYER ? y[m - 1] * pow(0.25, m - 1 - i)
+                                             : pow(0.25, x[i] - 1);
+                snprintf(ss->label[ss->n], sizeof ss->label[0], "0.25^n (sigmoid's bound)");
+                *rf = (plot_series){.label = ss->label[ss->n], .n = m, .x = x, .y = ry,
+                                    .style = PLOT_REFERENCE};
+                ss->n++;
+            }
+        }
+    }
+    return AB_OK;
+}
+
+static const char *x_label(const exp_plot *pl)
+{
+    static const char *const names[N_KEYS] = {
+        "depth (hidden layers)", "width (units per layer)", "learning rate",
+        "init", "initial weight std", "initial bias", "optimizer", "batch size",
+        "batch normalisation", "residual", "loss"};
+    if (pl->x == X_LAYER)
+        return "layer (1 = next to the input)";
+    if (pl->x == X_EPOCH)
+        return "epoch";
+    if (pl->x == X_ACT)
+        return "activation";
+    return pl->x >= 0 ? names[pl->x] : "";
+}
+
+static ab_status write_figure(exp_result *r, const char *dir, bool render, ab_err *err)
+{
+    const experiment *e = r->e;
+    series_set ss[EXP_MAX_PLOTS];
+    plot_panel panels[EXP_MAX_PLOTS];
+    plot_xnames xn[EXP_MAX_PLOTS];
+    const char *names[EXP_MAX_ACTS];
+    int n_xn = 0;
+    char title[320];
+    for (int a = 0; a < e->setup.n_acts; a++)
+        names[a] = e->setup.acts[a].label;
+    ab_status st = AB_OK;
+    memset(ss, 0, sizeof ss);
+    for (int i = 0; i < e->n_plots && st == AB_OK; i++) {
+        const exp_plot *pl = &e->plots[i];
+        st = build_series(&ss[i], r, pl, err);
+        int col = find_column(pl->y);
+        panels[i] = (plot_panel){
+            .title = pl->title[0] ? pl->title : NULL,
+            .xlabel = x_label(pl),
+            .ylabel = pl->ylabel[0] ? pl->ylabel
+                      : pl->y_qty >= 0 ? exp_qtys[pl->y_qty].label : columns[col].label,
+            .logy = pl->logy, .logx = pl->x == KEY_LR || pl->x == KEY_INIT_STD,
+            .integer_x = pl->x == X_LAYER || pl->x == X_EPOCH || pl->x == KEY_DEPTH,
+            .series = ss[i].s, .n_series = ss[i].n};
+        if (pl->x == X_ACT)
+            xn[n_xn++] = (plot_xnames){.panel = i, .names = names, .n = e->setup.n_acts};
+    }
+    if (st == AB_OK && e->n_plots) {
+        snprintf(title, sizeof title, "Claim %d: %s", e->claim, e->title);
+        plot_figure fig = {.name = e->id, .title = title, .panels = panels,
+                           .n_panels = e->n_plots, .cols = e->n_plots > 1 ? 2 : 1};
+        st = plot_write_xnames(dir, &fig, xn, n_xn, err);
+        if (st == AB_OK && render)
+            st = plot_render(dir, e->id, err);
+        if (st == AB_OK)
+            snprintf(r->figure, sizeof r->figure, "plots/%s.png", e->id);
+    }
+    for (int i = 0; i < e->n_plots; i++)
+        series_free(&ss[i]);
+    return st;
+}
+
+ab_status exp_run(exp_result *r, const experiment *e, const char *dir, bool quick, bool render,
+                  exp_progress_fn progress, void *ctx, ab_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->e = e;
+    r->n_points = exp_n_points(&e->setup);
+    double t0 = now();
+    char plots[4096];
+    ab_status st = make_dirs(dir, err);
+    if (st == AB_OK && (st = path_join(plots, sizeof plots, dir, "plots", err)) == AB_OK)
+        st = make_dirs(plots, err);
+    if (st != AB_OK)
+        return st;
+    st = e->setup.kind == EXP_TRAIN ? run_train(r, e, progress, ctx, err) : run_bench(r, e, err);
+    if (st != AB_OK)
+        goto fail;
+    exp_outcome o[EXP_MAX_CHECKS];
+    for (int c = 0; c < e->n_checks; c++) {
+        check_eval(&r->checks[c], r, &e->checks[c]);
+        o[c] = r->checks[c].outcome;
+    }
+    r->verdict = exp_verdict_of(o, e->n_checks);
+    r->seconds = now() - t0;
+    if (e->setup.kind == EXP_TRAIN &&
+        ((st = out_write_loss(dir, r->recs, r->n_recs, err)) != AB_OK ||
+         (st = out_write_layers(dir, r->recs, r->n_recs, err)) != AB_OK ||
+         (st = out_write_summary(dir, r->recs, r->n_recs, err)) != AB_OK))
+        goto fail;
+    if ((st = write_quantities(dir, r, err)) != AB_OK ||
+        (st = write_checks(dir, r, err)) != AB_OK ||
+        (st = write_config(dir, r, quick, err)) != AB_OK ||
+        (st = write_figure(r, dir, render, err)) != AB_OK)
+        goto fail;
+    return AB_OK;
+fail:
+    exp_result_free(r);
+    return st;
+}
+
+void exp_print(FILE *f, const exp_result *r)
+{
+    const experiment *e = r->e;
+    fprintf(f, "claim %d: %s\n", e->claim, e->title);
+    for (int c = 0; c < e->n_checks; c++) {
+        const exp_check_result *cr = &r->checks[c];
+        fprintf(f, "  %-8s %-22s %s\n", exp_outcome_name(cr->outcome), e->checks[c].name,
+                e->checks[c].test);
+        for (int i = 0; i < cr->n_pts; i++) {
+            const exp_check_point *pt = &cr->pts[i];
+            char v[32], lo[32], hi[32], t[32];
+            exp_fmt(v, sizeof v, pt->lhs);
+            exp_fmt(lo, sizeof lo, pt->lhs_min);
+            exp_fmt(hi, sizeof hi, pt->lhs_max);
+            exp_fmt(t, sizeof t, pt->rhs);
+            fprintf(f, "           %s %-10s", pt->holds ? "yes" : "no ", v);
+            if (e->setup.seeds > 1 && e->setup.kind == EXP_TRAIN)
+                fprintf(f, " (%s..%s)", lo, hi);
+            fprintf(f, " vs %s%s%s\n", t, pt->point[0] ? "  at " : "", pt->point);
+        }
+    }
+    fprintf(f, "verdict: %s (%.1f s)\n", exp_verdict_name(r->verdict), r->seconds);
+}

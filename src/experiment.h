@@ -1,0 +1,73 @@
+/* experiment.h - running one experiment file: every act x sweep point x seed,
+ * the quantities its checks name, the checks' outcomes, and its folder (CSV,
+ * the claim's figure, config.json). */
+#ifndef ACTBENCH_EXPERIMENT_H
+#define ACTBENCH_EXPERIMENT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "expfile.h"
+#include "results.h"
+
+typedef enum { HOLDS, PARTLY, FAILS } exp_outcome;
+typedef enum { REPRODUCED, PARTLY_REPRODUCED, NOT_REPRODUCED } exp_verdict;
+
+#define EXP_MAX_SHOWN 64
+
+/* One check at one point of the free sweep keys. */
+typedef struct {
+    char point[160];      /* "depth=4, lr=0.1", or "" when nothing is free */
+    double lhs, lhs_min, lhs_max;  /* left side: mean and spread over seeds */
+    double rhs;           /* right side, mean over seeds */
+    bool holds;
+} exp_check_point;
+
+typedef struct {
+    exp_check_point pts[EXP_MAX_SHOWN];
+    int n_pts;            /* points evaluated (all of them count; at most
+                             EXP_MAX_SHOWN are kept for the report) */
+    int n_hold;
+    int n_total;
+    exp_outcome outcome;
+} exp_check_result;
+
+typedef struct {
+    const experiment *e;
+    int n_points;
+    run_record *recs;     /* point-major, then act, then seed */
+    int n_recs;
+    double *q;            /* quantities, N_QTY per record */
+    exp_check_result checks[EXP_MAX_CHECKS];
+    exp_verdict verdict;
+    double seconds;
+    char figure[160];     /* plots/NAME.png relative to the folder; "" = none */
+} exp_result;
+
+/* Called before each run starts (i of n). */
+typedef void (*exp_progress_fn)(void *ctx, const experiment *e, int i, int n);
+
+/* Runs e, writing its folder dir (created): loss.csv, layers.csv, summary.csv
+ * and quantities.csv with the sweep keys as leading columns, checks.csv,
+ * config.json, plots/ID.gp and, with render, plots/ID.png.  Fills r (free
+ * with exp_result_free). */
+ab_status exp_run(exp_result *r, const experiment *e, const char *dir, bool quick, bool render,
+                  exp_progress_fn progress, void *ctx, ab_err *err);
+
+void exp_result_free(exp_result *r);
+
+/* Words for outcomes and verdicts, as the report and verdicts.csv use them. */
+const char *exp_outcome_name(exp_outcome o);
+const char *exp_verdict_name(exp_verdict v);
+
+/* The verdict of a set of check outcomes: all hold = reproduced, none =
+ * not reproduced, else partly. */
+exp_verdict exp_verdict_of(const exp_outcome *o, int n);
+
+/* Formats a measured value compactly (4 significant digits; "n/a" for NaN). */
+void exp_fmt(char *out, size_t n, double v);
+
+/* Writes a one-experiment verdict table (markdown-free, for a terminal). */
+void exp_print(FILE *f, const exp_result *r);
+
+#endif

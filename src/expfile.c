@@ -1,0 +1,967 @@
+/* expfile.c - reading experiment files with inih, and the check language. */
+#include "expfile.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data.h"
+#include "net.h"
+#include "optim.h"
+
+const char *const exp_key_names[N_KEYS] = {
+    "depth", "width", "lr", "init", "init_std", "bias_init", "optimizer",
+    "batch", "batchnorm", "residual", "loss"};
+
+const exp_qty_info exp_qtys[N_QTY] = {
+    {"test_acc", "test accuracy", "test-set accuracy after the last epoch"},
+    {"train_acc", "training accuracy", "training accuracy over the last epoch"},
+    {"test_loss", "test loss (cross-entropy, nats)", "mean test loss after the last epoch"},
+    {"train_loss", "training loss (cross-entropy, nats)", "mean training loss over the last epoch"},
+    {"acc_gain", "test accuracy gained", "test accuracy after the last epoch minus at epoch 0"},
+    {"epochs_to_target", "epochs to target accuracy",
+     "first epoch whose test accuracy reaches target_acc; epochs + 1 when none does"},
+    {"decay", "per-layer gradient factor", "geometric mean of bias_grad_norm(l) / bias_grad_norm(l+1) "
+     "over hidden layers at epoch 0"},
+    {"grad_ratio", "gradient ratio, layer 1 / layer depth",
+     "bias_grad_norm(1) / bias_grad_norm(depth) at epoch 0"},
+    {"grad_first", "||dL/db|| of layer 1", "bias_grad_norm of hidden layer 1 at epoch 0"},
+    {"hidden_grad_max", "max ||dL/dW|| of hidden layers",
+     "largest grad_norm of any hidden layer at any probe"},
+    {"hidden_change", "relative change of hidden weights",
+     "||W_final - W_init|| / ||W_init|| over all hidden layers"},
+    {"dead_pct", "dead units (%)", "mean dead_pct over hidden layers at the last probe"},
+    {"dead_pct_max", "dead units (%)", "largest mean dead_pct over hidden layers at any probe"},
+    {"revived_pct", "dead units that revived (%)",
+     "% of units dead at some probe after epoch 0 that are alive at the last probe"},
+    {"dead_on_test_pct", "dead units also dead on test (%)",
+     "% of units dead on the probe set at the end that are also exactly 0 on every test sample"},
+    {"saturated_pct", "saturated units (%)", "mean saturated_pct over hidden layers at epoch 0"},
+    {"same_sign_pct", "single-sign gradient rows (%)",
+     "mean same_sign_pct over hidden layers 2..depth at epoch 0"},
+    {"act_mean", "mean activation", "mean act_mean over hidden layers at epoch 0"},
+    {"act_mean_deep", "mean activation, deepest layer", "act_mean of hidden layer depth at epoch 0"},
+    {"act_std_deep", "std of activations, deepest layer", "act_std of hidden layer depth at epoch 0"},
+    {"diverged", "diverged (1 = yes)", "1 when a loss became NaN or infinite, else 0"},
+    {"seconds_per_epoch", "seconds per epoch", "training time per epoch, probes excluded"},
+    {"ns", "ns per element (f + f')", "bench-acts: median ns per element of f and f'"},
+};
+
+/* ---- small parsing helpers ------------------------------------------- */
+
+typedef struct {
+    experiment *e;
+    bool quick;
+    int line;
+    bool failed;
+    ab_err *err;
+    exp_setup scratch;   /* [quick] values are checked here when not applied */
+    bool seen_setup, seen_quick, seen_claim;
+    char cur[128];       /* the section being read */
+    int cur_check, cur_plot;
+    unsigned setup_seen;  /* bit k: key k given in [setup] */
+} parse_ctx;
+
+static int fail(parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(parse_ctx *c, const char *fmt, ...)
+{
+    if (c->failed)
+        return 0;
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ab_fail(c->err, AB_EUSAGE, "%s:%d: %s", c->e->path, c->line, msg);
+    c->failed = true;
+    return 0;
+}
+
+static void trim_copy(char *out, size_t n, const char *s, size_t len)
+{
+    while (len && isspace((unsigned char)*s))
+        s++, len--;
+    while (len && isspace((unsigned char)s[len - 1]))
+        len--;
+    if (len >= n)
+        len = n - 1;
+    memcpy(out, s, len);
+    out[len] = '\0';
+}
+
+static bool to_long(long *out, const char *s, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool to_double(double *out, const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool to_bool(double *out, const char *s)
+{
+    if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "on"))
+        return *out = 1.0, true;
+    if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "off"))
+        return *out = 0.0, true;
+    return false;
+}
+
+/* Appends a continuation line of a multi-line value. */
+static void append(char *dst, size_t n, const char *v)
+{
+    size_t len = strlen(dst);
+    if (len && len + 1 < n)
+        dst[len++] = ' ', dst[len] = '\0';
+    snprintf(dst + len, n - len, "%s", v);
+}
+
+/* ---- sweep values ---------------------------------------------------- */
+
+/* One value of key k from text; false with a message when bad. */
+static bool key_value(parse_ctx *c, int k, const char *t, double *v)
+{
+    long l;
+    switch ((exp_key)k) {
+    case KEY_DEPTH:
+        if (to_long(&l, t, 1, NET_MAX_DEPTH))
+            return *v = (double)l, true;
+        return fail(c, "depth: '%s' is not an integer in 1..%d", t, NET_MAX_DEPTH);
+    case KEY_WIDTH:
+        if (to_long(&l, t, 1, NET_MAX_WIDTH))
+            return *v = (double)l, true;
+        return fail(c, "width: '%s' is not an integer in 1..%d", t, NET_MAX_WIDTH);
+    case KEY_BATCH:
+        if (to_long(&l, t, 1, 1 << 20))
+            return *v = (double)l, true;
+        return fail(c, "batch: '%s' is not an integer in 1..%d", t, 1 << 20);
+    case KEY_LR:
+        if (to_double(v, t) && *v > 0.0)
+            return true;
+        return fail(c, "lr: '%s' is not a positive number", t);
+    case KEY_INIT_STD:
+        if (to_double(v, t) && *v > 0.0)
+            return true;
+        return fail(c, "init_std: '%s' is not a positive number", t);
+    case KEY_BIAS_INIT:
+        if (to_double(v, t))
+            return true;
+        return fail(c, "bias_init: '%s' is not a number", t);
+    case KEY_INIT:
+        for (int i = INIT_XAVIER; i <= INIT_NORMAL; i++)
+            if (!strcmp(t, act_init_name((init_kind)i)))
+                return *v = i, true;
+        if (!strcmp(t, "auto"))
+            return *v = -1.0, true;
+        return fail(c, "init: '%s' is not one of xavier, he, lecun, normal, auto (normal takes "
+                       "its std from init_std)", t);
+    case KEY_OPTIMIZER:
+        for (int i = OPT_SGD; i <= OPT_ADAM; i++)
+            if (!strcmp(t, optim_name((opt_kind)i)))
+                return *v = i, true;
+        return fail(c, "optimizer: '%s' is not one of sgd, momentum, adam", t);
+    case KEY_BATCHNORM:
+    case KEY_RESIDUAL:
+        if (to_bool(v, t))
+            return true;
+        return fail(c, "%s: '%s' is not one of yes, no", exp_key_names[k], t);
+    case KEY_LOSS:
+        if (!strcmp(t, "ce"))
+            return *v = OUT_SOFTMAX, true;
+        if (!strcmp(t, "bce"))
+            return *v = OUT_SIGMOID, true;
+        return fail(c, "loss: '%s' is not one of ce (softmax), bce (sigmoid output)", t);
+    case N_KEYS:
+        break;
+    }
+    return false;
+}
+
+/* Splits a comma list into at most max trimmed items of size sz. */
+static int split(char items[][64], int max, const char *list)
+{
+    int n = 0;
+    const char *s = list;
+    for (;;) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        if (n == max)
+            return -1;
+        trim_copy(items[n++], 64, s, len);
+        if (!comma)
+            return n;
+        s = comma + 1;
+    }
+}
+
+static bool set_key(parse_ctx *c, exp_setup *s, int k, const char *value)
+{
+    char items[EXP_MAX_VALUES + 1][64];
+    int n = split(items, EXP_MAX_VALUES, value);
+    if (n < 0)
+        return fail(c, "%s: more than %d values", exp_key_names[k], EXP_MAX_VALUES);
+    for (int i = 0; i < n; i++) {
+        if (!items[i][0])
+            return fail(c, "%s: empty value in '%s'", exp_key_names[k], value);
+        if (!key_value(c, k, items[i], &s->v[k][i]))
+            return false;
+        size_t len = strlen(items[i]);
+        if (len >= sizeof s->txt[k][i])
+            return fail(c, "%s: '%s' is longer than %zu characters", exp_key_names[k], items[i],
+                        sizeof s->txt[k][i] - 1);
+        memcpy(s->txt[k][i], items[i], len + 1);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(items[j], items[i]))
+                return fail(c, "%s: '%s' given twice", exp_key_names[k], items[i]);
+    }
+    s->n[k] = n;
+    return true;
+}
+
+static bool set_acts(parse_ctx *c, exp_setup *s, const char *value)
+{
+    char items[EXP_MAX_ACTS + 1][64];
+    int n = split(items, EXP_MAX_ACTS, value);
+    if (n < 0)
+        return fail(c, "acts: more than %d activations", EXP_MAX_ACTS);
+    for (int i = 0; i < n; i++) {
+        ab_err e;
+        if (act_parse(&s->acts[i], items[i], &e) != AB_OK)
+            return fail(c, "acts: %s", e.msg);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(s->acts[j].label, s->acts[i].label))
+                return fail(c, "acts: '%s' given twice", items[i]);
+    }
+    s->n_acts = n;
+    return true;
+}
+
+/* A [setup] or [quick] key; false after fail(). */
+static bool setup_key(parse_ctx *c, exp_setup *s, const char *name, const char *value,
+                      bool quick)
+{
+    long l;
+    double d;
+    for (int k = 0; k < N_KEYS; k++)
+        if (!strcmp(name, exp_key_names[k]))
+            return set_key(c, s, k, value);
+    if (!strcmp(name, "kind")) {
+        if (quick)
+            return fail(c, "kind: cannot change in [quick]");
+        if (!strcmp(value, "train"))
+            return s->kind = EXP_TRAIN, true;
+        if (!strcmp(value, "bench-acts"))
+            return s->kind = EXP_BENCH_ACTS, true;
+        return fail(c, "kind: '%s' is not one of train, bench-acts", value);
+    }
+    if (!strcmp(name, "acts"))
+        return set_acts(c, s, value);
+    if (!strcmp(name, "data")) {
+        ab_err e;
+        if (data_check_name(value, &e) != AB_OK)
+            return fail(c, "data: %s", e.msg);
+        snprintf(s->data, sizeof s->data, "%s", value);
+        return true;
+    }
+    if (!strcmp(name, "samples")) {
+        if (!to_long(&l, value, 10, 10000000))
+            return fail(c, "samples: '%s' is not an integer in 10..10000000", value);
+        return s->samples = (int)l, true;
+    }
+    if (!strcmp(name, "test_frac")) {
+        if (!to_double(&d, value) || d < 0.0 || d >= 1.0)
+            return fail(c, "test_frac: '%s' is not a number in [0, 1)", value);
+        return s->test_frac = d, true;
+    }
+    if (!strcmp(name, "epochs")) {
+        if (!to_long(&l, value, 0, 100000))
+            return fail(c, "epochs: '%s' is not an integer in 0..100000", value);
+        return s->epochs = (int)l, true;
+    }
+    if (!strcmp(name, "seeds")) {
+        if (!to_long(&l, value, 1, 1000))
+            return fail(c, "seeds: '%s' is not an integer in 1..1000", value);
+        return s->seeds = (int)l, true;
+    }
+    if (!strcmp(name, "seed")) {
+        if (!to_long(&l, value, 0, 1L << 40))
+            return fail(c, "seed: '%s' is not a non-negative integer", value);
+        return s->seed = (uint64_t)l, true;
+    }
+    if (!strcmp(name, "log_every")) {
+        if (!to_long(&l, value, 1, 100000))
+            return fail(c, "log_every: '%s' is not an integer in 1..100000", value);
+        return s->log_every = (int)l, true;
+    }
+    if (!strcmp(name, "target_acc")) {
+        if (!to_double(&d, value) || d <= 0.0 || d > 1.0)
+            return fail(c, "target_acc: '%s' is not a number in (0, 1]", value);
+        return s->target_acc = d, true;
+    }
+    if (!strcmp(name, "elements")) {
+        if (!to_long(&l, value, 1000, 100000000))
+            return fail(c, "elements: '%s' is not an integer in 1000..100000000", value);
+        return s->elements = l, true;
+    }
+    if (!strcmp(name, "repeats")) {
+        if (!to_long(&l, value, 3, 1000))
+            return fail(c, "repeats: '%s' is not an integer in 3..1000", value);
+        return s->repeats = (int)l, true;
+    }
+    return fail(c, "unknown key '%s' in [%s] (accepted: kind, acts, data, samples, test_frac, "
+                   "epochs, seeds, seed, log_every, target_acc, elements, repeats, depth, width, "
+                   "lr, init, init_std, bias_init, optimizer, batch, batchnorm, residual, loss)",
+                name, quick ? "quick" : "setup");
+}
+
+/* ---- checks ------------------------------------------------------------ */
+
+typedef struct {
+    parse_ctx *c;
+    exp_check *chk;
+    const exp_setup *s;
+    const char *p;
+} expr_parser;
+
+static void skip_ws(expr_parser *ep)
+{
+    while (isspace((unsigned char)*ep->p))
+        ep->p++;
+}
+
+static int new_node(expr_parser *ep, exp_node_kind kind, int a, int b)
+{
+    if (ep->chk->n_nodes == EXP_MAX_NODES)
+        return fail(ep->c, "check '%s': expression too long", ep->chk->name), -1;
+    int i = ep->chk->n_nodes++;
+    exp_node *n = &ep->chk->nodes[i];
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    n->a = a;
+    n->b = b;
+    return i;
+}
+
+/* Reads a name of [A-Za-z0-9_.:+-] (activation labels may hold ':' '.' '-'). */
+static void read_word(expr_parser *ep, char *out, size_t n, bool act)
+{
+    size_t len = 0;
+    skip_ws(ep);
+    while (isalnum((unsigned char)*ep->p) || *ep->p == '_' ||
+           (act && (*ep->p == ':' || *ep->p == '.' || *ep->p == '-' || *ep->p == '+'))) {
+        if (len + 1 < n)
+            out[len++] = *ep->p;
+        ep->p++;
+    }
+    out[len] = '\0';
+}
+
+static bool expect(expr_parser *ep, char ch)
+{
+    skip_ws(ep);
+    if (*ep->p != ch)
+        return fail(ep->c, "check '%s': expected '%c' at '%s' in: %s", ep->chk->name, ch,
+                    *ep->p ? ep->p : "end", ep->chk->test);
+    ep->p++;
+    return true;
+}
+
+static int find_key(const char *name)
+{
+    for (int k = 0; k < N_KEYS; k++)
+        if (!strcmp(name, exp_key_names[k]))
+            return k;
+    return -1;
+}
+
+static int parse_expr(expr_parser *ep);
+
+static int parse_quantity(expr_parser *ep, const char *name)
+{
+    int q = -1;
+    for (int i = 0; i < N_QTY; i++)
+        if (!strcmp(name, exp_qtys[i].name))
+            q = i;
+    if (q < 0) {
+        char list[600] = "";
+        for (int i = 0; i < N_QTY; i++)
+            append(list, sizeof list, exp_qtys[i].name);
+        return fail(ep->c, "check '%s': unknown quantity '%s' (accepted: %s)", ep->chk->name,
+                    name, list), -1;
+    }
+    int i = new_node(ep, E_QTY, -1, -1);
+    if (i < 0 || !expect(ep, '('))
+        return -1;
+    exp_node *n = &ep->chk->nodes[i];
+    n->qty = q;
+    char act[64];
+    read_word(ep, act, sizeof act, true);
+    n->act = -1;
+    for (int a = 0; a < ep->s->n_acts; a++)
+        if (!strcmp(act, ep->s->acts[a].label))
+            n->act = a;
+    if (n->act < 0) {
+        char list[400] = "";
+        for (int a = 0; a < ep->s->n_acts; a++)
+            append(list, sizeof list, ep->s->acts[a].label);
+        return fail(ep->c, "check '%s': %s(%s): '%s' is not in acts (%s)", ep->chk->name, name,
+                    act, act, list), -1;
+    }
+    skip_ws(ep);
+    while (*ep->p == ',') {
+        ep->p++;
+        char key[64], val[64];
+        read_word(ep, key, sizeof key, false);
+        int k = find_key(key);
+        if (k < 0 || ep->s->n[k] < 2)
+            return fail(ep->c, "check '%s': '%s' is not a key with several values in [setup]",
+                        ep->chk->name, key), -1;
+        if (!expect(ep, '='))
+            return -1;
+        read_word(ep, val, sizeof val, true);
+        int vi = -1;
+        for (int j = 0; j < ep->s->n[k]; j++)
+            if (!strcmp(val, ep->s->txt[k][j]))
+                vi = j;
+        if (vi < 0)
+            return fail(ep->c, "check '%s': %s=%s: not one of the values of %s in [setup]",
+                        ep->chk->name, key, val, key), -1;
+        if (n->n_fix == EXP_MAX_FIX)
+            return fail(ep->c, "check '%s': more than %d filters", ep->chk->name,
+                        EXP_MAX_FIX), -1;
+        n->fix_key[n->n_fix] = k;
+        n->fix_val[n->n_fix++] = vi;
+        skip_ws(ep);
+    }
+    return expect(ep, ')') ? i : -1;
+}
+
+static int parse_factor(expr_parser *ep)
+{
+    skip_ws(ep);
+    if (*ep->p == '(') {
+        ep->p++;
+        int i = parse_expr(ep);
+        return i >= 0 && expect(ep, ')') ? i : -1;
+    }
+    if (*ep->p == '-') {
+        ep->p++;
+        int a = parse_factor(ep);
+        return a < 0 ? -1 : new_node(ep, E_NEG, a, -1);
+    }
+    if (isdigit((unsigned char)*ep->p) || *ep->p == '.') {
+        char *end;
+        double v = strtod(ep->p, &end);
+        ep->p = end;
+        int i = new_node(ep, E_NUM, -1, -1);
+        if (i >= 0)
+            ep->chk->nodes[i].num = v;
+        return i;
+    }
+    char name[64];
+    read_word(ep, name, sizeof name, false);
+    if (!name[0])
+        return fail(ep->c, "check '%s': expected a number or a quantity at '%s' in: %s",
+                    ep->chk->name, *ep->p ? ep->p : "end", ep->chk->test), -1;
+    if (!strcmp(name, "abs")) {
+        if (!expect(ep, '('))
+            return -1;
+        int a = parse_expr(ep);
+        return a >= 0 && expect(ep, ')') ? new_node(ep, E_ABS, a, -1) : -1;
+    }
+    if (!strcmp(name, "rate")) {
+        if (!expect(ep, '('))
+            return -1;
+        int a = parse_expr(ep);
+        if (a < 0 || !expect(ep, ','))
+            return -1;
+        char key[64];
+        read_word(ep, key, sizeof key, false);
+        int k = find_key(key);
+        if (k < 0 || ep->s->n[k] < 2)
+            return fail(ep->c, "check '%s': rate(..., %s): needs a key with several values",
+                        ep->chk->name, key), -1;
+        if (!expect(ep, ')'))
+            return -1;
+        int i = new_node(ep, E_RATE, a, -1);
+        if (i >= 0)
+            ep->chk->nodes[i].rate_key = k;
+        ep->chk->bound |= 1u << k;
+        return i;
+    }
+    return parse_quantity(ep, name);
+}
+
+static int parse_term(expr_parser *ep)
+{
+    int a = parse_factor(ep);
+    for (;;) {
+        skip_ws(ep);
+        char ch = *ep->p;
+        if (a < 0 || (ch != '*' && ch != '/'))
+            return a;
+        ep->p++;
+        int b = parse_factor(ep);
+        if (b < 0)
+            return -1;
+        a = new_node(ep, ch == '*' ? E_MUL : E_DIV, a, b);
+    }
+}
+
+static int parse_expr(expr_parser *ep)
+{
+    int a = parse_term(ep);
+    for (;;) {
+        skip_ws(ep);
+        char ch = *ep->p;
+        if (a < 0 || (ch != '+' && ch != '-'))
+            return a;
+        ep->p++;
+        int b = parse_term(ep);
+        if (b < 0)
+            return -1;
+        a = new_node(ep, ch == '+' ? E_ADD : E_SUB, a, b);
+    }
+}
+
+static bool parse_check(parse_ctx *c, exp_check *chk, const exp_setup *s)
+{
+    expr_parser ep = {.c = c, .chk = chk, .s = s, .p = chk->test};
+    chk->n_nodes = 0;
+    chk->bound = 0;
+    if ((chk->lhs = parse_expr(&ep)) < 0)
+        return false;
+    skip_ws(&ep);
+    static const struct { const char *s; exp_op op; } ops[] = {
+        {"<=", OP_LE}, {">=", OP_GE}, {"==", OP_EQ}, {"<", OP_LT}, {">", OP_GT}};
+    bool found = false;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0] && !found; i++)
+        if (!strncmp(ep.p, ops[i].s, strlen(ops[i].s))) {
+            chk->op = ops[i].op;
+            ep.p += strlen(ops[i].s);
+            found = true;
+        }
+    if (!found)
+        return fail(c, "check '%s': expected one of < <= > >= == after the left side in: %s",
+                    chk->name, chk->test);
+    if ((chk->rhs = parse_expr(&ep)) < 0)
+        return false;
+    skip_ws(&ep);
+    if (*ep.p)
+        return fail(c, "check '%s': unexpected '%s' in: %s", chk->name, ep.p, chk->test);
+    /* A key is not iterated over when every quantity fixes it (or rate()
+     * consumes it): the check then compares fixed points only. */
+    unsigned all = ~0u;
+    for (int i = 0; i < chk->n_nodes; i++) {
+        const exp_node *n = &chk->nodes[i];
+        unsigned m = 0;
+        if (n->kind != E_QTY)
+            continue;
+        for (int f = 0; f < n->n_fix; f++)
+            m |= 1u << n->fix_key[f];
+        all &= m;
+    }
+    chk->bound |= all == ~0u ? 0u : all;
+    return true;
+}
+
+/* ---- plots ----------------------------------------------------------- */
+
+static bool plot_key(parse_ctx *c, exp_plot *pl, const char *name, const char *value)
+{
+    if (!strcmp(name, "x")) {
+        if (!strcmp(value, "layer"))
+            return pl->x = X_LAYER, true;
+        if (!strcmp(value, "epoch"))
+            return pl->x = X_EPOCH, true;
+        if (!strcmp(value, "act"))
+            return pl->x = X_ACT, true;
+        int k = find_key(value);
+        if (k < 0)
+            return fail(c, "x: '%s' is not layer, epoch, act or a [setup] sweep key", value);
+        if (k == KEY_INIT || k == KEY_OPTIMIZER || k == KEY_LOSS || k == KEY_BATCHNORM ||
+            k == KEY_RESIDUAL)
+            return fail(c, "x: %s is not numeric (name it in series instead)", value);
+        return pl->x = k, true;
+    }
+    if (!strcmp(name, "y")) {
+        if (strlen(value) >= sizeof pl->y)
+            return fail(c, "y: '%s' is too long", value);
+        snprintf(pl->y, sizeof pl->y, "%s", value);
+        return true;
+    }
+    if (!strcmp(name, "logy") || !strcmp(name, "reference")) {
+        double v;
+        if (!to_bool(&v, value))
+            return fail(c, "%s: '%s' is not one of yes, no", name, value);
+        if (name[0] == 'l')
+            pl->logy = v != 0.0;
+        else
+            pl->reference = v != 0.0;
+        return true;
+    }
+    if (!strcmp(name, "epoch")) {
+        long l;
+        if (!strcmp(value, "last"))
+            return pl->epoch = -1, true;
+        if (!to_long(&l, value, 0, 100000))
+            return fail(c, "epoch: '%s' is not 'last' or an epoch number", value);
+        return pl->epoch = (int)l, true;
+    }
+    if (!strcmp(name, "title")) {
+        append(pl->title, sizeof pl->title, value);
+        return true;
+    }
+    if (!strcmp(name, "ylabel")) {
+        snprintf(pl->ylabel, sizeof pl->ylabel, "%s", value);
+        return true;
+    }
+    if (!strcmp(name, "series") || !strcmp(name, "at")) {
+        /* checked against the setup once the whole file is read */
+        return true;
+    }
+    return fail(c, "unknown key '%s' in [plot] (accepted: x, y, logy, reference, series, at, "
+                   "epoch, title, ylabel)", name);
+}
+
+/* ---- the inih handler ------------------------------------------------ */
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    parse_ctx *c = user;
+    experiment *e = c->e;
+    if (c->failed)
+        return 0;
+    if (strcmp(section, c->cur)) {
+        snprintf(c->cur, sizeof c->cur, "%s", section);
+        c->cur_check = c->cur_plot = -1;
+        if (!strncmp(section, "check ", 6) || !strcmp(section, "check")) {
+            const char *nm = section[5] ? section + 6 : "";
+            if (!nm[0])
+                return fail(c, "[check] needs a name: [check NAME]");
+            if (e->n_checks == EXP_MAX_CHECKS)
+                return fail(c, "more than %d checks", EXP_MAX_CHECKS);
+            for (int i = 0; i < e->n_checks; i++)
+                if (!strcmp(e->checks[i].name, nm))
+                    return fail(c, "[check %s] given twice", nm);
+            c->cur_check = e->n_checks++;
+            snprintf(e->checks[c->cur_check].name, sizeof e->checks[0].name, "%s", nm);
+        } else if (!strncmp(section, "plot", 4) && (!section[4] || section[4] == ' ')) {
+            if (e->n_plots == EXP_MAX_PLOTS)
+                return fail(c, "more than %d plots", EXP_MAX_PLOTS);
+            c->cur_plot = e->n_plots++;
+            exp_plot *pl = &e->plots[c->cur_plot];
+            snprintf(pl->name, sizeof pl->name, "%s", section[4] ? section + 5 : "");
+            pl->x = X_ACT;
+            pl->epoch = 0;
+        } else if (!strcmp(section, "quick")) {
+            if (!c->seen_setup)
+                return fail(c, "[quick] must come after [setup]");
+            c->seen_quick = true;
+            c->scratch = e->setup;
+        } else if (!strcmp(section, "setup")) {
+            if (c->seen_setup)
+                return fail(c, "[setup] given twice");
+            c->seen_setup = true;
+        } else if (!strcmp(section, "claim")) {
+            c->seen_claim = true;
+        } else {
+            return fail(c, "unknown section [%s] (accepted: claim, setup, quick, check NAME, "
+                           "plot, plot NAME)", section);
+        }
+    }
+    if (!strcmp(section, "claim")) {
+        if (!strcmp(name, "number")) {
+            long l;
+            if (!to_long(&l, value, 1, 15))
+                return fail(c, "number: '%s' is not a claim number 1..15", value);
+            e->claim = (int)l;
+        } else if (!strcmp(name, "title")) {
+            append(e->title, sizeof e->title, value);
+        } else if (!strcmp(name, "text")) {
+            append(e->text, sizeof e->text, value);
+        } else if (!strcmp(name, "source")) {
+            append(e->source, sizeof e->source, value);
+        } else {
+            return fail(c, "unknown key '%s' in [claim] (accepted: number, title, text, source)",
+                        name);
+        }
+        return 1;
+    }
+    if (!strcmp(section, "setup")) {
+        if (!setup_key(c, &e->setup, name, value, false))
+            return 0;
+        return 1;
+    }
+    if (!strcmp(section, "quick"))
+        return setup_key(c, c->quick ? &e->setup : &c->scratch, name, value, true) ? 1 : 0;
+    if (c->cur_check >= 0) {
+        exp_check *chk = &e->checks[c->cur_check];
+        if (!strcmp(name, "what"))
+            append(chk->what, sizeof chk->what, value);
+        else if (!strcmp(name, "test")) {
+            append(chk->test, sizeof chk->test, value);
+            chk->line = c->line;
+        }
+        else
+            return fail(c, "unknown key '%s' in [check %s] (accepted: what, test)", name,
+                        chk->name);
+        return 1;
+    }
+    return plot_key(c, &e->plots[c->cur_plot], name, value) ? 1 : 0;
+}
+
+/* inih reader that counts lines, so that errors found in the handler name
+ * their line; and refuses lines inih would split. */
+typedef struct {
+    FILE *f;
+    parse_ctx *c;
+    bool too_long;
+} line_reader;
+
+static char *read_line(char *str, int num, void *stream)
+{
+    line_reader *r = stream;
+    char *s = fgets(str, num, r->f);
+    if (!s)
+        return NULL;
+    r->c->line++;
+    size_t len = strlen(s);
+    if (len == (size_t)num - 1 && s[len - 1] != '\n' && !feof(r->f)) {
+        r->too_long = true;
+        return NULL;
+    }
+    return s;
+}
+
+/* ---- second pass: what needs the whole file -------------------------- */
+
+/* Parses "key=value, ..." or "key, key" lists of a plot against the setup. */
+static bool plot_lists(parse_ctx *c, exp_plot *pl, const char *series, const char *at)
+{
+    const exp_setup *s = &c->e->setup;
+    char items[N_KEYS + 1][64];
+    int n = series[0] ? split(items, N_KEYS, series) : 0;
+    pl->series = 0;
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(items[i], "act"))
+            continue;
+        int k = find_key(items[i]);
+        if (k < 0)
+            return fail(c, "series: '%s' is not act or a sweep key", items[i]);
+        pl->series |= 1u << k;
+    }
+    n = at[0] ? split(items, N_KEYS, at) : 0;
+    for (int i = 0; i < n; i++) {
+        char *eq = strchr(items[i], '=');
+        if (!eq)
+            return fail(c, "at: '%s' is not key=value", items[i]);
+        *eq = '\0';
+        char key[64], val[64];
+        trim_copy(key, sizeof key, items[i], strlen(items[i]));
+        trim_copy(val, sizeof val, eq + 1, strlen(eq + 1));
+        int k = find_key(key), vi = -1;
+        if (k < 0)
+            return fail(c, "at: '%s' is not a sweep key", key);
+        for (int j = 0; j < s->n[k]; j++)
+            if (!strcmp(val, s->txt[k][j]))
+                vi = j;
+        if (vi < 0)
+            return fail(c, "at: %s=%s is not one of the values of %s in [setup]", key, val, key);
+        pl->fix_key[pl->n_fix] = k;
+        pl->fix_val[pl->n_fix++] = vi;
+    }
+    return true;
+}
+
+/* Second handler: checks, and the plot lists, once the setup is known. */
+typedef struct {
+    parse_ctx *c;
+    int plot;
+    char series[EXP_MAX_PLOTS][200], at[EXP_MAX_PLOTS][200];
+    int line[EXP_MAX_PLOTS];
+    char cur[128];
+} pass2_ctx;
+
+static int handler2(void *user, const char *section, const char *name, const char *value)
+{
+    pass2_ctx *p = user;
+    if (p->c->failed)
+        return 0;
+    if (strcmp(section, p->cur)) {
+        snprintf(p->cur, sizeof p->cur, "%s", section);
+        if (!strncmp(section, "plot", 4))
+            p->plot++;
+    }
+    if (!strncmp(section, "plot", 4) && p->plot >= 0) {
+        if (!strcmp(name, "series"))
+            append(p->series[p->plot], sizeof p->series[0], value);
+        if (!strcmp(name, "at"))
+            append(p->at[p->plot], sizeof p->at[0], value);
+        if (!strcmp(name, "series") || !strcmp(name, "at"))
+            p->line[p->plot] = p->c->line;
+    }
+    return 1;
+}
+
+static ab_status parse_file(parse_ctx *c, ini_handler h, void *user, ab_err *err)
+{
+    line_reader r = {.f = fopen(c->e->path, "r"), .c = c};
+    if (!r.f)
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s", c->e->path, strerror(errno));
+    c->line = 0;
+    int rc = ini_parse_stream(read_line, &r, h, user);
+    fclose(r.f);
+    if (c->failed)
+        return AB_EUSAGE;
+    if (r.too_long)
+        return ab_fail(err, AB_EUSAGE, "%s:%d: line longer than %d characters (continue a long "
+                       "value on indented lines)", c->e->path, c->line, INI_MAX_LINE - 2);
+    if (rc > 0)
+        return ab_fail(err, AB_EUSAGE, "%s:%d: not INI syntax (expected [section] or key = "
+                       "value)", c->e->path, rc);
+    if (rc < 0)
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot read", c->e->path);
+    return AB_OK;
+}
+
+static void setup_defaults(exp_setup *s)
+{
+    memset(s, 0, sizeof *s);
+    s->kind = EXP_TRAIN;
+    snprintf(s->data, sizeof s->data, "spiral");
+    s->test_frac = 0.2;
+    s->epochs = 40;
+    s->seeds = 1;
+    s->seed = 1;
+    s->log_every = 5;
+    s->target_acc = 0.9;
+    s->elements = 1L << 20;
+    s->repeats = 15;
+    static const char *const defaults[N_KEYS] = {
+        "6", "64", "0.1", "xavier", "1", "0", "sgd", "32", "no", "no", "ce"};
+    for (int k = 0; k < N_KEYS; k++) {
+        parse_ctx c = {0};
+        key_value(&c, k, defaults[k], &s->v[k][0]);
+        snprintf(s->txt[k][0], sizeof s->txt[k][0], "%s", defaults[k]);
+        s->n[k] = 1;
+    }
+}
+
+ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err)
+{
+    memset(e, 0, sizeof *e);
+    if ((size_t)snprintf(e->path, sizeof e->path, "%s", path) >= sizeof e->path)
+        return ab_fail(err, AB_EUSAGE, "%s: path too long", path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(e->id, sizeof e->id, "%s", base);
+    char *dot = strrchr(e->id, '.');
+    if (dot && !strcmp(dot, ".ini"))
+        *dot = '\0';
+    setup_defaults(&e->setup);
+    parse_ctx c = {.e = e, .quick = quick, .err = err, .cur_check = -1, .cur_plot = -1};
+    ab_status st = parse_file(&c, handler, &c, err);
+    if (st != AB_OK)
+        return st;
+    c.line = 0;
+    if (!e->claim || !e->title[0] || !e->text[0] || !e->source[0])
+        return ab_fail(err, AB_EUSAGE, "%s: [claim] needs number, title, text and source", path);
+    if (!e->setup.n_acts)
+        return ab_fail(err, AB_EUSAGE, "%s: [setup] needs acts", path);
+    if (!e->n_checks)
+        return ab_fail(err, AB_EUSAGE, "%s: needs at least one [check NAME]", path);
+    if (e->setup.kind == EXP_BENCH_ACTS)
+        e->setup.seeds = 1; /* repeats play that part */
+    for (int k = 0; k < N_KEYS; k++)
+        if (e->setup.kind == EXP_BENCH_ACTS && e->setup.n[k] > 1)
+            return ab_fail(err, AB_EUSAGE, "%s: kind = bench-acts takes no sweep (%s)", path,
+                           exp_key_names[k]);
+    if (exp_n_points(&e->setup) * e->setup.n_acts * e->setup.seeds > 100000)
+        return ab_fail(err, AB_EUSAGE, "%s: more than 100000 runs in the sweep", path);
+    /* Checks and plot lists refer to the set-up; they are parsed once it
+     * is complete, naming the line of the check when one is bad. */
+    for (int i = 0; i < e->n_checks; i++) {
+        exp_check *chk = &e->checks[i];
+        c.line = chk->line;
+        if (!chk->test[0])
+            return ab_fail(err, AB_EUSAGE, "%s: [check %s] needs test", path, chk->name);
+        if (!chk->what[0])
+            return ab_fail(err, AB_EUSAGE, "%s: [check %s] needs what", path, chk->name);
+        if (!parse_check(&c, chk, &e->setup))
+            return AB_EUSAGE;
+    }
+    pass2_ctx p2 = {.c = &c, .plot = -1};
+    if ((st = parse_file(&c, handler2, &p2, err)) != AB_OK)
+        return st;
+    for (int i = 0; i < e->n_plots; i++) {
+        exp_plot *pl = &e->plots[i];
+        c.line = p2.line[i];
+        if (!pl->y[0])
+            return ab_fail(err, AB_EUSAGE, "%s: [plot %s] needs y", path, pl->name);
+        pl->y_qty = -1;
+        for (int q = 0; q < N_QTY; q++)
+            if (!strcmp(pl->y, exp_qtys[q].name))
+                pl->y_qty = q;
+        if ((pl->x >= 0 || pl->x == X_ACT) && pl->y_qty < 0)
+            return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = a sweep key or act, "
+                           "y must be a quantity", path, pl->name, pl->y);
+        if (!plot_lists(&c, pl, p2.series[i], p2.at[i]))
+            return AB_EUSAGE;
+    }
+    return AB_OK;
+}
+
+/* ---- points ---------------------------------------------------------- */
+
+int exp_n_points(const exp_setup *s)
+{
+    int n = 1;
+    for (int k = 0; k < N_KEYS; k++)
+        n *= s->n[k];
+    return n;
+}
+
+void exp_point(const exp_setup *s, int p, int *idx)
+{
+    for (int k = N_KEYS - 1; k >= 0; k--) {
+        idx[k] = p % s->n[k];
+        p /= s->n[k];
+    }
+}
+
+int exp_point_index(const exp_setup *s, const int *idx)
+{
+    int p = 0;
+    for (int k = 0; k < N_KEYS; k++)
+        p = p * s->n[k] + idx[k];
+    return p;
+}
+
+void exp_point_text(char *out, size_t n, const exp_setup *s, const int *idx)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int k = 0; k < N_KEYS && len < n; k++)
+        if (s->n[k] > 1)
+            len += (size_t)snprintf(out + len, n - len, "%s%s=%s", len ? ", " : "",
+                                    exp_key_names[k], s->txt[k][idx[k]]);
+}
