@@ -68,6 +68,10 @@ void cli_usage(FILE *f)
 {
     fprintf(f,
 "Usage: actbench [OPTIONS]\n"
+"       actbench run FILE [--quick]     one experiment file, its verdict\n"
+"       actbench reproduce [--quick]    every experiment: results/REPORT.md\n"
+"       actbench bench-acts             cost of every activation per element\n"
+"       (each subcommand takes --help)\n"
 "\n"
 "Trains one fully connected network per activation -- same architecture, same\n"
 "initial weight draws, same minibatch order -- and writes per-layer gradient\n"

@@ -338,22 +338,26 @@ static double qty(const exp_result *r, int q, int act, const int *idx, int sd)
     return r->q[rec * N_QTY + q];
 }
 
-static double eval(const exp_result *r, const exp_check *c, int i, const int *idx, int sd)
+/* Value of node i at point idx and seed index sd; counts in *div the runs
+ * it read that diverged. */
+static double eval(const exp_result *r, const exp_check *c, int i, const int *idx, int sd,
+                   int *div)
 {
     const exp_node *x = &c->nodes[i];
     int j[N_KEYS];
     switch (x->kind) {
     case E_NUM: return x->num;
-    case E_NEG: return -eval(r, c, x->a, idx, sd);
-    case E_ADD: return eval(r, c, x->a, idx, sd) + eval(r, c, x->b, idx, sd);
-    case E_SUB: return eval(r, c, x->a, idx, sd) - eval(r, c, x->b, idx, sd);
-    case E_MUL: return eval(r, c, x->a, idx, sd) * eval(r, c, x->b, idx, sd);
-    case E_DIV: return eval(r, c, x->a, idx, sd) / eval(r, c, x->b, idx, sd);
-    case E_ABS: return fabs(eval(r, c, x->a, idx, sd));
+    case E_NEG: return -eval(r, c, x->a, idx, sd, div);
+    case E_ADD: return eval(r, c, x->a, idx, sd, div) + eval(r, c, x->b, idx, sd, div);
+    case E_SUB: return eval(r, c, x->a, idx, sd, div) - eval(r, c, x->b, idx, sd, div);
+    case E_MUL: return eval(r, c, x->a, idx, sd, div) * eval(r, c, x->b, idx, sd, div);
+    case E_DIV: return eval(r, c, x->a, idx, sd, div) / eval(r, c, x->b, idx, sd, div);
+    case E_ABS: return fabs(eval(r, c, x->a, idx, sd, div));
     case E_QTY:
         memcpy(j, idx, sizeof j);
         for (int f = 0; f < x->n_fix; f++)
             j[x->fix_key[f]] = x->fix_val[f];
+        *div += qty(r, Q_DIVERGED, x->act, j, sd) == 1.0;
         return qty(r, x->qty, x->act, j, sd);
     case E_RATE: {
         /* least squares of ln y on the key's values */
@@ -363,7 +367,7 @@ static double eval(const exp_result *r, const exp_check *c, int i, const int *id
         memcpy(j, idx, sizeof j);
         for (int v = 0; v < m; v++) {
             j[k] = v;
-            double y = eval(r, c, x->a, j, sd), xv = s->v[k][v];
+            double y = eval(r, c, x->a, j, sd, div), xv = s->v[k][v];
             if (!(y > 0.0) || !isfinite(y))
                 return NAN;
             y = log(y);
@@ -403,14 +407,16 @@ static void check_eval(exp_check_result *cr, const exp_result *r, const exp_chec
         if (!rep)
             continue;
         double sum = 0.0, lo = INFINITY, hi = -INFINITY, rsum = 0.0;
-        int n = 0;
+        int diverged = 0;
+        int n = 0, *div = &diverged;
         for (int sd = 0; sd < (s->kind == EXP_BENCH_ACTS ? 1 : s->seeds); sd++) {
-            double v = eval(r, c, c->lhs, idx, sd), w = eval(r, c, c->rhs, idx, sd);
+            double v = eval(r, c, c->lhs, idx, sd, div), w = eval(r, c, c->rhs, idx, sd, div);
             sum += v, rsum += w, n++;
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
-        exp_check_point pt = {.lhs = sum / n, .lhs_min = lo, .lhs_max = hi, .rhs = rsum / n};
+        exp_check_point pt = {.lhs = sum / n, .lhs_min = lo, .lhs_max = hi, .rhs = rsum / n,
+                              .diverged = diverged};
         int shown[N_KEYS];
         memcpy(shown, idx, sizeof shown);
         exp_setup free_only = *s;
@@ -632,10 +638,13 @@ static ab_status build_series(series_set *ss, const exp_result *r, const exp_plo
 {
     const exp_setup *s = &r->e->setup;
     unsigned keys = series_keys(pl, s);
-    int col = pl->y_qty < 0 ? find_column(pl->y) : -1;
-    if (pl->y_qty < 0 && col < 0)
-        return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s is not a quantity or a column of "
-                       "layers.csv or loss.csv", r->e->path, pl->name, pl->y);
+    /* against a key or the activations y is a quantity; against layer or
+     * epoch, a column of layers.csv or loss.csv (expfile checked which) */
+    bool use_qty = pl->x >= 0 || pl->x == X_ACT;
+    int col = use_qty ? -1 : find_column(pl->y);
+    if (!use_qty && col < 0)
+        return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s is not a column of layers.csv or "
+                       "loss.csv", r->e->path, pl->name, pl->y);
     int idx[N_KEYS];
     for (int p = 0; p < r->n_points; p++) {
         exp_point(s, p, idx);
@@ -679,7 +688,8 @@ static ab_status build_series(series_set *ss, const exp_result *r, const exp_plo
                 hi[a] = cnt > 1 ? mx : NAN;
             }
             char *lab = ss->label[ss->n];
-            size_t len = (size_t)snprintf(lab, sizeof ss->label[0], "%s", exp_qtys[pl->y_qty].name);
+            size_t len = (size_t)snprintf(lab, sizeof ss->label[0], "%s",
+                                          exp_qtys[pl->y_qty].label);
             for (int k = 0; k < N_KEYS && len < sizeof ss->label[0]; k++)
                 if (keys >> k & 1u)
                     len += (size_t)snprintf(lab + len, sizeof ss->label[0] - len, ", %s=%s",
@@ -725,7 +735,7 @@ static ab_status build_series(series_set *ss, const exp_result *r, const exp_plo
                     size_t ri = ((size_t)pt * s->n_acts + a) * s->seeds + sd;
                     double v = NAN;
                     const run_record *rec = &r->recs[ri];
-                    if (pl->x >= 0 || pl->y_qty >= 0) {
+                    if (use_qty) {
                         v = r->q[ri * N_QTY + pl->y_qty];
                     } else if (pl->x == X_LAYER) {
                         int pr = pl->epoch < 0 ? rec->r.n_probes - 1 : -1;
@@ -813,11 +823,13 @@ static ab_status write_figure(exp_result *r, const char *dir, bool render, ab_er
         const exp_plot *pl = &e->plots[i];
         st = build_series(&ss[i], r, pl, err);
         int col = find_column(pl->y);
+        bool use_qty = pl->x >= 0 || pl->x == X_ACT;
         panels[i] = (plot_panel){
             .title = pl->title[0] ? pl->title : NULL,
             .xlabel = x_label(pl),
             .ylabel = pl->ylabel[0] ? pl->ylabel
-                      : pl->y_qty >= 0 ? exp_qtys[pl->y_qty].label : columns[col].label,
+                      : use_qty      ? exp_qtys[pl->y_qty].label
+                                     : columns[col].label,
             .logy = pl->logy, .logx = pl->x == KEY_LR || pl->x == KEY_INIT_STD,
             .integer_x = pl->x == X_LAYER || pl->x == X_EPOCH || pl->x == KEY_DEPTH,
             .series = ss[i].s, .n_series = ss[i].n};
@@ -896,7 +908,10 @@ void exp_print(FILE *f, const exp_result *r)
             fprintf(f, "           %s %-10s", pt->holds ? "yes" : "no ", v);
             if (e->setup.seeds > 1 && e->setup.kind == EXP_TRAIN)
                 fprintf(f, " (%s..%s)", lo, hi);
-            fprintf(f, " vs %s%s%s\n", t, pt->point[0] ? "  at " : "", pt->point);
+            fprintf(f, " vs %s%s%s", t, pt->point[0] ? "  at " : "", pt->point);
+            if (pt->diverged)
+                fprintf(f, " (%d diverged run%s)", pt->diverged, pt->diverged > 1 ? "s" : "");
+            fputc('\n', f);
         }
     }
     fprintf(f, "verdict: %s (%.1f s)\n", exp_verdict_name(r->verdict), r->seconds);

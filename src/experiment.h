@@ -20,6 +20,7 @@ typedef struct {
     char point[160];      /* "depth=4, lr=0.1", or "" when nothing is free */
     double lhs, lhs_min, lhs_max;  /* left side: mean and spread over seeds */
     double rhs;           /* right side, mean over seeds */
+    int diverged;         /* runs read by the check that diverged (their values are NaN) */
     bool holds;
 } exp_check_point;
 

@@ -64,7 +64,15 @@ typedef struct {
     bool seen_setup, seen_quick, seen_claim;
     char cur[128];       /* the section being read */
     int cur_check, cur_plot;
-    unsigned setup_seen;  /* bit k: key k given in [setup] */
+    bool continued;      /* the line is an indented continuation */
+    char prev_name[64];  /* the last key, and its value so far (for continuations) */
+    char prev_value[1024];
+    char keys[64][64];   /* keys given in the current section */
+    int n_keys;
+    char sections[64][128]; /* section headers seen, their lines, whether keyed */
+    int sec_line[64];
+    bool sec_used[64];
+    int n_sections;
 } parse_ctx;
 
 static int fail(parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -206,8 +214,9 @@ static int split(char items[][64], int max, const char *list)
         if (n == max)
             return -1;
         trim_copy(items[n++], 64, s, len);
+        /* "a, b," at the end of a line: the list continues on the next */
         if (!comma)
-            return n;
+            return n > 1 && !items[n - 1][0] ? n - 1 : n;
         s = comma + 1;
     }
 }
@@ -631,7 +640,9 @@ static bool plot_key(parse_ctx *c, exp_plot *pl, const char *name, const char *v
         return true;
     }
     if (!strcmp(name, "ylabel")) {
-        snprintf(pl->ylabel, sizeof pl->ylabel, "%s", value);
+        int w = snprintf(pl->ylabel, sizeof pl->ylabel, "%s", value);
+        if (w < 0 || (size_t)w >= sizeof pl->ylabel)
+            return fail(c, "ylabel: longer than %zu characters", sizeof pl->ylabel - 1);
         return true;
     }
     if (!strcmp(name, "series") || !strcmp(name, "at")) {
@@ -650,6 +661,33 @@ static int handler(void *user, const char *section, const char *name, const char
     experiment *e = c->e;
     if (c->failed)
         return 0;
+    if (!section[0])
+        return fail(c, "key '%s' before any [section]", name);
+    if (c->n_sections)
+        c->sec_used[c->n_sections - 1] = true;
+    char joined[1024];
+    if (c->continued && !strcmp(name, c->prev_name)) {
+        /* a list continued on the next line: "acts = a, b" + "  c" */
+        size_t len = strlen(c->prev_value);
+        int w = snprintf(joined, sizeof joined, "%s%s%s", c->prev_value,
+                         len && c->prev_value[len - 1] != ',' ? ", " : " ", value);
+        if (w < 0 || (size_t)w >= sizeof joined)
+            return fail(c, "%s: value longer than %zu characters", name, sizeof joined - 1);
+    } else {
+        for (int i = 0; i < c->n_keys && strcmp(section, c->cur) == 0; i++)
+            if (!strcmp(c->keys[i], name))
+                return fail(c, "'%s' given twice in [%s]", name, section);
+        if (strcmp(section, c->cur))
+            c->n_keys = 0;
+        if (c->n_keys < 64)
+            snprintf(c->keys[c->n_keys++], sizeof c->keys[0], "%s", name);
+        snprintf(joined, sizeof joined, "%s", value);
+    }
+    snprintf(c->prev_name, sizeof c->prev_name, "%s", name);
+    snprintf(c->prev_value, sizeof c->prev_value, "%s", joined);
+    bool list = c->continued && (!strcmp(section, "setup") || !strcmp(section, "quick"));
+    if (list)
+        value = joined;
     if (strcmp(section, c->cur)) {
         snprintf(c->cur, sizeof c->cur, "%s", section);
         c->cur_check = c->cur_plot = -1;
@@ -657,6 +695,10 @@ static int handler(void *user, const char *section, const char *name, const char
             const char *nm = section[5] ? section + 6 : "";
             if (!nm[0])
                 return fail(c, "[check] needs a name: [check NAME]");
+            for (const char *p = nm; *p; p++)
+                if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+                    return fail(c, "[check %s]: a name holds only letters, digits, '-' and '_'",
+                                nm);
             if (e->n_checks == EXP_MAX_CHECKS)
                 return fail(c, "more than %d checks", EXP_MAX_CHECKS);
             for (int i = 0; i < e->n_checks; i++)
@@ -735,19 +777,48 @@ typedef struct {
     FILE *f;
     parse_ctx *c;
     bool too_long;
+    int read_errno;
 } line_reader;
 
 static char *read_line(char *str, int num, void *stream)
 {
     line_reader *r = stream;
+    parse_ctx *c = r->c;
     char *s = fgets(str, num, r->f);
-    if (!s)
+    if (!s) {
+        if (ferror(r->f))
+            r->read_errno = errno ? errno : EIO;
         return NULL;
-    r->c->line++;
+    }
+    c->line++;
     size_t len = strlen(s);
     if (len == (size_t)num - 1 && s[len - 1] != '\n' && !feof(r->f)) {
         r->too_long = true;
         return NULL;
+    }
+    const char *t = s;
+    while (*t == ' ' || *t == '\t')
+        t++;
+    bool blank = *t == '\0' || *t == '\n' || *t == '\r' || *t == ';' || *t == '#';
+    c->continued = t != s && !blank;
+    if (*t == '[') {
+        /* inih does not report a section without keys, nor a repeated header
+         * right after itself: check headers here */
+        const char *end = strchr(t, ']');
+        char name[128];
+        trim_copy(name, sizeof name, t + 1, end ? (size_t)(end - t - 1) : 0);
+        for (int i = 0; i < c->n_sections; i++)
+            if (!strcmp(c->sections[i], name)) {
+                fail(c, "[%s] given twice (first at line %d)", name, c->sec_line[i]);
+                return NULL;
+            }
+        if (c->n_sections == 64) {
+            fail(c, "more than 64 sections");
+            return NULL;
+        }
+        snprintf(c->sections[c->n_sections], sizeof c->sections[0], "%s", name);
+        c->sec_line[c->n_sections] = c->line;
+        c->sec_used[c->n_sections++] = false;
     }
     return s;
 }
@@ -822,14 +893,35 @@ static int handler2(void *user, const char *section, const char *name, const cha
     return 1;
 }
 
+/* What a plot against layer or epoch can show: columns of layers.csv (over
+ * epochs, their mean over hidden layers) and of loss.csv. */
+static const char layer_columns[] = "grad_norm, bias_grad_norm, grad_mean_abs, weight_norm, "
+                                    "act_mean, act_std, act_pos_frac, dead_pct, saturated_pct, "
+                                    "same_sign_pct";
+static const char loss_columns[] = "train_loss, test_loss, train_acc, test_acc";
+
+static bool in_list(const char *name, const char *list)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
 static ab_status parse_file(parse_ctx *c, ini_handler h, void *user, ab_err *err)
 {
     line_reader r = {.f = fopen(c->e->path, "r"), .c = c};
     if (!r.f)
         return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s", c->e->path, strerror(errno));
     c->line = 0;
+    c->n_sections = c->n_keys = 0;
+    c->cur[0] = c->prev_name[0] = '\0';
     int rc = ini_parse_stream(read_line, &r, h, user);
     fclose(r.f);
+    if (r.read_errno)
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", c->e->path,
+                       strerror(r.read_errno));
     if (c->failed)
         return AB_EUSAGE;
     if (r.too_long)
@@ -882,6 +974,14 @@ ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err)
     ab_status st = parse_file(&c, handler, &c, err);
     if (st != AB_OK)
         return st;
+    for (int i = 0; i < c.n_sections; i++)
+        if (!c.sec_used[i])
+            return ab_fail(err, AB_EUSAGE, "%s:%d: [%s] has no keys", path, c.sec_line[i],
+                           c.sections[i]);
+    for (const char *p = e->id; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return ab_fail(err, AB_EUSAGE, "%s: the file name may hold only letters, digits, "
+                           "'-' and '_' before .ini (it names the result folder)", path);
     c.line = 0;
     if (!e->claim || !e->title[0] || !e->text[0] || !e->source[0])
         return ab_fail(err, AB_EUSAGE, "%s: [claim] needs number, title, text and source", path);
@@ -895,7 +995,10 @@ ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err)
         if (e->setup.kind == EXP_BENCH_ACTS && e->setup.n[k] > 1)
             return ab_fail(err, AB_EUSAGE, "%s: kind = bench-acts takes no sweep (%s)", path,
                            exp_key_names[k]);
-    if (exp_n_points(&e->setup) * e->setup.n_acts * e->setup.seeds > 100000)
+    long long runs = 1;
+    for (int k = 0; k < N_KEYS; k++)
+        runs *= e->setup.n[k];
+    if (runs * e->setup.n_acts * e->setup.seeds > 100000)
         return ab_fail(err, AB_EUSAGE, "%s: more than 100000 runs in the sweep", path);
     /* Checks and plot lists refer to the set-up; they are parsed once it
      * is complete, naming the line of the check when one is bad. */
@@ -924,6 +1027,12 @@ ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err)
         if ((pl->x >= 0 || pl->x == X_ACT) && pl->y_qty < 0)
             return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = a sweep key or act, "
                            "y must be a quantity", path, pl->name, pl->y);
+        if (pl->x == X_LAYER && !in_list(pl->y, layer_columns))
+            return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = layer, y must be one "
+                           "of %s", path, pl->name, pl->y, layer_columns);
+        if (pl->x == X_EPOCH && !in_list(pl->y, layer_columns) && !in_list(pl->y, loss_columns))
+            return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = epoch, y must be one "
+                           "of %s, %s", path, pl->name, pl->y, loss_columns, layer_columns);
         if (!plot_lists(&c, pl, p2.series[i], p2.at[i]))
             return AB_EUSAGE;
     }

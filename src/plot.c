@@ -197,6 +197,33 @@ static panel_extent measure(const plot_panel *pa)
     return e;
 }
 
+/* A log x axis over a few values (learning rates 0.01, 0.03, ...) gets a
+ * tic at each of them: gnuplot's decades would label only one or two. */
+static void put_log_xtics(FILE *f, const plot_panel *pa)
+{
+    enum { MAX_TICS = 10 };
+    double v[MAX_TICS];
+    int n = 0;
+    for (int s = 0; s < pa->n_series; s++)
+        for (int i = 0; i < pa->series[s].n; i++) {
+            double x = pa->series[s].x[i];
+            bool seen = !(isfinite(x) && x > 0);
+            for (int j = 0; j < n && !seen; j++)
+                seen = v[j] == x;
+            if (seen)
+                continue;
+            if (n == MAX_TICS) {
+                fputs("set xtics autofreq\nset format x \"%g\"\n", f);
+                return;
+            }
+            v[n++] = x;
+        }
+    fputs("set format x \"%g\"\nset xtics (", f);
+    for (int j = 0; j < n; j++)
+        fprintf(f, "%s%.9g", j ? ", " : "", v[j]);
+    fputs(")\n", f);
+}
+
 /* ---- the key ----------------------------------------------------------- */
 
 #define NO_DATA_SUFFIX " (no data)"
@@ -495,7 +522,7 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
             fputs("set xtics autofreq\n", f);
         fputs("set format x \"%.0f\"\n", f);
     } else if (pa->logx) {
-        fputs("set xtics autofreq\nset format x \"%g\"\n", f);
+        put_log_xtics(f, pa);
     } else {
         fputs("set xtics autofreq\nset format x \"% h\"\n", f);
     }

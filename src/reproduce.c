@@ -236,6 +236,9 @@ static void summary_cell(char *out, size_t n, const exp_result *r, int c)
     exp_fmt(b, sizeof b, hi);
     if (nan == cr->n_pts)
         snprintf(out, n, "n/a; holds at 0 of %d points", cr->n_total);
+    else if (nan)
+        snprintf(out, n, "%s to %s, n/a at %d; holds at %d of %d points", a, b, nan, cr->n_hold,
+                 cr->n_total);
     else
         snprintf(out, n, "%s to %s; holds at %d of %d points", a, b, cr->n_hold, cr->n_total);
 }
@@ -292,7 +295,10 @@ static void report_details(FILE *f, const exp_result *r, const char *sub)
             fprintf(f, " | %s | %s", p->point[0] ? p->point : "-", v);
             if (s->seeds > 1 && s->kind == EXP_TRAIN)
                 fprintf(f, " (%s to %s)", lo, hi);
-            fprintf(f, " vs %s | %s |\n", t, p->holds ? "yes" : "no");
+            fprintf(f, " vs %s", t);
+            if (p->diverged)
+                fprintf(f, " (%d diverged run%s)", p->diverged, p->diverged > 1 ? "s" : "");
+            fprintf(f, " | %s |\n", p->holds ? "yes" : "no");
         }
         if (cr->n_total > cr->n_pts)
             fprintf(f, "| | (%d more points in checks.csv) | | | |\n", cr->n_total - cr->n_pts);
@@ -333,11 +339,19 @@ static ab_status read_expect(const char *path, verdict_row *rows, int *n, ab_err
         verdict_row *r = &rows[(*n)++];
         memset(r, 0, sizeof *r);
         snprintf(r->id, sizeof r->id, "%s", id);
-        r->claim = atoi(claim);
+        char *end;
+        r->claim = (int)strtol(claim, &end, 10);
         r->has_quick = true;
-        r->quick = !strcmp(v, "reproduced") ? REPRODUCED
-                   : !strcmp(v, "partly")   ? PARTLY_REPRODUCED
-                                            : NOT_REPRODUCED;
+        int known = -1;
+        for (int k = REPRODUCED; k <= NOT_REPRODUCED; k++)
+            if (!strcmp(v, exp_verdict_name((exp_verdict)k)))
+                known = k;
+        if (*end || known < 0) {
+            fclose(f);
+            return ab_fail(err, AB_EUSAGE, "--expect: %s:%d: '%s,%s': expected a claim number "
+                           "and one of reproduced, partly, not reproduced", path, ln, claim, v);
+        }
+        r->quick = (exp_verdict)known;
     }
     fclose(f);
     return AB_OK;
@@ -381,6 +395,30 @@ static verdict_row *row_for(rep_state *s, const experiment *e)
     snprintf(r->id, sizeof r->id, "%s", e->id);
     r->claim = e->claim;
     return r;
+}
+
+/* Loads every file in the modes that will run, so that a bad file or an
+ * --only that selects nothing is reported before anything is written. */
+static ab_status validate(rep_state *s, ab_err *err)
+{
+    experiment *e = malloc(sizeof *e);
+    if (!e)
+        return ab_fail(err, AB_ERUNTIME, "out of memory");
+    ab_status st = AB_OK;
+    int n_sel = 0;
+    for (int i = 0; i < s->n_files && st == AB_OK; i++) {
+        if (!s->o->quick)
+            st = exp_load(e, s->files[i], false, err);
+        if (st == AB_OK)
+            st = exp_load(e, s->files[i], true, err);
+        if (st == AB_OK)
+            n_sel += selected(s->o->only, e);
+    }
+    if (st == AB_OK && n_sel == 0)
+        st = ab_fail(err, AB_EUSAGE, "--only: %s: matches no experiment in %s", s->o->only,
+                     s->o->experiments);
+    free(e);
+    return st;
 }
 
 /* Runs every selected experiment in one mode into out; with report, keeps
@@ -559,6 +597,8 @@ int reproduce_main(int argc, char **argv)
     const char *out = o.out ? o.out : "results";
     bool render = !o.no_plot && plot_have_gnuplot();
     if (st == AB_OK)
+        st = validate(&s, &err);
+    if (st == AB_OK)
         st = make_dirs(out, &err);
     if (st == AB_OK && !o.quick) {
         /* the quick verdicts CI compares with, for the report's quick
@@ -583,15 +623,34 @@ int reproduce_main(int argc, char **argv)
         printf("report: %s/REPORT.md\n", out);
     }
     int differ = 0;
-    for (int i = 0; st == AB_OK && i < n_expect; i++)
-        for (int j = 0; j < s.n_rows; j++)
-            if (!strcmp(expect[i].id, s.rows[j].id) && s.rows[j].has_quick &&
-                expect[i].quick != s.rows[j].quick) {
-                fprintf(stderr, "actbench: %s: quick verdict is '%s', %s records '%s'\n",
-                        s.rows[j].id, exp_verdict_name(s.rows[j].quick), o.expect,
-                        exp_verdict_name(expect[i].quick));
+    for (int i = 0; st == AB_OK && o.expect && i < n_expect; i++) {
+        int j = 0;
+        while (j < s.n_rows && strcmp(expect[i].id, s.rows[j].id))
+            j++;
+        if (j == s.n_rows) {
+            /* with --only, the others were not meant to run */
+            if (!o.only) {
+                fprintf(stderr, "actbench: %s: in %s but not in %s\n", expect[i].id, o.expect,
+                        o.experiments);
                 differ++;
             }
+        } else if (s.rows[j].has_quick && expect[i].quick != s.rows[j].quick) {
+            fprintf(stderr, "actbench: %s: quick verdict is '%s', %s records '%s'\n",
+                    s.rows[j].id, exp_verdict_name(s.rows[j].quick), o.expect,
+                    exp_verdict_name(expect[i].quick));
+            differ++;
+        }
+    }
+    for (int j = 0; st == AB_OK && o.expect && j < s.n_rows; j++) {
+        int i = 0;
+        while (i < n_expect && strcmp(expect[i].id, s.rows[j].id))
+            i++;
+        if (i == n_expect) {
+            fprintf(stderr, "actbench: %s: no quick verdict recorded in %s\n", s.rows[j].id,
+                    o.expect);
+            differ++;
+        }
+    }
     if (st != AB_OK)
         fprintf(stderr, "actbench: %s\n", err.msg);
     if (made_tmp)

@@ -1,0 +1,1240 @@
+/* test_experiment.c - experiment files and the commands that run them.
+ *
+ * exp_load in-process: the fields of a good file, sweep lists, [quick], the
+ * check language (trees, precedence, the `bound` mask) and every kind of
+ * error with its "PATH:LINE:" prefix.  Then the binary end to end on tiny
+ * experiments (spiral, 200 samples, epochs 0..2): `actbench run` and the
+ * folder it writes, with checks.csv recomputed from layers.csv and loss.csv;
+ * `actbench reproduce --quick` with REPORT.md, verdicts.csv, --expect and
+ * --only; and the subcommands' usage errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "runner.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "expfile.h"
+#include "net.h"
+#include "optim.h"
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                   */
+
+typedef struct {
+    const void *data; /* the case, for table-driven tests */
+    char dir[4096];
+    char out[4200];   /* DIR/out: the --out folder of the binary's runs */
+    experiment *e;
+    run_result r;     /* the last run, freed by teardown */
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    fx->data = *state;
+    snprintf(fx->dir, sizeof fx->dir, "%s/actbench_exp_XXXXXX", tmp_root());
+    if (!mkdtemp(fx->dir) || !(fx->e = calloc(1, sizeof *fx->e))) {
+        free(fx);
+        return -1;
+    }
+    snprintf(fx->out, sizeof fx->out, "%s/out", fx->dir);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    remove_tree(fx->dir);
+    run_free(&fx->r);
+    free(fx->e);
+    free(fx);
+    return 0;
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!hay)
+        fail_msg("no text to find \"%s\" in", needle);
+    else if (!strstr(hay, needle))
+        fail_msg("\"%s\" does not contain \"%s\"", hay, needle);
+}
+
+static void assert_one_line(const char *s)
+{
+    size_t len = strlen(s);
+    if (len == 0 || s[len - 1] != '\n' || strchr(s, '\n') != s + len - 1)
+        fail_msg("expected exactly one line, got \"%s\"", s);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static bool path_missing(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) != 0 && errno == ENOENT;
+}
+
+/* Writes text to DIR/name and its path into path. */
+static void put(char *path, size_t n, const char *dir, const char *name, const char *text)
+{
+    assert_true((size_t)snprintf(path, n, "%s/%s", dir, name) < n);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* 1-based line of text on which needle starts. */
+static int line_of(const char *text, const char *needle)
+{
+    const char *p = strstr(text, needle);
+    assert_non_null(p);
+    int line = 1;
+    for (const char *q = text; q < p; q++)
+        line += *q == '\n';
+    return line;
+}
+
+static const exp_check *find_check(const experiment *e, const char *name)
+{
+    for (int i = 0; i < e->n_checks; i++)
+        if (!strcmp(e->checks[i].name, name))
+            return &e->checks[i];
+    fail_msg("no check '%s'", name);
+    return NULL;
+}
+
+/* Value of a check tree without quantities (fails on one). */
+static double eval_num(const exp_check *c, int i)
+{
+    assert_true(i >= 0 && i < c->n_nodes);
+    const exp_node *n = &c->nodes[i];
+    switch (n->kind) {
+    case E_NUM: return n->num;
+    case E_NEG: return -eval_num(c, n->a);
+    case E_ABS: return fabs(eval_num(c, n->a));
+    case E_ADD: return eval_num(c, n->a) + eval_num(c, n->b);
+    case E_SUB: return eval_num(c, n->a) - eval_num(c, n->b);
+    case E_MUL: return eval_num(c, n->a) * eval_num(c, n->b);
+    case E_DIV: return eval_num(c, n->a) / eval_num(c, n->b);
+    case E_QTY:
+    case E_RATE: break;
+    }
+    fail_msg("node %d of check '%s' is not numeric", i, c->name);
+    return NAN;
+}
+
+/* ---- CSV ------------------------------------------------------------- */
+
+#define MAX_ROWS 512
+#define MAX_FIELDS 32
+
+/* A CSV file split into fields ("..." quoted fields may hold commas). */
+typedef struct {
+    char *text;
+    int n_rows;                       /* rows after the header */
+    int n_cols;                       /* of the header */
+    char *head[MAX_FIELDS];
+    char *cell[MAX_ROWS][MAX_FIELDS];
+    int n_cells[MAX_ROWS];
+} csv;
+
+static int split_line(char *s, char **f, int max)
+{
+    int n = 0;
+    for (;;) {
+        assert_true(n < max);
+        if (*s == '"') {
+            f[n++] = ++s;
+            char *q = strchr(s, '"');
+            assert_non_null(q);
+            *q = '\0';
+            s = q + 1;
+        } else {
+            f[n++] = s;
+            s += strcspn(s, ",");
+        }
+        if (*s != ',') {
+            *s = '\0';
+            return n;
+        }
+        *s++ = '\0';
+    }
+}
+
+static csv *csv_read(const char *path)
+{
+    csv *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->text = slurp(path);
+    if (!c->text)
+        fail_msg("cannot read %s", path);
+    char *save = NULL;
+    char *line = strtok_r(c->text, "\n", &save);
+    assert_non_null(line);
+    c->n_cols = split_line(line, c->head, MAX_FIELDS);
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        assert_true(c->n_rows < MAX_ROWS);
+        c->n_cells[c->n_rows] = split_line(line, c->cell[c->n_rows], MAX_FIELDS);
+        if (c->n_cells[c->n_rows] != c->n_cols)
+            fail_msg("%s: row %d has %d fields, the header %d", path, c->n_rows + 2,
+                     c->n_cells[c->n_rows], c->n_cols);
+        c->n_rows++;
+    }
+    return c;
+}
+
+static void csv_free(csv *c)
+{
+    free(c->text);
+    free(c);
+}
+
+static int csv_col(const csv *c, const char *name)
+{
+    for (int i = 0; i < c->n_cols; i++)
+        if (!strcmp(c->head[i], name))
+            return i;
+    fail_msg("no column '%s'", name);
+    return -1;
+}
+
+static double num(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end)
+        fail_msg("'%s' is not a number", s);
+    return v;
+}
+
+static void assert_close(double got, double want, double rel)
+{
+    if (!(fabs(got - want) <= rel * fabs(want) + 1e-12))
+        fail_msg("got %.9g, expected %.9g", got, want);
+}
+
+/* ------------------------------------------------------------------------ */
+/* exp_load: a good file                                                     */
+
+static const char good_ini[] =
+    "; a minimal experiment\n"
+    "[claim]\n"
+    "number = 7\n"
+    "title = Tiny claim\n"
+    "text = first line\n"
+    "  second line\n"
+    "source = nowhere\n"
+    "\n"
+    "[setup]\n"
+    "acts = sigmoid, relu, leaky_relu:0.2\n"
+    "samples = 200\n"
+    "depth = 2, 4\n"
+    "lr = 0.05, 0.01\n"
+    "width = 8\n"
+    "epochs = 3\n"
+    "seeds = 2\n"
+    "\n"
+    "[quick]\n"
+    "epochs = 1\n"
+    "seeds = 1\n"
+    "width = 4\n"
+    "\n"
+    "[check both-fixed]\n"
+    "what = relu at depth 2 beats sigmoid at depth 4\n"
+    "test = test_acc(relu, depth=2) > test_acc(sigmoid, depth=4) - 0.5\n"
+    "\n"
+    "[check rated]\n"
+    "what = exponential fall\n"
+    "test = rate(grad_ratio(sigmoid), depth) <= 0.25\n"
+    "\n"
+    "[check half-fixed]\n"
+    "what = only one side\n"
+    "  fixes depth\n"
+    "test = test_acc(relu, depth=2) - test_acc(sigmoid) < 1\n"
+    "\n"
+    "[check numbers]\n"
+    "what = arithmetic only\n"
+    "test = abs(-1) == (2 + 3) * 2 / 10\n"
+    "\n"
+    "[check precedence]\n"
+    "what = * before +, left to right\n"
+    "test = 1 + 2 * 3 - 8 / 4 / 2 >= 8 - 4 - 2\n"
+    "\n"
+    "[check two-keys]\n"
+    "what = both keys fixed\n"
+    "test = decay(leaky_relu:0.2, depth=4, lr=0.01) >= decay(relu, lr=0.01, depth=2)\n"
+    "\n"
+    "[plot]\n"
+    "x = depth\n"
+    "y = grad_ratio\n"
+    "series = act, lr\n";
+
+static void test_load_good(void **state)
+{
+    fixture *fx = *state;
+    char path[4400];
+    put(path, sizeof path, fx->dir, "tiny-claim.ini", good_ini);
+    ab_err err = {{0}};
+    experiment *e = fx->e;
+    assert_int_equal(exp_load(e, path, false, &err), AB_OK);
+    assert_string_equal(e->path, path);
+    assert_string_equal(e->id, "tiny-claim");
+    assert_int_equal(e->claim, 7);
+    assert_string_equal(e->title, "Tiny claim");
+    assert_string_equal(e->text, "first line second line");
+    assert_string_equal(e->source, "nowhere");
+
+    const exp_setup *s = &e->setup;
+    assert_int_equal(s->kind, EXP_TRAIN);
+    assert_int_equal(s->n_acts, 3);
+    assert_string_equal(s->acts[0].label, "sigmoid");
+    assert_string_equal(s->acts[1].label, "relu");
+    assert_string_equal(s->acts[2].label, "leaky_relu:0.2");
+    assert_string_equal(s->data, "spiral");
+    assert_int_equal(s->samples, 200);
+    assert_int_equal(s->epochs, 3); /* [quick] not applied */
+    assert_int_equal(s->seeds, 2);
+    /* the sweep lists */
+    assert_int_equal(s->n[KEY_DEPTH], 2);
+    assert_true(s->v[KEY_DEPTH][0] == 2.0 && s->v[KEY_DEPTH][1] == 4.0);
+    assert_string_equal(s->txt[KEY_DEPTH][0], "2");
+    assert_string_equal(s->txt[KEY_DEPTH][1], "4");
+    assert_int_equal(s->n[KEY_LR], 2);
+    assert_true(s->v[KEY_LR][0] == 0.05 && s->v[KEY_LR][1] == 0.01);
+    assert_string_equal(s->txt[KEY_LR][1], "0.01");
+    assert_int_equal(s->n[KEY_WIDTH], 1);
+    assert_true(s->v[KEY_WIDTH][0] == 8.0);
+    /* defaults of what the file does not give */
+    assert_true(s->test_frac == 0.2);
+    assert_int_equal(s->seed, 1);
+    assert_int_equal(s->log_every, 5);
+    assert_true(s->target_acc == 0.9);
+    assert_int_equal(s->n[KEY_INIT], 1);
+    assert_true(s->v[KEY_INIT][0] == INIT_XAVIER);
+    assert_string_equal(s->txt[KEY_INIT][0], "xavier");
+    assert_true(s->v[KEY_OPTIMIZER][0] == OPT_SGD);
+    assert_true(s->v[KEY_BATCH][0] == 32.0);
+    assert_true(s->v[KEY_BATCHNORM][0] == 0.0 && s->v[KEY_RESIDUAL][0] == 0.0);
+    assert_true(s->v[KEY_LOSS][0] == OUT_SOFTMAX);
+    assert_true(s->v[KEY_INIT_STD][0] == 1.0 && s->v[KEY_BIAS_INIT][0] == 0.0);
+    for (int k = 0; k < N_KEYS; k++)
+        if (k != KEY_DEPTH && k != KEY_LR)
+            assert_int_equal(s->n[k], 1);
+
+    /* points: keys vary fastest last (lr after depth) */
+    assert_int_equal(exp_n_points(s), 4);
+    int idx[N_KEYS];
+    for (int p = 0; p < 4; p++) {
+        exp_point(s, p, idx);
+        assert_int_equal(idx[KEY_DEPTH], p / 2);
+        assert_int_equal(idx[KEY_LR], p % 2);
+        assert_int_equal(idx[KEY_WIDTH], 0);
+        assert_int_equal(exp_point_index(s, idx), p);
+    }
+    char text[160];
+    exp_point(s, 2, idx);
+    exp_point_text(text, sizeof text, s, idx);
+    assert_string_equal(text, "depth=4, lr=0.05");
+
+    /* the checks */
+    assert_int_equal(e->n_checks, 6);
+    const exp_check *c = find_check(e, "both-fixed");
+    assert_string_equal(c->what, "relu at depth 2 beats sigmoid at depth 4");
+    assert_string_equal(c->test, "test_acc(relu, depth=2) > test_acc(sigmoid, depth=4) - 0.5");
+    assert_int_equal(c->line, line_of(good_ini, "test = test_acc(relu, depth=2) >"));
+    assert_int_equal(c->op, OP_GT);
+    const exp_node *l = &c->nodes[c->lhs], *r = &c->nodes[c->rhs];
+    assert_int_equal(l->kind, E_QTY);
+    assert_int_equal(l->qty, Q_TEST_ACC);
+    assert_int_equal(l->act, 1);
+    assert_int_equal(l->n_fix, 1);
+    assert_int_equal(l->fix_key[0], KEY_DEPTH);
+    assert_int_equal(l->fix_val[0], 0);
+    assert_int_equal(r->kind, E_SUB);
+    const exp_node *ra = &c->nodes[r->a], *rb = &c->nodes[r->b];
+    assert_int_equal(ra->kind, E_QTY);
+    assert_int_equal(ra->act, 0);
+    assert_int_equal(ra->n_fix, 1);
+    assert_int_equal(ra->fix_key[0], KEY_DEPTH);
+    assert_int_equal(ra->fix_val[0], 1);
+    assert_int_equal(rb->kind, E_NUM);
+    assert_true(rb->num == 0.5);
+    /* depth is fixed by every quantity: bound; lr is free */
+    assert_int_equal(c->bound, 1u << KEY_DEPTH);
+
+    c = find_check(e, "rated");
+    assert_int_equal(c->op, OP_LE);
+    assert_int_equal(c->nodes[c->lhs].kind, E_RATE);
+    assert_int_equal(c->nodes[c->lhs].rate_key, KEY_DEPTH);
+    const exp_node *in = &c->nodes[c->nodes[c->lhs].a];
+    assert_int_equal(in->kind, E_QTY);
+    assert_int_equal(in->qty, Q_GRAD_RATIO);
+    assert_int_equal(in->n_fix, 0);
+    assert_true(c->nodes[c->rhs].kind == E_NUM && c->nodes[c->rhs].num == 0.25);
+    assert_int_equal(c->bound, 1u << KEY_DEPTH); /* rate() consumes depth */
+
+    c = find_check(e, "half-fixed");
+    assert_string_equal(c->what, "only one side fixes depth");
+    assert_int_equal(c->op, OP_LT);
+    assert_int_equal(c->nodes[c->lhs].kind, E_SUB);
+    assert_int_equal(c->bound, 0u); /* test_acc(sigmoid) ranges over depth */
+
+    c = find_check(e, "numbers");
+    assert_int_equal(c->op, OP_EQ);
+    assert_int_equal(c->nodes[c->lhs].kind, E_ABS);
+    assert_int_equal(c->nodes[c->nodes[c->lhs].a].kind, E_NEG);
+    assert_true(eval_num(c, c->lhs) == 1.0);
+    assert_true(eval_num(c, c->rhs) == 1.0);
+    assert_int_equal(c->bound, 0u);
+
+    c = find_check(e, "precedence");
+    assert_int_equal(c->op, OP_GE);
+    assert_true(eval_num(c, c->lhs) == 6.0); /* 1 + 6 - (8/4)/2 */
+    assert_true(eval_num(c, c->rhs) == 2.0); /* (8-4)-2 */
+
+    c = find_check(e, "two-keys");
+    assert_int_equal(c->nodes[c->lhs].act, 2);
+    assert_int_equal(c->nodes[c->lhs].n_fix, 2);
+    assert_int_equal(c->nodes[c->rhs].act, 1);
+    assert_int_equal(c->bound, (1u << KEY_DEPTH) | (1u << KEY_LR));
+
+    /* the plot */
+    assert_int_equal(e->n_plots, 1);
+    assert_int_equal(e->plots[0].x, KEY_DEPTH);
+    assert_string_equal(e->plots[0].y, "grad_ratio");
+    assert_int_equal(e->plots[0].y_qty, Q_GRAD_RATIO);
+    assert_int_equal(e->plots[0].series, 1u << KEY_LR);
+}
+
+static void test_load_quick(void **state)
+{
+    fixture *fx = *state;
+    char path[4400];
+    put(path, sizeof path, fx->dir, "tiny.ini", good_ini);
+    ab_err err = {{0}};
+    experiment *e = fx->e;
+    assert_int_equal(exp_load(e, path, true, &err), AB_OK);
+    assert_int_equal(e->setup.epochs, 1);
+    assert_int_equal(e->setup.seeds, 1);
+    assert_int_equal(e->setup.n[KEY_WIDTH], 1);
+    assert_true(e->setup.v[KEY_WIDTH][0] == 4.0);
+    /* what [quick] does not name stays as [setup] gives it */
+    assert_int_equal(e->setup.n[KEY_DEPTH], 2);
+    assert_int_equal(e->setup.n[KEY_LR], 2);
+    assert_int_equal(e->setup.samples, 200);
+    assert_int_equal(e->n_checks, 6);
+    /* and loading again without quick restores the [setup] values */
+    assert_int_equal(exp_load(e, path, false, &err), AB_OK);
+    assert_int_equal(e->setup.epochs, 3);
+    assert_true(e->setup.v[KEY_WIDTH][0] == 8.0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* exp_load: errors                                                          */
+
+#define CLAIM "[claim]\nnumber = 3\ntitle = T\ntext = X\nsource = S\n"       /* lines 1-5 */
+#define SETUP "[setup]\nacts = sigmoid, relu\ndepth = 2, 4\nepochs = 0\n"    /* lines 6-9 */
+#define CHECK "[check c]\nwhat = w\ntest = decay(sigmoid) <= 0.25\n"         /* 10-12 */
+#define CHECK_TEST(t) "[check c]\nwhat = w\ntest = " t "\n"                  /* test: 12 */
+
+/* A list continued on indented lines joins the first line's items; a folder
+ * given as the file is a read error, not an empty file. */
+static void test_load_continuation_and_folder(void **state)
+{
+    fixture *fx = *state;
+    char path[4400];
+    ab_err err = {{0}};
+    put(path, sizeof path, fx->dir, "cont.ini",
+        CLAIM "[setup]\nacts = sigmoid, tanh\n  relu\ndepth = 2,\n  4\n" CHECK);
+    assert_int_equal(exp_load(fx->e, path, false, &err), AB_OK);
+    assert_int_equal(fx->e->setup.n_acts, 3);
+    assert_string_equal(fx->e->setup.acts[2].label, "relu");
+    assert_int_equal(fx->e->setup.n[KEY_DEPTH], 2);
+    assert_true(fx->e->setup.v[KEY_DEPTH][1] == 4.0);
+    assert_int_equal(exp_load(fx->e, fx->dir, false, &err), AB_ERUNTIME);
+    assert_non_null(strstr(err.msg, "cannot read"));
+}
+
+typedef struct {
+    const char *name;
+    const char *text;
+    int line;           /* the line the message names; 0 = none */
+    const char *needle; /* must appear in the message */
+} load_case;
+
+static const load_case load_cases[] = {
+    {"unknown section", CLAIM SETUP "[bogus]\nkey = 1\n" CHECK, 11, "unknown section [bogus]"},
+    {"unknown key in [setup]", CLAIM SETUP "colour = red\n" CHECK, 10,
+     "unknown key 'colour' in [setup]"},
+    {"unknown key in [claim]", "[claim]\nnumber = 3\nauthor = me\n" SETUP CHECK, 3,
+     "unknown key 'author' in [claim]"},
+    {"unknown key in [check]", CLAIM SETUP "[check c]\nwhat = w\nwhen = now\n", 12,
+     "unknown key 'when' in [check c]"},
+    {"unknown key in [plot]", CLAIM SETUP CHECK "[plot]\nx = depth\ncolour = red\n", 15,
+     "unknown key 'colour' in [plot]"},
+    {"unknown key in [quick]", CLAIM SETUP "[quick]\nspeed = 2\n" CHECK, 11,
+     "unknown key 'speed' in [quick]"},
+    {"kind in [quick]", CLAIM SETUP "[quick]\nkind = train\n" CHECK, 11, "kind"},
+    {"claim number 16", "[claim]\nnumber = 16\n", 2, "number: '16'"},
+    {"depth 0", CLAIM "[setup]\nacts = relu\ndepth = 2, 0\n" CHECK, 8, "depth: '0'"},
+    {"lr -1", CLAIM "[setup]\nacts = relu\nlr = -1\n" CHECK, 8, "lr: '-1'"},
+    {"init bogus", CLAIM "[setup]\nacts = relu\ninit = he, bogus\n" CHECK, 8, "init: 'bogus'"},
+    {"acts nope", CLAIM "[setup]\nacts = relu, nope\n" CHECK, 7, "'nope'"},
+    {"depth given twice", CLAIM "[setup]\nacts = relu\ndepth = 2, 2\n" CHECK, 8,
+     "'2' given twice"},
+    {"empty sweep value", CLAIM "[setup]\nacts = relu\ndepth = 2,,4\n" CHECK, 8, "empty value"},
+    /* checked even when not applied (quick mode: test_load_quick) */
+    {"bad [quick] value", CLAIM SETUP "[quick]\nepochs = -1\n" CHECK, 11, "epochs: '-1'"},
+    {"key before any section", "seeds = 1\n" CLAIM SETUP CHECK, 1, "before any [section]"},
+    {"empty section", CLAIM SETUP "[plot]\n" CHECK, 10, "[plot] has no keys"},
+    {"same check twice in a row", CLAIM SETUP CHECK CHECK, 13, "[check c] given twice"},
+    {"key twice", CLAIM SETUP "epochs = 3\n" CHECK, 10, "'epochs' given twice in [setup]"},
+    {"comma in a check name", CLAIM SETUP "[check a,b]\nwhat = w\ntest = 1 < 2\n", 11,
+     "only letters, digits"},
+    {"sweep too large", CLAIM "[setup]\nacts = relu\nseeds = 1000\n"
+     "depth = 1,2,3,4,5,6,7,8,9,10,11,12\nwidth = 1,2,3,4,5,6,7,8,9,10,11,12\n" CHECK, 0,
+     "more than 100000 runs"},
+    {"[quick] before [setup]", CLAIM "[quick]\nseeds = 1\n" SETUP CHECK, 7,
+     "[quick] must come after [setup]"},
+    {"[setup] twice", CLAIM SETUP CHECK "[setup]\nseeds = 2\n", 13, "[setup] given twice"},
+    {"check given twice", CLAIM SETUP CHECK "[plot]\ny = test_acc\n" CHECK, 15,
+     "[check c] given twice"},
+    {"check without name", CLAIM SETUP "[check]\nwhat = w\n", 11, "needs a name"},
+    {"not INI syntax", CLAIM "no equals sign here\n" SETUP CHECK, 6, "not INI syntax"},
+    {"unknown quantity", CLAIM SETUP CHECK_TEST("speed(relu) > 1"), 12,
+     "unknown quantity 'speed'"},
+    {"act not in acts", CLAIM SETUP CHECK_TEST("decay(tanh) <= 1"), 12,
+     "'tanh' is not in acts"},
+    {"value not in the sweep", CLAIM SETUP CHECK_TEST("test_acc(relu, depth=3) > 0"), 12,
+     "depth=3: not one of the values of depth"},
+    {"key not swept", CLAIM SETUP CHECK_TEST("test_acc(relu, width=64) > 0"), 12,
+     "'width' is not a key with several values"},
+    {"key not a key", CLAIM SETUP CHECK_TEST("test_acc(relu, colour=2) > 0"), 12, "'colour'"},
+    {"missing ')'", CLAIM SETUP CHECK_TEST("test_acc(relu > 0.5"), 12, "expected ')'"},
+    {"missing '(' of abs", CLAIM SETUP CHECK_TEST("abs 1 > 0"), 12, "expected '('"},
+    {"no comparison", CLAIM SETUP CHECK_TEST("test_acc(relu)"), 12,
+     "expected one of < <= > >= =="},
+    {"nothing after the operator", CLAIM SETUP CHECK_TEST("test_acc(relu) >"), 12,
+     "expected a number or a quantity"},
+    {"trailing text", CLAIM SETUP CHECK_TEST("test_acc(relu) > 0 1"), 12, "unexpected '1'"},
+    {"rate over an unswept key", CLAIM SETUP CHECK_TEST("rate(test_acc(relu), width) > 0"), 12,
+     "rate(..., width)"},
+    {"too many filters", CLAIM "[setup]\nacts = relu\ndepth = 2, 4\nwidth = 4, 8\n"
+     "lr = 0.1, 0.2\nbatch = 8, 16\ninit = he, xavier\n"
+     "[check c]\nwhat = w\ntest = test_acc(relu, depth=2, width=4, lr=0.1, batch=8, init=he)"
+     " > 0\n", 15, "more than 4 filters"},
+    {"multi-line test names its last line", CLAIM SETUP "[check c]\nwhat = w\n"
+     "test = test_acc(relu) >\n  nope(relu)\n", 13, "unknown quantity 'nope'"},
+    {"plot x = init", CLAIM SETUP CHECK "[plot]\ny = test_acc\nx = init\n", 15,
+     "x: init is not numeric"},
+    {"plot at a value not in the sweep", CLAIM SETUP CHECK
+     "[plot]\nx = act\ny = test_acc\nat = depth=3\n", 16, "at: depth=3"},
+    /* found once the whole file is read: no line */
+    {"no source", "[claim]\nnumber = 3\ntitle = T\ntext = X\n" SETUP CHECK, 0,
+     "[claim] needs number, title, text and source"},
+    {"no number", "[claim]\ntitle = T\ntext = X\nsource = S\n" SETUP CHECK, 0,
+     "[claim] needs number, title, text and source"},
+    {"no claim", SETUP CHECK, 0, "[claim] needs number, title, text and source"},
+    {"no acts", CLAIM "[setup]\nepochs = 0\n" CHECK, 0, "[setup] needs acts"},
+    {"no checks", CLAIM SETUP, 0, "needs at least one [check NAME]"},
+    {"check without test", CLAIM SETUP "[check c]\nwhat = w\n", 0, "[check c] needs test"},
+    {"check without what", CLAIM SETUP "[check c]\ntest = abs(1) == 1\n", 0,
+     "[check c] needs what"},
+    {"plot without y", CLAIM SETUP CHECK "[plot]\nx = depth\n", 0, "needs y"},
+    {"plot y not a quantity", CLAIM SETUP CHECK "[plot]\nx = depth\ny = grad_norm\n", 0,
+     "y must be a quantity"},
+    {"bench-acts with a sweep", CLAIM "[setup]\nkind = bench-acts\nacts = relu\n"
+     "depth = 2, 4\n" CHECK_TEST("ns(relu) > 0"), 0, "takes no sweep"},
+};
+
+/* An AB_EUSAGE with a message "PATH:LINE: ..." (or "PATH: ..." when the
+ * case names no line) holding the case's needle. */
+static void assert_load_error(fixture *fx, const char *text, bool quick, int line,
+                              const char *needle)
+{
+    char path[4400], prefix[4500];
+    put(path, sizeof path, fx->dir, "bad.ini", text);
+    ab_err err = {{0}};
+    assert_int_equal(exp_load(fx->e, path, quick, &err), AB_EUSAGE);
+    if (line)
+        snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+    else
+        snprintf(prefix, sizeof prefix, "%s: ", path);
+    if (strncmp(err.msg, prefix, strlen(prefix)))
+        fail_msg("message \"%s\" does not start with \"%s\"", err.msg, prefix);
+    assert_contains(err.msg, needle);
+    assert_null(strchr(err.msg, '\n'));
+}
+
+static void test_load_error(void **state)
+{
+    fixture *fx = *state;
+    const load_case *c = fx->data;
+    assert_load_error(fx, c->text, false, c->line, c->needle);
+}
+
+/* With quick, a bad [quick] value is refused the same way. */
+static void test_load_quick_error(void **state)
+{
+    fixture *fx = *state;
+    assert_load_error(fx, CLAIM SETUP "[quick]\nepochs = -1\n" CHECK, true, 11, "epochs: '-1'");
+    assert_load_error(fx, CLAIM SETUP "[quick]\nwidth = 0\n" CHECK, true, 11, "width: '0'");
+}
+
+/* A line inih would split is refused, naming its line; one that just fits
+ * is read. */
+static void test_load_long_line(void **state)
+{
+    fixture *fx = *state;
+    const int max = INI_MAX_LINE - 2; /* characters before the newline */
+    static char text[4 * INI_MAX_LINE + 1024], xs[4 * INI_MAX_LINE];
+    /* "what = " + x's: exactly max characters */
+    memset(xs, 'x', (size_t)max - 7);
+    xs[max - 7] = '\0';
+    sprintf(text, CLAIM SETUP "[check c]\nwhat = %s\ntest = abs(1) == 1\n", xs);
+    char path[4400];
+    put(path, sizeof path, fx->dir, "fits.ini", text);
+    ab_err err = {{0}};
+    if (exp_load(fx->e, path, false, &err) != AB_OK)
+        fail_msg("a line of %d characters was refused: %s", max, err.msg);
+    assert_int_equal(strlen(fx->e->checks[0].what), (size_t)max - 7);
+
+    char msg[64];
+    snprintf(msg, sizeof msg, "line longer than %d characters", max);
+    strcat(xs, "x"); /* one more */
+    sprintf(text, CLAIM SETUP "[check c]\nwhat = %s\ntest = abs(1) == 1\n", xs);
+    assert_load_error(fx, text, false, 11, msg);
+    memset(xs, 'y', 3 * INI_MAX_LINE);
+    xs[3 * INI_MAX_LINE] = '\0';
+    sprintf(text, CLAIM SETUP "[check c]\nwhat = w\ntest = abs(1) == 1 %s\n", xs);
+    assert_load_error(fx, text, false, 12, msg);
+}
+
+static void test_load_missing_file(void **state)
+{
+    fixture *fx = *state;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/missing.ini", fx->dir);
+    ab_err err = {{0}};
+    assert_int_equal(exp_load(fx->e, path, false, &err), AB_ERUNTIME);
+    assert_contains(err.msg, path);
+    assert_contains(err.msg, "cannot open");
+    /* a folder is not a file either */
+    assert_int_not_equal(exp_load(fx->e, fx->dir, false, &err), AB_OK);
+}
+
+/* ------------------------------------------------------------------------ */
+/* actbench run                                                              */
+
+/* Sigmoid's gradient shrinks layer by layer, so its first-to-last ratio at
+ * depth 2 exceeds the one at depth 3 by far; the thresholds are loose (the
+ * measured values are recomputed from layers.csv below). */
+static const char run_ini[] =
+    "[claim]\n"
+    "number = 3\n"
+    "title = Run through the binary\n"
+    "text = tiny\n"
+    "source = test_experiment.c\n"
+    "[setup]\n"
+    "acts = sigmoid, relu\n"
+    "samples = 200\n"
+    "depth = 2, 3\n"
+    "width = 8\n"
+    "epochs = 2\n"
+    "seeds = 2\n"
+    "[check decay]\n"
+    "what = sigmoid's per-layer factor is small\n"
+    "test = decay(sigmoid) < 0.6\n"
+    "[check impossible]\n"
+    "what = an accuracy above 2\n"
+    "test = test_acc(relu) > 2\n"
+    "[check zero]\n"
+    "what = x - x\n"
+    "test = test_acc(relu) - test_acc(relu) == 0\n"
+    "[check abs]\n"
+    "what = numbers only\n"
+    "test = abs(-1) == 1\n"
+    "[check arith]\n"
+    "what = numbers only\n"
+    "test = (2 + 3) * 4 / 8 - -1 == 3.5\n"
+    "[check rate]\n"
+    "what = rate over depth\n"
+    "test = rate(grad_ratio(sigmoid), depth) > 0\n"
+    "[check fixed]\n"
+    "what = deeper is smaller\n"
+    "test = grad_ratio(sigmoid, depth=2) > grad_ratio(sigmoid, depth=3)\n"
+    "[plot]\n"
+    "x = depth\n"
+    "y = grad_ratio\n";
+
+/* Rows of checks.csv for check name, in order; returns their count. */
+static int check_rows(const csv *c, const char *name, int *rows, int max)
+{
+    int n = 0;
+    for (int i = 0; i < c->n_rows; i++)
+        if (!strcmp(c->cell[i][0], name)) {
+            assert_true(n < max);
+            rows[n++] = i;
+        }
+    return n;
+}
+
+/* bias_grad_norm of sigmoid at epoch 0, [depth 2..3][seed 1..2][layer 1..3]. */
+static void read_bias_grads(const char *dir, double g[4][3][4])
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/layers.csv", dir);
+    csv *c = csv_read(path);
+    int cd = csv_col(c, "depth"), ca = csv_col(c, "act"), cs = csv_col(c, "seed"),
+        ce = csv_col(c, "epoch"), cl = csv_col(c, "layer"), cb = csv_col(c, "bias_grad_norm");
+    memset(g, 0, sizeof(double) * 4 * 3 * 4);
+    int got = 0;
+    for (int i = 0; i < c->n_rows; i++) {
+        if (strcmp(c->cell[i][ca], "sigmoid") || num(c->cell[i][ce]) != 0.0)
+            continue;
+        int d = (int)num(c->cell[i][cd]), s = (int)num(c->cell[i][cs]),
+            l = (int)num(c->cell[i][cl]);
+        assert_true(d >= 2 && d <= 3 && s >= 1 && s <= 2 && l >= 1 && l <= d + 1);
+        if (l > d)
+            continue; /* the output layer */
+        g[d][s][l] = num(c->cell[i][cb]);
+        assert_true(g[d][s][l] > 0.0);
+        got++;
+    }
+    assert_int_equal(got, 2 * 2 + 2 * 3); /* seeds x hidden layers, both depths */
+    csv_free(c);
+}
+
+/* Final test accuracy of relu, [depth 2..3][seed 1..2], from loss.csv. */
+static void read_final_acc(const char *dir, int epochs, double acc[4][3])
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/loss.csv", dir);
+    csv *c = csv_read(path);
+    int cd = csv_col(c, "depth"), ca = csv_col(c, "act"), cs = csv_col(c, "seed"),
+        ce = csv_col(c, "epoch"), ct = csv_col(c, "test_acc");
+    assert_int_equal(c->n_rows, 2 * 2 * 2 * (epochs + 1));
+    int got = 0;
+    for (int i = 0; i < c->n_rows; i++)
+        if (!strcmp(c->cell[i][ca], "relu") && (int)num(c->cell[i][ce]) == epochs) {
+            acc[(int)num(c->cell[i][cd])][(int)num(c->cell[i][cs])] = num(c->cell[i][ct]);
+            got++;
+        }
+    assert_int_equal(got, 4);
+    csv_free(c);
+}
+
+static void test_run(void **state)
+{
+    fixture *fx = *state;
+    char path[4400], f[4600];
+    put(path, sizeof path, fx->dir, "tiny-run.ini", run_ini);
+    run_result *r = &fx->r;
+    run_actbench(r, (const char *const[]){"run", path, "--out", fx->out, "--no-plot", NULL});
+    if (r->status != 0)
+        fail_msg("exit %d: %s", r->status, r->err);
+    assert_contains(r->out, "claim 3: Run through the binary");
+    assert_contains(r->out, "verdict: partly");
+    assert_contains(r->out, fx->out);
+
+    static const char *const files[] = {"loss.csv", "layers.csv", "summary.csv",
+                                        "quantities.csv", "checks.csv", "config.json",
+                                        "plots/tiny-run.gp"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(f, sizeof f, "%s/%s", fx->out, files[i]);
+        if (!exists(f))
+            fail_msg("%s was not written", f);
+    }
+    /* the swept key leads every CSV row */
+    static const struct { const char *file, *head; } heads[] = {
+        {"layers.csv", "depth,act,seed,epoch,layer,grad_norm,bias_grad_norm,"},
+        {"loss.csv", "depth,act,seed,epoch,train_loss,"},
+        {"summary.csv", "depth,act,seed,init,"},
+        {"quantities.csv", "depth,act,seed,test_acc,"},
+    };
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        snprintf(f, sizeof f, "%s/%s", fx->out, heads[i].file);
+        char *t = slurp(f);
+        assert_non_null(t);
+        if (strncmp(t, heads[i].head, strlen(heads[i].head)))
+            fail_msg("%s starts \"%.60s\", expected \"%s\"", heads[i].file, t, heads[i].head);
+        free(t);
+    }
+    snprintf(f, sizeof f, "%s/config.json", fx->out);
+    char *cfg = slurp(f);
+    assert_non_null(cfg);
+    assert_contains(cfg, "\"mode\": \"full\"");
+    assert_contains(cfg, "\"claim\": 3");
+    assert_contains(cfg, "\"verdict\": \"partly\"");
+    assert_contains(cfg, "\"depth\": [\"2\", \"3\"]");
+    free(cfg);
+
+    snprintf(f, sizeof f, "%s/checks.csv", fx->out);
+    csv *c = csv_read(f);
+    assert_int_equal(c->n_cols, 8);
+    static const char *const head[] = {"check", "test", "point", "value", "value_min",
+                                       "value_max", "threshold", "holds"};
+    for (int i = 0; i < 8; i++)
+        assert_string_equal(c->head[i], head[i]);
+    assert_int_equal(c->n_rows, 2 + 2 + 2 + 2 + 2 + 1 + 1);
+    const int V = 3, LO = 4, HI = 5, T = 6, H = 7;
+
+    double g[4][3][4], acc[4][3];
+    read_bias_grads(fx->out, g);
+    read_final_acc(fx->out, 2, acc);
+
+    /* decay: one row per depth, the mean over seeds of (g1/gd)^(1/(d-1)) */
+    int rows[8];
+    assert_int_equal(check_rows(c, "decay", rows, 8), 2);
+    for (int i = 0; i < 2; i++) {
+        int d = 2 + i;
+        char pt[16];
+        snprintf(pt, sizeof pt, "depth=%d", d);
+        char **row = c->cell[rows[i]];
+        assert_string_equal(row[1], "decay(sigmoid) < 0.6");
+        assert_string_equal(row[2], pt);
+        double s1 = pow(g[d][1][1] / g[d][1][d], 1.0 / (d - 1));
+        double s2 = pow(g[d][2][1] / g[d][2][d], 1.0 / (d - 1));
+        assert_close(num(row[V]), (s1 + s2) / 2, 1e-6);
+        assert_close(num(row[LO]), fmin(s1, s2), 1e-6);
+        assert_close(num(row[HI]), fmax(s1, s2), 1e-6);
+        assert_true(num(row[T]) == 0.6);
+        assert_string_equal(row[H], num(row[V]) < 0.6 ? "yes" : "no");
+        assert_string_equal(row[H], "yes");
+    }
+    /* impossible: the final test accuracy of relu, never above 2 */
+    assert_int_equal(check_rows(c, "impossible", rows, 8), 2);
+    for (int i = 0; i < 2; i++) {
+        char **row = c->cell[rows[i]];
+        double want = (acc[2 + i][1] + acc[2 + i][2]) / 2;
+        assert_close(num(row[V]), want, 1e-6);
+        assert_true(want > 0.0 && want <= 1.0);
+        assert_true(num(row[T]) == 2.0);
+        assert_string_equal(row[H], "no");
+    }
+    /* x - x, and checks of numbers only: one row per depth all the same */
+    static const struct { const char *name; double v, t; } exact[] = {
+        {"zero", 0.0, 0.0}, {"abs", 1.0, 1.0}, {"arith", 3.5, 3.5}};
+    for (size_t k = 0; k < sizeof exact / sizeof exact[0]; k++) {
+        assert_int_equal(check_rows(c, exact[k].name, rows, 8), 2);
+        for (int i = 0; i < 2; i++) {
+            char **row = c->cell[rows[i]];
+            assert_true(num(row[V]) == exact[k].v);
+            assert_true(num(row[LO]) == exact[k].v && num(row[HI]) == exact[k].v);
+            assert_true(num(row[T]) == exact[k].t);
+            assert_string_equal(row[H], "yes");
+        }
+    }
+    /* rate() consumes depth: one row, no point; per seed exp of the slope of
+     * ln(grad_ratio) over depth 2, 3, i.e. ratio(3) / ratio(2) */
+    assert_int_equal(check_rows(c, "rate", rows, 8), 1);
+    char **row = c->cell[rows[0]];
+    assert_string_equal(row[2], "");
+    double r1 = (g[3][1][1] / g[3][1][3]) / (g[2][1][1] / g[2][1][2]);
+    double r2 = (g[3][2][1] / g[3][2][3]) / (g[2][2][1] / g[2][2][2]);
+    assert_true(isfinite(num(row[V])) && num(row[V]) > 0.0);
+    assert_close(num(row[V]), (r1 + r2) / 2, 1e-6);
+    assert_string_equal(row[H], "yes");
+    /* both sides fix depth: one row, threshold the right side's mean */
+    assert_int_equal(check_rows(c, "fixed", rows, 8), 1);
+    row = c->cell[rows[0]];
+    assert_string_equal(row[2], "");
+    double lhs = (g[2][1][1] / g[2][1][2] + g[2][2][1] / g[2][2][2]) / 2;
+    double rhs = (g[3][1][1] / g[3][1][3] + g[3][2][1] / g[3][2][3]) / 2;
+    assert_close(num(row[V]), lhs, 1e-6);
+    assert_close(num(row[T]), rhs, 1e-6);
+    assert_string_equal(row[H], lhs > rhs ? "yes" : "no");
+    csv_free(c);
+
+    /* the terminal table says the same */
+    assert_contains(r->out, "holds    decay");
+    assert_contains(r->out, "fails    impossible");
+}
+
+/* run --quick applies [quick]; epochs = 0 trains nothing and still checks. */
+static void test_run_quick(void **state)
+{
+    fixture *fx = *state;
+    char path[4400], f[4600];
+    put(path, sizeof path, fx->dir, "q.ini",
+        "[claim]\nnumber = 5\ntitle = Quick\ntext = t\nsource = s\n"
+        "[setup]\nacts = relu\nsamples = 200\ndepth = 2\nwidth = 8\nepochs = 3\nseeds = 2\n"
+        "[quick]\nepochs = 0\nseeds = 1\n"
+        "[check gain]\nwhat = nothing trained, nothing gained\ntest = acc_gain(relu) == 0\n");
+    run_result *r = &fx->r;
+    run_actbench(r, (const char *const[]){"run", path, "--quick", "--out", fx->out, "--no-plot",
+                                          "--quiet", NULL});
+    if (r->status != 0)
+        fail_msg("exit %d: %s", r->status, r->err);
+    assert_string_equal(r->out, ""); /* --quiet */
+    snprintf(f, sizeof f, "%s/config.json", fx->out);
+    char *cfg = slurp(f);
+    assert_non_null(cfg);
+    assert_contains(cfg, "\"mode\": \"quick\"");
+    assert_contains(cfg, "\"epochs\": 0, \"seeds\": 1");
+    assert_contains(cfg, "\"verdict\": \"reproduced\"");
+    free(cfg);
+    /* no [plot]: no figure script */
+    snprintf(f, sizeof f, "%s/plots/q.gp", fx->out);
+    assert_true(path_missing(f));
+    snprintf(f, sizeof f, "%s/checks.csv", fx->out);
+    csv *c = csv_read(f);
+    assert_int_equal(c->n_rows, 1);
+    /* no swept key: the CSV rows have no leading key columns */
+    assert_string_equal(c->cell[0][2], "");
+    assert_string_equal(c->cell[0][7], "yes");
+    csv_free(c);
+    snprintf(f, sizeof f, "%s/layers.csv", fx->out);
+    char *t = slurp(f);
+    assert_non_null(t);
+    assert_int_equal(strncmp(t, "act,seed,epoch,layer,", 21), 0);
+    free(t);
+}
+
+/* ------------------------------------------------------------------------ */
+/* actbench reproduce                                                        */
+
+static const char rep_a[] =
+    "[claim]\nnumber = 3\ntitle = Alpha claim holds\ntext = a\nsource = src-a\n"
+    "[setup]\nacts = sigmoid, relu\nsamples = 200\ndepth = 2\nwidth = 8\nepochs = 1\nseeds = 2\n"
+    "[quick]\nepochs = 0\nseeds = 1\n"
+    "[check ok]\nwhat = numbers\ntest = abs(-2) == 2\n"
+    "[check acc]\nwhat = accuracies are fractions\ntest = test_acc(relu) <= 1\n";
+
+static const char rep_b[] =
+    "[claim]\nnumber = 7\ntitle = Beta claim fails\ntext = b\nsource = src-b\n"
+    "[setup]\nacts = tanh\nsamples = 200\ndepth = 2\nwidth = 8\nepochs = 1\nseeds = 2\n"
+    "[quick]\nepochs = 0\nseeds = 1\n"
+    "[check never]\nwhat = impossible\ntest = test_acc(tanh) > 2\n";
+
+typedef struct {
+    char exps[4200];
+    char expect[4200];
+} rep_paths;
+
+static void rep_setup(fixture *fx, rep_paths *p)
+{
+    char f[4400];
+    snprintf(p->exps, sizeof p->exps, "%s/exps", fx->dir);
+    assert_int_equal(mkdir(p->exps, 0777), 0);
+    put(f, sizeof f, p->exps, "a-holds.ini", rep_a);
+    put(f, sizeof f, p->exps, "b-fails.ini", rep_b);
+    put(f, sizeof f, p->exps, "notes.txt", "not an experiment\n");
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+    char f[4600];
+    snprintf(f, sizeof f, "%s/%s", dir, name);
+    char *t = slurp(f);
+    if (!t)
+        fail_msg("%s was not written", f);
+    return t;
+}
+
+static const char verdicts_both[] = "experiment,claim,mode,verdict\n"
+                                    "a-holds,3,quick,reproduced\n"
+                                    "b-fails,7,quick,not reproduced\n";
+
+static void test_reproduce(void **state)
+{
+    fixture *fx = *state;
+    rep_paths p;
+    rep_setup(fx, &p);
+    run_result *r = &fx->r;
+    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--experiments", p.exps,
+                                          "--out", fx->out, "--no-plot", NULL});
+    if (r->status != 0)
+        fail_msg("exit %d: %s", r->status, r->err);
+    assert_contains(r->out, "a-holds");
+    assert_contains(r->out, "b-fails");
+    assert_contains(r->out, "REPORT.md");
+
+    char *rep = read_in(fx->out, "REPORT.md");
+    assert_contains(rep, "\n| # | claim | source | criterion | measured | verdict |\n");
+    assert_contains(rep, "| 3 | Alpha claim holds | src-a | `abs(-2) == 2`<br>`test_acc(relu) <= 1`");
+    assert_contains(rep, "| 7 | Beta claim fails | src-b | `test_acc(tanh) > 2` |");
+    assert_contains(rep, "**reproduced**");
+    assert_contains(rep, "**not reproduced**");
+    assert_contains(rep, "### Claim 3: Alpha claim holds (`a-holds`)");
+    assert_contains(rep, "### Claim 7: Beta claim fails (`b-fails`)");
+    /* quick mode: no quick column */
+    assert_null(strstr(rep, "| quick |"));
+    free(rep);
+
+    char *v = read_in(fx->out, "verdicts.csv");
+    assert_string_equal(v, verdicts_both);
+    free(v);
+    /* one folder per experiment, run with [quick] */
+    char *cfg = read_in(fx->out, "a-holds/config.json");
+    assert_contains(cfg, "\"mode\": \"quick\"");
+    assert_contains(cfg, "\"epochs\": 0, \"seeds\": 1");
+    free(cfg);
+    char *chk = read_in(fx->out, "b-fails/checks.csv");
+    assert_contains(chk, "never,\"test_acc(tanh) > 2\",\"\",");
+    assert_contains(chk, ",no\n");
+    free(chk);
+}
+
+static void test_reproduce_expect(void **state)
+{
+    fixture *fx = *state;
+    rep_paths p;
+    rep_setup(fx, &p);
+    run_result *r = &fx->r;
+    char expect[4400];
+
+    /* a recorded verdict that differs: exit 1, one line naming the experiment */
+    put(expect, sizeof expect, fx->dir, "expect-differs.csv",
+        "experiment,claim,mode,verdict\n"
+        "a-holds,3,full,not reproduced\n"
+        "a-holds,3,quick,partly\n"
+        "b-fails,7,quick,not reproduced\n");
+    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--quiet", "--experiments",
+                                          p.exps, "--out", fx->out, "--no-plot", "--expect",
+                                          expect, NULL});
+    assert_int_equal(r->status, 1);
+    assert_one_line(r->err);
+    assert_int_equal(strncmp(r->err, "actbench: a-holds: ", 19), 0);
+    assert_contains(r->err, "'reproduced'");
+    assert_contains(r->err, "'partly'");
+    assert_contains(r->err, expect);
+    /* the results are written all the same */
+    char *v = read_in(fx->out, "verdicts.csv");
+    assert_string_equal(v, verdicts_both);
+    free(v);
+    run_free(r);
+
+    /* matching rows (full rows are not compared): exit 0, nothing on stderr */
+    put(expect, sizeof expect, fx->dir, "expect-same.csv",
+        "experiment,claim,mode,verdict\n"
+        "a-holds,3,full,not reproduced\n"
+        "a-holds,3,quick,reproduced\n"
+        "b-fails,7,quick,not reproduced\n");
+    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--quiet", "--experiments",
+                                          p.exps, "--out", fx->out, "--no-plot", "--expect",
+                                          expect, NULL});
+    if (r->status != 0)
+        fail_msg("exit %d: %s", r->status, r->err);
+    assert_string_equal(r->err, "");
+    run_free(r);
+
+    /* a file that is not a verdicts.csv: usage error */
+    put(expect, sizeof expect, fx->dir, "expect-bad.csv", "id,verdict\na-holds,reproduced\n");
+    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--experiments", p.exps,
+                                          "--out", fx->out, "--expect", expect, NULL});
+    assert_int_equal(r->status, 2);
+    assert_one_line(r->err);
+    assert_contains(r->err, "not a verdicts.csv");
+    run_free(r);
+
+    /* an unknown verdict word: usage error naming it */
+    put(expect, sizeof expect, fx->dir, "expect-word.csv",
+        "experiment,claim,mode,verdict\na-holds,3,quick,partlyy\n");
+    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--experiments", p.exps,
+                                          "--out", fx->out, "--expect", expect, NULL});
+    assert_int_equal(r->status, 2);
+    assert_one_line(r->err);
+    assert_contains(r->err, "partlyy");
+}
+
+static void test_reproduce_only(void **state)
+{
+    fixture *fx = *state;
+    rep_paths p;
+    rep_setup(fx, &p);
+    run_result *r = &fx->r;
+    char out[4400], f[4600];
+
+    /* by claim number */
+    snprintf(out, sizeof out, "%s/only3", fx->dir);
+    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--quiet", "--experiments",
+                                          p.exps, "--out", out, "--no-plot", "--only", "3",
+                                          NULL});
+    if (r->status != 0)
+        fail_msg("exit %d: %s", r->status, r->err);
+    char *v = read_in(out, "verdicts.csv");
+    assert_string_equal(v, "experiment,claim,mode,verdict\na-holds,3,quick,reproduced\n");
+    free(v);
+    snprintf(f, sizeof f, "%s/b-fails", out);
+    assert_true(path_missing(f));
+    char *rep = read_in(out, "REPORT.md");
+    assert_contains(rep, "Alpha claim holds");
+    assert_null(strstr(rep, "Beta claim fails"));
+    free(rep);
+    run_free(r);
+
+    /* by id */
+    snprintf(out, sizeof out, "%s/onlyb", fx->dir);
+    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--quiet", "--experiments",
+                                          p.exps, "--out", out, "--no-plot", "--only",
+                                          "b-fails", NULL});
+    if (r->status != 0)
+        fail_msg("exit %d: %s", r->status, r->err);
+    v = read_in(out, "verdicts.csv");
+    assert_string_equal(v, "experiment,claim,mode,verdict\nb-fails,7,quick,not reproduced\n");
+    free(v);
+    run_free(r);
+
+    /* a claim no file has: usage error */
+    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--experiments", p.exps,
+                                          "--out", fx->out, "--no-plot", "--only", "99", NULL});
+    assert_int_equal(r->status, 2);
+    assert_one_line(r->err);
+    assert_int_equal(strncmp(r->err, "actbench: ", 10), 0);
+    assert_contains(r->err, "--only: 99");
+    assert_string_equal(r->out, "");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Usage errors of the subcommands                                           */
+
+typedef struct {
+    const char *name;
+    const char *args[8];   /* FILE = a good experiment file, BAD = a bad one,
+                              EXPS = a folder of good files; --out is added */
+    int status;
+    const char *needle;
+} sub_case;
+
+static const sub_case sub_cases[] = {
+    {"run without a file", {"run"}, 2, "needs exactly one experiment file"},
+    {"run with two files", {"run", "FILE", "FILE"}, 2, "needs exactly one experiment file"},
+    /* exp_load: AB_ERUNTIME when the file cannot be read */
+    {"run a missing file", {"run", "/nonexistent.ini"}, 1, "/nonexistent.ini"},
+    {"run an unknown option", {"run", "FILE", "--bogus"}, 2, "--bogus: unknown option"},
+    {"run --out without a value", {"run", "FILE", "--no-plot", "--out"}, 2, "needs a value"},
+    {"run a reproduce option", {"run", "FILE", "--only", "3"}, 2, "--only"},
+    {"run a bad file", {"run", "BAD"}, 2, "bad.ini:11: unknown section [bogus]"},
+    {"reproduce a missing folder", {"reproduce", "--experiments", "/nonexistent"}, 2,
+     "/nonexistent"},
+    {"reproduce an argument", {"reproduce", "--experiments", "EXPS", "extra"}, 2,
+     "extra: unexpected argument"},
+    {"reproduce an unknown option", {"reproduce", "--experiments", "EXPS", "--bogus"}, 2,
+     "--bogus: unknown option"},
+    {"reproduce a missing --expect", {"reproduce", "--experiments", "EXPS", "--expect",
+     "/nonexistent.csv"}, 2, "/nonexistent.csv"},
+    {"reproduce a folder without .ini", {"reproduce", "--experiments", "EMPTY"}, 2,
+     "0 .ini files"},
+};
+
+static void test_sub_usage(void **state)
+{
+    fixture *fx = *state;
+    const sub_case *c = fx->data;
+    char scratch[4400], good[4500], bad[4500], exps[4500], empty[4500];
+    snprintf(scratch, sizeof scratch, "%s/in", fx->dir);
+    assert_int_equal(mkdir(scratch, 0777), 0);
+    put(good, sizeof good, scratch, "good.ini", rep_a);
+    put(bad, sizeof bad, scratch, "bad.ini", CLAIM SETUP "[bogus]\nkey = 1\n" CHECK);
+    snprintf(exps, sizeof exps, "%s/exps", scratch);
+    assert_int_equal(mkdir(exps, 0777), 0);
+    char f[4600];
+    put(f, sizeof f, exps, "a.ini", rep_a);
+    snprintf(empty, sizeof empty, "%s/empty", scratch);
+    assert_int_equal(mkdir(empty, 0777), 0);
+
+    const char *args[16] = {NULL};
+    int n = 0;
+    for (int i = 0; c->args[i]; i++) {
+        const char *a = c->args[i];
+        args[n++] = !strcmp(a, "FILE")    ? good
+                    : !strcmp(a, "BAD")   ? bad
+                    : !strcmp(a, "EXPS")  ? exps
+                    : !strcmp(a, "EMPTY") ? empty
+                                          : a;
+    }
+    /* --out before the arguments, so that a trailing "--out" stays valueless */
+    const char *argv[20] = {args[0], "--out", fx->out};
+    for (int i = 1; i < n; i++)
+        argv[i + 2] = args[i];
+    argv[n + 2] = NULL;
+
+    run_result *r = &fx->r;
+    run_actbench(r, argv);
+    if (r->status != c->status)
+        fail_msg("%s: exit %d, expected %d; stderr \"%s\"", c->name, r->status, c->status,
+                 r->err);
+    assert_one_line(r->err);
+    if (strncmp(r->err, "actbench: ", 10))
+        fail_msg("stderr does not start with \"actbench: \": \"%s\"", r->err);
+    assert_contains(r->err, c->needle);
+    assert_string_equal(r->out, "");
+    if (!path_missing(fx->out))
+        fail_msg("%s: the output folder %s was created", c->name, fx->out);
+}
+
+static void test_sub_help(void **state)
+{
+    fixture *fx = *state;
+    run_result *r = &fx->r;
+    run_actbench(r, (const char *const[]){"run", "--help", NULL});
+    assert_int_equal(r->status, 0);
+    assert_contains(r->out, "Usage: actbench run FILE");
+    assert_string_equal(r->err, "");
+    run_free(r);
+    run_actbench(r, (const char *const[]){"reproduce", "--help", NULL});
+    assert_int_equal(r->status, 0);
+    assert_contains(r->out, "Usage: actbench reproduce");
+    assert_contains(r->out, "--expect FILE");
+    assert_string_equal(r->err, "");
+}
+
+/* ------------------------------------------------------------------------ */
+
+int main(void)
+{
+    enum {
+        N_LOAD = sizeof load_cases / sizeof load_cases[0],
+        N_SUB = sizeof sub_cases / sizeof sub_cases[0]
+    };
+    struct CMUnitTest tests[N_LOAD + N_SUB + 16];
+    int n = 0;
+    const struct CMUnitTest first[] = {
+        cmocka_unit_test_setup_teardown(test_load_continuation_and_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_good, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_quick, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_quick_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_long_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_missing_file, setup, teardown),
+    };
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
+        tests[n++] = first[i];
+    for (int i = 0; i < N_LOAD; i++)
+        tests[n++] = (struct CMUnitTest){load_cases[i].name, test_load_error, setup, teardown,
+                                         (void *)&load_cases[i]};
+    const struct CMUnitTest rest[] = {
+        cmocka_unit_test_setup_teardown(test_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_quick, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce_expect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sub_help, setup, teardown),
+    };
+    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
+        tests[n++] = rest[i];
+    for (int i = 0; i < N_SUB; i++)
+        tests[n++] = (struct CMUnitTest){sub_cases[i].name, test_sub_usage, setup, teardown,
+                                         (void *)&sub_cases[i]};
+    return _cmocka_run_group_tests("test_experiment", tests, (size_t)n, NULL, NULL);
+}
