@@ -99,3 +99,10 @@ ab_status make_dirs(const char *dir, ab_err *err)
         return ab_fail(err, AB_ERUNTIME, "%s: folder is not writable", dir);
     return AB_OK;
 }
+
+ab_status afile_open_in(afile *a, const char *dir, const char *name, ab_err *err)
+{
+    char path[4096];
+    ab_status st = path_join(path, sizeof path, dir, name, err);
+    return st == AB_OK ? afile_open(a, path, err) : st;
+}

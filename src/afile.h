@@ -16,6 +16,8 @@ typedef struct {
 /* Creates a temporary file next to path and opens it for writing.
  * AB_ERUNTIME naming the folder when it cannot be created. */
 ab_status afile_open(afile *a, const char *path, ab_err *err);
+/* afile_open on dir/name. */
+ab_status afile_open_in(afile *a, const char *dir, const char *name, ab_err *err);
 /* Flushes, closes and renames the temporary file to its final name; on any
  * write error removes it instead and returns AB_ERUNTIME. */
 ab_status afile_commit(afile *a, ab_err *err);

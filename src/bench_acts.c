@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "cli.h"
 #include "out.h"
 #include "plot.h"
 #include "rng.h"
+#include "sys.h"
 
 #define FIG_NAME "bench_acts"
 #define CSV_NAME "bench_acts.csv"
@@ -146,11 +148,8 @@ done:
 static ab_status write_csv(const char *dir, const bench_act_row *rows, int n_acts, size_t n,
                            int repeats, ab_err *err)
 {
-    char path[4096];
     afile a;
-    ab_status st = path_join(path, sizeof path, dir, CSV_NAME, err);
-    if (st == AB_OK)
-        st = afile_open(&a, path, err);
+    ab_status st = afile_open_in(&a, dir, CSV_NAME, err);
     if (st != AB_OK)
         return st;
     fputs("act,ns_forward,ns_derivative,ns_total,ns_total_min,ns_total_max,vs_relu,elements,"
@@ -356,51 +355,6 @@ static void usage(FILE *f)
             DEF_REPEATS);
 }
 
-static ab_status parse_whole(long *out, const char *opt, const char *s, long lo, long hi,
-                             ab_err *err)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || errno == ERANGE)
-        return ab_fail(err, AB_EUSAGE, "%s: '%s' is not a whole number (accepted: %ld..%ld)",
-                       opt, s, lo, hi);
-    if (v < lo || v > hi)
-        return ab_fail(err, AB_EUSAGE, "%s: %ld is out of range (accepted: %ld..%ld)", opt, v,
-                       lo, hi);
-    *out = v;
-    return AB_OK;
-}
-
-static ab_status parse_acts(bench_opts *o, const char *list, ab_err *err)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", list) >= (int)sizeof buf)
-        return ab_fail(err, AB_EUSAGE, "--act: list too long");
-    if (list[0] == '\0' || list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))
-        return ab_fail(err, AB_EUSAGE, "--act: '%s' has an empty item (give names separated by "
-                       "single commas; see actbench --list-acts)", list);
-    int items = 1;
-    for (const char *p = list; *p; p++)
-        items += *p == ',';
-    if (items > MAX_ACTS)
-        return ab_fail(err, AB_EUSAGE, "--act: %d activations given (accepted: at most %d)",
-                       items, MAX_ACTS);
-    o->n_acts = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        act_spec *a = &o->acts[o->n_acts];
-        ab_status st = act_parse(a, tok, err);
-        if (st != AB_OK)
-            return st;
-        for (int i = 0; i < o->n_acts; i++)
-            if (strcmp(o->acts[i].label, a->label) == 0)
-                return ab_fail(err, AB_EUSAGE, "--act: '%s' is listed twice", a->label);
-        o->n_acts++;
-    }
-    return AB_OK;
-}
-
 static ab_status parse_opts(bench_opts *o, int argc, char **argv, ab_err *err)
 {
     memset(o, 0, sizeof *o);
@@ -416,12 +370,13 @@ static ab_status parse_opts(bench_opts *o, int argc, char **argv, ab_err *err)
     /* "+:" stops at the first non-option and reports missing arguments as ':' */
     while (st == AB_OK && (c = getopt_long(argc, argv, "+:hqo:", long_opts, &idx)) != -1) {
         switch (c) {
-        case 'a': st = parse_acts(o, optarg, err); break;
+        case 'a': st = cli_parse_acts(o->acts, &o->n_acts, MAX_ACTS, optarg, err); break;
         case OPT_ELEMENTS:
-            st = parse_whole(&o->elements, "--elements", optarg, MIN_ELEMENTS, MAX_ELEMENTS, err);
+            st = cli_parse_long(&o->elements, "--elements", optarg, MIN_ELEMENTS,
+                                MAX_ELEMENTS, err);
             break;
         case OPT_REPEATS:
-            st = parse_whole(&v, "--repeats", optarg, MIN_REPEATS, MAX_REPEATS, err);
+            st = cli_parse_long(&v, "--repeats", optarg, MIN_REPEATS, MAX_REPEATS, err);
             if (st == AB_OK)
                 o->repeats = (int)v;
             break;
@@ -458,53 +413,6 @@ static ab_status parse_opts(bench_opts *o, int argc, char **argv, ab_err *err)
     return st;
 }
 
-/* Bytes of memory the kernel says can still be had without swapping, or
- * infinity when it does not say. */
-static double mem_available(void)
-{
-    FILE *f = fopen("/proc/meminfo", "r");
-    double kb = -1.0;
-    if (f) {
-        char line[256];
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1)
-                break;
-        fclose(f);
-    }
-    return kb > 0.0 ? kb * 1024.0 : INFINITY;
-}
-
-/* The output folder: --out, else a fresh runs/bench-acts-<timestamp>. */
-static ab_status make_out_dir(char *dir, size_t n, const bench_opts *o, ab_err *err)
-{
-    if (o->out_dir) {
-        if ((size_t)snprintf(dir, n, "%s", o->out_dir) >= n)
-            return ab_fail(err, AB_EUSAGE, "--out: path too long");
-    } else {
-        time_t t = time(NULL);
-        struct tm tm;
-        localtime_r(&t, &tm);
-        char stamp[32];
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-        struct stat st;
-        snprintf(dir, n, "runs/bench-acts-%s", stamp);
-        for (int i = 2; stat(dir, &st) == 0 && i < 1000; i++)
-            snprintf(dir, n, "runs/bench-acts-%s-%d", stamp, i);
-    }
-    char plots[4096];
-    ab_status st = make_dirs(dir, err);
-    if (st == AB_OK)
-        st = path_join(plots, sizeof plots, dir, "plots", err);
-    if (st == AB_OK)
-        st = make_dirs(plots, err);
-    if (st != AB_OK && o->out_dir) {
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        return ab_fail(err, st, "--out: %s", why);
-    }
-    return st;
-}
-
 static void print_table(const bench_act_row *rows, int n_acts, size_t n, int repeats,
                         const char *dir)
 {
@@ -538,7 +446,7 @@ int bench_acts_main(int argc, char **argv)
         return 0;
     }
     if (st == AB_OK) {
-        double need = 3.0 * (double)o.elements * sizeof(float), have = mem_available();
+        double need = 3.0 * (double)o.elements * sizeof(float), have = sys_mem_available();
         if (need > 0.9 * have)
             st = ab_fail(&err, AB_EUSAGE, "--elements %ld: needs about %.1f GiB of memory, more "
                          "than the %.1f GiB available", o.elements, need / 1073741824.0,
@@ -547,7 +455,7 @@ int bench_acts_main(int argc, char **argv)
     if (st == AB_OK && !(rows = calloc((size_t)o.n_acts, sizeof *rows)))
         st = ab_fail(&err, AB_ERUNTIME, "out of memory: bench-acts rows");
     if (st == AB_OK)
-        st = make_out_dir(dir, sizeof dir, &o, &err);
+        st = sys_out_dir(dir, sizeof dir, o.out_dir, "bench-acts", &err);
     /* a note while it runs, only for a person watching */
     bool tty = st == AB_OK && !o.quiet && isatty(STDERR_FILENO);
     if (tty) {

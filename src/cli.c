@@ -162,8 +162,8 @@ void cli_list_acts(FILE *f)
     }
 }
 
-static ab_status parse_long(long *out, const char *opt, const char *s, long lo, long hi,
-                            ab_err *err)
+ab_status cli_parse_long(long *out, const char *opt, const char *s, long lo, long hi,
+                         ab_err *err)
 {
     char *end;
     errno = 0;
@@ -182,7 +182,7 @@ static ab_status parse_int(int *out, const char *opt, const char *s, long lo, lo
                            ab_err *err)
 {
     long v;
-    ab_status st = parse_long(&v, opt, s, lo, hi, err);
+    ab_status st = cli_parse_long(&v, opt, s, lo, hi, err);
     if (st == AB_OK)
         *out = (int)v;
     return st;
@@ -199,31 +199,31 @@ static ab_status parse_double(double *out, const char *opt, const char *s, ab_er
     return AB_OK;
 }
 
-static ab_status parse_acts(cli_opts *o, const char *list, ab_err *err)
+ab_status cli_parse_acts(act_spec *acts, int *n_acts, int max, const char *list, ab_err *err)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", list) >= (int)sizeof buf)
         return ab_fail(err, AB_EUSAGE, "--act: list too long");
-    o->n_acts = 0;
+    *n_acts = 0;
     char *save = NULL;
     int items = 0;
     for (const char *p = list; *p; p++)
         items += *p == ',';
     if (list[0] == '\0' || list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))
         return ab_fail(err, AB_EUSAGE, "--act: '%s' has an empty item (give names separated by "
-                       "single commas; see --list-acts)", list);
-    if (items + 1 > CLI_MAX_ACTS)
+                       "single commas; see actbench --list-acts)", list);
+    if (items + 1 > max)
         return ab_fail(err, AB_EUSAGE, "--act: %d activations given (accepted: at most %d)",
-                       items + 1, CLI_MAX_ACTS);
+                       items + 1, max);
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        act_spec *a = &o->acts[o->n_acts];
+        act_spec *a = &acts[*n_acts];
         ab_status st = act_parse(a, tok, err);
         if (st != AB_OK)
             return st;
-        for (int i = 0; i < o->n_acts; i++)
-            if (strcmp(o->acts[i].label, a->label) == 0)
+        for (int i = 0; i < *n_acts; i++)
+            if (strcmp(acts[i].label, a->label) == 0)
                 return ab_fail(err, AB_EUSAGE, "--act: '%s' is listed twice", a->label);
-        o->n_acts++;
+        (*n_acts)++;
     }
     return AB_OK;
 }
@@ -281,7 +281,7 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
     long v;
     ab_status st;
     switch (c) {
-    case 'a': return parse_acts(o, arg, err);
+    case 'a': return cli_parse_acts(o->acts, &o->n_acts, CLI_MAX_ACTS, arg, err);
     case 'd': return parse_int(&o->depth, "--depth", arg, 1, NET_MAX_DEPTH, err);
     case 'w': return parse_int(&o->width, "--width", arg, 1, NET_MAX_WIDTH, err);
     case 'e': return parse_int(&o->epochs, "--epochs", arg, 0, 1000000, err);
@@ -290,7 +290,7 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
     case OPT_LOG_EVERY: return parse_int(&o->log_every, "--log-every", arg, 1, 1000000, err);
     case OPT_SAMPLES: return parse_int(&o->samples, "--samples", arg, 10, 10000000, err);
     case 's':
-        if ((st = parse_long(&v, "--seed", arg, 0, LONG_MAX, err)) == AB_OK)
+        if ((st = cli_parse_long(&v, "--seed", arg, 0, LONG_MAX, err)) == AB_OK)
             o->seed = (uint64_t)v;
         return st;
     case 'l':
@@ -367,7 +367,7 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
 ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
 {
     set_defaults(o, argc, argv);
-    ab_status st = parse_acts(o, DEF_ACTS, err);
+    ab_status st = cli_parse_acts(o->acts, &o->n_acts, CLI_MAX_ACTS, DEF_ACTS, err);
     if (st != AB_OK)
         return st;
     opterr = 0;

@@ -46,6 +46,15 @@ typedef struct {
  * what is accepted. */
 ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err);
 
+/* Parses s as a whole number in lo..hi into out; AB_EUSAGE naming opt, the
+ * value and the accepted range.  Shared with the subcommands. */
+ab_status cli_parse_long(long *out, const char *opt, const char *s, long lo, long hi,
+                         ab_err *err);
+
+/* Parses a comma list of activations ("relu,elu:0.5") into acts (room for
+ * max); AB_EUSAGE for an empty item, an unknown name, a repeat or too many. */
+ab_status cli_parse_acts(act_spec *acts, int *n_acts, int max, const char *list, ab_err *err);
+
 /* Writes --help to f. */
 void cli_usage(FILE *f);
 

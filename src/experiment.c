@@ -53,6 +53,14 @@ void exp_fmt(char *out, size_t n, double v)
         snprintf(out, n, "%.4g", v);
 }
 
+void exp_point_format(exp_point_str *out, const exp_check_point *p)
+{
+    exp_fmt(out->v, sizeof out->v, p->lhs);
+    exp_fmt(out->lo, sizeof out->lo, p->lhs_min);
+    exp_fmt(out->hi, sizeof out->hi, p->lhs_max);
+    exp_fmt(out->rhs, sizeof out->rhs, p->rhs);
+}
+
 void exp_result_free(exp_result *r)
 {
     for (int i = 0; i < r->n_recs && r->recs; i++)
@@ -438,10 +446,9 @@ static void check_eval(exp_check_result *cr, const exp_result *r, const exp_chec
 static ab_status write_quantities(const char *dir, const exp_result *r, ab_err *err)
 {
     const exp_setup *s = &r->e->setup;
-    char path[4096];
     afile a;
-    ab_status st = path_join(path, sizeof path, dir, "quantities.csv", err);
-    if (st != AB_OK || (st = afile_open(&a, path, err)) != AB_OK)
+    ab_status st = afile_open_in(&a, dir, "quantities.csv", err);
+    if (st != AB_OK)
         return st;
     for (int k = 0; k < N_KEYS; k++)
         if (s->n[k] > 1)
@@ -471,10 +478,9 @@ static ab_status write_quantities(const char *dir, const exp_result *r, ab_err *
 
 static ab_status write_checks(const char *dir, const exp_result *r, ab_err *err)
 {
-    char path[4096];
     afile a;
-    ab_status st = path_join(path, sizeof path, dir, "checks.csv", err);
-    if (st != AB_OK || (st = afile_open(&a, path, err)) != AB_OK)
+    ab_status st = afile_open_in(&a, dir, "checks.csv", err);
+    if (st != AB_OK)
         return st;
     fputs("check,test,point,value,value_min,value_max,threshold,holds\n", a.f);
     for (int c = 0; c < r->e->n_checks; c++) {
@@ -497,10 +503,9 @@ static ab_status write_config(const char *dir, const exp_result *r, bool quick, 
 {
     const experiment *e = r->e;
     const exp_setup *s = &e->setup;
-    char path[4096];
     afile a;
-    ab_status st = path_join(path, sizeof path, dir, "config.json", err);
-    if (st != AB_OK || (st = afile_open(&a, path, err)) != AB_OK)
+    ab_status st = afile_open_in(&a, dir, "config.json", err);
+    if (st != AB_OK)
         return st;
     FILE *f = a.f;
     fprintf(f, "{\n  \"actbench_version\": \"%s\",\n  \"experiment\": ", ACTBENCH_VERSION);
@@ -900,15 +905,12 @@ void exp_print(FILE *f, const exp_result *r)
                 e->checks[c].test);
         for (int i = 0; i < cr->n_pts; i++) {
             const exp_check_point *pt = &cr->pts[i];
-            char v[32], lo[32], hi[32], t[32];
-            exp_fmt(v, sizeof v, pt->lhs);
-            exp_fmt(lo, sizeof lo, pt->lhs_min);
-            exp_fmt(hi, sizeof hi, pt->lhs_max);
-            exp_fmt(t, sizeof t, pt->rhs);
-            fprintf(f, "           %s %-10s", pt->holds ? "yes" : "no ", v);
+            exp_point_str ps;
+            exp_point_format(&ps, pt);
+            fprintf(f, "           %s %-10s", pt->holds ? "yes" : "no ", ps.v);
             if (e->setup.seeds > 1 && e->setup.kind == EXP_TRAIN)
-                fprintf(f, " (%s..%s)", lo, hi);
-            fprintf(f, " vs %s%s%s", t, pt->point[0] ? "  at " : "", pt->point);
+                fprintf(f, " (%s..%s)", ps.lo, ps.hi);
+            fprintf(f, " vs %s%s%s", ps.rhs, pt->point[0] ? "  at " : "", pt->point);
             if (pt->diverged)
                 fprintf(f, " (%d diverged run%s)", pt->diverged, pt->diverged > 1 ? "s" : "");
             fputc('\n', f);

@@ -68,6 +68,13 @@ exp_verdict exp_verdict_of(const exp_outcome *o, int n);
 /* Formats a measured value compactly (4 significant digits; "n/a" for NaN). */
 void exp_fmt(char *out, size_t n, double v);
 
+/* A check point's numbers as text: value, its min and max over seeds, the
+ * right side. */
+typedef struct {
+    char v[32], lo[32], hi[32], rhs[32];
+} exp_point_str;
+void exp_point_format(exp_point_str *out, const exp_check_point *p);
+
 /* Writes a one-experiment verdict table (markdown-free, for a terminal). */
 void exp_print(FILE *f, const exp_result *r);
 

@@ -19,6 +19,7 @@
 #include "plot.h"
 #include "probe.h"
 #include "results.h"
+#include "sys.h"
 #include "train.h"
 #include "weights.h"
 
@@ -36,54 +37,6 @@ static void progress(void *vctx, int epoch, int epochs, double loss)
     fprintf(stderr, "\r\033[Kactbench: %s seed %llu: epoch %d/%d, train loss %.4f", c->label,
             c->seed, epoch, epochs, loss);
     fflush(stderr);
-}
-
-/* Bytes of memory the kernel says can still be had without swapping. */
-static double mem_available(void)
-{
-    FILE *f = fopen("/proc/meminfo", "r");
-    double kb = -1.0;
-    if (f) {
-        char line[256];
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1)
-                break;
-        fclose(f);
-    }
-    if (kb > 0.0)
-        return kb * 1024.0;
-    long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    return pages > 0 && size > 0 ? (double)pages * (double)size : INFINITY;
-}
-
-static ab_status make_run_dir(char *dir, size_t n, const cli_opts *o, ab_err *err)
-{
-    if (o->out_dir) {
-        if ((size_t)snprintf(dir, n, "%s", o->out_dir) >= n)
-            return ab_fail(err, AB_EUSAGE, "--out: path too long");
-    } else {
-        time_t t = time(NULL);
-        struct tm tm;
-        localtime_r(&t, &tm);
-        char stamp[32];
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-        struct stat st;
-        snprintf(dir, n, "runs/%s", stamp);
-        for (int i = 2; stat(dir, &st) == 0 && i < 1000; i++)
-            snprintf(dir, n, "runs/%s-%d", stamp, i);
-    }
-    ab_status st = make_dirs(dir, err);
-    char plots[4096];
-    if (st == AB_OK)
-        st = path_join(plots, sizeof plots, dir, "plots", err);
-    if (st == AB_OK)
-        st = make_dirs(plots, err);
-    if (st != AB_OK && o->out_dir) {
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        return ab_fail(err, st, "--out: %s", why);
-    }
-    return st;
 }
 
 static void write_config(FILE *f, const cli_opts *o, const data_set *train, const data_set *test,
@@ -205,7 +158,7 @@ static ab_status check_memory(const cli_opts *o, const train_config *tc, const d
         need = b > need ? b : need;
     }
     need += (double)sizeof(int) * train->n;
-    double have = mem_available();
+    double have = sys_mem_available();
     if (need > 0.9 * have)
         return ab_fail(err, AB_EUSAGE,
                        "--width %d x --depth %d x --batch %d: needs about %.1f GiB of memory, "
@@ -313,7 +266,7 @@ ab_status job_run(const cli_opts *o, ab_err *err)
     tc.keep_params = o->save_weights != NULL;
     if (o->load_weights && (st = load_weights(loaded, o, &tc, err)) != AB_OK)
         goto done;
-    if ((st = make_run_dir(dir, sizeof dir, o, err)) != AB_OK)
+    if ((st = sys_out_dir(dir, sizeof dir, o->out_dir, NULL, err)) != AB_OK)
         goto done;
     if (o->save_weights && (st = make_dirs(o->save_weights, err)) != AB_OK) {
         char why[sizeof err->msg];

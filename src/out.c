@@ -48,11 +48,8 @@ static void lead(FILE *f, const run_record *rc)
 static ab_status write_csv(const char *dir, const char *name, rows_fn rows,
                            const run_record *recs, int n, ab_err *err)
 {
-    char path[4096];
     afile a;
-    ab_status st = path_join(path, sizeof path, dir, name, err);
-    if (st == AB_OK)
-        st = afile_open(&a, path, err);
+    ab_status st = afile_open_in(&a, dir, name, err);
     if (st != AB_OK)
         return st;
     if (n > 0)
@@ -155,11 +152,8 @@ ab_status out_write_summary(const char *dir, const run_record *recs, int n, ab_e
 ab_status out_write_functions(const char *dir, const act_spec *acts, int n, ab_err *err)
 {
     enum { N = 1201 };
-    char path[4096];
     afile a;
-    ab_status st = path_join(path, sizeof path, dir, "functions.csv", err);
-    if (st == AB_OK)
-        st = afile_open(&a, path, err);
+    ab_status st = afile_open_in(&a, dir, "functions.csv", err);
     if (st != AB_OK)
         return st;
     float z[N], y[N], d[N];

@@ -19,6 +19,7 @@
 #include "experiment.h"
 #include "gemm.h"
 #include "plot.h"
+#include "sys.h"
 
 #define MAX_EXPERIMENTS 64
 
@@ -97,10 +98,17 @@ static void clear_progress(void)
 
 /* ---- run ------------------------------------------------------------- */
 
+/* Experiments run BLAS on one thread: OpenBLAS's last bits depend on the
+ * thread count, and the committed verdicts must not depend on how many cores
+ * a machine has.  (Their networks are small enough that one thread costs
+ * little.) */
+#define EXP_BLAS_THREADS 1
+
 int reproduce_run_main(int argc, char **argv)
 {
     rep_opts o;
     ab_err err = {{0}};
+    gemm_set_threads(EXP_BLAS_THREADS);
     ab_status st = parse_opts(&o, argc, argv, true, &err);
     if (st == AB_OK && o.help) {
         printf("Usage: actbench run FILE [--quick] [--out DIR] [--no-plot] [--quiet]\n\n"
@@ -118,17 +126,9 @@ int reproduce_run_main(int argc, char **argv)
     if (st == AB_OK)
         st = exp_load(e, o.file, o.quick, &err);
     char dir[4096];
+    if (st == AB_OK)
+        st = sys_out_dir(dir, sizeof dir, o.out, e->id, &err);
     if (st == AB_OK) {
-        if (o.out) {
-            snprintf(dir, sizeof dir, "%s", o.out);
-        } else {
-            time_t t = time(NULL);
-            struct tm tm;
-            localtime_r(&t, &tm);
-            char stamp[32];
-            strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-            snprintf(dir, sizeof dir, "runs/%s-%s", e->id, stamp);
-        }
         bool render = !o.no_plot && plot_have_gnuplot();
         st = exp_run(&r, e, dir, o.quick, render, o.quiet ? NULL : progress, NULL, &err);
         if (!o.quiet)
@@ -180,26 +180,6 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 {
     (void)sb, (void)flag, (void)ftw;
     return remove(path);
-}
-
-static void machine(char *out, size_t n)
-{
-    char model[256] = "unknown CPU";
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (f) {
-        char line[512];
-        while (fgets(line, sizeof line, f))
-            if (!strncmp(line, "model name", 10)) {
-                char *c = strchr(line, ':');
-                if (c) {
-                    snprintf(model, sizeof model, "%s", c + 2);
-                    model[strcspn(model, "\n")] = '\0';
-                }
-                break;
-            }
-        fclose(f);
-    }
-    snprintf(out, n, "%s, %ld cores", model, sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 /* Measured summary of one check for the table: the value, or the range of
@@ -280,11 +260,8 @@ static void report_details(FILE *f, const exp_result *r, const char *sub)
         const exp_check_result *cr = &r->checks[c];
         for (int i = 0; i < cr->n_pts; i++) {
             const exp_check_point *p = &cr->pts[i];
-            char v[32], lo[32], hi[32], t[32];
-            exp_fmt(v, sizeof v, p->lhs);
-            exp_fmt(lo, sizeof lo, p->lhs_min);
-            exp_fmt(hi, sizeof hi, p->lhs_max);
-            exp_fmt(t, sizeof t, p->rhs);
+            exp_point_str ps;
+            exp_point_format(&ps, p);
             fprintf(f, "| %s | ", i ? "" : e->checks[c].name);
             if (!i) {
                 md(f, e->checks[c].what);
@@ -292,10 +269,10 @@ static void report_details(FILE *f, const exp_result *r, const char *sub)
                 md(f, e->checks[c].test);
                 fputs("`", f);
             }
-            fprintf(f, " | %s | %s", p->point[0] ? p->point : "-", v);
+            fprintf(f, " | %s | %s", p->point[0] ? p->point : "-", ps.v);
             if (s->seeds > 1 && s->kind == EXP_TRAIN)
-                fprintf(f, " (%s to %s)", lo, hi);
-            fprintf(f, " vs %s", t);
+                fprintf(f, " (%s to %s)", ps.lo, ps.hi);
+            fprintf(f, " vs %s", ps.rhs);
             if (p->diverged)
                 fprintf(f, " (%d diverged run%s)", p->diverged, p->diverged > 1 ? "s" : "");
             fprintf(f, " | %s |\n", p->holds ? "yes" : "no");
@@ -359,10 +336,9 @@ static ab_status read_expect(const char *path, verdict_row *rows, int *n, ab_err
 
 static ab_status write_verdicts(const char *dir, const verdict_row *rows, int n, ab_err *err)
 {
-    char path[4096];
     afile a;
-    ab_status st = path_join(path, sizeof path, dir, "verdicts.csv", err);
-    if (st != AB_OK || (st = afile_open(&a, path, err)) != AB_OK)
+    ab_status st = afile_open_in(&a, dir, "verdicts.csv", err);
+    if (st != AB_OK)
         return st;
     fputs("experiment,claim,mode,verdict\n", a.f);
     for (int i = 0; i < n; i++) {
@@ -483,7 +459,7 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
             goto done;
         FILE *f = a.f;
         char mach[400];
-        machine(mach, sizeof mach);
+        sys_machine(mach, sizeof mach);
         fprintf(f, "# The lecture claims about activation functions, measured\n\n");
         fprintf(f, "Produced by actbench %s with `actbench reproduce%s` (%s mode: %s) on %s, "
                    "BLAS %s with %d threads, in %.0f s. Each claim's experiment file is in "
@@ -554,6 +530,7 @@ int reproduce_main(int argc, char **argv)
     int n_ents = 0;
     char tmp[] = "/tmp/actbench-quick-XXXXXX";
     bool made_tmp = false;
+    gemm_set_threads(EXP_BLAS_THREADS);
     ab_status st = parse_opts(&o, argc, argv, false, &err);
     if (st == AB_OK && o.help) {
         printf("Usage: actbench reproduce [--quick] [--out DIR] [--experiments DIR]\n"
