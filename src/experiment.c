@@ -769,6 +769,15 @@ static ab_status build_series(series_set *ss, const exp_result *r, const exp_plo
                 lo[i] = cnt > 1 ? mn : NAN;
                 hi[i] = cnt > 1 ? mx : NAN;
             }
+            if (pl->x == X_EPOCH && !columns[col].loss) {
+                /* probes exist every log_every epochs: keep those, so the
+                 * points join into a line */
+                int k = 0;
+                for (int i = 0; i < m; i++)
+                    if (isfinite(y[i]))
+                        x[k] = x[i], y[k] = y[i], lo[k] = lo[i], hi[k] = hi[i], k++;
+                m = k;
+            }
             se->n = m, se->x = x, se->y = y;
             if (s->seeds > 1)
                 se->ylo = lo, se->yhi = hi;

@@ -133,6 +133,16 @@ static bool to_bool(double *out, const char *s)
     return false;
 }
 
+/* Copies src into dst (size n), cut to fit. */
+static void set_str(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+    if (len >= n)
+        len = n - 1;
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
 /* Appends a continuation line of a multi-line value. */
 static void append(char *dst, size_t n, const char *v)
 {
@@ -689,7 +699,7 @@ static int handler(void *user, const char *section, const char *name, const char
     if (list)
         value = joined;
     if (strcmp(section, c->cur)) {
-        snprintf(c->cur, sizeof c->cur, "%s", section);
+        set_str(c->cur, sizeof c->cur, section);
         c->cur_check = c->cur_plot = -1;
         if (!strncmp(section, "check ", 6) || !strcmp(section, "check")) {
             const char *nm = section[5] ? section + 6 : "";
@@ -878,7 +888,7 @@ static int handler2(void *user, const char *section, const char *name, const cha
     if (p->c->failed)
         return 0;
     if (strcmp(section, p->cur)) {
-        snprintf(p->cur, sizeof p->cur, "%s", section);
+        set_str(p->cur, sizeof p->cur, section);
         if (!strncmp(section, "plot", 4))
             p->plot++;
     }

@@ -304,6 +304,47 @@ static void put_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* Breaks title at spaces into lines of at most maxc characters, written to
+ * out with '\n' between them; returns the number of lines. */
+static int wrap_title(char *out, size_t n, const char *title, int maxc)
+{
+    int lines = 1;
+    size_t len = 0, line_start = 0;
+    out[0] = '\0';
+    for (const char *w = title; *w && len + 1 < n;) {
+        size_t wl = strcspn(w, " ");
+        if (len > line_start && (int)(len - line_start + 1 + wl) > maxc) {
+            out[len++] = '\n';
+            line_start = len;
+            lines++;
+        } else if (len > line_start) {
+            out[len++] = ' ';
+        }
+        for (size_t i = 0; i < wl && len + 1 < n; i++)
+            out[len++] = w[i];
+        out[len] = '\0';
+        w += wl;
+        while (*w == ' ')
+            w++;
+    }
+    return lines;
+}
+
+/* put_str, keeping line breaks (as gnuplot's \n). */
+static void put_lines(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\\' || *p == '"')
+            fprintf(f, "\\%c", *p);
+        else
+            fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
+    }
+    fputc('"', f);
+}
+
 static void put_num(FILE *f, double v)
 {
     fprintf(f, "%.9g", v);
@@ -553,7 +594,9 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
             double pad = e->ymin != 0 ? fabs(e->ymin) * 0.1 : 1;
             fprintf(f, "set yrange [%.9g:%.9g]\n", e->ymin - pad, e->ymax + pad);
         } else {
-            fputs("set autoscale y\n", f);
+            /* a margin, so a line at 0 or 100% does not vanish into the frame */
+            fprintf(f, "set autoscale y\nset offsets %s, graph 0.04, graph 0.04\n",
+                    !xn && e->xmin != e->xmax ? "graph 0.03, graph 0.03" : "0, 0");
         }
     }
     /* below the panel, so the plot keeps its full width */
@@ -673,7 +716,12 @@ ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const p
     int panel_h = PANEL_H + (extra_rows > 0 ? extra_rows * KEY_ROW_PX : 0);
     /* upright x names take their height from below the plot, so add it */
     panel_h += (int)ceil(most_xnames_extra(fig, xn, n_xn, 0, fig->n_panels) * V_CHAR_PX);
-    int height = panel_h * rows + (fig->title && *fig->title ? TITLE_H : 0);
+    /* a long figure title wraps (about 9 px per character at its size) */
+    char title[1024];
+    int title_lines = fig->title && *fig->title
+                          ? wrap_title(title, sizeof title, fig->title, width / 9)
+                          : 0;
+    int height = panel_h * rows + (title_lines ? TITLE_H + (title_lines - 1) * 18 : 0);
 
     afile a;
     st = afile_open(&a, path, err);
@@ -714,7 +762,7 @@ ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const p
         fprintf(f, "set multiplot layout %d,%d", rows, cols);
         if (fig->title && *fig->title) {
             fputs(" title ", f);
-            put_str(f, fig->title);
+            put_lines(f, title);
             fputs(" noenhanced font \",12\"", f);
         }
         fputc('\n', f);

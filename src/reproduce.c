@@ -462,13 +462,14 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
         sys_machine(mach, sizeof mach);
         fprintf(f, "# The lecture claims about activation functions, measured\n\n");
         fprintf(f, "Produced by actbench %s with `actbench reproduce%s` (%s mode: %s) on %s, "
-                   "BLAS %s with %d threads, in %.0f s. Each claim's experiment file is in "
+                   "BLAS %s with %d thread%s, in %.0f s. Each claim's experiment file is in "
                    "`experiments/`; each folder here holds its CSV files, `checks.csv`, "
                    "`config.json` and the figure's gnuplot script.\n\n",
                 ACTBENCH_VERSION, quick ? " --quick" : "", quick ? "quick" : "full",
                 quick ? "each file's [quick] epochs and seeds"
                       : "each file's [setup] epochs and seeds",
-                mach, gemm_library(), gemm_threads(), s->seconds);
+                mach, gemm_library(), gemm_threads(), gemm_threads() == 1 ? "" : "s",
+                s->seconds);
         fprintf(f, "A check holds when the mean over seeds satisfies its criterion at every "
                    "point of the sweep it ranges over. A claim is *reproduced* when all its "
                    "checks hold, *not reproduced* when none does, and *partly* otherwise. "

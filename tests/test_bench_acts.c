@@ -10,14 +10,11 @@
 
 #include "runner.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "bench_acts.h"
 #include "plot.h"
@@ -25,52 +22,11 @@
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */
 
-typedef struct {
-    char dir[4096];  /* fresh temporary folder */
-    char run[4200];  /* dir/run: the output folder under test */
-} fixture;
-
+/* The fixture: a fresh temporary folder; "run" inside it is the output
+ * folder under test. */
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx)
-        return -1;
-    snprintf(fx->dir, sizeof fx->dir, "%s/actbench_bench_XXXXXX", tmp_root());
-    if (!mkdtemp(fx->dir)) {
-        free(fx);
-        return -1;
-    }
-    snprintf(fx->run, sizeof fx->run, "%s/run", fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    remove_tree(fx->dir);
-    free(fx);
-    return 0;
-}
-
-static int path_missing(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) != 0 && errno == ENOENT;
-}
-
-static int count_entries(const char *dir)
-{
-    int n = 0;
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            n++;
-    closedir(d);
-    return n;
+    return scratch_setup(state, sizeof(scratch), "bench", "run");
 }
 
 static int count_lines(const char *s)
@@ -79,18 +35,6 @@ static int count_lines(const char *s)
     for (; *s; s++)
         n += *s == '\n';
     return n;
-}
-
-static void assert_contains(const char *hay, const char *needle)
-{
-    if (!strstr(hay, needle))
-        fail_msg("\"%s\" does not contain \"%s\"", hay, needle);
-}
-
-static int file_size(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? (int)st.st_size : -1;
 }
 
 /* acts[0..n) from names with default parameters. */
@@ -119,16 +63,23 @@ static void assert_row_sane(const bench_act_row *r)
     assert_true(r->ns_total <= r->ns_total_max);
 }
 
+/* Parses names (default parameters) into acts and measures them into rows. */
+static void measure(bench_act_row *rows, act_spec *acts, const char *const *names, int n,
+                    int elements, int repeats)
+{
+    specs(acts, names, n);
+    memset(rows, 0, sizeof *rows * (size_t)n);
+    ab_err err = {{0}};
+    assert_int_equal(bench_acts_measure(rows, acts, n, elements, repeats, &err), AB_OK);
+}
+
 static void test_measure_relu_sigmoid(void **state)
 {
     (void)state;
     static const char *const names[] = {"relu", "sigmoid"};
     act_spec acts[2];
-    specs(acts, names, 2);
     bench_act_row rows[2];
-    memset(rows, 0, sizeof rows);
-    ab_err err = {{0}};
-    assert_int_equal(bench_acts_measure(rows, acts, 2, 4096, 3, &err), AB_OK);
+    measure(rows, acts, names, 2, 4096, 3);
     for (int i = 0; i < 2; i++) {
         assert_row_sane(&rows[i]);
         assert_string_equal(rows[i].act.label, names[i]);
@@ -166,12 +117,9 @@ static void test_measure_whole_registry(void **state)
 static void test_measure_without_relu(void **state)
 {
     (void)state;
-    static const char *const names[] = {"tanh", "leaky_relu:0.2"};
     act_spec acts[2];
-    specs(acts, names, 2);
     bench_act_row rows[2];
-    ab_err err = {{0}};
-    assert_int_equal(bench_acts_measure(rows, acts, 2, 1000, 1, &err), AB_OK);
+    measure(rows, acts, (const char *const[]){"tanh", "leaky_relu:0.2"}, 2, 1000, 1);
     for (int i = 0; i < 2; i++) {
         assert_row_sane(&rows[i]);
         assert_true(isnan(rows[i].vs_relu));
@@ -212,18 +160,23 @@ static void fake_rows(bench_act_row *rows)
     }
 }
 
+/* bench_acts_write of rows[0..n) into the run folder. */
+static void write_rows(const scratch *fx, const bench_act_row *rows, int n, int elements,
+                       int repeats, bool render)
+{
+    ab_err err = {{0}};
+    if (bench_acts_write(fx->out, rows, n, elements, repeats, render, &err) != AB_OK)
+        fail_msg("%s", err.msg);
+}
+
 static void test_write_files(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     bench_act_row rows[3];
     fake_rows(rows);
-    ab_err err = {{0}};
-    assert_int_equal(bench_acts_write(fx->run, rows, 3, 4096, 7, false, &err), AB_OK);
+    write_rows(fx, rows, 3, 4096, 7, false);
 
-    char path[4400];
-    snprintf(path, sizeof path, "%s/bench_acts.csv", fx->run);
-    char *csv = slurp(path);
-    assert_non_null(csv);
+    char *csv = slurp_in(fx->out, "bench_acts.csv");
     assert_int_equal(strncmp(csv, CSV_HEADER, strlen(CSV_HEADER)), 0);
     assert_int_equal(count_lines(csv), 1 + 3);
     /* rows in the given order, every column filled */
@@ -232,9 +185,7 @@ static void test_write_files(void **state)
     assert_contains(csv, "\nleaky_relu:0.1,0.45,0.3,0.75,");
     free(csv);
 
-    snprintf(path, sizeof path, "%s/plots/bench_acts.gp", fx->run);
-    char *gp = slurp(path);
-    assert_non_null(gp);
+    char *gp = slurp_in(fx->out, "plots/bench_acts.gp");
     /* names on the x axis, cheapest first, with underscores kept literal */
     const char *tics = strstr(gp, "set xtics");
     assert_non_null(tics);
@@ -246,61 +197,49 @@ static void test_write_files(void **state)
     assert_contains(gp, "set output 'plots/bench_acts.png'");
     free(gp);
     /* nothing else in the folder: the CSV and plots/ with the script */
-    assert_int_equal(count_entries(fx->run), 2);
-    snprintf(path, sizeof path, "%s/plots", fx->run);
-    assert_int_equal(count_entries(path), 1);
+    assert_int_equal(count_entries(fx->out), 2);
+    char plots[4300];
+    snprintf(plots, sizeof plots, "%s/plots", fx->out);
+    assert_int_equal(count_entries(plots), 1);
 }
 
 static void test_write_without_relu(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     bench_act_row rows[3];
     fake_rows(rows);
     rows[1] = rows[2];
     for (int i = 0; i < 2; i++)
         rows[i].vs_relu = NAN;
-    ab_err err = {{0}};
-    assert_int_equal(bench_acts_write(fx->run, rows, 2, 1000, 3, false, &err), AB_OK);
-    char path[4400];
-    snprintf(path, sizeof path, "%s/bench_acts.csv", fx->run);
-    char *csv = slurp(path);
-    assert_non_null(csv);
+    write_rows(fx, rows, 2, 1000, 3, false);
+    char *csv = slurp_in(fx->out, "bench_acts.csv");
     assert_int_equal(count_lines(csv), 1 + 2);
     /* no relu to compare with: an empty vs_relu cell */
     assert_contains(csv, "\nsigmoid,2.4,1.6,4,3.6,4.8,,1000,3\n");
     free(csv);
-    snprintf(path, sizeof path, "%s/plots/bench_acts.gp", fx->run);
-    char *gp = slurp(path);
-    assert_non_null(gp);
+    char *gp = slurp_in(fx->out, "plots/bench_acts.gp");
     assert_true(strstr(gp, "relu's cost") == NULL);
     free(gp);
 }
 
 static void test_write_renders(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     if (!plot_have_gnuplot())
         skip();
     bench_act_row rows[3];
     fake_rows(rows);
-    ab_err err = {{0}};
-    if (bench_acts_write(fx->run, rows, 3, 4096, 7, true, &err) != AB_OK)
-        fail_msg("%s", err.msg);
-    char path[4400];
-    snprintf(path, sizeof path, "%s/plots/bench_acts.png", fx->run);
-    assert_true(file_size(path) > 0);
+    write_rows(fx, rows, 3, 4096, 7, true);
+    assert_true(file_size_in(fx->out, "plots/bench_acts.png") > 0);
 }
 
 static void test_write_bad_folder(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     bench_act_row rows[3];
     fake_rows(rows);
-    char file[4200], out[4300];
-    snprintf(file, sizeof file, "%s/plain", fx->dir);
-    FILE *f = fopen(file, "w");
-    assert_non_null(f);
-    assert_int_equal(fclose(f), 0);
+    char file[4300], out[4400];
+    write_file(file, sizeof file, fx->dir, "plain", "");
     snprintf(out, sizeof out, "%s/run", file);
     ab_err err = {{0}};
     assert_int_equal(bench_acts_write(out, rows, 3, 4096, 7, false, &err), AB_ERUNTIME);
@@ -310,16 +249,11 @@ static void test_write_bad_folder(void **state)
 /* A lone relu: one marker and its line, no empty "others" entry. */
 static void test_write_relu_alone(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     bench_act_row rows[3];
     fake_rows(rows);
-    ab_err err = {{0}};
-    assert_int_equal(bench_acts_write(fx->run, &rows[1], 1, 1000, 3, plot_have_gnuplot(), &err),
-                     AB_OK);
-    char path[4400];
-    snprintf(path, sizeof path, "%s/plots/bench_acts.gp", fx->run);
-    char *gp = slurp(path);
-    assert_non_null(gp);
+    write_rows(fx, &rows[1], 1, 1000, 3, plot_have_gnuplot());
+    char *gp = slurp_in(fx->out, "plots/bench_acts.gp");
     assert_contains(gp, "relu's cost");
     assert_true(strstr(gp, "no data") == NULL);
     assert_true(strstr(gp, "median of") == NULL);
@@ -330,7 +264,7 @@ static void test_write_relu_alone(void **state)
  * followed by a plain one, whose tics must not inherit the names' settings. */
 static void test_plot_xnames(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     char plots[4300];
     snprintf(plots, sizeof plots, "%s/plots", fx->dir);
     assert_int_equal(mkdir(plots, 0777), 0);
@@ -353,10 +287,7 @@ static void test_plot_xnames(void **state)
     plot_xnames xn[] = {{.panel = 0, .names = many, .n = 3}, {.panel = 1, .names = many, .n = 8}};
     ab_err err = {{0}};
     assert_int_equal(plot_write_xnames(fx->dir, &fig, xn, 2, &err), AB_OK);
-    char path[4400];
-    snprintf(path, sizeof path, "%s/xnames.gp", plots);
-    char *gp = slurp(path);
-    assert_non_null(gp);
+    char *gp = slurp_in(plots, "xnames.gp");
     const char *p1 = strstr(gp, "# ---- panel 1"), *p2 = strstr(gp, "# ---- panel 2"),
                *p3 = strstr(gp, "# ---- panel 3");
     assert_true(p1 && p2 && p3 && p1 < p2 && p2 < p3);
@@ -373,8 +304,7 @@ static void test_plot_xnames(void **state)
     if (plot_have_gnuplot()) {
         if (plot_render(fx->dir, "xnames", &err) != AB_OK)
             fail_msg("%s", err.msg);
-        snprintf(path, sizeof path, "%s/xnames.png", plots);
-        assert_true(file_size(path) > 0);
+        assert_true(file_size_in(plots, "xnames.png") > 0);
     }
     /* bad tables */
     plot_xnames bad_panel = {.panel = 3, .names = many, .n = 3};
@@ -389,12 +319,7 @@ static void test_plot_xnames(void **state)
 /* ------------------------------------------------------------------------ */
 /* The subcommand                                                            */
 
-typedef struct {
-    const char *name;
-    const char *args[6];     /* after "bench-acts --out DIR/run" */
-    const char *needles[4];  /* must appear in the message */
-} usage_case;
-
+/* After "bench-acts --out DIR/run". */
 static const usage_case usage_cases[] = {
     {"elements 0", {"--elements", "0"}, {"--elements", "0", "1000"}},
     {"elements too many", {"--elements", "1000000000"}, {"--elements", "100000000"}},
@@ -414,117 +339,66 @@ static const usage_case usage_cases[] = {
  * fails. */
 static void test_usage_errors(void **state)
 {
-    fixture *fx = *state;
-    for (size_t i = 0; i < sizeof usage_cases / sizeof usage_cases[0]; i++) {
-        const usage_case *c = &usage_cases[i];
-        const char *args[16] = {"bench-acts", "--out", fx->run};
-        int n = 3;
-        for (int k = 0; c->args[k]; k++)
-            args[n++] = c->args[k];
-        args[n] = NULL;
-        run_result r;
-        run_actbench(&r, args);
-        if (r.status != 2)
-            fail_msg("%s: exit status %d, expected 2; stderr: \"%s\"", c->name, r.status, r.err);
-        size_t len = strlen(r.err);
-        if (len == 0 || r.err[len - 1] != '\n' || strchr(r.err, '\n') != r.err + len - 1)
-            fail_msg("%s: expected exactly one line on stderr, got \"%s\"", c->name, r.err);
-        if (strncmp(r.err, "actbench: ", 10) != 0)
-            fail_msg("%s: stderr does not start with \"actbench: \": \"%s\"", c->name, r.err);
-        for (int k = 0; c->needles[k]; k++)
-            if (!strstr(r.err, c->needles[k]))
-                fail_msg("%s: \"%s\" does not name \"%s\"", c->name, r.err, c->needles[k]);
-        if (r.out[0] != '\0')
-            fail_msg("%s: stdout is not empty: \"%s\"", c->name, r.out);
-        if (!path_missing(fx->run) || count_entries(fx->dir) != 0)
-            fail_msg("%s: something was written in %s", c->name, fx->dir);
-        run_free(&r);
-    }
+    scratch *fx = *state;
+    for (size_t i = 0; i < N_OF(usage_cases); i++)
+        check_usage_case(fx, (const char *const[]){"bench-acts", "--out", fx->out, NULL},
+                         &usage_cases[i]);
 }
 
 static void test_help(void **state)
 {
-    fixture *fx = *state;
-    run_result r;
-    run_actbench(&r, (const char *const[]){"bench-acts", "--out", fx->run, "--help", NULL});
-    assert_int_equal(r.status, 0);
-    assert_string_equal(r.err, "");
-    assert_contains(r.out, "Usage: actbench bench-acts");
-    assert_contains(r.out, "--elements");
-    assert_contains(r.out, "Examples");
-    assert_true(path_missing(fx->run));
-    run_free(&r);
+    scratch *fx = *state;
+    run_actbench(&fx->r, (const char *const[]){"bench-acts", "--out", fx->out, "--help", NULL});
+    assert_info_run(fx);
+    assert_contains(fx->r.out, "Usage: actbench bench-acts");
+    assert_contains(fx->r.out, "--elements");
+    assert_contains(fx->r.out, "Examples");
 }
 
 static void test_run(void **state)
 {
-    fixture *fx = *state;
-    run_result r;
-    run_actbench(&r, (const char *const[]){"bench-acts", "--act", "relu,sigmoid", "--elements",
-                                           "10000", "--repeats", "3", "--out", fx->run, NULL});
-    if (r.status != 0)
-        fail_msg("exit status %d; stderr: \"%s\"", r.status, r.err);
+    scratch *fx = *state;
+    run_result *r = &fx->r;
+    run_ok(r, (const char *const[]){"bench-acts", "--act", "relu,sigmoid", "--elements", "10000",
+                                    "--repeats", "3", "--out", fx->out, NULL});
     /* the table names both, and the folder */
-    assert_contains(r.out, "relu");
-    assert_contains(r.out, "sigmoid");
-    assert_contains(r.out, fx->run);
+    assert_contains(r->out, "relu");
+    assert_contains(r->out, "sigmoid");
+    assert_contains(r->out, fx->out);
 
-    char path[4400];
-    snprintf(path, sizeof path, "%s/bench_acts.csv", fx->run);
-    char *csv = slurp(path);
-    assert_non_null(csv);
+    char *csv = slurp_in(fx->out, "bench_acts.csv");
     assert_int_equal(strncmp(csv, CSV_HEADER, strlen(CSV_HEADER)), 0);
     assert_int_equal(count_lines(csv), 3);
     assert_contains(csv, "\nrelu,");
     assert_contains(csv, ",1,10000,3\n"); /* relu's vs_relu, elements, repeats */
     assert_contains(csv, "\nsigmoid,");
     free(csv);
-    snprintf(path, sizeof path, "%s/plots/bench_acts.gp", fx->run);
-    assert_true(file_size(path) > 0);
-    snprintf(path, sizeof path, "%s/plots/bench_acts.png", fx->run);
+    assert_true(file_size_in(fx->out, "plots/bench_acts.gp") > 0);
     if (plot_have_gnuplot())
-        assert_true(file_size(path) > 0);
+        assert_true(file_size_in(fx->out, "plots/bench_acts.png") > 0);
     else
-        assert_true(path_missing(path));
-    run_free(&r);
+        assert_true(path_missing_in(fx->out, "plots/bench_acts.png"));
 }
 
 static void test_run_quiet_no_plot(void **state)
 {
-    fixture *fx = *state;
-    run_result r;
-    run_actbench(&r, (const char *const[]){"bench-acts", "--act", "tanh", "--elements", "1000",
-                                           "--repeats", "3", "--no-plot", "-q", "-o", fx->run,
-                                           NULL});
-    if (r.status != 0)
-        fail_msg("exit status %d; stderr: \"%s\"", r.status, r.err);
-    assert_string_equal(r.out, "");
-    assert_string_equal(r.err, "");
-    char path[4400];
-    snprintf(path, sizeof path, "%s/plots/bench_acts.png", fx->run);
-    assert_true(path_missing(path));
-    snprintf(path, sizeof path, "%s/plots/bench_acts.gp", fx->run);
-    assert_true(file_size(path) > 0);
-    run_free(&r);
+    scratch *fx = *state;
+    run_quiet((const char *const[]){"bench-acts", "--act", "tanh", "--elements", "1000",
+                                    "--repeats", "3", "--no-plot", "-q", "-o", fx->out, NULL});
+    assert_true(path_missing_in(fx->out, "plots/bench_acts.png"));
+    assert_true(file_size_in(fx->out, "plots/bench_acts.gp") > 0);
 }
 
 static void test_run_out_under_file(void **state)
 {
-    fixture *fx = *state;
-    char file[4200], out[4300];
-    snprintf(file, sizeof file, "%s/plain", fx->dir);
-    FILE *f = fopen(file, "w");
-    assert_non_null(f);
-    assert_int_equal(fclose(f), 0);
+    scratch *fx = *state;
+    char file[4300], out[4400];
+    write_file(file, sizeof file, fx->dir, "plain", "");
     snprintf(out, sizeof out, "%s/run", file);
-    run_result r;
-    run_actbench(&r, (const char *const[]){"bench-acts", "--act", "relu", "--elements", "1000",
-                                           "--repeats", "3", "--out", out, NULL});
-    assert_int_equal(r.status, 1);
-    assert_int_equal(strncmp(r.err, "actbench: --out: ", 17), 0);
-    assert_int_equal(count_lines(r.err), 1);
-    assert_string_equal(r.out, "");
-    run_free(&r);
+    run_actbench(&fx->r, (const char *const[]){"bench-acts", "--act", "relu", "--elements",
+                                               "1000", "--repeats", "3", "--out", out, NULL});
+    assert_error(NULL, &fx->r, 1, (const char *const[]){"--out: ", NULL});
+    assert_int_equal(strncmp(fx->r.err, "actbench: --out: ", 17), 0);
 }
 
 int main(void)
@@ -534,17 +408,17 @@ int main(void)
         cmocka_unit_test(test_measure_whole_registry),
         cmocka_unit_test(test_measure_without_relu),
         cmocka_unit_test(test_measure_bad_arguments),
-        cmocka_unit_test_setup_teardown(test_write_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_without_relu, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_renders, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_bad_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_relu_alone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_plot_xnames, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_help, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_run_quiet_no_plot, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_run_out_under_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_files, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_write_without_relu, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_write_renders, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_write_bad_folder, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_write_relu_alone, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_plot_xnames, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_usage_errors, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_help, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_quiet_no_plot, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_out_under_file, setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,43 +16,24 @@
 
 #include <cmocka.h>
 
-#include "loss.h"
 #include "net.h"
 #include "optim.h"
 #include "probe.h"
 #include "train.h"
+#include "testutil.h"
 #include "weights.h"
 
 enum { N_IN = 4, WIDTH = 5, DEPTH = 3, B = 8, N_OUT = 3 };
 
-typedef struct {
-    net n;
-    net_ws ws;
-    float *params, *grads;
-    float x[B * N_IN];
-    int y[B];
-} fixture;
-
-/* A network of depth hidden layers with the options given, weights larger
- * than the init gives and gammas and betas away from 1 and 0, so that no
- * gradient is trivially small; the batch and labels are fixed draws. */
-static void setup_depth(fixture *f, const char *act, bool bn, bool res, int depth, out_kind out)
+/* A network of depth hidden layers with the options given, drawn as
+ * tnet_setup does, and its gammas and betas away from 1 and 0 so that no
+ * gradient is trivially small. */
+static void setup_depth(tnet *f, const char *act, bool bn, bool res, int depth, out_kind out)
 {
-    ab_err err;
-    memset(f, 0, sizeof *f);
     net_config c = {.n_in = N_IN, .n_out = out == OUT_SIGMOID ? 1 : N_OUT, .depth = depth,
                     .width = WIDTH, .out = out, .init = INIT_XAVIER, .bias_init = 0.1f,
                     .batchnorm = bn, .residual = res};
-    assert_int_equal(act_parse(&c.act, act, &err), AB_OK);
-    assert_int_equal(net_create(&f->n, &c, &err), AB_OK);
-    assert_int_equal(net_ws_create(&f->ws, &f->n, B, &err), AB_OK);
-    f->params = net_arena_alloc(&f->n);
-    f->grads = net_arena_alloc(&f->n);
-    assert_non_null(f->params);
-    assert_non_null(f->grads);
-    net_init(&f->n, f->params, 42);
-    for (size_t i = 0; i < f->n.n_params; i++)
-        f->params[i] *= 1.5f;
+    tnet_setup(f, c, act, B);
     rng_state r;
     rng_seed(&r, 9);
     for (int l = 0; bn && l < depth; l++)
@@ -60,126 +41,24 @@ static void setup_depth(fixture *f, const char *act, bool bn, bool res, int dept
             net_gamma(&f->n, f->params, l)[i] = (float)(0.6 + 0.8 * rng_uniform(&r));
             net_b(&f->n, f->params, l)[i] = (float)(0.5 * rng_normal(&r));
         }
-    if (c.act.info->learned)
-        for (int l = 0; l < depth; l++)
-            *net_alpha(&f->n, f->params, l) = 0.1f + 0.1f * l;
-    rng_seed(&r, 7);
-    for (int i = 0; i < B * N_IN; i++)
-        f->x[i] = (float)rng_normal(&r);
-    int k = out == OUT_SIGMOID ? 2 : N_OUT;
-    for (int i = 0; i < B; i++)
-        f->y[i] = i % k;
 }
 
-static void setup_net(fixture *f, const char *act, bool bn, bool res)
+static void setup_net(tnet *f, const char *act, bool bn, bool res)
 {
     setup_depth(f, act, bn, res, DEPTH, OUT_SOFTMAX);
 }
 
-static void teardown_net(fixture *f)
-{
-    net_ws_free(&f->ws);
-    free(f->params);
-    free(f->grads);
-}
-
-/* Mean loss over the batch in mode; with its gradient in grads if asked. */
-static double batch_loss(fixture *f, net_mode mode, int backward)
-{
-    loss_tally t = {0};
-    const int L = f->n.n_layers;
-    net_forward(&f->n, f->params, &f->ws, f->x, B, mode, NULL);
-    loss_eval(&t, backward ? f->ws.dz[L - 1] : NULL, f->ws.a[L - 1], f->ws.z[L - 1], f->y, B,
-              f->n.fan_out[L - 1], f->n.cfg.out, 1.0f / B);
-    if (backward) {
-        memset(f->grads, 0, net_arena_bytes(&f->n));
-        net_backward(&f->n, f->params, f->grads, &f->ws, f->x, B);
-    }
-    return t.sum / B;
-}
-
-/* Sign pattern of the activation inputs y, to spot kink crossings. */
-static void signs(const fixture *f, unsigned char *s)
-{
-    size_t k = 0;
-    for (int l = 0; l < f->n.cfg.depth; l++)
-        for (int i = 0; i < B * WIDTH; i++)
-            s[k++] = f->ws.y[l][i] > 0.0f;
-}
-
-/* Which parameter index i is, for messages. */
-static const char *param_kind(const net *n, size_t i)
-{
-    if (n->cfg.act.info->learned && i >= n->alpha_off)
-        return "alpha";
-    for (int l = n->n_layers - 1; l >= 0; l--) {
-        if (n->cfg.batchnorm && l < n->cfg.depth && i >= n->g_off[l])
-            return "gamma";
-        if (i >= n->b_off[l])
-            return n->cfg.batchnorm && l < n->cfg.depth ? "beta" : "b";
-        if (i >= n->w_off[l])
-            return "W";
-    }
-    return "?";
-}
-
-/* Backprop against the 5-point central difference of the mean batch loss
- * (in double, from float forward passes) for every learned parameter, the
- * network in the given batch-statistics mode.  As in test_net.c, a kinked
- * activation's parameters whose steps move some y across 0 are skipped, and
- * the check fails unless most parameters were compared and the gradient is
- * not trivially zero.  Each kind of parameter must have been compared. */
+/* Every parameter gradient (check_gradients) of the network with the options
+ * given, in the batch-statistics mode. */
 static void gradient_check(const char *act, bool bn, bool res, out_kind out, int kinked,
                            net_mode mode)
 {
-    fixture f;
+    tnet f;
     setup_depth(&f, act, bn, res, DEPTH, out);
-    batch_loss(&f, mode, 1);
-
-    unsigned char base[DEPTH * B * WIDTH], moved[DEPTH * B * WIDTH];
-    signs(&f, base);
-    const float h = kinked ? 4e-3f : 1e-2f;
-    int checked = 0, nonzero = 0, gamma_checked = 0, alpha_checked = 0;
-    double worst = 0.0;
-    for (size_t i = 0; i < f.n.n_params; i++) {
-        float p0 = f.params[i];
-        double v[4];
-        const float steps[4] = {-2 * h, -h, h, 2 * h};
-        int crossed = 0;
-        for (int s = 0; s < 4; s++) {
-            f.params[i] = p0 + steps[s];
-            v[s] = batch_loss(&f, mode, 0);
-            signs(&f, moved);
-            crossed |= kinked && memcmp(base, moved, sizeof base) != 0;
-        }
-        f.params[i] = p0;
-        if (crossed)
-            continue;
-        double num = (v[0] - 8 * v[1] + 8 * v[2] - v[3]) / (12.0 * h);
-        double g = f.grads[i], diff = fabs(num - g);
-        /* the float loss carries ~1e-7 of rounding, which the stencil
-         * divides by h (the tolerance of test_net.c) */
-        double tol = 1e-6 / h + 2e-3 * fmax(fabs(num), fabs(g));
-        if (diff > tol)
-            fail_msg("%s%s%s: parameter %zu (%s): backprop %.7g, finite difference %.7g", act,
-                     bn ? " batchnorm" : "", res ? " residual" : "", i, param_kind(&f.n, i), g,
-                     num);
-        worst = fmax(worst, diff);
-        checked++;
-        nonzero += fabs(g) > 1e-6;
-        gamma_checked += strcmp(param_kind(&f.n, i), "gamma") == 0 && fabs(g) > 1e-6;
-        alpha_checked += strcmp(param_kind(&f.n, i), "alpha") == 0 && fabs(g) > 1e-6;
-    }
-    if (getenv("ACTBENCH_VERBOSE"))
-        fprintf(stderr, "%s bn=%d res=%d: %d of %zu checked, worst %.3g\n", act, bn, res,
-                checked, f.n.n_params, worst);
-    assert_true(checked >= (int)(f.n.n_params * (kinked ? 1 : 3) / 4));
-    assert_true(nonzero >= checked / 2);
-    if (bn)
-        assert_true(gamma_checked > 0);
-    if (f.n.cfg.act.info->learned)
-        assert_true(alpha_checked > 0);
-    teardown_net(&f);
+    char label[96];
+    snprintf(label, sizeof label, "%s%s%s", act, bn ? " batchnorm" : "", res ? " residual" : "");
+    check_gradients(&f, mode, kinked, label);
+    tnet_free(&f);
 }
 
 static const char *const smooth_acts[] = {"tanh", "sigmoid", "elu", "gelu"};
@@ -219,7 +98,7 @@ static void test_backprop_both(void **state)
 static void test_layout(void **state)
 {
     (void)state;
-    fixture f, g;
+    tnet f, g;
     setup_net(&f, "prelu", true, true);
     setup_net(&g, "prelu", false, true);
     const net *n = &f.n;
@@ -261,8 +140,8 @@ static void test_layout(void **state)
     assert_memory_equal(before + n->n_params, f.params + n->n_params,
                         n->n_state * sizeof(float));
     free(before);
-    teardown_net(&f);
-    teardown_net(&g);
+    tnet_free(&f);
+    tnet_free(&g);
 }
 
 /* Forward arithmetic, recomputed in double: z = W a_prev (no bias),
@@ -271,7 +150,7 @@ static void test_layout(void **state)
 static void test_forward_values(void **state)
 {
     (void)state;
-    fixture f;
+    tnet f;
     setup_net(&f, "tanh", true, true);
     const net *n = &f.n;
     net_forward(n, f.params, &f.ws, f.x, B, NET_PROBE, NULL);
@@ -309,7 +188,7 @@ static void test_forward_values(void **state)
             assert_ptr_not_equal(f.ws.h[l], f.ws.a[l]);
         in = f.ws.a[l];
     }
-    teardown_net(&f);
+    tnet_free(&f);
 }
 
 /* net_update_stats after one NET_TRAIN forward: running = 0.9 running + 0.1
@@ -318,7 +197,7 @@ static void test_forward_values(void **state)
 static void test_running_stats(void **state)
 {
     (void)state;
-    fixture f;
+    tnet f;
     setup_net(&f, "relu", true, false);
     const net *n = &f.n;
     rng_state r;
@@ -373,7 +252,7 @@ static void test_running_stats(void **state)
     for (int i = 0; i < N_OUT; i++)
         assert_true(isfinite(f.ws.a[DEPTH][i]));
     free(keep);
-    teardown_net(&f);
+    tnet_free(&f);
 }
 
 /* NET_EVAL normalises with the running statistics: y recomputed from them
@@ -382,7 +261,7 @@ static void test_running_stats(void **state)
 static void test_eval_uses_running_stats(void **state)
 {
     (void)state;
-    fixture f;
+    tnet f;
     setup_net(&f, "sigmoid", true, true);
     const net *n = &f.n;
     rng_state r;
@@ -416,7 +295,7 @@ static void test_eval_uses_running_stats(void **state)
     for (int i = 0; i < B * N_OUT; i++)
         diff += fabs(f.ws.a[DEPTH][i] - out_batch[i]);
     assert_true(diff > 1e-3);
-    teardown_net(&f);
+    tnet_free(&f);
 }
 
 /* With one hidden layer there is no layer to skip: residual changes
@@ -425,18 +304,19 @@ static void test_residual_depth1_is_plain(void **state)
 {
     (void)state;
     for (int bn = 0; bn < 2; bn++) {
-        fixture p, q;
+        tnet p, q;
         setup_depth(&p, "relu", bn, false, 1, OUT_SOFTMAX);
         setup_depth(&q, "relu", bn, true, 1, OUT_SOFTMAX);
         assert_int_equal(p.n.n_params, q.n.n_params);
         assert_int_equal(net_ws_bytes(&p.n, B), net_ws_bytes(&q.n, B));
         assert_memory_equal(p.params, q.params, net_arena_bytes(&p.n));
-        double lp = batch_loss(&p, NET_PROBE, 1), lq = batch_loss(&q, NET_PROBE, 1);
+        double lp = tnet_loss(&p, NET_PROBE, NULL, TNET_BACKWARD),
+               lq = tnet_loss(&q, NET_PROBE, NULL, TNET_BACKWARD);
         assert_true(lp == lq);
         assert_memory_equal(p.ws.a[1], q.ws.a[1], sizeof(float) * B * N_OUT);
         assert_memory_equal(p.grads, q.grads, p.n.n_params * sizeof(float));
-        teardown_net(&p);
-        teardown_net(&q);
+        tnet_free(&p);
+        tnet_free(&q);
     }
 }
 
@@ -446,18 +326,13 @@ static void test_residual_depth1_is_plain(void **state)
 static void test_probe_on_skip_layers(void **state)
 {
     (void)state;
-    fixture f;
+    tnet f;
     setup_net(&f, "relu", true, true);
     const net *n = &f.n;
-    data_set ds = {.n = B, .d = N_IN, .k = N_OUT, .x = f.x, .y = f.y};
-    probe_ctx pc;
-    ab_err err;
-    assert_int_equal(probe_ctx_create(&pc, n, &err), AB_OK);
     probe_layer out[DEPTH + 1];
-    probe_measure(out, n, f.params, &f.ws, &pc, &ds);
-    probe_ctx_free(&pc);
+    tnet_probe(out, &f);
     /* the same chunk (all of it) by hand */
-    batch_loss(&f, NET_PROBE, 1);
+    tnet_loss(&f, NET_PROBE, NULL, TNET_BACKWARD);
     for (int l = 1; l < DEPTH; l++) {
         double sh = 0.0, sa = 0.0, pos = 0.0;
         int alive[WIDTH] = {0};
@@ -498,7 +373,7 @@ static void test_probe_on_skip_layers(void **state)
         assert_float_equal(out[l].bias_grad_norm, sqrt(ss), 1e-6 * sqrt(ss));
         assert_true(ss > 0.0);
     }
-    teardown_net(&f);
+    tnet_free(&f);
 }
 
 /* Weight files of a batchnorm network: a round trip keeps every float,
@@ -509,7 +384,7 @@ static void test_weights_files(void **state)
     (void)state;
     char dir[] = "/tmp/actbench_bn_XXXXXX", path[256];
     assert_non_null(mkdtemp(dir));
-    fixture f, g;
+    tnet f, g;
     setup_net(&f, "prelu", true, true);
     for (int l = 0; l < DEPTH; l++)
         for (int j = 0; j < WIDTH; j++) {
@@ -538,8 +413,8 @@ static void test_weights_files(void **state)
     assert_int_equal(unlink(path), 0);
     assert_int_equal(weights_load(dir, &f.n, f.params, &err), AB_EUSAGE);
     assert_non_null(strstr(err.msg, "--batchnorm"));
-    teardown_net(&f);
-    teardown_net(&g);
+    tnet_free(&f);
+    tnet_free(&g);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);

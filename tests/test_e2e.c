@@ -9,63 +9,15 @@
 #include "runner.h"
 
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-
-/* ------------------------------------------------------------------------ */
-/* Running the binary                                                        */
-
-/* Runs args and asserts exit status 0. */
-static void run_ok(run_result *r, const char *const *args)
-{
-    run_actbench(r, args);
-    if (r->status != 0)
-        fail_msg("exit status %d, expected 0; stderr: \"%s\"", r->status, r->err);
-}
-
-/* Runs args with --quiet among them: exit 0 and nothing printed. */
-static void run_quiet(const char *const *args)
-{
-    run_result r;
-    run_ok(&r, args);
-    if (r.err[0] != '\0')
-        fail_msg("--quiet run wrote to stderr: \"%s\"", r.err);
-    if (r.out[0] != '\0')
-        fail_msg("--quiet run wrote to stdout: \"%s\"", r.out);
-    run_free(&r);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Files                                                                     */
-
-static char *slurp_in(const char *dir, const char *name)
-{
-    char path[8192];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *s = slurp(path);
-    if (!s)
-        fail_msg("cannot read %s", path);
-    return s;
-}
-
-static long file_size_in(const char *dir, const char *name)
-{
-    char path[8192];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return -1;
-    return (long)st.st_size;
-}
 
 /* Counts the entries under path (recursively) whose name contains needle. */
 static int count_named(const char *path, const char *needle)
@@ -109,23 +61,6 @@ static void csv_free(csv *c)
     free(c->head);
     free(c->cells);
     memset(c, 0, sizeof *c);
-}
-
-/* Splits line (NUL-terminated) at commas into out (max n); returns the count. */
-static int split_commas(char *line, char **out, int max)
-{
-    int n = 0;
-    for (char *p = line;;) {
-        if (n < max)
-            out[n] = p;
-        n++;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
 }
 
 static void csv_read(csv *c, const char *dir, const char *name)
@@ -230,35 +165,14 @@ static void assert_no_nonfinite_text(const csv *c, const char *name)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Fixture: a temporary folder holding the run folders.                      */
-
-typedef struct {
-    char dir[4096];
-} fixture;
+/* Fixture: a temporary folder holding the run folders, "run" the usual one. */
 
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx)
-        return -1;
-    snprintf(fx->dir, sizeof fx->dir, "%s/actbench_e2e_XXXXXX", tmp_root());
-    if (!mkdtemp(fx->dir)) {
-        free(fx);
-        return -1;
-    }
-    *state = fx;
-    return 0;
+    return scratch_setup(state, sizeof(scratch), "e2e", "run");
 }
 
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    remove_tree(fx->dir);
-    free(fx);
-    return 0;
-}
-
-static void run_path(char *out, size_t n, const fixture *fx, const char *name)
+static void run_path(char *out, size_t n, const scratch *fx, const char *name)
 {
     assert_true((size_t)snprintf(out, n, "%s/%s", fx->dir, name) < n);
 }
@@ -272,9 +186,8 @@ static const char *const LAYERS_HEADER =
 
 static void test_sigmoid_relu(void **state)
 {
-    fixture *fx = *state;
-    char out[4200];
-    run_path(out, sizeof out, fx, "run");
+    scratch *fx = *state;
+    const char *out = fx->out;
     const char *args[] = {"--act", "sigmoid,relu", "--depth", "6", "--init", "auto", "--epochs",
                           "2", "--quiet", "--no-plot", "--out", out, NULL};
     run_quiet(args);
@@ -359,9 +272,8 @@ static void test_sigmoid_relu(void **state)
 
 static void test_identical_initial_draws(void **state)
 {
-    fixture *fx = *state;
-    char out[4200];
-    run_path(out, sizeof out, fx, "run");
+    scratch *fx = *state;
+    const char *out = fx->out;
     const char *args[] = {"--act", "relu,leaky_relu", "--epochs", "0", "--init", "xavier",
                           "--quiet", "--no-plot", "--out", out, NULL};
     run_quiet(args);
@@ -428,7 +340,7 @@ static void assert_equal_but_last_column(const char *a, const char *b, const cha
 
 static void test_determinism(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     char out1[4200], out2[4200];
     run_path(out1, sizeof out1, fx, "run1");
     run_path(out2, sizeof out2, fx, "run2");
@@ -495,7 +407,7 @@ static void check_diverged_folder(const char *out)
 
 static void test_divergence(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     char out1[4200], out2[4200];
     run_path(out1, sizeof out1, fx, "quiet");
     run_path(out2, sizeof out2, fx, "loud");
@@ -506,12 +418,12 @@ static void test_divergence(void **state)
 
     const char *args2[] = {"--act", "relu,tanh", "--lr", "1e30", "--epochs", "3", "--no-plot",
                            "--out", out2, NULL};
-    run_result r;
-    run_ok(&r, args2);
+    run_result *r = &fx->r;
+    run_ok(r, args2);
     check_diverged_folder(out2);
     /* a warning line naming the run */
     int found = 0;
-    for (const char *line = r.err; line && *line;) {
+    for (const char *line = r->err; line && *line;) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) : strlen(line);
         char buf[1024];
@@ -523,8 +435,7 @@ static void test_divergence(void **state)
         line = end ? end + 1 : NULL;
     }
     if (!found)
-        fail_msg("no warning about relu diverging on stderr: \"%s\"", r.err);
-    run_free(&r);
+        fail_msg("no warning about relu diverging on stderr: \"%s\"", r->err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -532,9 +443,8 @@ static void test_divergence(void **state)
 
 static void test_seeds(void **state)
 {
-    fixture *fx = *state;
-    char out[4200];
-    run_path(out, sizeof out, fx, "run");
+    scratch *fx = *state;
+    const char *out = fx->out;
     const char *args[] = {"--act", "sigmoid,relu", "--seeds", "3", "--depth", "3", "--width",
                           "16", "--epochs", "1", "--quiet", "--no-plot", "--out", out, NULL};
     run_quiet(args);
@@ -577,11 +487,10 @@ static int have_gnuplot(void)
 
 static void test_plots_rendered(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     if (!have_gnuplot())
         skip();
-    char out[4200];
-    run_path(out, sizeof out, fx, "run");
+    const char *out = fx->out;
     const char *args[] = {"--act", "sigmoid,relu", "--epochs", "2", "--quiet", "--out", out, NULL};
     run_quiet(args);
     static const char *const names[] = {"grad_by_layer", "grad_by_epoch", "loss", "dead",
@@ -589,13 +498,7 @@ static void test_plots_rendered(void **state)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char rel[256];
         snprintf(rel, sizeof rel, "plots/%s.png", names[i]);
-        long size = file_size_in(out, rel);
-        if (size <= 0)
-            fail_msg("%s/%s is missing or empty", out, rel);
-        char *png = slurp_in(out, rel);
-        if (memcmp(png, "\x89PNG", 4) != 0)
-            fail_msg("%s/%s is not a PNG file", out, rel);
-        free(png);
+        assert_png(out, rel);
     }
     assert_int_equal(count_named(out, ".tmp."), 0);
 }
@@ -603,12 +506,12 @@ static void test_plots_rendered(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sigmoid_relu, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_identical_initial_draws, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_divergence, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_seeds, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_plots_rendered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sigmoid_relu, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_identical_initial_draws, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_determinism, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_divergence, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_seeds, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_plots_rendered, setup, scratch_teardown),
     };
     return cmocka_run_group_tests_name("test_e2e", tests, NULL, NULL);
 }

@@ -16,14 +16,12 @@
 
 #include "runner.h"
 
-#include <errno.h>
 #include <ini.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "expfile.h"
 #include "net.h"
@@ -32,75 +30,16 @@
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */
 
+/* The scratch folder (DIR/out is the --out folder of the binary's runs) and
+ * an experiment for exp_load. */
 typedef struct {
-    const void *data; /* the case, for table-driven tests */
-    char dir[4096];
-    char out[4200];   /* DIR/out: the --out folder of the binary's runs */
-    experiment *e;
-    run_result r;     /* the last run, freed by teardown */
+    scratch s; /* first: scratch_setup and scratch_teardown see it */
+    experiment e;
 } fixture;
 
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx)
-        return -1;
-    fx->data = *state;
-    snprintf(fx->dir, sizeof fx->dir, "%s/actbench_exp_XXXXXX", tmp_root());
-    if (!mkdtemp(fx->dir) || !(fx->e = calloc(1, sizeof *fx->e))) {
-        free(fx);
-        return -1;
-    }
-    snprintf(fx->out, sizeof fx->out, "%s/out", fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    remove_tree(fx->dir);
-    run_free(&fx->r);
-    free(fx->e);
-    free(fx);
-    return 0;
-}
-
-static void assert_contains(const char *hay, const char *needle)
-{
-    if (!hay)
-        fail_msg("no text to find \"%s\" in", needle);
-    else if (!strstr(hay, needle))
-        fail_msg("\"%s\" does not contain \"%s\"", hay, needle);
-}
-
-static void assert_one_line(const char *s)
-{
-    size_t len = strlen(s);
-    if (len == 0 || s[len - 1] != '\n' || strchr(s, '\n') != s + len - 1)
-        fail_msg("expected exactly one line, got \"%s\"", s);
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static bool path_missing(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) != 0 && errno == ENOENT;
-}
-
-/* Writes text to DIR/name and its path into path. */
-static void put(char *path, size_t n, const char *dir, const char *name, const char *text)
-{
-    assert_true((size_t)snprintf(path, n, "%s/%s", dir, name) < n);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
+    return scratch_setup(state, sizeof(fixture), "exp", "out");
 }
 
 /* 1-based line of text on which needle starts. */
@@ -181,13 +120,11 @@ static int split_line(char *s, char **f, int max)
     }
 }
 
-static csv *csv_read(const char *path)
+static csv *csv_read(const char *dir, const char *name)
 {
     csv *c = calloc(1, sizeof *c);
     assert_non_null(c);
-    c->text = slurp(path);
-    if (!c->text)
-        fail_msg("cannot read %s", path);
+    c->text = slurp_in(dir, name);
     char *save = NULL;
     char *line = strtok_r(c->text, "\n", &save);
     assert_non_null(line);
@@ -196,7 +133,7 @@ static csv *csv_read(const char *path)
         assert_true(c->n_rows < MAX_ROWS);
         c->n_cells[c->n_rows] = split_line(line, c->cell[c->n_rows], MAX_FIELDS);
         if (c->n_cells[c->n_rows] != c->n_cols)
-            fail_msg("%s: row %d has %d fields, the header %d", path, c->n_rows + 2,
+            fail_msg("%s: row %d has %d fields, the header %d", name, c->n_rows + 2,
                      c->n_cells[c->n_rows], c->n_cols);
         c->n_rows++;
     }
@@ -289,14 +226,32 @@ static const char good_ini[] =
     "y = grad_ratio\n"
     "series = act, lr\n";
 
+/* Writes good_ini to DIR/name, its path into path, and loads it into fx's
+ * experiment. */
+static experiment *load_good(fixture *fx, char *path, size_t n, const char *name, bool quick)
+{
+    write_file(path, n, fx->s.dir, name, good_ini);
+    ab_err err = {{0}};
+    assert_int_equal(exp_load(&fx->e, path, quick, &err), AB_OK);
+    return &fx->e;
+}
+
+/* A node test_acc(ACT, depth=D): act the index in acts, depth the index of D
+ * among the depths. */
+static void assert_test_acc_at_depth(const exp_node *q, int act, int depth)
+{
+    assert_int_equal(q->kind, E_QTY);
+    assert_int_equal(q->qty, Q_TEST_ACC);
+    assert_int_equal(q->act, act);
+    assert_int_equal(q->n_fix, 1);
+    assert_int_equal(q->fix_key[0], KEY_DEPTH);
+    assert_int_equal(q->fix_val[0], depth);
+}
+
 static void test_load_good(void **state)
 {
-    fixture *fx = *state;
     char path[4400];
-    put(path, sizeof path, fx->dir, "tiny-claim.ini", good_ini);
-    ab_err err = {{0}};
-    experiment *e = fx->e;
-    assert_int_equal(exp_load(e, path, false, &err), AB_OK);
+    experiment *e = load_good(*state, path, sizeof path, "tiny-claim.ini", false);
     assert_string_equal(e->path, path);
     assert_string_equal(e->id, "tiny-claim");
     assert_int_equal(e->claim, 7);
@@ -363,20 +318,11 @@ static void test_load_good(void **state)
     assert_string_equal(c->test, "test_acc(relu, depth=2) > test_acc(sigmoid, depth=4) - 0.5");
     assert_int_equal(c->line, line_of(good_ini, "test = test_acc(relu, depth=2) >"));
     assert_int_equal(c->op, OP_GT);
-    const exp_node *l = &c->nodes[c->lhs], *r = &c->nodes[c->rhs];
-    assert_int_equal(l->kind, E_QTY);
-    assert_int_equal(l->qty, Q_TEST_ACC);
-    assert_int_equal(l->act, 1);
-    assert_int_equal(l->n_fix, 1);
-    assert_int_equal(l->fix_key[0], KEY_DEPTH);
-    assert_int_equal(l->fix_val[0], 0);
+    const exp_node *r = &c->nodes[c->rhs];
+    assert_test_acc_at_depth(&c->nodes[c->lhs], 1, 0); /* relu, depth 2 */
     assert_int_equal(r->kind, E_SUB);
-    const exp_node *ra = &c->nodes[r->a], *rb = &c->nodes[r->b];
-    assert_int_equal(ra->kind, E_QTY);
-    assert_int_equal(ra->act, 0);
-    assert_int_equal(ra->n_fix, 1);
-    assert_int_equal(ra->fix_key[0], KEY_DEPTH);
-    assert_int_equal(ra->fix_val[0], 1);
+    const exp_node *rb = &c->nodes[r->b];
+    assert_test_acc_at_depth(&c->nodes[r->a], 0, 1); /* sigmoid, depth 4 */
     assert_int_equal(rb->kind, E_NUM);
     assert_true(rb->num == 0.5);
     /* depth is fixed by every quantity: bound; lr is free */
@@ -428,12 +374,8 @@ static void test_load_good(void **state)
 
 static void test_load_quick(void **state)
 {
-    fixture *fx = *state;
     char path[4400];
-    put(path, sizeof path, fx->dir, "tiny.ini", good_ini);
-    ab_err err = {{0}};
-    experiment *e = fx->e;
-    assert_int_equal(exp_load(e, path, true, &err), AB_OK);
+    experiment *e = load_good(*state, path, sizeof path, "tiny.ini", true);
     assert_int_equal(e->setup.epochs, 1);
     assert_int_equal(e->setup.seeds, 1);
     assert_int_equal(e->setup.n[KEY_WIDTH], 1);
@@ -444,6 +386,7 @@ static void test_load_quick(void **state)
     assert_int_equal(e->setup.samples, 200);
     assert_int_equal(e->n_checks, 6);
     /* and loading again without quick restores the [setup] values */
+    ab_err err = {{0}};
     assert_int_equal(exp_load(e, path, false, &err), AB_OK);
     assert_int_equal(e->setup.epochs, 3);
     assert_true(e->setup.v[KEY_WIDTH][0] == 8.0);
@@ -464,14 +407,14 @@ static void test_load_continuation_and_folder(void **state)
     fixture *fx = *state;
     char path[4400];
     ab_err err = {{0}};
-    put(path, sizeof path, fx->dir, "cont.ini",
+    write_file(path, sizeof path, fx->s.dir, "cont.ini",
         CLAIM "[setup]\nacts = sigmoid, tanh\n  relu\ndepth = 2,\n  4\n" CHECK);
-    assert_int_equal(exp_load(fx->e, path, false, &err), AB_OK);
-    assert_int_equal(fx->e->setup.n_acts, 3);
-    assert_string_equal(fx->e->setup.acts[2].label, "relu");
-    assert_int_equal(fx->e->setup.n[KEY_DEPTH], 2);
-    assert_true(fx->e->setup.v[KEY_DEPTH][1] == 4.0);
-    assert_int_equal(exp_load(fx->e, fx->dir, false, &err), AB_ERUNTIME);
+    assert_int_equal(exp_load(&fx->e, path, false, &err), AB_OK);
+    assert_int_equal(fx->e.setup.n_acts, 3);
+    assert_string_equal(fx->e.setup.acts[2].label, "relu");
+    assert_int_equal(fx->e.setup.n[KEY_DEPTH], 2);
+    assert_true(fx->e.setup.v[KEY_DEPTH][1] == 4.0);
+    assert_int_equal(exp_load(&fx->e, fx->s.dir, false, &err), AB_ERUNTIME);
     assert_non_null(strstr(err.msg, "cannot read"));
 }
 
@@ -573,9 +516,9 @@ static void assert_load_error(fixture *fx, const char *text, bool quick, int lin
                               const char *needle)
 {
     char path[4400], prefix[4500];
-    put(path, sizeof path, fx->dir, "bad.ini", text);
+    write_file(path, sizeof path, fx->s.dir, "bad.ini", text);
     ab_err err = {{0}};
-    assert_int_equal(exp_load(fx->e, path, quick, &err), AB_EUSAGE);
+    assert_int_equal(exp_load(&fx->e, path, quick, &err), AB_EUSAGE);
     if (line)
         snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
     else
@@ -589,7 +532,7 @@ static void assert_load_error(fixture *fx, const char *text, bool quick, int lin
 static void test_load_error(void **state)
 {
     fixture *fx = *state;
-    const load_case *c = fx->data;
+    const load_case *c = fx->s.data;
     assert_load_error(fx, c->text, false, c->line, c->needle);
 }
 
@@ -613,11 +556,11 @@ static void test_load_long_line(void **state)
     xs[max - 7] = '\0';
     sprintf(text, CLAIM SETUP "[check c]\nwhat = %s\ntest = abs(1) == 1\n", xs);
     char path[4400];
-    put(path, sizeof path, fx->dir, "fits.ini", text);
+    write_file(path, sizeof path, fx->s.dir, "fits.ini", text);
     ab_err err = {{0}};
-    if (exp_load(fx->e, path, false, &err) != AB_OK)
+    if (exp_load(&fx->e, path, false, &err) != AB_OK)
         fail_msg("a line of %d characters was refused: %s", max, err.msg);
-    assert_int_equal(strlen(fx->e->checks[0].what), (size_t)max - 7);
+    assert_int_equal(strlen(fx->e.checks[0].what), (size_t)max - 7);
 
     char msg[64];
     snprintf(msg, sizeof msg, "line longer than %d characters", max);
@@ -634,13 +577,13 @@ static void test_load_missing_file(void **state)
 {
     fixture *fx = *state;
     char path[4400];
-    snprintf(path, sizeof path, "%s/missing.ini", fx->dir);
+    snprintf(path, sizeof path, "%s/missing.ini", fx->s.dir);
     ab_err err = {{0}};
-    assert_int_equal(exp_load(fx->e, path, false, &err), AB_ERUNTIME);
+    assert_int_equal(exp_load(&fx->e, path, false, &err), AB_ERUNTIME);
     assert_contains(err.msg, path);
     assert_contains(err.msg, "cannot open");
     /* a folder is not a file either */
-    assert_int_not_equal(exp_load(fx->e, fx->dir, false, &err), AB_OK);
+    assert_int_not_equal(exp_load(&fx->e, fx->s.dir, false, &err), AB_OK);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -702,9 +645,7 @@ static int check_rows(const csv *c, const char *name, int *rows, int max)
 /* bias_grad_norm of sigmoid at epoch 0, [depth 2..3][seed 1..2][layer 1..3]. */
 static void read_bias_grads(const char *dir, double g[4][3][4])
 {
-    char path[4400];
-    snprintf(path, sizeof path, "%s/layers.csv", dir);
-    csv *c = csv_read(path);
+    csv *c = csv_read(dir, "layers.csv");
     int cd = csv_col(c, "depth"), ca = csv_col(c, "act"), cs = csv_col(c, "seed"),
         ce = csv_col(c, "epoch"), cl = csv_col(c, "layer"), cb = csv_col(c, "bias_grad_norm");
     memset(g, 0, sizeof(double) * 4 * 3 * 4);
@@ -728,9 +669,7 @@ static void read_bias_grads(const char *dir, double g[4][3][4])
 /* Final test accuracy of relu, [depth 2..3][seed 1..2], from loss.csv. */
 static void read_final_acc(const char *dir, int epochs, double acc[4][3])
 {
-    char path[4400];
-    snprintf(path, sizeof path, "%s/loss.csv", dir);
-    csv *c = csv_read(path);
+    csv *c = csv_read(dir, "loss.csv");
     int cd = csv_col(c, "depth"), ca = csv_col(c, "act"), cs = csv_col(c, "seed"),
         ce = csv_col(c, "epoch"), ct = csv_col(c, "test_acc");
     assert_int_equal(c->n_rows, 2 * 2 * 2 * (epochs + 1));
@@ -747,24 +686,20 @@ static void read_final_acc(const char *dir, int epochs, double acc[4][3])
 static void test_run(void **state)
 {
     fixture *fx = *state;
-    char path[4400], f[4600];
-    put(path, sizeof path, fx->dir, "tiny-run.ini", run_ini);
-    run_result *r = &fx->r;
-    run_actbench(r, (const char *const[]){"run", path, "--out", fx->out, "--no-plot", NULL});
-    if (r->status != 0)
-        fail_msg("exit %d: %s", r->status, r->err);
+    char path[4400];
+    write_file(path, sizeof path, fx->s.dir, "tiny-run.ini", run_ini);
+    run_result *r = &fx->s.r;
+    run_ok(r, (const char *const[]){"run", path, "--out", fx->s.out, "--no-plot", NULL});
     assert_contains(r->out, "claim 3: Run through the binary");
     assert_contains(r->out, "verdict: partly");
-    assert_contains(r->out, fx->out);
+    assert_contains(r->out, fx->s.out);
 
     static const char *const files[] = {"loss.csv", "layers.csv", "summary.csv",
                                         "quantities.csv", "checks.csv", "config.json",
                                         "plots/tiny-run.gp"};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(f, sizeof f, "%s/%s", fx->out, files[i]);
-        if (!exists(f))
-            fail_msg("%s was not written", f);
-    }
+    for (size_t i = 0; i < N_OF(files); i++)
+        if (file_size_in(fx->s.out, files[i]) < 0)
+            fail_msg("%s/%s was not written", fx->s.out, files[i]);
     /* the swept key leads every CSV row */
     static const struct { const char *file, *head; } heads[] = {
         {"layers.csv", "depth,act,seed,epoch,layer,grad_norm,bias_grad_norm,"},
@@ -773,24 +708,19 @@ static void test_run(void **state)
         {"quantities.csv", "depth,act,seed,test_acc,"},
     };
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
-        snprintf(f, sizeof f, "%s/%s", fx->out, heads[i].file);
-        char *t = slurp(f);
-        assert_non_null(t);
+        char *t = slurp_in(fx->s.out, heads[i].file);
         if (strncmp(t, heads[i].head, strlen(heads[i].head)))
             fail_msg("%s starts \"%.60s\", expected \"%s\"", heads[i].file, t, heads[i].head);
         free(t);
     }
-    snprintf(f, sizeof f, "%s/config.json", fx->out);
-    char *cfg = slurp(f);
-    assert_non_null(cfg);
+    char *cfg = slurp_in(fx->s.out, "config.json");
     assert_contains(cfg, "\"mode\": \"full\"");
     assert_contains(cfg, "\"claim\": 3");
     assert_contains(cfg, "\"verdict\": \"partly\"");
     assert_contains(cfg, "\"depth\": [\"2\", \"3\"]");
     free(cfg);
 
-    snprintf(f, sizeof f, "%s/checks.csv", fx->out);
-    csv *c = csv_read(f);
+    csv *c = csv_read(fx->s.out, "checks.csv");
     assert_int_equal(c->n_cols, 8);
     static const char *const head[] = {"check", "test", "point", "value", "value_min",
                                        "value_max", "threshold", "holds"};
@@ -800,8 +730,8 @@ static void test_run(void **state)
     const int V = 3, LO = 4, HI = 5, T = 6, H = 7;
 
     double g[4][3][4], acc[4][3];
-    read_bias_grads(fx->out, g);
-    read_final_acc(fx->out, 2, acc);
+    read_bias_grads(fx->s.out, g);
+    read_final_acc(fx->s.out, 2, acc);
 
     /* decay: one row per depth, the mean over seeds of (g1/gd)^(1/(d-1)) */
     int rows[8];
@@ -875,38 +805,28 @@ static void test_run(void **state)
 static void test_run_quick(void **state)
 {
     fixture *fx = *state;
-    char path[4400], f[4600];
-    put(path, sizeof path, fx->dir, "q.ini",
+    char path[4400];
+    write_file(path, sizeof path, fx->s.dir, "q.ini",
         "[claim]\nnumber = 5\ntitle = Quick\ntext = t\nsource = s\n"
         "[setup]\nacts = relu\nsamples = 200\ndepth = 2\nwidth = 8\nepochs = 3\nseeds = 2\n"
         "[quick]\nepochs = 0\nseeds = 1\n"
         "[check gain]\nwhat = nothing trained, nothing gained\ntest = acc_gain(relu) == 0\n");
-    run_result *r = &fx->r;
-    run_actbench(r, (const char *const[]){"run", path, "--quick", "--out", fx->out, "--no-plot",
-                                          "--quiet", NULL});
-    if (r->status != 0)
-        fail_msg("exit %d: %s", r->status, r->err);
-    assert_string_equal(r->out, ""); /* --quiet */
-    snprintf(f, sizeof f, "%s/config.json", fx->out);
-    char *cfg = slurp(f);
-    assert_non_null(cfg);
+    run_quiet((const char *const[]){"run", path, "--quick", "--out", fx->s.out, "--no-plot",
+                                    "--quiet", NULL});
+    char *cfg = slurp_in(fx->s.out, "config.json");
     assert_contains(cfg, "\"mode\": \"quick\"");
     assert_contains(cfg, "\"epochs\": 0, \"seeds\": 1");
     assert_contains(cfg, "\"verdict\": \"reproduced\"");
     free(cfg);
     /* no [plot]: no figure script */
-    snprintf(f, sizeof f, "%s/plots/q.gp", fx->out);
-    assert_true(path_missing(f));
-    snprintf(f, sizeof f, "%s/checks.csv", fx->out);
-    csv *c = csv_read(f);
+    assert_true(path_missing_in(fx->s.out, "plots/q.gp"));
+    csv *c = csv_read(fx->s.out, "checks.csv");
     assert_int_equal(c->n_rows, 1);
     /* no swept key: the CSV rows have no leading key columns */
     assert_string_equal(c->cell[0][2], "");
     assert_string_equal(c->cell[0][7], "yes");
     csv_free(c);
-    snprintf(f, sizeof f, "%s/layers.csv", fx->out);
-    char *t = slurp(f);
-    assert_non_null(t);
+    char *t = slurp_in(fx->s.out, "layers.csv");
     assert_int_equal(strncmp(t, "act,seed,epoch,layer,", 21), 0);
     free(t);
 }
@@ -935,21 +855,24 @@ typedef struct {
 static void rep_setup(fixture *fx, rep_paths *p)
 {
     char f[4400];
-    snprintf(p->exps, sizeof p->exps, "%s/exps", fx->dir);
+    snprintf(p->exps, sizeof p->exps, "%s/exps", fx->s.dir);
     assert_int_equal(mkdir(p->exps, 0777), 0);
-    put(f, sizeof f, p->exps, "a-holds.ini", rep_a);
-    put(f, sizeof f, p->exps, "b-fails.ini", rep_b);
-    put(f, sizeof f, p->exps, "notes.txt", "not an experiment\n");
+    write_file(f, sizeof f, p->exps, "a-holds.ini", rep_a);
+    write_file(f, sizeof f, p->exps, "b-fails.ini", rep_b);
+    write_file(f, sizeof f, p->exps, "notes.txt", "not an experiment\n");
 }
 
-static char *read_in(const char *dir, const char *name)
+/* Runs reproduce --quick on the experiments of p with --out out and the
+ * arguments of extra (NULL-terminated) into fx's run, freed before. */
+static run_result *reproduce(fixture *fx, const rep_paths *p, const char *out,
+                             const char *const *extra)
 {
-    char f[4600];
-    snprintf(f, sizeof f, "%s/%s", dir, name);
-    char *t = slurp(f);
-    if (!t)
-        fail_msg("%s was not written", f);
-    return t;
+    run_result *r = &fx->s.r;
+    run_free(r);
+    run_with(r, (const char *const[]){"reproduce", "--quick", "--experiments", p->exps, "--out",
+                                      out, NULL},
+             extra);
+    return r;
 }
 
 static const char verdicts_both[] = "experiment,claim,mode,verdict\n"
@@ -961,16 +884,13 @@ static void test_reproduce(void **state)
     fixture *fx = *state;
     rep_paths p;
     rep_setup(fx, &p);
-    run_result *r = &fx->r;
-    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--experiments", p.exps,
-                                          "--out", fx->out, "--no-plot", NULL});
-    if (r->status != 0)
-        fail_msg("exit %d: %s", r->status, r->err);
+    run_result *r = reproduce(fx, &p, fx->s.out, (const char *const[]){"--no-plot", NULL});
+    assert_exit_ok(r);
     assert_contains(r->out, "a-holds");
     assert_contains(r->out, "b-fails");
     assert_contains(r->out, "REPORT.md");
 
-    char *rep = read_in(fx->out, "REPORT.md");
+    char *rep = slurp_in(fx->s.out, "REPORT.md");
     assert_contains(rep, "\n| # | claim | source | criterion | measured | verdict |\n");
     assert_contains(rep, "| 3 | Alpha claim holds | src-a | `abs(-2) == 2`<br>`test_acc(relu) <= 1`");
     assert_contains(rep, "| 7 | Beta claim fails | src-b | `test_acc(tanh) > 2` |");
@@ -982,18 +902,33 @@ static void test_reproduce(void **state)
     assert_null(strstr(rep, "| quick |"));
     free(rep);
 
-    char *v = read_in(fx->out, "verdicts.csv");
+    char *v = slurp_in(fx->s.out, "verdicts.csv");
     assert_string_equal(v, verdicts_both);
     free(v);
     /* one folder per experiment, run with [quick] */
-    char *cfg = read_in(fx->out, "a-holds/config.json");
+    char *cfg = slurp_in(fx->s.out, "a-holds/config.json");
     assert_contains(cfg, "\"mode\": \"quick\"");
     assert_contains(cfg, "\"epochs\": 0, \"seeds\": 1");
     free(cfg);
-    char *chk = read_in(fx->out, "b-fails/checks.csv");
+    char *chk = slurp_in(fx->s.out, "b-fails/checks.csv");
     assert_contains(chk, "never,\"test_acc(tanh) > 2\",\"\",");
     assert_contains(chk, ",no\n");
     free(chk);
+}
+
+/* Writes an --expect file to DIR/name, its path into path: a-holds' quick
+ * verdict recorded as verdict, its full one and b-fails' as they come out. */
+static void write_expect(char *path, size_t n, const fixture *fx, const char *name,
+                         const char *verdict)
+{
+    char text[256];
+    snprintf(text, sizeof text,
+             "experiment,claim,mode,verdict\n"
+             "a-holds,3,full,not reproduced\n"
+             "a-holds,3,quick,%s\n"
+             "b-fails,7,quick,not reproduced\n",
+             verdict);
+    write_file(path, n, fx->s.dir, name, text);
 }
 
 static void test_reproduce_expect(void **state)
@@ -1001,61 +936,38 @@ static void test_reproduce_expect(void **state)
     fixture *fx = *state;
     rep_paths p;
     rep_setup(fx, &p);
-    run_result *r = &fx->r;
+    run_result *r;
     char expect[4400];
+    const char *const with_expect[] = {"--quiet", "--no-plot", "--expect", expect, NULL};
 
     /* a recorded verdict that differs: exit 1, one line naming the experiment */
-    put(expect, sizeof expect, fx->dir, "expect-differs.csv",
-        "experiment,claim,mode,verdict\n"
-        "a-holds,3,full,not reproduced\n"
-        "a-holds,3,quick,partly\n"
-        "b-fails,7,quick,not reproduced\n");
-    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--quiet", "--experiments",
-                                          p.exps, "--out", fx->out, "--no-plot", "--expect",
-                                          expect, NULL});
-    assert_int_equal(r->status, 1);
-    assert_one_line(r->err);
+    write_expect(expect, sizeof expect, fx, "expect-differs.csv", "partly");
+    r = reproduce(fx, &p, fx->s.out, with_expect);
+    assert_error(NULL, r, 1, (const char *const[]){"'reproduced'", "'partly'", expect, NULL});
     assert_int_equal(strncmp(r->err, "actbench: a-holds: ", 19), 0);
-    assert_contains(r->err, "'reproduced'");
-    assert_contains(r->err, "'partly'");
-    assert_contains(r->err, expect);
     /* the results are written all the same */
-    char *v = read_in(fx->out, "verdicts.csv");
+    char *v = slurp_in(fx->s.out, "verdicts.csv");
     assert_string_equal(v, verdicts_both);
     free(v);
-    run_free(r);
 
     /* matching rows (full rows are not compared): exit 0, nothing on stderr */
-    put(expect, sizeof expect, fx->dir, "expect-same.csv",
-        "experiment,claim,mode,verdict\n"
-        "a-holds,3,full,not reproduced\n"
-        "a-holds,3,quick,reproduced\n"
-        "b-fails,7,quick,not reproduced\n");
-    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--quiet", "--experiments",
-                                          p.exps, "--out", fx->out, "--no-plot", "--expect",
-                                          expect, NULL});
-    if (r->status != 0)
-        fail_msg("exit %d: %s", r->status, r->err);
+    write_expect(expect, sizeof expect, fx, "expect-same.csv", "reproduced");
+    r = reproduce(fx, &p, fx->s.out, with_expect);
+    assert_exit_ok(r);
     assert_string_equal(r->err, "");
-    run_free(r);
 
-    /* a file that is not a verdicts.csv: usage error */
-    put(expect, sizeof expect, fx->dir, "expect-bad.csv", "id,verdict\na-holds,reproduced\n");
-    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--experiments", p.exps,
-                                          "--out", fx->out, "--expect", expect, NULL});
-    assert_int_equal(r->status, 2);
-    assert_one_line(r->err);
-    assert_contains(r->err, "not a verdicts.csv");
-    run_free(r);
-
-    /* an unknown verdict word: usage error naming it */
-    put(expect, sizeof expect, fx->dir, "expect-word.csv",
-        "experiment,claim,mode,verdict\na-holds,3,quick,partlyy\n");
-    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--experiments", p.exps,
-                                          "--out", fx->out, "--expect", expect, NULL});
-    assert_int_equal(r->status, 2);
-    assert_one_line(r->err);
-    assert_contains(r->err, "partlyy");
+    /* a file that is not a verdicts.csv, and an unknown verdict word: usage
+     * errors naming what is wrong */
+    static const struct { const char *file, *text, *needle; } bad[] = {
+        {"expect-bad.csv", "id,verdict\na-holds,reproduced\n", "not a verdicts.csv"},
+        {"expect-word.csv", "experiment,claim,mode,verdict\na-holds,3,quick,partlyy\n",
+         "partlyy"},
+    };
+    for (size_t i = 0; i < N_OF(bad); i++) {
+        write_file(expect, sizeof expect, fx->s.dir, bad[i].file, bad[i].text);
+        r = reproduce(fx, &p, fx->s.out, (const char *const[]){"--expect", expect, NULL});
+        assert_error(bad[i].file, r, 2, (const char *const[]){bad[i].needle, NULL});
+    }
 }
 
 static void test_reproduce_only(void **state)
@@ -1063,47 +975,33 @@ static void test_reproduce_only(void **state)
     fixture *fx = *state;
     rep_paths p;
     rep_setup(fx, &p);
-    run_result *r = &fx->r;
-    char out[4400], f[4600];
+    char out[4400];
 
     /* by claim number */
-    snprintf(out, sizeof out, "%s/only3", fx->dir);
-    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--quiet", "--experiments",
-                                          p.exps, "--out", out, "--no-plot", "--only", "3",
-                                          NULL});
-    if (r->status != 0)
-        fail_msg("exit %d: %s", r->status, r->err);
-    char *v = read_in(out, "verdicts.csv");
+    snprintf(out, sizeof out, "%s/only3", fx->s.dir);
+    assert_exit_ok(reproduce(fx, &p, out,
+                             (const char *const[]){"--quiet", "--no-plot", "--only", "3", NULL}));
+    char *v = slurp_in(out, "verdicts.csv");
     assert_string_equal(v, "experiment,claim,mode,verdict\na-holds,3,quick,reproduced\n");
     free(v);
-    snprintf(f, sizeof f, "%s/b-fails", out);
-    assert_true(path_missing(f));
-    char *rep = read_in(out, "REPORT.md");
+    assert_true(path_missing_in(out, "b-fails"));
+    char *rep = slurp_in(out, "REPORT.md");
     assert_contains(rep, "Alpha claim holds");
     assert_null(strstr(rep, "Beta claim fails"));
     free(rep);
-    run_free(r);
 
     /* by id */
-    snprintf(out, sizeof out, "%s/onlyb", fx->dir);
-    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--quiet", "--experiments",
-                                          p.exps, "--out", out, "--no-plot", "--only",
-                                          "b-fails", NULL});
-    if (r->status != 0)
-        fail_msg("exit %d: %s", r->status, r->err);
-    v = read_in(out, "verdicts.csv");
+    snprintf(out, sizeof out, "%s/onlyb", fx->s.dir);
+    assert_exit_ok(reproduce(
+        fx, &p, out, (const char *const[]){"--quiet", "--no-plot", "--only", "b-fails", NULL}));
+    v = slurp_in(out, "verdicts.csv");
     assert_string_equal(v, "experiment,claim,mode,verdict\nb-fails,7,quick,not reproduced\n");
     free(v);
-    run_free(r);
 
     /* a claim no file has: usage error */
-    run_actbench(r, (const char *const[]){"reproduce", "--quick", "--experiments", p.exps,
-                                          "--out", fx->out, "--no-plot", "--only", "99", NULL});
-    assert_int_equal(r->status, 2);
-    assert_one_line(r->err);
-    assert_int_equal(strncmp(r->err, "actbench: ", 10), 0);
-    assert_contains(r->err, "--only: 99");
-    assert_string_equal(r->out, "");
+    run_result *r =
+        reproduce(fx, &p, fx->s.out, (const char *const[]){"--no-plot", "--only", "99", NULL});
+    assert_error(NULL, r, 2, (const char *const[]){"--only: 99", NULL});
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1141,100 +1039,69 @@ static const sub_case sub_cases[] = {
 static void test_sub_usage(void **state)
 {
     fixture *fx = *state;
-    const sub_case *c = fx->data;
-    char scratch[4400], good[4500], bad[4500], exps[4500], empty[4500];
-    snprintf(scratch, sizeof scratch, "%s/in", fx->dir);
-    assert_int_equal(mkdir(scratch, 0777), 0);
-    put(good, sizeof good, scratch, "good.ini", rep_a);
-    put(bad, sizeof bad, scratch, "bad.ini", CLAIM SETUP "[bogus]\nkey = 1\n" CHECK);
-    snprintf(exps, sizeof exps, "%s/exps", scratch);
+    const sub_case *c = fx->s.data;
+    char in[4400], good[4500], bad[4500], exps[4500], empty[4500], f[4600];
+    snprintf(in, sizeof in, "%s/in", fx->s.dir);
+    assert_int_equal(mkdir(in, 0777), 0);
+    write_file(good, sizeof good, in, "good.ini", rep_a);
+    write_file(bad, sizeof bad, in, "bad.ini", CLAIM SETUP "[bogus]\nkey = 1\n" CHECK);
+    snprintf(exps, sizeof exps, "%s/exps", in);
     assert_int_equal(mkdir(exps, 0777), 0);
-    char f[4600];
-    put(f, sizeof f, exps, "a.ini", rep_a);
-    snprintf(empty, sizeof empty, "%s/empty", scratch);
+    write_file(f, sizeof f, exps, "a.ini", rep_a);
+    snprintf(empty, sizeof empty, "%s/empty", in);
     assert_int_equal(mkdir(empty, 0777), 0);
 
     const char *args[16] = {NULL};
-    int n = 0;
     for (int i = 0; c->args[i]; i++) {
         const char *a = c->args[i];
-        args[n++] = !strcmp(a, "FILE")    ? good
-                    : !strcmp(a, "BAD")   ? bad
-                    : !strcmp(a, "EXPS")  ? exps
-                    : !strcmp(a, "EMPTY") ? empty
-                                          : a;
+        args[i] = !strcmp(a, "FILE")    ? good
+                  : !strcmp(a, "BAD")   ? bad
+                  : !strcmp(a, "EXPS")  ? exps
+                  : !strcmp(a, "EMPTY") ? empty
+                                        : a;
     }
     /* --out before the arguments, so that a trailing "--out" stays valueless */
-    const char *argv[20] = {args[0], "--out", fx->out};
-    for (int i = 1; i < n; i++)
-        argv[i + 2] = args[i];
-    argv[n + 2] = NULL;
-
-    run_result *r = &fx->r;
-    run_actbench(r, argv);
-    if (r->status != c->status)
-        fail_msg("%s: exit %d, expected %d; stderr \"%s\"", c->name, r->status, c->status,
-                 r->err);
-    assert_one_line(r->err);
-    if (strncmp(r->err, "actbench: ", 10))
-        fail_msg("stderr does not start with \"actbench: \": \"%s\"", r->err);
-    assert_contains(r->err, c->needle);
-    assert_string_equal(r->out, "");
-    if (!path_missing(fx->out))
-        fail_msg("%s: the output folder %s was created", c->name, fx->out);
+    run_result *r = &fx->s.r;
+    run_with(r, (const char *const[]){args[0], "--out", fx->s.out, NULL}, args + 1);
+    assert_error(c->name, r, c->status, (const char *const[]){c->needle, NULL});
+    assert_out_missing(&fx->s, c->name, -1);
 }
 
 static void test_sub_help(void **state)
 {
     fixture *fx = *state;
-    run_result *r = &fx->r;
+    run_result *r = &fx->s.r;
     run_actbench(r, (const char *const[]){"run", "--help", NULL});
-    assert_int_equal(r->status, 0);
+    assert_info_run(&fx->s);
     assert_contains(r->out, "Usage: actbench run FILE");
-    assert_string_equal(r->err, "");
     run_free(r);
     run_actbench(r, (const char *const[]){"reproduce", "--help", NULL});
-    assert_int_equal(r->status, 0);
+    assert_info_run(&fx->s);
     assert_contains(r->out, "Usage: actbench reproduce");
     assert_contains(r->out, "--expect FILE");
-    assert_string_equal(r->err, "");
 }
 
 /* ------------------------------------------------------------------------ */
 
 int main(void)
 {
-    enum {
-        N_LOAD = sizeof load_cases / sizeof load_cases[0],
-        N_SUB = sizeof sub_cases / sizeof sub_cases[0]
+    static const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_load_continuation_and_folder, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_load_good, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_load_quick, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_load_quick_error, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_load_long_line, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_load_missing_file, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_quick, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce_expect, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce_only, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_sub_help, setup, scratch_teardown),
     };
-    struct CMUnitTest tests[N_LOAD + N_SUB + 16];
-    int n = 0;
-    const struct CMUnitTest first[] = {
-        cmocka_unit_test_setup_teardown(test_load_continuation_and_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_good, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_quick, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_quick_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_long_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_missing_file, setup, teardown),
-    };
-    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
-        tests[n++] = first[i];
-    for (int i = 0; i < N_LOAD; i++)
-        tests[n++] = (struct CMUnitTest){load_cases[i].name, test_load_error, setup, teardown,
-                                         (void *)&load_cases[i]};
-    const struct CMUnitTest rest[] = {
-        cmocka_unit_test_setup_teardown(test_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_run_quick, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reproduce, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reproduce_expect, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reproduce_only, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sub_help, setup, teardown),
-    };
-    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
-        tests[n++] = rest[i];
-    for (int i = 0; i < N_SUB; i++)
-        tests[n++] = (struct CMUnitTest){sub_cases[i].name, test_sub_usage, setup, teardown,
-                                         (void *)&sub_cases[i]};
-    return _cmocka_run_group_tests("test_experiment", tests, (size_t)n, NULL, NULL);
+    test_list l = {0};
+    TESTS_ADD(&l, tests);
+    TESTS_ADD_CASES(&l, test_load_error, load_cases, setup, scratch_teardown);
+    TESTS_ADD_CASES(&l, test_sub_usage, sub_cases, setup, scratch_teardown);
+    return tests_run(&l, "test_experiment");
 }

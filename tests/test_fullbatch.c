@@ -18,55 +18,15 @@
 
 #include "runner.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define DATA_DIR "data/fullbatch"
 #define N_SAMPLES "64"
 #define N_STEPS 25
 #define REL_TOL 1e-4
-
-/* Runs actbench with the NULL-terminated args; fails unless it exits 0,
- * removing cleanup (a folder) first. */
-static void run_ok(const char *const *args, const char *cleanup)
-{
-    run_result r;
-    run_actbench(&r, args);
-    if (r.status != 0) {
-        char msg[2048];
-        snprintf(msg, sizeof msg, "%s", r.err);
-        int status = r.status;
-        run_free(&r);
-        remove_tree(cleanup);
-        fail_msg("actbench exited with status %d: %s", status, msg);
-    }
-    run_free(&r);
-}
-
-/* Splits line at commas into out (max n cells); returns the count. */
-static int split_commas(char *line, char **out, int max)
-{
-    int n = 0;
-    for (char *p = line;;) {
-        if (n < max)
-            out[n] = p;
-        n++;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
 
 static double parse_num(const char *s, const char *what)
 {
@@ -155,22 +115,22 @@ static double absd(double v)
     return v < 0 ? -v : v;
 }
 
-static void check_act(const char *act)
+/* One activation, the case: its run into a fresh temporary folder (removed by
+ * the teardown) against PyTorch's losses. */
+static void test_act(void **state)
 {
+    scratch *fx = *state;
+    const char *act = *(const char *const *)fx->data;
     double ref[N_STEPS], got[N_STEPS + 1];
     read_reference(act, ref);
 
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/actbench_fullbatch_XXXXXX", tmp_root());
-    assert_non_null(mkdtemp(dir));
-    const char *args[] = {"--data", "csv:" DATA_DIR "/train.csv", "--test-frac", "0",
-                          "--no-standardize", "--load-weights", DATA_DIR "/weights",
-                          "--depth", "3", "--width", "7", "--batch", N_SAMPLES,
-                          "--epochs", "25", "--lr", "0.1", "--act", act, "--quiet",
-                          "--no-plot", "--out", dir, NULL};
-    run_ok(args, dir);
-    read_actbench(dir, act, got);
-    remove_tree(dir);
+    run_ok(&fx->r, (const char *const[]){"--data", "csv:" DATA_DIR "/train.csv", "--test-frac",
+                                         "0", "--no-standardize", "--load-weights",
+                                         DATA_DIR "/weights", "--depth", "3", "--width", "7",
+                                         "--batch", N_SAMPLES, "--epochs", "25", "--lr", "0.1",
+                                         "--act", act, "--quiet", "--no-plot", "--out", fx->out,
+                                         NULL});
+    read_actbench(fx->out, act, got);
 
     double worst = 0;
     int worst_e = 0;
@@ -189,42 +149,15 @@ static void check_act(const char *act)
     print_message("%s: worst relative difference %.3g (epoch %d)\n", act, worst, worst_e);
 }
 
-static void test_tanh(void **state)
+static int setup(void **state)
 {
-    (void)state;
-    check_act("tanh");
-}
-
-static void test_relu(void **state)
-{
-    (void)state;
-    check_act("relu");
-}
-
-static void test_sigmoid(void **state)
-{
-    (void)state;
-    check_act("sigmoid");
-}
-
-static void test_gelu(void **state)
-{
-    (void)state;
-    check_act("gelu");
-}
-
-static void test_prelu(void **state)
-{
-    (void)state;
-    check_act("prelu");
+    return scratch_setup(state, sizeof(scratch), "fullbatch", NULL);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tanh),  cmocka_unit_test(test_relu),
-        cmocka_unit_test(test_sigmoid), cmocka_unit_test(test_gelu),
-        cmocka_unit_test(test_prelu),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    static const char *const acts[] = {"tanh", "relu", "sigmoid", "gelu", "prelu"};
+    test_list l = {0};
+    TESTS_ADD_CASES(&l, test_act, acts, setup, scratch_teardown);
+    return tests_run(&l, "test_fullbatch");
 }

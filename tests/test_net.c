@@ -12,125 +12,25 @@
 
 #include <cmocka.h>
 
-#include "loss.h"
 #include "net.h"
 #include "optim.h"
+#include "testutil.h"
 
 enum { N_IN = 4, WIDTH = 5, DEPTH = 3, B = 6 };
 
-typedef struct {
-    net n;
-    net_ws ws;
-    float *params, *grads;
-    float x[B * N_IN];
-    int y[B];
-    int k;
-} fixture;
-
-static void setup_net(fixture *f, const char *act, out_kind out)
+static void setup_net(tnet *f, const char *act, out_kind out)
 {
-    ab_err err;
     net_config c = {.n_in = N_IN, .n_out = out == OUT_SIGMOID ? 1 : 3, .depth = DEPTH,
                     .width = WIDTH, .out = out, .init = INIT_XAVIER, .bias_init = 0.1f};
-    assert_int_equal(act_parse(&c.act, act, &err), AB_OK);
-    assert_int_equal(net_create(&f->n, &c, &err), AB_OK);
-    assert_int_equal(net_ws_create(&f->ws, &f->n, B, &err), AB_OK);
-    f->params = net_arena_alloc(&f->n);
-    f->grads = net_arena_alloc(&f->n);
-    assert_non_null(f->params);
-    assert_non_null(f->grads);
-    /* larger weights than the init gives, so gradients are far from zero */
-    net_init(&f->n, f->params, 42);
-    for (size_t i = 0; i < f->n.n_params; i++)
-        f->params[i] *= 1.5f;
-    if (c.act.info->learned)
-        for (int l = 0; l < DEPTH; l++)
-            *net_alpha(&f->n, f->params, l) = 0.1f + 0.1f * l;
-    rng_state r;
-    rng_seed(&r, 7);
-    for (int i = 0; i < B * N_IN; i++)
-        f->x[i] = (float)rng_normal(&r);
-    f->k = out == OUT_SIGMOID ? 2 : 3;
-    for (int i = 0; i < B; i++)
-        f->y[i] = i % f->k;
-}
-
-static void teardown_net(fixture *f)
-{
-    net_ws_free(&f->ws);
-    free(f->params);
-    free(f->grads);
-}
-
-static double loss_at(fixture *f)
-{
-    loss_tally t = {0};
-    int L = f->n.n_layers;
-    net_forward(&f->n, f->params, &f->ws, f->x, B, NET_PROBE, NULL);
-    loss_eval(&t, NULL, f->ws.a[L - 1], f->ws.z[L - 1], f->y, B, f->n.fan_out[L - 1],
-              f->n.cfg.out, 0.0f);
-    return t.sum / B;
-}
-
-/* Sign pattern of the hidden pre-activations, to spot kink crossings. */
-static void signs(fixture *f, unsigned char *s)
-{
-    size_t k = 0;
-    for (int l = 0; l < DEPTH; l++)
-        for (int i = 0; i < B * WIDTH; i++)
-            s[k++] = f->ws.z[l][i] > 0.0f;
+    tnet_setup(f, c, act, B);
 }
 
 static void gradient_check(const char *act, out_kind out, int kinked)
 {
-    fixture f;
+    tnet f;
     setup_net(&f, act, out);
-    int L = f.n.n_layers;
-    loss_tally t = {0};
-    net_forward(&f.n, f.params, &f.ws, f.x, B, NET_PROBE, NULL);
-    loss_eval(&t, f.ws.dz[L - 1], f.ws.a[L - 1], f.ws.z[L - 1], f.y, B, f.n.fan_out[L - 1],
-              out, 1.0f / B);
-    memset(f.grads, 0, net_arena_bytes(&f.n));
-    net_backward(&f.n, f.params, f.grads, &f.ws, f.x, B);
-
-    unsigned char base[DEPTH * B * WIDTH], moved[DEPTH * B * WIDTH];
-    signs(&f, base);
-    /* kinked units need small steps so that few differences straddle a kink */
-    const float h = kinked ? 4e-3f : 1e-2f;
-    int checked = 0, nonzero = 0;
-    double worst = 0.0;
-    for (size_t i = 0; i < f.n.n_params; i++) {
-        float p0 = f.params[i];
-        double v[4];
-        const float steps[4] = {-2 * h, -h, h, 2 * h};
-        int crossed = 0;
-        for (int s = 0; s < 4; s++) {
-            f.params[i] = p0 + steps[s];
-            v[s] = loss_at(&f);
-            signs(&f, moved);
-            crossed |= kinked && memcmp(base, moved, sizeof base) != 0;
-        }
-        f.params[i] = p0;
-        if (crossed)
-            continue; /* the difference straddles a kink of relu-like units */
-        double num = (v[0] - 8 * v[1] + 8 * v[2] - v[3]) / (12.0 * h);
-        double g = f.grads[i], diff = fabs(num - g);
-        /* float forward passes: the loss carries ~1e-7 of rounding, which
-         * the stencil divides by h */
-        double tol = 1e-6 / h + 2e-3 * fmax(fabs(num), fabs(g));
-        if (diff > tol)
-            fail_msg("%s: parameter %zu: backprop %.7g, finite difference %.7g", act, i, g, num);
-        worst = fmax(worst, diff);
-        checked++;
-        nonzero += fabs(g) > 1e-6;
-    }
-    /* most parameters checked, and the gradient is not trivially zero */
-    if (getenv("ACTBENCH_VERBOSE"))
-        fprintf(stderr, "%s: %d of %zu checked, worst %.3g\n", act, checked, f.n.n_params,
-                worst);
-    assert_true(checked >= (int)(f.n.n_params * (kinked ? 1 : 3) / 4));
-    assert_true(nonzero >= checked / 2);
-    teardown_net(&f);
+    check_gradients(&f, NET_PROBE, kinked, act);
+    tnet_free(&f);
 }
 
 static void test_backprop_smooth(void **state)
@@ -162,18 +62,12 @@ static void test_backprop_bce(void **state)
 static void test_prelu_alpha_gradient_nonzero(void **state)
 {
     (void)state;
-    fixture f;
+    tnet f;
     setup_net(&f, "prelu", OUT_SOFTMAX);
-    int L = f.n.n_layers;
-    loss_tally t = {0};
-    net_forward(&f.n, f.params, &f.ws, f.x, B, NET_PROBE, NULL);
-    loss_eval(&t, f.ws.dz[L - 1], f.ws.a[L - 1], f.ws.z[L - 1], f.y, B, 3, OUT_SOFTMAX,
-              1.0f / B);
-    memset(f.grads, 0, net_arena_bytes(&f.n));
-    net_backward(&f.n, f.params, f.grads, &f.ws, f.x, B);
+    tnet_loss(&f, NET_PROBE, NULL, TNET_BACKWARD);
     for (int l = 0; l < DEPTH; l++)
         assert_true(fabsf(*net_alpha(&f.n, f.grads, l)) > 1e-6f);
-    teardown_net(&f);
+    tnet_free(&f);
 }
 
 static void test_identical_initial_weights(void **state)

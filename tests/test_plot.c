@@ -7,7 +7,8 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
+#include "runner.h"
+
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,108 +19,17 @@
 
 #include "plot.h"
 
-typedef struct {
-    char run[256];    /* temporary run folder */
-    char plots[300];  /* run/plots */
-} fixture;
-
+/* The fixture: a fresh temporary run folder and out = its plots/ folder. */
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx)
+    if (scratch_setup(state, sizeof(scratch), "plot", "plots") != 0)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    int n = snprintf(fx->run, sizeof fx->run, "%s/actbench_plot_XXXXXX",
-                     tmp && *tmp ? tmp : "/tmp");
-    if (n < 0 || (size_t)n >= sizeof fx->run || !mkdtemp(fx->run)) {
-        free(fx);
+    scratch *fx = *state;
+    if (mkdir(fx->out, 0777) != 0) {
+        scratch_teardown(state);
         return -1;
     }
-    snprintf(fx->plots, sizeof fx->plots, "%s/plots", fx->run);
-    if (mkdir(fx->plots, 0777) != 0) {
-        rmdir(fx->run);
-        free(fx);
-        return -1;
-    }
-    *state = fx;
     return 0;
-}
-
-/* Removes every plain file in dir, then dir itself. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char p[8192];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    remove_dir(fx->plots);
-    remove_dir(fx->run);
-    free(fx);
-    return 0;
-}
-
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            n++;
-    closedir(d);
-    return n;
-}
-
-/* Reads a whole file into a NUL-terminated buffer the caller frees. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int c;
-    while ((c = fgetc(f)) != EOF) {
-        if (len + 2 > cap) {
-            cap = cap ? cap * 2 : 4096;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        buf[len++] = (char)c;
-    }
-    fclose(f);
-    if (!buf)
-        buf = calloc(1, 1);
-    else
-        buf[len] = '\0';
-    return buf;
-}
-
-static long file_size(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
 /* Runs plot_render with stderr captured into a file; returns its status and
@@ -127,7 +37,7 @@ static long file_size(const char *path)
 static ab_status render_quiet(const char *run, const char *name, ab_err *err, char *out,
                               size_t cap)
 {
-    char path[4200];
+    char path[4400];
     snprintf(path, sizeof path, "%s/stderr.txt", run);
     fflush(stderr);
     int saved = dup(STDERR_FILENO);
@@ -191,15 +101,12 @@ static plot_figure demo_figure(const char *name)
 
 static void test_write_script(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     plot_figure fig = demo_figure("demo_fig");
     ab_err err = {{0}};
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
 
-    char path[4200];
-    snprintf(path, sizeof path, "%s/demo_fig.gp", fx->plots);
-    char *gp = slurp(path);
-    assert_non_null(gp);
+    char *gp = slurp_in(fx->out, "demo_fig.gp");
     assert_non_null(strstr(gp, "# re-render from the run folder: gnuplot plots/demo_fig.gp"));
     assert_non_null(strstr(gp, "set output 'plots/demo_fig.png'"));
     assert_non_null(strstr(gp, "set terminal pngcairo size 1280,520 enhanced font \"sans,10\""));
@@ -225,42 +132,26 @@ static void test_write_script(void **state)
     assert_non_null(strstr(gp, "unset multiplot"));
     free(gp);
     /* only the script itself: no temporary file left beside it */
-    assert_int_equal(count_entries(fx->plots), 1);
-}
-
-static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-
-static void assert_png(const char *plots, const char *name)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s.png", plots, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    unsigned char head[8] = {0};
-    size_t got = fread(head, 1, sizeof head, f);
-    fclose(f);
-    assert_int_equal(got, sizeof head);
-    assert_memory_equal(head, png_magic, sizeof head);
-    assert_true(file_size(path) > 1000);
+    assert_int_equal(count_entries(fx->out), 1);
 }
 
 static void test_render_png(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     if (!plot_have_gnuplot())
         skip();
     plot_figure fig = demo_figure("demo_fig");
     ab_err err = {{0}};
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
     char said[2048];
-    assert_int_equal(render_quiet(fx->run, "demo_fig", &err, said, sizeof said), AB_OK);
+    assert_int_equal(render_quiet(fx->dir, "demo_fig", &err, said, sizeof said), AB_OK);
     assert_string_equal(said, ""); /* not even a warning */
-    assert_png(fx->plots, "demo_fig");
+    assert_png(fx->out, "demo_fig.png");
 }
 
 static void test_empty_panels_render(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     static const double x[] = {1, 2, 3};
     static const double bad[] = {NAN, INFINITY, -1};
     static const double ok[] = {5, 5, 5};
@@ -273,12 +164,9 @@ static void test_empty_panels_render(void **state)
     };
     plot_figure fig = {"empty_one", NULL, panels, 3, 2};
     ab_err err = {{0}};
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
 
-    char path[4200];
-    snprintf(path, sizeof path, "%s/empty_one.gp", fx->plots);
-    char *gp = slurp(path);
-    assert_non_null(gp);
+    char *gp = slurp_in(fx->out, "empty_one.gp");
     assert_non_null(strstr(gp, "set multiplot layout 2,2\n"));
     assert_non_null(strstr(gp, "\"no data\""));
     assert_non_null(strstr(gp, "title \"diverged_net (no data)\" noenhanced"));
@@ -287,25 +175,22 @@ static void test_empty_panels_render(void **state)
     if (!plot_have_gnuplot())
         skip();
     char said[2048];
-    assert_int_equal(render_quiet(fx->run, "empty_one", &err, said, sizeof said), AB_OK);
+    assert_int_equal(render_quiet(fx->dir, "empty_one", &err, said, sizeof said), AB_OK);
     assert_string_equal(said, "");
-    assert_png(fx->plots, "empty_one");
+    assert_png(fx->out, "empty_one.png");
 }
 
 static void test_single_panel_no_multiplot(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     static const double x[] = {0, 100, 200};
     static const double y[] = {3, 2, 1};
     plot_series s = {"loss", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
     plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1, false};
     plot_figure fig = {"single", NULL, &pa, 1, 0};
     ab_err err = {{0}};
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/single.gp", fx->plots);
-    char *gp = slurp(path);
-    assert_non_null(gp);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "single.gp");
     assert_null(strstr(gp, "multiplot"));
     assert_non_null(strstr(gp, "size 640,480 "));
     assert_null(strstr(gp, "set xtics 1\n")); /* range 200: gnuplot picks */
@@ -317,7 +202,7 @@ static void test_single_panel_no_multiplot(void **state)
  * both bands in the group's colour; automatic colours skip fixed series. */
 static void test_colour_dashed(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     static const double x[] = {1, 2, 3, 4};
     static const double tr[] = {0.5, 0.7, 0.8, 0.85}, te[] = {0.45, 0.6, 0.7, 0.72};
     static const double lo[] = {0.4, 0.5, 0.6, 0.65}, hi[] = {0.6, 0.8, 0.9, 0.9};
@@ -331,12 +216,9 @@ static void test_colour_dashed(void **state)
     plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5, false};
     plot_figure fig = {"grouped", NULL, &pa, 1, 1};
     ab_err err = {{0}};
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
 
-    char path[4200];
-    snprintf(path, sizeof path, "%s/grouped.gp", fx->plots);
-    char *gp = slurp(path);
-    assert_non_null(gp);
+    char *gp = slurp_in(fx->out, "grouped.gp");
     /* colour 3 is the third palette entry, for the line and the band alike */
     assert_non_null(strstr(gp, "$d1 using 1:3:4 with filledcurves fs transparent solid 0.2 "
                                "noborder lc rgb \"#2ca02c\" notitle"));
@@ -359,13 +241,13 @@ static void test_colour_dashed(void **state)
 
     if (plot_have_gnuplot()) {
         char said[2048];
-        assert_int_equal(render_quiet(fx->run, "grouped", &err, said, sizeof said), AB_OK);
+        assert_int_equal(render_quiet(fx->dir, "grouped", &err, said, sizeof said), AB_OK);
         assert_string_equal(said, "");
-        assert_png(fx->plots, "grouped");
+        assert_png(fx->out, "grouped.png");
     }
 
     s[1].colour = -1;
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_EUSAGE);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_EUSAGE);
     assert_non_null(strstr(err.msg, "colour"));
 }
 
@@ -373,7 +255,7 @@ static void test_colour_dashed(void **state)
  * room for them under the x label; panels side by side share the margin. */
 static void test_key_layout(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     static const double x[] = {1, 2, 3};
     static const double y[] = {1, 2, 3};
     static const char *const layers[] = {"layer 1", "layer 2", "layer 3", "layer 4",
@@ -387,11 +269,8 @@ static void test_key_layout(void **state)
     };
     plot_figure fig = {"keys", "Keys", panels, 2, 2};
     ab_err err = {{0}};
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/keys.gp", fx->plots);
-    char *gp = slurp(path);
-    assert_non_null(gp);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "keys.gp");
     /* three columns of "layer 7 (output)" fit: 3 rows; the lone entry: 1 row */
     assert_non_null(strstr(gp, "set key outside below center vertical maxrows 3 "));
     assert_non_null(strstr(gp, "set key outside below center vertical maxrows 1 "));
@@ -408,9 +287,8 @@ static void test_key_layout(void **state)
         many[i].label = long_label;
     fig.n_panels = 1;
     fig.title = NULL;
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_OK);
-    gp = slurp(path);
-    assert_non_null(gp);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    gp = slurp_in(fx->out, "keys.gp");
     assert_null(strstr(gp, "multiplot"));
     assert_non_null(strstr(gp, "maxrows 7 "));
     assert_non_null(strstr(gp, "set bmargin 11.50\n"));
@@ -418,86 +296,83 @@ static void test_key_layout(void **state)
     free(gp);
     if (plot_have_gnuplot()) {
         char said[2048];
-        assert_int_equal(render_quiet(fx->run, "keys", &err, said, sizeof said), AB_OK);
+        assert_int_equal(render_quiet(fx->dir, "keys", &err, said, sizeof said), AB_OK);
         assert_string_equal(said, "");
-        assert_png(fx->plots, "keys");
+        assert_png(fx->out, "keys.png");
     }
 }
 
 static void test_bad_name(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     plot_figure fig = demo_figure("x");
     const char *bad[] = {NULL, "", "a/b", "../up", "a b", "fig.gp", "caf\xc3\xa9"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ab_err err = {{0}};
         fig.name = bad[i];
-        assert_int_equal(plot_write(fx->run, &fig, &err), AB_EUSAGE);
+        assert_int_equal(plot_write(fx->dir, &fig, &err), AB_EUSAGE);
         assert_true(err.msg[0] != '\0');
         err.msg[0] = '\0';
-        assert_int_equal(plot_render(fx->run, bad[i], &err), AB_EUSAGE);
+        assert_int_equal(plot_render(fx->dir, bad[i], &err), AB_EUSAGE);
         assert_true(err.msg[0] != '\0');
     }
-    assert_int_equal(count_entries(fx->plots), 0);
+    assert_int_equal(count_entries(fx->out), 0);
 }
 
 static void test_bad_figure(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     ab_err err = {{0}};
-    assert_int_equal(plot_write(fx->run, NULL, &err), AB_EUSAGE);
+    assert_int_equal(plot_write(fx->dir, NULL, &err), AB_EUSAGE);
     plot_figure fig = demo_figure("bad_fig");
     fig.n_panels = 0;
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_EUSAGE);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_EUSAGE);
     fig = demo_figure("bad_fig");
     logy_series[1].yhi = grad_hi; /* ylo stays NULL: half a band */
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_EUSAGE);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_EUSAGE);
     assert_non_null(strstr(err.msg, "band"));
-    assert_int_equal(count_entries(fx->plots), 0);
+    assert_int_equal(count_entries(fx->out), 0);
 }
 
 static void test_missing_plots_folder(void **state)
 {
-    fixture *fx = *state;
-    assert_int_equal(rmdir(fx->plots), 0);
+    scratch *fx = *state;
+    assert_int_equal(rmdir(fx->out), 0);
     plot_figure fig = demo_figure("demo_fig");
     ab_err err = {{0}};
-    assert_int_equal(plot_write(fx->run, &fig, &err), AB_ERUNTIME);
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_ERUNTIME);
     assert_non_null(strstr(err.msg, "plots/demo_fig.gp"));
-    assert_int_equal(count_entries(fx->run), 0);
+    assert_int_equal(count_entries(fx->dir), 0);
 }
 
 static void test_render_failures(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     ab_err err = {{0}};
     /* no script at all: caught before gnuplot runs */
-    assert_int_equal(plot_render(fx->run, "absent", &err), AB_ERUNTIME);
+    assert_int_equal(plot_render(fx->dir, "absent", &err), AB_ERUNTIME);
     assert_non_null(strstr(err.msg, "absent.gp"));
     if (!plot_have_gnuplot())
         skip();
-    char path[4200];
-    snprintf(path, sizeof path, "%s/broken.gp", fx->plots);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("set terminal pngcairo\nset output 'plots/broken.png'\nplot $nowhere\n", f);
-    assert_int_equal(fclose(f), 0);
+    char path[4400];
+    write_file(path, sizeof path, fx->out, "broken.gp",
+               "set terminal pngcairo\nset output 'plots/broken.png'\nplot $nowhere\n");
     char said[2048];
-    assert_int_equal(render_quiet(fx->run, "broken", &err, said, sizeof said), AB_ERUNTIME);
+    assert_int_equal(render_quiet(fx->dir, "broken", &err, said, sizeof said), AB_ERUNTIME);
     assert_non_null(strstr(err.msg, "gnuplot failed on plots/broken.gp (exit "));
     assert_true(said[0] != '\0'); /* gnuplot's own complaint went to stderr */
 }
 
 static void test_have_gnuplot_searches_path(void **state)
 {
-    fixture *fx = *state;
+    scratch *fx = *state;
     const char *old = getenv("PATH");
     char *saved = old ? strdup(old) : NULL;
     assert_true(!old || saved);
 
-    char fake[4200];
-    snprintf(fake, sizeof fake, "%s/gnuplot", fx->plots);
-    assert_int_equal(setenv("PATH", fx->plots, 1), 0);
+    char fake[4400];
+    snprintf(fake, sizeof fake, "%s/gnuplot", fx->out);
+    assert_int_equal(setenv("PATH", fx->out, 1), 0);
     assert_false(plot_have_gnuplot()); /* empty folder */
 
     FILE *f = fopen(fake, "w");
@@ -508,7 +383,7 @@ static void test_have_gnuplot_searches_path(void **state)
     assert_false(plot_have_gnuplot()); /* present but not executable */
     assert_int_equal(chmod(fake, 0755), 0);
     char list[8400];
-    snprintf(list, sizeof list, "/nonexistent_dir::%s", fx->plots);
+    snprintf(list, sizeof list, "/nonexistent_dir::%s", fx->out);
     assert_int_equal(setenv("PATH", list, 1), 0);
     assert_true(plot_have_gnuplot());
 
@@ -523,17 +398,17 @@ static void test_have_gnuplot_searches_path(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_write_script, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_render_png, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty_panels_render, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_single_panel_no_multiplot, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_colour_dashed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_key_layout, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_name, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_figure, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_plots_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_render_failures, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_have_gnuplot_searches_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_script, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_render_png, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_panels_render, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_single_panel_no_multiplot, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_colour_dashed, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_key_layout, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_name, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_figure, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_plots_folder, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_render_failures, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_have_gnuplot_searches_path, setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

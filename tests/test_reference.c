@@ -33,10 +33,10 @@
 
 #include "act.h"
 #include "data.h"
-#include "loss.h"
 #include "net.h"
 #include "optim.h"
 #include "probe.h"
+#include "testutil.h"
 
 #define REF_DIR "data/torch_ref"
 #define REGENERATE "/usr/bin/python3 scripts/torch_reference.py"
@@ -258,73 +258,95 @@ static void check_elementwise(cmp_ctx *c, const act_spec *spec, const ref_file *
 
 /* ---- the network ---- */
 
-typedef struct {
-    net n;
-    net_ws ws;
-    float *params, *grads;
-    float x[B * N_IN];
-    int y[B];
-} fixture;
+/* The probe's gradient norms and loss on t's batch (one chunk), against
+ * gW_norm, gb_norm and loss. */
+static void check_probe(cmp_ctx *c, tnet *t, const ref_file *rf)
+{
+    const int L = t->n.n_layers;
+    probe_layer pl[NET_MAX_DEPTH + 1];
+    double probe_loss = tnet_probe(pl, t);
+    double gw[NET_MAX_DEPTH + 1], gb[NET_MAX_DEPTH + 1];
+    for (int l = 0; l < L; l++)
+        gw[l] = pl[l].grad_norm, gb[l] = pl[l].bias_grad_norm;
+    check_values(c, "gW_norm", gw, ref_get(rf, 1, L, "gW_norm"));
+    check_values(c, "gb_norm", gb, ref_get(rf, 1, L, "gb_norm"));
+    check_values(c, "probe loss", &probe_loss, ref_get(rf, 1, 1, "loss"));
+}
 
-static void setup_net(fixture *f, const act_spec *spec, const ref_file *rf)
+/* W1..WL and b1..bL of rf into t's parameters. */
+static void load_weights(tnet *t, const ref_file *rf)
+{
+    const net *n = &t->n;
+    for (int l = 0; l < n->n_layers; l++) {
+        ref_to_float(net_w(n, t->params, l),
+                     ref_get(rf, n->fan_out[l], n->fan_in[l], "W%d", l + 1));
+        ref_to_float(net_b(n, t->params, l), ref_get(rf, 1, n->fan_out[l], "b%d", l + 1));
+    }
+}
+
+/* The labels of a into y. */
+static void read_labels(int *y, const ref_array *a, int classes)
+{
+    for (size_t i = 0; i < ref_count(a); i++) {
+        y[i] = (int)a->v[i];
+        assert_true(y[i] >= 0 && y[i] < classes);
+    }
+}
+
+/* dW1..dWL and db1..dbL against t's gradient. */
+static void check_weight_grads(cmp_ctx *c, tnet *t, const ref_file *rf)
+{
+    const net *n = &t->n;
+    char what[32];
+    for (int l = 0; l < n->n_layers; l++) {
+        snprintf(what, sizeof what, "dW%d", l + 1);
+        check_floats(c, what, net_w(n, t->grads, l),
+                     ref_get(rf, n->fan_out[l], n->fan_in[l], "%s", what));
+        snprintf(what, sizeof what, "db%d", l + 1);
+        check_floats(c, what, net_b(n, t->grads, l), ref_get(rf, 1, n->fan_out[l], "%s", what));
+    }
+}
+
+/* Steps of plain SGD on t's batch, each step's loss (tnet_loss in mode with
+ * rng and flags, before its update) against sgd_loss. */
+static void check_sgd(cmp_ctx *c, tnet *t, net_mode mode, rng_state *rng, unsigned flags,
+                      int steps, const ref_file *rf)
 {
     ab_err err;
+    optim o;
+    assert_int_equal(optim_create(&o, OPT_SGD, LR, t->n.n_params, &err), AB_OK);
+    double losses[STEPS];
+    assert_true(steps <= STEPS);
+    for (int s = 0; s < steps; s++) {
+        losses[s] = tnet_loss(t, mode, rng, TNET_BACKWARD | flags);
+        optim_step(&o, t->params, t->grads);
+    }
+    optim_free(&o);
+    check_values(c, "sgd_loss", losses, ref_get(rf, 1, steps, "sgd_loss"));
+}
+
+static void setup_net(tnet *f, const act_spec *spec, const ref_file *rf)
+{
     net_config cfg = {.n_in = N_IN, .n_out = N_OUT, .depth = DEPTH, .width = WIDTH,
                       .act = *spec, .out = OUT_SOFTMAX, .init = INIT_XAVIER};
-    assert_int_equal(net_create(&f->n, &cfg, &err), AB_OK);
-    assert_int_equal(net_ws_create(&f->ws, &f->n, B, &err), AB_OK);
-    f->params = net_arena_alloc(&f->n);
-    f->grads = net_arena_alloc(&f->n);
-    assert_non_null(f->params);
-    assert_non_null(f->grads);
-    for (int l = 0; l < f->n.n_layers; l++) {
-        ref_to_float(net_w(&f->n, f->params, l),
-                     ref_get(rf, f->n.fan_out[l], f->n.fan_in[l], "W%d", l + 1));
-        ref_to_float(net_b(&f->n, f->params, l), ref_get(rf, 1, f->n.fan_out[l], "b%d", l + 1));
-    }
+    tnet_create(f, &cfg, B);
+    load_weights(f, rf);
     if (spec->info->learned)
         ref_to_float(net_alpha(&f->n, f->params, 0), ref_get(rf, 1, DEPTH, "alpha"));
     ref_to_float(f->x, ref_get(rf, B, N_IN, "x"));
-    const ref_array *ry = ref_get(rf, 1, B, "y");
-    for (int i = 0; i < B; i++) {
-        f->y[i] = (int)ry->v[i];
-        assert_true(f->y[i] >= 0 && f->y[i] < N_OUT);
-    }
-}
-
-static void teardown_net(fixture *f)
-{
-    net_ws_free(&f->ws);
-    free(f->params);
-    free(f->grads);
-}
-
-/* Forward pass and mean loss; with the gradient of the mean loss in grads
- * when backward is set. */
-static double forward_loss(fixture *f, int backward)
-{
-    const int L = f->n.n_layers;
-    loss_tally t = {0};
-    net_forward(&f->n, f->params, &f->ws, f->x, B, NET_PROBE, NULL);
-    loss_eval(&t, f->ws.dz[L - 1], f->ws.a[L - 1], f->ws.z[L - 1], f->y, B, N_OUT, OUT_SOFTMAX,
-              1.0f / B);
-    if (backward) {
-        memset(f->grads, 0, net_arena_bytes(&f->n));
-        net_backward(&f->n, f->params, f->grads, &f->ws, f->x, B);
-    }
-    return t.sum / B;
+    read_labels(f->y, ref_get(rf, 1, B, "y"), N_OUT);
 }
 
 static void check_network(cmp_ctx *c, const act_spec *spec, const ref_file *rf)
 {
-    fixture f;
+    tnet f;
     setup_net(&f, spec, rf);
     const net *n = &f.n;
     const int L = n->n_layers;
     char what[32];
 
     /* forward values and loss, then every gradient */
-    double loss = forward_loss(&f, 1);
+    double loss = tnet_loss(&f, NET_PROBE, NULL, TNET_BACKWARD);
     for (int l = 0; l < L; l++) {
         snprintf(what, sizeof what, "z%d", l + 1);
         check_floats(c, what, f.ws.z[l], ref_get(rf, B, n->fan_out[l], "%s", what));
@@ -332,42 +354,16 @@ static void check_network(cmp_ctx *c, const act_spec *spec, const ref_file *rf)
         check_floats(c, what, f.ws.a[l], ref_get(rf, B, n->fan_out[l], "%s", what));
     }
     check_values(c, "loss", &loss, ref_get(rf, 1, 1, "loss"));
-    for (int l = 0; l < L; l++) {
-        snprintf(what, sizeof what, "dW%d", l + 1);
-        check_floats(c, what, net_w(n, f.grads, l),
-                     ref_get(rf, n->fan_out[l], n->fan_in[l], "%s", what));
-        snprintf(what, sizeof what, "db%d", l + 1);
-        check_floats(c, what, net_b(n, f.grads, l), ref_get(rf, 1, n->fan_out[l], "%s", what));
-    }
+    check_weight_grads(c, &f, rf);
     if (spec->info->learned)
         check_floats(c, "dalpha", net_alpha(n, f.grads, 0), ref_get(rf, 1, DEPTH, "dalpha"));
 
     /* the gradient norms as the probe measures them, and its loss */
-    data_set ds = {.n = B, .d = N_IN, .k = N_OUT, .x = f.x, .y = f.y};
-    probe_ctx pc;
-    ab_err err;
-    assert_int_equal(probe_ctx_create(&pc, n, &err), AB_OK);
-    probe_layer pl[DEPTH + 1];
-    double probe_loss = probe_measure(pl, n, f.params, &f.ws, &pc, &ds);
-    probe_ctx_free(&pc);
-    double gw[DEPTH + 1], gb[DEPTH + 1];
-    for (int l = 0; l < L; l++)
-        gw[l] = pl[l].grad_norm, gb[l] = pl[l].bias_grad_norm;
-    check_values(c, "gW_norm", gw, ref_get(rf, 1, L, "gW_norm"));
-    check_values(c, "gb_norm", gb, ref_get(rf, 1, L, "gb_norm"));
-    check_values(c, "probe loss", &probe_loss, ref_get(rf, 1, 1, "loss"));
+    check_probe(c, &f, rf);
 
     /* 10 steps of plain SGD on the batch, each loss before its update */
-    optim o;
-    assert_int_equal(optim_create(&o, OPT_SGD, LR, n->n_params, &err), AB_OK);
-    double losses[STEPS];
-    for (int s = 0; s < STEPS; s++) {
-        losses[s] = forward_loss(&f, 1);
-        optim_step(&o, f.params, f.grads);
-    }
-    optim_free(&o);
-    check_values(c, "sgd_loss", losses, ref_get(rf, 1, STEPS, "sgd_loss"));
-    teardown_net(&f);
+    check_sgd(c, &f, NET_PROBE, NULL, 0, STEPS, rf);
+    tnet_free(&f);
 }
 
 /* ---- the network options: batchnorm and residual ---- */
@@ -389,38 +385,9 @@ static const net_case net_cases[] = {
 };
 enum { N_NET_CASES = sizeof net_cases / sizeof net_cases[0] };
 
-static void read_labels(int *y, const ref_array *a)
-{
-    for (size_t i = 0; i < ref_count(a); i++) {
-        y[i] = (int)a->v[i];
-        assert_true(y[i] >= 0 && y[i] < O_OUT);
-    }
-}
-
-/* Forward in mode, mean loss (gradient into grads in a batch-statistics
- * mode when grads is non-NULL). */
-static double options_loss(const net *n, const float *params, float *grads, net_ws *ws,
-                           const float *x, const int *y, net_mode mode, rng_state *rng,
-                           bool update_stats, float *params_rw)
-{
-    const int L = n->n_layers;
-    loss_tally t = {0};
-    net_forward(n, params, ws, x, O_B, mode, rng);
-    if (update_stats)
-        net_update_stats(n, params_rw, ws, O_B);
-    loss_eval(&t, grads ? ws->dz[L - 1] : NULL, ws->a[L - 1], ws->z[L - 1], y, O_B, O_OUT,
-              OUT_SOFTMAX, 1.0f / O_B);
-    if (grads) {
-        memset(grads, 0, net_arena_bytes(n));
-        net_backward(n, params, grads, ws, x, O_B);
-    }
-    return t.sum / O_B;
-}
-
 static void check_options(cmp_ctx *c, const net_case *nc, const act_spec *spec,
                           const ref_file *rf)
 {
-    ab_err err;
     if ((ref_get(rf, 1, 1, "batchnorm")->v[0] != 0) != nc->batchnorm ||
         (ref_get(rf, 1, 1, "residual")->v[0] != 0) != nc->residual)
         fail_msg("%s: its batchnorm/residual flags are not those of case %s", rf->path,
@@ -428,102 +395,67 @@ static void check_options(cmp_ctx *c, const net_case *nc, const act_spec *spec,
     net_config cfg = {.n_in = O_IN, .n_out = O_OUT, .depth = O_DEPTH, .width = O_WIDTH,
                       .act = *spec, .out = OUT_SOFTMAX, .init = INIT_XAVIER,
                       .batchnorm = nc->batchnorm, .residual = nc->residual};
-    net n;
-    net_ws ws;
-    assert_int_equal(net_create(&n, &cfg, &err), AB_OK);
-    assert_int_equal(net_ws_create(&ws, &n, O_B, &err), AB_OK);
-    float *params = net_arena_alloc(&n), *grads = net_arena_alloc(&n);
-    assert_true(params && grads);
+    tnet t;
+    tnet_create(&t, &cfg, O_B);
+    const net *n = &t.n;
+    const int L = n->n_layers;
     /* running statistics from net_init (0 and 1, PyTorch's), the rest from the file */
-    net_init(&n, params, 1);
-    const int L = n.n_layers;
-    for (int l = 0; l < L; l++) {
-        ref_to_float(net_w(&n, params, l), ref_get(rf, n.fan_out[l], n.fan_in[l], "W%d", l + 1));
-        ref_to_float(net_b(&n, params, l), ref_get(rf, 1, n.fan_out[l], "b%d", l + 1));
-    }
+    net_init(n, t.params, 1);
+    load_weights(&t, rf);
     for (int l = 0; nc->batchnorm && l < O_DEPTH; l++)
-        ref_to_float(net_gamma(&n, params, l), ref_get(rf, 1, O_WIDTH, "gamma%d", l + 1));
-    float x[O_B * O_IN], xe[O_B * O_IN];
-    int y[O_B], ye[O_B];
-    ref_to_float(x, ref_get(rf, O_B, O_IN, "x"));
-    ref_to_float(xe, ref_get(rf, O_B, O_IN, "x_eval"));
-    read_labels(y, ref_get(rf, 1, O_B, "y"));
-    read_labels(ye, ref_get(rf, 1, O_B, "y_eval"));
+        ref_to_float(net_gamma(n, t.params, l), ref_get(rf, 1, O_WIDTH, "gamma%d", l + 1));
+    ref_to_float(t.x, ref_get(rf, O_B, O_IN, "x"));
+    read_labels(t.y, ref_get(rf, 1, O_B, "y"), O_OUT);
     char what[32];
 
     /* every stage of the forward pass with batch statistics, the loss and
      * every gradient */
-    double loss = options_loss(&n, params, grads, &ws, x, y, NET_PROBE, NULL, false, NULL);
+    double loss = tnet_loss(&t, NET_PROBE, NULL, TNET_BACKWARD);
     for (int l = 0; l < L; l++) {
-        int fo = n.fan_out[l];
+        int fo = n->fan_out[l];
         snprintf(what, sizeof what, "z%d", l + 1);
-        check_floats(c, what, ws.z[l], ref_get(rf, O_B, fo, "%s", what));
+        check_floats(c, what, t.ws.z[l], ref_get(rf, O_B, fo, "%s", what));
         if (l < O_DEPTH) {
             snprintf(what, sizeof what, "bn%d", l + 1);
-            check_floats(c, what, ws.y[l], ref_get(rf, O_B, fo, "%s", what));
+            check_floats(c, what, t.ws.y[l], ref_get(rf, O_B, fo, "%s", what));
             snprintf(what, sizeof what, "h%d", l + 1);
-            check_floats(c, what, ws.h[l], ref_get(rf, O_B, fo, "%s", what));
+            check_floats(c, what, t.ws.h[l], ref_get(rf, O_B, fo, "%s", what));
         }
         snprintf(what, sizeof what, "a%d", l + 1);
-        check_floats(c, what, ws.a[l], ref_get(rf, O_B, fo, "%s", what));
+        check_floats(c, what, t.ws.a[l], ref_get(rf, O_B, fo, "%s", what));
     }
     check_values(c, "loss", &loss, ref_get(rf, 1, 1, "loss"));
-    for (int l = 0; l < L; l++) {
-        snprintf(what, sizeof what, "dW%d", l + 1);
-        check_floats(c, what, net_w(&n, grads, l),
-                     ref_get(rf, n.fan_out[l], n.fan_in[l], "%s", what));
-        snprintf(what, sizeof what, "db%d", l + 1);
-        check_floats(c, what, net_b(&n, grads, l), ref_get(rf, 1, n.fan_out[l], "%s", what));
-    }
+    check_weight_grads(c, &t, rf);
     for (int l = 0; nc->batchnorm && l < O_DEPTH; l++) {
         snprintf(what, sizeof what, "dgamma%d", l + 1);
-        check_floats(c, what, net_gamma(&n, grads, l), ref_get(rf, 1, O_WIDTH, "%s", what));
+        check_floats(c, what, net_gamma(n, t.grads, l), ref_get(rf, 1, O_WIDTH, "%s", what));
     }
 
     /* the probe's norms (one chunk: the same batch statistics) */
-    data_set ds = {.n = O_B, .d = O_IN, .k = O_OUT, .x = x, .y = y};
-    probe_ctx pc;
-    assert_int_equal(probe_ctx_create(&pc, &n, &err), AB_OK);
-    probe_layer pl[O_DEPTH + 1];
-    double probe_loss = probe_measure(pl, &n, params, &ws, &pc, &ds);
-    probe_ctx_free(&pc);
-    double gw[O_DEPTH + 1], gb[O_DEPTH + 1];
-    for (int l = 0; l < L; l++)
-        gw[l] = pl[l].grad_norm, gb[l] = pl[l].bias_grad_norm;
-    check_values(c, "gW_norm", gw, ref_get(rf, 1, L, "gW_norm"));
-    check_values(c, "gb_norm", gb, ref_get(rf, 1, L, "gb_norm"));
-    check_values(c, "probe loss", &probe_loss, ref_get(rf, 1, 1, "loss"));
+    check_probe(c, &t, rf);
 
     /* SGD in training mode, as train.c steps: forward, running statistics,
      * loss, backward, update */
-    optim o;
     rng_state rng;
     rng_seed(&rng, 1);
-    assert_int_equal(optim_create(&o, OPT_SGD, LR, n.n_params, &err), AB_OK);
-    double losses[O_STEPS];
-    for (int s = 0; s < O_STEPS; s++) {
-        losses[s] = options_loss(&n, params, grads, &ws, x, y, NET_TRAIN, &rng, true, params);
-        optim_step(&o, params, grads);
-    }
-    optim_free(&o);
-    check_values(c, "sgd_loss", losses, ref_get(rf, 1, O_STEPS, "sgd_loss"));
+    check_sgd(c, &t, NET_TRAIN, &rng, TNET_STATS, O_STEPS, rf);
     for (int l = 0; nc->batchnorm && l < O_DEPTH; l++) {
         snprintf(what, sizeof what, "running_mean%d", l + 1);
-        check_floats(c, what, net_run_mean(&n, params, l), ref_get(rf, 1, O_WIDTH, "%s", what));
+        check_floats(c, what, net_run_mean(n, t.params, l), ref_get(rf, 1, O_WIDTH, "%s", what));
         snprintf(what, sizeof what, "running_var%d", l + 1);
-        check_floats(c, what, net_run_var(&n, params, l), ref_get(rf, 1, O_WIDTH, "%s", what));
+        check_floats(c, what, net_run_var(n, t.params, l), ref_get(rf, 1, O_WIDTH, "%s", what));
     }
 
     /* inference on another batch: the running statistics normalise */
-    double eval_loss = options_loss(&n, params, NULL, &ws, xe, ye, NET_EVAL, NULL, false, NULL);
+    ref_to_float(t.x, ref_get(rf, O_B, O_IN, "x_eval"));
+    read_labels(t.y, ref_get(rf, 1, O_B, "y_eval"), O_OUT);
+    double eval_loss = tnet_loss(&t, NET_EVAL, NULL, 0);
     for (int l = 0; l < L; l++) {
         snprintf(what, sizeof what, "eval_a%d", l + 1);
-        check_floats(c, what, ws.a[l], ref_get(rf, O_B, n.fan_out[l], "%s", what));
+        check_floats(c, what, t.ws.a[l], ref_get(rf, O_B, n->fan_out[l], "%s", what));
     }
     check_values(c, "eval_loss", &eval_loss, ref_get(rf, 1, 1, "eval_loss"));
-    net_ws_free(&ws);
-    free(params);
-    free(grads);
+    tnet_free(&t);
 }
 
 static void test_network_case(void **state)

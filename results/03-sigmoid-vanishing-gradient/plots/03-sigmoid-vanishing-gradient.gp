@@ -1,0 +1,177 @@
+# actbench figure "Claim 3: Sigmoid's gradient shrinks by 4x per layer; ReLU's does not": 2 panels
+#   panel 1: "first-to-last ratio of bias gradients against depth"
+#   panel 2: "gradient norm by layer, depth 10, at initialisation"
+# The data is inline; the script needs nothing else.
+# re-render from the run folder: gnuplot plots/03-sigmoid-vanishing-gradient.gp
+# (writes plots/03-sigmoid-vanishing-gradient.png)
+
+set encoding utf8
+set datafile missing "NaN"
+
+# data blocks, one per series: x y [ylo yhi]; a blank line is a gap
+# panel 1, "sigmoid, init=xavier"
+$d1 << EOD
+2 0.243167798 0.215049083 0.278226484
+4 0.0116069074 0.00946610198 0.0134773143
+6 0.000684235646 0.0006121716 0.000758072684
+8 4.08105467e-05 2.74366638e-05 5.74750602e-05
+10 2.41453596e-06 1.87805473e-06 3.53046456e-06
+EOD
+# panel 1, "0.25^n (sigmoid's bound)"
+$d2 << EOD
+2 0.25
+4 0.015625
+6 0.0009765625
+8 6.10351562e-05
+10 3.81469727e-06
+EOD
+# panel 1, "relu, init=xavier"
+$d3 << EOD
+2 0.894449931 0.786996699 0.98664529
+4 0.544097118 0.360876301 0.915218264
+6 0.314090816 0.206997706 0.45818609
+8 0.218300667 0.167781759 0.322432689
+10 0.0896404592 0.0623050666 0.167641952
+EOD
+# panel 1, "sigmoid, init=he"
+$d4 << EOD
+2 0.271875201 0.230120753 0.314664534
+4 0.0236430964 0.0185750557 0.0267098636
+6 0.00255704886 0.00210908535 0.0032822212
+8 0.000276655888 0.00017781793 0.000396246405
+10 2.98489131e-05 2.3745322e-05 4.69409023e-05
+EOD
+# panel 1, "relu, init=he"
+$d5 << EOD
+2 0.936331098 0.843213921 1.02245775
+4 0.918406996 0.546709776 1.56187117
+6 0.73720342 0.66878178 0.835173109
+8 0.864336426 0.447796619 1.52169641
+10 0.667041071 0.416211629 1.22246827
+EOD
+# panel 2, "sigmoid, init=xavier"
+$d6 << EOD
+1 1.7430727e-07 1.21170365e-07 2.42912925e-07
+2 6.85586664e-07 5.68959635e-07 8.545112e-07
+3 2.82968132e-06 2.24155881e-06 3.2814317e-06
+4 1.2142847e-05 9.30134473e-06 1.43035341e-05
+5 5.37499737e-05 3.8419294e-05 6.56466319e-05
+6 0.000237823777 0.000155024576 0.00030514261
+7 0.000968118233 0.000555626085 0.0012211024
+8 0.00414771186 0.00217222443 0.00511299568
+9 0.0183277227 0.0105079534 0.0229135697
+10 0.0751817494 0.0434775438 0.103059202
+EOD
+# panel 2, "0.25^n (sigmoid's bound)"
+$d7 << EOD
+1 2.86795614e-07
+2 1.14718245e-06
+3 4.58872982e-06
+4 1.83549193e-05
+5 7.34196771e-05
+6 0.000293678708
+7 0.00117471483
+8 0.00469885934
+9 0.0187954373
+10 0.0751817494
+EOD
+# panel 2, "relu, init=xavier"
+$d8 << EOD
+1 0.00467513856 0.0037630768 0.00552326707
+2 0.00695651726 0.00535768722 0.00962086842
+3 0.00970549108 0.00729465482 0.0140544424
+4 0.0137706122 0.0102608887 0.0182232572
+5 0.0191876106 0.0141430376 0.0234518613
+6 0.027706525 0.0228680219 0.0311130145
+7 0.0386846824 0.0323413679 0.0460040405
+8 0.0458209271 0.0352968758 0.0544365777
+9 0.0542398206 0.0444034741 0.0646612074
+10 0.0581167765 0.0302185452 0.0717828431
+EOD
+# panel 2, "sigmoid, init=he"
+$d9 << EOD
+1 2.22249844e-06 1.54433728e-06 2.85259449e-06
+2 7.65382812e-06 6.19745814e-06 8.8844242e-06
+3 2.38901293e-05 2.14388617e-05 2.6094081e-05
+4 7.61317908e-05 5.98153971e-05 8.73952632e-05
+5 0.000252340806 0.000217916454 0.00030331378
+6 0.000827158308 0.000611590502 0.00109200374
+7 0.00247113623 0.00164749851 0.00298112437
+8 0.0077694525 0.0046071038 0.0097767693
+9 0.0257041082 0.0164919915 0.0340441406
+10 0.0781987825 0.0503969666 0.110364071
+EOD
+# panel 2, "relu, init=he"
+$d10 << EOD
+1 0.177766755 0.121618151 0.210727262
+2 0.196601413 0.131194037 0.241807132
+3 0.208541481 0.167790066 0.233523124
+4 0.216822673 0.171711024 0.255556782
+5 0.212597416 0.176520421 0.276243563
+6 0.232983192 0.19835838 0.305682671
+7 0.253059069 0.182777565 0.3481315
+8 0.238259405 0.163794595 0.336838953
+9 0.251585682 0.161080234 0.338447842
+10 0.309001085 0.156053478 0.506298353
+EOD
+
+set terminal pngcairo size 1280,520 enhanced font "sans,10"
+set output 'plots/03-sigmoid-vanishing-gradient.png'
+set multiplot layout 1,2 title "Claim 3: Sigmoid's gradient shrinks by 4x per layer; ReLU's does not" noenhanced font ",12"
+
+# ---- panel 1: "first-to-last ratio of bias gradients against depth"
+set title "first-to-last ratio of bias gradients against depth" noenhanced
+set xlabel "depth (hidden layers)" noenhanced
+set ylabel "gradient ratio, layer 1 / layer depth" noenhanced
+set grid
+unset label
+set bmargin 7.10
+set xtics 1
+set format x "%.0f"
+unset logscale x
+set autoscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale y
+set format y "10^{%L}"
+set autoscale y
+set key outside below center vertical maxrows 3 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
+     $d3 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
+     $d4 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#2ca02c" notitle, \
+     $d5 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#d62728" notitle, \
+     $d1 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "sigmoid, init=xavier" noenhanced, \
+     $d2 using 1:2 with lines lc rgb "#7f7f7f" lw 1.5 dt 2 title "0.25^n (sigmoid's bound)" noenhanced, \
+     $d3 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "relu, init=xavier" noenhanced, \
+     $d4 using 1:2 with linespoints lc rgb "#2ca02c" lw 1.5 dt 1 pt 9 ps 0.8 title "sigmoid, init=he" noenhanced, \
+     $d5 using 1:2 with linespoints lc rgb "#d62728" lw 1.5 dt 1 pt 11 ps 0.8 title "relu, init=he" noenhanced
+
+# ---- panel 2: "gradient norm by layer, depth 10, at initialisation"
+set title "gradient norm by layer, depth 10, at initialisation" noenhanced
+set xlabel "layer (1 = next to the input)" noenhanced
+set ylabel "||dL/db||" noenhanced
+set grid
+unset label
+set bmargin 7.10
+set xtics 1
+set format x "%.0f"
+unset logscale x
+set autoscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale y
+set format y "10^{%L}"
+set autoscale y
+set key outside below center vertical maxrows 3 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+plot $d6 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
+     $d8 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
+     $d9 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#2ca02c" notitle, \
+     $d10 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#d62728" notitle, \
+     $d6 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "sigmoid, init=xavier" noenhanced, \
+     $d7 using 1:2 with lines lc rgb "#7f7f7f" lw 1.5 dt 2 title "0.25^n (sigmoid's bound)" noenhanced, \
+     $d8 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "relu, init=xavier" noenhanced, \
+     $d9 using 1:2 with linespoints lc rgb "#2ca02c" lw 1.5 dt 1 pt 9 ps 0.8 title "sigmoid, init=he" noenhanced, \
+     $d10 using 1:2 with linespoints lc rgb "#d62728" lw 1.5 dt 1 pt 11 ps 0.8 title "relu, init=he" noenhanced
+
+unset multiplot
+unset output

@@ -1,0 +1,149 @@
+# actbench figure "Claim 10: Positive bias, He init, lower learning rate and batch norm prevent dead ReLUs": 4 panels
+#   panel 1: "Xavier init, no batch norm"
+#   panel 2: "He init, no batch norm"
+#   panel 3: "Xavier init, batch norm"
+#   panel 4: "He init, batch norm"
+# The data is inline; the script needs nothing else.
+# re-render from the run folder: gnuplot plots/10-preventing-dead-relus.gp
+# (writes plots/10-preventing-dead-relus.png)
+
+set encoding utf8
+set datafile missing "NaN"
+
+# data blocks, one per series: x y [ylo yhi]; a blank line is a gap
+# panel 1, "relu, bias_init=0"
+$d1 << EOD
+0.3 15.625 7.8125 25.2604167
+1 71.0069444 68.2291667 73.4375
+EOD
+# panel 1, "relu, bias_init=0.1"
+$d2 << EOD
+0.3 7.8125 5.20833333 10.9375
+1 63.0208333 61.9791667 63.8020833
+EOD
+# panel 2, "relu, bias_init=0"
+$d3 << EOD
+0.3 10.5902778 9.375 13.0208333
+EOD
+# panel 2, "relu, bias_init=0.1"
+$d4 << EOD
+0.3 12.8472222 7.8125 19.2708333
+1 100 NaN NaN
+EOD
+# panel 3, "relu, bias_init=0"
+$d5 << EOD
+0.3 0 0 0
+1 0 0 0
+EOD
+# panel 3, "relu, bias_init=0.1"
+$d6 << EOD
+0.3 0 0 0
+1 0 0 0
+EOD
+# panel 4, "relu, bias_init=0"
+$d7 << EOD
+0.3 0 0 0
+1 0 0 0
+EOD
+# panel 4, "relu, bias_init=0.1"
+$d8 << EOD
+0.3 0 0 0
+1 0 0 0
+EOD
+
+set terminal pngcairo size 1280,1000 enhanced font "sans,10"
+set output 'plots/10-preventing-dead-relus.png'
+set multiplot layout 2,2 title "Claim 10: Positive bias, He init, lower learning rate and batch norm prevent dead ReLUs" noenhanced font ",12"
+
+# ---- panel 1: "Xavier init, no batch norm"
+set title "Xavier init, no batch norm" noenhanced
+set xlabel "learning rate" noenhanced
+set ylabel "dead units (%)" noenhanced
+set grid
+unset label
+set bmargin 4.90
+set format x "%g"
+set xtics (0.3, 1)
+set logscale x
+set autoscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+unset logscale y
+set format y "% h"
+set autoscale y
+set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
+set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
+     $d2 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
+     $d1 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "relu, bias_init=0" noenhanced, \
+     $d2 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "relu, bias_init=0.1" noenhanced
+
+# ---- panel 2: "He init, no batch norm"
+set title "He init, no batch norm" noenhanced
+set xlabel "learning rate" noenhanced
+set ylabel "dead units (%)" noenhanced
+set grid
+unset label
+set bmargin 4.90
+set format x "%g"
+set xtics (0.3, 1)
+set logscale x
+set autoscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+unset logscale y
+set format y "% h"
+set autoscale y
+set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
+set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+plot $d3 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
+     $d4 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
+     $d3 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "relu, bias_init=0" noenhanced, \
+     $d4 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "relu, bias_init=0.1" noenhanced
+
+# ---- panel 3: "Xavier init, batch norm"
+set title "Xavier init, batch norm" noenhanced
+set xlabel "learning rate" noenhanced
+set ylabel "dead units (%)" noenhanced
+set grid
+unset label
+set bmargin 4.90
+set format x "%g"
+set xtics (0.3, 1)
+set logscale x
+set autoscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+unset logscale y
+set format y "% h"
+set yrange [-1:1]
+set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+plot $d5 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
+     $d6 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
+     $d5 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "relu, bias_init=0" noenhanced, \
+     $d6 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "relu, bias_init=0.1" noenhanced
+
+# ---- panel 4: "He init, batch norm"
+set title "He init, batch norm" noenhanced
+set xlabel "learning rate" noenhanced
+set ylabel "dead units (%)" noenhanced
+set grid
+unset label
+set bmargin 4.90
+set format x "%g"
+set xtics (0.3, 1)
+set logscale x
+set autoscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+unset logscale y
+set format y "% h"
+set yrange [-1:1]
+set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+plot $d7 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
+     $d8 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
+     $d7 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "relu, bias_init=0" noenhanced, \
+     $d8 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "relu, bias_init=0.1" noenhanced
+
+unset multiplot
+unset output

@@ -1,0 +1,91 @@
+# actbench figure "Claim 13: A neuron dead during training is dead at inference too": 2 panels
+#   panel 1: "dead units during training"
+#   panel 2: "of the units dead on the training set, % also dead on every test sample"
+# The data is inline; the script needs nothing else.
+# re-render from the run folder: gnuplot plots/13-dead-at-inference.gp
+# (writes plots/13-dead-at-inference.png)
+
+set encoding utf8
+set datafile missing "NaN"
+
+# data blocks, one per series: x y [ylo yhi]; a blank line is a gap
+# panel 1, "relu, lr=0.3"
+$d1 << EOD
+0 12.6736111 11.71875 13.28125
+5 5.72916667 5.46875 5.98958333
+10 8.76736111 5.46875 12.7604167
+15 8.24652778 4.94791667 11.1979167
+20 8.42013889 4.94791667 11.9791667
+25 9.02777778 7.03125 11.9791667
+30 9.63541667 7.8125 13.0208333
+35 9.28819444 6.77083333 13.0208333
+40 15.625 7.8125 25.2604167
+EOD
+# panel 1, "relu, lr=1"
+$d2 << EOD
+0 12.6736111 11.71875 13.28125
+5 53.8194444 40.625 68.2291667
+10 64.6701389 60.6770833 68.2291667
+15 71.09375 68.2291667 73.4375
+20 70.6597222 68.2291667 73.4375
+25 70.5729167 68.2291667 73.4375
+30 65.7118056 55.46875 73.4375
+35 71.0069444 68.2291667 73.4375
+40 71.0069444 68.2291667 73.4375
+EOD
+# panel 2, "relu"
+$d3 << EOD
+0.3 99.3710692 98.1132075 100
+1 99.5202844 99.270073 100
+EOD
+
+set terminal pngcairo size 1280,520 enhanced font "sans,10"
+set output 'plots/13-dead-at-inference.png'
+set multiplot layout 1,2 title "Claim 13: A neuron dead during training is dead at inference too" noenhanced font ",12"
+
+# ---- panel 1: "dead units during training"
+set title "dead units during training" noenhanced
+set xlabel "epoch" noenhanced
+set ylabel "dead units (%)" noenhanced
+set grid
+unset label
+set bmargin 4.90
+set xtics autofreq
+set format x "%.0f"
+unset logscale x
+set autoscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+unset logscale y
+set format y "% h"
+set autoscale y
+set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
+set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
+     $d2 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
+     $d1 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "relu, lr=0.3" noenhanced, \
+     $d2 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "relu, lr=1" noenhanced
+
+# ---- panel 2: "of the units dead on the training set, % also dead on every test sample"
+set title "of the units dead on the training set, % also dead on every test sample" noenhanced
+set xlabel "learning rate" noenhanced
+set ylabel "dead units also dead on test (%)" noenhanced
+set grid
+unset label
+set bmargin 4.90
+set format x "%g"
+set xtics (0.3, 1)
+set logscale x
+set autoscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+unset logscale y
+set format y "% h"
+set autoscale y
+set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
+set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+plot $d3 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
+     $d3 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "relu" noenhanced
+
+unset multiplot
+unset output
