@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vec.h"
+
 #define SQRT1_2 0.70710678118654752440f
 #define INV_SQRT_2PI 0.39894228040143267794f
 #define SQRT_2_OVER_PI 0.79788456080286535588f
@@ -27,6 +29,7 @@ static void identity_f(float *restrict y, const float *restrict z, size_t n, con
     for (size_t i = 0; i < n; i++)
         y[i] = z[i];
 }
+AB_VEC
 static void identity_df(float *restrict d, const float *restrict z, const float *restrict y,
                         size_t n, const float *p)
 {
@@ -36,6 +39,7 @@ static void identity_df(float *restrict d, const float *restrict z, const float 
 }
 
 /* ---- step (Heaviside): f(z) = 1 if z > 0 else 0; f' = 0 everywhere ---- */
+AB_VEC
 static void step_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     (void)p;
@@ -57,6 +61,7 @@ static void sigmoid_f(float *restrict y, const float *restrict z, size_t n, cons
     for (size_t i = 0; i < n; i++)
         y[i] = sigm(z[i]);
 }
+AB_VEC
 static void sigmoid_df(float *restrict d, const float *restrict z, const float *restrict y,
                        size_t n, const float *p)
 {
@@ -72,6 +77,7 @@ static void tanh_f(float *restrict y, const float *restrict z, size_t n, const f
     for (size_t i = 0; i < n; i++)
         y[i] = tanhf(z[i]);
 }
+AB_VEC
 static void tanh_df(float *restrict d, const float *restrict z, const float *restrict y,
                     size_t n, const float *p)
 {
@@ -81,12 +87,14 @@ static void tanh_df(float *restrict d, const float *restrict z, const float *res
 }
 
 /* ---- relu: f = max(0, z); f'(0) = 0 ---- */
+AB_VEC
 static void relu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     (void)p;
     for (size_t i = 0; i < n; i++)
         y[i] = z[i] > 0.0f ? z[i] : 0.0f;
 }
+AB_VEC
 static void relu_df(float *restrict d, const float *restrict z, const float *restrict y,
                     size_t n, const float *p)
 {
@@ -106,6 +114,7 @@ static void leaky_f(float *restrict y, const float *restrict z, size_t n, const 
         y[i] = z[i] > 0.0f ? z[i] : az;
     }
 }
+AB_VEC
 static void leaky_df(float *restrict d, const float *restrict z, const float *restrict y,
                      size_t n, const float *p)
 {
@@ -281,12 +290,14 @@ static void mish_df(float *restrict d, const float *restrict z, const float *res
 }
 
 /* ---- softsign: f = z / (1 + |z|); f' = 1 / (1 + |z|)^2 ---- */
+AB_VEC
 static void softsign_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     (void)p;
     for (size_t i = 0; i < n; i++)
         y[i] = z[i] / (1.0f + fabsf(z[i]));
 }
+AB_VEC
 static void softsign_df(float *restrict d, const float *restrict z, const float *restrict y,
                         size_t n, const float *p)
 {
@@ -298,12 +309,14 @@ static void softsign_df(float *restrict d, const float *restrict z, const float 
 }
 
 /* ---- hardtanh(min, max) and relu6 = hardtanh(0, 6): f' = 0 at both ends ---- */
+AB_VEC
 static void hardtanh_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     const float lo = p[0], hi = p[1];
     for (size_t i = 0; i < n; i++)
         y[i] = z[i] < lo ? lo : (z[i] > hi ? hi : z[i]);
 }
+AB_VEC
 static void hardtanh_df(float *restrict d, const float *restrict z, const float *restrict y,
                         size_t n, const float *p)
 {
@@ -326,12 +339,14 @@ static void relu6_df(float *restrict d, const float *restrict z, const float *re
 }
 
 /* ---- threshold(threshold, value): f = z if z > threshold else value ---- */
+AB_VEC
 static void threshold_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     const float t = p[0], v = p[1];
     for (size_t i = 0; i < n; i++)
         y[i] = z[i] > t ? z[i] : v;
 }
+AB_VEC
 static void threshold_df(float *restrict d, const float *restrict z, const float *restrict y,
                          size_t n, const float *p)
 {
@@ -351,6 +366,7 @@ static void hardsigmoid_f(float *restrict y, const float *restrict z, size_t n, 
         y[i] = u / 6.0f;
     }
 }
+AB_VEC
 static void hardsigmoid_df(float *restrict d, const float *restrict z, const float *restrict y,
                            size_t n, const float *p)
 {
@@ -360,6 +376,7 @@ static void hardsigmoid_df(float *restrict d, const float *restrict z, const flo
 }
 
 /* ---- hardswish: f = z relu6(z + 3) / 6; f' = z/3 + 1/2 on [-3, 3] ---- */
+AB_VEC
 static void hardswish_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     (void)p;
@@ -424,6 +441,7 @@ static void softshrink_f(float *restrict y, const float *restrict z, size_t n, c
     }
 }
 /* softshrink and hardshrink share f' = 0 on the closed [-lambda, lambda]. */
+AB_VEC
 static void shrink_df(float *restrict d, const float *restrict z, const float *restrict y,
                       size_t n, const float *p)
 {
@@ -434,6 +452,7 @@ static void shrink_df(float *restrict d, const float *restrict z, const float *r
 }
 
 /* ---- hardshrink(lambda): z outside [-lambda, lambda], else 0 ---- */
+AB_VEC
 static void hardshrink_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     const float l = p[0];

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "data.h"
 
@@ -27,7 +28,7 @@ enum {
     OPT_DATA_DIR = 256, OPT_OPTIMIZER, OPT_INIT, OPT_BIAS_INIT, OPT_SEEDS, OPT_TARGET,
     OPT_LOG_EVERY, OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_LOSS, OPT_SAMPLES,
     OPT_TEST_FRAC, OPT_TEST_DATA, OPT_NO_STD, OPT_SAVE_W, OPT_LOAD_W, OPT_BATCHNORM,
-    OPT_RESIDUAL
+    OPT_RESIDUAL, OPT_THREADS
 };
 
 static const struct option long_opts[] = {
@@ -56,6 +57,8 @@ static const struct option long_opts[] = {
     {"target-acc", required_argument, NULL, OPT_TARGET},
     {"log-every", required_argument, NULL, OPT_LOG_EVERY},
     {"out", required_argument, NULL, 'o'},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"jobs", required_argument, NULL, 'j'},
     {"no-plot", no_argument, NULL, OPT_NO_PLOT},
     {"quiet", no_argument, NULL, 'q'},
     {"list-acts", no_argument, NULL, OPT_LIST_ACTS},
@@ -124,6 +127,13 @@ void cli_usage(FILE *f)
 "  --load-weights DIR  start every run from DIR/W1.npy, b1.npy, ... (such an\n"
 "                      init or final folder); with --epochs 0 only measures\n"
 "                      the probes at those weights\n"
+"  --threads N         BLAS threads in all, 1..4 x cores (default: every core,\n"
+"                      or OPENBLAS_NUM_THREADS when set); the last bits of the\n"
+"                      numbers can depend on it\n"
+"  -j, --jobs N        train N runs (activations x seeds) at once, each in its\n"
+"                      own process with max(1, threads/N) BLAS threads: the\n"
+"                      same files as --threads max(1, threads/N) without -j\n"
+"                      (default 1)\n"
 "  -q, --quiet         print nothing but errors\n"
 "  --list-acts         list the activations with their parameters and exit\n"
 "  -h, --help          this text;  --version  the version\n"
@@ -135,6 +145,7 @@ void cli_usage(FILE *f)
 "  actbench --data fashion-mnist --act relu,gelu --width 256 --optimizer adam\n"
 "  actbench --data csv:mydata.csv --act tanh --init auto\n"
 "  actbench --act sigmoid,relu --depth 10 --batchnorm --residual\n"
+"  actbench --act sigmoid,tanh,relu,elu --seeds 4 -j 2 --threads 2\n"
 "\n"
 "Exit status: 0 ok (also when a run diverged: it is marked in summary.csv),\n"
 "1 runtime failure, 2 usage error.\n",
@@ -160,6 +171,12 @@ void cli_list_acts(FILE *f)
             fprintf(f, "; at kinks: %s", a->kinks);
         fputc('\n', f);
     }
+}
+
+int cli_max_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n >= 1 && n <= 4096 ? 4 * (int)n : 4;
 }
 
 ab_status cli_parse_long(long *out, const char *opt, const char *s, long lo, long hi,
@@ -263,6 +280,7 @@ static void set_defaults(cli_opts *o, int argc, char **argv)
     o->epochs = DEF_EPOCHS;
     o->batch = DEF_BATCH;
     o->seeds = 1;
+    o->jobs = 1;
     o->seed = DEF_SEED;
     o->log_every = DEF_LOG_EVERY;
     o->lr = NAN;
@@ -356,6 +374,8 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
                            c == OPT_SAVE_W ? "--save-weights" : "--load-weights");
         *(c == OPT_SAVE_W ? &o->save_weights : &o->load_weights) = arg;
         return AB_OK;
+    case OPT_THREADS: return parse_int(&o->threads, "--threads", arg, 1, cli_max_threads(), err);
+    case 'j': return parse_int(&o->jobs, "--jobs", arg, 1, CLI_MAX_JOBS, err);
     case 'q': o->quiet = true; return AB_OK;
     case OPT_LIST_ACTS: o->list_acts = true; return AB_OK;
     case 'h': o->help = true; return AB_OK;
@@ -374,7 +394,7 @@ ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
     optind = 1;
     int c, idx = 0;
     /* "+:" stops at the first non-option and reports missing arguments as ':' */
-    while ((c = getopt_long(argc, argv, "+:hqo:", long_opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:hqo:j:", long_opts, &idx)) != -1) {
         if (c == '?') {
             const char *bad = argv[optind - 1];
             const char *eq = strchr(bad, '=');

@@ -37,6 +37,8 @@ typedef struct {
     bool no_standardize;
     const char *save_weights; /* folder for .npy weights, NULL = none */
     const char *load_weights; /* folder of .npy weights to start from */
+    int threads;             /* BLAS threads in all; 0 = the default: every core */
+    int jobs;                /* runs trained at once, each in its own process (-j); 1 = in this one */
     bool no_plot, quiet, list_acts, help, version;
     int argc;
     char **argv;
@@ -54,6 +56,12 @@ ab_status cli_parse_long(long *out, const char *opt, const char *s, long lo, lon
 /* Parses a comma list of activations ("relu,elu:0.5") into acts (room for
  * max); AB_EUSAGE for an empty item, an unknown name, a repeat or too many. */
 ab_status cli_parse_acts(act_spec *acts, int *n_acts, int max, const char *list, ab_err *err);
+
+/* Most runs at once (-j). */
+#define CLI_MAX_JOBS 256
+
+/* The largest --threads accepted: 4 x the online cores. */
+int cli_max_threads(void);
 
 /* Writes --help to f. */
 void cli_usage(FILE *f);

@@ -4,6 +4,7 @@
 
 #include "actbench_version.h"
 #include "bench_acts.h"
+#include "bench_gemm.h"
 #include "cli.h"
 #include "job.h"
 #include "reproduce.h"
@@ -13,6 +14,8 @@ int main(int argc, char **argv)
     /* subcommands first; anything else is the main command's options */
     if (argc > 1 && strcmp(argv[1], "bench-acts") == 0)
         return bench_acts_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "bench-gemm") == 0)
+        return bench_gemm_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "run") == 0)
         return reproduce_run_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "reproduce") == 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gemm.h"
+#include "vec.h"
 
 ab_status net_create(net *n, const net_config *cfg, ab_err *err)
 {
@@ -171,6 +172,7 @@ void net_ws_free(net_ws *ws)
 }
 
 /* z (B x out) = a_prev (B x in) W^T + b; b NULL: no bias */
+AB_VEC
 static void linear_forward(float *z, const float *a_prev, const float *w, const float *b, int B,
                            int in, int out)
 {
@@ -185,6 +187,7 @@ static void linear_forward(float *z, const float *a_prev, const float *w, const 
 }
 
 /* mean, var (w): per-unit mean and biased variance of z (B x w), two-pass. */
+AB_VEC
 static void bn_stats(float *mean, float *var, const float *z, int B, int w)
 {
     const float inv_b = 1.0f / (float)B;
@@ -210,6 +213,7 @@ static void bn_stats(float *mean, float *var, const float *z, int B, int w)
 
 /* zhat = (z - mean) / sqrt(var + eps), y = gamma zhat + beta (all B x w);
  * istd (w) is scratch. */
+AB_VEC
 static void bn_apply(float *y, float *zhat, float *istd, const float *z, const float *mean,
                      const float *var, const float *gamma, const float *beta, int B, int w)
 {
@@ -248,6 +252,7 @@ static void softmax_rows(float *p, const float *z, int B, int k)
 
 /* Hidden layer l from its input in (B x fan_in): z, y (batchnorm), h = f(y),
  * fp, and a = in + h where the layer has a skip. */
+AB_VEC
 static void hidden_forward(const net *n, const float *params, net_ws *ws, const float *in, int l,
                            int B, net_mode mode, rng_state *rng)
 {
@@ -332,6 +337,7 @@ void net_update_stats(const net *n, float *params, const net_ws *ws, int B)
 /* Hidden layer l, from ws->da = dL/da_l (B x width): adds the alpha, beta
  * and gamma gradients into grads and leaves dL/dz_l in ws->dz[l].  dL/dh =
  * dL/da also with a skip, since a = a_prev + h. */
+AB_VEC
 static void hidden_backward(const net *n, const float *params, float *grads, net_ws *ws, int l,
                             int B)
 {
@@ -381,6 +387,7 @@ static void hidden_backward(const net *n, const float *params, float *grads, net
     }
 }
 
+AB_VEC
 void net_backward(const net *n, const float *params, float *grads, net_ws *ws, const float *x,
                   int B)
 {

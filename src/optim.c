@@ -3,8 +3,11 @@
 #include "optim.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "vec.h"
 
 ab_status optim_create(optim *o, opt_kind kind, float lr, size_t n, ab_err *err)
 {
@@ -33,15 +36,23 @@ void optim_reset(optim *o)
         memset(o->m, 0, o->n * (o->v ? 2 : 1) * sizeof(float));
 }
 
-void optim_step(optim *o, float *params, const float *grads)
+/* One update of params from grads; with clear, each gradient is zeroed in
+ * the same pass once it is used, which saves the training loop a separate
+ * pass to clear them before the next backward.  Inlined into the two entry
+ * points below, so that their vectorised clones get the loops. */
+static inline __attribute__((always_inline)) void update(optim *o, float *params, float *grads,
+                                                         bool clear)
 {
     const size_t n = o->n;
     const float lr = o->lr;
     o->step++;
     switch (o->kind) {
     case OPT_SGD:
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             params[i] -= lr * grads[i];
+            if (clear)
+                grads[i] = 0.0f;
+        }
         break;
     case OPT_MOMENTUM: {
         /* torch: v = mu v + g (v = g on the first step), p -= lr v */
@@ -50,6 +61,8 @@ void optim_step(optim *o, float *params, const float *grads)
         for (size_t i = 0; i < n; i++) {
             v[i] = mu * v[i] + grads[i];
             params[i] -= lr * v[i];
+            if (clear)
+                grads[i] = 0.0f;
         }
         break;
     }
@@ -64,10 +77,25 @@ void optim_step(optim *o, float *params, const float *grads)
             m[i] = b1 * m[i] + (1.0f - b1) * grads[i];
             v[i] = b2 * v[i] + (1.0f - b2) * grads[i] * grads[i];
             params[i] -= step * m[i] / (sqrtf(v[i]) * inv_sqrt_bc2 + o->eps);
+            if (clear)
+                grads[i] = 0.0f;
         }
         break;
     }
     }
+}
+
+AB_VEC
+void optim_step(optim *o, float *params, const float *grads)
+{
+    /* clear is false: grads is only read */
+    update(o, params, (float *)grads, false);
+}
+
+AB_VEC
+void optim_step_clear(optim *o, float *params, float *grads)
+{
+    update(o, params, grads, true);
 }
 
 void optim_free(optim *o)

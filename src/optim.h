@@ -26,6 +26,9 @@ ab_status optim_create(optim *o, opt_kind kind, float lr, size_t n, ab_err *err)
 void optim_reset(optim *o);
 /* One update of params from grads (both n floats), PyTorch's formulas. */
 void optim_step(optim *o, float *params, const float *grads);
+/* The same update, and leaves grads all zero (a training loop's backward
+ * adds into them): one pass instead of a step and a clearing memset. */
+void optim_step_clear(optim *o, float *params, float *grads);
 void optim_free(optim *o);
 /* Name of an optimiser ("sgd", "momentum", "adam"). */
 const char *optim_name(opt_kind k);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "loss.h"
+#include "vec.h"
 
 ab_status probe_ctx_create(probe_ctx *c, const net *n, ab_err *err)
 {
@@ -48,12 +49,18 @@ typedef struct {
 
 /* Adds one chunk of B samples of hidden layer l to acc.  The activation
  * statistics are of the activation's own output h = f(y), also when a skip
- * adds the layer's input to it; saturation is of f'(y). */
-static void accumulate_hidden(layer_acc *acc, unsigned char *alive, const net *n,
+ * adds the layer's input to it; saturation is of f'(y).
+ *
+ * The double sums keep their one sequential order (sample by sample, unit by
+ * unit), which fixes their last bits; everything else is counting, done in
+ * separate loops on local counters that the compiler can vectorise. */
+AB_VEC
+static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, const net *n,
                               const float *params, const net_ws *ws, int l, int B)
 {
     const int w = n->fan_out[l];
-    const float *a = ws->h[l], *fp = ws->fp[l];
+    const size_t cnt = (size_t)B * (size_t)w;
+    const float *restrict a = ws->h[l], *restrict fp = ws->fp[l];
     double max_df = n->cfg.act.max_df;
     if (n->cfg.act.info->learned) {
         double alpha = fabs(params[n->alpha_off + (size_t)l]);
@@ -61,19 +68,30 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *alive, const net *n
     }
     /* An activation whose f' is 0 everywhere (step) is saturated everywhere. */
     const float thr = (float)(0.01 * max_df);
-    const int all_saturated = max_df == 0.0;
-    for (int s = 0; s < B; s++) {
-        const float *ar = a + (size_t)s * w, *fr = fp + (size_t)s * w;
-        for (int i = 0; i < w; i++) {
-            float v = ar[i];
-            acc->sum += v;
-            acc->sumsq += (double)v * v;
-            acc->pos += v > 0.0f;
-            alive[i] |= v != 0.0f;
-            acc->saturated += all_saturated || fabsf(fr[i]) < thr;
-        }
+    double sum = acc->sum, sumsq = acc->sumsq;
+    for (size_t i = 0; i < cnt; i++) {
+        double v = a[i];
+        sum += v;
+        sumsq += v * v;
     }
-    acc->pairs += (long long)B * w;
+    acc->sum = sum;
+    acc->sumsq = sumsq;
+    long long pos = 0, saturated = 0;
+    for (size_t i = 0; i < cnt; i++)
+        pos += a[i] > 0.0f;
+    if (max_df == 0.0)
+        saturated = (long long)cnt;
+    else
+        for (size_t i = 0; i < cnt; i++)
+            saturated += fabsf(fp[i]) < thr;
+    acc->pos += pos;
+    acc->saturated += saturated;
+    for (int s = 0; s < B; s++) {
+        const float *restrict ar = a + (size_t)s * w;
+        for (int i = 0; i < w; i++)
+            alive[i] |= ar[i] != 0.0f;
+    }
+    acc->pairs += (long long)cnt;
     if (l == 0)
         return;
     /* Row i of sample s's weight gradient is delta_i * a_prev, a_prev the
@@ -81,8 +99,9 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *alive, const net *n
      * delta = dL/dz before any batchnorm; its nonzero entries share one sign
      * iff delta_i != 0 and the nonzero a_prev do. */
     const int wp = n->fan_out[l - 1];
+    long long signed_rows = 0, same_sign = 0;
     for (int s = 0; s < B; s++) {
-        const float *pr = ws->a[l - 1] + (size_t)s * wp;
+        const float *restrict pr = ws->a[l - 1] + (size_t)s * wp;
         int npos = 0, nneg = 0;
         for (int j = 0; j < wp; j++) {
             npos += pr[j] > 0.0f;
@@ -90,15 +109,16 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *alive, const net *n
         }
         if (npos + nneg == 0)
             continue;
-        const int single = npos == 0 || nneg == 0;
-        const float *dr = ws->dz[l] + (size_t)s * w;
-        for (int i = 0; i < w; i++) {
-            if (dr[i] == 0.0f)
-                continue;
-            acc->signed_rows++;
-            acc->same_sign += single;
-        }
+        const float *restrict dr = ws->dz[l] + (size_t)s * w;
+        int nonzero = 0;
+        for (int i = 0; i < w; i++)
+            nonzero += dr[i] != 0.0f;
+        signed_rows += nonzero;
+        if (npos == 0 || nneg == 0)
+            same_sign += nonzero;
     }
+    acc->signed_rows += signed_rows;
+    acc->same_sign += same_sign;
 }
 
 static double frob(const float *v, size_t n, double *sum_abs)

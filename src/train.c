@@ -184,9 +184,9 @@ static int train_epoch(loss_row *row, run_state *s, const train_config *cfg,
                   n->fan_out[L - 1], n->cfg.out, 1.0f / (float)B);
         if (!isfinite(t.sum - before))
             return 1;
-        memset(s->grads, 0, net_arena_bytes(n));
+        /* grads are all zero here: calloc'd, then cleared by every step */
         net_backward(n, s->params, s->grads, &s->ws, s->xb, B);
-        optim_step(&s->opt, s->params, s->grads);
+        optim_step_clear(&s->opt, s->params, s->grads);
     }
     row->train_loss = t.sum / train->n;
     row->train_acc = (double)t.correct / train->n;

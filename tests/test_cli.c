@@ -57,7 +57,17 @@ static const usage_case usage_cases[] = {
     {"value given to a flag", {"--no-plot=x"}, {"--no-plot"}},
     {"value given to --batchnorm", {"--batchnorm=1"}, {"--batchnorm"}},
     {"value given to --residual", {"--residual=yes"}, {"--residual"}},
-    {"too much memory", {"--width", "65536", "--depth", "1024"}, {"GiB"}},
+    {"too much memory", {"--width", "65536", "--depth", "1000"},
+     {"--width 65536", "--depth 1000", "GiB of memory", "GiB available"}},
+    {"too much memory at once", {"--width", "65536", "--depth", "8", "--seeds", "4", "-j4"},
+     {"4 runs at once (-j)", "GiB available", "smaller -j"}},
+    {"threads 0", {"--threads", "0"}, {"--threads", "0", "accepted: 1.."}},
+    {"threads not a number", {"--threads", "two"}, {"--threads", "'two'", "accepted: 1.."}},
+    {"threads far too many", {"--threads", "1000000"}, {"--threads", "1000000", "accepted: 1.."}},
+    {"jobs 0", {"-j", "0"}, {"--jobs", "0", "accepted: 1..256"}},
+    {"jobs too many", {"--jobs", "257"}, {"--jobs", "257", "accepted: 1..256"}},
+    {"jobs not a number", {"--jobs", "2x"}, {"--jobs", "'2x'"}},
+    {"jobs without a value", {"-j"}, {"-j"}},
     {"bce with three classes", {"--loss", "bce", "--data", "spiral"}, {"bce"}},
 };
 
@@ -234,6 +244,31 @@ static void test_network_flags_in_help(void **state)
     run_info(fx, "--help");
     assert_contains(fx->r.out, "--batchnorm");
     assert_contains(fx->r.out, "--residual");
+    assert_contains(fx->r.out, "--threads N");
+    assert_contains(fx->r.out, "-j, --jobs N");
+}
+
+/* --threads and -j are recorded; the default is every core (or
+ * OPENBLAS_NUM_THREADS), and -j beyond the number of runs is that number. */
+static void test_threads_jobs_recorded(void **state)
+{
+    scratch *fx = *state;
+    static const struct {
+        const char *args[5];
+        const char *want[2];
+    } cases[] = {
+        {{"--threads", "1"}, {"\"threads\": 1,\n  \"jobs\": 1,\n", "\"threads\": 1}"}},
+        {{"--threads", "3", "-j", "3"}, {"\"threads\": 3,\n  \"jobs\": 2,\n", "\"threads\": 1}"}},
+        {{"--threads", "4", "--jobs", "2"},
+         {"\"threads\": 4,\n  \"jobs\": 2,\n", "\"threads\": 2}"}},
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        char *cfg = run_config(fx, cases[i].args);
+        assert_contains(cfg, cases[i].want[0]);
+        assert_contains(cfg, cases[i].want[1]);
+        assert_contains(cfg, "\"memory\": {\"peak_rss_mib\": ");
+        free(cfg);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -251,6 +286,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list_acts, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_network_flags, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_network_flags_in_help, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_threads_jobs_recorded, setup, scratch_teardown),
     };
     test_list l = {0};
     TESTS_ADD_CASES(&l, test_usage_error, usage_cases, setup, scratch_teardown);

@@ -1,0 +1,344 @@
+/* par.c - runs trained in forked children (-j), BLAS thread defaults and peak
+ * memory readings.
+ *
+ * Each child trains one run exactly as the sequential path does (train_run,
+ * with the BLAS threads it is given), writes the result to a temporary file
+ * its parent made and unlinked before the fork, and exits; the parent reads
+ * the file once the child has been reaped.  A file rather than a pipe: the
+ * parent never has to read from several children at once, and nothing is
+ * left behind whatever happens, because the file has no name. */
+#include "par.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gemm.h"
+
+/* ---- threads and memory ---- */
+
+int par_default_threads(int max)
+{
+    const char *s = getenv("OPENBLAS_NUM_THREADS");
+    if (s && *s) {
+        char *end;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (*end == '\0' && errno == 0 && v >= 1 && v <= max)
+            return (int)v;
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n >= 1 && n <= max ? (int)n : n >= 1 ? max : 1;
+}
+
+int par_split_threads(int threads, int jobs)
+{
+    int t = jobs > 0 ? threads / jobs : threads;
+    return t > 1 ? t : 1;
+}
+
+static double maxrss(int who)
+{
+    struct rusage ru;
+    if (getrusage(who, &ru) != 0)
+        return 0.0;
+    return (double)ru.ru_maxrss * 1024.0; /* Linux reports KiB */
+}
+
+double par_peak_rss_self(void) { return maxrss(RUSAGE_SELF); }
+
+double par_peak_rss_children(void) { return maxrss(RUSAGE_CHILDREN); }
+
+double par_rss_now(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long size = 0, resident = 0;
+    int got = f ? fscanf(f, "%llu %llu", &size, &resident) : 0;
+    if (f)
+        fclose(f);
+    long page = sysconf(_SC_PAGESIZE);
+    return got == 2 && page > 0 ? (double)resident * (double)page : 0.0;
+}
+
+/* ---- the wire format: a head, then the rows as the structs lie in memory
+ * (parent and child are the same program image) or an error message ---- */
+
+#define WIRE_MAGIC 0x31726261u /* "abr1" */
+
+typedef struct {
+    uint32_t magic;
+    int32_t status; /* the run's ab_status */
+    int32_t n_loss, n_probes, n_layers;
+    int32_t diverged, diverged_epoch, epochs_to_target;
+    double revived_pct, seconds;
+} wire_head;
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int read_at(int fd, void *buf, size_t len, off_t off)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t r = pread(fd, p, len, off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        len -= (size_t)r;
+        off += r;
+    }
+    return 0;
+}
+
+static size_t rows_bytes(const wire_head *h)
+{
+    return sizeof(loss_row) * (size_t)h->n_loss + sizeof(int) * (size_t)h->n_probes +
+           sizeof(probe_layer) * (size_t)h->n_probes * (size_t)h->n_layers;
+}
+
+static int send_result(int fd, const run_result *r)
+{
+    wire_head h = {.magic = WIRE_MAGIC, .status = AB_OK, .n_loss = r->n_loss,
+                   .n_probes = r->n_probes, .n_layers = r->n_layers, .diverged = r->diverged,
+                   .diverged_epoch = r->diverged_epoch, .epochs_to_target = r->epochs_to_target,
+                   .revived_pct = r->revived_pct, .seconds = r->seconds};
+    size_t n_rows = (size_t)r->n_probes * (size_t)r->n_layers;
+    return write_all(fd, &h, sizeof h) ||
+           write_all(fd, r->loss, sizeof(loss_row) * (size_t)r->n_loss) ||
+           write_all(fd, r->probe_epoch, sizeof(int) * (size_t)r->n_probes) ||
+           write_all(fd, r->layers, sizeof(probe_layer) * n_rows) ? -1 : 0;
+}
+
+static int send_error(int fd, ab_status st, const ab_err *e)
+{
+    wire_head h = {.magic = WIRE_MAGIC, .status = (int32_t)st};
+    return write_all(fd, &h, sizeof h) || write_all(fd, e->msg, sizeof e->msg) ? -1 : 0;
+}
+
+/* Reads a successful child's rows into r. */
+static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size, ab_err *err)
+{
+    if (h->n_loss < 1 || h->n_probes < 0 || h->n_layers < 1 ||
+        (off_t)(sizeof *h + rows_bytes(h)) != size)
+        return ab_fail(err, AB_ERUNTIME, "its result is malformed");
+    memset(r, 0, sizeof *r);
+    r->loss = malloc(sizeof(loss_row) * (size_t)h->n_loss);
+    r->probe_epoch = malloc(sizeof(int) * (size_t)(h->n_probes ? h->n_probes : 1));
+    r->layers = malloc(sizeof(probe_layer) *
+                       (size_t)(h->n_probes ? h->n_probes : 1) * (size_t)h->n_layers);
+    if (!r->loss || !r->probe_epoch || !r->layers) {
+        run_free(r);
+        return ab_fail(err, AB_ERUNTIME, "out of memory: run result");
+    }
+    off_t off = sizeof *h;
+    size_t b_loss = sizeof(loss_row) * (size_t)h->n_loss;
+    size_t b_ep = sizeof(int) * (size_t)h->n_probes;
+    size_t b_layers = sizeof(probe_layer) * (size_t)h->n_probes * (size_t)h->n_layers;
+    if (read_at(fd, r->loss, b_loss, off) || read_at(fd, r->probe_epoch, b_ep, off + b_loss) ||
+        read_at(fd, r->layers, b_layers, off + (off_t)(b_loss + b_ep))) {
+        run_free(r);
+        return ab_fail(err, AB_ERUNTIME, "its result cannot be read back: %s", strerror(errno));
+    }
+    r->n_loss = h->n_loss;
+    r->n_probes = h->n_probes;
+    r->n_layers = h->n_layers;
+    r->diverged = h->diverged;
+    r->diverged_epoch = h->diverged_epoch;
+    r->epochs_to_target = h->epochs_to_target;
+    r->revived_pct = h->revived_pct;
+    r->seconds = h->seconds;
+    return AB_OK;
+}
+
+/* What a reaped child left: its rows into r, or its error. */
+static ab_status collect(run_result *r, int fd, int status, ab_err *err)
+{
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        return ab_fail(err, AB_ERUNTIME, "its process was killed by signal %d (%s)%s", sig,
+                       strsignal(sig), sig == SIGKILL ? "; out of memory?" : "");
+    }
+    wire_head h;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || sb.st_size < (off_t)sizeof h || read_at(fd, &h, sizeof h, 0) ||
+        h.magic != WIRE_MAGIC)
+        return ab_fail(err, AB_ERUNTIME, "its process exited with status %d and no result",
+                       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    if (h.status != AB_OK) {
+        ab_err e = {{0}};
+        if (sb.st_size != (off_t)(sizeof h + sizeof e.msg) || read_at(fd, e.msg, sizeof e.msg,
+                                                                     sizeof h))
+            return ab_fail(err, AB_ERUNTIME, "it failed without a message");
+        e.msg[sizeof e.msg - 1] = '\0';
+        return ab_fail(err, h.status == AB_EUSAGE ? AB_EUSAGE : AB_ERUNTIME, "%s", e.msg);
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return ab_fail(err, AB_ERUNTIME, "its process exited with status %d",
+                       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    return recv_rows(r, fd, &h, sb.st_size, err);
+}
+
+/* ---- the children ---- */
+
+static _Noreturn void child_main(const par_plan *p, int i, int fd)
+{
+    gemm_set_threads(p->threads);
+    run_result r;
+    ab_err e = {{0}};
+    ab_status st = train_run(&r, &p->cfgs[i], p->train, p->test, p->probe, NULL, NULL, &e);
+    if (st == AB_OK && p->after)
+        st = p->after(p->ctx, i, &r, &e);
+    int bad = st == AB_OK ? send_result(fd, &r) : send_error(fd, st, &e);
+    /* _exit: the parent's stdio buffers and atexit handlers are not ours */
+    _exit(st == AB_OK && !bad ? 0 : 1);
+}
+
+/* An unlinked temporary file in $TMPDIR (else /tmp); -1 with err set. */
+static int temp_fd(ab_err *err)
+{
+    const char *root = getenv("TMPDIR");
+    char path[4096];
+    if (!root || !*root)
+        root = "/tmp";
+    if ((size_t)snprintf(path, sizeof path, "%s/actbench-run-XXXXXX", root) >= sizeof path) {
+        ab_fail(err, AB_ERUNTIME, "temporary file: TMPDIR is too long");
+        return -1;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        ab_fail(err, AB_ERUNTIME, "temporary file in %s: %s", root, strerror(errno));
+        return -1;
+    }
+    unlink(path);
+    return fd;
+}
+
+typedef struct {
+    pid_t pid; /* 0 = free */
+    int run;
+    int fd;
+} slot;
+
+static ab_status start(slot *s, const par_plan *p, int i, ab_err *err)
+{
+    int fd = temp_fd(err);
+    if (fd < 0)
+        return AB_ERUNTIME;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(fd);
+        return ab_fail(err, AB_ERUNTIME, "its process cannot be started: %s", strerror(e));
+    }
+    if (pid == 0)
+        child_main(p, i, fd);
+    s->pid = pid;
+    s->run = i;
+    s->fd = fd;
+    return AB_OK;
+}
+
+static void stop_all(slot *slots, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (slots[k].pid > 0)
+            kill(slots[k].pid, SIGTERM);
+}
+
+ab_status par_train(run_result *res, const par_plan *p, int *failed, ab_err *err)
+{
+    *failed = -1;
+    slot *slots = calloc((size_t)p->jobs, sizeof *slots);
+    if (!slots)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: job slots");
+    /* children must stay waitable even if SIGCHLD was inherited as ignored */
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGCHLD, &dfl, &old);
+    /* nothing buffered may be written twice, by a child too */
+    fflush(stdout);
+    fflush(stderr);
+
+    ab_status st = AB_OK;
+    int next = 0, running = 0, arrived = 0;
+    for (;;) {
+        while (*failed < 0 && next < p->n && running < p->jobs) {
+            slot *s = slots;
+            while (s->pid > 0)
+                s++;
+            if ((st = start(s, p, next, err)) != AB_OK) {
+                *failed = next;
+                stop_all(slots, p->jobs);
+                break;
+            }
+            next++;
+            running++;
+        }
+        if (running == 0)
+            break;
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            /* no child can be waited for any more (ECHILD): give up on them */
+            int e = errno;
+            for (int k = 0; k < p->jobs; k++)
+                if (slots[k].pid > 0) {
+                    if (*failed < 0) {
+                        *failed = slots[k].run;
+                        st = ab_fail(err, AB_ERUNTIME, "its process cannot be waited for: %s",
+                                     strerror(e));
+                    }
+                    close(slots[k].fd);
+                    slots[k].pid = 0;
+                }
+            break;
+        }
+        slot *s = NULL;
+        for (int k = 0; k < p->jobs && !s; k++)
+            if (slots[k].pid == pid)
+                s = &slots[k];
+        if (!s)
+            continue; /* not one of ours */
+        running--;
+        if (*failed < 0) {
+            if ((st = collect(&res[s->run], s->fd, status, err)) != AB_OK) {
+                *failed = s->run;
+                s->pid = 0;
+                stop_all(slots, p->jobs);
+            } else if (p->arrived)
+                p->arrived(p->ctx, s->run, ++arrived);
+        }
+        close(s->fd);
+        s->pid = 0;
+    }
+    sigaction(SIGCHLD, &old, NULL);
+    free(slots);
+    if (*failed >= 0)
+        for (int i = 0; i < p->n; i++)
+            run_free(&res[i]);
+    return st;
+}

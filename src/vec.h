@@ -1,0 +1,25 @@
+/* vec.h - AB_VEC marks a function made of loops the compiler vectorises
+ * (activations, bias and gradient sums, optimiser steps).  With GCC on
+ * x86-64 it is compiled twice, for the baseline (SSE2) and for AVX2, and the
+ * loader picks the clone the CPU runs (target_clones), so one portable binary
+ * gets 8-float vectors where they exist.
+ *
+ * The numbers do not change: the AVX2 clone does the same IEEE operations on
+ * the same elements in the same order, only more of them per instruction.
+ * "avx2" does not enable FMA, so no a*b+c is fused (and -std=c17 turns
+ * contraction off anyway); loops that sum floats into one accumulator are not
+ * vectorised without -ffast-math, which the build does not use. */
+#ifndef ACTBENCH_VEC_H
+#define ACTBENCH_VEC_H
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define AB_VEC __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+
+#ifndef AB_VEC
+#define AB_VEC
+#endif
+
+#endif

@@ -1,0 +1,170 @@
+/* test_bench_gemm.c - `actbench bench-gemm`: the rows' shapes, flop counts
+ * and invariants (no timing thresholds: machines are noisy), its refusals,
+ * and the subcommand's command line run through the binary. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "runner.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench_gemm.h"
+
+static int setup(void **state)
+{
+    /* bench-gemm writes nothing: "run" must stay unmade */
+    return scratch_setup(state, sizeof(scratch), "bgemm", "run");
+}
+
+static void assert_rates_sane(const bench_gemm_row *r)
+{
+    const double v[] = {r->seconds, r->gflops, r->gflops_min, r->gflops_max};
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+        if (!isfinite(v[k]) || !(v[k] > 0.0))
+            fail_msg("%s: figure %zu is %g, expected finite and > 0", r->name, k, v[k]);
+    assert_true(r->gflops_min <= r->gflops);
+    assert_true(r->gflops <= r->gflops_max);
+    assert_true(r->calls >= 1);
+    /* the rate is the flops over the median time */
+    assert_true(fabs(r->gflops - r->flops / r->seconds / 1e9) <= 1e-9 * r->gflops);
+}
+
+/* A 5 -> 16 -> 24 -> 3 network: the timed layer is the largest past the
+ * first (16 x 24), the step makes 3 forwards, 3 weight and 2 input
+ * gradients. */
+static void test_measure_rows(void **state)
+{
+    (void)state;
+    const int sizes[] = {5, 16, 24, 3};
+    bench_gemm_row rows[BENCH_GEMM_ROWS];
+    memset(rows, 0, sizeof rows);
+    ab_err err = {{0}};
+    assert_int_equal(bench_gemm_measure(rows, 8, sizes, 4, 3, &err), AB_OK);
+    static const char *const names[] = {"forward", "weight_grad", "input_grad", "step"};
+    for (int k = 0; k < BENCH_GEMM_ROWS; k++) {
+        assert_string_equal(rows[k].name, names[k]);
+        assert_rates_sane(&rows[k]);
+    }
+    /* forward: z (B x out) = a (B x in) W^T */
+    assert_int_equal(rows[0].m, 8);
+    assert_int_equal(rows[0].n, 24);
+    assert_int_equal(rows[0].k, 16);
+    /* weight gradient: dW (out x in), inner dimension the batch */
+    assert_int_equal(rows[1].m, 24);
+    assert_int_equal(rows[1].n, 16);
+    assert_int_equal(rows[1].k, 8);
+    /* input gradient: da (B x in), inner dimension out */
+    assert_int_equal(rows[2].m, 8);
+    assert_int_equal(rows[2].n, 16);
+    assert_int_equal(rows[2].k, 24);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(rows[k].gemms, 1);
+        assert_true(rows[k].flops == 2.0 * 8 * 16 * 24);
+    }
+    assert_int_equal(rows[3].m, 0);
+    assert_int_equal(rows[3].gemms, 3 + 3 + 2);
+    assert_true(rows[3].flops == 6.0 * 8 * (5 * 16 + 16 * 24 + 24 * 3));
+}
+
+/* One layer: it is the timed one, and the step has no input gradient. */
+static void test_measure_one_layer(void **state)
+{
+    (void)state;
+    const int sizes[] = {7, 2};
+    bench_gemm_row rows[BENCH_GEMM_ROWS];
+    ab_err err = {{0}};
+    assert_int_equal(bench_gemm_measure(rows, 1, sizes, 2, 1, &err), AB_OK);
+    assert_int_equal(rows[0].n, 2);
+    assert_int_equal(rows[0].k, 7);
+    assert_int_equal(rows[3].gemms, 2);
+    for (int k = 0; k < BENCH_GEMM_ROWS; k++)
+        assert_rates_sane(&rows[k]);
+}
+
+static void test_measure_bad_arguments(void **state)
+{
+    (void)state;
+    bench_gemm_row rows[BENCH_GEMM_ROWS];
+    ab_err err = {{0}};
+    const int ok[] = {4, 8, 2}, zero[] = {4, 0, 2};
+    assert_int_equal(bench_gemm_measure(rows, 0, ok, 3, 3, &err), AB_EUSAGE);
+    assert_contains(err.msg, "batch");
+    assert_int_equal(bench_gemm_measure(rows, 4, ok, 1, 3, &err), AB_EUSAGE);
+    assert_contains(err.msg, "layer sizes");
+    assert_int_equal(bench_gemm_measure(rows, 4, NULL, 3, 3, &err), AB_EUSAGE);
+    assert_int_equal(bench_gemm_measure(rows, 4, zero, 3, 3, &err), AB_EUSAGE);
+    assert_contains(err.msg, "layer size 0");
+    assert_int_equal(bench_gemm_measure(rows, 4, ok, 3, 0, &err), AB_EUSAGE);
+    assert_contains(err.msg, "repeats");
+}
+
+/* ------------------------------------------------------------------------ */
+/* The subcommand                                                            */
+
+/* After "bench-gemm". */
+static const usage_case usage_cases[] = {
+    {"no options", {NULL}, {"--batch", "--layers"}},
+    {"no layers", {"--batch", "4"}, {"--layers"}},
+    {"no batch", {"--layers", "4,2"}, {"--batch"}},
+    {"batch 0", {"--batch", "0", "--layers", "4,2"}, {"--batch", "0"}},
+    {"one size", {"--batch", "4", "--layers", "4"}, {"--layers", "'4'"}},
+    {"empty size", {"--batch", "4", "--layers", "4,,2"}, {"--layers", "4,,2"}},
+    {"size not a number", {"--batch", "4", "--layers", "4,x"}, {"--layers", "'x'"}},
+    {"size 0", {"--batch", "4", "--layers", "4,0"}, {"--layers", "0 is out of range"}},
+    {"repeats 0", {"--batch", "4", "--layers", "4,2", "--repeats", "0"}, {"--repeats", "0"}},
+    {"threads 0", {"--batch", "4", "--layers", "4,2", "--threads", "0"}, {"--threads", "0"}},
+    {"unknown option", {"--bogus"}, {"--bogus"}},
+    {"missing value", {"--batch", "4", "--layers"}, {"--layers"}},
+    {"stray argument", {"--batch", "4", "--layers", "4,2", "extra"}, {"extra"}},
+};
+
+static void test_usage_errors(void **state)
+{
+    scratch *fx = *state;
+    for (size_t i = 0; i < N_OF(usage_cases); i++)
+        check_usage_case(fx, (const char *const[]){"bench-gemm", NULL}, &usage_cases[i]);
+}
+
+static void test_help(void **state)
+{
+    scratch *fx = *state;
+    run_ok(&fx->r, (const char *const[]){"bench-gemm", "--help", NULL});
+    assert_contains(fx->r.out, "Usage: actbench bench-gemm");
+    assert_contains(fx->r.out, "--layers");
+    assert_string_equal(fx->r.err, "");
+}
+
+static void test_run(void **state)
+{
+    scratch *fx = *state;
+    run_ok(&fx->r, (const char *const[]){"bench-gemm", "--batch", "16", "--layers", "10,32,32,4",
+                                         "--repeats", "3", "--threads", "1", NULL});
+    const char *out = fx->r.out;
+    assert_contains(out, "blas: ");
+    assert_contains(out, ", 1 thread\n");
+    assert_contains(out, "network: batch 16, layers 10,32,32,4\n");
+    assert_contains(out, "\nforward          16     32     32      1 ");
+    assert_contains(out, "\nweight_grad      32     32     16      1 ");
+    assert_contains(out, "\ninput_grad       16     32     32      1 ");
+    assert_contains(out, "\nstep              -      -      -      8 ");
+    assert_string_equal(fx->r.err, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_measure_rows),
+        cmocka_unit_test(test_measure_one_layer),
+        cmocka_unit_test(test_measure_bad_arguments),
+        cmocka_unit_test_setup_teardown(test_usage_errors, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_help, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run, setup, scratch_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
