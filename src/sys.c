@@ -58,10 +58,16 @@ ab_status sys_out_dir(char *dir, size_t n, const char *given, const char *stem, 
         char stamp[32], base[320];
         strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
         snprintf(base, sizeof base, "runs/%s%s%s", stem ? stem : "", stem ? "-" : "", stamp);
+        /* built in a local buffer: GCC at -O3 with sanitizers misreads
+         * snprintf into the caller's pointer as a possible null */
+        char name[400];
         struct stat st;
-        snprintf(dir, n, "%s", base);
-        for (int i = 2; stat(dir, &st) == 0 && i < 1000; i++)
-            snprintf(dir, n, "%s-%d", base, i);
+        snprintf(name, sizeof name, "%s", base);
+        for (int i = 2; stat(name, &st) == 0 && i < 1000; i++)
+            snprintf(name, sizeof name, "%s-%d", base, i);
+        if (strlen(name) >= n)
+            return ab_fail(err, AB_EUSAGE, "%s: path too long", name);
+        memcpy(dir, name, strlen(name) + 1);
     }
     char plots[4096];
     ab_status st = make_dirs(dir, err);
