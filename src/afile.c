@@ -2,19 +2,98 @@
 #include "afile.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The temporary files that exist now, for the signal handler to remove.  An
+ * entry is written only with the cleaned-up signals blocked, so the handler
+ * never sees one half-written, nor a file created but not yet listed. */
+#define OPEN_MAX 16
+static struct {
+    volatile sig_atomic_t used;
+    char path[sizeof(((afile *)0)->tmp)];
+} open_tmp[OPEN_MAX];
+
+static const int clean_sigs[] = {SIGINT, SIGTERM, SIGHUP};
+#define N_CLEAN_SIGS (int)(sizeof clean_sigs / sizeof clean_sigs[0])
+
+static void block_clean_sigs(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int k = 0; k < N_CLEAN_SIGS; k++)
+        sigaddset(&set, clean_sigs[k]);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void list_tmp(afile *a)
+{
+    a->slot = -1;
+    for (int k = 0; k < OPEN_MAX; k++)
+        if (!open_tmp[k].used) {
+            memcpy(open_tmp[k].path, a->tmp, sizeof a->tmp);
+            open_tmp[k].used = 1;
+            a->slot = k;
+            return;
+        }
+}
+
+static void unlist_tmp(afile *a)
+{
+    if (a->slot >= 0)
+        open_tmp[a->slot].used = 0;
+    a->slot = -1;
+}
+
+static void on_signal(int sig)
+{
+    /* async-signal-safe: unlink, then the default action (SA_RESETHAND) */
+    for (int k = 0; k < OPEN_MAX; k++)
+        if (open_tmp[k].used)
+            unlink(open_tmp[k].path);
+    raise(sig);
+}
+
+/* Removes the temporary file (if any) and its entry. */
+static void drop_tmp(afile *a)
+{
+    sigset_t old;
+    block_clean_sigs(&old);
+    if (a->tmp[0])
+        unlink(a->tmp);
+    a->tmp[0] = '\0';
+    unlist_tmp(a);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void afile_clean_on_signals(void)
+{
+    for (int k = 0; k < N_CLEAN_SIGS; k++) {
+        struct sigaction old, sa = {.sa_handler = on_signal,
+                                    .sa_flags = SA_RESETHAND | SA_NODEFER};
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(clean_sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(clean_sigs[k], &sa, NULL);
+    }
+}
+
 ab_status afile_open(afile *a, const char *path, ab_err *err)
 {
     a->f = NULL;
     a->tmp[0] = '\0';
+    a->slot = -1;
     if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path ||
         snprintf(a->tmp, sizeof a->tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof a->tmp)
         return ab_fail(err, AB_EUSAGE, "%s: path too long", path);
+    sigset_t old;
+    block_clean_sigs(&old);
     int fd = mkstemp(a->tmp);
+    if (fd >= 0)
+        list_tmp(a);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (fd < 0) {
         a->tmp[0] = '\0';
         return ab_fail(err, AB_ERUNTIME, "%s: cannot create: %s", path, strerror(errno));
@@ -25,10 +104,10 @@ ab_status afile_open(afile *a, const char *path, ab_err *err)
     fchmod(fd, 0666 & ~mask);
     a->f = fdopen(fd, "w");
     if (!a->f) {
+        int e = errno;
         close(fd);
-        unlink(a->tmp);
-        a->tmp[0] = '\0';
-        return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s", path, strerror(errno));
+        drop_tmp(a);
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s", path, strerror(e));
     }
     return AB_OK;
 }
@@ -43,16 +122,23 @@ ab_status afile_commit(afile *a, ab_err *err)
     }
     a->f = NULL;
     if (bad) {
-        unlink(a->tmp);
+        drop_tmp(a);
         return ab_fail(err, AB_ERUNTIME, "%s: write failed: %s", a->path, strerror(saved));
     }
-    if (rename(a->tmp, a->path) != 0) {
-        saved = errno;
-        unlink(a->tmp);
+    sigset_t old;
+    block_clean_sigs(&old);
+    int moved = rename(a->tmp, a->path) == 0;
+    saved = errno;
+    if (moved) {
+        a->tmp[0] = '\0';
+        unlist_tmp(a);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (!moved) {
+        drop_tmp(a);
         return ab_fail(err, AB_ERUNTIME, "%s: cannot rename into place: %s", a->path,
                        strerror(saved));
     }
-    a->tmp[0] = '\0';
     return AB_OK;
 }
 
@@ -61,9 +147,7 @@ void afile_abort(afile *a)
     if (a->f)
         fclose(a->f);
     a->f = NULL;
-    if (a->tmp[0])
-        unlink(a->tmp);
-    a->tmp[0] = '\0';
+    drop_tmp(a);
 }
 
 ab_status path_join(char *out, size_t n, const char *dir, const char *name, ab_err *err)

@@ -11,7 +11,14 @@ typedef struct {
     FILE *f;          /* write here between open and commit/abort */
     char path[4096];  /* final name */
     char tmp[4096];   /* temporary name in the same folder */
+    int slot;         /* its entry in the list of open temporaries, or -1 */
 } afile;
+
+/* Makes SIGINT, SIGTERM and SIGHUP first remove the temporary file of every
+ * afile still open, then end the process as the signal would have (a signal
+ * the process ignores stays ignored).  Call once, early.  A fork()ed child
+ * inherits it and the list: fork with no afile open. */
+void afile_clean_on_signals(void);
 
 /* Creates a temporary file next to path and opens it for writing.
  * AB_ERUNTIME naming the folder when it cannot be created. */

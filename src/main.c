@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "actbench_version.h"
+#include "afile.h"
 #include "bench_acts.h"
 #include "bench_gemm.h"
 #include "cli.h"
@@ -11,6 +12,8 @@
 
 int main(int argc, char **argv)
 {
+    /* an interrupted run leaves no temporary files behind */
+    afile_clean_on_signals();
     /* subcommands first; anything else is the main command's options */
     if (argc > 1 && strcmp(argv[1], "bench-acts") == 0)
         return bench_acts_main(argc - 1, argv + 1);

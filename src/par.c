@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -202,8 +205,15 @@ static ab_status collect(run_result *r, int fd, int status, ab_err *err)
 
 /* ---- the children ---- */
 
-static _Noreturn void child_main(const par_plan *p, int i, int fd)
+static _Noreturn void child_main(const par_plan *p, int i, int fd, pid_t parent)
 {
+#ifdef __linux__
+    /* A parent that dies (interrupted, killed) takes its children along: they
+     * get SIGTERM, which removes their temporary files (afile). */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+    if (getppid() != parent)
+        _exit(1); /* it died before prctl */
     gemm_set_threads(p->threads);
     run_result r;
     ab_err e = {{0}};
@@ -246,6 +256,7 @@ static ab_status start(slot *s, const par_plan *p, int i, ab_err *err)
     int fd = temp_fd(err);
     if (fd < 0)
         return AB_ERUNTIME;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -253,7 +264,7 @@ static ab_status start(slot *s, const par_plan *p, int i, ab_err *err)
         return ab_fail(err, AB_ERUNTIME, "its process cannot be started: %s", strerror(e));
     }
     if (pid == 0)
-        child_main(p, i, fd);
+        child_main(p, i, fd, parent);
     s->pid = pid;
     s->run = i;
     s->fd = fd;

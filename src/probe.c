@@ -47,13 +47,24 @@ typedef struct {
     long long same_sign, signed_rows;
 } layer_acc;
 
+#define SUM_LANES 8
+
+/* Four doubles and four floats, as GCC's and Clang's vector extensions. */
+typedef double v4d __attribute__((vector_size(4 * sizeof(double))));
+typedef float v4f __attribute__((vector_size(4 * sizeof(float))));
+
+static double lanes_total(const double *v)
+{
+    return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
+
 /* Adds one chunk of B samples of hidden layer l to acc.  The activation
  * statistics are of the activation's own output h = f(y), also when a skip
  * adds the layer's input to it; saturation is of f'(y).
  *
- * The double sums keep their one sequential order (sample by sample, unit by
- * unit), which fixes their last bits; everything else is counting, done in
- * separate loops on local counters that the compiler can vectorise. */
+ * The double sums have a fixed order (below), which fixes their last bits;
+ * everything else is counting, done in separate loops on local counters that
+ * the compiler can vectorise. */
 AB_VEC
 static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, const net *n,
                               const float *params, const net_ws *ws, int l, int B)
@@ -66,31 +77,54 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, con
         double alpha = fabs(params[n->alpha_off + (size_t)l]);
         max_df = alpha > 1.0 ? alpha : 1.0;
     }
-    /* An activation whose f' is 0 everywhere (step) is saturated everywhere. */
     const float thr = (float)(0.01 * max_df);
-    double sum = acc->sum, sumsq = acc->sumsq;
-    for (size_t i = 0; i < cnt; i++) {
-        double v = a[i];
-        sum += v;
-        sumsq += v * v;
+    /* Eight interleaved partial sums (element i into lane i % 8), combined
+     * pairwise: a fixed order, so the same bits every run, and one that keeps
+     * two vector registers busy instead of one long chain of dependent
+     * additions. */
+    v4d s0 = {0}, s1 = {0}, q0 = {0}, q1 = {0};
+    size_t e = 0;
+    for (; e + SUM_LANES <= cnt; e += SUM_LANES) {
+        v4f f0, f1;
+        memcpy(&f0, a + e, sizeof f0);
+        memcpy(&f1, a + e + 4, sizeof f1);
+        v4d d0 = __builtin_convertvector(f0, v4d), d1 = __builtin_convertvector(f1, v4d);
+        s0 += d0;
+        s1 += d1;
+        q0 += d0 * d0;
+        q1 += d1 * d1;
     }
-    acc->sum = sum;
-    acc->sumsq = sumsq;
+    double s8[SUM_LANES], q8[SUM_LANES];
+    memcpy(s8, &s0, sizeof s0);
+    memcpy(s8 + 4, &s1, sizeof s1);
+    memcpy(q8, &q0, sizeof q0);
+    memcpy(q8 + 4, &q1, sizeof q1);
+    for (int k = 0; e < cnt; e++, k++) {
+        double v = a[e];
+        s8[k] += v;
+        q8[k] += v * v;
+    }
+    acc->sum += lanes_total(s8);
+    acc->sumsq += lanes_total(q8);
+    /* Counted row by row in int, which vectorises in 32-bit lanes; a row
+     * has at most width < 2^31 entries. */
     long long pos = 0, saturated = 0;
-    for (size_t i = 0; i < cnt; i++)
-        pos += a[i] > 0.0f;
+    for (int s = 0; s < B; s++) {
+        const float *restrict ar = a + (size_t)s * w, *restrict fr = fp + (size_t)s * w;
+        int p = 0, sat = 0;
+        for (int i = 0; i < w; i++) {
+            p += ar[i] > 0.0f;
+            sat += fabsf(fr[i]) < thr;
+            alive[i] |= ar[i] != 0.0f;
+        }
+        pos += p;
+        saturated += sat;
+    }
+    /* An activation whose f' is 0 everywhere (step) is saturated everywhere. */
     if (max_df == 0.0)
         saturated = (long long)cnt;
-    else
-        for (size_t i = 0; i < cnt; i++)
-            saturated += fabsf(fp[i]) < thr;
     acc->pos += pos;
     acc->saturated += saturated;
-    for (int s = 0; s < B; s++) {
-        const float *restrict ar = a + (size_t)s * w;
-        for (int i = 0; i < w; i++)
-            alive[i] |= ar[i] != 0.0f;
-    }
     acc->pairs += (long long)cnt;
     if (l == 0)
         return;
