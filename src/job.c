@@ -344,6 +344,8 @@ static void write_config(FILE *f, const cli_opts *o, const job_facts *jf, const 
         fprintf(f, ", \"seed\": %llu, \"init\": \"%s\", \"status\": \"%s\", \"epochs_run\": %d",
                 (unsigned long long)r->seed, act_init_name(r->init),
                 r->r.diverged ? "diverged" : "ok", r->r.n_loss - 1);
+        fprintf(f, ", \"seconds\": %.6f, \"probe_seconds\": %.6f", r->r.seconds,
+                r->r.probe_seconds);
         if (r->r.diverged)
             fprintf(f, ", \"diverged_epoch\": %d", r->r.diverged_epoch);
         fputs("}", f);

@@ -81,7 +81,7 @@ typedef struct {
     int32_t status; /* the run's ab_status */
     int32_t n_loss, n_probes, n_layers;
     int32_t diverged, diverged_epoch, epochs_to_target;
-    double revived_pct, seconds;
+    double revived_pct, seconds, probe_seconds;
 } wire_head;
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -126,7 +126,8 @@ static int send_result(int fd, const run_result *r)
     wire_head h = {.magic = WIRE_MAGIC, .status = AB_OK, .n_loss = r->n_loss,
                    .n_probes = r->n_probes, .n_layers = r->n_layers, .diverged = r->diverged,
                    .diverged_epoch = r->diverged_epoch, .epochs_to_target = r->epochs_to_target,
-                   .revived_pct = r->revived_pct, .seconds = r->seconds};
+                   .revived_pct = r->revived_pct, .seconds = r->seconds,
+                   .probe_seconds = r->probe_seconds};
     size_t n_rows = (size_t)r->n_probes * (size_t)r->n_layers;
     return write_all(fd, &h, sizeof h) ||
            write_all(fd, r->loss, sizeof(loss_row) * (size_t)r->n_loss) ||
@@ -172,6 +173,7 @@ static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size
     r->epochs_to_target = h->epochs_to_target;
     r->revived_pct = h->revived_pct;
     r->seconds = h->seconds;
+    r->probe_seconds = h->probe_seconds;
     return AB_OK;
 }
 

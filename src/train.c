@@ -138,8 +138,10 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
 
 static void take_probe(run_result *res, run_state *s, const data_set *probe, int epoch)
 {
+    double t0 = now();
     probe_measure(res->layers + (size_t)res->n_probes * s->n.n_layers, &s->n, s->params, &s->ws,
                   &s->probe, probe);
+    res->probe_seconds += now() - t0;
     res->probe_epoch[res->n_probes++] = epoch;
     if (epoch == 0)
         return;

@@ -47,6 +47,7 @@ typedef struct {
     double revived_pct;   /* % of units dead at some probe after epoch 0 that are
                              alive at the last; NaN when none died */
     double seconds;       /* total training time */
+    double probe_seconds; /* total time in the probes (at epoch 0 too) */
     float *init_params;   /* with keep_params: the parameters before training */
     float *final_params;  /* with keep_params: and after it */
 } run_result;

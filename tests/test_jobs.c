@@ -226,7 +226,29 @@ static void test_jobs_match_sequential(void **state)
         assert_false(same_numbers(fx, "t1", "j2t4", "loss.csv", why, sizeof why));
 }
 
-/* config.json records the threads, the jobs and what each run's BLAS used. */
+/* Fails unless cfg's runs each have a positive "seconds" and "probe_seconds"
+ * (the child's own clocks under -j), n runs in all. */
+static void assert_run_clocks(const char *cfg, int n, const char *what)
+{
+    const char *p = strstr(cfg, "\"runs\": [");
+    assert_non_null(p);
+    int found = 0;
+    while ((p = strstr(p, "\"epochs_run\": "))) {
+        double sec, probe;
+        const char *q = strstr(p, "\"seconds\": "), *r = strstr(p, "\"probe_seconds\": ");
+        if (!q || !r || sscanf(q, "\"seconds\": %lf", &sec) != 1 ||
+            sscanf(r, "\"probe_seconds\": %lf", &probe) != 1)
+            fail_msg("%s: run %d has no seconds and probe_seconds", what, found + 1);
+        if (!(sec > 0.0 && sec < 600.0 && probe > 0.0 && probe < 600.0))
+            fail_msg("%s: run %d: seconds %g, probe_seconds %g", what, found + 1, sec, probe);
+        found++;
+        p = r + 1;
+    }
+    assert_int_equal(found, n);
+}
+
+/* config.json records the threads, the jobs, what each run's BLAS used and
+ * each run's training and probe seconds. */
 static void test_config_threads_jobs(void **state)
 {
     fixture *fx = *state;
@@ -255,6 +277,7 @@ static void test_config_threads_jobs(void **state)
         /* a child's peak only when there were children */
         assert_int_equal(strstr(cfg, "\"child_peak_rss_mib\": null") != NULL,
                          strcmp(cases[i].name, "c-t1") == 0);
+        assert_run_clocks(cfg, 4, cases[i].name);
         free(cfg);
     }
 }
