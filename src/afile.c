@@ -1,16 +1,30 @@
 /* afile.c - atomic output files and small path helpers. */
+#ifdef __linux__
+#define _DEFAULT_SOURCE /* syscall() */
+#endif
 #include "afile.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
-/* The temporary files that exist now, for the signal handler to remove.  An
- * entry is written only with the cleaned-up signals blocked, so the handler
- * never sees one half-written, nor a file created but not yet listed. */
+/* The temporary files that exist now, for the signal handler to remove.
+ *
+ * Files are made, renamed and removed by one thread, the one that installed
+ * the handler (or, after a fork, the one that forked), with the cleaned-up
+ * signals blocked from before a file exists until it is listed, and from
+ * before it is renamed or removed until it is unlisted.  The handler runs
+ * there only: a signal that lands on another thread (OpenBLAS's) is passed
+ * on to that one, where it waits for the window to close.  So the handler
+ * never sees an entry half-written, nor a file that exists but is not yet
+ * listed. */
 #define OPEN_MAX 16
 static struct {
     volatile sig_atomic_t used;
@@ -26,8 +40,16 @@ static void block_clean_sigs(sigset_t *old)
     sigemptyset(&set);
     for (int k = 0; k < N_CLEAN_SIGS; k++)
         sigaddset(&set, clean_sigs[k]);
-    sigprocmask(SIG_BLOCK, &set, old);
+    pthread_sigmask(SIG_BLOCK, &set, old);
 }
+
+#ifdef __linux__
+static pid_t file_thread; /* the thread that makes the files */
+
+static pid_t this_thread(void) { return (pid_t)syscall(SYS_gettid); }
+
+static void after_fork(void) { file_thread = this_thread(); }
+#endif
 
 static void list_tmp(afile *a)
 {
@@ -50,10 +72,22 @@ static void unlist_tmp(afile *a)
 
 static void on_signal(int sig)
 {
-    /* async-signal-safe: unlink, then the default action (SA_RESETHAND) */
+    /* only async-signal-safe calls */
+#ifdef __linux__
+    if (this_thread() != file_thread) {
+        int e = errno;
+        syscall(SYS_tgkill, getpid(), file_thread, sig);
+        errno = e;
+        return;
+    }
+#endif
     for (int k = 0; k < OPEN_MAX; k++)
         if (open_tmp[k].used)
             unlink(open_tmp[k].path);
+    /* then the signal's default action, at once (SA_NODEFER) */
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, NULL);
     raise(sig);
 }
 
@@ -66,14 +100,17 @@ static void drop_tmp(afile *a)
         unlink(a->tmp);
     a->tmp[0] = '\0';
     unlist_tmp(a);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void afile_clean_on_signals(void)
 {
+#ifdef __linux__
+    file_thread = this_thread();
+    pthread_atfork(NULL, NULL, after_fork);
+#endif
     for (int k = 0; k < N_CLEAN_SIGS; k++) {
-        struct sigaction old, sa = {.sa_handler = on_signal,
-                                    .sa_flags = SA_RESETHAND | SA_NODEFER};
+        struct sigaction old, sa = {.sa_handler = on_signal, .sa_flags = SA_NODEFER};
         sigemptyset(&sa.sa_mask);
         if (sigaction(clean_sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
             sigaction(clean_sigs[k], &sa, NULL);
@@ -93,7 +130,7 @@ ab_status afile_open(afile *a, const char *path, ab_err *err)
     int fd = mkstemp(a->tmp);
     if (fd >= 0)
         list_tmp(a);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (fd < 0) {
         a->tmp[0] = '\0';
         return ab_fail(err, AB_ERUNTIME, "%s: cannot create: %s", path, strerror(errno));
@@ -133,7 +170,7 @@ ab_status afile_commit(afile *a, ab_err *err)
         a->tmp[0] = '\0';
         unlist_tmp(a);
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!moved) {
         drop_tmp(a);
         return ab_fail(err, AB_ERUNTIME, "%s: cannot rename into place: %s", a->path,

@@ -16,8 +16,9 @@ typedef struct {
 
 /* Makes SIGINT, SIGTERM and SIGHUP first remove the temporary file of every
  * afile still open, then end the process as the signal would have (a signal
- * the process ignores stays ignored).  Call once, early.  A fork()ed child
- * inherits it and the list: fork with no afile open. */
+ * the process ignores stays ignored).  Call once, early, from the thread that
+ * writes the files; afile is for that one thread (and, after fork(), for the
+ * thread that forked).  A child inherits the list: fork with no afile open. */
 void afile_clean_on_signals(void);
 
 /* Creates a temporary file next to path and opens it for writing.

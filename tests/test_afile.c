@@ -1,7 +1,8 @@
 /* test_afile.c - atomic output files: commit puts the file in place and
  * abort leaves nothing; SIGINT, SIGTERM and SIGHUP remove the temporary file
  * of every afile still open and end the process by that signal, an ignored
- * signal stays ignored; and an actbench -j run stopped by SIGTERM takes its
+ * signal stays ignored, a signal taken by another thread waits for the one
+ * that writes the files; and an actbench -j run stopped by SIGTERM takes its
  * children along and leaves no temporary file. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +155,63 @@ static void test_ignored_signal_stays_ignored(void **state)
     assert_int_equal(file_size_in(s->dir, "open.csv"), 18);
 }
 
+static void *wait_forever(void *arg)
+{
+    (void)arg;
+    for (;;)
+        pause();
+    return NULL;
+}
+
+/* Child: a second thread that takes signals (as OpenBLAS's do) while this
+ * one has them blocked; SIGTERM sent to the process must wait for this
+ * thread, which opens a file, marks that it got there, and then unblocks. */
+static _Noreturn void child_two_threads(const char *dir)
+{
+    afile_clean_on_signals();
+    pthread_t t;
+    if (pthread_create(&t, NULL, wait_forever, NULL) != 0)
+        _exit(3);
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    kill(getpid(), SIGTERM); /* to the process: the other thread takes it */
+    nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+    afile a, m;
+    ab_err err = {{0}};
+    if (afile_open_in(&a, dir, "open.csv", &err) != AB_OK ||
+        afile_open_in(&m, dir, "reached", &err) != AB_OK || afile_commit(&m, &err) != AB_OK)
+        _exit(3);
+    fputs("half", a.f);
+    fflush(a.f);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    nanosleep(&(struct timespec){2, 0}, NULL);
+    _exit(5); /* SIGTERM was lost */
+}
+
+static void test_signal_on_another_thread(void **state)
+{
+    scratch *s = *state;
+#ifndef __linux__
+    (void)s;
+    skip(); /* the hand-over rests on Linux's tgkill */
+#else
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        child_two_threads(s->dir);
+    int status = wait_status(pid);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGTERM)
+        fail_msg("the child did not end by SIGTERM (status 0x%x)", status);
+    /* it ended only once the file thread let it, and then cleaned up */
+    assert_false(path_missing_in(s->dir, "reached"));
+    assert_int_equal(count_temps(s->dir), 0);
+    assert_int_equal(count_entries(s->dir), 1);
+#endif
+}
+
 /* One actbench -j 2 run writing weights into DIR/weights, sent SIGTERM
  * offset_ms after its first weights folder appears: it ends by that signal,
  * its children (its own process group) follow, and no temporary file is left
@@ -240,6 +299,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_signal_removes_temps, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_ignored_signal_stays_ignored, setup,
                                         scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_signal_on_another_thread, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_jobs_stopped, setup, scratch_teardown),
     };
     TESTS_ADD(&l, tests);
