@@ -44,11 +44,16 @@ static void block_clean_sigs(sigset_t *old)
 }
 
 #ifdef __linux__
-static pid_t file_thread; /* the thread that makes the files */
+static pid_t file_thread;  /* the thread that makes the files */
+static pid_t file_process; /* and its process */
 
 static pid_t this_thread(void) { return (pid_t)syscall(SYS_gettid); }
 
-static void after_fork(void) { file_thread = this_thread(); }
+static void after_fork(void)
+{
+    file_thread = this_thread();
+    file_process = getpid();
+}
 #endif
 
 static void list_tmp(afile *a)
@@ -74,11 +79,14 @@ static void on_signal(int sig)
 {
     /* only async-signal-safe calls */
 #ifdef __linux__
-    if (this_thread() != file_thread) {
+    /* In a child that fork() has not yet told who it is (the record is its
+     * parent's), clean up here rather than lose the signal. */
+    if (this_thread() != file_thread && getpid() == file_process) {
         int e = errno;
-        syscall(SYS_tgkill, getpid(), file_thread, sig);
+        int sent = syscall(SYS_tgkill, file_process, file_thread, sig) == 0;
         errno = e;
-        return;
+        if (sent)
+            return;
     }
 #endif
     for (int k = 0; k < OPEN_MAX; k++)
@@ -106,7 +114,7 @@ static void drop_tmp(afile *a)
 void afile_clean_on_signals(void)
 {
 #ifdef __linux__
-    file_thread = this_thread();
+    after_fork();
     pthread_atfork(NULL, NULL, after_fork);
 #endif
     for (int k = 0; k < N_CLEAN_SIGS; k++) {

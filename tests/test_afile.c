@@ -87,8 +87,8 @@ static void test_commit_and_abort(void **state)
  * (a second afile) other.csv open and half written, then raises sig. */
 static _Noreturn void child_raise(const char *dir, int sig, int ignore)
 {
-    if (ignore)
-        signal(sig, SIG_IGN);
+    /* whatever the test runner left the signal as (nohup ignores SIGHUP) */
+    signal(sig, ignore ? SIG_IGN : SIG_DFL);
     afile_clean_on_signals();
     afile a, b, c;
     ab_err err = {{0}};
@@ -168,6 +168,7 @@ static void *wait_forever(void *arg)
  * thread, which opens a file, marks that it got there, and then unblocks. */
 static _Noreturn void child_two_threads(const char *dir)
 {
+    signal(SIGTERM, SIG_DFL);
     afile_clean_on_signals();
     pthread_t t;
     if (pthread_create(&t, NULL, wait_forever, NULL) != 0)
@@ -232,6 +233,7 @@ static void stop_jobs_at(const char *dir, int offset_ms)
     assert_true(pid >= 0);
     if (pid == 0) {
         setpgid(0, 0);
+        signal(SIGTERM, SIG_DFL);
         int null = open("/dev/null", O_RDWR);
         dup2(null, 0);
         dup2(null, 1);
