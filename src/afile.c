@@ -136,12 +136,13 @@ ab_status afile_open(afile *a, const char *path, ab_err *err)
     sigset_t old;
     block_clean_sigs(&old);
     int fd = mkstemp(a->tmp);
+    int e = errno;
     if (fd >= 0)
         list_tmp(a);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (fd < 0) {
         a->tmp[0] = '\0';
-        return ab_fail(err, AB_ERUNTIME, "%s: cannot create: %s", path, strerror(errno));
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot create: %s", path, strerror(e));
     }
     /* mkstemp makes the file 0600; output files are for sharing. */
     mode_t mask = umask(0);
@@ -149,7 +150,7 @@ ab_status afile_open(afile *a, const char *path, ab_err *err)
     fchmod(fd, 0666 & ~mask);
     a->f = fdopen(fd, "w");
     if (!a->f) {
-        int e = errno;
+        e = errno;
         close(fd);
         drop_tmp(a);
         return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s", path, strerror(e));
