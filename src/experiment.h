@@ -57,6 +57,10 @@ ab_status exp_run(exp_result *r, const experiment *e, const char *dir, bool quic
 
 void exp_result_free(exp_result *r);
 
+/* Quantity q (an exp_qty) of activation act at the sweep point whose value
+ * indices are idx, seed index sd. */
+double exp_qty_at(const exp_result *r, int q, int act, const int *idx, int sd);
+
 /* Words for outcomes and verdicts, as the report and verdicts.csv use them. */
 const char *exp_outcome_name(exp_outcome o);
 const char *exp_verdict_name(exp_verdict v);

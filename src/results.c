@@ -2,6 +2,7 @@
 #include "results.h"
 
 #include <math.h>
+#include <stddef.h>
 
 void record_summarise(run_record *rec)
 {
@@ -25,3 +26,17 @@ void record_summarise(run_record *rec)
         s += pl[l].dead_pct;
     rec->mean_dead = s / depth;
 }
+
+double record_layer_mean(const run_record *rec, int p, size_t off, int lo)
+{
+    const probe_layer *pl = record_probe(rec, p);
+    double s = 0.0;
+    int n = 0;
+    for (int l = lo; l < rec->depth; l++) {
+        double v = *(const double *)((const char *)&pl[l] + off);
+        if (isfinite(v))
+            s += v, n++;
+    }
+    return n ? s / n : NAN;
+}
+

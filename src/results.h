@@ -3,6 +3,7 @@
 #ifndef ACTBENCH_RESULTS_H
 #define ACTBENCH_RESULTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "act.h"
@@ -27,6 +28,10 @@ typedef struct {
 
 /* Fills the derived fields of rec from its rows (NaN where undefined). */
 void record_summarise(run_record *rec);
+
+/* Mean of the finite values of the probe_layer double field at byte offset
+ * off over hidden layers lo..depth-1 (0-based) of probe p; NaN when none. */
+double record_layer_mean(const run_record *rec, int p, size_t off, int lo);
 
 /* The probe rows of probe p (n_layers rows). */
 static inline const probe_layer *record_probe(const run_record *rec, int p)
