@@ -15,6 +15,7 @@
 #include "plot.h"
 #include "probe.h"
 #include "train.h"
+#include "runner.h"
 #include "xfig.h"
 
 static double now(void)
@@ -73,81 +74,7 @@ void exp_result_free(exp_result *r)
 
 /* ---- one run's quantities -------------------------------------------- */
 
-/* Marks in alive (depth x width) every unit with a non-zero activation on
- * some sample of s. */
-static void mark_alive(unsigned char *alive, const net *n, const float *params, net_ws *ws,
-                       const data_set *s, net_mode mode)
-{
-    const int depth = n->cfg.depth, w = n->cfg.width;
-    memset(alive, 0, (size_t)depth * (size_t)w);
-    for (int start = 0; start < s->n; start += ws->cap) {
-        int B = s->n - start < ws->cap ? s->n - start : ws->cap;
-        net_forward(n, params, ws, s->x + (size_t)start * s->d, B, mode, NULL);
-        for (int l = 0; l < depth; l++) {
-            const float *h = ws->h[l];
-            unsigned char *al = alive + (size_t)l * w;
-            for (int i = 0; i < B * w; i++)
-                al[i % w] |= h[i] != 0.0f;
-        }
-    }
-}
-
-/* dead_on_test_pct: of the units dead on the probe set with the final
- * weights, the % that are also exactly 0 on every test sample. */
-static double dead_on_test(const train_config *c, const float *params, const data_set *probe,
-                           const data_set *test, ab_err *err, ab_status *st)
-{
-    net n;
-    net_ws ws = {0};
-    double pct = NAN;
-    unsigned char *a = NULL, *b = NULL;
-    if (test->n == 0 || (*st = net_create(&n, &c->net, err)) != AB_OK ||
-        (*st = net_ws_create(&ws, &n, 256, err)) != AB_OK)
-        goto done;
-    size_t units = (size_t)n.cfg.depth * (size_t)n.cfg.width;
-    a = malloc(units);
-    b = malloc(units);
-    if (!a || !b) {
-        *st = ab_fail(err, AB_ERUNTIME, "out of memory: dead-unit masks");
-        goto done;
-    }
-    mark_alive(a, &n, params, &ws, probe, NET_PROBE);
-    mark_alive(b, &n, params, &ws, test, NET_EVAL);
-    size_t dead = 0, both = 0;
-    for (size_t i = 0; i < units; i++)
-        if (!a[i]) {
-            dead++;
-            both += !b[i];
-        }
-    if (dead)
-        pct = 100.0 * (double)both / (double)dead;
-done:
-    free(a);
-    free(b);
-    net_ws_free(&ws);
-    return pct;
-}
-
-/* Hidden-weight change ||W_final - W_init|| / ||W_init|| over all hidden layers. */
-static double hidden_change(const train_config *c, const run_result *r)
-{
-    net n;
-    if (!r->init_params || net_create(&n, &c->net, NULL) != AB_OK)
-        return NAN;
-    double num = 0.0, den = 0.0;
-    for (int l = 0; l < n.cfg.depth; l++) {
-        size_t cnt = (size_t)n.fan_in[l] * (size_t)n.fan_out[l];
-        const float *a = r->init_params + n.w_off[l], *b = r->final_params + n.w_off[l];
-        for (size_t i = 0; i < cnt; i++) {
-            double d = (double)b[i] - a[i];
-            num += d * d;
-            den += (double)a[i] * a[i];
-        }
-    }
-    return den > 0.0 ? sqrt(num / den) : NAN;
-}
-
-static void run_quantities(double *q, const run_record *rec, const train_config *c)
+void exp_run_quantities(double *q, const run_record *rec, int epochs)
 {
     const run_result *r = &rec->r;
     const loss_row *first = &r->loss[0], *last = &r->loss[r->n_loss - 1];
@@ -159,11 +86,12 @@ static void run_quantities(double *q, const run_record *rec, const train_config 
     q[Q_TEST_LOSS] = ok ? last->test_loss : NAN;
     q[Q_TRAIN_LOSS] = ok ? last->train_loss : NAN;
     q[Q_ACC_GAIN] = ok ? last->test_acc - first->test_acc : NAN;
-    q[Q_EPOCHS_TO_TARGET] = r->epochs_to_target >= 0 ? r->epochs_to_target : c->epochs + 1;
+    q[Q_EPOCHS_TO_TARGET] = r->epochs_to_target >= 0 ? r->epochs_to_target : epochs + 1;
     q[Q_DECAY] = rec->decay;
     q[Q_GRAD_RATIO] = rec->grad_ratio;
     q[Q_DIVERGED] = r->diverged ? 1.0 : 0.0;
-    q[Q_HIDDEN_CHANGE] = hidden_change(c, r);
+    q[Q_HIDDEN_CHANGE] = r->hidden_change;
+    q[Q_DEAD_ON_TEST_PCT] = r->dead_on_test_pct;
     if (r->n_loss > 1)
         q[Q_SECONDS_PER_EPOCH] = r->seconds / (r->n_loss - 1);
     if (r->n_probes == 0)
@@ -205,14 +133,14 @@ static void key_cells(run_record *rec, const exp_setup *s, const int *idx)
         }
 }
 
-static train_config point_config(const exp_setup *s, const int *idx, const act_spec *act,
-                                 const data_set *train)
+/* The training configuration of act at sweep point idx (the runner sets
+ * the inputs and outputs from the data). */
+static train_config point_config(const exp_setup *s, const int *idx, const act_spec *act)
 {
     out_kind out = (out_kind)(int)s->v[KEY_LOSS][idx[KEY_LOSS]];
     int init = (int)s->v[KEY_INIT][idx[KEY_INIT]];
     train_config c = {
-        .net = {.n_in = train->d, .n_out = out == OUT_SIGMOID ? 1 : train->k,
-                .depth = (int)s->v[KEY_DEPTH][idx[KEY_DEPTH]],
+        .net = {.depth = (int)s->v[KEY_DEPTH][idx[KEY_DEPTH]],
                 .width = (int)s->v[KEY_WIDTH][idx[KEY_WIDTH]], .act = *act, .out = out,
                 .init = init < 0 ? act->info->usual_init : (init_kind)init,
                 .init_std = (float)s->v[KEY_INIT_STD][idx[KEY_INIT_STD]],
@@ -225,79 +153,69 @@ static train_config point_config(const exp_setup *s, const int *idx, const act_s
         .batch = (int)s->v[KEY_BATCH][idx[KEY_BATCH]],
         .log_every = s->log_every,
         .target_acc = s->target_acc,
-        .keep_params = true};
+        .measure_final = true};
     return c;
 }
 
-static ab_status run_train(exp_result *r, const experiment *e, exp_progress_fn progress,
-                           void *ctx, ab_err *err)
+ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_err *err)
 {
     const exp_setup *s = &e->setup;
-    data_set train = {0}, test = {0}, probe = {0};
-    int *pidx = NULL;
-    data_spec ds = {.name = s->data, .n = s->samples, .test_frac = s->test_frac,
-                    .seed = s->seed, .standardize = true};
-    ab_status st = data_load(&train, &test, &ds, err);
-    if (st != AB_OK)
-        return st;
-    for (int k = 0; k < s->n[KEY_LOSS]; k++)
-        if (s->v[KEY_LOSS][k] == OUT_SIGMOID && train.k != 2) {
-            st = ab_fail(err, AB_EUSAGE, "%s: loss = bce needs two classes, data '%s' has %d",
-                         e->path, s->data, train.k);
-            goto done;
-        }
-    if (!(pidx = malloc(sizeof(int) * (size_t)train.n))) {
-        st = ab_fail(err, AB_ERUNTIME, "out of memory: probe set");
-        goto done;
-    }
-    int n_probe = probe_pick(pidx, train.n, PROBE_MAX_SAMPLES);
-    if ((st = data_subset(&probe, &train, pidx, n_probe, err)) != AB_OK)
-        goto done;
-    int total = r->n_points * s->n_acts * s->seeds;
-    r->recs = calloc((size_t)total, sizeof *r->recs);
-    r->q = malloc(sizeof(double) * N_QTY * (size_t)total);
-    if (!r->recs || !r->q) {
-        st = ab_fail(err, AB_ERUNTIME, "out of memory: run records");
-        goto done;
-    }
-    int idx[N_KEYS];
-    for (int p = 0; p < r->n_points; p++) {
-        exp_point(s, p, idx);
+    int n_points = exp_n_points(s);
+    if (!plan_alloc(p, n_points * s->n_acts * s->seeds))
+        return ab_fail(err, AB_ERUNTIME, "out of memory: run plan");
+    p->data = (data_spec){.name = s->data, .n = s->samples, .test_frac = s->test_frac,
+                          .seed = s->seed, .standardize = true};
+    p->acts = s->acts;
+    p->n_acts = s->n_acts;
+    p->jobs = jobs;
+    p->threads = EXP_BLAS_THREADS;
+    p->flag_prefix = "";
+    p->log_label = quiet ? NULL : e->id;
+    int idx[N_KEYS], i = 0;
+    for (int pt = 0; pt < n_points; pt++) {
+        exp_point(s, pt, idx);
         for (int a = 0; a < s->n_acts; a++)
-            for (int sd = 0; sd < s->seeds; sd++) {
-                run_record *rec = &r->recs[r->n_recs];
-                train_config c = point_config(s, idx, &s->acts[a], &train);
-                c.seed = s->seed + (uint64_t)sd;
-                rec->act = &s->acts[a];
-                rec->init = c.net.init;
-                rec->seed = c.seed;
-                rec->depth = c.net.depth;
-                key_cells(rec, s, idx);
-                if (progress)
-                    progress(ctx, e, r->n_recs, total);
-                if ((st = train_run(&rec->r, &c, &train, &test, &probe, NULL, NULL, err)) !=
-                    AB_OK)
-                    goto done;
-                r->n_recs++;
-                record_summarise(rec);
-                double *q = r->q + (size_t)N_QTY * (r->n_recs - 1);
-                run_quantities(q, rec, &c);
-                if (!rec->r.diverged)
-                    q[Q_DEAD_ON_TEST_PCT] =
-                        dead_on_test(&c, rec->r.final_params, &probe, &test, err, &st);
-                if (st != AB_OK)
-                    goto done;
-                /* the parameter copies are only needed for the quantities */
-                free(rec->r.init_params);
-                free(rec->r.final_params);
-                rec->r.init_params = rec->r.final_params = NULL;
+            for (int sd = 0; sd < s->seeds; sd++, i++) {
+                plan_run *r = &p->runs[i];
+                r->cfg = point_config(s, idx, &s->acts[a]);
+                r->cfg.seed = s->seed + (uint64_t)sd;
+                r->act = a;
+                r->rec = (run_record){.act = &s->acts[a], .init = r->cfg.net.init,
+                                      .seed = r->cfg.seed, .depth = r->cfg.net.depth};
+                key_cells(&r->rec, s, idx);
             }
     }
-done:
-    free(pidx);
-    data_free(&train);
-    data_free(&test);
-    data_free(&probe);
+    return AB_OK;
+}
+
+/* runner_ready_fn: the plan passed its checks; make the folder. */
+static ab_status make_folder(void *ctx, const run_out *out, ab_err *err)
+{
+    (void)out;
+    return exp_make_folder(ctx, err);
+}
+
+static ab_status run_train(exp_result *r, const experiment *e, const char *dir,
+                           const exp_run_opts *o, ab_err *err)
+{
+    run_plan p = {0};
+    run_out out = {0};
+    ab_status st = exp_plan(&p, e, o->jobs, o->quiet, err);
+    if (st == AB_OK)
+        st = runner_run(&out, &p, make_folder, (void *)dir, err);
+    if (st == AB_OK && !(r->q = malloc(sizeof(double) * N_QTY * (size_t)out.n)))
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: quantities");
+    if (st == AB_OK) {
+        /* the records are the result's now */
+        r->recs = out.recs;
+        r->n_recs = out.n;
+        out.recs = NULL;
+        out.n = 0;
+        for (int i = 0; i < r->n_recs; i++)
+            exp_run_quantities(r->q + (size_t)N_QTY * i, &r->recs[i], e->setup.epochs);
+    }
+    runner_out_free(&out);
+    plan_free(&p);
     return st;
 }
 
@@ -528,42 +446,67 @@ static ab_status write_config(const char *dir, const exp_result *r, bool quick, 
 }
 
 
-ab_status exp_run(exp_result *r, const experiment *e, const char *dir, bool quick, bool render,
-                  exp_progress_fn progress, void *ctx, ab_err *err)
+ab_status exp_make_folder(const char *dir, ab_err *err)
 {
-    memset(r, 0, sizeof *r);
-    r->e = e;
-    r->n_points = exp_n_points(&e->setup);
-    double t0 = now();
     char plots[4096];
     ab_status st = make_dirs(dir, err);
     if (st == AB_OK && (st = path_join(plots, sizeof plots, dir, "plots", err)) == AB_OK)
         st = make_dirs(plots, err);
-    if (st != AB_OK)
-        return st;
-    st = e->setup.kind == EXP_TRAIN ? run_train(r, e, progress, ctx, err) : run_bench(r, e, err);
-    if (st != AB_OK)
-        goto fail;
+    return st;
+}
+
+/* The checks' outcomes and the verdict, from r's quantities. */
+static void judge(exp_result *r)
+{
+    const experiment *e = r->e;
     exp_outcome o[EXP_MAX_CHECKS];
     for (int c = 0; c < e->n_checks; c++) {
         check_eval(&r->checks[c], r, &e->checks[c]);
         o[c] = r->checks[c].outcome;
     }
     r->verdict = exp_verdict_of(o, e->n_checks);
-    r->seconds = now() - t0;
-    if (e->setup.kind == EXP_TRAIN &&
+}
+
+static ab_status write_folder(exp_result *r, const char *dir, const exp_run_opts *o,
+                              ab_err *err)
+{
+    ab_status st = AB_OK;
+    if (r->e->setup.kind == EXP_TRAIN &&
         ((st = out_write_loss(dir, r->recs, r->n_recs, err)) != AB_OK ||
          (st = out_write_layers(dir, r->recs, r->n_recs, err)) != AB_OK ||
          (st = out_write_summary(dir, r->recs, r->n_recs, err)) != AB_OK))
-        goto fail;
+        return st;
     if ((st = write_quantities(dir, r, err)) != AB_OK ||
         (st = write_checks(dir, r, err)) != AB_OK ||
-        (st = write_config(dir, r, quick, err)) != AB_OK ||
-        (st = xfig_write(r, dir, render, err)) != AB_OK)
-        goto fail;
-    return AB_OK;
-fail:
-    exp_result_free(r);
+        (st = write_config(dir, r, o->quick, err)) != AB_OK)
+        return st;
+    return xfig_write(r, dir, o->render, err);
+}
+
+ab_status exp_run(exp_result *r, const experiment *e, const char *dir, const exp_run_opts *o,
+                  ab_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->e = e;
+    r->n_points = exp_n_points(&e->setup);
+    double t0 = now();
+    ab_status st;
+    if (e->setup.kind == EXP_TRAIN) {
+        st = run_train(r, e, dir, o, err);
+    } else {
+        st = exp_make_folder(dir, err);
+        if (st == AB_OK)
+            st = run_bench(r, e, err);
+    }
+    if (st == AB_OK) {
+        judge(r);
+        r->seconds = now() - t0;
+        st = write_folder(r, dir, o, err);
+    }
+    if (st != AB_OK) {
+        ab_context(err, "%s", e->path);
+        exp_result_free(r);
+    }
     return st;
 }
 

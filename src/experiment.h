@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "expfile.h"
+#include "plan.h"
 #include "results.h"
 
 typedef enum { HOLDS, PARTLY, FAILS } exp_outcome;
@@ -45,15 +46,37 @@ typedef struct {
     char figure[160];     /* plots/NAME.png relative to the folder; "" = none */
 } exp_result;
 
-/* Called before each run starts (i of n). */
-typedef void (*exp_progress_fn)(void *ctx, const experiment *e, int i, int n);
+/* How to run an experiment. */
+typedef struct {
+    bool quick;           /* the file was loaded with its [quick] settings */
+    bool render;          /* run gnuplot on the figure */
+    bool quiet;           /* no progress on stderr */
+    int jobs;             /* runs at once (-j), each on one BLAS thread */
+} exp_run_opts;
+
+/* Experiments run BLAS on one thread: OpenBLAS's last bits depend on the
+ * thread count, and the committed verdicts must not depend on how many cores
+ * a machine has.  (Their networks are small enough that one thread costs
+ * little; -j runs several at once instead.) */
+#define EXP_BLAS_THREADS 1
 
 /* Runs e, writing its folder dir (created): loss.csv, layers.csv, summary.csv
  * and quantities.csv with the sweep keys as leading columns, checks.csv,
  * config.json, plots/ID.gp and, with render, plots/ID.png.  Fills r (free
  * with exp_result_free). */
-ab_status exp_run(exp_result *r, const experiment *e, const char *dir, bool quick, bool render,
-                  exp_progress_fn progress, void *ctx, ab_err *err);
+ab_status exp_run(exp_result *r, const experiment *e, const char *dir, const exp_run_opts *o,
+                  ab_err *err);
+
+/* The run plan of e's training runs: every sweep point, then activation,
+ * then seed (the order of the files' rows), jobs at once. */
+ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_err *err);
+
+/* Makes dir and dir/plots. */
+ab_status exp_make_folder(const char *dir, ab_err *err);
+
+/* Fills q[0..N_QTY) with the quantities of one run of an experiment of
+ * `epochs` epochs (NaN where one does not apply). */
+void exp_run_quantities(double *q, const run_record *rec, int epochs);
 
 void exp_result_free(exp_result *r);
 

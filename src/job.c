@@ -20,25 +20,10 @@
 #include "plot.h"
 #include "probe.h"
 #include "results.h"
+#include "runner.h"
 #include "sys.h"
 #include "train.h"
 #include "weights.h"
-
-typedef struct {
-    int tty;
-    const char *label;
-    unsigned long long seed;
-} progress_ctx;
-
-static void progress(void *vctx, int epoch, int epochs, double loss)
-{
-    progress_ctx *c = vctx;
-    if (!c->tty)
-        return;
-    fprintf(stderr, "\r\033[Kactbench: %s seed %llu: epoch %d/%d, train loss %.4f", c->label,
-            c->seed, epoch, epochs, loss);
-    fflush(stderr);
-}
 
 static void print_table(const run_record *recs, int n, const char *dir)
 {
@@ -57,203 +42,6 @@ static void print_table(const run_record *recs, int n, const char *dir)
            "(sigmoid's bound: 0.25)\nrun folder: %s\n", dir);
 }
 
-
-/* ---- memory ---- */
-
-/* Bytes the runs still have to allocate, runs at once, each the largest of
- * the activations' train_bytes.  Nothing is added for OpenBLAS, malloc or a
- * child process's own pages: the resident memory measured before the runs
- * plus this came within 4% of the measured peak (README, "Memory"). */
-static double runs_bytes(const cli_opts *o, const train_config *tc, int runs)
-{
-    double need = 0.0;
-    for (int a = 0; a < o->n_acts; a++) {
-        train_config c = *tc;
-        c.net.act = o->acts[a];
-        double b = (double)train_bytes(&c);
-        need = b > need ? b : need;
-    }
-    return runs * need;
-}
-
-/* Bytes --load-weights keeps for the whole job: one arena per activation. */
-static double loaded_bytes(const cli_opts *o, const train_config *tc)
-{
-    double b = 0.0;
-    for (int a = 0; o->load_weights && a < o->n_acts; a++) {
-        net n;
-        net_config nc = tc->net;
-        nc.act = o->acts[a];
-        if (net_create(&n, &nc, NULL) == AB_OK)
-            b += (double)net_arena_bytes(&n);
-    }
-    return b;
-}
-
-/* Refuses a configuration whose runs (jobs of them at once) would not fit in
- * the memory available now; sets *need to the bytes they still take. */
-static ab_status check_memory(const cli_opts *o, const train_config *tc, int jobs, double *need,
-                              ab_err *err)
-{
-    *need = runs_bytes(o, tc, jobs) + loaded_bytes(o, tc);
-    double have = sys_mem_available();
-    if (*need > 0.9 * have) {
-        char at_once[64] = "";
-        if (jobs > 1)
-            snprintf(at_once, sizeof at_once, " x %d runs at once (-j)", jobs);
-        return ab_fail(err, AB_EUSAGE,
-                       "--width %d x --depth %d x --batch %d%s: needs about %.1f GiB of memory, "
-                       "more than the %.1f GiB available (use a smaller width, depth or batch%s)",
-                       o->width, o->depth, o->batch, at_once, *need / 1073741824.0,
-                       have / 1073741824.0, jobs > 1 ? ", or a smaller -j" : "");
-    }
-    return AB_OK;
-}
-
-/* ---- weights ---- */
-
-/* Reads --load-weights once per activation (the arena layouts differ only
- * by prelu's alphas). */
-static ab_status load_weights(float **loaded, const cli_opts *o, const train_config *tc,
-                              ab_err *err)
-{
-    for (int a = 0; a < o->n_acts; a++) {
-        net n;
-        net_config nc = tc->net;
-        nc.act = o->acts[a];
-        ab_status st = net_create(&n, &nc, err);
-        if (st != AB_OK)
-            return st;
-        if (!(loaded[a] = net_arena_alloc(&n)))
-            return ab_fail(err, AB_ERUNTIME, "out of memory: loaded weights");
-        /* alphas not in the files keep the activation's initial value */
-        net_init(&n, loaded[a], 0);
-        if ((st = weights_load(o->load_weights, &n, loaded[a], err)) != AB_OK)
-            return st;
-    }
-    return AB_OK;
-}
-
-/* Writes DIR/LABEL-seedN/init and .../final for one finished run. */
-static ab_status save_weights(const cli_opts *o, const train_config *c, const char *label,
-                              const run_result *r, ab_err *err)
-{
-    net n;
-    char sub[256], path[4096];
-    ab_status st = net_create(&n, &c->net, err);
-    if (st != AB_OK)
-        return st;
-    const char *stage[2] = {"init", "final"};
-    const float *params[2] = {r->init_params, r->final_params};
-    for (int k = 0; k < 2; k++) {
-        snprintf(sub, sizeof sub, "%s-seed%llu/%s", label, (unsigned long long)c->seed,
-                 stage[k]);
-        if ((st = path_join(path, sizeof path, o->save_weights, sub, err)) != AB_OK ||
-            (st = weights_save(path, &n, params[k], err)) != AB_OK)
-            return st;
-    }
-    return AB_OK;
-}
-
-/* ---- the runs ---- */
-
-/* Everything both ways of training share: the runs in their order (every
- * activation, then every seed), and where their results go. */
-typedef struct {
-    const cli_opts *o;
-    train_config *cfgs;  /* n */
-    run_record *recs;    /* n, act/init/seed/depth set; r filled by training */
-    int n;
-    int jobs;            /* runs at once */
-    int tty;             /* progress lines on stderr */
-} job_runs;
-
-static void warn_diverged(const job_runs *j, const run_record *r)
-{
-    if (r->r.diverged && !j->o->quiet)
-        fprintf(stderr, "%sactbench: warning: %s seed %llu diverged (loss not finite) in "
-                        "epoch %d; its run stops there\n",
-                j->tty ? "\r\033[K" : "", r->act->label, (unsigned long long)r->seed,
-                r->r.diverged_epoch);
-}
-
-/* Trains the runs one after the other in this process. */
-static ab_status train_in_order(job_runs *j, const data_set *train, const data_set *test,
-                                const data_set *probe, int *n_done, ab_err *err)
-{
-    progress_ctx pc = {.tty = j->tty};
-    for (int i = 0; i < j->n; i++) {
-        run_record *r = &j->recs[i];
-        pc.label = r->act->label;
-        pc.seed = (unsigned long long)r->seed;
-        ab_status st = train_run(&r->r, &j->cfgs[i], train, test, probe, progress, &pc, err);
-        if (st != AB_OK)
-            return st;
-        ++*n_done;
-        if (j->o->save_weights &&
-            (st = save_weights(j->o, &j->cfgs[i], r->act->label, &r->r, err)) != AB_OK)
-            return st;
-        /* the copies served the .npy files only */
-        free(r->r.init_params);
-        free(r->r.final_params);
-        r->r.init_params = r->r.final_params = NULL;
-        warn_diverged(j, r);
-    }
-    return AB_OK;
-}
-
-/* par_plan callbacks: the child writes its run's weights; the parent counts. */
-static ab_status child_after(void *ctx, int i, const run_result *r, ab_err *err)
-{
-    const job_runs *j = ctx;
-    if (!j->o->save_weights)
-        return AB_OK;
-    return save_weights(j->o, &j->cfgs[i], j->recs[i].act->label, r, err);
-}
-
-static void arrived(void *ctx, int i, int n_arrived)
-{
-    const job_runs *j = ctx;
-    (void)i;
-    if (j->tty) {
-        fprintf(stderr, "\r\033[Kactbench: %d of %d runs done (%d at once)", n_arrived, j->n,
-                j->jobs);
-        fflush(stderr);
-    }
-}
-
-/* Trains the runs j->jobs at once in child processes of run_threads BLAS
- * threads each; the records come out in the same order and with the same
- * numbers as train_in_order's with that many threads. */
-static ab_status train_at_once(job_runs *j, int run_threads, const data_set *train,
-                               const data_set *test, const data_set *probe, int *n_done,
-                               ab_err *err)
-{
-    run_result *res = calloc((size_t)j->n, sizeof *res);
-    if (!res)
-        return ab_fail(err, AB_ERUNTIME, "out of memory: run results");
-    par_plan p = {.cfgs = j->cfgs, .n = j->n, .jobs = j->jobs, .threads = run_threads,
-                  .train = train, .test = test, .probe = probe, .after = child_after,
-                  .arrived = arrived, .ctx = j};
-    int failed;
-    ab_status st = par_train(res, &p, &failed, err);
-    if (st != AB_OK) {
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        if (failed >= 0)
-            ab_fail(err, st, "%s seed %llu (-j %d): %s", j->recs[failed].act->label,
-                    (unsigned long long)j->recs[failed].seed, j->jobs, why);
-        free(res);
-        return st;
-    }
-    for (int i = 0; i < j->n; i++) {
-        j->recs[i].r = res[i];
-        warn_diverged(j, &j->recs[i]);
-    }
-    *n_done = j->n;
-    free(res);
-    return AB_OK;
-}
 
 /* ---- config.json ---- */
 
@@ -374,6 +162,47 @@ static ab_status write_outputs(const char *dir, const cli_opts *o, const job_fac
 
 /* ---- the job ---- */
 
+/* The plan of o: every activation, then every seed, in that order. */
+static ab_status build_plan(run_plan *p, const cli_opts *o, int threads, ab_err *err)
+{
+    int n = o->n_acts * o->seeds;
+    if (!plan_alloc(p, n))
+        return ab_fail(err, AB_ERUNTIME, "out of memory: run plan");
+    p->data = (data_spec){.name = o->data, .dir = o->data_dir, .test_path = o->test_data,
+                          .n = o->samples, .test_frac = o->test_frac, .seed = o->seed,
+                          .standardize = !o->no_standardize};
+    p->acts = o->acts;
+    p->n_acts = o->n_acts;
+    p->jobs = o->jobs;
+    p->load_weights = o->load_weights;
+    p->save_weights = o->save_weights;
+    p->flag_prefix = "--";
+    p->log_label = o->quiet ? NULL : "";
+    p->warn_diverged = true;
+    int jobs = o->jobs < n ? o->jobs : n;
+    /* one run at a time uses every thread; -j shares them out */
+    p->threads = jobs > 1 ? par_split_threads(threads, jobs) : threads;
+    train_config tc = {
+        .net = {.depth = o->depth, .width = o->width, .out = o->loss, .init = o->init,
+                .init_std = (float)o->init_std, .bias_init = (float)o->bias_init,
+                .batchnorm = o->batchnorm, .residual = o->residual},
+        .opt = o->opt, .lr = (float)o->lr, .epochs = o->epochs, .batch = o->batch,
+        .log_every = o->log_every, .target_acc = o->target_acc};
+    for (int a = 0, i = 0; a < o->n_acts; a++)
+        for (int s = 0; s < o->seeds; s++, i++) {
+            plan_run *r = &p->runs[i];
+            r->cfg = tc;
+            r->cfg.net.act = o->acts[a];
+            if (o->init_auto)
+                r->cfg.net.init = o->acts[a].info->usual_init;
+            r->cfg.seed = o->seed + (uint64_t)s;
+            r->act = a;
+            r->rec = (run_record){.act = &o->acts[a], .init = r->cfg.net.init,
+                                  .seed = r->cfg.seed, .depth = o->depth};
+        }
+    return AB_OK;
+}
+
 /* Removes the run folder made for a job that then failed, if nothing was
  * written to it (rmdir leaves a folder that holds anything). */
 static void unmake_out_dir(const char *dir)
@@ -384,154 +213,62 @@ static void unmake_out_dir(const char *dir)
     rmdir(dir);
 }
 
+typedef struct {
+    const cli_opts *o;
+    char dir[4096];
+    bool made_dir;
+} job_ctx;
+
+/* runner_ready_fn: the checks passed; make the run folder. */
+static ab_status make_folder(void *ctx, const run_out *out, ab_err *err)
+{
+    job_ctx *j = ctx;
+    const cli_opts *o = j->o;
+    struct stat sb;
+    (void)out;
+    j->made_dir = !o->out_dir || stat(o->out_dir, &sb) != 0;
+    ab_status st = sys_out_dir(j->dir, sizeof j->dir, o->out_dir, NULL, err);
+    if (st != AB_OK) {
+        j->made_dir = false;
+        return st;
+    }
+    if (!o->quiet && o->init_auto) {
+        fprintf(stderr, "actbench: --init auto:");
+        for (int a = 0; a < o->n_acts; a++)
+            fprintf(stderr, "%s %s %s", a ? "," : "", o->acts[a].label,
+                    act_init_name(o->acts[a].info->usual_init));
+        fprintf(stderr, "\n");
+    }
+    return AB_OK;
+}
+
 ab_status job_run(const cli_opts *o, ab_err *err)
 {
-    data_set train = {0}, test = {0}, probe = {0};
-    job_runs j = {.o = o, .n = o->n_acts * o->seeds};
-    int n_done = 0, *idx = NULL;
-    float *loaded[CLI_MAX_ACTS] = {0};
-    char dir[4096];
-    bool made_dir = false;
-    FILE *log = o->quiet ? NULL : stderr;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-
-    job_facts jf = {.threads = o->threads ? o->threads : par_default_threads(cli_max_threads()),
-                    .jobs = o->jobs < j.n ? o->jobs : j.n};
-    j.jobs = jf.jobs;
-    /* one run at a time uses every thread; -j shares them out */
-    int run_threads = jf.jobs > 1 ? par_split_threads(jf.threads, jf.jobs) : jf.threads;
-    gemm_set_threads(run_threads);
-
-    /* A first check with the smallest possible input and output layers, so
-     * that a hopeless size is refused before a large data set is read. */
-    train_config early = {.net = {.n_in = 1, .n_out = 2, .depth = o->depth, .width = o->width,
-                                  .act = o->acts[0], .batchnorm = o->batchnorm,
-                                  .residual = o->residual},
-                          .opt = o->opt, .epochs = o->epochs, .batch = o->batch,
-                          .log_every = o->log_every};
-    double need;
-    ab_status st = check_memory(o, &early, jf.jobs, &need, err);
-    if (st != AB_OK)
-        return st;
-
-    data_spec ds = {.name = o->data, .dir = o->data_dir, .test_path = o->test_data,
-                    .n = o->samples, .test_frac = o->test_frac, .seed = o->seed,
-                    .standardize = !o->no_standardize};
-    st = data_load(&train, &test, &ds, err);
-    if (st != AB_OK)
-        goto done;
-    if (o->loss == OUT_SIGMOID && train.k != 2) {
-        st = ab_fail(err, AB_EUSAGE, "--loss bce: needs two classes, data set '%s' has %d "
-                     "(use --loss ce)", o->data, train.k);
-        goto done;
-    }
-    idx = malloc(sizeof(int) * (size_t)(train.n > 0 ? train.n : 1));
-    if (!idx) {
-        st = ab_fail(err, AB_ERUNTIME, "out of memory: probe set");
-        goto done;
-    }
-    int n_probe = probe_pick(idx, train.n, PROBE_MAX_SAMPLES);
-    if ((st = data_subset(&probe, &train, idx, n_probe, err)) != AB_OK)
-        goto done;
-
-    train_config tc = {
-        .net = {.n_in = train.d, .n_out = o->loss == OUT_SIGMOID ? 1 : train.k,
-                .depth = o->depth, .width = o->width, .out = o->loss, .init = o->init,
-                .init_std = (float)o->init_std, .bias_init = (float)o->bias_init,
-                .batchnorm = o->batchnorm, .residual = o->residual},
-        .opt = o->opt, .lr = (float)o->lr, .epochs = o->epochs, .batch = o->batch,
-        .log_every = o->log_every, .target_acc = o->target_acc};
-    tc.net.act = o->acts[0];
-    tc.keep_params = o->save_weights != NULL;
-    /* the data set is resident now, and in MemAvailable's count: what is
-     * left to allocate is the runs' buffers */
-    jf.available = sys_mem_available();
-    if ((st = check_memory(o, &tc, jf.jobs, &need, err)) != AB_OK)
-        goto done;
-    jf.estimate = par_rss_now() + need;
-    jf.run_bytes = runs_bytes(o, &tc, 1);
-    if (o->load_weights && (st = load_weights(loaded, o, &tc, err)) != AB_OK)
-        goto done;
-    struct stat sb;
-    made_dir = !o->out_dir || stat(o->out_dir, &sb) != 0;
-    if ((st = sys_out_dir(dir, sizeof dir, o->out_dir, NULL, err)) != AB_OK) {
-        made_dir = false;
-        goto done;
-    }
-    if (o->save_weights && (st = make_dirs(o->save_weights, err)) != AB_OK) {
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        st = ab_fail(err, st, "--save-weights: %s", why);
-        goto done;
-    }
-
-    if (log && o->init_auto) {
-        fprintf(log, "actbench: --init auto:");
-        for (int a = 0; a < o->n_acts; a++)
-            fprintf(log, "%s %s %s", a ? "," : "", o->acts[a].label,
-                    act_init_name(o->acts[a].info->usual_init));
-        fprintf(log, "\n");
-    }
-    j.recs = calloc((size_t)j.n, sizeof *j.recs);
-    j.cfgs = calloc((size_t)j.n, sizeof *j.cfgs);
-    if (!j.recs || !j.cfgs) {
-        st = ab_fail(err, AB_ERUNTIME, "out of memory: run records");
-        goto done;
-    }
-    for (int a = 0, i = 0; a < o->n_acts; a++)
-        for (int s = 0; s < o->seeds; s++, i++) {
-            train_config *c = &j.cfgs[i];
-            *c = tc;
-            c->net.act = o->acts[a];
-            if (o->init_auto)
-                c->net.init = o->acts[a].info->usual_init;
-            c->seed = o->seed + (uint64_t)s;
-            c->init_params = loaded[a];
-            run_record *r = &j.recs[i];
-            r->act = &o->acts[a];
-            r->init = c->net.init;
-            r->seed = c->seed;
-            r->depth = o->depth;
-        }
-    j.tty = log && isatty(2);
-    if (jf.jobs > 1)
-        st = train_at_once(&j, run_threads, &train, &test, &probe, &n_done, err);
-    else
-        st = train_in_order(&j, &train, &test, &probe, &n_done, err);
-    if (j.tty)
-        fprintf(stderr, "\r\033[K");
-    if (st != AB_OK)
-        goto done;
-    for (int i = 0; i < j.n; i++)
-        record_summarise(&j.recs[i]);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if ((st = write_outputs(dir, o, &jf, &train, &test, n_probe, j.recs, j.n, secs, err)) !=
-        AB_OK)
-        goto done;
+    run_plan p = {0};
+    run_out out = {0};
+    job_ctx j = {.o = o};
+    int threads = o->threads ? o->threads : par_default_threads(cli_max_threads());
+    ab_status st = build_plan(&p, o, threads, err);
+    if (st == AB_OK)
+        st = runner_run(&out, &p, make_folder, &j, err);
+    job_facts jf = {.threads = threads, .jobs = out.jobs, .estimate = out.estimate,
+                    .run_bytes = out.run_bytes, .available = out.available};
+    if (st == AB_OK)
+        st = write_outputs(j.dir, o, &jf, &out.train, &out.test, out.probe.n, out.recs, out.n,
+                           out.seconds, err);
     bool render = !o->no_plot && plot_have_gnuplot();
-    if ((st = figures_write(dir, j.recs, j.n, o->acts, o->n_acts, render, err)) != AB_OK)
-        goto done;
-    if (!o->quiet) {
-        print_table(j.recs, j.n, dir);
+    if (st == AB_OK)
+        st = figures_write(j.dir, out.recs, out.n, o->acts, o->n_acts, render, err);
+    if (st == AB_OK && !o->quiet) {
+        print_table(out.recs, out.n, j.dir);
         if (!o->no_plot && !render)
             fprintf(stderr, "actbench: gnuplot not found: the plot scripts are in %s/plots; "
                             "render them with: cd %s && for f in plots/*.gp; do gnuplot \"$f\"; "
-                            "done\n", dir, dir);
+                            "done\n", j.dir, j.dir);
     }
-done:
-    if (st != AB_OK && made_dir)
-        unmake_out_dir(dir);
-    for (int i = 0; i < n_done; i++)
-        run_free(&j.recs[i].r);
-    free(j.recs);
-    free(j.cfgs);
-    free(idx);
-    for (int a = 0; a < CLI_MAX_ACTS; a++)
-        free(loaded[a]);
-    data_free(&train);
-    data_free(&test);
-    data_free(&probe);
+    if (st != AB_OK && j.made_dir)
+        unmake_out_dir(j.dir);
+    runner_out_free(&out);
+    plan_free(&p);
     return st;
 }

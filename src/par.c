@@ -76,12 +76,12 @@ double par_rss_now(void)
 
 #define WIRE_MAGIC 0x31726261u /* "abr1" */
 
+/* The head carries the whole run_result, its pointers cleared: every scalar
+ * field, including any added later, goes back as it is. */
 typedef struct {
     uint32_t magic;
     int32_t status; /* the run's ab_status */
-    int32_t n_loss, n_probes, n_layers;
-    int32_t diverged, diverged_epoch, epochs_to_target;
-    double revived_pct, seconds, probe_seconds;
+    run_result r;   /* the scalars; loss, probe_epoch, layers follow */
 } wire_head;
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -115,19 +115,19 @@ static int read_at(int fd, void *buf, size_t len, off_t off)
     return 0;
 }
 
-static size_t rows_bytes(const wire_head *h)
+static size_t rows_bytes(const run_result *r)
 {
-    return sizeof(loss_row) * (size_t)h->n_loss + sizeof(int) * (size_t)h->n_probes +
-           sizeof(probe_layer) * (size_t)h->n_probes * (size_t)h->n_layers;
+    return sizeof(loss_row) * (size_t)r->n_loss + sizeof(int) * (size_t)r->n_probes +
+           sizeof(probe_layer) * (size_t)r->n_probes * (size_t)r->n_layers;
 }
 
 static int send_result(int fd, const run_result *r)
 {
-    wire_head h = {.magic = WIRE_MAGIC, .status = AB_OK, .n_loss = r->n_loss,
-                   .n_probes = r->n_probes, .n_layers = r->n_layers, .diverged = r->diverged,
-                   .diverged_epoch = r->diverged_epoch, .epochs_to_target = r->epochs_to_target,
-                   .revived_pct = r->revived_pct, .seconds = r->seconds,
-                   .probe_seconds = r->probe_seconds};
+    wire_head h = {.magic = WIRE_MAGIC, .status = AB_OK, .r = *r};
+    h.r.loss = NULL;
+    h.r.layers = NULL;
+    h.r.probe_epoch = NULL;
+    h.r.init_params = h.r.final_params = NULL;
     size_t n_rows = (size_t)r->n_probes * (size_t)r->n_layers;
     return write_all(fd, &h, sizeof h) ||
            write_all(fd, r->loss, sizeof(loss_row) * (size_t)r->n_loss) ||
@@ -144,36 +144,27 @@ static int send_error(int fd, ab_status st, const ab_err *e)
 /* Reads a successful child's rows into r. */
 static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size, ab_err *err)
 {
-    if (h->n_loss < 1 || h->n_probes < 0 || h->n_layers < 1 ||
-        (off_t)(sizeof *h + rows_bytes(h)) != size)
+    const run_result *w = &h->r;
+    if (w->n_loss < 1 || w->n_probes < 0 || w->n_layers < 1 ||
+        (off_t)(sizeof *h + rows_bytes(w)) != size)
         return ab_fail(err, AB_ERUNTIME, "its result is malformed");
-    memset(r, 0, sizeof *r);
-    r->loss = malloc(sizeof(loss_row) * (size_t)h->n_loss);
-    r->probe_epoch = malloc(sizeof(int) * (size_t)(h->n_probes ? h->n_probes : 1));
-    r->layers = malloc(sizeof(probe_layer) *
-                       (size_t)(h->n_probes ? h->n_probes : 1) * (size_t)h->n_layers);
+    *r = *w;
+    size_t b_loss = sizeof(loss_row) * (size_t)w->n_loss;
+    size_t b_ep = sizeof(int) * (size_t)w->n_probes;
+    size_t b_layers = sizeof(probe_layer) * (size_t)w->n_probes * (size_t)w->n_layers;
+    r->loss = malloc(b_loss);
+    r->probe_epoch = malloc(b_ep ? b_ep : 1);
+    r->layers = malloc(b_layers ? b_layers : 1);
     if (!r->loss || !r->probe_epoch || !r->layers) {
         run_free(r);
         return ab_fail(err, AB_ERUNTIME, "out of memory: run result");
     }
     off_t off = sizeof *h;
-    size_t b_loss = sizeof(loss_row) * (size_t)h->n_loss;
-    size_t b_ep = sizeof(int) * (size_t)h->n_probes;
-    size_t b_layers = sizeof(probe_layer) * (size_t)h->n_probes * (size_t)h->n_layers;
     if (read_at(fd, r->loss, b_loss, off) || read_at(fd, r->probe_epoch, b_ep, off + b_loss) ||
         read_at(fd, r->layers, b_layers, off + (off_t)(b_loss + b_ep))) {
         run_free(r);
         return ab_fail(err, AB_ERUNTIME, "its result cannot be read back: %s", strerror(errno));
     }
-    r->n_loss = h->n_loss;
-    r->n_probes = h->n_probes;
-    r->n_layers = h->n_layers;
-    r->diverged = h->diverged;
-    r->diverged_epoch = h->diverged_epoch;
-    r->epochs_to_target = h->epochs_to_target;
-    r->revived_pct = h->revived_pct;
-    r->seconds = h->seconds;
-    r->probe_seconds = h->probe_seconds;
     return AB_OK;
 }
 

@@ -16,6 +16,7 @@
 
 #include "actbench_version.h"
 #include "afile.h"
+#include "cli.h"
 #include "experiment.h"
 #include "gemm.h"
 #include "plot.h"
@@ -25,6 +26,7 @@
 
 typedef struct {
     bool quick, no_plot, quiet, help;
+    int jobs;           /* runs at once; 0 = the online cores */
     const char *out, *experiments, *only, *expect;
     const char *file;   /* run: the experiment file */
 } rep_opts;
@@ -35,11 +37,12 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
     static const struct option run_opts[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
         {"no-plot", no_argument, NULL, O_NO_PLOT}, {"quiet", no_argument, NULL, 'q'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     static const struct option rep_long[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
         {"no-plot", no_argument, NULL, O_NO_PLOT}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
+        {"help", no_argument, NULL, 'h'}, {"jobs", required_argument, NULL, 'j'},
         {"experiments", required_argument, NULL, O_EXPERIMENTS},
         {"only", required_argument, NULL, O_ONLY}, {"expect", required_argument, NULL, O_EXPECT},
         {NULL, 0, NULL, 0}};
@@ -48,8 +51,15 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, ":o:qh", run ? run_opts : rep_long, NULL)) != -1) {
+    long v;
+    ab_status st;
+    while ((c = getopt_long(argc, argv, ":o:qhj:", run ? run_opts : rep_long, NULL)) != -1) {
         switch (c) {
+        case 'j':
+            if ((st = cli_parse_long(&v, "--jobs", optarg, 1, CLI_MAX_JOBS, err)) != AB_OK)
+                return st;
+            o->jobs = (int)v;
+            break;
         case O_QUICK: o->quick = true; break;
         case 'o': o->out = optarg; break;
         case O_NO_PLOT: o->no_plot = true; break;
@@ -78,31 +88,12 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
     }
     if (o->out && !o->out[0])
         return ab_fail(err, AB_EUSAGE, "--out: empty folder name");
+    if (!o->jobs)
+        o->jobs = sys_cores() < CLI_MAX_JOBS ? sys_cores() : CLI_MAX_JOBS;
     return AB_OK;
 }
 
-static void progress(void *ctx, const experiment *e, int i, int n)
-{
-    (void)ctx;
-    if (isatty(2)) {
-        fprintf(stderr, "\r\033[Kactbench: %s: run %d/%d", e->id, i + 1, n);
-        fflush(stderr);
-    }
-}
-
-static void clear_progress(void)
-{
-    if (isatty(2))
-        fputs("\r\033[K", stderr);
-}
-
 /* ---- run ------------------------------------------------------------- */
-
-/* Experiments run BLAS on one thread: OpenBLAS's last bits depend on the
- * thread count, and the committed verdicts must not depend on how many cores
- * a machine has.  (Their networks are small enough that one thread costs
- * little.) */
-#define EXP_BLAS_THREADS 1
 
 int reproduce_run_main(int argc, char **argv)
 {
@@ -129,10 +120,9 @@ int reproduce_run_main(int argc, char **argv)
     if (st == AB_OK)
         st = sys_out_dir(dir, sizeof dir, o.out, e->id, &err);
     if (st == AB_OK) {
-        bool render = !o.no_plot && plot_have_gnuplot();
-        st = exp_run(&r, e, dir, o.quick, render, o.quiet ? NULL : progress, NULL, &err);
-        if (!o.quiet)
-            clear_progress();
+        exp_run_opts ro = {.quick = o.quick, .render = !o.no_plot && plot_have_gnuplot(),
+                           .quiet = o.quiet, .jobs = o.jobs};
+        st = exp_run(&r, e, dir, &ro, &err);
     }
     if (st == AB_OK && !o.quiet) {
         exp_print(stdout, &r);
@@ -431,10 +421,9 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
         if (!s->o->quiet)
             fprintf(stderr, "actbench: [%d/%d] %s%s: claim %d\n", i + 1, n_sel, es[i].id,
                     quick ? " (quick)" : "", es[i].claim);
-        st = exp_run(&res[n_res], &es[i], dir, quick, render, s->o->quiet ? NULL : progress,
-                     NULL, err);
-        if (!s->o->quiet)
-            clear_progress();
+        exp_run_opts ro = {.quick = quick, .render = render, .quiet = s->o->quiet,
+                           .jobs = s->o->jobs};
+        st = exp_run(&res[n_res], &es[i], dir, &ro, err);
         if (st != AB_OK)
             goto done;
         exp_result *r = &res[n_res++];

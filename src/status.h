@@ -22,4 +22,8 @@ typedef struct {
 ab_status ab_fail(ab_err *err, ab_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Leads the message already in err (err may be NULL) with a context and
+ * ": ", so that callers say where: "exp.ini:7: acts: unknown ...". */
+void ab_context(ab_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

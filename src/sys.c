@@ -82,3 +82,9 @@ ab_status sys_out_dir(char *dir, size_t n, const char *given, const char *stem, 
     }
     return st;
 }
+
+int sys_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n >= 1 && n <= 4096 ? (int)n : 1;
+}

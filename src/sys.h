@@ -20,4 +20,7 @@ void sys_machine(char *out, size_t n);
  * The folder's name goes to dir (size n). */
 ab_status sys_out_dir(char *dir, size_t n, const char *given, const char *stem, ab_err *err);
 
+/* The online cores (sysconf(_SC_NPROCESSORS_ONLN)), at least 1. */
+int sys_cores(void);
+
 #endif

@@ -44,8 +44,10 @@ size_t train_bytes(const train_config *cfg)
     b += (size_t)cfg->batch * ((size_t)cfg->net.n_in * sizeof(float) + sizeof(int));
     b += (size_t)n_probes(cfg) * (size_t)n.n_layers * sizeof(probe_layer);
     b += (size_t)cfg->net.depth * (size_t)cfg->net.width; /* ever_dead */
-    if (cfg->keep_params)
+    if (cfg->keep_params || cfg->measure_final)
         b += 2 * net_arena_bytes(&n);
+    if (cfg->measure_final) /* dead_on_test's workspace and masks */
+        b += net_ws_bytes(&n, EVAL_CHUNK) + 2 * (size_t)cfg->net.depth * (size_t)cfg->net.width;
     return b;
 }
 
@@ -77,6 +79,80 @@ void run_free(run_result *res)
     free(res->init_params);
     free(res->final_params);
     memset(res, 0, sizeof *res);
+}
+
+/* Marks in alive (depth x width) every unit with a non-zero activation on
+ * some sample of s. */
+static void mark_alive(unsigned char *alive, const net *n, const float *params, net_ws *ws,
+                       const data_set *s, net_mode mode)
+{
+    const int depth = n->cfg.depth, w = n->cfg.width;
+    memset(alive, 0, (size_t)depth * (size_t)w);
+    for (int start = 0; start < s->n; start += ws->cap) {
+        int B = s->n - start < ws->cap ? s->n - start : ws->cap;
+        net_forward(n, params, ws, s->x + (size_t)start * s->d, B, mode, NULL);
+        for (int l = 0; l < depth; l++) {
+            const float *h = ws->h[l];
+            unsigned char *al = alive + (size_t)l * w;
+            for (int i = 0; i < B * w; i++)
+                al[i % w] |= h[i] != 0.0f;
+        }
+    }
+}
+
+/* dead_on_test_pct: of the units dead on the probe set with the final
+ * weights, the % that are also exactly 0 on every test sample. */
+static double dead_on_test(const train_config *c, const float *params, const data_set *probe,
+                           const data_set *test, ab_err *err, ab_status *st)
+{
+    net n;
+    net_ws ws = {0};
+    double pct = NAN;
+    unsigned char *a = NULL, *b = NULL;
+    if (test->n == 0 || (*st = net_create(&n, &c->net, err)) != AB_OK ||
+        (*st = net_ws_create(&ws, &n, 256, err)) != AB_OK)
+        goto done;
+    size_t units = (size_t)n.cfg.depth * (size_t)n.cfg.width;
+    a = malloc(units);
+    b = malloc(units);
+    if (!a || !b) {
+        *st = ab_fail(err, AB_ERUNTIME, "out of memory: dead-unit masks");
+        goto done;
+    }
+    mark_alive(a, &n, params, &ws, probe, NET_PROBE);
+    mark_alive(b, &n, params, &ws, test, NET_EVAL);
+    size_t dead = 0, both = 0;
+    for (size_t i = 0; i < units; i++)
+        if (!a[i]) {
+            dead++;
+            both += !b[i];
+        }
+    if (dead)
+        pct = 100.0 * (double)both / (double)dead;
+done:
+    free(a);
+    free(b);
+    net_ws_free(&ws);
+    return pct;
+}
+
+/* Hidden-weight change ||W_final - W_init|| / ||W_init|| over all hidden layers. */
+static double hidden_change(const train_config *c, const run_result *r)
+{
+    net n;
+    if (!r->init_params || net_create(&n, &c->net, NULL) != AB_OK)
+        return NAN;
+    double num = 0.0, den = 0.0;
+    for (int l = 0; l < n.cfg.depth; l++) {
+        size_t cnt = (size_t)n.fan_in[l] * (size_t)n.fan_out[l];
+        const float *a = r->init_params + n.w_off[l], *b = r->final_params + n.w_off[l];
+        for (size_t i = 0; i < cnt; i++) {
+            double d = (double)b[i] - a[i];
+            num += d * d;
+            den += (double)a[i] * a[i];
+        }
+    }
+    return den > 0.0 ? sqrt(num / den) : NAN;
 }
 
 typedef struct {
@@ -124,7 +200,7 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
     res->loss = calloc((size_t)cfg->epochs + 1, sizeof(loss_row));
     res->layers = calloc((size_t)np * (size_t)s->n.n_layers, sizeof(probe_layer));
     res->probe_epoch = calloc((size_t)np, sizeof(int));
-    if (cfg->keep_params) {
+    if (cfg->keep_params || cfg->measure_final) {
         res->init_params = net_arena_alloc(&s->n);
         res->final_params = net_arena_alloc(&s->n);
         if (!res->init_params || !res->final_params)
@@ -195,6 +271,28 @@ static int train_epoch(loss_row *row, run_state *s, const train_config *cfg,
     return 0;
 }
 
+/* The end of a run: the final parameters copied out, the measure_final
+ * quantities, and the copies dropped when only those needed them. */
+static ab_status finish(run_result *res, const train_config *cfg, const net *n,
+                        const float *params, const data_set *probe, const data_set *test,
+                        ab_err *err)
+{
+    ab_status st = AB_OK;
+    if (res->final_params)
+        memcpy(res->final_params, params, net_arena_bytes(n));
+    if (cfg->measure_final) {
+        res->hidden_change = hidden_change(cfg, res);
+        if (!res->diverged)
+            res->dead_on_test_pct = dead_on_test(cfg, params, probe, test, err, &st);
+    }
+    if (!cfg->keep_params) {
+        free(res->init_params);
+        free(res->final_params);
+        res->init_params = res->final_params = NULL;
+    }
+    return st;
+}
+
 ab_status train_run(run_result *res, const train_config *cfg, const data_set *train,
                     const data_set *test, const data_set *probe, train_progress_fn progress,
                     void *ctx, ab_err *err)
@@ -207,13 +305,13 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
         goto fail;
     res->n_layers = s.n.n_layers;
     res->epochs_to_target = -1;
-    res->revived_pct = NAN;
+    res->revived_pct = res->hidden_change = res->dead_on_test_pct = NAN;
 
     if (cfg->init_params)
         memcpy(s.params, cfg->init_params, net_arena_bytes(&s.n));
     else
         net_init(&s.n, s.params, cfg->seed);
-    if (cfg->keep_params)
+    if (res->init_params)
         memcpy(res->init_params, s.params, net_arena_bytes(&s.n));
     /* Separate streams, so the minibatch order is the same for every
      * activation whether or not it draws random slopes. */
@@ -259,8 +357,8 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     res->seconds = trained;
     res->revived_pct = revived(&s);
 done:
-    if (cfg->keep_params)
-        memcpy(res->final_params, s.params, net_arena_bytes(&s.n));
+    if ((st = finish(res, cfg, &s.n, s.params, probe, test, err)) != AB_OK)
+        goto fail;
     state_free(&s);
     return AB_OK;
 fail:

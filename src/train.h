@@ -23,6 +23,7 @@ typedef struct {
     uint64_t seed;        /* weight draws, minibatch order, rrelu slopes */
     const float *init_params; /* start from these (an arena of the net); NULL = draw */
     bool keep_params;     /* return copies of the initial and final parameters */
+    bool measure_final;   /* measure hidden_change and dead_on_test_pct at the end */
 } train_config;
 
 /* One row of loss.csv.  train_* at epoch e >= 1 are means over that epoch's
@@ -48,6 +49,12 @@ typedef struct {
                              alive at the last; NaN when none died */
     double seconds;       /* total training time */
     double probe_seconds; /* total time in the probes (at epoch 0 too) */
+    /* With measure_final (NaN otherwise): ||W_final - W_init|| / ||W_init||
+     * over all hidden layers, and, of the units dead on the probe set with
+     * the final weights, the % that are exactly 0 on every test sample too
+     * (NaN when none is dead, there is no test set, or the run diverged). */
+    double hidden_change;
+    double dead_on_test_pct;
     float *init_params;   /* with keep_params: the parameters before training */
     float *final_params;  /* with keep_params: and after it */
 } run_result;

@@ -1,0 +1,378 @@
+/* runner.c - executes a run plan: checks, data, probe set, runs, records. */
+#include "runner.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "gemm.h"
+#include "par.h"
+#include "probe.h"
+#include "sys.h"
+#include "weights.h"
+
+bool plan_alloc(run_plan *p, int n)
+{
+    p->runs = calloc((size_t)(n > 0 ? n : 1), sizeof *p->runs);
+    p->n_runs = p->runs ? n : 0;
+    return p->runs != NULL;
+}
+
+void plan_free(run_plan *p)
+{
+    free(p->runs);
+    p->runs = NULL;
+    p->n_runs = 0;
+}
+
+void runner_out_free(run_out *out)
+{
+    for (int i = 0; out->recs && i < out->n; i++)
+        run_free(&out->recs[i].r);
+    free(out->recs);
+    data_free(&out->train);
+    data_free(&out->test);
+    data_free(&out->probe);
+    memset(out, 0, sizeof *out);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* "--" when messages name command-line flags, else "". */
+static const char *flags(const run_plan *p) { return p->flag_prefix ? p->flag_prefix : ""; }
+
+/* ---- memory ---- */
+
+/* The largest train_bytes of the plan's runs, their inputs and outputs set
+ * to n_in, n_out when those are > 0; *largest is that run's index. */
+static double largest_run(const run_plan *p, int n_in, int n_out, int *largest)
+{
+    double need = 0.0;
+    *largest = 0;
+    for (int i = 0; i < p->n_runs; i++) {
+        train_config c = p->runs[i].cfg;
+        if (n_in > 0)
+            c.net.n_in = n_in, c.net.n_out = n_out;
+        double b = (double)train_bytes(&c);
+        if (b > need)
+            need = b, *largest = i;
+    }
+    return need;
+}
+
+double runner_bytes(const run_plan *p, int jobs)
+{
+    int largest;
+    return jobs * largest_run(p, 0, 0, &largest);
+}
+
+/* Bytes --load-weights keeps for the whole plan: one arena per activation. */
+static double loaded_bytes(const run_plan *p, const train_config *c0)
+{
+    double b = 0.0;
+    for (int a = 0; p->load_weights && a < p->n_acts; a++) {
+        net n;
+        net_config nc = c0->net;
+        nc.act = p->acts[a];
+        if (net_create(&n, &nc, NULL) == AB_OK)
+            b += (double)net_arena_bytes(&n);
+    }
+    return b;
+}
+
+/* Refuses a plan whose runs, jobs of them at once, would not fit in the
+ * memory available now (with the inputs and outputs n_in, n_out when > 0);
+ * sets *need to the bytes they still take. */
+static ab_status check_memory(const run_plan *p, int jobs, int n_in, int n_out, double *need,
+                              ab_err *err)
+{
+    int big;
+    double one = largest_run(p, n_in, n_out, &big);
+    *need = jobs * one + loaded_bytes(p, &p->runs[big].cfg);
+    double have = sys_mem_available();
+    if (*need <= 0.9 * have)
+        return AB_OK;
+    const train_config *c = &p->runs[big].cfg;
+    const char *f = flags(p);
+    char at_once[64] = "";
+    if (jobs > 1)
+        snprintf(at_once, sizeof at_once, " x %d runs at once (-j)", jobs);
+    return ab_fail(err, AB_EUSAGE,
+                   "%swidth %d x %sdepth %d x %sbatch %d%s: needs about %.1f GiB of memory, "
+                   "more than the %.1f GiB available (use a smaller width, depth or batch%s)",
+                   f, c->net.width, f, c->net.depth, f, c->batch, at_once,
+                   *need / 1073741824.0, have / 1073741824.0, jobs > 1 ? ", or a smaller -j" : "");
+}
+
+/* ---- the data ---- */
+
+static ab_status load_data(run_out *out, const run_plan *p, ab_err *err)
+{
+    ab_status st = data_load(&out->train, &out->test, &p->data, err);
+    if (st != AB_OK)
+        return st;
+    for (int i = 0; i < p->n_runs; i++)
+        if (p->runs[i].cfg.net.out == OUT_SIGMOID && out->train.k != 2)
+            return ab_fail(err, AB_EUSAGE, "%sloss bce: needs two classes, data set '%s' has "
+                           "%d (use %sloss ce)", flags(p), p->data.name, out->train.k, flags(p));
+    int *idx = malloc(sizeof(int) * (size_t)(out->train.n > 0 ? out->train.n : 1));
+    if (!idx)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: probe set");
+    int n_probe = probe_pick(idx, out->train.n, PROBE_MAX_SAMPLES);
+    st = data_subset(&out->probe, &out->train, idx, n_probe, err);
+    free(idx);
+    return st;
+}
+
+/* ---- weights ---- */
+
+/* Reads load_weights once per activation used (the arena layouts differ only
+ * by prelu's alphas) into loaded[a]. */
+static ab_status load_weights(float **loaded, const run_plan *p, const train_config *cfgs,
+                              ab_err *err)
+{
+    for (int i = 0; i < p->n_runs; i++) {
+        int a = p->runs[i].act;
+        if (loaded[a])
+            continue;
+        net n;
+        ab_status st = net_create(&n, &cfgs[i].net, err);
+        if (st != AB_OK)
+            return st;
+        if (!(loaded[a] = net_arena_alloc(&n)))
+            return ab_fail(err, AB_ERUNTIME, "out of memory: loaded weights");
+        /* alphas not in the files keep the activation's initial value */
+        net_init(&n, loaded[a], 0);
+        if ((st = weights_load(p->load_weights, &n, loaded[a], err)) != AB_OK)
+            return st;
+    }
+    return AB_OK;
+}
+
+/* Writes SAVE/LABEL-seedN/init and .../final for one finished run. */
+static ab_status save_weights(const run_plan *p, const train_config *c, const run_record *rec,
+                              const run_result *r, ab_err *err)
+{
+    net n;
+    char sub[256], path[4096];
+    ab_status st = net_create(&n, &c->net, err);
+    if (st != AB_OK)
+        return st;
+    const char *stage[2] = {"init", "final"};
+    const float *params[2] = {r->init_params, r->final_params};
+    for (int k = 0; k < 2; k++) {
+        snprintf(sub, sizeof sub, "%s-seed%llu/%s", rec->act->label,
+                 (unsigned long long)c->seed, stage[k]);
+        if ((st = path_join(path, sizeof path, p->save_weights, sub, err)) != AB_OK ||
+            (st = weights_save(path, &n, params[k], err)) != AB_OK)
+            return st;
+    }
+    return AB_OK;
+}
+
+/* ---- the runs ---- */
+
+typedef struct {
+    const run_plan *p;
+    train_config *cfgs;
+    run_out *out;
+    int tty;          /* progress lines on stderr */
+    int current;      /* the run training in this process */
+} exec;
+
+static void progress(void *ctx, int epoch, int epochs, double loss)
+{
+    const exec *x = ctx;
+    const run_record *r = &x->p->runs[x->current].rec;
+    fprintf(stderr, "\r\033[Kactbench: %s%srun %d/%d, %s seed %llu: epoch %d/%d, train loss %.4f",
+            x->p->log_label, x->p->log_label[0] ? ": " : "", x->current + 1, x->p->n_runs,
+            r->act->label, (unsigned long long)r->seed, epoch, epochs, loss);
+    fflush(stderr);
+}
+
+static void warn_diverged(const exec *x, const run_record *r)
+{
+    const char *lab = x->p->log_label;
+    if (!r->r.diverged || !lab || !x->p->warn_diverged)
+        return;
+    fprintf(stderr, "%sactbench: %s%swarning: %s%s%s seed %llu diverged (loss not finite) in "
+                    "epoch %d; its run stops there\n",
+            x->tty ? "\r\033[K" : "", lab, lab[0] ? ": " : "", r->keys, r->keys[0] ? " " : "",
+            r->act->label, (unsigned long long)r->seed, r->r.diverged_epoch);
+}
+
+/* Trains the runs one after the other in this process. */
+static ab_status train_in_order(exec *x, ab_err *err)
+{
+    const run_out *o = x->out;
+    for (int i = 0; i < x->p->n_runs; i++) {
+        run_record *r = &x->out->recs[i];
+        x->current = i;
+        ab_status st = train_run(&r->r, &x->cfgs[i], &o->train, &o->test, &o->probe,
+                                 x->tty ? progress : NULL, x, err);
+        if (st != AB_OK)
+            return st;
+        x->out->n = i + 1;
+        if (x->p->save_weights && (st = save_weights(x->p, &x->cfgs[i], r, &r->r, err)) != AB_OK)
+            return st;
+        /* the copies served the .npy files only */
+        free(r->r.init_params);
+        free(r->r.final_params);
+        r->r.init_params = r->r.final_params = NULL;
+        warn_diverged(x, r);
+    }
+    return AB_OK;
+}
+
+/* par_plan callbacks: the child writes its run's weights; the parent counts. */
+static ab_status child_after(void *ctx, int i, const run_result *r, ab_err *err)
+{
+    const exec *x = ctx;
+    if (!x->p->save_weights)
+        return AB_OK;
+    return save_weights(x->p, &x->cfgs[i], &x->out->recs[i], r, err);
+}
+
+static void arrived(void *ctx, int i, int n_arrived)
+{
+    const exec *x = ctx;
+    (void)i;
+    if (x->tty) {
+        fprintf(stderr, "\r\033[Kactbench: %s%s%d of %d runs done (%d at once)",
+                x->p->log_label, x->p->log_label[0] ? ": " : "", n_arrived, x->p->n_runs,
+                x->out->jobs);
+        fflush(stderr);
+    }
+}
+
+/* Trains the runs out->jobs at once in child processes of p->threads BLAS
+ * threads each; the records come out in the same order and with the same
+ * numbers as train_in_order's. */
+static ab_status train_at_once(exec *x, ab_err *err)
+{
+    const run_plan *p = x->p;
+    run_out *o = x->out;
+    run_result *res = calloc((size_t)p->n_runs, sizeof *res);
+    if (!res)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: run results");
+    par_plan pp = {.cfgs = x->cfgs, .n = p->n_runs, .jobs = o->jobs, .threads = p->threads,
+                   .train = &o->train, .test = &o->test, .probe = &o->probe,
+                   .after = child_after, .arrived = arrived, .ctx = x};
+    int failed;
+    ab_status st = par_train(res, &pp, &failed, err);
+    if (st != AB_OK) {
+        if (failed >= 0)
+            ab_context(err, "%s seed %llu (-j %d)", o->recs[failed].act->label,
+                       (unsigned long long)o->recs[failed].seed, o->jobs);
+        free(res);
+        return st;
+    }
+    for (int i = 0; i < p->n_runs; i++) {
+        o->recs[i].r = res[i];
+        warn_diverged(x, &o->recs[i]);
+    }
+    o->n = p->n_runs;
+    free(res);
+    return AB_OK;
+}
+
+/* ---- the plan ---- */
+
+/* The runs' configurations with the data's inputs and outputs and the loaded
+ * weights; the records as the plan labels them. */
+static ab_status prepare(exec *x, float **loaded, ab_err *err)
+{
+    const run_plan *p = x->p;
+    run_out *o = x->out;
+    x->cfgs = calloc((size_t)p->n_runs, sizeof *x->cfgs);
+    o->recs = calloc((size_t)p->n_runs, sizeof *o->recs);
+    if (!x->cfgs || !o->recs)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: run records");
+    for (int i = 0; i < p->n_runs; i++) {
+        train_config *c = &x->cfgs[i];
+        *c = p->runs[i].cfg;
+        c->net.n_in = o->train.d;
+        c->net.n_out = c->net.out == OUT_SIGMOID ? 1 : o->train.k;
+        c->keep_params = c->keep_params || p->save_weights;
+        o->recs[i] = p->runs[i].rec;
+        memset(&o->recs[i].r, 0, sizeof o->recs[i].r);
+    }
+    if (!p->load_weights)
+        return AB_OK;
+    ab_status st = load_weights(loaded, p, x->cfgs, err);
+    for (int i = 0; st == AB_OK && i < p->n_runs; i++)
+        x->cfgs[i].init_params = loaded[p->runs[i].act];
+    return st;
+}
+
+/* The memory check against the plan with the data's real sizes, and the
+ * figures config.json records. */
+static ab_status check_loaded(exec *x, ab_err *err)
+{
+    const run_plan *p = x->p;
+    run_out *o = x->out;
+    int n_out = o->train.k;
+    double need;
+    /* the data set is resident now, and in MemAvailable's count: what is
+     * left to allocate is the runs' buffers */
+    o->available = sys_mem_available();
+    ab_status st = check_memory(p, o->jobs, o->train.d, n_out, &need, err);
+    if (st != AB_OK)
+        return st;
+    o->estimate = par_rss_now() + need;
+    int big;
+    o->run_bytes = largest_run(p, o->train.d, n_out, &big);
+    return AB_OK;
+}
+
+ab_status runner_run(run_out *out, const run_plan *p, runner_ready_fn ready, void *ctx,
+                     ab_err *err)
+{
+    memset(out, 0, sizeof *out);
+    double t0 = now();
+    float **loaded = calloc((size_t)(p->n_acts > 0 ? p->n_acts : 1), sizeof *loaded);
+    exec x = {.p = p, .out = out, .tty = p->log_label && isatty(2)};
+    if (!loaded)
+        return ab_fail(err, AB_ERUNTIME, "out of memory");
+    if (p->n_runs < 1) {
+        free(loaded);
+        return ab_fail(err, AB_EUSAGE, "the plan has no runs");
+    }
+    out->jobs = p->jobs < p->n_runs ? p->jobs : p->n_runs;
+    gemm_set_threads(p->threads);
+    double need;
+    /* first with the smallest input and output layers, so that a hopeless
+     * size is refused before a large data set is read */
+    ab_status st = check_memory(p, out->jobs, 1, 2, &need, err);
+    if (st == AB_OK)
+        st = load_data(out, p, err);
+    if (st == AB_OK)
+        st = check_loaded(&x, err);
+    if (st == AB_OK)
+        st = prepare(&x, loaded, err);
+    if (st == AB_OK && ready)
+        st = ready(ctx, out, err);
+    if (st == AB_OK && p->save_weights && (st = make_dirs(p->save_weights, err)) != AB_OK)
+        ab_context(err, "%ssave-weights", flags(p));
+    if (st == AB_OK)
+        st = out->jobs > 1 ? train_at_once(&x, err) : train_in_order(&x, err);
+    if (x.tty)
+        fprintf(stderr, "\r\033[K");
+    for (int i = 0; st == AB_OK && i < out->n; i++)
+        record_summarise(&out->recs[i]);
+    for (int a = 0; a < p->n_acts; a++)
+        free(loaded[a]);
+    free(loaded);
+    free(x.cfgs);
+    out->seconds = now() - t0;
+    return st;
+}

@@ -1,0 +1,45 @@
+/* runner.h - executes a run plan: the memory check (before any folder is
+ * made or a large data set is read), the data set loaded once, the probe
+ * set, every run in order or -j at once in child processes (the same
+ * numbers either way), progress and diverged runs.  Returns the records;
+ * the command writes its own files from them. */
+#ifndef ACTBENCH_RUNNER_H
+#define ACTBENCH_RUNNER_H
+
+#include "plan.h"
+
+/* What a plan's execution measured, and the facts config.json records. */
+typedef struct {
+    run_record *recs;        /* n: the plan's runs, in its order, with r and summaries */
+    int n;
+    data_set train, test;    /* as loaded (standardised, split) */
+    data_set probe;          /* the fixed probe set drawn from train */
+    int jobs;                /* runs at once, as run (at most the runs) */
+    double estimate;         /* bytes: estimated peak of all processes together */
+    double run_bytes;        /* bytes: estimated buffers of the largest run */
+    double available;        /* bytes available when the runs started */
+    double seconds;          /* wall time of runner_run */
+} run_out;
+
+/* Called once the checks have passed and the data is loaded, before any
+ * run trains: where a command makes its (staging) folder, so that nothing
+ * is made for a plan that is refused.  A failure stops the plan. */
+typedef ab_status (*runner_ready_fn)(void *ctx, const run_out *out, ab_err *err);
+
+/* Runs every run of p into out (free with runner_out_free, also after a
+ * failure).  AB_EUSAGE for a network too large for the memory available
+ * ("--width 65536 x --depth 1000 x --batch 32: needs about ...") or a
+ * sigmoid output on data with other than two classes; AB_ERUNTIME for data
+ * that cannot be read, out of memory, or a run that failed (its message led
+ * by "ACT seed N: ", and "(-j N)" under -j). */
+ab_status runner_run(run_out *out, const run_plan *p, runner_ready_fn ready, void *ctx,
+                     ab_err *err);
+
+void runner_out_free(run_out *out);
+
+/* The bytes the runs of p still have to allocate, jobs of them at once, each
+ * the largest of the plan's train_bytes, with n_in/n_out as the plan has
+ * them; for tests and the estimate in config.json. */
+double runner_bytes(const run_plan *p, int jobs);
+
+#endif
