@@ -66,7 +66,7 @@ void exp_point_format(exp_point_str *out, const exp_check_point *p)
 void exp_result_free(exp_result *r)
 {
     for (int i = 0; i < r->n_recs && r->recs; i++)
-        run_free(&r->recs[i].r);
+        train_result_free(&r->recs[i].r);
     free(r->recs);
     free(r->q);
     memset(r, 0, sizeof *r);

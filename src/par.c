@@ -156,13 +156,13 @@ static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size
     r->probe_epoch = malloc(b_ep ? b_ep : 1);
     r->layers = malloc(b_layers ? b_layers : 1);
     if (!r->loss || !r->probe_epoch || !r->layers) {
-        run_free(r);
+        train_result_free(r);
         return ab_fail(err, AB_ERUNTIME, "out of memory: run result");
     }
     off_t off = sizeof *h;
     if (read_at(fd, r->loss, b_loss, off) || read_at(fd, r->probe_epoch, b_ep, off + b_loss) ||
         read_at(fd, r->layers, b_layers, off + (off_t)(b_loss + b_ep))) {
-        run_free(r);
+        train_result_free(r);
         return ab_fail(err, AB_ERUNTIME, "its result cannot be read back: %s", strerror(errno));
     }
     return AB_OK;
@@ -343,6 +343,6 @@ ab_status par_train(run_result *res, const par_plan *p, int *failed, ab_err *err
     free(slots);
     if (*failed >= 0)
         for (int i = 0; i < p->n; i++)
-            run_free(&res[i]);
+            train_result_free(&res[i]);
     return st;
 }

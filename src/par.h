@@ -40,7 +40,7 @@ typedef struct {
 
 /* Trains run i of p into res[i] for every i, at most p->jobs at once, each in
  * a child process that sets p->threads BLAS threads; res (n zeroed entries)
- * then owns every run's rows, to be freed with run_free.  The rows are exactly
+ * then owns every run's rows, to be freed with train_result_free.  The rows are exactly
  * what train_run returns in-process (without init_params/final_params: let
  * p->after use them in the child).  On the first run that fails (its
  * train_run or p->after fails, the child dies, or it cannot be started) the

@@ -32,7 +32,7 @@ void plan_free(run_plan *p)
 void runner_out_free(run_out *out)
 {
     for (int i = 0; out->recs && i < out->n; i++)
-        run_free(&out->recs[i].r);
+        train_result_free(&out->recs[i].r);
     free(out->recs);
     data_free(&out->train);
     data_free(&out->test);

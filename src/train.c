@@ -71,7 +71,7 @@ static void evaluate(double *loss, double *acc, const net *n, const float *param
     *acc = (double)t.correct / s->n;
 }
 
-void run_free(run_result *res)
+void train_result_free(run_result *res)
 {
     free(res->loss);
     free(res->layers);
@@ -363,6 +363,6 @@ done:
     return AB_OK;
 fail:
     state_free(&s);
-    run_free(res);
+    train_result_free(res);
     return st;
 }

@@ -63,7 +63,7 @@ typedef struct {
 typedef void (*train_progress_fn)(void *ctx, int epoch, int epochs, double loss);
 
 /* Trains one network from scratch as cfg says, on train, evaluating on test
- * (may be empty) and probing on probe.  Fills res (free with run_free). */
+ * (may be empty) and probing on probe.  Fills res (free with train_result_free). */
 ab_status train_run(run_result *res, const train_config *cfg, const data_set *train,
                     const data_set *test, const data_set *probe, train_progress_fn progress,
                     void *ctx, ab_err *err);
@@ -72,6 +72,6 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
  * itself excluded), for the memory check before any run starts. */
 size_t train_bytes(const train_config *cfg);
 
-void run_free(run_result *res);
+void train_result_free(run_result *res);
 
 #endif

@@ -459,7 +459,7 @@ static void test_train_run(void **state)
                      net_run_var(&n, res.final_params, l)[j] != 1.0f;
         }
     assert_int_equal(moved, 32);
-    /* not run_free: the tests' runner library has one of that name */
+    /* not train_result_free: the tests' runner library has one of that name */
     free(res.loss);
     free(res.layers);
     free(res.probe_epoch);
