@@ -34,7 +34,10 @@ static struct {
 static const int clean_sigs[] = {SIGINT, SIGTERM, SIGHUP};
 #define N_CLEAN_SIGS (int)(sizeof clean_sigs / sizeof clean_sigs[0])
 
-static void block_clean_sigs(sigset_t *old)
+/* Set by afile_on_signal: more to remove (staging folders). */
+static void (*volatile signal_hook)(void);
+
+void afile_block_signals(sigset_t *old)
 {
     sigset_t set;
     sigemptyset(&set);
@@ -42,6 +45,10 @@ static void block_clean_sigs(sigset_t *old)
         sigaddset(&set, clean_sigs[k]);
     pthread_sigmask(SIG_BLOCK, &set, old);
 }
+
+void afile_restore_signals(const sigset_t *old) { pthread_sigmask(SIG_SETMASK, old, NULL); }
+
+void afile_on_signal(void (*fn)(void)) { signal_hook = fn; }
 
 #ifdef __linux__
 static pid_t file_thread;  /* the thread that makes the files */
@@ -92,6 +99,9 @@ static void on_signal(int sig)
     for (int k = 0; k < OPEN_MAX; k++)
         if (open_tmp[k].used)
             unlink(open_tmp[k].path);
+    void (*hook)(void) = signal_hook;
+    if (hook)
+        hook();
     /* then the signal's default action, at once (SA_NODEFER) */
     struct sigaction dfl = {.sa_handler = SIG_DFL};
     sigemptyset(&dfl.sa_mask);
@@ -103,7 +113,7 @@ static void on_signal(int sig)
 static void drop_tmp(afile *a)
 {
     sigset_t old;
-    block_clean_sigs(&old);
+    afile_block_signals(&old);
     if (a->tmp[0])
         unlink(a->tmp);
     a->tmp[0] = '\0';
@@ -134,7 +144,7 @@ ab_status afile_open(afile *a, const char *path, ab_err *err)
         snprintf(a->tmp, sizeof a->tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof a->tmp)
         return ab_fail(err, AB_EUSAGE, "%s: path too long", path);
     sigset_t old;
-    block_clean_sigs(&old);
+    afile_block_signals(&old);
     int fd = mkstemp(a->tmp);
     int e = errno;
     if (fd >= 0)
@@ -172,7 +182,7 @@ ab_status afile_commit(afile *a, ab_err *err)
         return ab_fail(err, AB_ERUNTIME, "%s: write failed: %s", a->path, strerror(saved));
     }
     sigset_t old;
-    block_clean_sigs(&old);
+    afile_block_signals(&old);
     int moved = rename(a->tmp, a->path) == 0;
     saved = errno;
     if (moved) {

@@ -3,6 +3,7 @@
 #ifndef ACTBENCH_AFILE_H
 #define ACTBENCH_AFILE_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "status.h"
@@ -20,6 +21,15 @@ typedef struct {
  * writes the files; afile is for that one thread (and, after fork(), for the
  * thread that forked).  A child inherits the list: fork with no afile open. */
 void afile_clean_on_signals(void);
+/* Has that handler also call fn (async-signal-safe calls only) after removing
+ * the temporary files, before the process ends; one hook, set from the thread
+ * that writes the files.  stage.c removes its staging folders so. */
+void afile_on_signal(void (*fn)(void));
+/* Blocks SIGINT, SIGTERM and SIGHUP in this thread, the mask before into old,
+ * until afile_restore_signals(old): what is made and listed for the handler
+ * in between is never seen made but unlisted, nor listed half-written. */
+void afile_block_signals(sigset_t *old);
+void afile_restore_signals(const sigset_t *old);
 
 /* Creates a temporary file next to path and opens it for writing.
  * AB_ERUNTIME naming the folder when it cannot be created. */
