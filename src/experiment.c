@@ -15,7 +15,9 @@
 #include "plot.h"
 #include "probe.h"
 #include "train.h"
+#include "cfgjson.h"
 #include "runner.h"
+#include "stage.h"
 #include "xfig.h"
 
 static double now(void)
@@ -188,35 +190,57 @@ ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_er
     return AB_OK;
 }
 
-/* runner_ready_fn: the plan passed its checks; make the folder. */
-static ab_status make_folder(void *ctx, const run_out *out, ab_err *err)
+typedef struct {
+    stage_dir *stage;
+    const experiment *e;
+    const exp_run_opts *o;
+} folder_ctx;
+
+/* Stages the experiment's folder: o->out, or a new one under o->parent. */
+static ab_status open_folder(stage_dir *s, const experiment *e, const exp_run_opts *o,
+                             ab_err *err)
 {
-    (void)out;
-    return exp_make_folder(ctx, err);
+    ab_status st = o->out ? stage_open(s, o->out, err)
+                          : stage_open_new(s, o->parent ? o->parent : "runs", e->id, err);
+    char plots[4096];
+    if (st == AB_OK && (st = path_join(plots, sizeof plots, s->dir, "plots", err)) == AB_OK)
+        st = make_dirs(plots, err);
+    return st;
 }
 
-static ab_status run_train(exp_result *r, const experiment *e, const char *dir,
+/* runner_ready_fn: the plan passed its checks; stage the folder. */
+static ab_status ready(void *ctx, const run_out *out, ab_err *err)
+{
+    folder_ctx *f = ctx;
+    (void)out;
+    return open_folder(f->stage, f->e, f->o, err);
+}
+
+/* The plan of e and what running it measured, kept until the folder is
+ * written. */
+typedef struct {
+    run_plan plan;
+    run_out out;
+} exp_runs;
+
+static ab_status run_train(exp_result *r, exp_runs *x, const experiment *e, stage_dir *stage,
                            const exp_run_opts *o, ab_err *err)
 {
-    run_plan p = {0};
-    run_out out = {0};
-    ab_status st = exp_plan(&p, e, o->jobs, o->quiet, err);
+    folder_ctx fc = {.stage = stage, .e = e, .o = o};
+    ab_status st = exp_plan(&x->plan, e, o->jobs, o->quiet, err);
     if (st == AB_OK)
-        st = runner_run(&out, &p, make_folder, (void *)dir, err);
-    if (st == AB_OK && !(r->q = malloc(sizeof(double) * N_QTY * (size_t)out.n)))
+        st = runner_run(&x->out, &x->plan, ready, &fc, err);
+    if (st == AB_OK && !(r->q = malloc(sizeof(double) * N_QTY * (size_t)x->out.n)))
         st = ab_fail(err, AB_ERUNTIME, "out of memory: quantities");
-    if (st == AB_OK) {
-        /* the records are the result's now */
-        r->recs = out.recs;
-        r->n_recs = out.n;
-        out.recs = NULL;
-        out.n = 0;
-        for (int i = 0; i < r->n_recs; i++)
-            exp_run_quantities(r->q + (size_t)N_QTY * i, &r->recs[i], e->setup.epochs);
-    }
-    runner_out_free(&out);
-    plan_free(&p);
-    return st;
+    if (st != AB_OK)
+        return st;
+    /* the records are the result's now (x->out keeps a borrowed view for
+     * config.json) */
+    r->recs = x->out.recs;
+    r->n_recs = x->out.n;
+    for (int i = 0; i < r->n_recs; i++)
+        exp_run_quantities(r->q + (size_t)N_QTY * i, &r->recs[i], e->setup.epochs);
+    return AB_OK;
 }
 
 static ab_status run_bench(exp_result *r, const experiment *e, ab_err *err)
@@ -403,33 +427,28 @@ static ab_status write_checks(const char *dir, const exp_result *r, ab_err *err)
     return afile_commit(&a, err);
 }
 
-static ab_status write_config(const char *dir, const exp_result *r, bool quick, ab_err *err)
+typedef struct {
+    const exp_result *r;
+    bool quick;
+} members_ctx;
+
+/* cfgjson members of an experiment folder: the file, its claim, mode and
+ * set-up, the sweep and the verdict. */
+static void exp_members(FILE *f, const cfgjson_doc *d)
 {
-    const experiment *e = r->e;
+    const members_ctx *m = d->ctx;
+    const experiment *e = m->r->e;
     const exp_setup *s = &e->setup;
-    afile a;
-    ab_status st = afile_open_in(&a, dir, "config.json", err);
-    if (st != AB_OK)
-        return st;
-    FILE *f = a.f;
-    fprintf(f, "{\n  \"actbench_version\": \"%s\",\n  \"experiment\": ", ACTBENCH_VERSION);
+    fputs("  \"experiment\": ", f);
     out_json_str(f, e->path);
-    fprintf(f, ",\n  \"mode\": \"%s\",\n  \"claim\": %d,\n  \"kind\": \"%s\",\n  \"acts\": [",
-            quick ? "quick" : "full", e->claim,
-            s->kind == EXP_TRAIN ? "train" : "bench-acts");
-    for (int i = 0; i < s->n_acts; i++) {
-        fputs(i ? ", " : "", f);
-        out_json_str(f, s->acts[i].label);
-    }
-    fputs("],\n  \"data\": ", f);
-    out_json_str(f, s->data);
-    fprintf(f, ",\n  \"samples\": %d, \"test_frac\": %.9g, \"epochs\": %d, \"seeds\": %d, "
-               "\"seed\": %llu, \"log_every\": %d, \"target_acc\": %.9g,\n",
-            s->samples ? s->samples : DATA_DEFAULT_N, s->test_frac, s->epochs, s->seeds,
-            (unsigned long long)s->seed, s->log_every, s->target_acc);
+    fprintf(f, ",\n  \"mode\": \"%s\",\n  \"claim\": %d,\n  \"kind\": \"%s\",\n",
+            m->quick ? "quick" : "full", e->claim, s->kind == EXP_TRAIN ? "train" : "bench-acts");
+    fprintf(f, "  \"setup\": {\"epochs\": %d, \"seeds\": %d, \"seed\": %llu, "
+               "\"log_every\": %d, \"target_acc\": %.9g",
+            s->epochs, s->seeds, (unsigned long long)s->seed, s->log_every, s->target_acc);
     if (s->kind == EXP_BENCH_ACTS)
-        fprintf(f, "  \"elements\": %ld, \"repeats\": %d,\n", s->elements, s->repeats);
-    fputs("  \"sweep\": {", f);
+        fprintf(f, ", \"elements\": %ld, \"repeats\": %d", s->elements, s->repeats);
+    fputs("},\n  \"sweep\": {", f);
     for (int k = 0; k < N_KEYS; k++) {
         fprintf(f, "%s\"%s\": [", k ? ", " : "", exp_key_names[k]);
         for (int j = 0; j < s->n[k]; j++) {
@@ -438,21 +457,20 @@ static ab_status write_config(const char *dir, const exp_result *r, bool quick, 
         }
         fputs("]", f);
     }
-    fprintf(f, "},\n  \"blas\": {\"library\": ");
-    out_json_str(f, gemm_library());
-    fprintf(f, ", \"threads\": %d},\n  \"seconds\": %.3f,\n  \"verdict\": \"%s\"\n}\n",
-            gemm_threads(), r->seconds, exp_verdict_name(r->verdict));
-    return afile_commit(&a, err);
+    fprintf(f, "},\n  \"verdict\": \"%s\",\n", exp_verdict_name(m->r->verdict));
 }
 
-
-ab_status exp_make_folder(const char *dir, ab_err *err)
+static ab_status write_config(const char *dir, const exp_result *r, const exp_runs *x,
+                              const exp_run_opts *o, ab_err *err)
 {
-    char plots[4096];
-    ab_status st = make_dirs(dir, err);
-    if (st == AB_OK && (st = path_join(plots, sizeof plots, dir, "plots", err)) == AB_OK)
-        st = make_dirs(plots, err);
-    return st;
+    members_ctx m = {.r = r, .quick = o->quick};
+    const exp_setup *s = &r->e->setup;
+    bool trained = s->kind == EXP_TRAIN;
+    cfgjson_doc d = {.argc = o->argc, .argv = o->argv, .acts = s->acts, .n_acts = s->n_acts,
+                     .plan = trained ? &x->plan : NULL, .out = trained ? &x->out : NULL,
+                     .threads = EXP_BLAS_THREADS * (trained ? x->out.jobs : 1),
+                     .seconds = r->seconds, .members = exp_members, .ctx = &m};
+    return cfgjson_write(dir, &d, err);
 }
 
 /* The checks' outcomes and the verdict, from r's quantities. */
@@ -467,8 +485,8 @@ static void judge(exp_result *r)
     r->verdict = exp_verdict_of(o, e->n_checks);
 }
 
-static ab_status write_folder(exp_result *r, const char *dir, const exp_run_opts *o,
-                              ab_err *err)
+static ab_status write_folder(exp_result *r, const exp_runs *x, const char *dir,
+                              const exp_run_opts *o, ab_err *err)
 {
     ab_status st = AB_OK;
     if (r->e->setup.kind == EXP_TRAIN &&
@@ -478,31 +496,41 @@ static ab_status write_folder(exp_result *r, const char *dir, const exp_run_opts
         return st;
     if ((st = write_quantities(dir, r, err)) != AB_OK ||
         (st = write_checks(dir, r, err)) != AB_OK ||
-        (st = write_config(dir, r, o->quick, err)) != AB_OK)
+        (st = write_config(dir, r, x, o, err)) != AB_OK)
         return st;
     return xfig_write(r, dir, o->render, err);
 }
 
-ab_status exp_run(exp_result *r, const experiment *e, const char *dir, const exp_run_opts *o,
-                  ab_err *err)
+ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_err *err)
 {
     memset(r, 0, sizeof *r);
     r->e = e;
     r->n_points = exp_n_points(&e->setup);
     double t0 = now();
+    stage_dir stage = {0};
+    exp_runs x = {0};
     ab_status st;
     if (e->setup.kind == EXP_TRAIN) {
-        st = run_train(r, e, dir, o, err);
+        st = run_train(r, &x, e, &stage, o, err);
     } else {
-        st = exp_make_folder(dir, err);
+        st = open_folder(&stage, e, o, err);
         if (st == AB_OK)
             st = run_bench(r, e, err);
     }
     if (st == AB_OK) {
         judge(r);
         r->seconds = now() - t0;
-        st = write_folder(r, dir, o, err);
+        st = write_folder(r, &x, stage.dir, o, err);
     }
+    if (st == AB_OK && o->before_commit)
+        st = o->before_commit(o->ctx, stage.dir, r, err);
+    if (st == AB_OK && (st = stage_commit(&stage, err)) == AB_OK)
+        snprintf(r->dir, sizeof r->dir, "%s", stage.dest);
+    stage_abort(&stage);
+    if (r->recs == x.out.recs) /* the result's, not the runner's */
+        x.out.recs = NULL, x.out.n = 0;
+    runner_out_free(&x.out);
+    plan_free(&x.plan);
     if (st != AB_OK) {
         ab_context(err, "%s", e->path);
         exp_result_free(r);

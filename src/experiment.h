@@ -34,8 +34,9 @@ typedef struct {
     exp_outcome outcome;
 } exp_check_result;
 
-typedef struct {
+struct exp_result {
     const experiment *e;
+    char dir[4096];       /* the folder written, once in place */
     int n_points;
     run_record *recs;     /* point-major, then act, then seed */
     int n_recs;
@@ -44,14 +45,24 @@ typedef struct {
     exp_verdict verdict;
     double seconds;
     char figure[160];     /* plots/NAME.png relative to the folder; "" = none */
-} exp_result;
+};
 
-/* How to run an experiment. */
+typedef struct exp_result exp_result;
+
+/* How to run an experiment, and where its folder goes. */
 typedef struct {
     bool quick;           /* the file was loaded with its [quick] settings */
     bool render;          /* run gnuplot on the figure */
     bool quiet;           /* no progress on stderr */
     int jobs;             /* runs at once (-j), each on one BLAS thread */
+    const char *out;      /* the folder, replaced as a whole; NULL = a new one */
+    const char *parent;   /* where a new one goes (PARENT/ID-YYYYMMDD-HHMMSS); NULL = runs */
+    int argc;             /* the command, for config.json */
+    char *const *argv;
+    /* Writes more into the staged folder dir once r is complete, before it
+     * is moved into place; NULL = nothing. */
+    ab_status (*before_commit)(void *ctx, const char *dir, const exp_result *r, ab_err *err);
+    void *ctx;
 } exp_run_opts;
 
 /* Experiments run BLAS on one thread: OpenBLAS's last bits depend on the
@@ -60,19 +71,18 @@ typedef struct {
  * little; -j runs several at once instead.) */
 #define EXP_BLAS_THREADS 1
 
-/* Runs e, writing its folder dir (created): loss.csv, layers.csv, summary.csv
- * and quantities.csv with the sweep keys as leading columns, checks.csv,
- * config.json, plots/ID.gp and, with render, plots/ID.png.  Fills r (free
- * with exp_result_free). */
-ab_status exp_run(exp_result *r, const experiment *e, const char *dir, const exp_run_opts *o,
-                  ab_err *err);
+/* Runs e and writes its folder (o->out or a new one; r->dir says which):
+ * loss.csv, layers.csv, summary.csv and quantities.csv with the sweep keys as
+ * leading columns, checks.csv, config.json, plots/ID.gp and, with render,
+ * plots/ID.png.  The folder is staged (stage.h) after the plan's checks and
+ * moved into place whole once complete, replacing an earlier one; on failure
+ * nothing is left and an earlier folder stays as it was.  Fills r (free with
+ * exp_result_free); errors are led by e's path. */
+ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_err *err);
 
 /* The run plan of e's training runs: every sweep point, then activation,
  * then seed (the order of the files' rows), jobs at once. */
 ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_err *err);
-
-/* Makes dir and dir/plots. */
-ab_status exp_make_folder(const char *dir, ab_err *err);
 
 /* Fills q[0..N_QTY) with the quantities of one run of an experiment of
  * `epochs` epochs (NaN where one does not apply). */

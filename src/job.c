@@ -13,6 +13,7 @@
 #include "actbench_version.h"
 #include "afile.h"
 #include "data.h"
+#include "cfgjson.h"
 #include "figures.h"
 #include "gemm.h"
 #include "out.h"
@@ -21,6 +22,7 @@
 #include "probe.h"
 #include "results.h"
 #include "runner.h"
+#include "stage.h"
 #include "sys.h"
 #include "train.h"
 #include "weights.h"
@@ -45,44 +47,15 @@ static void print_table(const run_record *recs, int n, const char *dir)
 
 /* ---- config.json ---- */
 
-typedef struct {
-    int threads;         /* --threads, resolved */
-    int jobs;            /* runs at once */
-    double estimate;     /* bytes: estimated peak of all processes together */
-    double run_bytes;    /* bytes: estimated buffers of one run (the largest) */
-    double available;    /* bytes available when the runs started */
-} job_facts;
-
-static void write_config(FILE *f, const cli_opts *o, const job_facts *jf, const data_set *train,
-                         const data_set *test, int n_probe, const run_record *recs, int n_recs,
-                         double seconds)
+/* cfgjson members of the main command: its network, training and weights. */
+static void job_members(FILE *f, const cfgjson_doc *d)
 {
-    fprintf(f, "{\n  \"actbench_version\": \"%s\",\n  \"command\": [", ACTBENCH_VERSION);
-    for (int i = 0; i < o->argc; i++) {
-        fputs(i ? ", " : "", f);
-        out_json_str(f, o->argv[i]);
-    }
-    fputs("],\n  \"activations\": [", f);
-    for (int a = 0; a < o->n_acts; a++) {
-        const act_spec *s = &o->acts[a];
-        fprintf(f, "%s\n    {\"label\": ", a ? "," : "");
-        out_json_str(f, s->label);
-        fputs(", \"name\": ", f);
-        out_json_str(f, s->info->name);
-        fputs(", \"params\": {", f);
-        for (int k = 0; k < s->info->n_params; k++) {
-            fprintf(f, "%s", k ? ", " : "");
-            out_json_str(f, s->info->param_names[k]);
-            fprintf(f, ": %.9g", (double)s->p[k]);
-        }
-        fprintf(f, "}, \"init\": \"%s\", \"max_abs_derivative\": %.9g}",
-                act_init_name(o->init_auto ? s->info->usual_init : o->init), s->max_df);
-    }
-    fprintf(f, "\n  ],\n  \"network\": {\"depth\": %d, \"width\": %d, \"inputs\": %d, "
+    const cli_opts *o = d->ctx;
+    const data_set *train = &d->out->train;
+    fprintf(f, "  \"network\": {\"depth\": %d, \"width\": %d, \"inputs\": %d, "
                "\"outputs\": %d, \"output\": \"%s\", \"init\": \"%s\"",
             o->depth, o->width, train->d, o->loss == OUT_SIGMOID ? 1 : train->k,
-            o->loss == OUT_SIGMOID ? "sigmoid + binary cross-entropy"
-                                   : "softmax + cross-entropy",
+            o->loss == OUT_SIGMOID ? "sigmoid + binary cross-entropy" : "softmax + cross-entropy",
             o->init_auto ? "auto" : act_init_name(o->init));
     if (!o->init_auto && o->init == INIT_NORMAL)
         fprintf(f, ", \"init_std\": %.9g", o->init_std);
@@ -93,71 +66,26 @@ static void write_config(FILE *f, const cli_opts *o, const job_facts *jf, const 
                "\"log_every\": %d},\n",
             optim_name(o->opt), o->lr, o->epochs, o->batch, (unsigned long long)o->seed,
             o->seeds, o->target_acc, o->log_every);
-    fputs("  \"data\": {\"name\": ", f);
-    out_json_str(f, o->data);
-    fputs(", \"dir\": ", f);
-    out_json_str_or_null(f, o->data_dir);
-    fputs(", \"test_data\": ", f);
-    out_json_str_or_null(f, o->test_data);
-    fprintf(f, ", \"samples\": %d, \"test_frac\": %.9g, \"train\": %d, \"test\": %d, "
-               "\"features\": %d, \"classes\": %d, \"probe\": %d, \"standardized\": %s},\n",
-            o->samples ? o->samples : DATA_DEFAULT_N, o->test_frac, train->n, test->n, train->d,
-            train->k, n_probe, o->no_standardize ? "false" : "true");
     fputs("  \"weights\": {\"load\": ", f);
     out_json_str_or_null(f, o->load_weights);
     fputs(", \"save\": ", f);
     out_json_str_or_null(f, o->save_weights);
     fputs("},\n", f);
-    /* blas.threads: what each run's GEMMs used, the count its numbers depend on */
-    fprintf(f, "  \"threads\": %d,\n  \"jobs\": %d,\n", jf->threads, jf->jobs);
-    fputs("  \"blas\": {\"library\": ", f);
-    out_json_str(f, gemm_library());
-    fprintf(f, ", \"threads\": %d},\n", gemm_threads());
-    /* peaks so far: the training's, before any plot is rendered */
-    double mib = 1048576.0, child = par_peak_rss_children();
-    fprintf(f, "  \"memory\": {\"peak_rss_mib\": %.1f, \"child_peak_rss_mib\": ",
-            par_peak_rss_self() / mib);
-    if (jf->jobs > 1 && child > 0.0)
-        fprintf(f, "%.1f", child / mib);
-    else
-        fputs("null", f);
-    fprintf(f, ", \"estimated_mib\": %.1f, \"estimated_run_mib\": %.1f, "
-               "\"available_mib\": %.1f},\n",
-            jf->estimate / mib, jf->run_bytes / mib, jf->available / mib);
-    fprintf(f, "  \"seconds\": %.3f,\n  \"runs\": [", seconds);
-    for (int i = 0; i < n_recs; i++) {
-        const run_record *r = &recs[i];
-        fprintf(f, "%s\n    {\"act\": ", i ? "," : "");
-        out_json_str(f, r->act->label);
-        fprintf(f, ", \"seed\": %llu, \"init\": \"%s\", \"status\": \"%s\", \"epochs_run\": %d",
-                (unsigned long long)r->seed, act_init_name(r->init),
-                r->r.diverged ? "diverged" : "ok", r->r.n_loss - 1);
-        fprintf(f, ", \"seconds\": %.6f, \"probe_seconds\": %.6f", r->r.seconds,
-                r->r.probe_seconds);
-        if (r->r.diverged)
-            fprintf(f, ", \"diverged_epoch\": %d", r->r.diverged_epoch);
-        fputs("}", f);
-    }
-    fputs("\n  ]\n}\n", f);
 }
 
-static ab_status write_outputs(const char *dir, const cli_opts *o, const job_facts *jf,
-                               const data_set *train, const data_set *test, int n_probe,
-                               const run_record *recs, int n, double seconds, ab_err *err)
+static ab_status write_outputs(const char *dir, const cli_opts *o, const run_plan *p,
+                               const run_out *out, int threads, ab_err *err)
 {
     ab_status st;
-    if ((st = out_write_loss(dir, recs, n, err)) != AB_OK ||
-        (st = out_write_layers(dir, recs, n, err)) != AB_OK ||
-        (st = out_write_summary(dir, recs, n, err)) != AB_OK ||
+    if ((st = out_write_loss(dir, out->recs, out->n, err)) != AB_OK ||
+        (st = out_write_layers(dir, out->recs, out->n, err)) != AB_OK ||
+        (st = out_write_summary(dir, out->recs, out->n, err)) != AB_OK ||
         (st = out_write_functions(dir, o->acts, o->n_acts, err)) != AB_OK)
         return st;
-    char path[4096];
-    afile a;
-    if ((st = path_join(path, sizeof path, dir, "config.json", err)) != AB_OK ||
-        (st = afile_open(&a, path, err)) != AB_OK)
-        return st;
-    write_config(a.f, o, jf, train, test, n_probe, recs, n, seconds);
-    return afile_commit(&a, err);
+    cfgjson_doc d = {.argc = o->argc, .argv = o->argv, .acts = o->acts, .n_acts = o->n_acts,
+                     .plan = p, .out = out, .threads = threads, .seconds = out->seconds,
+                     .members = job_members, .ctx = o};
+    return cfgjson_write(dir, &d, err);
 }
 
 /* ---- the job ---- */
@@ -203,33 +131,25 @@ static ab_status build_plan(run_plan *p, const cli_opts *o, int threads, ab_err 
     return AB_OK;
 }
 
-/* Removes the run folder made for a job that then failed, if nothing was
- * written to it (rmdir leaves a folder that holds anything). */
-static void unmake_out_dir(const char *dir)
-{
-    char plots[4096];
-    if ((size_t)snprintf(plots, sizeof plots, "%s/plots", dir) < sizeof plots)
-        rmdir(plots);
-    rmdir(dir);
-}
-
 typedef struct {
     const cli_opts *o;
-    char dir[4096];
-    bool made_dir;
+    stage_dir stage;
 } job_ctx;
 
-/* runner_ready_fn: the checks passed; make the run folder. */
+/* runner_ready_fn: the checks passed; stage the run folder (--out, or a
+ * new one under runs/). */
 static ab_status make_folder(void *ctx, const run_out *out, ab_err *err)
 {
     job_ctx *j = ctx;
     const cli_opts *o = j->o;
-    struct stat sb;
     (void)out;
-    j->made_dir = !o->out_dir || stat(o->out_dir, &sb) != 0;
-    ab_status st = sys_out_dir(j->dir, sizeof j->dir, o->out_dir, NULL, err);
+    ab_status st = o->out_dir ? stage_open(&j->stage, o->out_dir, err)
+                              : stage_open_new(&j->stage, "runs", NULL, err);
+    char plots[4096];
+    if (st == AB_OK && (st = path_join(plots, sizeof plots, j->stage.dir, "plots", err)) == AB_OK)
+        st = make_dirs(plots, err);
     if (st != AB_OK) {
-        j->made_dir = false;
+        ab_context(err, "--out");
         return st;
     }
     if (!o->quiet && o->init_auto) {
@@ -251,23 +171,23 @@ ab_status job_run(const cli_opts *o, ab_err *err)
     ab_status st = build_plan(&p, o, threads, err);
     if (st == AB_OK)
         st = runner_run(&out, &p, make_folder, &j, err);
-    job_facts jf = {.threads = threads, .jobs = out.jobs, .estimate = out.estimate,
-                    .run_bytes = out.run_bytes, .available = out.available};
+    const char *dir = j.stage.dir;
     if (st == AB_OK)
-        st = write_outputs(j.dir, o, &jf, &out.train, &out.test, out.probe.n, out.recs, out.n,
-                           out.seconds, err);
+        st = write_outputs(dir, o, &p, &out, threads, err);
     bool render = !o->no_plot && plot_have_gnuplot();
     if (st == AB_OK)
-        st = figures_write(j.dir, out.recs, out.n, o->acts, o->n_acts, render, err);
+        st = figures_write(dir, out.recs, out.n, o->acts, o->n_acts, render, err);
+    if (st == AB_OK)
+        st = stage_commit(&j.stage, err);
+    dir = j.stage.dest;
     if (st == AB_OK && !o->quiet) {
-        print_table(out.recs, out.n, j.dir);
+        print_table(out.recs, out.n, dir);
         if (!o->no_plot && !render)
             fprintf(stderr, "actbench: gnuplot not found: the plot scripts are in %s/plots; "
                             "render them with: cd %s && for f in plots/*.gp; do gnuplot \"$f\"; "
-                            "done\n", j.dir, j.dir);
+                            "done\n", dir, dir);
     }
-    if (st != AB_OK && j.made_dir)
-        unmake_out_dir(j.dir);
+    stage_abort(&j.stage);
     runner_out_free(&out);
     plan_free(&p);
     return st;

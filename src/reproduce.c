@@ -20,9 +20,11 @@
 #include "experiment.h"
 #include "gemm.h"
 #include "plot.h"
+#include "report.h"
+#include "stage.h"
 #include "sys.h"
 
-#define MAX_EXPERIMENTS 64
+#define MAX_EXPERIMENTS REPORT_MAX_ROWS
 
 typedef struct {
     bool quick, no_plot, quiet, help;
@@ -95,6 +97,17 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
 
 /* ---- run ------------------------------------------------------------- */
 
+static const char run_help[] =
+    "Usage: actbench run FILE [--quick] [--out DIR] [-j N] [--no-plot] [--quiet]\n\n"
+    "Runs one experiment file (see experiments/ and README.md, \"Experiment files\"),\n"
+    "prints each check's measured values and the verdict, and writes the folder\n"
+    "(default runs/ID-YYYYMMDD-HHMMSS): CSV, checks.csv, config.json, the figure.\n"
+    "The folder appears whole once complete, replacing an earlier DIR as a whole;\n"
+    "a failed run leaves the earlier one as it was.\n"
+    "  --quick    use the file's [quick] settings (fewer epochs and seeds)\n"
+    "  -j N       train N runs at once, each in its own process on one BLAS\n"
+    "             thread: the same files as -j 1 (default: the online cores)\n";
+
 int reproduce_run_main(int argc, char **argv)
 {
     rep_opts o;
@@ -102,12 +115,7 @@ int reproduce_run_main(int argc, char **argv)
     gemm_set_threads(EXP_BLAS_THREADS);
     ab_status st = parse_opts(&o, argc, argv, true, &err);
     if (st == AB_OK && o.help) {
-        printf("Usage: actbench run FILE [--quick] [--out DIR] [--no-plot] [--quiet]\n\n"
-               "Runs one experiment file (see experiments/ and README.md, \"Experiment "
-               "files\"),\nprints each check's measured values and the verdict, and writes "
-               "the folder\n(default runs/ID-YYYYMMDD-HHMMSS): CSV, checks.csv, config.json, "
-               "the figure.\n  --quick    use the file's [quick] settings (fewer epochs and "
-               "seeds)\n");
+        fputs(run_help, stdout);
         return 0;
     }
     experiment *e = calloc(1, sizeof *e);
@@ -116,17 +124,14 @@ int reproduce_run_main(int argc, char **argv)
         st = ab_fail(&err, AB_ERUNTIME, "out of memory");
     if (st == AB_OK)
         st = exp_load(e, o.file, o.quick, &err);
-    char dir[4096];
+    exp_run_opts ro = {.quick = o.quick, .render = !o.no_plot && plot_have_gnuplot(),
+                       .quiet = o.quiet, .jobs = o.jobs, .out = o.out, .argc = argc,
+                       .argv = argv};
     if (st == AB_OK)
-        st = sys_out_dir(dir, sizeof dir, o.out, e->id, &err);
-    if (st == AB_OK) {
-        exp_run_opts ro = {.quick = o.quick, .render = !o.no_plot && plot_have_gnuplot(),
-                           .quiet = o.quiet, .jobs = o.jobs};
-        st = exp_run(&r, e, dir, &ro, &err);
-    }
+        st = exp_run(&r, e, &ro, &err);
     if (st == AB_OK && !o.quiet) {
         exp_print(stdout, &r);
-        printf("folder: %s\n", dir);
+        printf("folder: %s\n", r.dir);
     }
     if (st != AB_OK)
         fprintf(stderr, "actbench: %s\n", err.msg);
@@ -136,13 +141,6 @@ int reproduce_run_main(int argc, char **argv)
 }
 
 /* ---- reproduce ------------------------------------------------------- */
-
-typedef struct {
-    char id[128];
-    int claim;
-    exp_verdict full, quick;
-    bool has_full, has_quick;
-} verdict_row;
 
 static int ini_filter(const struct dirent *d)
 {
@@ -172,196 +170,17 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     return remove(path);
 }
 
-/* Measured summary of one check for the table: the value, or the range of
- * values over the points, with how many points hold. */
-static void summary_cell(char *out, size_t n, const exp_result *r, int c)
-{
-    const exp_check_result *cr = &r->checks[c];
-    char a[32], b[32];
-    if (cr->n_total == 1) {
-        const exp_check_point *p = &cr->pts[0];
-        exp_fmt(a, sizeof a, p->lhs);
-        if (r->e->setup.seeds > 1 && r->e->setup.kind == EXP_TRAIN) {
-            char lo[32], hi[32];
-            exp_fmt(lo, sizeof lo, p->lhs_min);
-            exp_fmt(hi, sizeof hi, p->lhs_max);
-            snprintf(out, n, "%s (%s to %s)", a, lo, hi);
-        } else {
-            snprintf(out, n, "%s", a);
-        }
-        return;
-    }
-    double lo = INFINITY, hi = -INFINITY;
-    int nan = 0;
-    for (int i = 0; i < cr->n_pts; i++) {
-        double v = cr->pts[i].lhs;
-        if (v != v) {
-            nan++;
-            continue;
-        }
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
-    }
-    exp_fmt(a, sizeof a, lo);
-    exp_fmt(b, sizeof b, hi);
-    if (nan == cr->n_pts)
-        snprintf(out, n, "n/a; holds at 0 of %d points", cr->n_total);
-    else if (nan)
-        snprintf(out, n, "%s to %s, n/a at %d; holds at %d of %d points", a, b, nan, cr->n_hold,
-                 cr->n_total);
-    else
-        snprintf(out, n, "%s to %s; holds at %d of %d points", a, b, cr->n_hold, cr->n_total);
-}
-
-/* Markdown-safe copy: '|' would end a table cell. */
-static void md(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        if (*s == '|')
-            fputs("\\|", f);
-        else
-            fputc(*s, f);
-}
-
-static void report_details(FILE *f, const exp_result *r, const char *sub)
-{
-    const experiment *e = r->e;
-    const exp_setup *s = &e->setup;
-    fprintf(f, "\n### Claim %d: %s (`%s`)\n\n", e->claim, e->title, e->id);
-    fprintf(f, "> %s\n\nSource: %s\n\n", e->text, e->source);
-    if (s->kind == EXP_TRAIN) {
-        fprintf(f, "Set-up: activations");
-        for (int a = 0; a < s->n_acts; a++)
-            fprintf(f, "%s %s", a ? "," : "", s->acts[a].label);
-        fprintf(f, "; data %s; %d epochs; %d seed%s", s->data, s->epochs, s->seeds,
-                s->seeds > 1 ? "s (values are means, ranges are min to max over seeds)" : "");
-        for (int k = 0; k < N_KEYS; k++) {
-            fprintf(f, "; %s ", exp_key_names[k]);
-            for (int j = 0; j < s->n[k]; j++)
-                fprintf(f, "%s%s", j ? ", " : "", s->txt[k][j]);
-        }
-        fprintf(f, ".\n\n");
-    } else {
-        fprintf(f, "Set-up: bench-acts over %ld elements, median of %d repeats.\n\n",
-                s->elements, s->repeats);
-    }
-    fprintf(f, "| check | criterion | at | measured | holds |\n|---|---|---|---|---|\n");
-    for (int c = 0; c < e->n_checks; c++) {
-        const exp_check_result *cr = &r->checks[c];
-        for (int i = 0; i < cr->n_pts; i++) {
-            const exp_check_point *p = &cr->pts[i];
-            exp_point_str ps;
-            exp_point_format(&ps, p);
-            fprintf(f, "| %s | ", i ? "" : e->checks[c].name);
-            if (!i) {
-                md(f, e->checks[c].what);
-                fputs(": `", f);
-                md(f, e->checks[c].test);
-                fputs("`", f);
-            }
-            fprintf(f, " | %s | %s", p->point[0] ? p->point : "-", ps.v);
-            if (s->seeds > 1 && s->kind == EXP_TRAIN)
-                fprintf(f, " (%s to %s)", ps.lo, ps.hi);
-            fprintf(f, " vs %s", ps.rhs);
-            if (p->diverged)
-                fprintf(f, " (%d diverged run%s)", p->diverged, p->diverged > 1 ? "s" : "");
-            fprintf(f, " | %s |\n", p->holds ? "yes" : "no");
-        }
-        if (cr->n_total > cr->n_pts)
-            fprintf(f, "| | (%d more points in checks.csv) | | | |\n", cr->n_total - cr->n_pts);
-    }
-    fprintf(f, "\nVerdict: **%s**.\n", exp_verdict_name(r->verdict));
-    if (r->figure[0])
-        fprintf(f, "\n![Claim %d: %s](%s/%s)\n", e->claim, e->title, sub, r->figure);
-}
-
-/* Reads mode=quick rows of an earlier verdicts.csv into rows (by id). */
-static ab_status read_expect(const char *path, verdict_row *rows, int *n, ab_err *err)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return ab_fail(err, AB_EUSAGE, "--expect: %s: cannot open: %s", path, strerror(errno));
-    char line[512];
-    int ln = 0;
-    *n = 0;
-    while (fgets(line, sizeof line, f)) {
-        ln++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (ln == 1) {
-            if (strcmp(line, "experiment,claim,mode,verdict")) {
-                fclose(f);
-                return ab_fail(err, AB_EUSAGE, "--expect: %s: not a verdicts.csv (header "
-                               "experiment,claim,mode,verdict)", path);
-            }
-            continue;
-        }
-        char *id = strtok(line, ","), *claim = strtok(NULL, ","), *mode = strtok(NULL, ","),
-             *v = strtok(NULL, ",");
-        if (!id || !claim || !mode || !v) {
-            fclose(f);
-            return ab_fail(err, AB_EUSAGE, "--expect: %s:%d: expected 4 fields", path, ln);
-        }
-        if (strcmp(mode, "quick") || *n == MAX_EXPERIMENTS)
-            continue;
-        verdict_row *r = &rows[(*n)++];
-        memset(r, 0, sizeof *r);
-        snprintf(r->id, sizeof r->id, "%s", id);
-        char *end;
-        r->claim = (int)strtol(claim, &end, 10);
-        r->has_quick = true;
-        int known = -1;
-        for (int k = REPRODUCED; k <= NOT_REPRODUCED; k++)
-            if (!strcmp(v, exp_verdict_name((exp_verdict)k)))
-                known = k;
-        if (*end || known < 0) {
-            fclose(f);
-            return ab_fail(err, AB_EUSAGE, "--expect: %s:%d: '%s,%s': expected a claim number "
-                           "and one of reproduced, partly, not reproduced", path, ln, claim, v);
-        }
-        r->quick = (exp_verdict)known;
-    }
-    fclose(f);
-    return AB_OK;
-}
-
-static ab_status write_verdicts(const char *dir, const verdict_row *rows, int n, ab_err *err)
-{
-    afile a;
-    ab_status st = afile_open_in(&a, dir, "verdicts.csv", err);
-    if (st != AB_OK)
-        return st;
-    fputs("experiment,claim,mode,verdict\n", a.f);
-    for (int i = 0; i < n; i++) {
-        if (rows[i].has_full)
-            fprintf(a.f, "%s,%d,full,%s\n", rows[i].id, rows[i].claim,
-                    exp_verdict_name(rows[i].full));
-        if (rows[i].has_quick)
-            fprintf(a.f, "%s,%d,quick,%s\n", rows[i].id, rows[i].claim,
-                    exp_verdict_name(rows[i].quick));
-    }
-    return afile_commit(&a, err);
-}
-
 typedef struct {
     rep_opts *o;
+    int argc;             /* the command, for config.json */
+    char **argv;
     char **files;
     int n_files;
-    verdict_row rows[MAX_EXPERIMENTS];
-    int n_rows;
-    double seconds;
+    experiment *es;       /* the selected experiments, as loaded for the pass */
+    int n_sel;
+    exp_verdict quick[MAX_EXPERIMENTS]; /* of the selected, from the quick pass */
+    bool have_quick;
 } rep_state;
-
-static verdict_row *row_for(rep_state *s, const experiment *e)
-{
-    for (int i = 0; i < s->n_rows; i++)
-        if (!strcmp(s->rows[i].id, e->id))
-            return &s->rows[i];
-    verdict_row *r = &s->rows[s->n_rows++];
-    memset(r, 0, sizeof *r);
-    snprintf(r->id, sizeof r->id, "%s", e->id);
-    r->claim = e->claim;
-    return r;
-}
 
 /* Loads every file in the modes that will run, so that a bad file or an
  * --only that selects nothing is reported before anything is written. */
@@ -387,127 +206,171 @@ static ab_status validate(rep_state *s, ab_err *err)
     return st;
 }
 
-/* Runs every selected experiment in one mode into out; with report, keeps
- * the results and writes REPORT.md. */
+/* Loads the selected experiments in one mode into s->es. */
+static ab_status load_selected(rep_state *s, bool quick, ab_err *err)
+{
+    s->n_sel = 0;
+    for (int i = 0; i < s->n_files; i++) {
+        ab_status st = exp_load(&s->es[s->n_sel], s->files[i], quick, err);
+        if (st != AB_OK)
+            return st;
+        if (selected(s->o->only, &s->es[s->n_sel]))
+            s->n_sel++;
+    }
+    return AB_OK;
+}
+
+typedef struct {
+    bool quick;
+    const exp_verdict *quick_v;
+} part_ctx;
+
+/* exp_run_opts.before_commit: the folder's share of the report. */
+static ab_status write_part(void *ctx, const char *dir, const exp_result *r, ab_err *err)
+{
+    const part_ctx *p = ctx;
+    return report_write_part(dir, r, p->quick, p->quick_v, err);
+}
+
+/* Runs every selected experiment in one mode, each into out/ID; with
+ * report, each folder gets its share of the report (and the quick pass's
+ * verdict). */
 static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bool report,
                       ab_err *err)
 {
-    exp_result *res = calloc(MAX_EXPERIMENTS, sizeof *res);
-    experiment *es = calloc(MAX_EXPERIMENTS, sizeof *es);
-    int n_res = 0;
-    ab_status st = AB_OK;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (!res || !es) {
-        st = ab_fail(err, AB_ERUNTIME, "out of memory");
-        goto done;
-    }
-    int n_sel = 0;
-    for (int i = 0; i < s->n_files; i++) {
-        if ((st = exp_load(&es[n_sel], s->files[i], quick, err)) != AB_OK)
-            goto done;
-        if (selected(s->o->only, &es[n_sel]))
-            n_sel++;
-    }
-    if (n_sel == 0) {
-        st = ab_fail(err, AB_EUSAGE, "--only: %s: matches no experiment in %s", s->o->only,
-                     s->o->experiments);
-        goto done;
-    }
-    for (int i = 0; i < n_sel; i++) {
+    ab_status st = load_selected(s, quick, err);
+    for (int i = 0; i < s->n_sel && st == AB_OK; i++) {
+        const experiment *e = &s->es[i];
         char dir[4096];
-        if ((st = path_join(dir, sizeof dir, out, es[i].id, err)) != AB_OK)
-            goto done;
+        exp_result r;
+        part_ctx pc = {.quick = quick, .quick_v = s->have_quick ? &s->quick[i] : NULL};
+        if ((st = path_join(dir, sizeof dir, out, e->id, err)) != AB_OK)
+            break;
         if (!s->o->quiet)
-            fprintf(stderr, "actbench: [%d/%d] %s%s: claim %d\n", i + 1, n_sel, es[i].id,
-                    quick ? " (quick)" : "", es[i].claim);
+            fprintf(stderr, "actbench: [%d/%d] %s%s: claim %d\n", i + 1, s->n_sel, e->id,
+                    quick ? " (quick)" : "", e->claim);
         exp_run_opts ro = {.quick = quick, .render = render, .quiet = s->o->quiet,
-                           .jobs = s->o->jobs};
-        st = exp_run(&res[n_res], &es[i], dir, &ro, err);
-        if (st != AB_OK)
-            goto done;
-        exp_result *r = &res[n_res++];
-        verdict_row *v = row_for(s, &es[i]);
-        if (quick)
-            v->quick = r->verdict, v->has_quick = true;
-        else
-            v->full = r->verdict, v->has_full = true;
+                           .jobs = s->o->jobs, .out = dir, .argc = s->argc, .argv = s->argv,
+                           .before_commit = report ? write_part : NULL, .ctx = &pc};
+        if ((st = exp_run(&r, e, &ro, err)) != AB_OK)
+            break;
         if (!s->o->quiet)
-            fprintf(stderr, "actbench: [%d/%d] %s: %s in %.1f s\n", i + 1, n_sel, es[i].id,
-                    exp_verdict_name(r->verdict), r->seconds);
-        if (!report)
-            exp_result_free(r), n_res--;
+            fprintf(stderr, "actbench: [%d/%d] %s: %s in %.1f s\n", i + 1, s->n_sel, e->id,
+                    exp_verdict_name(r.verdict), r.seconds);
+        if (quick && !report)
+            s->quick[i] = r.verdict;
+        exp_result_free(&r);
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    s->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if (report) {
-        char path[4096];
-        afile a;
-        if ((st = path_join(path, sizeof path, out, "REPORT.md", err)) != AB_OK ||
-            (st = afile_open(&a, path, err)) != AB_OK)
-            goto done;
-        FILE *f = a.f;
-        char mach[400];
-        sys_machine(mach, sizeof mach);
-        fprintf(f, "# The lecture claims about activation functions, measured\n\n");
-        fprintf(f, "Produced by actbench %s with `actbench reproduce%s` (%s mode: %s) on %s, "
-                   "BLAS %s with %d thread%s, in %.0f s. Each claim's experiment file is in "
-                   "`experiments/`; each folder here holds its CSV files, `checks.csv`, "
-                   "`config.json` and the figure's gnuplot script.\n\n",
-                ACTBENCH_VERSION, quick ? " --quick" : "", quick ? "quick" : "full",
-                quick ? "each file's [quick] epochs and seeds"
-                      : "each file's [setup] epochs and seeds",
-                mach, gemm_library(), gemm_threads(), gemm_threads() == 1 ? "" : "s",
-                s->seconds);
-        fprintf(f, "A check holds when the mean over seeds satisfies its criterion at every "
-                   "point of the sweep it ranges over. A claim is *reproduced* when all its "
-                   "checks hold, *not reproduced* when none does, and *partly* otherwise. "
-                   "Set-ups were fixed before the runs and are not tuned to pass.%s\n\n",
-                quick ? "" : " The quick column gives the verdicts of `actbench reproduce "
-                             "--quick` (fewer epochs and seeds, same criteria), which CI runs "
-                             "and compares with this column.");
-        fprintf(f, "| # | claim | source | criterion | measured | verdict |%s\n",
-                quick ? "" : " quick |");
-        fprintf(f, "|---|---|---|---|---|---|%s\n", quick ? "" : "---|");
-        for (int i = 0; i < n_res; i++) {
-            const exp_result *r = &res[i];
-            const experiment *x = r->e;
-            fprintf(f, "| %d | ", x->claim);
-            md(f, x->title);
-            fputs(" | ", f);
-            md(f, x->source);
-            fputs(" | ", f);
-            for (int c = 0; c < x->n_checks; c++) {
-                fputs(c ? "<br>" : "", f);
-                fputs("`", f);
-                md(f, x->checks[c].test);
-                fputs("`", f);
-            }
-            fputs(" | ", f);
-            for (int c = 0; c < x->n_checks; c++) {
-                char cell[200];
-                summary_cell(cell, sizeof cell, r, c);
-                fprintf(f, "%s%s (%s)", c ? "<br>" : "", cell,
-                        exp_outcome_name(r->checks[c].outcome));
-            }
-            fprintf(f, " | **%s** |", exp_verdict_name(r->verdict));
-            if (!quick) {
-                const verdict_row *v = row_for(s, x);
-                fprintf(f, " %s |", v->has_quick ? exp_verdict_name(v->quick) : "-");
-            }
-            fputc('\n', f);
-        }
-        fprintf(f, "\n## The claims one by one\n");
-        for (int i = 0; i < n_res; i++)
-            report_details(f, &res[i], res[i].e->id);
-        if ((st = afile_commit(&a, err)) != AB_OK)
-            goto done;
+    if (st == AB_OK && quick && !report)
+        s->have_quick = true;
+    return st;
+}
+
+static const char reproduce_help[] =
+    "Usage: actbench reproduce [--quick] [--out DIR] [--experiments DIR] [-j N]\n"
+    "                          [--only LIST] [--expect FILE] [--no-plot] [--quiet]\n"
+    "\nRuns every experiment file in DIR (default experiments/) and writes OUT\n"
+    "(default results/): one folder per experiment (CSV, checks.csv, config.json,\n"
+    "plots/), REPORT.md with each claim's verdict and figure, and verdicts.csv.\n"
+    "A full run also runs the quick mode first, so both verdicts are recorded.\n"
+    "OUT appears whole once complete, replacing an earlier OUT as a whole; with\n"
+    "--only, each experiment run replaces its own folder, and REPORT.md and\n"
+    "verdicts.csv are made anew from every experiment folder in OUT.\n"
+    "\n  --quick        each file's [quick] settings: fewer epochs and seeds\n"
+    "  --only LIST    claim numbers or experiment ids, comma separated\n"
+    "  -j N           train N runs at once, each in its own process on one BLAS\n"
+    "                 thread: the same files as -j 1 (default: the online cores)\n"
+    "  --expect FILE  a committed verdicts.csv: exit 1 when a quick verdict\n"
+    "                 differs from its quick rows (what CI runs)\n";
+
+/* The experiment files of o->experiments into s (sorted by name). */
+static ab_status list_files(rep_state *s, ab_err *err)
+{
+    struct dirent **ents = NULL;
+    int n = scandir(s->o->experiments, &ents, ini_filter, alphasort);
+    if (n < 0)
+        return ab_fail(err, AB_EUSAGE, "--experiments: %s: cannot read: %s (run from the "
+                       "project folder or give --experiments DIR)", s->o->experiments,
+                       strerror(errno));
+    ab_status st = AB_OK;
+    if (n == 0 || n > MAX_EXPERIMENTS)
+        st = ab_fail(err, AB_EUSAGE, "--experiments: %s: %d .ini files (accepted: 1..%d)",
+                     s->o->experiments, n, MAX_EXPERIMENTS);
+    if (st == AB_OK && !(s->files = calloc((size_t)n, sizeof *s->files)))
+        st = ab_fail(err, AB_ERUNTIME, "out of memory");
+    for (int i = 0; st == AB_OK && i < n; i++) {
+        if (!(s->files[i] = malloc(4096)))
+            st = ab_fail(err, AB_ERUNTIME, "out of memory");
+        else
+            st = path_join(s->files[i], 4096, s->o->experiments, ents[i]->d_name, err);
+        s->n_files = i + 1;
     }
-done:
-    for (int i = 0; i < n_res; i++)
-        exp_result_free(&res[i]);
-    free(res);
-    free(es);
+    for (int i = 0; i < n; i++)
+        free(ents[i]);
+    free(ents);
+    return st;
+}
+
+/* The quick pass a full run records beside its own verdicts: into a
+ * temporary folder, removed after. */
+static ab_status quick_pass(rep_state *s, ab_err *err)
+{
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s/actbench-quick-XXXXXX", sys_tmp_dir()) >= sizeof tmp)
+        return ab_fail(err, AB_ERUNTIME, "TMPDIR is too long");
+    if (!mkdtemp(tmp))
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot create: %s", tmp, strerror(errno));
+    ab_status st = pass(s, tmp, true, false, false, err);
+    nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return st;
+}
+
+static void print_table(const rep_state *s, const report_row *rows, int n, const char *out)
+{
+    bool quick = s->o->quick;
+    printf("%-44s %5s  %-15s %s\n", "experiment", "claim", "verdict", quick ? "" : "quick");
+    for (int i = 0; i < n; i++)
+        printf("%-44s %5d  %-15s %s\n", rows[i].id, rows[i].claim,
+               !rows[i].has_full ? exp_verdict_name(rows[i].quick)
+                                 : exp_verdict_name(rows[i].full),
+               rows[i].has_full && rows[i].has_quick ? exp_verdict_name(rows[i].quick) : "");
+    printf("report: %s/REPORT.md\n", out);
+}
+
+/* The passes into dir (a staged OUT, or OUT itself with --only), then the
+ * report of every experiment folder in dir. */
+static ab_status run_all(rep_state *s, const char *dir, report_row *rows, int *n, ab_err *err)
+{
+    double t0 = sys_now();
+    bool render = !s->o->no_plot && plot_have_gnuplot();
+    ab_status st = AB_OK;
+    if (!s->o->quick)
+        st = quick_pass(s, err);
+    if (st == AB_OK)
+        st = pass(s, dir, s->o->quick, render, true, err);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "actbench reproduce%s%s%s", s->o->quick ? " --quick" : "",
+             s->o->only ? " --only " : "", s->o->only ? s->o->only : "");
+    report_info info = {.command = cmd, .seconds = sys_now() - t0, .jobs = s->o->jobs};
+    if (st == AB_OK)
+        st = report_assemble(dir, &info, rows, n, err);
+    return st;
+}
+
+/* OUT staged whole, or, with --only, locked (the stage held, unused) while
+ * the experiments replace their own folders in it. */
+static ab_status reproduce_into(rep_state *s, const char *out, report_row *rows, int *n,
+                                ab_err *err)
+{
+    stage_dir stage = {0};
+    ab_status st = stage_open(&stage, out, err);
+    if (st == AB_OK && s->o->only)
+        st = make_dirs(out, err);
+    if (st == AB_OK)
+        st = run_all(s, s->o->only ? out : stage.dir, rows, n, err);
+    if (st == AB_OK && !s->o->only)
+        st = stage_commit(&stage, err);
+    stage_abort(&stage);
     return st;
 }
 
@@ -515,121 +378,36 @@ int reproduce_main(int argc, char **argv)
 {
     rep_opts o;
     ab_err err = {{0}};
-    rep_state s = {.o = &o};
-    struct dirent **ents = NULL;
-    int n_ents = 0;
-    char tmp[] = "/tmp/actbench-quick-XXXXXX";
-    bool made_tmp = false;
+    rep_state s = {.o = &o, .argc = argc, .argv = argv};
+    report_row expect[MAX_EXPERIMENTS], rows[MAX_EXPERIMENTS];
+    int n_expect = 0, n_rows = 0, differ = 0;
     gemm_set_threads(EXP_BLAS_THREADS);
     ab_status st = parse_opts(&o, argc, argv, false, &err);
     if (st == AB_OK && o.help) {
-        printf("Usage: actbench reproduce [--quick] [--out DIR] [--experiments DIR]\n"
-               "                          [--only LIST] [--expect FILE] [--no-plot] [--quiet]\n"
-               "\nRuns every experiment file in DIR (default experiments/) and writes OUT\n"
-               "(default results/): one folder per experiment (CSV, checks.csv, config.json,\n"
-               "plots/), REPORT.md with each claim's verdict and figure, and verdicts.csv.\n"
-               "A full run also runs the quick mode afterwards, so both verdicts are recorded.\n"
-               "\n  --quick        each file's [quick] settings: fewer epochs and seeds\n"
-               "  --only LIST    claim numbers or experiment ids, comma separated\n"
-               "  --expect FILE  a committed verdicts.csv: exit 1 when a quick verdict\n"
-               "                 differs from its quick rows (what CI runs)\n");
+        fputs(reproduce_help, stdout);
         return 0;
     }
-    verdict_row expect[MAX_EXPERIMENTS];
-    int n_expect = 0;
-    if (st == AB_OK && o.expect)
-        st = read_expect(o.expect, expect, &n_expect, &err);
-    if (st == AB_OK) {
-        n_ents = scandir(o.experiments, &ents, ini_filter, alphasort);
-        if (n_ents < 0)
-            st = ab_fail(&err, AB_EUSAGE, "--experiments: %s: cannot read: %s (run from the "
-                         "project folder or give --experiments DIR)", o.experiments,
-                         strerror(errno));
-        else if (n_ents == 0 || n_ents > MAX_EXPERIMENTS)
-            st = ab_fail(&err, AB_EUSAGE, "--experiments: %s: %d .ini files (accepted: 1..%d)",
-                         o.experiments, n_ents, MAX_EXPERIMENTS);
-    }
-    char **files = NULL;
-    if (st == AB_OK && !(files = calloc((size_t)n_ents, sizeof *files)))
-        st = ab_fail(&err, AB_ERUNTIME, "out of memory");
-    for (int i = 0; st == AB_OK && i < n_ents; i++) {
-        files[i] = malloc(4096);
-        if (!files[i])
-            st = ab_fail(&err, AB_ERUNTIME, "out of memory");
-        else
-            st = path_join(files[i], 4096, o.experiments, ents[i]->d_name, &err);
-    }
-    s.files = files;
-    s.n_files = n_ents;
-    const char *out = o.out ? o.out : "results";
-    bool render = !o.no_plot && plot_have_gnuplot();
+    if (st == AB_OK && o.expect &&
+        (st = report_read_verdicts(o.expect, expect, MAX_EXPERIMENTS, &n_expect, &err)) != AB_OK)
+        ab_context(&err, "--expect");
+    if (st == AB_OK)
+        st = list_files(&s, &err);
     if (st == AB_OK)
         st = validate(&s, &err);
+    if (st == AB_OK && !(s.es = calloc(MAX_EXPERIMENTS, sizeof *s.es)))
+        st = ab_fail(&err, AB_ERUNTIME, "out of memory");
+    const char *out = o.out ? o.out : "results";
     if (st == AB_OK)
-        st = make_dirs(out, &err);
-    if (st == AB_OK && !o.quick) {
-        /* the quick verdicts CI compares with, for the report's quick
-         * column: run them first, outputs discarded */
-        if (!mkdtemp(tmp))
-            st = ab_fail(&err, AB_ERUNTIME, "%s: cannot create: %s", tmp, strerror(errno));
-        else
-            made_tmp = true;
-        if (st == AB_OK)
-            st = pass(&s, tmp, true, false, false, &err);
-    }
-    if (st == AB_OK)
-        st = pass(&s, out, o.quick, render, true, &err);
-    if (st == AB_OK)
-        st = write_verdicts(out, s.rows, s.n_rows, &err);
-    if (st == AB_OK && !o.quiet) {
-        printf("%-44s %5s  %-15s %s\n", "experiment", "claim", "verdict", o.quick ? "" : "quick");
-        for (int i = 0; i < s.n_rows; i++)
-            printf("%-44s %5d  %-15s %s\n", s.rows[i].id, s.rows[i].claim,
-                   exp_verdict_name(o.quick ? s.rows[i].quick : s.rows[i].full),
-                   o.quick ? "" : exp_verdict_name(s.rows[i].quick));
-        printf("report: %s/REPORT.md\n", out);
-    }
-    int differ = 0;
-    for (int i = 0; st == AB_OK && o.expect && i < n_expect; i++) {
-        int j = 0;
-        while (j < s.n_rows && strcmp(expect[i].id, s.rows[j].id))
-            j++;
-        if (j == s.n_rows) {
-            /* with --only, the others were not meant to run */
-            if (!o.only) {
-                fprintf(stderr, "actbench: %s: in %s but not in %s\n", expect[i].id, o.expect,
-                        o.experiments);
-                differ++;
-            }
-        } else if (s.rows[j].has_quick && expect[i].quick != s.rows[j].quick) {
-            fprintf(stderr, "actbench: %s: quick verdict is '%s', %s records '%s'\n",
-                    s.rows[j].id, exp_verdict_name(s.rows[j].quick), o.expect,
-                    exp_verdict_name(expect[i].quick));
-            differ++;
-        }
-    }
-    for (int j = 0; st == AB_OK && o.expect && j < s.n_rows; j++) {
-        int i = 0;
-        while (i < n_expect && strcmp(expect[i].id, s.rows[j].id))
-            i++;
-        if (i == n_expect) {
-            fprintf(stderr, "actbench: %s: no quick verdict recorded in %s\n", s.rows[j].id,
-                    o.expect);
-            differ++;
-        }
-    }
+        st = reproduce_into(&s, out, rows, &n_rows, &err);
+    if (st == AB_OK && !o.quiet)
+        print_table(&s, rows, n_rows, out);
+    if (st == AB_OK && o.expect)
+        differ = report_compare(expect, n_expect, rows, n_rows, o.only != NULL, o.expect, stderr);
     if (st != AB_OK)
         fprintf(stderr, "actbench: %s\n", err.msg);
-    if (made_tmp)
-        nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    for (int i = 0; i < n_ents; i++) {
-        free(ents[i]);
-        if (files)
-            free(files[i]);
-    }
-    free(ents);
-    free(files);
-    if (st == AB_OK && differ)
-        return 1;
-    return (int)st;
+    for (int i = 0; i < s.n_files; i++)
+        free(s.files[i]);
+    free(s.files);
+    free(s.es);
+    return st == AB_OK && differ ? 1 : (int)st;
 }

@@ -345,7 +345,8 @@ static int take(stage_dir *s, ab_err *err)
         if (fd < 0 && (e == ENOTDIR || e == ELOOP))
             return ab_fail(err, AB_ERUNTIME, "%s: exists and is not a folder; remove it", s->dir);
         if (fd < 0)
-            return ab_fail(err, AB_ERUNTIME, "%s: cannot make or open: %s", s->dir, strerror(e));
+            return ab_fail(err, AB_ERUNTIME, "cannot make its staging folder %s: %s", s->dir,
+                           strerror(e));
         if (!made && rm_contents(fd, 0) != 0)
             return ab_fail(err, AB_ERUNTIME, "%s: cannot remove what an earlier process left: %s",
                            s->dir, strerror(errno));
@@ -409,6 +410,10 @@ ab_status stage_open(stage_dir *s, const char *dest, ab_err *err)
                                  s->dest)
                        : (ab_status)r;
     }
+    /* every message names the folder the user asked for */
+    size_t n = strlen(dest);
+    if (st != AB_OK && err && n < 256 && strncmp(err->msg, dest, n) != 0)
+        ab_context(err, "%s", dest);
     if (st != AB_OK)
         release(s);
     return st;

@@ -23,4 +23,10 @@ ab_status sys_out_dir(char *dir, size_t n, const char *given, const char *stem, 
 /* The online cores (sysconf(_SC_NPROCESSORS_ONLN)), at least 1. */
 int sys_cores(void);
 
+/* Seconds on the monotonic clock. */
+double sys_now(void);
+
+/* $TMPDIR, else /tmp. */
+const char *sys_tmp_dir(void);
+
 #endif
