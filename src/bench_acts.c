@@ -19,6 +19,7 @@
 #include "out.h"
 #include "plot.h"
 #include "rng.h"
+#include "stage.h"
 #include "sys.h"
 
 #define FIG_NAME "bench_acts"
@@ -439,7 +440,7 @@ int bench_acts_main(int argc, char **argv)
     bench_opts o;
     ab_err err = {{0}};
     bench_act_row *rows = NULL;
-    char dir[4096];
+    stage_dir stage = {0};
     ab_status st = parse_opts(&o, argc, argv, &err);
     if (st == AB_OK && o.help) {
         usage(stdout);
@@ -454,8 +455,9 @@ int bench_acts_main(int argc, char **argv)
     }
     if (st == AB_OK && !(rows = calloc((size_t)o.n_acts, sizeof *rows)))
         st = ab_fail(&err, AB_ERUNTIME, "out of memory: bench-acts rows");
-    if (st == AB_OK)
-        st = sys_out_dir(dir, sizeof dir, o.out_dir, "bench-acts", &err);
+    if (st == AB_OK && (st = o.out_dir ? stage_open(&stage, o.out_dir, &err)
+                                       : stage_open_new(&stage, "runs", "bench-acts", &err)) != AB_OK)
+        ab_context(&err, "--out");
     /* a note while it runs, only for a person watching */
     bool tty = st == AB_OK && !o.quiet && isatty(STDERR_FILENO);
     if (tty) {
@@ -469,7 +471,12 @@ int bench_acts_main(int argc, char **argv)
         fprintf(stderr, "\r\033[K");
     bool render = !o.no_plot && plot_have_gnuplot();
     if (st == AB_OK)
-        st = bench_acts_write(dir, rows, o.n_acts, (size_t)o.elements, o.repeats, render, &err);
+        st = bench_acts_write(stage.dir, rows, o.n_acts, (size_t)o.elements, o.repeats, render,
+                              &err);
+    if (st == AB_OK)
+        st = stage_commit(&stage, &err);
+    stage_abort(&stage);
+    const char *dir = stage.dest;
     if (st == AB_OK && !o.quiet) {
         print_table(rows, o.n_acts, (size_t)o.elements, o.repeats, dir);
         if (!o.no_plot && !render)

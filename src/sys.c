@@ -1,4 +1,4 @@
-/* sys.c - memory, CPU description, default output folders. */
+/* sys.c - memory, CPU description, cores, clock, temporary folder. */
 #include "sys.h"
 
 #include <math.h>
@@ -45,43 +45,6 @@ void sys_machine(char *out, size_t n)
         fclose(f);
     }
     snprintf(out, n, "%s, %ld cores", model, sysconf(_SC_NPROCESSORS_ONLN));
-}
-
-ab_status sys_out_dir(char *dir, size_t n, const char *given, const char *stem, ab_err *err)
-{
-    if (given) {
-        if ((size_t)snprintf(dir, n, "%s", given) >= n)
-            return ab_fail(err, AB_EUSAGE, "--out: path too long");
-    } else {
-        time_t t = time(NULL);
-        struct tm tm;
-        localtime_r(&t, &tm);
-        char stamp[32], base[320];
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-        snprintf(base, sizeof base, "runs/%s%s%s", stem ? stem : "", stem ? "-" : "", stamp);
-        /* built in a local buffer: GCC at -O3 with sanitizers misreads
-         * snprintf into the caller's pointer as a possible null */
-        char name[400];
-        struct stat st;
-        snprintf(name, sizeof name, "%s", base);
-        for (int i = 2; stat(name, &st) == 0 && i < 1000; i++)
-            snprintf(name, sizeof name, "%s-%d", base, i);
-        if (strlen(name) >= n)
-            return ab_fail(err, AB_EUSAGE, "%s: path too long", name);
-        memcpy(dir, name, strlen(name) + 1);
-    }
-    char plots[4096];
-    ab_status st = make_dirs(dir, err);
-    if (st == AB_OK)
-        st = path_join(plots, sizeof plots, dir, "plots", err);
-    if (st == AB_OK)
-        st = make_dirs(plots, err);
-    if (st != AB_OK && given) {
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        return ab_fail(err, st, "--out: %s", why);
-    }
-    return st;
 }
 
 int sys_cores(void)

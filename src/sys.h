@@ -1,5 +1,5 @@
-/* sys.h - what the machine offers and where output goes by default: free
- * memory, a description of the CPU, and the timestamped output folder. */
+/* sys.h - what the machine offers: free memory, a description of the CPU,
+ * the cores, the clock and the temporary folder. */
 #ifndef ACTBENCH_SYS_H
 #define ACTBENCH_SYS_H
 
@@ -13,12 +13,6 @@ double sys_mem_available(void);
 
 /* "AMD EPYC ..., 2 cores" into out (size n). */
 void sys_machine(char *out, size_t n);
-
-/* Makes the output folder and its plots/ subfolder: given when not NULL (its
- * errors then start "--out: "), else runs/STEM-YYYYMMDD-HHMMSS (or
- * runs/YYYYMMDD-HHMMSS without a stem), with -2, -3, ... when that exists.
- * The folder's name goes to dir (size n). */
-ab_status sys_out_dir(char *dir, size_t n, const char *given, const char *stem, ab_err *err);
 
 /* The online cores (sysconf(_SC_NPROCESSORS_ONLN)), at least 1. */
 int sys_cores(void);

@@ -1004,6 +1004,81 @@ static void test_reproduce_only(void **state)
     assert_error(NULL, r, 2, (const char *const[]){"--only: 99", NULL});
 }
 
+/* --only replaces the folders of the experiments it runs and no other;
+ * REPORT.md and verdicts.csv are made anew from every folder present; a run
+ * of them all replaces OUT as a whole. */
+static void test_reproduce_only_replaces_own(void **state)
+{
+    fixture *fx = *state;
+    rep_paths p;
+    rep_setup(fx, &p);
+    const char *quiet[] = {"--quiet", "--no-plot", NULL};
+    assert_exit_ok(reproduce(fx, &p, fx->s.out, quiet));
+    char f[4400];
+    write_file(f, sizeof f, fx->s.out, "a-holds/stray.txt", "old\n");
+    write_file(f, sizeof f, fx->s.out, "b-fails/stray.txt", "old\n");
+    write_file(f, sizeof f, fx->s.out, "top.txt", "old\n");
+    assert_exit_ok(reproduce(fx, &p, fx->s.out,
+                             (const char *const[]){"--quiet", "--no-plot", "--only", "3", NULL}));
+    assert_true(path_missing_in(fx->s.out, "a-holds/stray.txt"));
+    assert_false(path_missing_in(fx->s.out, "b-fails/stray.txt"));
+    assert_false(path_missing_in(fx->s.out, "top.txt"));
+    char *v = slurp_in(fx->s.out, "verdicts.csv");
+    assert_string_equal(v, verdicts_both);
+    free(v);
+    char *rep = slurp_in(fx->s.out, "REPORT.md");
+    assert_contains(rep, "### Claim 3: Alpha claim holds (`a-holds`)");
+    assert_contains(rep, "### Claim 7: Beta claim fails (`b-fails`)");
+    assert_contains(rep, "`actbench reproduce --quick --only 3`");
+    free(rep);
+    /* each folder holds its share of the report */
+    v = slurp_in(fx->s.out, "b-fails/verdict.csv");
+    assert_string_equal(v, "experiment,claim,mode,verdict\nb-fails,7,quick,not reproduced\n");
+    free(v);
+    assert_exit_ok(reproduce(fx, &p, fx->s.out, quiet));
+    assert_true(path_missing_in(fx->s.out, "b-fails/stray.txt"));
+    assert_true(path_missing_in(fx->s.out, "top.txt"));
+    assert_int_equal(count_entries(fx->s.out), 4); /* 2 folders, REPORT.md, verdicts.csv */
+}
+
+/* The files of `run -j 2` are byte for byte those of `run -j 1` (the
+ * seconds columns aside: they are clocks). */
+static void test_run_jobs_same_files(void **state)
+{
+    fixture *fx = *state;
+    char path[4400], a[4400], b[4400];
+    write_file(path, sizeof path, fx->s.dir, "tiny-run.ini", run_ini);
+    snprintf(a, sizeof a, "%s/j1", fx->s.dir);
+    snprintf(b, sizeof b, "%s/j2", fx->s.dir);
+    run_quiet((const char *const[]){"run", path, "-j", "1", "--out", a, "--no-plot", "-q", NULL});
+    run_quiet((const char *const[]){"run", path, "--jobs", "2", "--out", b, "--no-plot", "-q",
+                                    NULL});
+    static const char *const files[] = {"loss.csv", "layers.csv", "summary.csv",
+                                        "quantities.csv", "checks.csv"};
+    char *ga = slurp_in(a, "plots/tiny-run.gp"), *gb = slurp_in(b, "plots/tiny-run.gp");
+    assert_string_equal(ga, gb);
+    free(ga), free(gb);
+    for (size_t i = 0; i < N_OF(files); i++) {
+        csv *x = csv_read(a, files[i]), *y = csv_read(b, files[i]);
+        assert_int_equal(x->n_rows, y->n_rows);
+        assert_int_equal(x->n_cols, y->n_cols);
+        assert_true(x->n_rows > 0);
+        for (int c = 0; c < x->n_cols; c++) {
+            if (strstr(x->head[c], "seconds"))
+                continue;
+            for (int rw = 0; rw < x->n_rows; rw++)
+                if (strcmp(x->cell[rw][c], y->cell[rw][c]))
+                    fail_msg("%s row %d %s: '%s' at -j 1, '%s' at -j 2", files[i], rw + 1,
+                             x->head[c], x->cell[rw][c], y->cell[rw][c]);
+        }
+        csv_free(x);
+        csv_free(y);
+    }
+    char *cfg = slurp_in(b, "config.json");
+    assert_contains(cfg, "\"jobs\": 2");
+    free(cfg);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Usage errors of the subcommands                                           */
 
@@ -1097,6 +1172,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reproduce, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_expect, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_only, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce_only_replaces_own, setup,
+                                        scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_jobs_same_files, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_sub_help, setup, scratch_teardown),
     };
     test_list l = {0};
