@@ -712,15 +712,20 @@ const act_info *act_find(const char *name)
     return NULL;
 }
 
-const char *act_init_name(init_kind k)
+const name_row act_inits[] = {
+    {"xavier", INIT_XAVIER, NULL},
+    {"glorot", INIT_XAVIER, NULL},
+    {"he", INIT_HE, NULL},
+    {"kaiming", INIT_HE, NULL},
+    {"lecun", INIT_LECUN, NULL},
+    {"normal", INIT_NORMAL, "STD"},
+    {"auto", ACT_INIT_AUTO, NULL},
+    {NULL, 0, NULL},
+};
+
+const char *act_init_name(int k)
 {
-    switch (k) {
-    case INIT_XAVIER: return "xavier";
-    case INIT_HE: return "he";
-    case INIT_LECUN: return "lecun";
-    case INIT_NORMAL: return "normal";
-    }
-    return "?";
+    return names_name(act_inits, k);
 }
 
 /* sup |f'| estimated on a fine grid over [-20, 20] (every activation here is
@@ -778,7 +783,7 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
     if (nl == 0 || nl >= sizeof name) {
         char names[1024];
         list_names(names, sizeof names);
-        return ab_fail(err, AB_EUSAGE, "--act: '%s' is not an activation (accepted: %s)", spec,
+        return ab_fail(err, AB_EUSAGE, "'%s' is not an activation (accepted: %s)", spec,
                        names);
     }
     memcpy(name, spec, nl);
@@ -787,7 +792,7 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
     if (!info) {
         char names[1024];
         list_names(names, sizeof names);
-        return ab_fail(err, AB_EUSAGE, "--act: unknown activation '%s' (accepted: %s)", name,
+        return ab_fail(err, AB_EUSAGE, "unknown activation '%s' (accepted: %s)", name,
                        names);
     }
     act_default(out, info);
@@ -797,9 +802,9 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
         s++; /* past ':' */
         if (np >= info->n_params) {
             if (info->n_params == 0)
-                return ab_fail(err, AB_EUSAGE, "--act: '%s': %s takes no parameters", spec,
+                return ab_fail(err, AB_EUSAGE, "'%s': %s takes no parameters", spec,
                                info->name);
-            return ab_fail(err, AB_EUSAGE, "--act: '%s': %s takes at most %d parameter%s (%s%s%s)",
+            return ab_fail(err, AB_EUSAGE, "'%s': %s takes at most %d parameter%s (%s%s%s)",
                            spec, info->name, info->n_params, info->n_params > 1 ? "s" : "",
                            info->param_names[0], info->n_params > 1 ? ", " : "",
                            info->n_params > 1 ? info->param_names[1] : "");
@@ -810,7 +815,7 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
         if (end == s || (*end != ':' && *end != '\0') || errno == ERANGE || !isfinite(v) ||
             fabs(v) > 1e30)
             return ab_fail(err, AB_EUSAGE,
-                           "--act: '%s': %s's %s must be a finite number", spec, info->name,
+                           "'%s': %s's %s must be a finite number", spec, info->name,
                            info->param_names[np]);
         out->p[np++] = (float)v;
         s = *end == ':' ? end : NULL;
@@ -818,7 +823,7 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
     if (info->check) {
         const char *why = info->check(out->p);
         if (why)
-            return ab_fail(err, AB_EUSAGE, "--act: '%s': %s %s", spec, info->name, why);
+            return ab_fail(err, AB_EUSAGE, "'%s': %s %s", spec, info->name, why);
     }
     make_label(out);
     out->max_df = max_abs_df(out);

@@ -129,7 +129,7 @@ static ab_status load_weights(float **loaded, const cli_opts *o, const train_con
         /* alphas not in the files keep the activation's initial value */
         net_init(&n, loaded[a], 0);
         if ((st = weights_load(o->load_weights, &n, loaded[a], err)) != AB_OK)
-            return st;
+            return ab_context(err, "--load-weights"), st;
     }
     return AB_OK;
 }
@@ -456,6 +456,8 @@ ab_status job_run(const cli_opts *o, ab_err *err)
     struct stat sb;
     made_dir = !o->out_dir || stat(o->out_dir, &sb) != 0;
     if ((st = sys_out_dir(dir, sizeof dir, o->out_dir, NULL, err)) != AB_OK) {
+        if (o->out_dir)
+            ab_context(err, "--out");
         made_dir = false;
         goto done;
     }

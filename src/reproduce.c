@@ -126,8 +126,8 @@ int reproduce_run_main(int argc, char **argv)
     if (st == AB_OK)
         st = exp_load(e, o.file, o.quick, &err);
     char dir[4096];
-    if (st == AB_OK)
-        st = sys_out_dir(dir, sizeof dir, o.out, e->id, &err);
+    if (st == AB_OK && (st = sys_out_dir(dir, sizeof dir, o.out, e->id, &err)) != AB_OK && o.out)
+        ab_context(&err, "--out");
     if (st == AB_OK) {
         bool render = !o.no_plot && plot_have_gnuplot();
         st = exp_run(&r, e, dir, o.quick, render, o.quiet ? NULL : progress, NULL, &err);

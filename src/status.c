@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 ab_status ab_fail(ab_err *err, ab_status status, const char *fmt, ...)
 {
@@ -13,4 +14,24 @@ ab_status ab_fail(ab_err *err, ab_status status, const char *fmt, ...)
         va_end(ap);
     }
     return status;
+}
+
+void ab_context(ab_err *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    char prefix[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(prefix, sizeof prefix - 2, fmt, ap);
+    va_end(ap);
+    size_t plen = w < 0 ? 0 : (size_t)w < sizeof prefix - 2 ? (size_t)w : sizeof prefix - 3;
+    memcpy(prefix + plen, ": ", 2);
+    plen += 2;
+    size_t mlen = strlen(err->msg);
+    if (plen + mlen > sizeof err->msg - 1)
+        mlen = sizeof err->msg - 1 - plen;
+    memmove(err->msg + plen, err->msg, mlen);
+    memcpy(err->msg, prefix, plen);
+    err->msg[plen + mlen] = '\0';
 }

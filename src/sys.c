@@ -50,7 +50,7 @@ ab_status sys_out_dir(char *dir, size_t n, const char *given, const char *stem, 
 {
     if (given) {
         if ((size_t)snprintf(dir, n, "%s", given) >= n)
-            return ab_fail(err, AB_EUSAGE, "--out: path too long");
+            return ab_fail(err, AB_EUSAGE, "%s: path too long", given);
     } else {
         time_t t = time(NULL);
         struct tm tm;
@@ -75,10 +75,5 @@ ab_status sys_out_dir(char *dir, size_t n, const char *given, const char *stem, 
         st = path_join(plots, sizeof plots, dir, "plots", err);
     if (st == AB_OK)
         st = make_dirs(plots, err);
-    if (st != AB_OK && given) {
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        return ab_fail(err, st, "--out: %s", why);
-    }
     return st;
 }

@@ -14,10 +14,10 @@ double sys_mem_available(void);
 /* "AMD EPYC ..., 2 cores" into out (size n). */
 void sys_machine(char *out, size_t n);
 
-/* Makes the output folder and its plots/ subfolder: given when not NULL (its
- * errors then start "--out: "), else runs/STEM-YYYYMMDD-HHMMSS (or
- * runs/YYYYMMDD-HHMMSS without a stem), with -2, -3, ... when that exists.
- * The folder's name goes to dir (size n). */
+/* Makes the output folder and its plots/ subfolder: given when not NULL (the
+ * caller adds how it was given to an error: ab_context), else
+ * runs/STEM-YYYYMMDD-HHMMSS (or runs/YYYYMMDD-HHMMSS without a stem), with
+ * -2, -3, ... when that exists.  The folder's name goes to dir (size n). */
 ab_status sys_out_dir(char *dir, size_t n, const char *given, const char *stem, ab_err *err);
 
 #endif
