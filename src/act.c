@@ -482,67 +482,226 @@ static const char *check_softplus(const float *p)
     return p[0] > 0.0f ? NULL : "beta must be > 0";
 }
 
-/* clang-format off */
+/* The registry, in --list-acts order; a field left out is 0, false or NULL. */
 const act_info act_registry[] = {
-    {"identity", "f(z) = z", 0, {0}, {0}, identity_f, identity_df,
-     "(-inf, inf)", true, false, false, INIT_XAVIER, NULL, NULL},
-    {"step", "f(z) = 1 if z > 0 else 0 (Heaviside)", 0, {0}, {0}, step_f, zero_df,
-     "{0, 1}", false, false, false, INIT_XAVIER, "f'(z) = 0 everywhere, also at 0 (f(0) = 0)", NULL},
-    {"sigmoid", "f(z) = 1 / (1 + e^-z)", 0, {0}, {0}, sigmoid_f, sigmoid_df,
-     "(0, 1)", false, false, false, INIT_XAVIER, NULL, NULL},
-    {"tanh", "f(z) = tanh z", 0, {0}, {0}, tanh_f, tanh_df,
-     "(-1, 1)", true, false, false, INIT_XAVIER, NULL, NULL},
-    {"relu", "f(z) = max(0, z)", 0, {0}, {0}, relu_f, relu_df,
-     "[0, inf)", false, false, false, INIT_HE, "f'(0) = 0", NULL},
-    {"leaky_relu", "f(z) = z if z > 0 else negative_slope z", 1, {"negative_slope"}, {0.01f},
-     leaky_f, leaky_df, "(-inf, inf)", false, false, false, INIT_HE, "f'(0) = negative_slope", NULL},
-    {"prelu", "f(z) = z if z > 0 else a z, a learned per layer", 1, {"init"}, {0.25f},
-     leaky_f, leaky_df, "(-inf, inf)", false, true, false, INIT_HE, "f'(0) = a; df/da(0) = 0", NULL},
-    {"rrelu", "f(z) = z if z > 0 else a z, a ~ U(lower, upper) in training, (lower+upper)/2 otherwise",
-     2, {"lower", "upper"}, {0.125f, 1.0f / 3.0f}, rrelu_f, rrelu_df, "(-inf, inf)", false, false,
-     true, INIT_HE, "f'(0) = the drawn slope in training, (lower+upper)/2 otherwise", check_rrelu},
-    {"elu", "f(z) = z if z > 0 else alpha (e^z - 1)", 1, {"alpha"}, {1.0f}, elu_f, elu_df,
-     "(-alpha, inf)", false, false, false, INIT_HE, "f'(0) = alpha", NULL},
-    {"celu", "f(z) = z if z > 0 else alpha (e^(z/alpha) - 1)", 1, {"alpha"}, {1.0f}, celu_f, celu_df,
-     "(-alpha, inf)", false, false, false, INIT_HE, "f'(0) = 1", check_positive},
-    {"selu", "f(z) = scale (z if z > 0 else alpha (e^z - 1)), alpha 1.6733, scale 1.0507", 0, {0}, {0},
-     selu_f, selu_df, "(-1.7581, inf)", true, false, false, INIT_LECUN, "f'(0) = scale alpha = 1.7581", NULL},
-    {"gelu", "f(z) = z Phi(z), Phi the standard normal CDF (erf)", 0, {0}, {0}, gelu_f, gelu_df,
-     "[-0.17, inf)", false, false, false, INIT_HE, NULL, NULL},
-    {"gelu_tanh", "f(z) = z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3)))", 0, {0}, {0},
-     gelu_tanh_f, gelu_tanh_df, "[-0.17, inf)", false, false, false, INIT_HE, NULL, NULL},
-    {"silu", "f(z) = z / (1 + e^-z) (swish)", 0, {0}, {0}, silu_f, silu_df,
-     "[-0.28, inf)", false, false, false, INIT_HE, NULL, NULL},
-    {"softplus", "f(z) = log(1 + e^(beta z)) / beta, z where beta z > threshold", 2,
-     {"beta", "threshold"}, {1.0f, 20.0f}, softplus_f, softplus_df, "(0, inf)", false, false, false,
-     INIT_HE, "f' = 1 where beta z > threshold", check_softplus},
-    {"mish", "f(z) = z tanh(softplus(z))", 0, {0}, {0}, mish_f, mish_df,
-     "[-0.31, inf)", false, false, false, INIT_HE, NULL, NULL},
-    {"softsign", "f(z) = z / (1 + |z|)", 0, {0}, {0}, softsign_f, softsign_df,
-     "(-1, 1)", true, false, false, INIT_XAVIER, NULL, NULL},
-    {"hardtanh", "f(z) = clamp(z, min_val, max_val)", 2, {"min_val", "max_val"}, {-1.0f, 1.0f},
-     hardtanh_f, hardtanh_df, "[min_val, max_val]", true, false, false, INIT_XAVIER,
-     "f' = 0 at min_val and at max_val", check_ordered},
-    {"relu6", "f(z) = min(max(0, z), 6)", 0, {0}, {0}, relu6_f, relu6_df,
-     "[0, 6]", false, false, false, INIT_HE, "f' = 0 at 0 and at 6", NULL},
-    {"threshold", "f(z) = z if z > threshold else value", 2, {"threshold", "value"}, {0.0f, 0.0f},
-     threshold_f, threshold_df, "{value} and (threshold, inf)", false, false, false, INIT_HE,
-     "f'(threshold) = 0", NULL},
-    {"hardsigmoid", "f(z) = relu6(z + 3) / 6", 0, {0}, {0}, hardsigmoid_f, hardsigmoid_df,
-     "[0, 1]", false, false, false, INIT_XAVIER, "f' = 0 at -3 and at 3", NULL},
-    {"hardswish", "f(z) = z relu6(z + 3) / 6", 0, {0}, {0}, hardswish_f, hardswish_df,
-     "[-0.375, inf)", false, false, false, INIT_HE, "f'(-3) = -1/2, f'(3) = 3/2", NULL},
-    {"logsigmoid", "f(z) = log(1 / (1 + e^-z))", 0, {0}, {0}, logsigmoid_f, logsigmoid_df,
-     "(-inf, 0)", false, false, false, INIT_XAVIER, NULL, NULL},
-    {"tanhshrink", "f(z) = z - tanh z", 0, {0}, {0}, tanhshrink_f, tanhshrink_df,
-     "(-inf, inf)", true, false, false, INIT_XAVIER, NULL, NULL},
-    {"softshrink", "f(z) = z - lambd if z > lambd, z + lambd if z < -lambd, else 0", 1, {"lambd"},
-     {0.5f}, softshrink_f, shrink_df, "(-inf, inf)", true, false, false, INIT_XAVIER,
-     "f' = 0 at -lambd and at lambd", check_nonneg},
-    {"hardshrink", "f(z) = z if |z| > lambd else 0", 1, {"lambd"}, {0.5f}, hardshrink_f, shrink_df,
-     "(-inf, inf)", true, false, false, INIT_XAVIER, "f' = 0 at -lambd and at lambd", check_nonneg},
+    {
+        .name = "identity",
+        .formula = "f(z) = z",
+        .f = identity_f, .df = identity_df,
+        .range = "(-inf, inf)", .zero_centred = true,
+        .usual_init = INIT_XAVIER,
+    },
+    {
+        .name = "step",
+        .formula = "f(z) = 1 if z > 0 else 0 (Heaviside)",
+        .f = step_f, .df = zero_df,
+        .range = "{0, 1}",
+        .usual_init = INIT_XAVIER,
+        .kinks = "f'(z) = 0 everywhere, also at 0 (f(0) = 0)",
+    },
+    {
+        .name = "sigmoid",
+        .formula = "f(z) = 1 / (1 + e^-z)",
+        .f = sigmoid_f, .df = sigmoid_df,
+        .range = "(0, 1)",
+        .usual_init = INIT_XAVIER,
+    },
+    {
+        .name = "tanh",
+        .formula = "f(z) = tanh z",
+        .f = tanh_f, .df = tanh_df,
+        .range = "(-1, 1)", .zero_centred = true,
+        .usual_init = INIT_XAVIER,
+    },
+    {
+        .name = "relu",
+        .formula = "f(z) = max(0, z)",
+        .f = relu_f, .df = relu_df,
+        .range = "[0, inf)",
+        .usual_init = INIT_HE,
+        .kinks = "f'(0) = 0",
+    },
+    {
+        .name = "leaky_relu",
+        .formula = "f(z) = z if z > 0 else negative_slope z",
+        .n_params = 1, .param_names = {"negative_slope"}, .defaults = {0.01f},
+        .f = leaky_f, .df = leaky_df,
+        .range = "(-inf, inf)",
+        .usual_init = INIT_HE,
+        .kinks = "f'(0) = negative_slope",
+    },
+    {
+        .name = "prelu",
+        .formula = "f(z) = z if z > 0 else a z, a learned per layer",
+        .n_params = 1, .param_names = {"init"}, .defaults = {0.25f},
+        .f = leaky_f, .df = leaky_df,
+        .range = "(-inf, inf)",
+        .learned = true,
+        .usual_init = INIT_HE,
+        .kinks = "f'(0) = a; df/da(0) = 0",
+    },
+    {
+        .name = "rrelu",
+        .formula = "f(z) = z if z > 0 else a z, a ~ U(lower, upper) in training, "
+                   "(lower+upper)/2 otherwise",
+        .n_params = 2, .param_names = {"lower", "upper"}, .defaults = {0.125f, 1.0f / 3.0f},
+        .f = rrelu_f, .df = rrelu_df,
+        .range = "(-inf, inf)",
+        .random_in_training = true,
+        .usual_init = INIT_HE,
+        .kinks = "f'(0) = the drawn slope in training, (lower+upper)/2 otherwise",
+        .check = check_rrelu,
+    },
+    {
+        .name = "elu",
+        .formula = "f(z) = z if z > 0 else alpha (e^z - 1)",
+        .n_params = 1, .param_names = {"alpha"}, .defaults = {1.0f},
+        .f = elu_f, .df = elu_df,
+        .range = "(-alpha, inf)",
+        .usual_init = INIT_HE,
+        .kinks = "f'(0) = alpha",
+    },
+    {
+        .name = "celu",
+        .formula = "f(z) = z if z > 0 else alpha (e^(z/alpha) - 1)",
+        .n_params = 1, .param_names = {"alpha"}, .defaults = {1.0f},
+        .f = celu_f, .df = celu_df,
+        .range = "(-alpha, inf)",
+        .usual_init = INIT_HE,
+        .kinks = "f'(0) = 1",
+        .check = check_positive,
+    },
+    {
+        .name = "selu",
+        .formula = "f(z) = scale (z if z > 0 else alpha (e^z - 1)), alpha 1.6733, scale 1.0507",
+        .f = selu_f, .df = selu_df,
+        .range = "(-1.7581, inf)", .zero_centred = true,
+        .usual_init = INIT_LECUN,
+        .kinks = "f'(0) = scale alpha = 1.7581",
+    },
+    {
+        .name = "gelu",
+        .formula = "f(z) = z Phi(z), Phi the standard normal CDF (erf)",
+        .f = gelu_f, .df = gelu_df,
+        .range = "[-0.17, inf)",
+        .usual_init = INIT_HE,
+    },
+    {
+        .name = "gelu_tanh",
+        .formula = "f(z) = z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3)))",
+        .f = gelu_tanh_f, .df = gelu_tanh_df,
+        .range = "[-0.17, inf)",
+        .usual_init = INIT_HE,
+    },
+    {
+        .name = "silu",
+        .formula = "f(z) = z / (1 + e^-z) (swish)",
+        .f = silu_f, .df = silu_df,
+        .range = "[-0.28, inf)",
+        .usual_init = INIT_HE,
+    },
+    {
+        .name = "softplus",
+        .formula = "f(z) = log(1 + e^(beta z)) / beta, z where beta z > threshold",
+        .n_params = 2, .param_names = {"beta", "threshold"}, .defaults = {1.0f, 20.0f},
+        .f = softplus_f, .df = softplus_df,
+        .range = "(0, inf)",
+        .usual_init = INIT_HE,
+        .kinks = "f' = 1 where beta z > threshold",
+        .check = check_softplus,
+    },
+    {
+        .name = "mish",
+        .formula = "f(z) = z tanh(softplus(z))",
+        .f = mish_f, .df = mish_df,
+        .range = "[-0.31, inf)",
+        .usual_init = INIT_HE,
+    },
+    {
+        .name = "softsign",
+        .formula = "f(z) = z / (1 + |z|)",
+        .f = softsign_f, .df = softsign_df,
+        .range = "(-1, 1)", .zero_centred = true,
+        .usual_init = INIT_XAVIER,
+    },
+    {
+        .name = "hardtanh",
+        .formula = "f(z) = clamp(z, min_val, max_val)",
+        .n_params = 2, .param_names = {"min_val", "max_val"}, .defaults = {-1.0f, 1.0f},
+        .f = hardtanh_f, .df = hardtanh_df,
+        .range = "[min_val, max_val]", .zero_centred = true,
+        .usual_init = INIT_XAVIER,
+        .kinks = "f' = 0 at min_val and at max_val",
+        .check = check_ordered,
+    },
+    {
+        .name = "relu6",
+        .formula = "f(z) = min(max(0, z), 6)",
+        .f = relu6_f, .df = relu6_df,
+        .range = "[0, 6]",
+        .usual_init = INIT_HE,
+        .kinks = "f' = 0 at 0 and at 6",
+    },
+    {
+        .name = "threshold",
+        .formula = "f(z) = z if z > threshold else value",
+        .n_params = 2, .param_names = {"threshold", "value"}, .defaults = {0.0f, 0.0f},
+        .f = threshold_f, .df = threshold_df,
+        .range = "{value} and (threshold, inf)",
+        .usual_init = INIT_HE,
+        .kinks = "f'(threshold) = 0",
+    },
+    {
+        .name = "hardsigmoid",
+        .formula = "f(z) = relu6(z + 3) / 6",
+        .f = hardsigmoid_f, .df = hardsigmoid_df,
+        .range = "[0, 1]",
+        .usual_init = INIT_XAVIER,
+        .kinks = "f' = 0 at -3 and at 3",
+    },
+    {
+        .name = "hardswish",
+        .formula = "f(z) = z relu6(z + 3) / 6",
+        .f = hardswish_f, .df = hardswish_df,
+        .range = "[-0.375, inf)",
+        .usual_init = INIT_HE,
+        .kinks = "f'(-3) = -1/2, f'(3) = 3/2",
+    },
+    {
+        .name = "logsigmoid",
+        .formula = "f(z) = log(1 / (1 + e^-z))",
+        .f = logsigmoid_f, .df = logsigmoid_df,
+        .range = "(-inf, 0)",
+        .usual_init = INIT_XAVIER,
+    },
+    {
+        .name = "tanhshrink",
+        .formula = "f(z) = z - tanh z",
+        .f = tanhshrink_f, .df = tanhshrink_df,
+        .range = "(-inf, inf)", .zero_centred = true,
+        .usual_init = INIT_XAVIER,
+    },
+    {
+        .name = "softshrink",
+        .formula = "f(z) = z - lambd if z > lambd, z + lambd if z < -lambd, else 0",
+        .n_params = 1, .param_names = {"lambd"}, .defaults = {0.5f},
+        .f = softshrink_f, .df = shrink_df,
+        .range = "(-inf, inf)", .zero_centred = true,
+        .usual_init = INIT_XAVIER,
+        .kinks = "f' = 0 at -lambd and at lambd",
+        .check = check_nonneg,
+    },
+    {
+        .name = "hardshrink",
+        .formula = "f(z) = z if |z| > lambd else 0",
+        .n_params = 1, .param_names = {"lambd"}, .defaults = {0.5f},
+        .f = hardshrink_f, .df = shrink_df,
+        .range = "(-inf, inf)", .zero_centred = true,
+        .usual_init = INIT_XAVIER,
+        .kinks = "f' = 0 at -lambd and at lambd",
+        .check = check_nonneg,
+    },
 };
-/* clang-format on */
 const int act_count = (int)(sizeof act_registry / sizeof act_registry[0]);
 
 const act_info *act_find(const char *name)
@@ -553,15 +712,20 @@ const act_info *act_find(const char *name)
     return NULL;
 }
 
-const char *act_init_name(init_kind k)
+const name_row act_inits[] = {
+    {"xavier", INIT_XAVIER, NULL},
+    {"glorot", INIT_XAVIER, NULL},
+    {"he", INIT_HE, NULL},
+    {"kaiming", INIT_HE, NULL},
+    {"lecun", INIT_LECUN, NULL},
+    {"normal", INIT_NORMAL, "STD"},
+    {"auto", ACT_INIT_AUTO, NULL},
+    {NULL, 0, NULL},
+};
+
+const char *act_init_name(int k)
 {
-    switch (k) {
-    case INIT_XAVIER: return "xavier";
-    case INIT_HE: return "he";
-    case INIT_LECUN: return "lecun";
-    case INIT_NORMAL: return "normal";
-    }
-    return "?";
+    return names_name(act_inits, k);
 }
 
 /* sup |f'| estimated on a fine grid over [-20, 20] (every activation here is
@@ -619,7 +783,7 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
     if (nl == 0 || nl >= sizeof name) {
         char names[1024];
         list_names(names, sizeof names);
-        return ab_fail(err, AB_EUSAGE, "--act: '%s' is not an activation (accepted: %s)", spec,
+        return ab_fail(err, AB_EUSAGE, "'%s' is not an activation (accepted: %s)", spec,
                        names);
     }
     memcpy(name, spec, nl);
@@ -628,7 +792,7 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
     if (!info) {
         char names[1024];
         list_names(names, sizeof names);
-        return ab_fail(err, AB_EUSAGE, "--act: unknown activation '%s' (accepted: %s)", name,
+        return ab_fail(err, AB_EUSAGE, "unknown activation '%s' (accepted: %s)", name,
                        names);
     }
     act_default(out, info);
@@ -638,9 +802,9 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
         s++; /* past ':' */
         if (np >= info->n_params) {
             if (info->n_params == 0)
-                return ab_fail(err, AB_EUSAGE, "--act: '%s': %s takes no parameters", spec,
+                return ab_fail(err, AB_EUSAGE, "'%s': %s takes no parameters", spec,
                                info->name);
-            return ab_fail(err, AB_EUSAGE, "--act: '%s': %s takes at most %d parameter%s (%s%s%s)",
+            return ab_fail(err, AB_EUSAGE, "'%s': %s takes at most %d parameter%s (%s%s%s)",
                            spec, info->name, info->n_params, info->n_params > 1 ? "s" : "",
                            info->param_names[0], info->n_params > 1 ? ", " : "",
                            info->n_params > 1 ? info->param_names[1] : "");
@@ -651,7 +815,7 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
         if (end == s || (*end != ':' && *end != '\0') || errno == ERANGE || !isfinite(v) ||
             fabs(v) > 1e30)
             return ab_fail(err, AB_EUSAGE,
-                           "--act: '%s': %s's %s must be a finite number", spec, info->name,
+                           "'%s': %s's %s must be a finite number", spec, info->name,
                            info->param_names[np]);
         out->p[np++] = (float)v;
         s = *end == ':' ? end : NULL;
@@ -659,7 +823,7 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
     if (info->check) {
         const char *why = info->check(out->p);
         if (why)
-            return ab_fail(err, AB_EUSAGE, "--act: '%s': %s %s", spec, info->name, why);
+            return ab_fail(err, AB_EUSAGE, "'%s': %s %s", spec, info->name, why);
     }
     make_label(out);
     out->max_df = max_abs_df(out);

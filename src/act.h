@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "names.h"
 #include "status.h"
 
 #define ACT_MAX_PARAMS 2
@@ -64,8 +65,13 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err);
 /* Initialises out with the defaults of info. */
 void act_default(act_spec *out, const act_info *info);
 
-/* Name of an init scheme ("xavier", ...). */
-const char *act_init_name(init_kind k);
+/* The init schemes' names, with aliases (glorot, kaiming), normal:STD, and
+ * auto (ACT_INIT_AUTO): the usual scheme of each activation. */
+#define ACT_INIT_AUTO (-1)
+extern const name_row act_inits[];
+
+/* Name of an init scheme ("xavier", ...), or "auto" for ACT_INIT_AUTO. */
+const char *act_init_name(int k);
 
 /* RReLU in training draws a slope per element; this fills y and the slopes
  * used (slope[i] = 1 where z > 0) from uniforms u[i] in [0,1). */

@@ -20,6 +20,7 @@
 #include "plot.h"
 #include "rng.h"
 #include "stage.h"
+#include "setting.h"
 #include "sys.h"
 
 #define FIG_NAME "bench_acts"
@@ -290,12 +291,10 @@ ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_act
 /* ---- the command line --------------------------------------------------- */
 
 #define MAX_ACTS 64
-#define DEF_ELEMENTS (1L << 20)
-#define MIN_ELEMENTS 1000L
-#define MAX_ELEMENTS 100000000L
-#define DEF_REPEATS 15
-#define MIN_REPEATS 3
-#define MAX_REPEATS 1000
+/* --elements and --repeats are settings (setting.h), shared with the
+ * experiment files' kind = bench-acts. */
+#define ELEMENTS (&setting_table[SET_ELEMENTS])
+#define REPEATS (&setting_table[SET_REPEATS])
 
 typedef struct {
     act_spec acts[MAX_ACTS];
@@ -336,8 +335,8 @@ static void usage(FILE *f)
 "                    in the main command, e.g. leaky_relu:0.1 (default: all %d\n"
 "                    in the registry with default parameters; rrelu in its\n"
 "                    evaluation form, prelu at its initial slope)\n"
-"  --elements N      buffer length, %ld..%ld (default %ld)\n"
-"  --repeats R       timed passes per activation, %d..%d (default %d)\n"
+"  --elements N      %s, %ld..%ld (default %s)\n"
+"  --repeats R       %s, %ld..%ld (default %s)\n"
 "  -o, --out DIR     output folder (default runs/bench-acts-YYYYMMDD-HHMMSS)\n"
 "  --no-plot         write the .gp script but do not run gnuplot\n"
 "  -q, --quiet       print nothing but errors\n"
@@ -352,32 +351,31 @@ static void usage(FILE *f)
 "one run, not nanoseconds across machines.\n"
 "\n"
 "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n",
-            act_count, MIN_ELEMENTS, MAX_ELEMENTS, DEF_ELEMENTS, MIN_REPEATS, MAX_REPEATS,
-            DEF_REPEATS);
+            act_count, ELEMENTS->help, ELEMENTS->min, ELEMENTS->max, ELEMENTS->def,
+            REPEATS->help, REPEATS->min, REPEATS->max, REPEATS->def);
 }
 
 static ab_status parse_opts(bench_opts *o, int argc, char **argv, ab_err *err)
 {
     memset(o, 0, sizeof *o);
-    o->elements = DEF_ELEMENTS;
-    o->repeats = DEF_REPEATS;
+    long v;
+    ab_status st = cli_parse_setting_long(&o->elements, SET_ELEMENTS, ELEMENTS->def, err);
+    if (st == AB_OK && (st = cli_parse_setting_long(&v, SET_REPEATS, REPEATS->def, err)) == AB_OK)
+        o->repeats = (int)v;
     for (int i = 0; i < act_count && i < MAX_ACTS; i++)
         act_default(&o->acts[o->n_acts++], &act_registry[i]);
     opterr = 0;
     optind = 1;
     int c, idx = 0;
-    ab_status st = AB_OK;
-    long v;
     /* "+:" stops at the first non-option and reports missing arguments as ':' */
     while (st == AB_OK && (c = getopt_long(argc, argv, "+:hqo:", long_opts, &idx)) != -1) {
         switch (c) {
         case 'a': st = cli_parse_acts(o->acts, &o->n_acts, MAX_ACTS, optarg, err); break;
         case OPT_ELEMENTS:
-            st = cli_parse_long(&o->elements, "--elements", optarg, MIN_ELEMENTS,
-                                MAX_ELEMENTS, err);
+            st = cli_parse_setting_long(&o->elements, SET_ELEMENTS, optarg, err);
             break;
         case OPT_REPEATS:
-            st = cli_parse_long(&v, "--repeats", optarg, MIN_REPEATS, MAX_REPEATS, err);
+            st = cli_parse_setting_long(&v, SET_REPEATS, optarg, err);
             if (st == AB_OK)
                 o->repeats = (int)v;
             break;

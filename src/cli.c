@@ -1,61 +1,34 @@
-/* cli.c - getopt_long parsing of actbench's options, with every number
- * checked through strtol/strtod and its end pointer. */
+/* cli.c - getopt_long parsing of actbench's options.  An option that is a
+ * setting (setting.h: --depth, --lr, --init, ...) is read through the
+ * settings table, as experiment files read it, and its --help line comes from
+ * there too; the options that only the command line has are handled here.
+ * Every number is checked through strtol/strtod and its end pointer. */
 #include "cli.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "data.h"
+#include "setting.h"
 
-/* Defaults, chosen so that the plain run shows the vanishing gradient in a
- * few seconds; --help prints them from here. */
-#define DEF_ACTS "sigmoid,relu"
-#define DEF_DEPTH 6
-#define DEF_WIDTH 64
-#define DEF_EPOCHS 40
-#define DEF_BATCH 32
-#define DEF_SEED 1
-#define DEF_LOG_EVERY 5
-#define DEF_TARGET 0.9
-#define DEF_DATA "spiral"
+/* getopt_long's value for the option of setting i is OPT_SETTING + i. */
+enum { OPT_SETTING = 1000 };
 
 enum {
-    OPT_DATA_DIR = 256, OPT_OPTIMIZER, OPT_INIT, OPT_BIAS_INIT, OPT_SEEDS, OPT_TARGET,
-    OPT_LOG_EVERY, OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_LOSS, OPT_SAMPLES,
-    OPT_TEST_FRAC, OPT_TEST_DATA, OPT_NO_STD, OPT_SAVE_W, OPT_LOAD_W, OPT_BATCHNORM,
-    OPT_RESIDUAL, OPT_THREADS
+    OPT_DATA_DIR = 256, OPT_TEST_DATA, OPT_NO_STD, OPT_SAVE_W, OPT_LOAD_W, OPT_THREADS,
+    OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION
 };
 
-static const struct option long_opts[] = {
-    {"act", required_argument, NULL, 'a'},
-    {"depth", required_argument, NULL, 'd'},
-    {"width", required_argument, NULL, 'w'},
-    {"data", required_argument, NULL, 'D'},
+/* The command line's own options; build_options adds the settings'. */
+static const struct option own_opts[] = {
     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
-    {"samples", required_argument, NULL, OPT_SAMPLES},
-    {"test-frac", required_argument, NULL, OPT_TEST_FRAC},
     {"test-data", required_argument, NULL, OPT_TEST_DATA},
     {"no-standardize", no_argument, NULL, OPT_NO_STD},
     {"save-weights", required_argument, NULL, OPT_SAVE_W},
     {"load-weights", required_argument, NULL, OPT_LOAD_W},
-    {"epochs", required_argument, NULL, 'e'},
-    {"batch", required_argument, NULL, 'b'},
-    {"lr", required_argument, NULL, 'l'},
-    {"optimizer", required_argument, NULL, OPT_OPTIMIZER},
-    {"init", required_argument, NULL, OPT_INIT},
-    {"bias-init", required_argument, NULL, OPT_BIAS_INIT},
-    {"batchnorm", no_argument, NULL, OPT_BATCHNORM},
-    {"residual", no_argument, NULL, OPT_RESIDUAL},
-    {"loss", required_argument, NULL, OPT_LOSS},
-    {"seed", required_argument, NULL, 's'},
-    {"seeds", required_argument, NULL, OPT_SEEDS},
-    {"target-acc", required_argument, NULL, OPT_TARGET},
-    {"log-every", required_argument, NULL, OPT_LOG_EVERY},
     {"out", required_argument, NULL, 'o'},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"jobs", required_argument, NULL, 'j'},
@@ -64,94 +37,168 @@ static const struct option long_opts[] = {
     {"list-acts", no_argument, NULL, OPT_LIST_ACTS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
-    {NULL, 0, NULL, 0},
 };
+
+#define N_OWN_OPTS (sizeof own_opts / sizeof own_opts[0])
+#define N_OPTS (SET_COUNT + N_OWN_OPTS + 1)
+
+/* The options of the main command's settings, then own_opts, then the zero
+ * row that ends getopt_long's table. */
+static void build_options(struct option opts[N_OPTS])
+{
+    int n = 0;
+    for (int i = 0; i < SET_COUNT; i++) {
+        const setting_info *r = &setting_table[i];
+        if (r->option && !r->bench_acts)
+            opts[n++] = (struct option){r->option,
+                                        r->type == SET_BOOL ? no_argument : required_argument,
+                                        NULL, OPT_SETTING + i};
+    }
+    memcpy(opts + n, own_opts, sizeof own_opts);
+    memset(opts + n + N_OWN_OPTS, 0, sizeof opts[0]);
+}
+
+/* ---- --help ------------------------------------------------------------- */
+
+#define HELP_COL 22   /* where the text of an option starts */
+#define HELP_WIDTH 79 /* the longest line */
+
+/* Writes "  OPTION" and text, wrapped at spaces to HELP_WIDTH columns, every
+ * line of it from HELP_COL (a long option on a line of its own). */
+static void usage_item(FILE *f, const char *option, const char *text)
+{
+    int col = fprintf(f, "  %s", option);
+    if (col >= HELP_COL - 1) {
+        fputc('\n', f);
+        col = 0;
+    }
+    const int room = HELP_WIDTH - HELP_COL;
+    while (*text) {
+        int len = (int)strlen(text);
+        if (len > room) {
+            len = room;
+            while (len > 0 && text[len] != ' ')
+                len--;
+            if (len == 0)
+                len = (int)strcspn(text, " ");
+        }
+        fprintf(f, "%*s%.*s\n", HELP_COL - col, "", len, text);
+        col = 0;
+        text += len;
+        while (*text == ' ')
+            text++;
+    }
+}
+
+/* "0.1 for sgd, 0.01 for momentum, 0.001 for adam": --lr's default. */
+static void lr_defaults(char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (const name_row *r = optim_names; r->name && len < n; r++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%g for %s", r == optim_names ? "" : ", ",
+                                optim_default_lr((opt_kind)r->value), r->name);
+}
+
+/* A setting's line: its help, what it accepts and its default, from the
+ * settings table. */
+static void usage_setting(FILE *f, setting_id id)
+{
+    const setting_info *r = &setting_table[id];
+    char option[64], accepted[200], def[200], text[800];
+    snprintf(option, sizeof option, "--%s%s%s", r->option, r->arg ? " " : "",
+             r->arg ? r->arg : "");
+    setting_accepted(accepted, sizeof accepted, id, " | ");
+    if (id == SET_LR)
+        lr_defaults(def, sizeof def);
+    else
+        snprintf(def, sizeof def, "%s", r->def);
+    if (r->type == SET_BOOL)
+        snprintf(text, sizeof text, "%s", r->help);
+    else if (r->names)
+        snprintf(text, sizeof text, "%s: %s (default %s)", accepted, r->help, def);
+    else if (r->type == SET_TEXT)
+        snprintf(text, sizeof text, "%s (default %s)", r->help, def);
+    else
+        snprintf(text, sizeof text, "%s, %s%s (default %s)", r->help,
+                 accepted[0] == '[' || accepted[0] == '(' ? "in " : "", accepted, def);
+    usage_item(f, option, text);
+}
+
+/* The options of a part of --help: settings, then the command line's own
+ * (option, text) pairs, which end with a NULL. */
+static void usage_part(FILE *f, const char *title, const setting_id *ids, int n,
+                       const char *const *own)
+{
+    fprintf(f, "\n%s:\n", title);
+    for (int i = 0; i < n; i++)
+        usage_setting(f, ids[i]);
+    for (; own && own[0]; own += 2)
+        usage_item(f, own[0], own[1]);
+}
 
 void cli_usage(FILE *f)
 {
-    fprintf(f,
-"Usage: actbench [OPTIONS]\n"
-"       actbench run FILE [--quick]     one experiment file, its verdict\n"
-"       actbench reproduce [--quick]    every experiment: results/REPORT.md\n"
-"       actbench bench-acts             cost of every activation per element\n"
-"       (each subcommand takes --help)\n"
-"\n"
-"Trains one fully connected network per activation -- same architecture, same\n"
-"initial weight draws, same minibatch order -- and writes per-layer gradient\n"
-"norms, dead and saturated units, activation statistics and loss curves as CSV,\n"
-"with gnuplot scripts (and PNGs when gnuplot is installed) that plot them.\n"
-"\n"
-"Network and training:\n"
-"  --act LIST          activations, comma separated; parameters after colons,\n"
-"                      e.g. leaky_relu:0.1, elu:0.5, softplus:2:20 (default %s)\n"
-"  --depth N           hidden layers (default %d)\n"
-"  --width N           units per hidden layer (default %d)\n"
-"  --epochs N          training epochs; 0 measures the probes only (default %d)\n"
-"  --batch N           minibatch size (default %d)\n"
-"  --lr X              learning rate (default 0.1 for sgd, 0.01 for momentum,\n"
-"                      0.001 for adam)\n"
-"  --optimizer NAME    sgd | momentum | adam (default sgd)\n"
-"  --init SCHEME       xavier | he | lecun | normal:STD, the same for every\n"
-"                      activation so the networks stay identical; auto picks the\n"
-"                      usual one per activation (default xavier)\n"
-"  --bias-init X       initial value of every bias (default 0)\n"
-"  --batchnorm         batch normalisation between each hidden layer's linear\n"
-"                      map and its activation (Linear -> BatchNorm1d -> f)\n"
-"  --residual          identity skips: hidden layers 2..depth add their input\n"
-"                      to f's output\n"
-"  --loss NAME         ce: softmax cross-entropy; bce: one sigmoid output and\n"
-"                      binary cross-entropy, for two classes (default ce)\n"
-"  --seed N            seed of the weight draws and minibatch order (default %d)\n"
-"  --seeds K           repeat every activation with seeds N..N+K-1 (default 1)\n"
-"\n"
-"Data:\n"
-"  --data NAME         spiral | circles | moons | xor | blobs (built in),\n"
-"                      fashion-mnist | mnist (IDX files), csv:PATH (default %s)\n"
-"  --data-dir DIR      folder of the IDX files (default %s\n"
-"                      for fashion-mnist, %s for mnist)\n"
-"  --samples N         samples drawn by a built-in generator (default %d)\n"
-"  --test-frac F       held-out fraction when a set is split, in [0, 1); 0 keeps\n"
-"                      every sample for training (default %g)\n"
-"  --test-data PATH    a CSV test set beside --data csv:PATH (no split)\n"
-"  --no-standardize    use the inputs as given (default: standardise every\n"
-"                      feature with the training set's mean and deviation)\n"
-"\n"
-"Measurement and output:\n"
-"  --target-acc X      accuracy for the epochs-to-target column (default %g)\n"
-"  --log-every N       probe every N epochs, besides epoch 0 and the last\n"
-"                      (default %d)\n"
-"  -o, --out DIR       run folder (default runs/YYYYMMDD-HHMMSS)\n"
-"  --no-plot           write the .gp scripts but do not run gnuplot\n"
-"  --save-weights DIR  write every run's weights as .npy at initialisation and\n"
-"                      at the end: DIR/ACT-seedN/{init,final}/W1.npy, b1.npy, ...\n"
-"  --load-weights DIR  start every run from DIR/W1.npy, b1.npy, ... (such an\n"
-"                      init or final folder); with --epochs 0 only measures\n"
-"                      the probes at those weights\n"
-"  --threads N         BLAS threads in all, 1..4 x cores (default: every core,\n"
-"                      or OPENBLAS_NUM_THREADS when set); the last bits of the\n"
-"                      numbers can depend on it\n"
-"  -j, --jobs N        train N runs (activations x seeds) at once, each in its\n"
-"                      own process with max(1, threads/N) BLAS threads: the\n"
-"                      same files as --threads max(1, threads/N) without -j\n"
-"                      (default 1)\n"
-"  -q, --quiet         print nothing but errors\n"
-"  --list-acts         list the activations with their parameters and exit\n"
-"  -h, --help          this text;  --version  the version\n"
-"\n"
-"Examples:\n"
-"  actbench --act sigmoid,relu --depth 6\n"
-"  actbench --act sigmoid,tanh,relu,leaky_relu:0.1 --depth 10 --seeds 5\n"
-"  actbench --act relu,elu --lr 0.5 --epochs 100 --out runs/dead-relu\n"
-"  actbench --data fashion-mnist --act relu,gelu --width 256 --optimizer adam\n"
-"  actbench --data csv:mydata.csv --act tanh --init auto\n"
-"  actbench --act sigmoid,relu --depth 10 --batchnorm --residual\n"
-"  actbench --act sigmoid,tanh,relu,elu --seeds 4 -j 2 --threads 2\n"
-"\n"
-"Exit status: 0 ok (also when a run diverged: it is marked in summary.csv),\n"
-"1 runtime failure, 2 usage error.\n",
-            DEF_ACTS, DEF_DEPTH, DEF_WIDTH, DEF_EPOCHS, DEF_BATCH, DEF_SEED, DEF_DATA,
-            DATA_FASHION_DIR, DATA_MNIST_DIR, DATA_DEFAULT_N, DATA_DEFAULT_TEST_FRAC, DEF_TARGET,
-            DEF_LOG_EVERY);
+    static const setting_id net[] = {
+        SET_ACTS, SET_DEPTH, SET_WIDTH, SET_EPOCHS, SET_BATCH, SET_LR, SET_OPTIMIZER,
+        SET_INIT, SET_BIAS_INIT, SET_BATCHNORM, SET_RESIDUAL, SET_LOSS, SET_SEED, SET_SEEDS};
+    static const setting_id data[] = {SET_DATA, SET_SAMPLES, SET_TEST_FRAC};
+    static const setting_id measure[] = {SET_TARGET_ACC, SET_LOG_EVERY};
+    char data_dir[300], jobs[400];
+    snprintf(data_dir, sizeof data_dir, "folder of the IDX files (default %s for %s, %s for %s)",
+             DATA_FASHION_DIR, names_name(data_names, DATA_FASHION_MNIST), DATA_MNIST_DIR,
+             names_name(data_names, DATA_MNIST));
+    snprintf(jobs, sizeof jobs, "train N runs (activations x seeds) at once, 1..%d, each in its "
+             "own process with max(1, threads/N) BLAS threads: the same files as --threads "
+             "max(1, threads/N) without -j (default 1)", CLI_MAX_JOBS);
+    const char *const data_own[] = {
+        "--data-dir DIR", data_dir,
+        "--test-data PATH", "a CSV test set beside --data csv:PATH (no split)",
+        "--no-standardize", "use the inputs as given (default: standardise every feature "
+                            "with the training set's mean and deviation)",
+        NULL};
+    const char *const out_own[] = {
+        "-o, --out DIR", "run folder (default runs/YYYYMMDD-HHMMSS)",
+        "--no-plot", "write the .gp scripts but do not run gnuplot",
+        "--save-weights DIR", "write every run's weights as .npy at initialisation and at the "
+                              "end: DIR/ACT-seedN/{init,final}/W1.npy, b1.npy, ...",
+        "--load-weights DIR", "start every run from DIR/W1.npy, b1.npy, ... (such an init or "
+                              "final folder); with --epochs 0 only measures the probes at "
+                              "those weights",
+        "--threads N", "BLAS threads in all, 1..4 x cores (default: every core, or "
+                       "OPENBLAS_NUM_THREADS when set); the last bits of the numbers can "
+                       "depend on it",
+        "-j, --jobs N", jobs,
+        "-q, --quiet", "print nothing but errors",
+        "--list-acts", "list the activations with their parameters and exit",
+        "-h, --help", "this text;  --version  the version",
+        NULL};
+    fputs("Usage: actbench [OPTIONS]\n"
+          "       actbench run FILE [--quick]     one experiment file, its verdict\n"
+          "       actbench reproduce [--quick]    every experiment: results/REPORT.md\n"
+          "       actbench bench-acts             cost of every activation per element\n"
+          "       (each subcommand takes --help)\n"
+          "\n"
+          "Trains one fully connected network per activation -- same architecture, same\n"
+          "initial weight draws, same minibatch order -- and writes per-layer gradient\n"
+          "norms, dead and saturated units, activation statistics and loss curves as CSV,\n"
+          "with gnuplot scripts (and PNGs when gnuplot is installed) that plot them.\n", f);
+    usage_part(f, "Network and training", net, (int)(sizeof net / sizeof net[0]), NULL);
+    usage_part(f, "Data", data, (int)(sizeof data / sizeof data[0]), data_own);
+    usage_part(f, "Measurement and output", measure, (int)(sizeof measure / sizeof measure[0]),
+               out_own);
+    fputs("\n"
+          "Examples:\n"
+          "  actbench --act sigmoid,relu --depth 6\n"
+          "  actbench --act sigmoid,tanh,relu,leaky_relu:0.1 --depth 10 --seeds 5\n"
+          "  actbench --act relu,elu --lr 0.5 --epochs 100 --out runs/dead-relu\n"
+          "  actbench --data fashion-mnist --act relu,gelu --width 256 --optimizer adam\n"
+          "  actbench --data csv:mydata.csv --act tanh --init auto\n"
+          "  actbench --act sigmoid,relu --depth 10 --batchnorm --residual\n"
+          "  actbench --act sigmoid,tanh,relu,elu --seeds 4 -j 2 --threads 2\n"
+          "\n"
+          "Exit status: 0 ok (also when a run diverged: it is marked in summary.csv),\n"
+          "1 runtime failure, 2 usage error.\n", f);
 }
 
 void cli_list_acts(FILE *f)
@@ -182,17 +229,19 @@ int cli_max_threads(void)
 ab_status cli_parse_long(long *out, const char *opt, const char *s, long lo, long hi,
                          ab_err *err)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || errno == ERANGE)
-        return ab_fail(err, AB_EUSAGE, "%s: '%s' is not a whole number (accepted: %ld..%ld)",
-                       opt, s, lo, hi);
-    if (v < lo || v > hi)
-        return ab_fail(err, AB_EUSAGE, "%s: %ld is out of range (accepted: %ld..%ld)", opt, v,
-                       lo, hi);
-    *out = v;
-    return AB_OK;
+    ab_status st = setting_parse_long(out, s, lo, hi, err);
+    if (st != AB_OK)
+        ab_context(err, "%s", opt);
+    return st;
+}
+
+ab_status cli_parse_setting_long(long *out, int id, const char *s, ab_err *err)
+{
+    const setting_info *r = &setting_table[id];
+    ab_status st = setting_parse_long(out, s, r->min, r->max, err);
+    if (st != AB_OK)
+        ab_context(err, "--%s", r->option);
+    return st;
 }
 
 static ab_status parse_int(int *out, const char *opt, const char *s, long lo, long hi,
@@ -205,32 +254,25 @@ static ab_status parse_int(int *out, const char *opt, const char *s, long lo, lo
     return st;
 }
 
-static ab_status parse_double(double *out, const char *opt, const char *s, ab_err *err)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
-        return ab_fail(err, AB_EUSAGE, "%s: '%s' is not a finite number", opt, s);
-    *out = v;
-    return AB_OK;
-}
-
-ab_status cli_parse_acts(act_spec *acts, int *n_acts, int max, const char *list, ab_err *err)
+/* A comma list of activations into acts (room for max); the message names
+ * no option. */
+static ab_status parse_acts(act_spec *acts, int *n_acts, int max, const char *list,
+                            ab_err *err)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", list) >= (int)sizeof buf)
-        return ab_fail(err, AB_EUSAGE, "--act: list too long");
+        return ab_fail(err, AB_EUSAGE, "the list is longer than %zu characters",
+                       sizeof buf - 1);
     *n_acts = 0;
     char *save = NULL;
     int items = 0;
     for (const char *p = list; *p; p++)
         items += *p == ',';
     if (list[0] == '\0' || list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))
-        return ab_fail(err, AB_EUSAGE, "--act: '%s' has an empty item (give names separated by "
+        return ab_fail(err, AB_EUSAGE, "'%s' has an empty item (give names separated by "
                        "single commas; see actbench --list-acts)", list);
     if (items + 1 > max)
-        return ab_fail(err, AB_EUSAGE, "--act: %d activations given (accepted: at most %d)",
+        return ab_fail(err, AB_EUSAGE, "%d activations given (accepted: at most %d)",
                        items + 1, max);
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         act_spec *a = &acts[*n_acts];
@@ -239,118 +281,109 @@ ab_status cli_parse_acts(act_spec *acts, int *n_acts, int max, const char *list,
             return st;
         for (int i = 0; i < *n_acts; i++)
             if (strcmp(acts[i].label, a->label) == 0)
-                return ab_fail(err, AB_EUSAGE, "--act: '%s' is listed twice", a->label);
+                return ab_fail(err, AB_EUSAGE, "'%s' is listed twice", a->label);
         (*n_acts)++;
     }
     return AB_OK;
 }
 
-static ab_status parse_init(cli_opts *o, const char *s, ab_err *err)
+ab_status cli_parse_acts(act_spec *acts, int *n_acts, int max, const char *list, ab_err *err)
 {
-    o->init_auto = false;
-    if (strcmp(s, "auto") == 0) {
-        o->init_auto = true;
+    ab_status st = parse_acts(acts, n_acts, max, list, err);
+    if (st != AB_OK)
+        ab_context(err, "--%s", setting_table[SET_ACTS].option);
+    return st;
+}
+
+/* --init SCHEME: auto, a scheme, or normal:STD (normal alone keeps init_std:
+ * its default unless an earlier normal:STD set it). */
+static ab_status set_init(cli_opts *o, const setting_value *v, const char *text, ab_err *err)
+{
+    o->init_auto = (int)v->num == ACT_INIT_AUTO;
+    if (!o->init_auto)
+        o->init = (init_kind)(int)v->num;
+    if (!v->arg)
         return AB_OK;
+    setting_value std;
+    ab_status st = setting_parse(&std, SET_INIT_STD, v->arg, err);
+    if (st != AB_OK)
+        ab_context(err, "%s", text);
+    else
+        o->init_std = std.num;
+    return st;
+}
+
+/* Reads text as the value of setting id into o; the message names no
+ * option. */
+static ab_status set_setting(cli_opts *o, setting_id id, const char *text, ab_err *err)
+{
+    if (id == SET_ACTS)
+        return parse_acts(o->acts, &o->n_acts, CLI_MAX_ACTS, text, err);
+    if (id == SET_DATA) {
+        o->data = text;
+        return data_check_name(text, err);
     }
-    if (strcmp(s, "xavier") == 0 || strcmp(s, "glorot") == 0)
-        o->init = INIT_XAVIER;
-    else if (strcmp(s, "he") == 0 || strcmp(s, "kaiming") == 0)
-        o->init = INIT_HE;
-    else if (strcmp(s, "lecun") == 0)
-        o->init = INIT_LECUN;
-    else if (strncmp(s, "normal:", 7) == 0) {
-        o->init = INIT_NORMAL;
-        ab_status st = parse_double(&o->init_std, "--init normal:STD", s + 7, err);
-        if (st != AB_OK)
-            return st;
-        if (o->init_std <= 0.0)
-            return ab_fail(err, AB_EUSAGE, "--init: STD in '%s' must be > 0", s);
-    } else
-        return ab_fail(err, AB_EUSAGE,
-                       "--init: unknown scheme '%s' (accepted: xavier, he, lecun, normal:STD, auto)",
-                       s);
+    setting_value v;
+    ab_status st = setting_parse(&v, id, text, err);
+    if (st != AB_OK)
+        return st;
+    switch (id) {
+    case SET_DEPTH: o->depth = (int)v.whole; break;
+    case SET_WIDTH: o->width = (int)v.whole; break;
+    case SET_LR: o->lr = v.num; break;
+    case SET_INIT: return set_init(o, &v, text, err);
+    case SET_INIT_STD: o->init_std = v.num; break;
+    case SET_BIAS_INIT: o->bias_init = v.num; break;
+    case SET_OPTIMIZER: o->opt = (opt_kind)(int)v.num; break;
+    case SET_BATCH: o->batch = (int)v.whole; break;
+    case SET_BATCHNORM: o->batchnorm = v.num != 0.0; break;
+    case SET_RESIDUAL: o->residual = v.num != 0.0; break;
+    case SET_LOSS: o->loss = (out_kind)(int)v.num; break;
+    case SET_SAMPLES: o->samples = (int)v.whole; break;
+    case SET_TEST_FRAC: o->test_frac = v.num; break;
+    case SET_EPOCHS: o->epochs = (int)v.whole; break;
+    case SET_SEEDS: o->seeds = (int)v.whole; break;
+    case SET_SEED: o->seed = (uint64_t)v.whole; break;
+    case SET_LOG_EVERY: o->log_every = (int)v.whole; break;
+    case SET_TARGET_ACC: o->target_acc = v.num; break;
+    case SET_ACTS: case SET_DATA: case SET_ELEMENTS: case SET_REPEATS: case SET_COUNT:
+        return ab_fail(err, AB_EUSAGE, "internal: %s is not an option of the main command",
+                       setting_table[id].name);
+    }
     return AB_OK;
 }
 
-static void set_defaults(cli_opts *o, int argc, char **argv)
+/* Every setting at its default from the settings table; --lr's waits for
+ * --optimizer. */
+static ab_status set_defaults(cli_opts *o, int argc, char **argv, ab_err *err)
 {
     memset(o, 0, sizeof *o);
-    o->depth = DEF_DEPTH;
-    o->width = DEF_WIDTH;
-    o->epochs = DEF_EPOCHS;
-    o->batch = DEF_BATCH;
-    o->seeds = 1;
-    o->jobs = 1;
-    o->seed = DEF_SEED;
-    o->log_every = DEF_LOG_EVERY;
+    for (int i = 0; i < SET_COUNT; i++) {
+        const setting_info *r = &setting_table[i];
+        ab_status st = r->def && !r->bench_acts ? set_setting(o, i, r->def, err) : AB_OK;
+        if (st != AB_OK) {
+            ab_context(err, "internal: the default of %s", r->name);
+            return st;
+        }
+    }
     o->lr = NAN;
-    o->opt = OPT_SGD;
-    o->init = INIT_XAVIER;
-    o->target_acc = DEF_TARGET;
-    o->loss = OUT_SOFTMAX;
-    o->data = DEF_DATA;
-    o->test_frac = DATA_DEFAULT_TEST_FRAC;
+    o->jobs = 1;
     o->argc = argc;
     o->argv = argv;
+    return AB_OK;
 }
 
 static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
 {
-    long v;
-    ab_status st;
-    switch (c) {
-    case 'a': return cli_parse_acts(o->acts, &o->n_acts, CLI_MAX_ACTS, arg, err);
-    case 'd': return parse_int(&o->depth, "--depth", arg, 1, NET_MAX_DEPTH, err);
-    case 'w': return parse_int(&o->width, "--width", arg, 1, NET_MAX_WIDTH, err);
-    case 'e': return parse_int(&o->epochs, "--epochs", arg, 0, 1000000, err);
-    case 'b': return parse_int(&o->batch, "--batch", arg, 1, 1 << 20, err);
-    case OPT_SEEDS: return parse_int(&o->seeds, "--seeds", arg, 1, 10000, err);
-    case OPT_LOG_EVERY: return parse_int(&o->log_every, "--log-every", arg, 1, 1000000, err);
-    case OPT_SAMPLES: return parse_int(&o->samples, "--samples", arg, 10, 10000000, err);
-    case 's':
-        if ((st = cli_parse_long(&v, "--seed", arg, 0, LONG_MAX, err)) == AB_OK)
-            o->seed = (uint64_t)v;
+    if (c >= OPT_SETTING && c < OPT_SETTING + SET_COUNT) {
+        const setting_info *r = &setting_table[c - OPT_SETTING];
+        /* an option without a value sets a yes-or-no setting */
+        ab_status st = set_setting(o, c - OPT_SETTING, r->type == SET_BOOL ? "yes" : arg, err);
+        if (st != AB_OK)
+            ab_context(err, "--%s", r->option);
         return st;
-    case 'l':
-        if ((st = parse_double(&o->lr, "--lr", arg, err)) != AB_OK)
-            return st;
-        if (o->lr <= 0.0)
-            return ab_fail(err, AB_EUSAGE, "--lr: %s must be > 0", arg);
-        return AB_OK;
-    case OPT_BIAS_INIT: return parse_double(&o->bias_init, "--bias-init", arg, err);
-    case OPT_BATCHNORM: o->batchnorm = true; return AB_OK;
-    case OPT_RESIDUAL: o->residual = true; return AB_OK;
-    case OPT_TARGET:
-        if ((st = parse_double(&o->target_acc, "--target-acc", arg, err)) != AB_OK)
-            return st;
-        if (o->target_acc <= 0.0 || o->target_acc > 1.0)
-            return ab_fail(err, AB_EUSAGE, "--target-acc: %s is out of range (accepted: (0, 1])",
-                           arg);
-        return AB_OK;
-    case OPT_OPTIMIZER:
-        if (strcmp(arg, "sgd") == 0)
-            o->opt = OPT_SGD;
-        else if (strcmp(arg, "momentum") == 0)
-            o->opt = OPT_MOMENTUM;
-        else if (strcmp(arg, "adam") == 0)
-            o->opt = OPT_ADAM;
-        else
-            return ab_fail(err, AB_EUSAGE,
-                           "--optimizer: unknown optimizer '%s' (accepted: sgd, momentum, adam)",
-                           arg);
-        return AB_OK;
-    case OPT_INIT: return parse_init(o, arg, err);
-    case OPT_LOSS:
-        if (strcmp(arg, "ce") == 0)
-            o->loss = OUT_SOFTMAX;
-        else if (strcmp(arg, "bce") == 0)
-            o->loss = OUT_SIGMOID;
-        else
-            return ab_fail(err, AB_EUSAGE, "--loss: unknown loss '%s' (accepted: ce, bce)", arg);
-        return AB_OK;
-    case 'D':
-        o->data = arg;
-        return data_check_name(arg, err);
+    }
+    switch (c) {
     case OPT_DATA_DIR: o->data_dir = arg; return AB_OK;
     case 'o':
         if (arg[0] == '\0')
@@ -358,13 +391,6 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
         o->out_dir = arg;
         return AB_OK;
     case OPT_NO_PLOT: o->no_plot = true; return AB_OK;
-    case OPT_TEST_FRAC:
-        if ((st = parse_double(&o->test_frac, "--test-frac", arg, err)) != AB_OK)
-            return st;
-        if (o->test_frac < 0.0 || o->test_frac >= 1.0)
-            return ab_fail(err, AB_EUSAGE, "--test-frac: %s is out of range (accepted: [0, 1))",
-                           arg);
-        return AB_OK;
     case OPT_TEST_DATA: o->test_data = arg; return AB_OK;
     case OPT_NO_STD: o->no_standardize = true; return AB_OK;
     case OPT_SAVE_W:
@@ -384,17 +410,31 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
     return ab_fail(err, AB_EUSAGE, "internal: unhandled option %d", c);
 }
 
+/* What the options do together, once all are read. */
+static ab_status check_together(cli_opts *o, ab_err *err)
+{
+    data_kind kind;
+    if (o->test_data && (data_parse_name(&kind, NULL, o->data, NULL) != AB_OK ||
+                         kind != DATA_CSV))
+        return ab_fail(err, AB_EUSAGE, "--test-data: needs --data csv:PATH (got --data %s)",
+                       o->data);
+    if (isnan(o->lr))
+        o->lr = optim_default_lr(o->opt);
+    return AB_OK;
+}
+
 ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
 {
-    set_defaults(o, argc, argv);
-    ab_status st = cli_parse_acts(o->acts, &o->n_acts, CLI_MAX_ACTS, DEF_ACTS, err);
+    ab_status st = set_defaults(o, argc, argv, err);
     if (st != AB_OK)
         return st;
+    struct option opts[N_OPTS];
+    build_options(opts);
     opterr = 0;
     optind = 1;
     int c, idx = 0;
     /* "+:" stops at the first non-option and reports missing arguments as ':' */
-    while ((c = getopt_long(argc, argv, "+:hqo:j:", long_opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:hqo:j:", opts, &idx)) != -1) {
         if (c == '?') {
             const char *bad = argv[optind - 1];
             const char *eq = strchr(bad, '=');
@@ -412,10 +452,5 @@ ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
     }
     if (optind < argc)
         return ab_fail(err, AB_EUSAGE, "unexpected argument '%s' (see --help)", argv[optind]);
-    if (o->test_data && strncmp(o->data, "csv:", 4) != 0)
-        return ab_fail(err, AB_EUSAGE, "--test-data: needs --data csv:PATH (got --data %s)",
-                       o->data);
-    if (isnan(o->lr))
-        o->lr = o->opt == OPT_SGD ? 0.1 : o->opt == OPT_MOMENTUM ? 0.01 : 0.001;
-    return AB_OK;
+    return check_together(o, err);
 }

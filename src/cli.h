@@ -44,17 +44,23 @@ typedef struct {
     char **argv;
 } cli_opts;
 
-/* Parses argv into o.  AB_EUSAGE with a message naming the bad value and
- * what is accepted. */
+/* Parses argv into o; what is not given is the settings table's default
+ * (setting.h), and --lr the optimizer's (optim_default_lr).  AB_EUSAGE with a
+ * message "--OPTION: " and why, naming the bad value and what is accepted. */
 ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err);
 
-/* Parses s as a whole number in lo..hi into out; AB_EUSAGE naming opt, the
+/* Parses s as a whole number in lo..hi into out; AB_EUSAGE "OPT: " and the
  * value and the accepted range.  Shared with the subcommands. */
 ab_status cli_parse_long(long *out, const char *opt, const char *s, long lo, long hi,
                          ab_err *err);
 
+/* The same for the whole-number setting id (a setting_id) with the range of
+ * the settings table, the message starting "--OPTION: ". */
+ab_status cli_parse_setting_long(long *out, int id, const char *s, ab_err *err);
+
 /* Parses a comma list of activations ("relu,elu:0.5") into acts (room for
- * max); AB_EUSAGE for an empty item, an unknown name, a repeat or too many. */
+ * max); AB_EUSAGE "--act: " for an empty item, an unknown name, a repeat or
+ * too many. */
 ab_status cli_parse_acts(act_spec *acts, int *n_acts, int max, const char *list, ab_err *err);
 
 /* Most runs at once (-j). */

@@ -15,7 +15,6 @@
 
 #include "rng.h"
 
-#define GEN_MAX_N 10000000  /* generator sample cap: 80 MB of features */
 #define CSV_MAX_LABEL 65535 /* larger labels would mean absurd output layers */
 #define IDX_IMAGES 0x00000803u
 #define IDX_LABELS 0x00000801u
@@ -26,7 +25,17 @@
  * into the test set). */
 #define GEN_SALT 0x6a09e667f3bcc908ULL
 
-const char *const data_generators[] = {"spiral", "circles", "moons", "xor", "blobs", NULL};
+const name_row data_names[] = {
+    {"spiral", DATA_SPIRAL, NULL},
+    {"circles", DATA_CIRCLES, NULL},
+    {"moons", DATA_MOONS, NULL},
+    {"xor", DATA_XOR, NULL},
+    {"blobs", DATA_BLOBS, NULL},
+    {"fashion-mnist", DATA_FASHION_MNIST, NULL},
+    {"mnist", DATA_MNIST, NULL},
+    {"csv", DATA_CSV, "PATH"},
+    {NULL, 0, NULL},
+};
 
 /* ---- sets ------------------------------------------------------------- */
 
@@ -225,35 +234,27 @@ static void gen_blobs(rng_state *r, int c, int j, int m, float *x)
 }
 
 typedef struct {
-    const char *name;
     int k;
     gen_fn *fn;
 } gen_info;
 
-static const gen_info generators[] = {
-    {"spiral", 3, gen_spiral}, {"circles", 2, gen_circles}, {"moons", 2, gen_moons},
-    {"xor", 2, gen_xor},       {"blobs", 4, gen_blobs},
+static const gen_info generators[DATA_N_GENERATORS] = {
+    [DATA_SPIRAL] = {3, gen_spiral}, [DATA_CIRCLES] = {2, gen_circles},
+    [DATA_MOONS] = {2, gen_moons},   [DATA_XOR] = {2, gen_xor},
+    [DATA_BLOBS] = {4, gen_blobs},
 };
 
 /* The generator called name, or NULL. */
 static const gen_info *gen_find(const char *name)
 {
-    for (size_t i = 0; name && i < sizeof generators / sizeof generators[0]; i++)
-        if (strcmp(generators[i].name, name) == 0)
-            return &generators[i];
-    return NULL;
+    const name_row *r = name ? names_find(data_names, name, NULL) : NULL;
+    return r && r->value < DATA_N_GENERATORS ? &generators[r->value] : NULL;
 }
 
 /* AB_EUSAGE naming name and every accepted data set. */
 static ab_status unknown_name(const char *name, ab_err *err)
 {
-    char list[256] = "";
-    size_t len = 0;
-    for (int i = 0; data_generators[i]; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s, ", data_generators[i]);
-    return ab_fail(err, AB_EUSAGE,
-                   "--data: unknown data set '%s' (accepted: %sfashion-mnist, mnist, csv:PATH)",
-                   name ? name : "", list);
+    return names_unknown(err, data_names, "data set", name ? name : "");
 }
 
 ab_status data_generate(data_set *out, const char *name, int n, uint64_t seed, ab_err *err)
@@ -262,9 +263,9 @@ ab_status data_generate(data_set *out, const char *name, int n, uint64_t seed, a
     const gen_info *g = gen_find(name);
     if (!g)
         return unknown_name(name, err);
-    if (n < g->k || n > GEN_MAX_N)
+    if (n < g->k || n > DATA_MAX_N)
         return ab_fail(err, AB_EUSAGE, "%s: %d samples asked, need %d to %d", name, n, g->k,
-                       GEN_MAX_N);
+                       DATA_MAX_N);
     int *pos = malloc((size_t)n * sizeof *pos);
     if (!pos)
         return ab_fail(err, AB_ERUNTIME, "out of memory generating %d samples", n);
@@ -714,18 +715,24 @@ ab_status data_load_csv(data_set *out, const char *path, ab_err *err)
 
 /* ---- data_load ---------------------------------------------------------- */
 
+ab_status data_parse_name(data_kind *kind, const char **path, const char *name, ab_err *err)
+{
+    const char *arg;
+    const name_row *r = name ? names_find(data_names, name, &arg) : NULL;
+    if (!r)
+        return unknown_name(name, err);
+    if (r->arg && (!arg || !arg[0]))
+        return ab_fail(err, AB_EUSAGE, "'%s' needs a file name (%s:%s)", name, r->name, r->arg);
+    if (kind)
+        *kind = (data_kind)r->value;
+    if (path)
+        *path = arg;
+    return AB_OK;
+}
+
 ab_status data_check_name(const char *name, ab_err *err)
 {
-    if (gen_find(name))
-        return AB_OK;
-    if (name && (strcmp(name, "fashion-mnist") == 0 || strcmp(name, "mnist") == 0))
-        return AB_OK;
-    if (name && strncmp(name, "csv:", 4) == 0) {
-        if (name[4] == '\0')
-            return ab_fail(err, AB_EUSAGE, "--data: 'csv:' needs a file name (csv:PATH)");
-        return AB_OK;
-    }
-    return unknown_name(name, err);
+    return data_parse_name(NULL, NULL, name, err);
 }
 
 /* Puts dir/name.gz into out (size bytes), or dir/name when only that exists;
@@ -750,9 +757,8 @@ static ab_status idx_path(char *out, size_t size, const char *dir, const char *n
 
 /* Loads the official train and test IDX files of (fashion-)MNIST. */
 static ab_status load_mnist(data_set *train, data_set *test, const data_spec *spec,
-                            ab_err *err)
+                            bool fashion, ab_err *err)
 {
-    bool fashion = strcmp(spec->name, "fashion-mnist") == 0;
     const char *dir = spec->dir ? spec->dir : fashion ? DATA_FASHION_DIR : DATA_MNIST_DIR;
     const char *hint = fashion ? "install Debian's dataset-fashion-mnist package or give --data-dir"
                                : "put the MNIST IDX files there or give --data-dir";
@@ -782,9 +788,9 @@ static ab_status load_mnist(data_set *train, data_set *test, const data_spec *sp
 
 /* Loads csv:PATH, split by spec->test_frac or with spec->test_path as the
  * test set. */
-static ab_status load_csv(data_set *train, data_set *test, const data_spec *spec, ab_err *err)
+static ab_status load_csv(data_set *train, data_set *test, const data_spec *spec,
+                         const char *path, ab_err *err)
 {
-    const char *path = spec->name + 4;
     if (!spec->test_path) {
         data_set all;
         ab_status st = data_load_csv(&all, path, err);
@@ -812,20 +818,22 @@ ab_status data_load(data_set *train, data_set *test, const data_spec *spec, ab_e
 {
     memset(train, 0, sizeof *train);
     memset(test, 0, sizeof *test);
-    ab_status st = data_check_name(spec->name, err);
+    data_kind kind;
+    const char *path;
+    ab_status st = data_parse_name(&kind, &path, spec->name, err);
     if (st != AB_OK)
         return st;
-    if (gen_find(spec->name)) {
+    if (kind < DATA_N_GENERATORS) {
         if (spec->n < 0)
             return ab_fail(err, AB_EUSAGE, "%s: %d samples asked", spec->name, spec->n);
         data_set all;
         st = data_generate(&all, spec->name, spec->n ? spec->n : DATA_DEFAULT_N, spec->seed, err);
         if (st == AB_OK)
             st = data_split(train, test, &all, spec->test_frac, spec->seed, err);
-    } else if (strncmp(spec->name, "csv:", 4) == 0) {
-        st = load_csv(train, test, spec, err);
+    } else if (kind == DATA_CSV) {
+        st = load_csv(train, test, spec, path, err);
     } else {
-        st = load_mnist(train, test, spec, err);
+        st = load_mnist(train, test, spec, kind == DATA_FASHION_MNIST, err);
     }
     if (st == AB_OK && spec->standardize)
         data_standardize(train, test);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "names.h"
 #include "status.h"
 
 /* A labelled set: n samples of d float features (row-major n x d) and an
@@ -18,8 +19,19 @@ typedef struct {
     int *y;
 } data_set;
 
-/* What to load.  name is one of the built-in generators (spiral, circles,
- * moons, xor, blobs), "fashion-mnist", "mnist" or "csv:PATH". */
+/* The data sets: the built-in generators first, then the IDX sets and CSV
+ * files. */
+typedef enum {
+    DATA_SPIRAL, DATA_CIRCLES, DATA_MOONS, DATA_XOR, DATA_BLOBS,
+    DATA_FASHION_MNIST, DATA_MNIST, DATA_CSV
+} data_kind;
+#define DATA_N_GENERATORS (DATA_BLOBS + 1)
+
+/* Their names: spiral, circles, moons, xor, blobs, fashion-mnist, mnist,
+ * csv:PATH. */
+extern const name_row data_names[];
+
+/* What to load.  name is one of data_names ("csv:PATH" with a path). */
 typedef struct {
     const char *name;
     const char *dir;       /* IDX folder; NULL = the default for the name */
@@ -31,15 +43,17 @@ typedef struct {
 } data_spec;
 
 #define DATA_DEFAULT_N 1500
+#define DATA_MAX_N 10000000 /* generated samples at most: 80 MB of features */
 #define DATA_DEFAULT_TEST_FRAC 0.2
 #define DATA_FASHION_DIR "/usr/share/datasets/fashion-mnist"
 #define DATA_MNIST_DIR "/usr/share/datasets/mnist"
 
-/* NULL-terminated list of built-in generator names. */
-extern const char *const data_generators[];
+/* The kind of data set that name names (into *kind), and for csv:PATH the
+ * PATH (into *path, else NULL); either may be NULL.  AB_EUSAGE "unknown data
+ * set 'NAME' (accepted: ...)", or for csv: without a path. */
+ab_status data_parse_name(data_kind *kind, const char **path, const char *name, ab_err *err);
 
-/* Checks that spec->name names a known data set (without loading it).
- * AB_EUSAGE with a message listing the valid names otherwise. */
+/* data_parse_name without the results: whether name names a data set. */
 ab_status data_check_name(const char *name, ab_err *err);
 
 /* Loads or generates the data named by spec into train and test (both

@@ -4,19 +4,23 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "data.h"
-#include "net.h"
 #include "optim.h"
+#include "setting.h"
 
+/* The sweep keys are the settings table's first N_KEYS rows; their names
+ * are the rows' (arrays, so that these are constant addresses). */
+#define KEY_NAME(k) setting_table[k].name
 const char *const exp_key_names[N_KEYS] = {
-    "depth", "width", "lr", "init", "init_std", "bias_init", "optimizer",
-    "batch", "batchnorm", "residual", "loss"};
+    KEY_NAME(0), KEY_NAME(1), KEY_NAME(2), KEY_NAME(3), KEY_NAME(4),  KEY_NAME(5),
+    KEY_NAME(6), KEY_NAME(7), KEY_NAME(8), KEY_NAME(9), KEY_NAME(10),
+};
+_Static_assert(N_KEYS == 11, "exp_key_names lists every sweep key");
 
 const exp_qty_info exp_qtys[N_QTY] = {
     {"test_acc", "test accuracy", "test-set accuracy after the last epoch"},
@@ -80,12 +84,26 @@ static int fail(parse_ctx *c, const char *fmt, ...)
 {
     if (c->failed)
         return 0;
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ab_fail(c->err, AB_EUSAGE, "%s:%d: %s", c->e->path, c->line, msg);
+    if (c->err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->err->msg, sizeof c->err->msg, fmt, ap);
+        va_end(ap);
+    }
+    ab_context(c->err, "%s:%d", c->e->path, c->line);
+    c->failed = true;
+    return 0;
+}
+
+/* Fails with a library's message e about key: "PATH:LINE: KEY: ...". */
+static int fail_with(parse_ctx *c, const char *key, const ab_err *e)
+{
+    if (c->failed)
+        return 0;
+    if (c->err)
+        *c->err = *e;
+    ab_context(c->err, "%s", key);
+    ab_context(c->err, "%s:%d", c->e->path, c->line);
     c->failed = true;
     return 0;
 }
@@ -113,26 +131,6 @@ static bool to_long(long *out, const char *s, long lo, long hi)
     return true;
 }
 
-static bool to_double(double *out, const char *s)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno || !isfinite(v))
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool to_bool(double *out, const char *s)
-{
-    if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "on"))
-        return *out = 1.0, true;
-    if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "off"))
-        return *out = 0.0, true;
-    return false;
-}
-
 /* Copies src into dst (size n), cut to fit. */
 static void set_str(char *dst, size_t n, const char *src)
 {
@@ -154,63 +152,21 @@ static void append(char *dst, size_t n, const char *v)
 
 /* ---- sweep values ---------------------------------------------------- */
 
-/* One value of key k from text; false with a message when bad. */
+/* One value of sweep key k from text t into *v (init, optimizer and loss as
+ * their enum, yes and no as 1 and 0); false after fail(). */
 static bool key_value(parse_ctx *c, int k, const char *t, double *v)
 {
-    long l;
-    switch ((exp_key)k) {
-    case KEY_DEPTH:
-        if (to_long(&l, t, 1, NET_MAX_DEPTH))
-            return *v = (double)l, true;
-        return fail(c, "depth: '%s' is not an integer in 1..%d", t, NET_MAX_DEPTH);
-    case KEY_WIDTH:
-        if (to_long(&l, t, 1, NET_MAX_WIDTH))
-            return *v = (double)l, true;
-        return fail(c, "width: '%s' is not an integer in 1..%d", t, NET_MAX_WIDTH);
-    case KEY_BATCH:
-        if (to_long(&l, t, 1, 1 << 20))
-            return *v = (double)l, true;
-        return fail(c, "batch: '%s' is not an integer in 1..%d", t, 1 << 20);
-    case KEY_LR:
-        if (to_double(v, t) && *v > 0.0)
-            return true;
-        return fail(c, "lr: '%s' is not a positive number", t);
-    case KEY_INIT_STD:
-        if (to_double(v, t) && *v > 0.0)
-            return true;
-        return fail(c, "init_std: '%s' is not a positive number", t);
-    case KEY_BIAS_INIT:
-        if (to_double(v, t))
-            return true;
-        return fail(c, "bias_init: '%s' is not a number", t);
-    case KEY_INIT:
-        for (int i = INIT_XAVIER; i <= INIT_NORMAL; i++)
-            if (!strcmp(t, act_init_name((init_kind)i)))
-                return *v = i, true;
-        if (!strcmp(t, "auto"))
-            return *v = -1.0, true;
-        return fail(c, "init: '%s' is not one of xavier, he, lecun, normal, auto (normal takes "
-                       "its std from init_std)", t);
-    case KEY_OPTIMIZER:
-        for (int i = OPT_SGD; i <= OPT_ADAM; i++)
-            if (!strcmp(t, optim_name((opt_kind)i)))
-                return *v = i, true;
-        return fail(c, "optimizer: '%s' is not one of sgd, momentum, adam", t);
-    case KEY_BATCHNORM:
-    case KEY_RESIDUAL:
-        if (to_bool(v, t))
-            return true;
-        return fail(c, "%s: '%s' is not one of yes, no", exp_key_names[k], t);
-    case KEY_LOSS:
-        if (!strcmp(t, "ce"))
-            return *v = OUT_SOFTMAX, true;
-        if (!strcmp(t, "bce"))
-            return *v = OUT_SIGMOID, true;
-        return fail(c, "loss: '%s' is not one of ce (softmax), bce (sigmoid output)", t);
-    case N_KEYS:
-        break;
-    }
-    return false;
+    setting_value sv;
+    ab_err e;
+    if (setting_parse(&sv, (setting_id)k, t, &e) != AB_OK)
+        return fail_with(c, exp_key_names[k], &e);
+    if (sv.arg) /* normal:STD */
+        return fail(c, "%s: '%s': in an experiment file the standard deviation is %s (%s = "
+                    "%.*s, %s = %s)", exp_key_names[k], t, exp_key_names[KEY_INIT_STD],
+                    exp_key_names[k], (int)(sv.arg - 1 - t), t, exp_key_names[KEY_INIT_STD],
+                    sv.arg);
+    *v = sv.num;
+    return true;
 }
 
 /* Splits a comma list into at most max trimmed items of size sz. */
@@ -264,7 +220,7 @@ static bool set_acts(parse_ctx *c, exp_setup *s, const char *value)
     for (int i = 0; i < n; i++) {
         ab_err e;
         if (act_parse(&s->acts[i], items[i], &e) != AB_OK)
-            return fail(c, "acts: %s", e.msg);
+            return fail_with(c, setting_table[SET_ACTS].name, &e);
         for (int j = 0; j < i; j++)
             if (!strcmp(s->acts[j].label, s->acts[i].label))
                 return fail(c, "acts: '%s' given twice", items[i]);
@@ -273,15 +229,54 @@ static bool set_acts(parse_ctx *c, exp_setup *s, const char *value)
     return true;
 }
 
+/* A value of one of the settings that take a single value into s. */
+static void assign(exp_setup *s, setting_id id, const setting_value *v)
+{
+    switch (id) {
+    case SET_SAMPLES: s->samples = (int)v->whole; break;
+    case SET_TEST_FRAC: s->test_frac = v->num; break;
+    case SET_EPOCHS: s->epochs = (int)v->whole; break;
+    case SET_SEEDS: s->seeds = (int)v->whole; break;
+    case SET_SEED: s->seed = (uint64_t)v->whole; break;
+    case SET_LOG_EVERY: s->log_every = (int)v->whole; break;
+    case SET_TARGET_ACC: s->target_acc = v->num; break;
+    case SET_ELEMENTS: s->elements = v->whole; break;
+    case SET_REPEATS: s->repeats = (int)v->whole; break;
+    default: break; /* the sweep keys, acts and data are set where they are read */
+    }
+}
+
+/* "kind, depth, width, ...": every [setup] key. */
+static void setup_keys(char *buf, size_t n)
+{
+    size_t len = (size_t)snprintf(buf, n, "kind");
+    for (int i = 0; i < SET_COUNT && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, ", %s", setting_table[i].name);
+}
+
 /* A [setup] or [quick] key; false after fail(). */
 static bool setup_key(parse_ctx *c, exp_setup *s, const char *name, const char *value,
                       bool quick)
 {
-    long l;
-    double d;
-    for (int k = 0; k < N_KEYS; k++)
-        if (!strcmp(name, exp_key_names[k]))
-            return set_key(c, s, k, value);
+    int id = setting_find(name);
+    ab_err e;
+    if (id >= 0 && id < N_KEYS)
+        return set_key(c, s, id, value);
+    if (id == SET_ACTS)
+        return set_acts(c, s, value);
+    if (id == SET_DATA) {
+        if (data_check_name(value, &e) != AB_OK)
+            return fail_with(c, name, &e);
+        snprintf(s->data, sizeof s->data, "%s", value);
+        return true;
+    }
+    if (id >= 0) {
+        setting_value v;
+        if (setting_parse(&v, (setting_id)id, value, &e) != AB_OK)
+            return fail_with(c, name, &e);
+        assign(s, (setting_id)id, &v);
+        return true;
+    }
     if (!strcmp(name, "kind")) {
         if (quick)
             return fail(c, "kind: cannot change in [quick]");
@@ -291,64 +286,10 @@ static bool setup_key(parse_ctx *c, exp_setup *s, const char *name, const char *
             return s->kind = EXP_BENCH_ACTS, true;
         return fail(c, "kind: '%s' is not one of train, bench-acts", value);
     }
-    if (!strcmp(name, "acts"))
-        return set_acts(c, s, value);
-    if (!strcmp(name, "data")) {
-        ab_err e;
-        if (data_check_name(value, &e) != AB_OK)
-            return fail(c, "data: %s", e.msg);
-        snprintf(s->data, sizeof s->data, "%s", value);
-        return true;
-    }
-    if (!strcmp(name, "samples")) {
-        if (!to_long(&l, value, 10, 10000000))
-            return fail(c, "samples: '%s' is not an integer in 10..10000000", value);
-        return s->samples = (int)l, true;
-    }
-    if (!strcmp(name, "test_frac")) {
-        if (!to_double(&d, value) || d < 0.0 || d >= 1.0)
-            return fail(c, "test_frac: '%s' is not a number in [0, 1)", value);
-        return s->test_frac = d, true;
-    }
-    if (!strcmp(name, "epochs")) {
-        if (!to_long(&l, value, 0, 100000))
-            return fail(c, "epochs: '%s' is not an integer in 0..100000", value);
-        return s->epochs = (int)l, true;
-    }
-    if (!strcmp(name, "seeds")) {
-        if (!to_long(&l, value, 1, 1000))
-            return fail(c, "seeds: '%s' is not an integer in 1..1000", value);
-        return s->seeds = (int)l, true;
-    }
-    if (!strcmp(name, "seed")) {
-        if (!to_long(&l, value, 0, 1L << 40))
-            return fail(c, "seed: '%s' is not a non-negative integer", value);
-        return s->seed = (uint64_t)l, true;
-    }
-    if (!strcmp(name, "log_every")) {
-        if (!to_long(&l, value, 1, 100000))
-            return fail(c, "log_every: '%s' is not an integer in 1..100000", value);
-        return s->log_every = (int)l, true;
-    }
-    if (!strcmp(name, "target_acc")) {
-        if (!to_double(&d, value) || d <= 0.0 || d > 1.0)
-            return fail(c, "target_acc: '%s' is not a number in (0, 1]", value);
-        return s->target_acc = d, true;
-    }
-    if (!strcmp(name, "elements")) {
-        if (!to_long(&l, value, 1000, 100000000))
-            return fail(c, "elements: '%s' is not an integer in 1000..100000000", value);
-        return s->elements = l, true;
-    }
-    if (!strcmp(name, "repeats")) {
-        if (!to_long(&l, value, 3, 1000))
-            return fail(c, "repeats: '%s' is not an integer in 3..1000", value);
-        return s->repeats = (int)l, true;
-    }
-    return fail(c, "unknown key '%s' in [%s] (accepted: kind, acts, data, samples, test_frac, "
-                   "epochs, seeds, seed, log_every, target_acc, elements, repeats, depth, width, "
-                   "lr, init, init_std, bias_init, optimizer, batch, batchnorm, residual, loss)",
-                name, quick ? "quick" : "setup");
+    char keys[400];
+    setup_keys(keys, sizeof keys);
+    return fail(c, "unknown key '%s' in [%s] (accepted: %s)", name, quick ? "quick" : "setup",
+                keys);
 }
 
 /* ---- checks ------------------------------------------------------------ */
@@ -616,8 +557,7 @@ static bool plot_key(parse_ctx *c, exp_plot *pl, const char *name, const char *v
         int k = find_key(value);
         if (k < 0)
             return fail(c, "x: '%s' is not layer, epoch, act or a [setup] sweep key", value);
-        if (k == KEY_INIT || k == KEY_OPTIMIZER || k == KEY_LOSS || k == KEY_BATCHNORM ||
-            k == KEY_RESIDUAL)
+        if (!setting_is_numeric((setting_id)k))
             return fail(c, "x: %s is not numeric (name it in series instead)", value);
         return pl->x = k, true;
     }
@@ -628,20 +568,18 @@ static bool plot_key(parse_ctx *c, exp_plot *pl, const char *name, const char *v
         return true;
     }
     if (!strcmp(name, "logy") || !strcmp(name, "reference")) {
-        double v;
-        if (!to_bool(&v, value))
-            return fail(c, "%s: '%s' is not one of yes, no", name, value);
-        if (name[0] == 'l')
-            pl->logy = v != 0.0;
-        else
-            pl->reference = v != 0.0;
+        bool v;
+        ab_err e;
+        if (setting_parse_bool(&v, value, &e) != AB_OK)
+            return fail_with(c, name, &e);
+        *(name[0] == 'l' ? &pl->logy : &pl->reference) = v;
         return true;
     }
     if (!strcmp(name, "epoch")) {
         long l;
         if (!strcmp(value, "last"))
             return pl->epoch = -1, true;
-        if (!to_long(&l, value, 0, 100000))
+        if (!to_long(&l, value, 0, setting_table[SET_EPOCHS].max))
             return fail(c, "epoch: '%s' is not 'last' or an epoch number", value);
         return pl->epoch = (int)l, true;
     }
@@ -945,26 +883,30 @@ static ab_status parse_file(parse_ctx *c, ini_handler h, void *user, ab_err *err
     return AB_OK;
 }
 
+/* The settings table's defaults, but no acts: a file must name them.  lr is
+ * sgd's usual rate, whatever optimizer says. */
 static void setup_defaults(exp_setup *s)
 {
     memset(s, 0, sizeof *s);
     s->kind = EXP_TRAIN;
-    snprintf(s->data, sizeof s->data, "spiral");
-    s->test_frac = 0.2;
-    s->epochs = 40;
-    s->seeds = 1;
-    s->seed = 1;
-    s->log_every = 5;
-    s->target_acc = 0.9;
-    s->elements = 1L << 20;
-    s->repeats = 15;
-    static const char *const defaults[N_KEYS] = {
-        "6", "64", "0.1", "xavier", "1", "0", "sgd", "32", "no", "no", "ce"};
-    for (int k = 0; k < N_KEYS; k++) {
-        parse_ctx c = {0};
-        key_value(&c, k, defaults[k], &s->v[k][0]);
-        snprintf(s->txt[k][0], sizeof s->txt[k][0], "%s", defaults[k]);
-        s->n[k] = 1;
+    for (int i = 0; i < SET_COUNT; i++) {
+        const setting_info *r = &setting_table[i];
+        char def[24];
+        setting_value v = {0};
+        snprintf(def, sizeof def, "%s", r->def ? r->def : "");
+        if (i == SET_LR)
+            snprintf(def, sizeof def, "%g", optim_default_lr(OPT_SGD));
+        if (i == SET_ACTS || !def[0])
+            continue;
+        if (i == SET_DATA)
+            snprintf(s->data, sizeof s->data, "%s", def);
+        else if (setting_parse(&v, (setting_id)i, def, NULL) == AB_OK)
+            assign(s, (setting_id)i, &v);
+        if (i < N_KEYS) {
+            s->v[i][0] = v.num;
+            snprintf(s->txt[i][0], sizeof s->txt[i][0], "%s", def);
+            s->n[i] = 1;
+        }
     }
 }
 

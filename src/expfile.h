@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "act.h"
+#include "setting.h"
 #include "status.h"
 
 #define EXP_MAX_ACTS 16
@@ -29,12 +30,16 @@
 #define EXP_MAX_FIX 4
 
 /* Set-up keys that may hold a list of values: the sweep runs every
- * combination of them. */
+ * combination of them.  They are the first rows of the settings table, whose
+ * ranges, defaults and messages they share with the command line. */
 typedef enum {
-    KEY_DEPTH, KEY_WIDTH, KEY_LR, KEY_INIT, KEY_INIT_STD, KEY_BIAS_INIT, KEY_OPTIMIZER,
-    KEY_BATCH, KEY_BATCHNORM, KEY_RESIDUAL, KEY_LOSS, N_KEYS
+    KEY_DEPTH = SET_DEPTH, KEY_WIDTH = SET_WIDTH, KEY_LR = SET_LR, KEY_INIT = SET_INIT,
+    KEY_INIT_STD = SET_INIT_STD, KEY_BIAS_INIT = SET_BIAS_INIT, KEY_OPTIMIZER = SET_OPTIMIZER,
+    KEY_BATCH = SET_BATCH, KEY_BATCHNORM = SET_BATCHNORM, KEY_RESIDUAL = SET_RESIDUAL,
+    KEY_LOSS = SET_LOSS, N_KEYS = SET_N_SWEEP
 } exp_key;
 
+/* Their names in files: the settings table's. */
 extern const char *const exp_key_names[N_KEYS];
 
 /* Quantities a check or plot can name, one value per run (act x point x seed).

@@ -8,15 +8,21 @@
 #include "gemm.h"
 #include "vec.h"
 
+const name_row net_losses[] = {
+    {"ce", OUT_SOFTMAX, NULL},
+    {"bce", OUT_SIGMOID, NULL},
+    {NULL, 0, NULL},
+};
+
 ab_status net_create(net *n, const net_config *cfg, ab_err *err)
 {
     memset(n, 0, sizeof *n);
     if (cfg->depth < 1 || cfg->depth > NET_MAX_DEPTH)
-        return ab_fail(err, AB_EUSAGE, "--depth: %d is out of range (accepted: 1..%d)",
-                       cfg->depth, NET_MAX_DEPTH);
+        return ab_fail(err, AB_EUSAGE, "depth %d is out of range (accepted: 1..%d)", cfg->depth,
+                       NET_MAX_DEPTH);
     if (cfg->width < 1 || cfg->width > NET_MAX_WIDTH)
-        return ab_fail(err, AB_EUSAGE, "--width: %d is out of range (accepted: 1..%d)",
-                       cfg->width, NET_MAX_WIDTH);
+        return ab_fail(err, AB_EUSAGE, "width %d is out of range (accepted: 1..%d)", cfg->width,
+                       NET_MAX_WIDTH);
     if (cfg->n_in < 1 || cfg->n_out < 1)
         return ab_fail(err, AB_EUSAGE, "network needs at least one input and one output");
     n->cfg = *cfg;

@@ -33,6 +33,10 @@
 
 typedef enum { OUT_SOFTMAX, OUT_SIGMOID } out_kind;
 
+/* The output layer and loss by name: ce (softmax + cross-entropy), bce (one
+ * sigmoid output + binary cross-entropy). */
+extern const name_row net_losses[];
+
 typedef struct {
     int n_in;          /* input features */
     int n_out;         /* classes for softmax; 1 for a sigmoid output */

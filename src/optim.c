@@ -104,12 +104,20 @@ void optim_free(optim *o)
     o->m = o->v = NULL;
 }
 
+const name_row optim_names[] = {
+    {"sgd", OPT_SGD, NULL},
+    {"momentum", OPT_MOMENTUM, NULL},
+    {"adam", OPT_ADAM, NULL},
+    {NULL, 0, NULL},
+};
+
 const char *optim_name(opt_kind k)
 {
-    switch (k) {
-    case OPT_SGD: return "sgd";
-    case OPT_MOMENTUM: return "momentum";
-    case OPT_ADAM: return "adam";
-    }
-    return "?";
+    return names_name(optim_names, (int)k);
+}
+
+double optim_default_lr(opt_kind k)
+{
+    static const double lr[] = {[OPT_SGD] = 0.1, [OPT_MOMENTUM] = 0.01, [OPT_ADAM] = 0.001};
+    return lr[k];
 }

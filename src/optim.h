@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "names.h"
 #include "status.h"
 
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM } opt_kind;
@@ -30,7 +31,12 @@ void optim_step(optim *o, float *params, const float *grads);
  * adds into them): one pass instead of a step and a clearing memset. */
 void optim_step_clear(optim *o, float *params, float *grads);
 void optim_free(optim *o);
+/* The optimisers' names: sgd, momentum, adam. */
+extern const name_row optim_names[];
 /* Name of an optimiser ("sgd", "momentum", "adam"). */
 const char *optim_name(opt_kind k);
+/* The learning rate used with k when none is given: 0.1 for sgd, 0.01 for
+ * momentum, 0.001 for adam. */
+double optim_default_lr(opt_kind k);
 
 #endif

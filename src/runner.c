@@ -152,8 +152,10 @@ static ab_status load_weights(float **loaded, const run_plan *p, const train_con
             return ab_fail(err, AB_ERUNTIME, "out of memory: loaded weights");
         /* alphas not in the files keep the activation's initial value */
         net_init(&n, loaded[a], 0);
-        if ((st = weights_load(p->load_weights, &n, loaded[a], err)) != AB_OK)
+        if ((st = weights_load(p->load_weights, &n, loaded[a], err)) != AB_OK) {
+            ab_context(err, "%sload-weights", flags(p));
             return st;
+        }
     }
     return AB_OK;
 }

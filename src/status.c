@@ -20,21 +20,18 @@ void ab_context(ab_err *err, const char *fmt, ...)
 {
     if (!err)
         return;
-    char ctx[sizeof err->msg], msg[sizeof err->msg];
+    char prefix[sizeof err->msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx, sizeof ctx, fmt, ap);
+    int w = vsnprintf(prefix, sizeof prefix - 2, fmt, ap);
     va_end(ap);
-    snprintf(msg, sizeof msg, "%s", err->msg);
-    /* cut to fit, context first: the message's end is lost, not its start */
-    size_t n = strlen(ctx);
-    if (n > sizeof err->msg - 3)
-        n = sizeof err->msg - 3;
-    memcpy(err->msg, ctx, n);
-    memcpy(err->msg + n, ": ", 2);
-    size_t m = strlen(msg), room = sizeof err->msg - n - 3;
-    if (m > room)
-        m = room;
-    memcpy(err->msg + n + 2, msg, m);
-    err->msg[n + 2 + m] = '\0';
+    size_t plen = w < 0 ? 0 : (size_t)w < sizeof prefix - 2 ? (size_t)w : sizeof prefix - 3;
+    memcpy(prefix + plen, ": ", 2);
+    plen += 2;
+    size_t mlen = strlen(err->msg);
+    if (plen + mlen > sizeof err->msg - 1)
+        mlen = sizeof err->msg - 1 - plen;
+    memmove(err->msg + plen, err->msg, mlen);
+    memcpy(err->msg, prefix, plen);
+    err->msg[plen + mlen] = '\0';
 }

@@ -1,9 +1,11 @@
 /* status.h - status codes and error messages shared by every library module.
  *
  * Library functions never print and never exit: they return an ab_status and,
- * on failure, leave a message "<what>: <why>" in a caller-owned ab_err.  Only
- * the command-line layer prints it (as "actbench: <message>") and exits with
- * the status as the exit code. */
+ * on failure, leave a message "<what>: <why>" in a caller-owned ab_err that
+ * names the thing, not how the user gave it (a flag, a file line).  The
+ * caller adds that with ab_context: "--act: ...", "exp.ini:7: acts: ...".
+ * Only the command-line layer prints it (as "actbench: <message>") and exits
+ * with the status as the exit code. */
 #ifndef ACTBENCH_STATUS_H
 #define ACTBENCH_STATUS_H
 
@@ -22,8 +24,8 @@ typedef struct {
 ab_status ab_fail(ab_err *err, ab_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Leads the message already in err (err may be NULL) with a context and
- * ": ", so that callers say where: "exp.ini:7: acts: unknown ...". */
+/* Prefixes "CONTEXT: " (CONTEXT formatted from fmt) to the message already in
+ * err; err may be NULL.  A message that no longer fits is cut at its end. */
 void ab_context(ab_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

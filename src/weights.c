@@ -62,10 +62,10 @@ static ab_status load_one(float *dst, const char *path, int rows, int cols, ab_e
         free(data);
         if (cols)
             return ab_fail(err, AB_EUSAGE,
-                           "--load-weights: %s has shape (%d%s%.0d), the network needs (%d, %d)",
+                           "%s has shape (%d%s%.0d), the network needs (%d, %d)",
                            path, r, c ? ", " : ",", c, rows, cols);
         return ab_fail(err, AB_EUSAGE,
-                       "--load-weights: %s has shape (%d%s%.0d), the network needs (%d,)", path,
+                       "%s has shape (%d%s%.0d), the network needs (%d,)", path,
                        r, c ? ", " : ",", c, rows);
     }
     memcpy(dst, data, sizeof(float) * (size_t)rows * (size_t)(cols ? cols : 1));
@@ -83,12 +83,12 @@ static ab_status check_bn(const char *dir, const net *n, ab_err *err)
     bool have = access(path, F_OK) == 0;
     if (n->cfg.batchnorm && !have)
         return ab_fail(err, AB_EUSAGE,
-                       "--load-weights: %s is missing: the network has batch normalisation "
+                       "%s is missing: the network has batch normalisation "
                        "(--batchnorm), the weights were saved without it",
                        path);
     if (!n->cfg.batchnorm && have)
         return ab_fail(err, AB_EUSAGE,
-                       "--load-weights: %s exists: the weights were saved with batch "
+                       "%s exists: the weights were saved with batch "
                        "normalisation (add --batchnorm)",
                        path);
     return AB_OK;
@@ -121,7 +121,7 @@ ab_status weights_load(const char *dir, const net *n, float *params, ab_err *err
         if ((st = file_path(path, sizeof path, dir, "W", n->n_layers + 1, err)) == AB_OK &&
             access(path, F_OK) == 0)
             st = ab_fail(err, AB_EUSAGE,
-                         "--load-weights: %s exists, but the network has only %d layers "
+                         "%s exists, but the network has only %d layers "
                          "(--depth %d)",
                          path, n->n_layers, n->cfg.depth);
     }

@@ -276,17 +276,13 @@ static ab_status build_series(series_set *ss, const exp_result *r, const exp_plo
 
 static const char *x_label(const exp_plot *pl)
 {
-    static const char *const names[N_KEYS] = {
-        "depth (hidden layers)", "width (units per layer)", "learning rate",
-        "init", "initial weight std", "initial bias", "optimizer", "batch size",
-        "batch normalisation", "residual", "loss"};
     if (pl->x == X_LAYER)
         return "layer (1 = next to the input)";
     if (pl->x == X_EPOCH)
         return "epoch";
     if (pl->x == X_ACT)
         return "activation";
-    return pl->x >= 0 ? names[pl->x] : "";
+    return pl->x >= 0 ? setting_label((setting_id)pl->x) : "";
 }
 
 ab_status xfig_write(exp_result *r, const char *dir, bool render, ab_err *err)

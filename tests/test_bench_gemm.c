@@ -116,7 +116,7 @@ static const usage_case usage_cases[] = {
     {"one size", {"--batch", "4", "--layers", "4"}, {"--layers", "'4'"}},
     {"empty size", {"--batch", "4", "--layers", "4,,2"}, {"--layers", "4,,2"}},
     {"size not a number", {"--batch", "4", "--layers", "4,x"}, {"--layers", "'x'"}},
-    {"size 0", {"--batch", "4", "--layers", "4,0"}, {"--layers", "0 is out of range"}},
+    {"size 0", {"--batch", "4", "--layers", "4,0"}, {"--layers", "'0' is out of range"}},
     {"repeats 0", {"--batch", "4", "--layers", "4,2", "--repeats", "0"}, {"--repeats", "0"}},
     {"threads 0", {"--batch", "4", "--layers", "4,2", "--threads", "0"}, {"--threads", "0"}},
     {"unknown option", {"--bogus"}, {"--bogus"}},
