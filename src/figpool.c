@@ -20,8 +20,8 @@ struct figpool {
     int cap_room;
     void **blocks;       /* doubles and strings handed out */
     int n_blocks, cap_blocks;
-    ab_status status;    /* the first failure */
-    ab_err err;          /* its message, unless a panel was over full */
+    ab_status status;    /* out of memory: sticky, nothing more is done */
+    ab_err err;          /* its message */
     int over;            /* the first panel asked for too many series; -1 none */
 };
 
@@ -150,12 +150,11 @@ void figpool_add(figpool *p, int panel, const plot_series *s)
     if (panel < 0 || panel >= p->n_panels)
         return; /* only a failed figpool_panel gives one, and p has failed */
     panel_room *r = &p->room[panel];
-    /* counted even when p has failed, so the message says how many */
-    if (++r->wanted > PLOT_MAX_SERIES && p->status == AB_OK) {
-        p->status = AB_ERUNTIME;
+    /* past the limit: counted, not kept, and building goes on, so the
+     * message can say how many were asked for */
+    if (++r->wanted > PLOT_MAX_SERIES && p->over < 0)
         p->over = panel;
-    }
-    if (p->status != AB_OK)
+    if (p->status != AB_OK || r->wanted > PLOT_MAX_SERIES)
         return;
     plot_panel *pn = &p->panels[panel];
     void *arr = (void *)pn->series;
@@ -177,14 +176,14 @@ const plot_figure *figpool_figure(figpool *p)
 
 ab_status figpool_status(const figpool *p, ab_err *err)
 {
-    if (p->over < 0) {
+    if (p->status != AB_OK || p->over < 0) {
         if (p->status != AB_OK && err)
             *err = p->err;
         return p->status;
     }
-    const plot_panel *pn = &p->panels[p->over];
-    return ab_fail(err, AB_ERUNTIME,
-                   "figure %s: %d lines in panel %d \"%s\" (at most %d in one panel)", p->name,
-                   p->room[p->over].wanted, p->over + 1, pn->title ? pn->title : "",
-                   PLOT_MAX_SERIES);
+    const char *title = p->panels[p->over].title;
+    bool named = title && *title;
+    return ab_fail(err, AB_ERUNTIME, "figure %s: %d lines in panel %d%s%s%s (at most %d in one "
+                   "panel)", p->name, p->room[p->over].wanted, p->over + 1, named ? " \"" : "",
+                   named ? title : "", named ? "\"" : "", PLOT_MAX_SERIES);
 }

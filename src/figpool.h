@@ -4,10 +4,11 @@
  * point at -- that grows as needed and is freed in one call; and the mean,
  * min and max over seeds of one point.
  *
- * Errors are sticky: the first failure (out of memory, or a panel given more
- * than PLOT_MAX_SERIES series) is kept, later calls do nothing, and
- * figpool_status reports it once the figure is built.  So a builder checks
- * only the pointers it writes through. */
+ * Failures are reported once the figure is built, by figpool_status, so a
+ * builder checks only the pointers it writes through.  Out of memory is
+ * sticky: later calls do nothing.  A panel given more than PLOT_MAX_SERIES
+ * series keeps the first ones and counts the rest, so the message can say
+ * how many lines the figure asked for. */
 #ifndef ACTBENCH_FIGPOOL_H
 #define ACTBENCH_FIGPOOL_H
 
@@ -35,8 +36,7 @@ const char *figpool_str(figpool *p, const char *fmt, ...) __attribute__((format(
 int figpool_panel(figpool *p, const plot_panel *pn);
 /* Appends a copy of s to panel `panel`.  Its arrays and label must live as
  * long as p (figpool_doubles, figpool_str or static).  A panel holds at most
- * PLOT_MAX_SERIES series: one more fails p with a message saying how many
- * were asked for. */
+ * PLOT_MAX_SERIES series: past that, p fails (see above). */
 void figpool_add(figpool *p, int panel, const plot_series *s);
 
 /* The figure so far: name, title, the panels with their series, cols (1 or
