@@ -149,18 +149,30 @@ static figpool *build(const char *name, const run_record *recs, int n, const act
 
 #define EPS 1e-12
 
+/* |a - b| <= eps, which NaN never is (cmocka's assert_float_equal lets a NaN
+ * through). */
+#define assert_near(a, b, eps) assert_near_at((a), (b), (eps), __FILE__, __LINE__)
+
+static void assert_near_at(double a, double b, double eps, const char *file, int line)
+{
+    if (fabs(a - b) <= eps)
+        return;
+    print_error("%.17g != %.17g (within %g)\n", a, b, eps);
+    _fail(file, line);
+}
+
 /* Fails unless point i of s is (x, sp.mean) with the band sp.lo..sp.hi. */
 static void assert_point(const plot_series *s, int i, double x, spread sp, bool band)
 {
-    assert_float_equal(s->x[i], x, EPS);
-    assert_float_equal(s->y[i], sp.mean, EPS * fabs(sp.mean));
+    assert_near(s->x[i], x, EPS);
+    assert_near(s->y[i], sp.mean, EPS * fabs(sp.mean));
     if (!band) {
         assert_null(s->ylo);
         return;
     }
     assert_non_null(s->ylo);
-    assert_float_equal(s->ylo[i], sp.lo, EPS * fabs(sp.lo));
-    assert_float_equal(s->yhi[i], sp.hi, EPS * fabs(sp.hi));
+    assert_near(s->ylo[i], sp.lo, EPS * fabs(sp.lo));
+    assert_near(s->yhi[i], sp.hi, EPS * fabs(sp.hi));
 }
 
 /* ---- the main command's figures --------------------------------------- */
@@ -199,7 +211,7 @@ static void test_grad_by_layer(void **state)
         assert_string_equal(ref->label, "0.25^(5 - layer), through sigmoid's output layer");
         double top = metric_of(&recs[0], offs[k], 0, L - 1);
         for (int l = 0; l < L; l++)
-            assert_float_equal(ref->y[l], top * pow(0.25, L - 1 - l), EPS * top);
+            assert_near(ref->y[l], top * pow(0.25, L - 1 - l), EPS * top);
     }
     figpool_free(p);
     free_records(recs, 2);
@@ -227,6 +239,16 @@ static void test_seed_statistics(void **state)
         figpool_free(p);
         free_records(recs, 2 * seeds);
     }
+
+    /* a seed without a value (a diverged run's NaN) is left out: here the
+     * line is the other seed's value, its band that one value */
+    run_record *recs = make_records(acts, 1, 2, 2);
+    recs[1].r.layers[1].bias_grad_norm = NAN;
+    figpool *p = build("grad_by_layer", recs, 2, acts, 1);
+    double v = recs[0].r.layers[1].bias_grad_norm;
+    assert_point(&figpool_figure(p)->panels[1].series[0], 1, 2, (spread){v, v, v}, true);
+    figpool_free(p);
+    free_records(recs, 2);
 }
 
 /* grad_by_epoch: a panel per activation, a line per layer of grad_norm at
@@ -382,7 +404,7 @@ static void test_deep_layer_subset(void **state)
                  layers[i]);
         assert_string_equal(pn->series[i].label, label);
         for (int k = 0; k < 3; k++)
-            assert_float_equal(pn->series[i].y[k],
+            assert_near(pn->series[i].y[k],
                                metric_of(&recs[0], offsetof(probe_layer, grad_norm), k,
                                          layers[i] - 1),
                                0.0);
@@ -398,6 +420,17 @@ static void test_deep_layer_subset(void **state)
     assert_int_equal(figpool_figure(p)->panels[0].n_series, FIGURES_LAYER_LINES);
     assert_string_equal(figpool_figure(p)->title,
                         "Weight-gradient norm of every layer during training");
+    figpool_free(p);
+    free_records(recs, 1);
+
+    /* one layer too many: the middle one (6 of 11) gives way */
+    recs = make_records(&act, 1, 1, FIGURES_LAYER_LINES);
+    p = build("grad_by_epoch", recs, 1, &act, 1);
+    pn = &figpool_figure(p)->panels[0];
+    assert_int_equal(pn->n_series, FIGURES_LAYER_LINES);
+    assert_string_equal(pn->series[4].label, "layer 5");
+    assert_string_equal(pn->series[5].label, "layer 7");
+    assert_non_null(strstr(figpool_figure(p)->title, "10 of the 11 layers"));
     figpool_free(p);
     free_records(recs, 1);
 }
@@ -552,29 +585,46 @@ static const char xfig_text[] =
     "[plot loss]\nx = epoch\ny = train_loss\n"
     "[plot acc]\nx = act\ny = test_acc\n";
 
-/* Each kind of [plot]: a column against layer (with the 0.25^n line), a
- * metric's mean over hidden layers against epoch (at the probe epochs), a
- * loss.csv column against epoch, a quantity against act; means over seeds
- * with a min..max band. */
-static void test_xfig_series(void **state)
-{
-    (void)state;
-    experiment *e = malloc(sizeof *e);
-    assert_non_null(e);
-    load_experiment(e, "xfig", xfig_text);
+/* The fixture of the xfig tests: xfig_text's experiment, its hand-made
+ * results and the figure built from them. */
+typedef struct {
+    experiment e;
     exp_result r;
-    make_result(&r, e);
-    figpool *p = NULL;
+    figpool *p;
+} xfig_fixture;
+
+static int xfig_setup(void **state)
+{
+    xfig_fixture *x = calloc(1, sizeof *x);
+    assert_non_null(x);
+    load_experiment(&x->e, "xfig", xfig_text);
+    make_result(&x->r, &x->e);
     ab_err err = {{0}};
-    assert_int_equal(xfig_build(&p, &r, &err), AB_OK);
-    const plot_figure *f = figpool_figure(p);
+    assert_int_equal(xfig_build(&x->p, &x->r, &err), AB_OK);
+    const plot_figure *f = figpool_figure(x->p);
     assert_string_equal(f->name, "xfig");
     assert_string_equal(f->title, "Claim 3: T");
     assert_int_equal(f->n_panels, 4);
+    *state = x;
+    return 0;
+}
 
-    /* x = layer: the hidden layers at epoch 0; the reference after the
-     * first line, anchored at its deepest hidden layer */
-    const plot_panel *pn = &f->panels[0];
+static int xfig_teardown(void **state)
+{
+    xfig_fixture *x = *state;
+    figpool_free(x->p);
+    free_result(&x->r);
+    free(x);
+    return 0;
+}
+
+/* x = layer: each hidden layer's column at epoch 0, mean over seeds with a
+ * band; the 0.25^n line after the first line, anchored at its deepest
+ * hidden layer. */
+static void test_xfig_layer(void **state)
+{
+    xfig_fixture *x = *state;
+    const plot_panel *pn = &figpool_figure(x->p)->panels[0];
     assert_string_equal(pn->ylabel, "||dL/db||");
     assert_int_equal(pn->n_series, 3);
     assert_string_equal(pn->series[0].label, "sigmoid");
@@ -582,23 +632,29 @@ static void test_xfig_series(void **state)
     for (int a = 0; a < 2; a++)
         for (int l = 0; l < 3; l++)
             assert_point(&pn->series[a ? 2 : 0], l, l + 1,
-                         over_seeds(r.recs, 2 * a, 2, offsetof(probe_layer, bias_grad_norm), 0,
-                                    l),
+                         over_seeds(x->r.recs, 2 * a, 2, offsetof(probe_layer, bias_grad_norm),
+                                    0, l),
                          true);
     const plot_series *ref = &pn->series[1];
     assert_int_equal(ref->style, PLOT_REFERENCE);
     for (int l = 0; l < 3; l++)
-        assert_float_equal(ref->y[l], pn->series[0].y[2] * pow(0.25, 2 - l), EPS);
+        assert_near(ref->y[l], pn->series[0].y[2] * pow(0.25, 2 - l), EPS);
+}
 
-    /* x = epoch, a metric: the mean over hidden layers, probe epochs only */
-    pn = &f->panels[1];
+/* x = epoch, a per-layer metric: its mean over hidden layers, at the probe
+ * epochs only (so the points join into a line). */
+static void test_xfig_epoch_metric(void **state)
+{
+    xfig_fixture *x = *state;
+    const plot_panel *pn = &figpool_figure(x->p)->panels[1];
     for (int a = 0; a < 2; a++) {
         const plot_series *s = &pn->series[a];
         assert_int_equal(s->n, 3);
         for (int k = 0; k < 3; k++) {
             spread sp = {0.0, INFINITY, -INFINITY};
             for (int sd = 0; sd < 2; sd++) {
-                double v = hidden_mean(&r.recs[2 * a + sd], offsetof(probe_layer, dead_pct), k);
+                double v = hidden_mean(&x->r.recs[2 * a + sd], offsetof(probe_layer, dead_pct),
+                                       k);
                 sp.mean += v / 2;
                 sp.lo = fmin(sp.lo, v);
                 sp.hi = fmax(sp.hi, v);
@@ -606,31 +662,44 @@ static void test_xfig_series(void **state)
             assert_point(s, k, k * EVERY, sp, true);
         }
     }
+}
 
-    /* x = epoch, a loss.csv column: every epoch */
-    pn = &f->panels[2];
+/* x = epoch, a loss.csv column: every epoch; a seed without a value is
+ * left out, and the one value left has no band. */
+static void test_xfig_loss(void **state)
+{
+    xfig_fixture *x = *state;
+    const plot_panel *pn = &figpool_figure(x->p)->panels[2];
     assert_string_equal(pn->ylabel, "training loss (nats)");
     const plot_series *s = &pn->series[1];
     assert_int_equal(s->n, 11);
     for (int ep = 0; ep < 11; ep++) {
-        double v0 = r.recs[2].r.loss[ep].train_loss, v1 = r.recs[3].r.loss[ep].train_loss;
+        double v0 = x->r.recs[2].r.loss[ep].train_loss, v1 = x->r.recs[3].r.loss[ep].train_loss;
         assert_point(s, ep, ep, (spread){(v0 + v1) / 2, fmin(v0, v1), fmax(v0, v1)}, true);
     }
+    figpool_free(x->p);
+    x->r.recs[3].r.loss[4].train_loss = NAN;
+    ab_err err = {{0}};
+    assert_int_equal(xfig_build(&x->p, &x->r, &err), AB_OK);
+    s = &figpool_figure(x->p)->panels[2].series[1];
+    assert_near(s->y[4], x->r.recs[2].r.loss[4].train_loss, EPS);
+    assert_true(isnan(s->ylo[4]) && isnan(s->yhi[4]));
+}
 
-    /* x = act: one line of points, the quantity's mean over seeds */
-    pn = &f->panels[3];
+/* x = act: one line of points, each activation's quantity over seeds. */
+static void test_xfig_act(void **state)
+{
+    xfig_fixture *x = *state;
+    const plot_panel *pn = &figpool_figure(x->p)->panels[3];
     assert_int_equal(pn->n_series, 1);
-    s = &pn->series[0];
+    const plot_series *s = &pn->series[0];
     assert_int_equal(s->style, PLOT_POINTS);
     assert_int_equal(s->n, 2);
     for (int a = 0; a < 2; a++) {
-        double v0 = r.q[(size_t)(2 * a) * N_QTY + Q_TEST_ACC];
-        double v1 = r.q[(size_t)(2 * a + 1) * N_QTY + Q_TEST_ACC];
+        double v0 = x->r.q[(size_t)(2 * a) * N_QTY + Q_TEST_ACC];
+        double v1 = x->r.q[(size_t)(2 * a + 1) * N_QTY + Q_TEST_ACC];
         assert_point(s, a, a + 1, (spread){(v0 + v1) / 2, v0, v1}, true);
     }
-    figpool_free(p);
-    free_result(&r);
-    free(e);
 }
 
 /* A sweep whose lines do not fit one panel is an error naming the limit
@@ -672,7 +741,10 @@ int main(void)
         cmocka_unit_test(test_deep_layer_subset),
         cmocka_unit_test(test_limit_is_an_error),
         cmocka_unit_test(test_pool_grows),
-        cmocka_unit_test(test_xfig_series),
+        cmocka_unit_test_setup_teardown(test_xfig_layer, xfig_setup, xfig_teardown),
+        cmocka_unit_test_setup_teardown(test_xfig_epoch_metric, xfig_setup, xfig_teardown),
+        cmocka_unit_test_setup_teardown(test_xfig_loss, xfig_setup, xfig_teardown),
+        cmocka_unit_test_setup_teardown(test_xfig_act, xfig_setup, xfig_teardown),
         cmocka_unit_test(test_xfig_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
