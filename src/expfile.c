@@ -12,6 +12,8 @@
 #include "data.h"
 #include "optim.h"
 #include "setting.h"
+#include "probe.h"
+#include "results.h"
 
 /* The sweep keys are the settings table's first N_KEYS rows; their names
  * are the rows' (arrays, so that these are constant addresses). */
@@ -842,19 +844,31 @@ static int handler2(void *user, const char *section, const char *name, const cha
 }
 
 /* What a plot against layer or epoch can show: columns of layers.csv (over
- * epochs, their mean over hidden layers) and of loss.csv. */
-static const char layer_columns[] = "grad_norm, bias_grad_norm, grad_mean_abs, weight_norm, "
-                                    "act_mean, act_std, act_pos_frac, dead_pct, saturated_pct, "
-                                    "same_sign_pct";
-static const char loss_columns[] = "train_loss, test_loss, train_acc, test_acc";
-
-static bool in_list(const char *name, const char *list)
+ * epochs, their mean over hidden layers) and of loss.csv.  Lists the first
+ * (layers) or the second into buf as "a, b, c", for messages. */
+static const char *column_list(char *buf, size_t n, bool loss)
 {
-    size_t n = strlen(name);
-    for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
-            return true;
-    return false;
+    int count = loss ? record_n_loss_cols : probe_n_metrics;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < count && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "",
+                                loss ? record_loss_cols[i].name : probe_metrics[i].name);
+    return buf;
+}
+
+/* AB_EUSAGE unless pl's y is what its x, when layer or epoch, can show. */
+static ab_status check_y_column(const exp_plot *pl, const char *path, ab_err *err)
+{
+    char lc[400], sc[200];
+    if (pl->x == X_LAYER && !probe_metric_find(pl->y))
+        return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = layer, y must be one "
+                       "of %s", path, pl->name, pl->y, column_list(lc, sizeof lc, false));
+    if (pl->x == X_EPOCH && !probe_metric_find(pl->y) && !record_loss_col_find(pl->y))
+        return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = epoch, y must be one "
+                       "of %s, %s", path, pl->name, pl->y, column_list(sc, sizeof sc, true),
+                       column_list(lc, sizeof lc, false));
+    return AB_OK;
 }
 
 static ab_status parse_file(parse_ctx *c, ini_handler h, void *user, ab_err *err)
@@ -979,12 +993,8 @@ ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err)
         if ((pl->x >= 0 || pl->x == X_ACT) && pl->y_qty < 0)
             return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = a sweep key or act, "
                            "y must be a quantity", path, pl->name, pl->y);
-        if (pl->x == X_LAYER && !in_list(pl->y, layer_columns))
-            return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = layer, y must be one "
-                           "of %s", path, pl->name, pl->y, layer_columns);
-        if (pl->x == X_EPOCH && !in_list(pl->y, layer_columns) && !in_list(pl->y, loss_columns))
-            return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = epoch, y must be one "
-                           "of %s, %s", path, pl->name, pl->y, loss_columns, layer_columns);
+        if ((st = check_y_column(pl, path, err)) != AB_OK)
+            return st;
         if (!plot_lists(&c, pl, p2.series[i], p2.at[i]))
             return AB_EUSAGE;
     }

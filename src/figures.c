@@ -1,187 +1,103 @@
 /* figures.c - turns run records into plot figures: gradient norm by layer at
  * initialisation with the 0.25^n reference, gradient norm across epochs, loss
  * and accuracy, dead and saturated units, and the activation functions.
- * With several seeds a line is the mean and its band the min..max. */
+ * With several seeds a line is the mean and its band the min..max.
+ *
+ * Building a figure (figures_build: numbers into a figpool) is apart from
+ * writing it (figures_write: plot.c's script, and gnuplot), so the tests can
+ * check the numbers without gnuplot. */
 #include "figures.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot.h"
-
-#define MAX_SERIES 256
-#define MAX_PANELS 64
-
-/* Everything a figure points at, freed together after it is written. */
-typedef struct {
-    void *blocks[4 * MAX_SERIES * 4];
-    int n_blocks;
-    char *labels[MAX_SERIES * 4];
-    int n_labels;
-    plot_series series[MAX_PANELS][MAX_SERIES];
-    plot_panel panels[MAX_PANELS];
-    int n_panels;
-    int oom;
-} fig_pool;
-
-static double *pool_doubles(fig_pool *p, int n)
-{
-    if (p->n_blocks >= (int)(sizeof p->blocks / sizeof p->blocks[0])) {
-        p->oom = 1;
-        return NULL;
-    }
-    double *d = calloc((size_t)(n > 0 ? n : 1), sizeof(double));
-    if (!d)
-        p->oom = 1;
-    else
-        p->blocks[p->n_blocks++] = d;
-    return d;
-}
-
-static const char *pool_label(fig_pool *p, const char *fmt, const char *a, int i)
-{
-    char buf[160];
-    snprintf(buf, sizeof buf, fmt, a, i);
-    char *s = p->n_labels < (int)(sizeof p->labels / sizeof p->labels[0]) ? strdup(buf) : NULL;
-    if (!s) {
-        p->oom = 1;
-        return "?";
-    }
-    p->labels[p->n_labels++] = s;
-    return s;
-}
-
-static void pool_free(fig_pool *p)
-{
-    for (int i = 0; i < p->n_blocks; i++)
-        free(p->blocks[i]);
-    for (int i = 0; i < p->n_labels; i++)
-        free(p->labels[i]);
-    free(p);
-}
-
-static plot_panel *add_panel(fig_pool *p, const char *title, const char *xl, const char *yl,
-                             bool logy)
-{
-    plot_panel *pn = &p->panels[p->n_panels];
-    memset(pn, 0, sizeof *pn);
-    pn->title = title;
-    pn->xlabel = xl;
-    pn->ylabel = yl;
-    pn->logy = logy;
-    pn->integer_x = true;
-    pn->series = p->series[p->n_panels];
-    p->n_panels++;
-    return pn;
-}
-
-static plot_series *add_series(fig_pool *p, plot_panel *pn, const char *label, int n)
-{
-    if (pn->n_series >= MAX_SERIES) {
-        p->oom = 1;
-        return NULL;
-    }
-    plot_series *s = &p->series[pn - p->panels][pn->n_series++];
-    memset(s, 0, sizeof *s);
-    s->label = label;
-    s->n = n;
-    s->style = PLOT_LINE;
-    double *x = pool_doubles(p, n), *y = pool_doubles(p, n);
-    s->x = x;
-    s->y = y;
-    return (x && y) ? s : NULL;
-}
-
-/* Gives s a min..max band when it aggregates more than one seed. */
-static void add_band(fig_pool *p, plot_series *s, double **lo, double **hi)
-{
-    *lo = pool_doubles(p, s->n);
-    *hi = pool_doubles(p, s->n);
-    s->ylo = *lo;
-    s->yhi = *hi;
-}
+/* The metric of the probe_layer field (the table's row; see probe.h). */
+#define METRIC(field) probe_metric_at(offsetof(probe_layer, field))
 
 /* Records of activation a: recs[first .. first+count). */
 typedef struct {
     int first, count;
 } act_group;
 
-static int group_records(act_group *g, const run_record *recs, int n, const act_spec *acts,
-                         int n_acts)
+/* What every builder reads. */
+typedef struct {
+    const run_record *recs;
+    const act_spec *acts;
+    const act_group *g; /* one per activation */
+    int n_acts;
+} fig_in;
+
+/* ---- lines ----------------------------------------------------------- */
+
+/* A series being filled: its plot_series and the arrays it points at. */
+typedef struct {
+    plot_series s;
+    double *x, *y, *lo, *hi; /* lo, hi: NULL without a band */
+} line;
+
+/* A PLOT_LINE of n zeroed points labelled label, with a band when band;
+ * false when out of memory (the pool has failed). */
+static bool line_make(line *ln, figpool *p, const char *label, int n, bool band)
 {
-    for (int a = 0; a < n_acts; a++) {
-        g[a].first = -1;
-        g[a].count = 0;
-        for (int i = 0; i < n; i++)
-            if (recs[i].act == &acts[a]) {
-                if (g[a].first < 0)
-                    g[a].first = i;
-                g[a].count++;
-            }
+    *ln = (line){.x = figpool_doubles(p, n), .y = figpool_doubles(p, n)};
+    if (band) {
+        ln->lo = figpool_doubles(p, n);
+        ln->hi = figpool_doubles(p, n);
     }
-    return n_acts;
+    ln->s = (plot_series){.label = label, .n = n, .x = ln->x, .y = ln->y, .ylo = ln->lo,
+                          .yhi = ln->hi, .style = PLOT_LINE};
+    return ln->x && ln->y && (!band || (ln->lo && ln->hi));
 }
 
-/* Accessors pulling one number out of a record. */
-typedef double (*probe_get)(const probe_layer *l);
-static double get_grad(const probe_layer *l) { return l->grad_norm; }
-static double get_bias_grad(const probe_layer *l) { return l->bias_grad_norm; }
-static double get_dead(const probe_layer *l) { return l->dead_pct; }
-static double get_saturated(const probe_layer *l) { return l->saturated_pct; }
-
-/* mean, min and max over the finite values v[0..n) */
-static void stats(const double *v, int n, double *mean, double *lo, double *hi)
+/* Point i: x, the mean of st and, with a band, its min and max. */
+static void line_set(line *ln, int i, double x, const figpool_stat *st)
 {
-    double s = 0.0, mn = INFINITY, mx = -INFINITY;
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        if (isfinite(v[i])) {
-            s += v[i];
-            mn = fmin(mn, v[i]);
-            mx = fmax(mx, v[i]);
-            k++;
-        }
-    *mean = k ? s / k : NAN;
-    *lo = k ? mn : NAN;
-    *hi = k ? mx : NAN;
+    ln->x[i] = x;
+    ln->y[i] = figpool_stat_mean(st);
+    if (ln->lo) {
+        ln->lo[i] = st->n ? st->lo : NAN;
+        ln->hi[i] = st->n ? st->hi : NAN;
+    }
 }
 
-/* One series per activation: get(layer) at probe 0 against layer number,
- * aggregated over seeds. */
-static void series_by_layer(fig_pool *p, plot_panel *pn, const run_record *recs,
-                            const act_group *g, const act_spec *acts, int n_acts, probe_get get,
-                            int probe_last, int hidden_only)
+static int add_panel(figpool *p, const char *title, const char *xl, const char *yl, bool logy)
 {
-    double v[4096];
-    for (int a = 0; a < n_acts; a++) {
-        if (g[a].count == 0)
+    return figpool_panel(p, &(plot_panel){.title = title, .xlabel = xl, .ylabel = yl,
+                                          .logy = logy, .integer_x = true});
+}
+
+/* ---- series ---------------------------------------------------------- */
+
+/* One series per activation: metric m of each layer (hidden layers only
+ * when m has no value at the output) against layer number, at the first
+ * probe or, with probe_last, the last, aggregated over seeds. */
+static void series_by_layer(figpool *p, int panel, const fig_in *in, const probe_metric *m,
+                            bool probe_last)
+{
+    for (int a = 0; a < in->n_acts; a++) {
+        act_group g = in->g[a];
+        if (g.count == 0)
             continue;
-        const run_record *r0 = &recs[g[a].first];
-        int L = hidden_only ? r0->depth : r0->r.n_layers;
-        plot_series *s = add_series(p, pn, acts[a].label, L);
-        if (!s)
+        const run_record *r0 = &in->recs[g.first];
+        int L = m->hidden_only ? r0->depth : r0->r.n_layers;
+        line ln;
+        if (!line_make(&ln, p, in->acts[a].label, L, g.count > 1))
             return;
-        double *lo = NULL, *hi = NULL;
-        if (g[a].count > 1)
-            add_band(p, s, &lo, &hi);
         for (int l = 0; l < L; l++) {
-            int k = 0;
-            for (int i = 0; i < g[a].count && k < 4096; i++) {
-                const run_record *r = &recs[g[a].first + i];
+            figpool_stat st = figpool_stat_empty();
+            for (int i = 0; i < g.count; i++) {
+                const run_record *r = &in->recs[g.first + i];
                 int pi = probe_last ? r->r.n_probes - 1 : 0;
-                v[k++] = r->r.n_probes > 0 ? get(&record_probe(r, pi)[l]) : NAN;
+                figpool_stat_add(&st, r->r.n_probes > 0
+                                          ? probe_metric_value(&record_probe(r, pi)[l], m)
+                                          : NAN);
             }
-            double m, mn, mx;
-            stats(v, k, &m, &mn, &mx);
-            ((double *)s->x)[l] = l + 1;
-            ((double *)s->y)[l] = m;
-            if (lo) {
-                lo[l] = mn;
-                hi[l] = mx;
-            }
+            line_set(&ln, l, l + 1, &st);
         }
+        figpool_add(p, panel, &ln.s);
     }
 }
 
@@ -194,273 +110,309 @@ static int probe_at(const run_record *r, int e)
     return -1;
 }
 
-/* One series: get(layer l) (or the mean over hidden layers when l < 0)
- * against probe epoch, aggregated over the seeds of group g. */
-static void series_by_epoch(fig_pool *p, plot_panel *pn, const char *label,
-                            const run_record *recs, act_group g, probe_get get, int l, bool band)
+/* Metric m of layer l (0-based), or its mean over the hidden layers when
+ * l < 0, in probe pl of r. */
+static double layer_value(const run_record *r, const probe_layer *pl, const probe_metric *m,
+                          int l)
 {
-    const run_record *r0 = &recs[g.first];
-    /* the longest run of the group gives the epochs */
+    if (l >= 0)
+        return probe_metric_value(&pl[l], m);
+    double sum = 0.0;
+    for (int j = 0; j < r->depth; j++)
+        sum += probe_metric_value(&pl[j], m);
+    return sum / r->depth;
+}
+
+/* One series: metric m of layer l (or the mean over hidden layers when
+ * l < 0) against probe epoch, aggregated over the seeds of group g; the
+ * group's longest run gives the epochs. */
+static void series_by_epoch(figpool *p, int panel, const char *label, const fig_in *in,
+                            act_group g, const probe_metric *m, int l, bool band)
+{
+    const run_record *r0 = &in->recs[g.first];
     for (int i = 1; i < g.count; i++)
-        if (recs[g.first + i].r.n_probes > r0->r.n_probes)
-            r0 = &recs[g.first + i];
+        if (in->recs[g.first + i].r.n_probes > r0->r.n_probes)
+            r0 = &in->recs[g.first + i];
     int np = r0->r.n_probes;
-    plot_series *s = add_series(p, pn, label, np);
-    if (!s)
+    line ln;
+    if (!line_make(&ln, p, label, np, band && g.count > 1))
         return;
-    double *lo = NULL, *hi = NULL;
-    if (band && g.count > 1)
-        add_band(p, s, &lo, &hi);
-    double v[4096];
     for (int k = 0; k < np; k++) {
-        int e = r0->r.probe_epoch[k], m = 0;
-        for (int i = 0; i < g.count && m < 4096; i++) {
-            const run_record *r = &recs[g.first + i];
+        int e = r0->r.probe_epoch[k];
+        figpool_stat st = figpool_stat_empty();
+        for (int i = 0; i < g.count; i++) {
+            const run_record *r = &in->recs[g.first + i];
             int pi = probe_at(r, e);
-            if (pi < 0)
-                continue;
-            const probe_layer *pl = record_probe(r, pi);
-            if (l >= 0) {
-                v[m++] = get(&pl[l]);
-            } else {
-                double sum = 0.0;
-                for (int j = 0; j < r->depth; j++)
-                    sum += get(&pl[j]);
-                v[m++] = sum / r->depth;
-            }
+            if (pi >= 0)
+                figpool_stat_add(&st, layer_value(r, record_probe(r, pi), m, l));
         }
-        double mean, mn, mx;
-        stats(v, m, &mean, &mn, &mx);
-        ((double *)s->x)[k] = e;
-        ((double *)s->y)[k] = mean;
-        if (lo) {
-            lo[k] = mn;
-            hi[k] = mx;
-        }
+        line_set(&ln, k, e, &st);
     }
+    figpool_add(p, panel, &ln.s);
 }
 
-/* 0.25^(L - l) through the output layer's value of the anchor series. */
-static void add_reference(fig_pool *p, plot_panel *pn, int anchor_series)
+/* 0.25^(L - l) through the output layer's value of series `anchor`. */
+static void add_reference(figpool *p, int panel, int anchor)
 {
-    if (pn->n_series <= anchor_series)
+    const plot_panel *pn = &figpool_figure(p)->panels[panel];
+    if (pn->n_series <= anchor)
         return;
-    const plot_series *a = &pn->series[anchor_series];
-    int L = a->n;
-    double top = a->y[L - 1];
-    const char *label = pool_label(p, "0.25^(%s%d - layer), through sigmoid's output layer", "",
-                                   L);
-    plot_series *s = add_series(p, pn, label, L);
-    if (!s)
+    int L = pn->series[anchor].n;
+    double top = pn->series[anchor].y[L - 1];
+    line ln;
+    const char *label = figpool_str(p, "0.25^(%d - layer), through sigmoid's output layer", L);
+    if (!line_make(&ln, p, label, L, false))
         return;
-    s->style = PLOT_REFERENCE;
+    ln.s.style = PLOT_REFERENCE;
     for (int l = 0; l < L; l++) {
-        ((double *)s->x)[l] = l + 1;
-        ((double *)s->y)[l] = top * pow(0.25, L - 1 - l);
+        ln.x[l] = l + 1;
+        ln.y[l] = top * pow(0.25, L - 1 - l);
     }
+    figpool_add(p, panel, &ln.s);
 }
 
-typedef ab_status (*fig_builder)(fig_pool *p, plot_figure *fig, const run_record *recs, int n,
-                                 const act_group *g, const act_spec *acts, int n_acts);
+/* ---- the figures ----------------------------------------------------- */
 
-static int find_act(const act_spec *acts, int n_acts, const char *name)
+static void fig_grad_layers(figpool *p, const fig_in *in)
 {
-    for (int a = 0; a < n_acts; a++)
-        if (strcmp(acts[a].info->name, name) == 0)
-            return a;
-    return -1;
-}
-
-static ab_status fig_grad_layers(fig_pool *p, plot_figure *fig, const run_record *recs, int n,
-                                 const act_group *g, const act_spec *acts, int n_acts)
-{
-    (void)n;
-    fig->name = "grad_by_layer";
-    fig->title = "Gradient norm by layer at initialisation (epoch 0): does the signal reach the "
-                 "first layer?";
-    plot_panel *w = add_panel(p, "weight gradients", "layer (1 = first hidden, last = output)",
-                              "||dL/dW|| (Frobenius)", true);
-    series_by_layer(p, w, recs, g, acts, n_acts, get_grad, 0, 0);
-    plot_panel *b = add_panel(p, "bias gradients (the per-layer decay factor is measured here)",
-                              "layer (1 = first hidden, last = output)", "||dL/db||", true);
-    series_by_layer(p, b, recs, g, acts, n_acts, get_bias_grad, 0, 0);
+    figpool_title(p, "Gradient norm by layer at initialisation (epoch 0): does the signal "
+                     "reach the first layer?");
+    int w = add_panel(p, "weight gradients", "layer (1 = first hidden, last = output)",
+                      "||dL/dW|| (Frobenius)", true);
+    series_by_layer(p, w, in, METRIC(grad_norm), false);
+    int b = add_panel(p, "bias gradients (the per-layer decay factor is measured here)",
+                      "layer (1 = first hidden, last = output)", "||dL/db||", true);
+    series_by_layer(p, b, in, METRIC(bias_grad_norm), false);
     /* series index of sigmoid = its position among activations with records */
-    int sig = find_act(acts, n_acts, "sigmoid");
-    if (sig >= 0) {
-        int idx = 0;
-        for (int a = 0; a < sig; a++)
-            idx += g[a].count > 0;
-        add_reference(p, w, idx);
-        add_reference(p, b, idx);
-    }
-    return AB_OK;
+    for (int sig = 0; sig < in->n_acts; sig++)
+        if (strcmp(in->acts[sig].info->name, "sigmoid") == 0 && in->g[sig].count > 0) {
+            int idx = 0;
+            for (int a = 0; a < sig; a++)
+                idx += in->g[a].count > 0;
+            add_reference(p, w, idx);
+            add_reference(p, b, idx);
+            break;
+        }
 }
 
-/* One panel per activation, one line per layer, against epoch. */
-static ab_status fig_grad_epochs(fig_pool *p, plot_figure *fig, const run_record *recs, int n,
-                                 const act_group *g, const act_spec *acts, int n_acts)
+/* The layers (0-based) of L that grad_by_epoch draws into idx: all of them,
+ * or, past FIGURES_LAYER_LINES, the first, the last and evenly spaced between.
+ * Returns the count. */
+static int layer_subset(int *idx, int L)
 {
-    (void)n;
-    fig->name = "grad_by_epoch";
-    fig->title = "Weight-gradient norm of every layer during training";
-    for (int a = 0; a < n_acts && p->n_panels < MAX_PANELS; a++) {
-        if (g[a].count == 0)
-            continue;
-        plot_panel *pn = add_panel(p, acts[a].label, "epoch", "||dL/dW|| (Frobenius)", true);
-        int L = recs[g[a].first].r.n_layers;
-        for (int l = 0; l < L; l++)
-            series_by_epoch(p, pn, pool_label(p, l == L - 1 ? "%slayer %d (output)" : "%slayer %d",
-                                              "", l + 1),
-                            recs, g[a], get_grad, l, false);
+    int k = L <= FIGURES_LAYER_LINES ? L : FIGURES_LAYER_LINES;
+    for (int i = 0; i < k; i++)
+        idx[i] = k == L ? i : (int)(((long long)2 * i * (L - 1) + (k - 1)) / (2 * (k - 1)));
+    return k;
+}
+
+/* grad_by_epoch's title: the layers shown of the deepest network's L. */
+static void grad_epochs_title(figpool *p, int L)
+{
+    if (L <= FIGURES_LAYER_LINES) {
+        figpool_title(p, "Weight-gradient norm of every layer during training");
+        return;
     }
-    return AB_OK;
+    int idx[FIGURES_LAYER_LINES], k = layer_subset(idx, L);
+    char list[FIGURES_LAYER_LINES * 12] = "";
+    size_t len = 0;
+    for (int i = 0; i < k - 1 && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%d", i ? ", " : "", idx[i] + 1);
+    figpool_title(p, figpool_str(p, "Weight-gradient norm during training of %d of the %d "
+                                    "layers (the first, the last and evenly spaced between): "
+                                    "%s and %d (output)", k, L, list, L));
+}
+
+/* One panel per activation, one line per layer (or a subset), against epoch. */
+static void fig_grad_epochs(figpool *p, const fig_in *in)
+{
+    int most = 0;
+    for (int a = 0; a < in->n_acts; a++) {
+        act_group g = in->g[a];
+        if (g.count == 0)
+            continue;
+        int pn = add_panel(p, in->acts[a].label, "epoch", "||dL/dW|| (Frobenius)", true);
+        int L = in->recs[g.first].r.n_layers, idx[FIGURES_LAYER_LINES];
+        int k = layer_subset(idx, L);
+        most = L > most ? L : most;
+        for (int i = 0; i < k; i++) {
+            int l = idx[i];
+            const char *label = figpool_str(p, l == L - 1 ? "layer %d (output)" : "layer %d",
+                                            l + 1);
+            series_by_epoch(p, pn, label, in, g, METRIC(grad_norm), l, false);
+        }
+    }
+    grad_epochs_title(p, most);
+}
+
+/* What the loss figure draws of a loss_row: loss, then accuracy; train,
+ * then test. */
+static double loss_value(const loss_row *r, int which)
+{
+    const double v[4] = {r->train_loss, r->test_loss, r->train_acc, r->test_acc};
+    return v[which];
+}
+
+/* One line: loss_value(which) of group g against epoch; the group's longest
+ * run gives the epochs.  Test lines are left out without a test set. */
+static void loss_line(figpool *p, int panel, const fig_in *in, int a, int which)
+{
+    act_group g = in->g[a];
+    bool test = which & 1;
+    const run_record *r0 = &in->recs[g.first];
+    for (int i = 1; i < g.count; i++)
+        if (in->recs[g.first + i].r.n_loss > r0->r.n_loss)
+            r0 = &in->recs[g.first + i];
+    if (test && !isfinite(r0->r.loss[0].test_loss))
+        return;
+    int ne = r0->r.n_loss;
+    line ln;
+    const char *label = figpool_str(p, test ? "%s test" : "%s train", in->acts[a].label);
+    if (!line_make(&ln, p, label, ne, g.count > 1))
+        return;
+    /* one colour per activation: train solid, test dashed */
+    ln.s.colour = a + 1;
+    ln.s.dashed = test;
+    for (int e = 0; e < ne; e++) {
+        figpool_stat st = figpool_stat_empty();
+        for (int i = 0; i < g.count; i++) {
+            const run_record *r = &in->recs[g.first + i];
+            if (e < r->r.n_loss)
+                figpool_stat_add(&st, loss_value(&r->r.loss[e], which));
+        }
+        line_set(&ln, e, e, &st);
+    }
+    figpool_add(p, panel, &ln.s);
 }
 
 /* Loss and accuracy against epoch: train and test per activation. */
-static ab_status fig_loss(fig_pool *p, plot_figure *fig, const run_record *recs, int n,
-                          const act_group *g, const act_spec *acts, int n_acts)
+static void fig_loss(figpool *p, const fig_in *in)
 {
-    (void)n;
-    fig->name = "loss";
-    fig->title = "Loss and accuracy (train: mean over the epoch's minibatches; test: held out)";
-    plot_panel *lp = add_panel(p, "cross-entropy loss", "epoch", "loss (nats)", true);
-    plot_panel *ap = add_panel(p, "accuracy", "epoch", "accuracy (fraction correct)", false);
-    for (int a = 0; a < n_acts; a++) {
-        if (g[a].count == 0)
-            continue;
-        for (int which = 0; which < 4; which++) {
-            plot_panel *pn = which < 2 ? lp : ap;
-            int test = which & 1;
-            const run_record *r0 = &recs[g[a].first];
-            for (int i = 1; i < g[a].count; i++)
-                if (recs[g[a].first + i].r.n_loss > r0->r.n_loss)
-                    r0 = &recs[g[a].first + i];
-            if (test && !isfinite(r0->r.loss[0].test_loss))
-                continue;
-            int ne = r0->r.n_loss;
-            plot_series *s = add_series(p, pn, pool_label(p, test ? "%s test" : "%s train",
-                                                          acts[a].label, 0), ne);
-            if (!s)
-                return AB_OK;
-            /* one colour per activation: train solid, test dashed */
-            s->colour = a + 1;
-            s->dashed = test;
-            double *lo = NULL, *hi = NULL;
-            if (g[a].count > 1)
-                add_band(p, s, &lo, &hi);
-            double v[4096];
-            for (int e = 0; e < ne; e++) {
-                int m = 0;
-                for (int i = 0; i < g[a].count && m < 4096; i++) {
-                    const run_record *r = &recs[g[a].first + i];
-                    if (e >= r->r.n_loss)
-                        continue;
-                    const loss_row *row = &r->r.loss[e];
-                    v[m++] = which == 0 ? row->train_loss : which == 1 ? row->test_loss
-                           : which == 2 ? row->train_acc : row->test_acc;
-                }
-                double mean, mn, mx;
-                stats(v, m, &mean, &mn, &mx);
-                ((double *)s->x)[e] = e;
-                ((double *)s->y)[e] = mean;
-                if (lo) {
-                    lo[e] = mn;
-                    hi[e] = mx;
-                }
-            }
-        }
-    }
-    return AB_OK;
+    figpool_title(p, "Loss and accuracy (train: mean over the epoch's minibatches; test: held "
+                     "out)");
+    int lp = add_panel(p, "cross-entropy loss", "epoch", "loss (nats)", true);
+    int ap = add_panel(p, "accuracy", "epoch", "accuracy (fraction correct)", false);
+    for (int a = 0; a < in->n_acts; a++)
+        if (in->g[a].count > 0)
+            for (int which = 0; which < 4; which++)
+                loss_line(p, which < 2 ? lp : ap, in, a, which);
 }
 
 /* Mean over hidden layers against epoch, and per layer at the last probe. */
-static ab_status fig_pct(fig_pool *p, plot_figure *fig, const run_record *recs,
-                         const act_group *g, const act_spec *acts, int n_acts, probe_get get,
-                         const char *what)
+static void fig_pct(figpool *p, const fig_in *in, const probe_metric *m, const char *what)
 {
-    plot_panel *ep = add_panel(p, pool_label(p, "%s, mean over hidden layers", what, 0), "epoch",
-                               pool_label(p, "%s (%%)", what, 0), false);
-    for (int a = 0; a < n_acts; a++)
-        if (g[a].count > 0)
-            series_by_epoch(p, ep, acts[a].label, recs, g[a], get, -1, true);
-    plot_panel *lp = add_panel(p, pool_label(p, "%s by hidden layer after training", what, 0),
-                               "hidden layer", pool_label(p, "%s (%%)", what, 0), false);
-    series_by_layer(p, lp, recs, g, acts, n_acts, get, 1, 1);
-    (void)fig;
-    return AB_OK;
+    int ep = add_panel(p, figpool_str(p, "%s, mean over hidden layers", what), "epoch",
+                       figpool_str(p, "%s (%%)", what), false);
+    for (int a = 0; a < in->n_acts; a++)
+        if (in->g[a].count > 0)
+            series_by_epoch(p, ep, in->acts[a].label, in, in->g[a], m, -1, true);
+    int lp = add_panel(p, figpool_str(p, "%s by hidden layer after training", what),
+                       "hidden layer", figpool_str(p, "%s (%%)", what), false);
+    series_by_layer(p, lp, in, m, true);
 }
 
-static ab_status fig_dead(fig_pool *p, plot_figure *fig, const run_record *recs, int n,
-                          const act_group *g, const act_spec *acts, int n_acts)
+static void fig_dead(figpool *p, const fig_in *in)
 {
-    (void)n;
-    fig->name = "dead";
-    fig->title = "Dead units: output exactly 0 for every probe sample";
-    return fig_pct(p, fig, recs, g, acts, n_acts, get_dead, "dead units");
+    figpool_title(p, "Dead units: output exactly 0 for every probe sample");
+    fig_pct(p, in, METRIC(dead_pct), "dead units");
 }
 
-static ab_status fig_saturated(fig_pool *p, plot_figure *fig, const run_record *recs, int n,
-                               const act_group *g, const act_spec *acts, int n_acts)
+static void fig_saturated(figpool *p, const fig_in *in)
 {
-    (void)n;
-    fig->name = "saturation";
-    fig->title = "Saturation: (sample, unit) pairs with |f'(z)| below 1% of the activation's "
-                 "largest |f'|";
-    return fig_pct(p, fig, recs, g, acts, n_acts, get_saturated, "saturated pairs");
+    figpool_title(p, "Saturation: (sample, unit) pairs with |f'(z)| below 1% of the "
+                     "activation's largest |f'|");
+    fig_pct(p, in, METRIC(saturated_pct), "saturated pairs");
 }
 
-static ab_status fig_functions(fig_pool *p, plot_figure *fig, const run_record *recs, int n,
-                               const act_group *g, const act_spec *acts, int n_acts)
+static void fig_functions(figpool *p, const fig_in *in)
 {
-    (void)recs, (void)n, (void)g;
     enum { N = 241 };
-    fig->name = "functions";
-    fig->title = "The activations and their derivatives";
-    plot_panel *fp = add_panel(p, "f(z)", "pre-activation z", "f(z)", false);
-    plot_panel *dp = add_panel(p, "f'(z)", "pre-activation z", "f'(z)", false);
-    fp->integer_x = dp->integer_x = false;
+    figpool_title(p, "The activations and their derivatives");
+    int fp = figpool_panel(p, &(plot_panel){.title = "f(z)", .xlabel = "pre-activation z",
+                                            .ylabel = "f(z)"});
+    int dp = figpool_panel(p, &(plot_panel){.title = "f'(z)", .xlabel = "pre-activation z",
+                                            .ylabel = "f'(z)"});
     float z[N], y[N], d[N];
     for (int i = 0; i < N; i++)
         z[i] = (float)(-6.0 + 0.05 * i);
-    for (int a = 0; a < n_acts; a++) {
-        acts[a].info->f(y, z, N, acts[a].p);
-        acts[a].info->df(d, z, y, N, acts[a].p);
-        plot_series *sf = add_series(p, fp, acts[a].label, N);
-        plot_series *sd = add_series(p, dp, acts[a].label, N);
-        if (!sf || !sd)
-            return AB_OK;
+    for (int a = 0; a < in->n_acts; a++) {
+        const act_spec *act = &in->acts[a];
+        act->info->f(y, z, N, act->p);
+        act->info->df(d, z, y, N, act->p);
+        line lf, ld;
+        if (!line_make(&lf, p, act->label, N, false) || !line_make(&ld, p, act->label, N, false))
+            return;
         for (int i = 0; i < N; i++) {
-            ((double *)sf->x)[i] = ((double *)sd->x)[i] = z[i];
-            ((double *)sf->y)[i] = y[i];
-            ((double *)sd->y)[i] = d[i];
+            lf.x[i] = ld.x[i] = z[i];
+            lf.y[i] = y[i];
+            ld.y[i] = d[i];
         }
+        figpool_add(p, fp, &lf.s);
+        figpool_add(p, dp, &ld.s);
     }
-    return AB_OK;
+}
+
+/* ---- building and writing -------------------------------------------- */
+
+typedef void (*fig_builder)(figpool *p, const fig_in *in);
+
+static const fig_builder builders[] = {fig_grad_layers, fig_grad_epochs, fig_loss,
+                                       fig_dead,        fig_saturated,   fig_functions};
+
+const char *const figures_names[] = {"grad_by_layer", "grad_by_epoch", "loss",
+                                     "dead",          "saturation",    "functions"};
+const int figures_n = (int)(sizeof figures_names / sizeof figures_names[0]);
+
+_Static_assert(sizeof builders / sizeof builders[0] ==
+                   sizeof figures_names / sizeof figures_names[0],
+               "a builder per figure name");
+
+ab_status figures_build(figpool **out, const char *name, const run_record *recs, int n,
+                        const act_spec *acts, int n_acts, ab_err *err)
+{
+    *out = NULL;
+    int b = 0;
+    while (b < figures_n && strcmp(figures_names[b], name) != 0)
+        b++;
+    if (b == figures_n)
+        return ab_fail(err, AB_EUSAGE, "figure %s: no such figure", name);
+    act_group *g = calloc((size_t)(n_acts > 0 ? n_acts : 1), sizeof *g);
+    figpool *p = figpool_create(name);
+    if (!g || !p) {
+        free(g);
+        figpool_free(p);
+        return ab_fail(err, AB_ERUNTIME, "out of memory: figure %s", name);
+    }
+    for (int a = 0; a < n_acts; a++) {
+        g[a] = (act_group){-1, 0};
+        for (int i = 0; i < n; i++)
+            if (recs[i].act == &acts[a]) {
+                if (g[a].first < 0)
+                    g[a].first = i;
+                g[a].count++;
+            }
+    }
+    builders[b](p, &(fig_in){.recs = recs, .acts = acts, .g = g, .n_acts = n_acts});
+    free(g);
+    ab_status st = figpool_status(p, err);
+    if (st != AB_OK)
+        figpool_free(p);
+    else
+        *out = p;
+    return st;
 }
 
 ab_status figures_write(const char *dir, const run_record *recs, int n, const act_spec *acts,
                         int n_acts, bool render, ab_err *err)
 {
-    static const fig_builder builders[] = {fig_grad_layers, fig_grad_epochs, fig_loss,
-                                           fig_dead,        fig_saturated,   fig_functions};
-    act_group g[256];
-    if (n_acts > 256)
-        n_acts = 256;
-    group_records(g, recs, n, acts, n_acts);
-    for (size_t b = 0; b < sizeof builders / sizeof builders[0]; b++) {
-        fig_pool *p = calloc(1, sizeof *p);
-        if (!p)
-            return ab_fail(err, AB_ERUNTIME, "out of memory: figures");
-        plot_figure fig = {0};
-        builders[b](p, &fig, recs, n, g, acts, n_acts);
-        fig.panels = p->panels;
-        fig.n_panels = p->n_panels;
-        fig.cols = p->n_panels <= 2 ? p->n_panels : (p->n_panels <= 4 ? 2 : 3);
-        ab_status st = p->oom ? ab_fail(err, AB_ERUNTIME, "out of memory: figure %s", fig.name)
-                              : plot_write(dir, &fig, err);
+    for (int b = 0; b < figures_n; b++) {
+        figpool *p;
+        ab_status st = figures_build(&p, figures_names[b], recs, n, acts, n_acts, err);
+        if (st == AB_OK)
+            st = plot_write(dir, figpool_figure(p), err);
         if (st == AB_OK && render)
-            st = plot_render(dir, fig.name, err);
-        pool_free(p);
+            st = plot_render(dir, figures_names[b], err);
+        figpool_free(p);
         if (st != AB_OK)
             return st;
     }

@@ -5,11 +5,30 @@
 
 #include <stdbool.h>
 
+#include "figpool.h"
 #include "results.h"
 
+/* Lines grad_by_epoch draws in one panel at most: the palette's ten
+ * colours, so each line has its own.  A deeper network shows a subset. */
+#define FIGURES_LAYER_LINES 10
+
+/* The figures, in the order figures_write writes them: grad_by_layer,
+ * grad_by_epoch, loss, dead, saturation, functions. */
+extern const char *const figures_names[];
+extern const int figures_n;
+
+/* Builds the figure named name (one of figures_names) from recs, n records
+ * ordered by activation then seed, of the n_acts activations acts (in that
+ * order), into a new pool *out (free with figpool_free).  grad_by_epoch draws
+ * every layer up to FIGURES_LAYER_LINES and otherwise that many of them: the
+ * first, the last and evenly spaced between, as its title says.  On failure *out is NULL:
+ * AB_EUSAGE for an unknown name, AB_ERUNTIME out of memory or for a panel of
+ * more than PLOT_MAX_SERIES lines. */
+ab_status figures_build(figpool **out, const char *name, const run_record *recs, int n,
+                        const act_spec *acts, int n_acts, ab_err *err);
+
 /* Writes dir/plots/NAME.gp for every figure and, when render is set, runs
- * gnuplot on each.  recs hold n records ordered by activation then seed;
- * acts are the n_acts activations in that order. */
+ * gnuplot on each. */
 ab_status figures_write(const char *dir, const run_record *recs, int n, const act_spec *acts,
                         int n_acts, bool render, ab_err *err);
 

@@ -60,19 +60,19 @@ static ab_status write_csv(const char *dir, const char *name, rows_fn rows,
 
 static void loss_rows(FILE *f, const run_record *recs, int n)
 {
-    fputs("act,seed,epoch,train_loss,train_acc,test_loss,test_acc,seconds\n", f);
+    fputs("act,seed,epoch", f);
+    for (int c = 0; c < record_n_loss_cols; c++)
+        fprintf(f, ",%s", record_loss_cols[c].name);
+    fputc('\n', f);
     for (int i = 0; i < n; i++) {
         const run_record *rc = &recs[i];
         for (int e = 0; e < rc->r.n_loss; e++) {
             const loss_row *r = &rc->r.loss[e];
             lead(f, rc);
-            fprintf(f, "%d,", r->epoch);
-            const double v[] = {r->train_loss, r->train_acc, r->test_loss, r->test_acc,
-                                r->seconds};
-            for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-                if (k)
-                    fputc(',', f);
-                out_num(f, v[k]);
+            fprintf(f, "%d", r->epoch);
+            for (int c = 0; c < record_n_loss_cols; c++) {
+                fputc(',', f);
+                out_num(f, record_loss_value(r, &record_loss_cols[c]));
             }
             fputc('\n', f);
         }
@@ -81,24 +81,20 @@ static void loss_rows(FILE *f, const run_record *recs, int n)
 
 static void layer_rows(FILE *f, const run_record *recs, int n)
 {
-    fputs("act,seed,epoch,layer,grad_norm,bias_grad_norm,grad_mean_abs,weight_norm,act_mean,"
-          "act_std,act_pos_frac,dead_pct,saturated_pct,same_sign_pct,prelu_alpha\n",
-          f);
+    fputs("act,seed,epoch,layer", f);
+    for (int m = 0; m < probe_n_metrics; m++)
+        fprintf(f, ",%s", probe_metrics[m].name);
+    fputc('\n', f);
     for (int i = 0; i < n; i++) {
         const run_record *rc = &recs[i];
         for (int p = 0; p < rc->r.n_probes; p++) {
             const probe_layer *pl = record_probe(rc, p);
             for (int l = 0; l < rc->r.n_layers; l++) {
-                const probe_layer *o = &pl[l];
                 lead(f, rc);
-                fprintf(f, "%d,%d", rc->r.probe_epoch[p], o->layer);
-                const double v[] = {o->grad_norm, o->bias_grad_norm, o->grad_mean_abs,
-                                    o->weight_norm, o->act_mean, o->act_std, o->act_pos_frac,
-                                    o->dead_pct, o->saturated_pct, o->same_sign_pct,
-                                    o->prelu_alpha};
-                for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+                fprintf(f, "%d,%d", rc->r.probe_epoch[p], pl[l].layer);
+                for (int m = 0; m < probe_n_metrics; m++) {
                     fputc(',', f);
-                    out_num(f, v[k]);
+                    out_num(f, probe_metric_value(&pl[l], &probe_metrics[m]));
                 }
                 fputc('\n', f);
             }

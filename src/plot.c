@@ -109,6 +109,9 @@ static ab_status check_figure(const plot_figure *fig, ab_err *err)
         if (pa->n_series < 0 || (pa->n_series > 0 && !pa->series))
             return ab_fail(err, AB_EUSAGE, "plot %s: panel %d has no series array", fig->name,
                            p + 1);
+        if (pa->n_series > PLOT_MAX_SERIES)
+            return ab_fail(err, AB_EUSAGE, "plot %s: %d lines in panel %d (at most %d in one "
+                           "panel)", fig->name, pa->n_series, p + 1, PLOT_MAX_SERIES);
         for (int s = 0; s < pa->n_series; s++) {
             const plot_series *se = &pa->series[s];
             if (se->n < 0 || (se->n > 0 && (!se->x || !se->y)))
@@ -688,47 +691,39 @@ ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err)
     return plot_write_xnames(run_dir, fig, NULL, 0, err);
 }
 
-ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const plot_xnames *xn,
-                            int n_xn, ab_err *err)
+/* The picture's arrangement: panels in rows x cols cells of one height. */
+typedef struct {
+    int cols, rows;
+    int width, height;   /* pixels */
+    bool multi;          /* a multiplot: several panels or a figure title */
+    char title[1024];    /* the figure title, wrapped */
+    int title_lines;     /* 0 = no title */
+} fig_layout;
+
+static void layout(fig_layout *lo, const plot_figure *fig, const plot_xnames *xn, int n_xn)
 {
-    ab_status st = check_figure(fig, err);
-    if (st == AB_OK)
-        st = check_xnames(fig, xn, n_xn, err);
-    if (st != AB_OK)
-        return st;
-    if (!run_dir || !*run_dir)
-        return ab_fail(err, AB_EUSAGE, "plot %s: no run folder given", fig->name);
-
-    char file[NAME_MAX_LEN + 16], path[4096];
-    snprintf(file, sizeof file, "plots/%s.gp", fig->name);
-    st = path_join(path, sizeof path, run_dir, file, err);
-    if (st != AB_OK)
-        return st;
-
-    int cols = fig->cols;
-    if (cols < 1 || cols > fig->n_panels)
-        cols = fig->n_panels; /* 0 (unset) means one row */
-    int rows = (fig->n_panels + cols - 1) / cols;
-    bool multi = fig->n_panels > 1 || (fig->title && *fig->title);
-    int width = PANEL_W * cols;
+    lo->cols = fig->cols;
+    if (lo->cols < 1 || lo->cols > fig->n_panels)
+        lo->cols = fig->n_panels; /* 0 (unset) means one row */
+    lo->rows = (fig->n_panels + lo->cols - 1) / lo->cols;
+    lo->multi = fig->n_panels > 1 || (fig->title && *fig->title);
+    lo->width = PANEL_W * lo->cols;
     /* Multiplot cells are all of a height, so the tallest key sets it. */
     int extra_rows = most_key_rows(fig, 0, fig->n_panels) - KEY_FREE_ROWS;
     int panel_h = PANEL_H + (extra_rows > 0 ? extra_rows * KEY_ROW_PX : 0);
     /* upright x names take their height from below the plot, so add it */
     panel_h += (int)ceil(most_xnames_extra(fig, xn, n_xn, 0, fig->n_panels) * V_CHAR_PX);
     /* a long figure title wraps (about 9 px per character at its size) */
-    char title[1024];
-    int title_lines = fig->title && *fig->title
-                          ? wrap_title(title, sizeof title, fig->title, width / 9)
+    lo->title_lines = fig->title && *fig->title
+                          ? wrap_title(lo->title, sizeof lo->title, fig->title, lo->width / 9)
                           : 0;
-    int height = panel_h * rows + (title_lines ? TITLE_H + (title_lines - 1) * 18 : 0);
+    lo->height = panel_h * lo->rows +
+                 (lo->title_lines ? TITLE_H + (lo->title_lines - 1) * 18 : 0);
+}
 
-    afile a;
-    st = afile_open(&a, path, err);
-    if (st != AB_OK)
-        return st;
-    FILE *f = a.f;
-
+/* The script's opening comments and its data blocks, one per series. */
+static void write_data(FILE *f, const plot_figure *fig)
+{
     fputs("# actbench figure ", f);
     put_str(f, fig->title ? fig->title : fig->name);
     fprintf(f, ": %d panel%s\n", fig->n_panels, fig->n_panels == 1 ? "" : "s");
@@ -755,21 +750,27 @@ ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const p
             write_block(f, block++, &pa->series[s], pa->logy);
         }
     }
+}
 
-    fprintf(f, "\nset terminal pngcairo size %d,%d enhanced font \"sans,10\"\n", width, height);
+/* The terminal, the multiplot and every panel's plot command. */
+static void write_plots(FILE *f, const plot_figure *fig, const fig_layout *lo,
+                        const plot_xnames *xn, int n_xn)
+{
+    fprintf(f, "\nset terminal pngcairo size %d,%d enhanced font \"sans,10\"\n", lo->width,
+            lo->height);
     fprintf(f, "set output 'plots/%s.png'\n", fig->name);
-    if (multi) {
-        fprintf(f, "set multiplot layout %d,%d", rows, cols);
-        if (fig->title && *fig->title) {
+    if (lo->multi) {
+        fprintf(f, "set multiplot layout %d,%d", lo->rows, lo->cols);
+        if (lo->title_lines) {
             fputs(" title ", f);
-            put_lines(f, title);
+            put_lines(f, lo->title);
             fputs(" noenhanced font \",12\"", f);
         }
         fputc('\n', f);
     }
 
     /* Panels side by side share a bottom margin, so their x axes line up. */
-    block = 1;
+    int block = 1, cols = lo->cols;
     for (int p = 0; p < fig->n_panels; p++) {
         int row0 = p / cols * cols;
         const plot_xnames *names = xnames_of(xn, n_xn, p);
@@ -781,9 +782,41 @@ ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const p
         block += fig->panels[p].n_series;
     }
 
-    if (multi)
+    if (lo->multi)
         fputs("\nunset multiplot\n", f);
     fputs("unset output\n", f);
+}
+
+ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const plot_xnames *xn,
+                            int n_xn, ab_err *err)
+{
+    ab_status st = check_figure(fig, err);
+    if (st == AB_OK)
+        st = check_xnames(fig, xn, n_xn, err);
+    if (st != AB_OK)
+        return st;
+    if (!run_dir || !*run_dir)
+        return ab_fail(err, AB_EUSAGE, "plot %s: no run folder given", fig->name);
+
+    char file[NAME_MAX_LEN + 16], path[4096];
+    snprintf(file, sizeof file, "plots/%s.gp", fig->name);
+    st = path_join(path, sizeof path, run_dir, file, err);
+    if (st != AB_OK)
+        return st;
+
+    fig_layout lo;
+    layout(&lo, fig, xn, n_xn);
+    if (lo.width > PLOT_MAX_PX || lo.height > PLOT_MAX_PX)
+        return ab_fail(err, AB_ERUNTIME, "plot %s: a picture of %d x %d px (at most %d a side, "
+                       "cairo's limit): fewer panels or lines", fig->name, lo.width, lo.height,
+                       PLOT_MAX_PX);
+
+    afile a;
+    st = afile_open(&a, path, err);
+    if (st != AB_OK)
+        return st;
+    write_data(a.f, fig);
+    write_plots(a.f, fig, &lo, xn, n_xn);
     return afile_commit(&a, err);
 }
 

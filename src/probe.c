@@ -8,6 +8,41 @@
 #include "loss.h"
 #include "vec.h"
 
+/* Designated rows: name, label, field, and whether only hidden layers have it. */
+#define METRIC(field, lab, hidden) \
+    {.name = #field, .label = lab, .off = offsetof(probe_layer, field), .hidden_only = hidden}
+
+const probe_metric probe_metrics[] = {
+    METRIC(grad_norm, "||dL/dW|| (Frobenius)", false),
+    METRIC(bias_grad_norm, "||dL/db||", false),
+    METRIC(grad_mean_abs, "mean |dL/dW|", false),
+    METRIC(weight_norm, "||W|| (Frobenius)", false),
+    METRIC(act_mean, "mean activation", true),
+    METRIC(act_std, "std of activations", true),
+    METRIC(act_pos_frac, "fraction of activations > 0", true),
+    METRIC(dead_pct, "dead units (%)", true),
+    METRIC(saturated_pct, "saturated units (%)", true),
+    METRIC(same_sign_pct, "single-sign gradient rows (%)", true),
+    METRIC(prelu_alpha, "learned PReLU slope", true),
+};
+const int probe_n_metrics = (int)(sizeof probe_metrics / sizeof probe_metrics[0]);
+
+const probe_metric *probe_metric_find(const char *name)
+{
+    for (int m = 0; m < probe_n_metrics; m++)
+        if (strcmp(probe_metrics[m].name, name) == 0)
+            return &probe_metrics[m];
+    return NULL;
+}
+
+const probe_metric *probe_metric_at(size_t off)
+{
+    for (int m = 0; m < probe_n_metrics; m++)
+        if (probe_metrics[m].off == off)
+            return &probe_metrics[m];
+    return NULL;
+}
+
 ab_status probe_ctx_create(probe_ctx *c, const net *n, ab_err *err)
 {
     c->grads = net_arena_alloc(n);

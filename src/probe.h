@@ -4,6 +4,9 @@
 #ifndef ACTBENCH_PROBE_H
 #define ACTBENCH_PROBE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "data.h"
 #include "net.h"
 
@@ -24,6 +27,34 @@ typedef struct {
     double same_sign_pct;   /* % of (sample, unit) whose weight-gradient row has one sign */
     double prelu_alpha;
 } probe_layer;
+
+/* One per-layer metric: a double field of probe_layer and its column of
+ * layers.csv (written, as every column is, with 9 significant digits and
+ * empty when not finite).  Adding a metric is its field, its computation in
+ * probe_measure and one row of probe_metrics; layers.csv, experiment-file
+ * plots and the figures read the table. */
+typedef struct {
+    const char *name;   /* column name, and what a [plot] y names */
+    const char *label;  /* axis label, with units */
+    size_t off;         /* offsetof(probe_layer, field) */
+    bool hidden_only;   /* NaN at the output layer (activation statistics) */
+} probe_metric;
+
+/* Every metric, in the order of layers.csv's columns after act, seed,
+ * epoch, layer. */
+extern const probe_metric probe_metrics[];
+extern const int probe_n_metrics;
+
+/* The metric named name, or NULL. */
+const probe_metric *probe_metric_find(const char *name);
+/* The metric of the probe_layer field at byte offset off, or NULL. */
+const probe_metric *probe_metric_at(size_t off);
+
+/* Metric m of layer l. */
+static inline double probe_metric_value(const probe_layer *l, const probe_metric *m)
+{
+    return *(const double *)((const char *)l + m->off);
+}
 
 /* Scratch a probe needs besides a workspace: a gradient arena and per-unit
  * flags.  Allocated once per run. */

@@ -3,6 +3,26 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
+
+#define LOSS_COL(field, lab) {.name = #field, .label = lab, .off = offsetof(loss_row, field)}
+
+const record_loss_col record_loss_cols[] = {
+    LOSS_COL(train_loss, "training loss (nats)"),
+    LOSS_COL(train_acc, "training accuracy"),
+    LOSS_COL(test_loss, "test loss (nats)"),
+    LOSS_COL(test_acc, "test accuracy"),
+    LOSS_COL(seconds, "training time so far (s)"),
+};
+const int record_n_loss_cols = (int)(sizeof record_loss_cols / sizeof record_loss_cols[0]);
+
+const record_loss_col *record_loss_col_find(const char *name)
+{
+    for (int c = 0; c < record_n_loss_cols; c++)
+        if (strcmp(record_loss_cols[c].name, name) == 0)
+            return &record_loss_cols[c];
+    return NULL;
+}
 
 void record_summarise(run_record *rec)
 {

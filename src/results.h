@@ -26,6 +26,28 @@ typedef struct {
     double mean_dead;        /* mean dead_pct over hidden layers, last probe */
 } run_record;
 
+/* One column of loss.csv after act, seed, epoch: a double field of loss_row,
+ * written with 9 significant digits, empty when not finite.  loss.csv,
+ * experiment-file plots and the figures read the table. */
+typedef struct {
+    const char *name;   /* column name, and what a [plot] y names */
+    const char *label;  /* axis label, with units */
+    size_t off;         /* offsetof(loss_row, field) */
+} record_loss_col;
+
+/* Every column, in loss.csv's order. */
+extern const record_loss_col record_loss_cols[];
+extern const int record_n_loss_cols;
+
+/* The column named name, or NULL. */
+const record_loss_col *record_loss_col_find(const char *name);
+
+/* Column c of row r. */
+static inline double record_loss_value(const loss_row *r, const record_loss_col *c)
+{
+    return *(const double *)((const char *)r + c->off);
+}
+
 /* Fills the derived fields of rec from its rows (NaN where undefined). */
 void record_summarise(run_record *rec);
 

@@ -334,6 +334,46 @@ static void test_bad_figure(void **state)
     assert_int_equal(count_entries(fx->out), 0);
 }
 
+/* PLOT_MAX_SERIES lines in a panel are written (and render); one more is
+ * refused, as is a picture past PLOT_MAX_PX, each naming its limit and
+ * writing nothing. */
+static void test_limits(void **state)
+{
+    scratch *fx = *state;
+    enum { N = PLOT_MAX_SERIES + 1 };
+    static plot_series many[N];
+    static char labels[N][80];
+    for (int i = 0; i < N; i++) {
+        /* long labels: one key column, a key row per line */
+        snprintf(labels[i], sizeof labels[i], "a line with a long label to fill the key, %d", i);
+        many[i] = (plot_series){.label = labels[i], .n = 6, .x = ep, .y = acc_b};
+    }
+    plot_panel pn[2] = {{.title = "a", .series = many, .n_series = N},
+                        {.title = "b", .series = many, .n_series = PLOT_MAX_SERIES}};
+    plot_figure fig = {.name = "limits", .panels = pn, .n_panels = 1, .cols = 1};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_EUSAGE);
+    assert_string_equal(err.msg, "plot limits: 1001 lines in panel 1 (at most 1000 in one panel)");
+    assert_int_equal(count_entries(fx->out), 0);
+
+    fig.panels = &pn[1];
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    if (plot_have_gnuplot()) {
+        assert_int_equal(plot_render(fx->dir, "limits", &err), AB_OK);
+        assert_png(fx->out, "limits.png");
+    }
+    remove_tree(fx->out);
+    assert_int_equal(mkdir(fx->out, 0777), 0);
+
+    pn[0].n_series = PLOT_MAX_SERIES;
+    fig.panels = pn;
+    fig.n_panels = 2; /* one above the other, each as tall as its key */
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_ERUNTIME);
+    assert_non_null(strstr(err.msg, "plot limits: a picture of 640 x "));
+    assert_non_null(strstr(err.msg, "px (at most 32767 a side, cairo's limit)"));
+    assert_int_equal(count_entries(fx->out), 0);
+}
+
 static void test_missing_plots_folder(void **state)
 {
     scratch *fx = *state;
@@ -406,6 +446,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_key_layout, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_bad_name, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_bad_figure, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_limits, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_missing_plots_folder, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_render_failures, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_have_gnuplot_searches_path, setup, scratch_teardown),

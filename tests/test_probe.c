@@ -1,6 +1,7 @@
 /* test_probe.c - each probe on hand-built networks whose answer is known:
  * dead units, same-sign rows behind sigmoid, saturation, activation
- * statistics, and that chunking the probe set changes nothing. */
+ * statistics, and that chunking the probe set changes nothing; and the
+ * metric table against probe_layer and probe_measure. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -192,6 +193,39 @@ static void test_probe_pick(void **state)
     assert_int_equal(idx[1999], 59970);
 }
 
+/* probe_metrics has one row per double of probe_layer, each found by its
+ * name and its offset, and hidden_only exactly where probe_measure leaves
+ * the output layer without a value. */
+static void test_metric_table(void **state)
+{
+    (void)state;
+    size_t first = offsetof(probe_layer, grad_norm);
+    assert_int_equal(probe_n_metrics, (sizeof(probe_layer) - first) / sizeof(double));
+    for (size_t off = first; off < sizeof(probe_layer); off += sizeof(double)) {
+        const probe_metric *m = probe_metric_at(off);
+        assert_non_null(m);
+        assert_ptr_equal(probe_metric_find(m->name), m);
+        assert_true(m->label && *m->label);
+    }
+    assert_null(probe_metric_find("layer"));
+    assert_null(probe_metric_find("grad"));
+    assert_string_equal(probe_metric_at(offsetof(probe_layer, dead_pct))->name, "dead_pct");
+
+    fixture f;
+    make(&f, "prelu", 3, 3, 6, 23, 64); /* prelu: prelu_alpha has values too */
+    probe_layer out[4];
+    probe_measure(out, &f.n, f.params, &f.ws, &f.pc, &f.d);
+    for (int i = 0; i < probe_n_metrics; i++) {
+        const probe_metric *m = &probe_metrics[i];
+        if (isnan(probe_metric_value(&out[3], m)) != m->hidden_only)
+            fail_msg("%s: hidden_only %d, output layer %g", m->name, m->hidden_only,
+                     probe_metric_value(&out[3], m));
+        assert_true(isfinite(probe_metric_value(&out[1], m)));
+    }
+    assert_true(probe_metric_value(&out[2], probe_metric_find("dead_pct")) == out[2].dead_pct);
+    destroy(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_activation_statistics),
         cmocka_unit_test(test_chunking_and_no_update),
         cmocka_unit_test(test_probe_pick),
+        cmocka_unit_test(test_metric_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,189 @@
+/* figpool.c - a figure under construction, in memory that grows as needed. */
+#include "figpool.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int cap;             /* room in the panel's series array */
+    int wanted;          /* series asked for, kept or not */
+} panel_room;
+
+struct figpool {
+    plot_figure fig;
+    char *name, *title;
+    plot_panel *panels;  /* n_panels of cap_panels; each owns its series array */
+    int n_panels, cap_panels;
+    panel_room *room;    /* per panel, cap_room of them */
+    int cap_room;
+    void **blocks;       /* doubles and strings handed out */
+    int n_blocks, cap_blocks;
+    ab_status status;    /* out of memory: sticky, nothing more is done */
+    ab_err err;          /* its message */
+    int over;            /* the first panel asked for too many series; -1 none */
+};
+
+/* Grows *arr (of *cap elements of size sz) to hold at least need; false
+ * when out of memory, leaving it as it was. */
+static bool grow(void **arr, int *cap, int need, size_t sz)
+{
+    if (need <= *cap)
+        return true;
+    int c = *cap ? *cap : 8;
+    while (c < need)
+        c *= 2;
+    void *a = realloc(*arr, (size_t)c * sz);
+    if (!a)
+        return false;
+    *arr = a;
+    *cap = c;
+    return true;
+}
+
+static void fail_oom(figpool *p)
+{
+    if (p->status == AB_OK)
+        p->status = ab_fail(&p->err, AB_ERUNTIME, "out of memory: figure %s", p->name);
+}
+
+/* Takes ownership of block b (NULL: out of memory); returns it, or NULL. */
+static void *keep(figpool *p, void *b)
+{
+    void *arr = p->blocks;
+    if (b && grow(&arr, &p->cap_blocks, p->n_blocks + 1, sizeof *p->blocks)) {
+        p->blocks = arr;
+        p->blocks[p->n_blocks++] = b;
+        return b;
+    }
+    free(b);
+    fail_oom(p);
+    return NULL;
+}
+
+figpool *figpool_create(const char *name)
+{
+    figpool *p = calloc(1, sizeof *p);
+    if (p)
+        p->over = -1;
+    if (p && !(p->name = strdup(name))) {
+        free(p);
+        p = NULL;
+    }
+    return p;
+}
+
+void figpool_free(figpool *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->n_blocks; i++)
+        free(p->blocks[i]);
+    for (int i = 0; i < p->n_panels; i++)
+        free((void *)p->panels[i].series);
+    free(p->blocks);
+    free(p->panels);
+    free(p->room);
+    free(p->title);
+    free(p->name);
+    free(p);
+}
+
+void figpool_title(figpool *p, const char *title)
+{
+    free(p->title);
+    p->title = NULL;
+    if (title && !(p->title = strdup(title)))
+        fail_oom(p);
+}
+
+double *figpool_doubles(figpool *p, int n)
+{
+    if (p->status != AB_OK)
+        return NULL;
+    return keep(p, calloc((size_t)(n > 0 ? n : 1), sizeof(double)));
+}
+
+const char *figpool_str(figpool *p, const char *fmt, ...)
+{
+    if (p->status != AB_OK)
+        return "";
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (s) {
+        va_start(ap, fmt);
+        vsnprintf(s, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    }
+    s = keep(p, s);
+    return s ? s : "";
+}
+
+int figpool_panel(figpool *p, const plot_panel *pn)
+{
+    if (p->status != AB_OK)
+        return -1;
+    int n = p->n_panels + 1;
+    void *panels = p->panels, *room = p->room;
+    bool ok = grow(&panels, &p->cap_panels, n, sizeof *p->panels);
+    p->panels = panels;
+    ok = ok && grow(&room, &p->cap_room, n, sizeof *p->room);
+    p->room = room;
+    if (!ok) {
+        fail_oom(p);
+        return -1;
+    }
+    plot_panel *dst = &p->panels[p->n_panels];
+    *dst = *pn;
+    dst->series = NULL;
+    dst->n_series = 0;
+    p->room[p->n_panels] = (panel_room){0, 0};
+    return p->n_panels++;
+}
+
+void figpool_add(figpool *p, int panel, const plot_series *s)
+{
+    if (panel < 0 || panel >= p->n_panels)
+        return; /* only a failed figpool_panel gives one, and p has failed */
+    panel_room *r = &p->room[panel];
+    /* past the limit: counted, not kept, and building goes on, so the
+     * message can say how many were asked for */
+    if (++r->wanted > PLOT_MAX_SERIES && p->over < 0)
+        p->over = panel;
+    if (p->status != AB_OK || r->wanted > PLOT_MAX_SERIES)
+        return;
+    plot_panel *pn = &p->panels[panel];
+    void *arr = (void *)pn->series;
+    if (!grow(&arr, &r->cap, pn->n_series + 1, sizeof *pn->series)) {
+        fail_oom(p);
+        return;
+    }
+    ((plot_series *)arr)[pn->n_series++] = *s;
+    pn->series = arr;
+}
+
+const plot_figure *figpool_figure(figpool *p)
+{
+    int n = p->n_panels;
+    p->fig = (plot_figure){.name = p->name, .title = p->title, .panels = p->panels,
+                           .n_panels = n, .cols = n <= 2 ? n : (n <= 4 ? 2 : 3)};
+    return &p->fig;
+}
+
+ab_status figpool_status(const figpool *p, ab_err *err)
+{
+    if (p->status != AB_OK || p->over < 0) {
+        if (p->status != AB_OK && err)
+            *err = p->err;
+        return p->status;
+    }
+    const char *title = p->panels[p->over].title;
+    bool named = title && *title;
+    return ab_fail(err, AB_ERUNTIME, "figure %s: %d lines in panel %d%s%s%s (at most %d in one "
+                   "panel)", p->name, p->room[p->over].wanted, p->over + 1, named ? " \"" : "",
+                   named ? title : "", named ? "\"" : "", PLOT_MAX_SERIES);
+}

@@ -1,0 +1,751 @@
+/* test_figures.c - the numbers in the figures, without gnuplot: the main
+ * command's figures (figures_build) and an experiment's (xfig_build) from
+ * hand-made run records whose every value is known, checked series by
+ * series against the records: the lines, the mean and min..max band over
+ * seeds, the layer subset of a deep network, and the errors that name a
+ * limit.  Also the pool itself (figpool). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "figpool.h"
+#include "figures.h"
+#include "xfig.h"
+
+/* ---- hand-made records ------------------------------------------------- */
+
+/* Probe epochs of the records: 0, EVERY, 2 EVERY, ... */
+#define EVERY 5
+
+/* A value for metric m of layer l at probe p of a run with seed: distinct
+ * per metric (1000 apart), layer, probe and seed, and not linear in the
+ * seed, so a mean, a min and a max over seeds all differ. */
+static double value(int m, int l, int p, uint64_t seed)
+{
+    return (m + 1) * 1000.0 + (l + 1) * 3.0 + p * 0.5 + (double)((seed * 7919) % 101) / 7.0;
+}
+
+/* A record of act with depth hidden layers, n_probes probes and n_loss loss
+ * rows (epochs 0..), the probe rows from value(); like probe_measure's, the
+ * activation statistics are NaN at the output layer and same_sign_pct at
+ * layer 1.  test_loss is NaN when with_test is false. */
+static void make_record(run_record *r, const act_spec *act, uint64_t seed, int depth,
+                        int n_probes, int n_loss, bool with_test)
+{
+    memset(r, 0, sizeof *r);
+    r->act = act;
+    r->seed = seed;
+    r->depth = depth;
+    int L = depth + 1;
+    r->r.n_layers = L;
+    r->r.n_probes = n_probes;
+    r->r.n_loss = n_loss;
+    r->r.layers = calloc((size_t)(n_probes * L + 1), sizeof *r->r.layers);
+    r->r.probe_epoch = calloc((size_t)(n_probes + 1), sizeof *r->r.probe_epoch);
+    r->r.loss = calloc((size_t)(n_loss + 1), sizeof *r->r.loss);
+    assert_true(r->r.layers && r->r.probe_epoch && r->r.loss);
+    for (int p = 0; p < n_probes; p++) {
+        r->r.probe_epoch[p] = p * EVERY;
+        for (int l = 0; l < L; l++) {
+            probe_layer *pl = &r->r.layers[p * L + l];
+            pl->layer = l + 1;
+            for (int m = 0; m < probe_n_metrics; m++) {
+                const probe_metric *pm = &probe_metrics[m];
+                bool none = (pm->hidden_only && l == depth) ||
+                            (l == 0 && pm->off == offsetof(probe_layer, same_sign_pct));
+                *(double *)((char *)pl + pm->off) = none ? NAN : value(m, l, p, seed);
+            }
+        }
+    }
+    for (int e = 0; e < n_loss; e++) {
+        loss_row *row = &r->r.loss[e];
+        double s = (double)((seed * 31) % 17);
+        row->epoch = e;
+        row->train_loss = 2.0 / (e + 1) + s * 0.01;
+        row->test_loss = with_test ? 2.5 / (e + 1) + s * 0.02 : NAN;
+        row->train_acc = 0.5 + 0.01 * e + s * 0.001;
+        row->test_acc = with_test ? 0.45 + 0.01 * e + s * 0.002 : NAN;
+        row->seconds = 0.1 * e;
+    }
+}
+
+static void free_records(run_record *recs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(recs[i].r.layers);
+        free(recs[i].r.probe_epoch);
+        free(recs[i].r.loss);
+    }
+    free(recs);
+}
+
+/* The activations by name; acts holds n of them. */
+static void parse_acts(act_spec *acts, const char *const *names, int n)
+{
+    ab_err err;
+    for (int a = 0; a < n; a++)
+        assert_int_equal(act_parse(&acts[a], names[a], &err), AB_OK);
+}
+
+/* n_acts x seeds records (activation-major, seeds 1..seeds), each of depth
+ * hidden layers, 3 probes and 11 loss rows. */
+static run_record *make_records(const act_spec *acts, int n_acts, int seeds, int depth)
+{
+    run_record *recs = calloc((size_t)(n_acts * seeds), sizeof *recs);
+    assert_non_null(recs);
+    for (int a = 0; a < n_acts; a++)
+        for (int s = 0; s < seeds; s++)
+            make_record(&recs[a * seeds + s], &acts[a], (uint64_t)s + 1, depth, 3, 11, true);
+    return recs;
+}
+
+/* Mean, min and max of metric m (a probe_layer offset) of layer l at probe
+ * p over recs[first .. first+count); p < 0: the last probe. */
+typedef struct {
+    double mean, lo, hi;
+} spread;
+
+static double metric_of(const run_record *r, size_t off, int p, int l)
+{
+    const probe_layer *pl = record_probe(r, p < 0 ? r->r.n_probes - 1 : p);
+    return *(const double *)((const char *)&pl[l] + off);
+}
+
+static spread over_seeds(const run_record *recs, int first, int count, size_t off, int p, int l)
+{
+    spread s = {0.0, INFINITY, -INFINITY};
+    for (int i = first; i < first + count; i++) {
+        double v = metric_of(&recs[i], off, p, l);
+        s.mean += v;
+        s.lo = fmin(s.lo, v);
+        s.hi = fmax(s.hi, v);
+    }
+    s.mean /= count;
+    return s;
+}
+
+/* The figure called name built from the records; fails the test unless it
+ * builds. */
+static figpool *build(const char *name, const run_record *recs, int n, const act_spec *acts,
+                      int n_acts)
+{
+    figpool *p = NULL;
+    ab_err err = {{0}};
+    ab_status st = figures_build(&p, name, recs, n, acts, n_acts, &err);
+    if (st != AB_OK)
+        fail_msg("figures_build %s: %s", name, err.msg);
+    assert_non_null(p);
+    return p;
+}
+
+#define EPS 1e-12
+
+/* |a - b| <= eps, which NaN never is (cmocka's assert_float_equal lets a NaN
+ * through). */
+#define assert_near(a, b, eps) assert_near_at((a), (b), (eps), __FILE__, __LINE__)
+
+static void assert_near_at(double a, double b, double eps, const char *file, int line)
+{
+    if (fabs(a - b) <= eps)
+        return;
+    print_error("%.17g != %.17g (within %g)\n", a, b, eps);
+    _fail(file, line);
+}
+
+/* Fails unless point i of s is (x, sp.mean) with the band sp.lo..sp.hi. */
+static void assert_point(const plot_series *s, int i, double x, spread sp, bool band)
+{
+    assert_near(s->x[i], x, EPS);
+    assert_near(s->y[i], sp.mean, EPS * fabs(sp.mean));
+    if (!band) {
+        assert_null(s->ylo);
+        return;
+    }
+    assert_non_null(s->ylo);
+    assert_near(s->ylo[i], sp.lo, EPS * fabs(sp.lo));
+    assert_near(s->yhi[i], sp.hi, EPS * fabs(sp.hi));
+}
+
+/* ---- the main command's figures --------------------------------------- */
+
+static const char *const two_acts[] = {"sigmoid", "relu"};
+
+/* grad_by_layer at epoch 0, one seed: each activation's weight and bias
+ * gradient norm of every layer, and the 0.25^n line through sigmoid's
+ * output layer. */
+static void test_grad_by_layer(void **state)
+{
+    (void)state;
+    act_spec acts[2];
+    parse_acts(acts, two_acts, 2);
+    const int depth = 4, L = depth + 1;
+    run_record *recs = make_records(acts, 2, 1, depth);
+    figpool *p = build("grad_by_layer", recs, 2, acts, 2);
+    const plot_figure *f = figpool_figure(p);
+    assert_string_equal(f->name, "grad_by_layer");
+    assert_int_equal(f->n_panels, 2);
+    const size_t offs[2] = {offsetof(probe_layer, grad_norm),
+                            offsetof(probe_layer, bias_grad_norm)};
+    for (int k = 0; k < 2; k++) {
+        const plot_panel *pn = &f->panels[k];
+        assert_true(pn->logy);
+        assert_int_equal(pn->n_series, 3); /* sigmoid, relu, reference */
+        for (int a = 0; a < 2; a++) {
+            const plot_series *s = &pn->series[a];
+            assert_string_equal(s->label, acts[a].label);
+            assert_int_equal(s->n, L);
+            for (int l = 0; l < L; l++)
+                assert_point(s, l, l + 1, over_seeds(recs, a, 1, offs[k], 0, l), false);
+        }
+        const plot_series *ref = &pn->series[2];
+        assert_int_equal(ref->style, PLOT_REFERENCE);
+        assert_string_equal(ref->label, "0.25^(5 - layer), through sigmoid's output layer");
+        double top = metric_of(&recs[0], offs[k], 0, L - 1);
+        for (int l = 0; l < L; l++)
+            assert_near(ref->y[l], top * pow(0.25, L - 1 - l), EPS * top);
+    }
+    figpool_free(p);
+    free_records(recs, 2);
+}
+
+/* With several seeds a line is the mean and its band spans min..max, over
+ * every seed however many (5000 here: no fixed buffer). */
+static void test_seed_statistics(void **state)
+{
+    (void)state;
+    act_spec acts[2];
+    parse_acts(acts, two_acts, 2);
+    const int seed_counts[] = {3, 5000};
+    for (size_t c = 0; c < sizeof seed_counts / sizeof seed_counts[0]; c++) {
+        int seeds = seed_counts[c], depth = 3;
+        run_record *recs = make_records(acts, 2, seeds, depth);
+        figpool *p = build("grad_by_layer", recs, 2 * seeds, acts, 2);
+        const plot_panel *pn = &figpool_figure(p)->panels[1];
+        for (int a = 0; a < 2; a++)
+            for (int l = 0; l <= depth; l++)
+                assert_point(&pn->series[a], l, l + 1,
+                             over_seeds(recs, a * seeds, seeds,
+                                        offsetof(probe_layer, bias_grad_norm), 0, l),
+                             true);
+        figpool_free(p);
+        free_records(recs, 2 * seeds);
+    }
+
+    /* a seed without a value (a diverged run's NaN) is left out: here the
+     * line is the other seed's value, its band that one value */
+    run_record *recs = make_records(acts, 1, 2, 2);
+    recs[1].r.layers[1].bias_grad_norm = NAN;
+    figpool *p = build("grad_by_layer", recs, 2, acts, 1);
+    double v = recs[0].r.layers[1].bias_grad_norm;
+    assert_point(&figpool_figure(p)->panels[1].series[0], 1, 2, (spread){v, v, v}, true);
+    figpool_free(p);
+    free_records(recs, 2);
+}
+
+/* grad_by_epoch: a panel per activation, a line per layer of grad_norm at
+ * each probe epoch, mean over seeds, no band. */
+static void test_grad_by_epoch(void **state)
+{
+    (void)state;
+    act_spec acts[2];
+    parse_acts(acts, two_acts, 2);
+    const int depth = 4, seeds = 2;
+    run_record *recs = make_records(acts, 2, seeds, depth);
+    figpool *p = build("grad_by_epoch", recs, 2 * seeds, acts, 2);
+    const plot_figure *f = figpool_figure(p);
+    assert_string_equal(f->title, "Weight-gradient norm of every layer during training");
+    assert_int_equal(f->n_panels, 2);
+    for (int a = 0; a < 2; a++) {
+        const plot_panel *pn = &f->panels[a];
+        assert_string_equal(pn->title, acts[a].label);
+        assert_int_equal(pn->n_series, depth + 1);
+        assert_string_equal(pn->series[0].label, "layer 1");
+        assert_string_equal(pn->series[depth].label, "layer 5 (output)");
+        for (int l = 0; l <= depth; l++) {
+            assert_int_equal(pn->series[l].n, 3);
+            for (int k = 0; k < 3; k++)
+                assert_point(&pn->series[l], k, k * EVERY,
+                             over_seeds(recs, a * seeds, seeds, offsetof(probe_layer, grad_norm),
+                                        k, l),
+                             false);
+        }
+    }
+    figpool_free(p);
+    free_records(recs, 2 * seeds);
+}
+
+/* Mean over hidden layers of metric off at probe k of r (the output layer
+ * left out). */
+static double hidden_mean(const run_record *r, size_t off, int k)
+{
+    double s = 0.0;
+    for (int l = 0; l < r->depth; l++)
+        s += metric_of(r, off, k, l);
+    return s / r->depth;
+}
+
+/* dead and saturation: the mean over hidden layers against epoch, and each
+ * hidden layer after training, with min..max bands over seeds. */
+static void test_dead_and_saturation(void **state)
+{
+    (void)state;
+    act_spec acts[2];
+    parse_acts(acts, two_acts, 2);
+    const int depth = 3, seeds = 3;
+    run_record *recs = make_records(acts, 2, seeds, depth);
+    const char *names[2] = {"dead", "saturation"};
+    const size_t offs[2] = {offsetof(probe_layer, dead_pct), offsetof(probe_layer, saturated_pct)};
+    for (int fig = 0; fig < 2; fig++) {
+        figpool *p = build(names[fig], recs, 2 * seeds, acts, 2);
+        const plot_figure *f = figpool_figure(p);
+        assert_int_equal(f->n_panels, 2);
+        for (int a = 0; a < 2; a++) {
+            const plot_series *s = &f->panels[0].series[a];
+            assert_int_equal(s->n, 3);
+            for (int k = 0; k < 3; k++) {
+                spread sp = {0.0, INFINITY, -INFINITY};
+                for (int i = 0; i < seeds; i++) {
+                    double v = hidden_mean(&recs[a * seeds + i], offs[fig], k);
+                    sp.mean += v / seeds;
+                    sp.lo = fmin(sp.lo, v);
+                    sp.hi = fmax(sp.hi, v);
+                }
+                assert_point(s, k, k * EVERY, sp, true);
+            }
+            /* by hidden layer after training: the output layer has none */
+            s = &f->panels[1].series[a];
+            assert_int_equal(s->n, depth);
+            for (int l = 0; l < depth; l++)
+                assert_point(s, l, l + 1, over_seeds(recs, a * seeds, seeds, offs[fig], -1, l),
+                             true);
+        }
+        figpool_free(p);
+    }
+    free_records(recs, 2 * seeds);
+}
+
+/* loss: train (solid) and test (dashed) lines per activation, one colour
+ * each, in a loss and an accuracy panel; no test lines without a test set. */
+static void test_loss(void **state)
+{
+    (void)state;
+    act_spec acts[2];
+    parse_acts(acts, two_acts, 2);
+    const int seeds = 2;
+    run_record *recs = make_records(acts, 2, seeds, 2);
+    figpool *p = build("loss", recs, 2 * seeds, acts, 2);
+    const plot_figure *f = figpool_figure(p);
+    assert_int_equal(f->n_panels, 2);
+    for (int a = 0; a < 2; a++)
+        for (int which = 0; which < 4; which++) {
+            const plot_series *s = &f->panels[which / 2].series[a * 2 + which % 2];
+            char label[80];
+            snprintf(label, sizeof label, "%s %s", acts[a].label, which % 2 ? "test" : "train");
+            assert_string_equal(s->label, label);
+            assert_int_equal(s->colour, a + 1);
+            assert_int_equal(s->dashed, which % 2);
+            assert_int_equal(s->n, 11);
+            for (int e = 0; e < 11; e++) {
+                spread sp = {0.0, INFINITY, -INFINITY};
+                for (int i = 0; i < seeds; i++) {
+                    const loss_row *r = &recs[a * seeds + i].r.loss[e];
+                    double v = which == 0   ? r->train_loss
+                               : which == 1 ? r->test_loss
+                               : which == 2 ? r->train_acc
+                                            : r->test_acc;
+                    sp.mean += v / seeds;
+                    sp.lo = fmin(sp.lo, v);
+                    sp.hi = fmax(sp.hi, v);
+                }
+                assert_point(s, e, e, sp, true);
+            }
+        }
+    figpool_free(p);
+
+    for (int i = 0; i < 2 * seeds; i++)
+        for (int e = 0; e < 11; e++)
+            recs[i].r.loss[e].test_loss = recs[i].r.loss[e].test_acc = NAN;
+    p = build("loss", recs, 2 * seeds, acts, 2);
+    f = figpool_figure(p);
+    assert_int_equal(f->panels[0].n_series, 2);
+    assert_string_equal(f->panels[0].series[1].label, "relu train");
+    figpool_free(p);
+    free_records(recs, 2 * seeds);
+}
+
+/* A network too deep to read line by line: grad_by_epoch draws
+ * FIGURES_LAYER_LINES layers, the first, the last and evenly spaced
+ * between, and its title lists them; one layer fewer than that is drawn
+ * whole. */
+static void test_deep_layer_subset(void **state)
+{
+    (void)state;
+    act_spec act;
+    parse_acts(&act, (const char *const[]){"relu"}, 1);
+    run_record *recs = make_records(&act, 1, 1, 300);
+    figpool *p = build("grad_by_epoch", recs, 1, &act, 1);
+    const plot_figure *f = figpool_figure(p);
+    const plot_panel *pn = &f->panels[0];
+    static const int layers[FIGURES_LAYER_LINES] = {1, 34, 68, 101, 134, 168, 201, 234, 268, 301};
+    assert_int_equal(pn->n_series, FIGURES_LAYER_LINES);
+    for (int i = 0; i < FIGURES_LAYER_LINES; i++) {
+        char label[40];
+        snprintf(label, sizeof label, i == FIGURES_LAYER_LINES - 1 ? "layer %d (output)"
+                                                                    : "layer %d",
+                 layers[i]);
+        assert_string_equal(pn->series[i].label, label);
+        for (int k = 0; k < 3; k++)
+            assert_near(pn->series[i].y[k],
+                               metric_of(&recs[0], offsetof(probe_layer, grad_norm), k,
+                                         layers[i] - 1),
+                               0.0);
+    }
+    assert_non_null(strstr(f->title, "10 of the 301 layers (the first, the last and evenly "
+                                     "spaced between): 1, 34, 68, 101, 134, 168, 201, 234, 268 "
+                                     "and 301 (output)"));
+    figpool_free(p);
+    free_records(recs, 1);
+
+    recs = make_records(&act, 1, 1, FIGURES_LAYER_LINES - 1);
+    p = build("grad_by_epoch", recs, 1, &act, 1);
+    assert_int_equal(figpool_figure(p)->panels[0].n_series, FIGURES_LAYER_LINES);
+    assert_string_equal(figpool_figure(p)->title,
+                        "Weight-gradient norm of every layer during training");
+    figpool_free(p);
+    free_records(recs, 1);
+
+    /* one layer too many: the middle one (6 of 11) gives way */
+    recs = make_records(&act, 1, 1, FIGURES_LAYER_LINES);
+    p = build("grad_by_epoch", recs, 1, &act, 1);
+    pn = &figpool_figure(p)->panels[0];
+    assert_int_equal(pn->n_series, FIGURES_LAYER_LINES);
+    assert_string_equal(pn->series[4].label, "layer 5");
+    assert_string_equal(pn->series[5].label, "layer 7");
+    assert_non_null(strstr(figpool_figure(p)->title, "10 of the 11 layers"));
+    figpool_free(p);
+    free_records(recs, 1);
+}
+
+/* More lines in one panel than PLOT_MAX_SERIES is an error that says how
+ * many and names the limit; an unknown figure is a usage error. */
+static void test_limit_is_an_error(void **state)
+{
+    (void)state;
+    enum { N = PLOT_MAX_SERIES + 1 };
+    act_spec *acts = calloc(N, sizeof *acts);
+    assert_non_null(acts);
+    for (int a = 0; a < N; a++)
+        parse_acts(&acts[a], (const char *const[]){"tanh"}, 1);
+    figpool *p = figpool_create("sentinel"), *sentinel = p;
+    ab_err err = {{0}};
+    assert_int_equal(figures_build(&p, "functions", NULL, 0, acts, N, &err), AB_ERUNTIME);
+    assert_null(p); /* set to NULL on failure */
+    figpool_free(sentinel);
+    char want[120];
+    snprintf(want, sizeof want, "figure functions: %d lines in panel 1 \"f(z)\" (at most %d in "
+             "one panel)", N, PLOT_MAX_SERIES);
+    assert_string_equal(err.msg, want);
+    /* at the limit it builds */
+    p = build("functions", NULL, 0, acts, N - 1);
+    assert_int_equal(figpool_figure(p)->panels[1].n_series, PLOT_MAX_SERIES);
+    figpool_free(p);
+    free(acts);
+
+    assert_int_equal(figures_build(&p, "nonesuch", NULL, 0, NULL, 0, &err), AB_EUSAGE);
+    assert_null(p);
+    assert_string_equal(err.msg, "figure nonesuch: no such figure");
+}
+
+/* ---- the pool ---------------------------------------------------------- */
+
+/* Panels and series grow past any fixed count with their data intact; the
+ * count in the limit's message is the number asked for. */
+static void test_pool_grows(void **state)
+{
+    (void)state;
+    figpool *p = figpool_create("big");
+    assert_non_null(p);
+    enum { PANELS = 70, SERIES = 300 };
+    for (int i = 0; i < PANELS; i++) {
+        int pn = figpool_panel(p, &(plot_panel){.title = figpool_str(p, "panel %d", i)});
+        assert_int_equal(pn, i);
+        for (int k = 0; k < SERIES; k++) {
+            double *y = figpool_doubles(p, 2);
+            assert_non_null(y);
+            y[0] = i, y[1] = k;
+            figpool_add(p, pn, &(plot_series){.label = figpool_str(p, "s%d.%d", i, k), .n = 2,
+                                              .x = y, .y = y});
+        }
+    }
+    assert_int_equal(figpool_status(p, NULL), AB_OK);
+    const plot_figure *f = figpool_figure(p);
+    assert_int_equal(f->n_panels, PANELS);
+    assert_int_equal(f->cols, 3);
+    assert_string_equal(f->panels[69].title, "panel 69");
+    for (int i = 0; i < PANELS; i++) {
+        assert_int_equal(f->panels[i].n_series, SERIES);
+        for (int k = 0; k < SERIES; k += 37) {
+            char label[32];
+            snprintf(label, sizeof label, "s%d.%d", i, k);
+            assert_string_equal(f->panels[i].series[k].label, label);
+            assert_true(f->panels[i].series[k].y[0] == i && f->panels[i].series[k].y[1] == k);
+        }
+    }
+    figpool_free(p);
+
+    p = figpool_create("full");
+    int pn = figpool_panel(p, &(plot_panel){.title = "t"});
+    static const double xy[1] = {0};
+    for (int k = 0; k < 1500; k++)
+        figpool_add(p, pn, &(plot_series){.label = "s", .n = 1, .x = xy, .y = xy});
+    ab_err err = {{0}};
+    assert_int_equal(figpool_status(p, &err), AB_ERUNTIME);
+    assert_non_null(strstr(err.msg, "figure full: 1500 lines in panel 1 \"t\" (at most 1000"));
+    assert_int_equal(figpool_figure(p)->panels[0].n_series, PLOT_MAX_SERIES);
+    figpool_free(p);
+}
+
+/* ---- an experiment's figure -------------------------------------------- */
+
+/* Loads text as an experiment file named NAME.ini into e (fails the test
+ * unless it loads). */
+static void load_experiment(experiment *e, const char *name, const char *text)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s/actbench_xfig_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/%s.ini", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    ab_err err = {{0}};
+    ab_status st = exp_load(e, path, false, &err);
+    unlink(path);
+    rmdir(dir);
+    if (st != AB_OK)
+        fail_msg("exp_load: %s", err.msg);
+}
+
+#define XCLAIM "[claim]\nnumber = 3\ntitle = T\ntext = X\nsource = S\n"
+#define XCHECK(act) "[check c]\nwhat = w\ntest = decay(" act ") <= 0.25\n"
+
+/* The results of e: every record from make_record (3 probes at 0, 5, 10;
+ * epochs + 1 loss rows) with its depth from the sweep, and quantity q of
+ * record i = 10 i + q. */
+static void make_result(exp_result *r, const experiment *e)
+{
+    const exp_setup *s = &e->setup;
+    memset(r, 0, sizeof *r);
+    r->e = e;
+    r->n_points = exp_n_points(s);
+    r->n_recs = r->n_points * s->n_acts * s->seeds;
+    r->recs = calloc((size_t)r->n_recs, sizeof *r->recs);
+    r->q = calloc((size_t)r->n_recs * N_QTY, sizeof *r->q);
+    assert_true(r->recs && r->q);
+    int idx[N_KEYS];
+    for (int pt = 0; pt < r->n_points; pt++) {
+        exp_point(s, pt, idx);
+        for (int a = 0; a < s->n_acts; a++)
+            for (int sd = 0; sd < s->seeds; sd++) {
+                int i = (pt * s->n_acts + a) * s->seeds + sd;
+                make_record(&r->recs[i], &s->acts[a], s->seed + (uint64_t)sd,
+                            (int)s->v[KEY_DEPTH][idx[KEY_DEPTH]], 3, s->epochs + 1, true);
+                for (int q = 0; q < N_QTY; q++)
+                    r->q[(size_t)i * N_QTY + q] = 10.0 * i + q;
+            }
+    }
+}
+
+static void free_result(exp_result *r)
+{
+    for (int i = 0; i < r->n_recs; i++) {
+        free(r->recs[i].r.layers);
+        free(r->recs[i].r.probe_epoch);
+        free(r->recs[i].r.loss);
+    }
+    free(r->recs);
+    free(r->q);
+}
+
+static const char xfig_text[] =
+    XCLAIM "[setup]\nacts = sigmoid, relu\ndepth = 3\nepochs = 10\nseeds = 2\n" XCHECK("sigmoid")
+    "[plot grads]\nx = layer\ny = bias_grad_norm\nepoch = 0\nreference = yes\n"
+    "[plot dead]\nx = epoch\ny = dead_pct\n"
+    "[plot loss]\nx = epoch\ny = train_loss\n"
+    "[plot acc]\nx = act\ny = test_acc\n";
+
+/* The fixture of the xfig tests: xfig_text's experiment, its hand-made
+ * results and the figure built from them. */
+typedef struct {
+    experiment e;
+    exp_result r;
+    figpool *p;
+} xfig_fixture;
+
+static int xfig_setup(void **state)
+{
+    xfig_fixture *x = calloc(1, sizeof *x);
+    assert_non_null(x);
+    load_experiment(&x->e, "xfig", xfig_text);
+    make_result(&x->r, &x->e);
+    ab_err err = {{0}};
+    assert_int_equal(xfig_build(&x->p, &x->r, &err), AB_OK);
+    const plot_figure *f = figpool_figure(x->p);
+    assert_string_equal(f->name, "xfig");
+    assert_string_equal(f->title, "Claim 3: T");
+    assert_int_equal(f->n_panels, 4);
+    *state = x;
+    return 0;
+}
+
+static int xfig_teardown(void **state)
+{
+    xfig_fixture *x = *state;
+    figpool_free(x->p);
+    free_result(&x->r);
+    free(x);
+    return 0;
+}
+
+/* x = layer: each hidden layer's column at epoch 0, mean over seeds with a
+ * band; the 0.25^n line after the first line, anchored at its deepest
+ * hidden layer. */
+static void test_xfig_layer(void **state)
+{
+    xfig_fixture *x = *state;
+    const plot_panel *pn = &figpool_figure(x->p)->panels[0];
+    assert_string_equal(pn->ylabel, "||dL/db||");
+    assert_int_equal(pn->n_series, 3);
+    assert_string_equal(pn->series[0].label, "sigmoid");
+    assert_string_equal(pn->series[2].label, "relu");
+    for (int a = 0; a < 2; a++)
+        for (int l = 0; l < 3; l++)
+            assert_point(&pn->series[a ? 2 : 0], l, l + 1,
+                         over_seeds(x->r.recs, 2 * a, 2, offsetof(probe_layer, bias_grad_norm),
+                                    0, l),
+                         true);
+    const plot_series *ref = &pn->series[1];
+    assert_int_equal(ref->style, PLOT_REFERENCE);
+    for (int l = 0; l < 3; l++)
+        assert_near(ref->y[l], pn->series[0].y[2] * pow(0.25, 2 - l), EPS);
+}
+
+/* x = epoch, a per-layer metric: its mean over hidden layers, at the probe
+ * epochs only (so the points join into a line). */
+static void test_xfig_epoch_metric(void **state)
+{
+    xfig_fixture *x = *state;
+    const plot_panel *pn = &figpool_figure(x->p)->panels[1];
+    for (int a = 0; a < 2; a++) {
+        const plot_series *s = &pn->series[a];
+        assert_int_equal(s->n, 3);
+        for (int k = 0; k < 3; k++) {
+            spread sp = {0.0, INFINITY, -INFINITY};
+            for (int sd = 0; sd < 2; sd++) {
+                double v = hidden_mean(&x->r.recs[2 * a + sd], offsetof(probe_layer, dead_pct),
+                                       k);
+                sp.mean += v / 2;
+                sp.lo = fmin(sp.lo, v);
+                sp.hi = fmax(sp.hi, v);
+            }
+            assert_point(s, k, k * EVERY, sp, true);
+        }
+    }
+}
+
+/* x = epoch, a loss.csv column: every epoch; a seed without a value is
+ * left out, and the one value left has no band. */
+static void test_xfig_loss(void **state)
+{
+    xfig_fixture *x = *state;
+    const plot_panel *pn = &figpool_figure(x->p)->panels[2];
+    assert_string_equal(pn->ylabel, "training loss (nats)");
+    const plot_series *s = &pn->series[1];
+    assert_int_equal(s->n, 11);
+    for (int ep = 0; ep < 11; ep++) {
+        double v0 = x->r.recs[2].r.loss[ep].train_loss, v1 = x->r.recs[3].r.loss[ep].train_loss;
+        assert_point(s, ep, ep, (spread){(v0 + v1) / 2, fmin(v0, v1), fmax(v0, v1)}, true);
+    }
+    figpool_free(x->p);
+    x->r.recs[3].r.loss[4].train_loss = NAN;
+    ab_err err = {{0}};
+    assert_int_equal(xfig_build(&x->p, &x->r, &err), AB_OK);
+    s = &figpool_figure(x->p)->panels[2].series[1];
+    assert_near(s->y[4], x->r.recs[2].r.loss[4].train_loss, EPS);
+    assert_true(isnan(s->ylo[4]) && isnan(s->yhi[4]));
+}
+
+/* x = act: one line of points, each activation's quantity over seeds. */
+static void test_xfig_act(void **state)
+{
+    xfig_fixture *x = *state;
+    const plot_panel *pn = &figpool_figure(x->p)->panels[3];
+    assert_int_equal(pn->n_series, 1);
+    const plot_series *s = &pn->series[0];
+    assert_int_equal(s->style, PLOT_POINTS);
+    assert_int_equal(s->n, 2);
+    for (int a = 0; a < 2; a++) {
+        double v0 = x->r.q[(size_t)(2 * a) * N_QTY + Q_TEST_ACC];
+        double v1 = x->r.q[(size_t)(2 * a + 1) * N_QTY + Q_TEST_ACC];
+        assert_point(s, a, a + 1, (spread){(v0 + v1) / 2, v0, v1}, true);
+    }
+}
+
+/* A sweep whose lines do not fit one panel is an error naming the limit
+ * (not, as once, the first 48 lines). */
+static void test_xfig_limit(void **state)
+{
+    (void)state;
+    experiment *e = malloc(sizeof *e);
+    assert_non_null(e);
+    load_experiment(e, "many",
+                    XCLAIM "[setup]\nacts = relu\ndepth = 1\nepochs = 0\n"
+                           "lr = 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, "
+                           "0.2, 0.3\n"
+                           "width = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12\n"
+                           "batch = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12\n" XCHECK("relu")
+                           "[plot]\nx = epoch\ny = train_loss\n");
+    exp_result r;
+    make_result(&r, e);
+    figpool *p = NULL;
+    ab_err err = {{0}};
+    assert_int_equal(xfig_build(&p, &r, &err), AB_ERUNTIME);
+    assert_null(p);
+    char want[160];
+    snprintf(want, sizeof want, "figure many: 1728 lines in panel 1 (at most %d in one panel)",
+             PLOT_MAX_SERIES);
+    assert_string_equal(err.msg, want);
+    free_result(&r);
+    free(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grad_by_layer),
+        cmocka_unit_test(test_seed_statistics),
+        cmocka_unit_test(test_grad_by_epoch),
+        cmocka_unit_test(test_dead_and_saturation),
+        cmocka_unit_test(test_loss),
+        cmocka_unit_test(test_deep_layer_subset),
+        cmocka_unit_test(test_limit_is_an_error),
+        cmocka_unit_test(test_pool_grows),
+        cmocka_unit_test_setup_teardown(test_xfig_layer, xfig_setup, xfig_teardown),
+        cmocka_unit_test_setup_teardown(test_xfig_epoch_metric, xfig_setup, xfig_teardown),
+        cmocka_unit_test_setup_teardown(test_xfig_loss, xfig_setup, xfig_teardown),
+        cmocka_unit_test_setup_teardown(test_xfig_act, xfig_setup, xfig_teardown),
+        cmocka_unit_test(test_xfig_limit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
