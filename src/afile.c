@@ -206,7 +206,7 @@ void afile_abort(afile *a)
     drop_tmp(a);
 }
 
-ab_status path_join(char *out, size_t n, const char *dir, const char *name, ab_err *err)
+ab_status afile_path_join(char *out, size_t n, const char *dir, const char *name, ab_err *err)
 {
     size_t dl = strlen(dir);
     const char *sep = (dl > 0 && dir[dl - 1] == '/') ? "" : "/";
@@ -215,7 +215,7 @@ ab_status path_join(char *out, size_t n, const char *dir, const char *name, ab_e
     return AB_OK;
 }
 
-ab_status make_dirs(const char *dir, ab_err *err)
+ab_status afile_make_dirs(const char *dir, ab_err *err)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
@@ -243,6 +243,6 @@ ab_status make_dirs(const char *dir, ab_err *err)
 ab_status afile_open_in(afile *a, const char *dir, const char *name, ab_err *err)
 {
     char path[4096];
-    ab_status st = path_join(path, sizeof path, dir, name, err);
+    ab_status st = afile_path_join(path, sizeof path, dir, name, err);
     return st == AB_OK ? afile_open(a, path, err) : st;
 }

@@ -43,8 +43,8 @@ ab_status afile_commit(afile *a, ab_err *err);
 void afile_abort(afile *a);
 
 /* Joins dir and name with one '/' into out (size n); AB_EUSAGE if too long. */
-ab_status path_join(char *out, size_t n, const char *dir, const char *name, ab_err *err);
+ab_status afile_path_join(char *out, size_t n, const char *dir, const char *name, ab_err *err);
 /* Creates dir and its missing parents (mode 0777 & ~umask). */
-ab_status make_dirs(const char *dir, ab_err *err);
+ab_status afile_make_dirs(const char *dir, ab_err *err);
 
 #endif

@@ -254,7 +254,9 @@ static ab_status write_plot(const char *dir, const bench_act_row *rows, int n_ac
                         .series = s,
                         .n_series = n_series};
     plot_figure fig = {.name = FIG_NAME,
-                       .title = "Cost of f(z) + f'(z) for each activation, cheapest first", .panels = &panel, .n_panels = 1,
+                       .title = "Cost of f(z) + f'(z) for each activation, cheapest first",
+                       .panels = &panel,
+                       .n_panels = 1,
                        .cols = 1};
     plot_xnames xn = {.panel = 0, .names = names, .n = n_acts};
     st = plot_write_xnames(dir, &fig, &xn, 1, err);
@@ -274,11 +276,11 @@ ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_act
     if (!rows || n_acts < 1)
         return ab_fail(err, AB_EUSAGE, "bench-acts: no rows to write");
     char plots[4096];
-    ab_status st = path_join(plots, sizeof plots, dir, "plots", err);
+    ab_status st = afile_path_join(plots, sizeof plots, dir, "plots", err);
     if (st == AB_OK)
-        st = make_dirs(dir, err);
+        st = afile_make_dirs(dir, err);
     if (st == AB_OK)
-        st = make_dirs(plots, err);
+        st = afile_make_dirs(plots, err);
     if (st == AB_OK)
         st = write_csv(dir, rows, n_acts, n, repeats, err);
     if (st == AB_OK)
@@ -453,8 +455,10 @@ int bench_acts_main(int argc, char **argv)
     }
     if (st == AB_OK && !(rows = calloc((size_t)o.n_acts, sizeof *rows)))
         st = ab_fail(&err, AB_ERUNTIME, "out of memory: bench-acts rows");
-    if (st == AB_OK && (st = o.out_dir ? stage_open(&stage, o.out_dir, &err)
-                                       : stage_open_new(&stage, "runs", "bench-acts", &err)) != AB_OK)
+    if (st == AB_OK)
+        st = o.out_dir ? stage_open(&stage, o.out_dir, &err)
+                       : stage_open_new(&stage, "runs", "bench-acts", &err);
+    if (st != AB_OK && o.out_dir)
         ab_context(&err, "--out");
     /* a note while it runs, only for a person watching */
     bool tty = st == AB_OK && !o.quiet && isatty(STDERR_FILENO);

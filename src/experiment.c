@@ -29,22 +29,24 @@ static double now(void)
 
 const char *exp_outcome_name(exp_outcome o)
 {
-    return o == HOLDS ? "holds" : o == PARTLY ? "partly" : "fails";
+    return o == EXP_HOLDS ? "holds" : o == EXP_PARTLY ? "partly" : "fails";
 }
 
 const char *exp_verdict_name(exp_verdict v)
 {
-    return v == REPRODUCED ? "reproduced" : v == PARTLY_REPRODUCED ? "partly" : "not reproduced";
+    return v == EXP_REPRODUCED          ? "reproduced"
+           : v == EXP_PARTLY_REPRODUCED ? "partly"
+                                        : "not reproduced";
 }
 
 exp_verdict exp_verdict_of(const exp_outcome *o, int n)
 {
     int hold = 0, fail = 0;
     for (int i = 0; i < n; i++) {
-        hold += o[i] == HOLDS;
-        fail += o[i] == FAILS;
+        hold += o[i] == EXP_HOLDS;
+        fail += o[i] == EXP_FAILS;
     }
-    return hold == n ? REPRODUCED : fail == n ? NOT_REPRODUCED : PARTLY_REPRODUCED;
+    return hold == n ? EXP_REPRODUCED : fail == n ? EXP_NOT_REPRODUCED : EXP_PARTLY_REPRODUCED;
 }
 
 void exp_fmt(char *out, size_t n, double v)
@@ -80,31 +82,31 @@ void exp_run_quantities(double *q, const run_record *rec, int epochs)
 {
     const run_result *r = &rec->r;
     const loss_row *first = &r->loss[0], *last = &r->loss[r->n_loss - 1];
-    for (int i = 0; i < N_QTY; i++)
+    for (int i = 0; i < XF_N_QTY; i++)
         q[i] = NAN;
     bool ok = !r->diverged;
-    q[Q_TEST_ACC] = ok ? last->test_acc : NAN;
-    q[Q_TRAIN_ACC] = ok ? last->train_acc : NAN;
-    q[Q_TEST_LOSS] = ok ? last->test_loss : NAN;
-    q[Q_TRAIN_LOSS] = ok ? last->train_loss : NAN;
-    q[Q_ACC_GAIN] = ok ? last->test_acc - first->test_acc : NAN;
-    q[Q_EPOCHS_TO_TARGET] = r->epochs_to_target >= 0 ? r->epochs_to_target : epochs + 1;
-    q[Q_DECAY] = rec->decay;
-    q[Q_GRAD_RATIO] = rec->grad_ratio;
-    q[Q_DIVERGED] = r->diverged ? 1.0 : 0.0;
-    q[Q_HIDDEN_CHANGE] = r->hidden_change;
-    q[Q_DEAD_ON_TEST_PCT] = r->dead_on_test_pct;
+    q[XF_Q_TEST_ACC] = ok ? last->test_acc : NAN;
+    q[XF_Q_TRAIN_ACC] = ok ? last->train_acc : NAN;
+    q[XF_Q_TEST_LOSS] = ok ? last->test_loss : NAN;
+    q[XF_Q_TRAIN_LOSS] = ok ? last->train_loss : NAN;
+    q[XF_Q_ACC_GAIN] = ok ? last->test_acc - first->test_acc : NAN;
+    q[XF_Q_EPOCHS_TO_TARGET] = r->epochs_to_target >= 0 ? r->epochs_to_target : epochs + 1;
+    q[XF_Q_DECAY] = rec->decay;
+    q[XF_Q_GRAD_RATIO] = rec->grad_ratio;
+    q[XF_Q_DIVERGED] = r->diverged ? 1.0 : 0.0;
+    q[XF_Q_HIDDEN_CHANGE] = r->hidden_change;
+    q[XF_Q_DEAD_ON_TEST_PCT] = r->dead_on_test_pct;
     if (r->n_loss > 1)
-        q[Q_SECONDS_PER_EPOCH] = r->seconds / (r->n_loss - 1);
+        q[XF_Q_SECONDS_PER_EPOCH] = r->seconds / (r->n_loss - 1);
     if (r->n_probes == 0)
         return;
     const probe_layer *p0 = record_probe(rec, 0);
-    q[Q_GRAD_FIRST] = p0[0].bias_grad_norm;
-    q[Q_SATURATED_PCT] = record_layer_mean(rec, 0, offsetof(probe_layer, saturated_pct), 0);
-    q[Q_SAME_SIGN_PCT] = record_layer_mean(rec, 0, offsetof(probe_layer, same_sign_pct), 1);
-    q[Q_ACT_MEAN] = record_layer_mean(rec, 0, offsetof(probe_layer, act_mean), 0);
-    q[Q_ACT_MEAN_DEEP] = p0[rec->depth - 1].act_mean;
-    q[Q_ACT_STD_DEEP] = p0[rec->depth - 1].act_std;
+    q[XF_Q_GRAD_FIRST] = p0[0].bias_grad_norm;
+    q[XF_Q_SATURATED_PCT] = record_layer_mean(rec, 0, offsetof(probe_layer, saturated_pct), 0);
+    q[XF_Q_SAME_SIGN_PCT] = record_layer_mean(rec, 0, offsetof(probe_layer, same_sign_pct), 1);
+    q[XF_Q_ACT_MEAN] = record_layer_mean(rec, 0, offsetof(probe_layer, act_mean), 0);
+    q[XF_Q_ACT_MEAN_DEEP] = p0[rec->depth - 1].act_mean;
+    q[XF_Q_ACT_STD_DEEP] = p0[rec->depth - 1].act_std;
     double gmax = 0.0, dmax = 0.0;
     for (int p = 0; p < r->n_probes; p++) {
         const probe_layer *pl = record_probe(rec, p);
@@ -115,44 +117,44 @@ void exp_run_quantities(double *q, const run_record *rec, int epochs)
         if (isfinite(d) && d > dmax)
             dmax = d;
     }
-    q[Q_HIDDEN_GRAD_MAX] = gmax;
-    q[Q_DEAD_PCT_MAX] = dmax;
-    q[Q_DEAD_PCT] = ok ? rec->mean_dead : NAN;
-    q[Q_REVIVED_PCT] = r->revived_pct;
+    q[XF_Q_HIDDEN_GRAD_MAX] = gmax;
+    q[XF_Q_DEAD_PCT_MAX] = dmax;
+    q[XF_Q_DEAD_PCT] = ok ? rec->mean_dead : NAN;
+    q[XF_Q_REVIVED_PCT] = r->revived_pct;
 }
 
 /* ---- running the sweep ----------------------------------------------- */
 
-static void key_cells(run_record *rec, const exp_setup *s, const int *idx)
+static void key_cells(run_record *rec, const xf_setup *s, const int *idx)
 {
     size_t a = 0, b = 0;
     rec->keys[0] = rec->key_header[0] = '\0';
-    for (int k = 0; k < N_KEYS; k++)
+    for (int k = 0; k < XF_N_KEYS; k++)
         if (s->n[k] > 1) {
             a += (size_t)snprintf(rec->keys + a, sizeof rec->keys - a, "%s,", s->txt[k][idx[k]]);
             b += (size_t)snprintf(rec->key_header + b, sizeof rec->key_header - b, "%s,",
-                                  exp_key_names[k]);
+                                  xf_key_names[k]);
         }
 }
 
 /* The training configuration of act at sweep point idx (the runner sets
  * the inputs and outputs from the data). */
-static train_config point_config(const exp_setup *s, const int *idx, const act_spec *act)
+static train_config point_config(const xf_setup *s, const int *idx, const act_spec *act)
 {
-    out_kind out = (out_kind)(int)s->v[KEY_LOSS][idx[KEY_LOSS]];
-    int init = (int)s->v[KEY_INIT][idx[KEY_INIT]];
+    out_kind out = (out_kind)(int)s->v[XF_KEY_LOSS][idx[XF_KEY_LOSS]];
+    int init = (int)s->v[XF_KEY_INIT][idx[XF_KEY_INIT]];
     train_config c = {
-        .net = {.depth = (int)s->v[KEY_DEPTH][idx[KEY_DEPTH]],
-                .width = (int)s->v[KEY_WIDTH][idx[KEY_WIDTH]], .act = *act, .out = out,
+        .net = {.depth = (int)s->v[XF_KEY_DEPTH][idx[XF_KEY_DEPTH]],
+                .width = (int)s->v[XF_KEY_WIDTH][idx[XF_KEY_WIDTH]], .act = *act, .out = out,
                 .init = init < 0 ? act->info->usual_init : (init_kind)init,
-                .init_std = (float)s->v[KEY_INIT_STD][idx[KEY_INIT_STD]],
-                .bias_init = (float)s->v[KEY_BIAS_INIT][idx[KEY_BIAS_INIT]],
-                .batchnorm = s->v[KEY_BATCHNORM][idx[KEY_BATCHNORM]] != 0.0,
-                .residual = s->v[KEY_RESIDUAL][idx[KEY_RESIDUAL]] != 0.0},
-        .opt = (opt_kind)(int)s->v[KEY_OPTIMIZER][idx[KEY_OPTIMIZER]],
-        .lr = (float)s->v[KEY_LR][idx[KEY_LR]],
+                .init_std = (float)s->v[XF_KEY_INIT_STD][idx[XF_KEY_INIT_STD]],
+                .bias_init = (float)s->v[XF_KEY_BIAS_INIT][idx[XF_KEY_BIAS_INIT]],
+                .batchnorm = s->v[XF_KEY_BATCHNORM][idx[XF_KEY_BATCHNORM]] != 0.0,
+                .residual = s->v[XF_KEY_RESIDUAL][idx[XF_KEY_RESIDUAL]] != 0.0},
+        .opt = (opt_kind)(int)s->v[XF_KEY_OPTIMIZER][idx[XF_KEY_OPTIMIZER]],
+        .lr = (float)s->v[XF_KEY_LR][idx[XF_KEY_LR]],
         .epochs = s->epochs,
-        .batch = (int)s->v[KEY_BATCH][idx[KEY_BATCH]],
+        .batch = (int)s->v[XF_KEY_BATCH][idx[XF_KEY_BATCH]],
         .log_every = s->log_every,
         .target_acc = s->target_acc,
         .measure_final = true};
@@ -161,8 +163,8 @@ static train_config point_config(const exp_setup *s, const int *idx, const act_s
 
 ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_err *err)
 {
-    const exp_setup *s = &e->setup;
-    int n_points = exp_n_points(s);
+    const xf_setup *s = &e->setup;
+    int n_points = xf_n_points(s);
     if (!plan_alloc(p, n_points * s->n_acts * s->seeds))
         return ab_fail(err, AB_ERUNTIME, "out of memory: run plan");
     p->data = (data_spec){.name = s->data, .n = s->samples, .test_frac = s->test_frac,
@@ -173,9 +175,9 @@ ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_er
     p->threads = EXP_BLAS_THREADS;
     p->flag_prefix = "";
     p->log_label = quiet ? NULL : e->id;
-    int idx[N_KEYS], i = 0;
+    int idx[XF_N_KEYS], i = 0;
     for (int pt = 0; pt < n_points; pt++) {
-        exp_point(s, pt, idx);
+        xf_point(s, pt, idx);
         for (int a = 0; a < s->n_acts; a++)
             for (int sd = 0; sd < s->seeds; sd++, i++) {
                 plan_run *r = &p->runs[i];
@@ -203,8 +205,8 @@ static ab_status open_folder(stage_dir *s, const experiment *e, const exp_run_op
     ab_status st = o->out ? stage_open(s, o->out, err)
                           : stage_open_new(s, o->parent ? o->parent : "runs", e->id, err);
     char plots[4096];
-    if (st == AB_OK && (st = path_join(plots, sizeof plots, s->dir, "plots", err)) == AB_OK)
-        st = make_dirs(plots, err);
+    if (st == AB_OK && (st = afile_path_join(plots, sizeof plots, s->dir, "plots", err)) == AB_OK)
+        st = afile_make_dirs(plots, err);
     return st;
 }
 
@@ -230,7 +232,7 @@ static ab_status run_train(exp_result *r, exp_runs *x, const experiment *e, stag
     ab_status st = exp_plan(&x->plan, e, o->jobs, o->quiet, err);
     if (st == AB_OK)
         st = runner_run(&x->out, &x->plan, ready, &fc, err);
-    if (st == AB_OK && !(r->q = malloc(sizeof(double) * N_QTY * (size_t)x->out.n)))
+    if (st == AB_OK && !(r->q = malloc(sizeof(double) * XF_N_QTY * (size_t)x->out.n)))
         st = ab_fail(err, AB_ERUNTIME, "out of memory: quantities");
     if (st != AB_OK)
         return st;
@@ -239,26 +241,26 @@ static ab_status run_train(exp_result *r, exp_runs *x, const experiment *e, stag
     r->recs = x->out.recs;
     r->n_recs = x->out.n;
     for (int i = 0; i < r->n_recs; i++)
-        exp_run_quantities(r->q + (size_t)N_QTY * i, &r->recs[i], e->setup.epochs);
+        exp_run_quantities(r->q + (size_t)XF_N_QTY * i, &r->recs[i], e->setup.epochs);
     return AB_OK;
 }
 
 static ab_status run_bench(exp_result *r, const experiment *e, ab_err *err)
 {
-    const exp_setup *s = &e->setup;
-    bench_act_row rows[EXP_MAX_ACTS];
+    const xf_setup *s = &e->setup;
+    bench_act_row rows[XF_MAX_ACTS];
     ab_status st = bench_acts_measure(rows, s->acts, s->n_acts, (size_t)s->elements, s->repeats,
                                       err);
     if (st != AB_OK)
         return st;
-    r->q = malloc(sizeof(double) * N_QTY * (size_t)s->n_acts);
+    r->q = malloc(sizeof(double) * XF_N_QTY * (size_t)s->n_acts);
     if (!r->q)
         return ab_fail(err, AB_ERUNTIME, "out of memory: quantities");
     for (int a = 0; a < s->n_acts; a++) {
-        double *q = r->q + (size_t)N_QTY * a;
-        for (int i = 0; i < N_QTY; i++)
+        double *q = r->q + (size_t)XF_N_QTY * a;
+        for (int i = 0; i < XF_N_QTY; i++)
             q[i] = NAN;
-        q[Q_NS] = rows[a].ns_total;
+        q[XF_Q_NS] = rows[a].ns_total;
     }
     r->n_recs = s->n_acts;
     return AB_OK;
@@ -268,36 +270,36 @@ static ab_status run_bench(exp_result *r, const experiment *e, ab_err *err)
 
 double exp_qty_at(const exp_result *r, int q, int act, const int *idx, int sd)
 {
-    const exp_setup *s = &r->e->setup;
-    int p = exp_point_index(s, idx);
+    const xf_setup *s = &r->e->setup;
+    int p = xf_point_index(s, idx);
     size_t rec = ((size_t)p * s->n_acts + act) * s->seeds + sd;
-    return r->q[rec * N_QTY + q];
+    return r->q[rec * XF_N_QTY + q];
 }
 
 /* Value of node i at point idx and seed index sd; counts in *div the runs
  * it read that diverged. */
-static double eval(const exp_result *r, const exp_check *c, int i, const int *idx, int sd,
+static double eval(const exp_result *r, const xf_check *c, int i, const int *idx, int sd,
                    int *div)
 {
-    const exp_node *x = &c->nodes[i];
-    int j[N_KEYS];
+    const xf_node *x = &c->nodes[i];
+    int j[XF_N_KEYS];
     switch (x->kind) {
-    case E_NUM: return x->num;
-    case E_NEG: return -eval(r, c, x->a, idx, sd, div);
-    case E_ADD: return eval(r, c, x->a, idx, sd, div) + eval(r, c, x->b, idx, sd, div);
-    case E_SUB: return eval(r, c, x->a, idx, sd, div) - eval(r, c, x->b, idx, sd, div);
-    case E_MUL: return eval(r, c, x->a, idx, sd, div) * eval(r, c, x->b, idx, sd, div);
-    case E_DIV: return eval(r, c, x->a, idx, sd, div) / eval(r, c, x->b, idx, sd, div);
-    case E_ABS: return fabs(eval(r, c, x->a, idx, sd, div));
-    case E_QTY:
+    case XF_E_NUM: return x->num;
+    case XF_E_NEG: return -eval(r, c, x->a, idx, sd, div);
+    case XF_E_ADD: return eval(r, c, x->a, idx, sd, div) + eval(r, c, x->b, idx, sd, div);
+    case XF_E_SUB: return eval(r, c, x->a, idx, sd, div) - eval(r, c, x->b, idx, sd, div);
+    case XF_E_MUL: return eval(r, c, x->a, idx, sd, div) * eval(r, c, x->b, idx, sd, div);
+    case XF_E_DIV: return eval(r, c, x->a, idx, sd, div) / eval(r, c, x->b, idx, sd, div);
+    case XF_E_ABS: return fabs(eval(r, c, x->a, idx, sd, div));
+    case XF_E_QTY:
         memcpy(j, idx, sizeof j);
         for (int f = 0; f < x->n_fix; f++)
             j[x->fix_key[f]] = x->fix_val[f];
-        *div += exp_qty_at(r, Q_DIVERGED, x->act, j, sd) == 1.0;
+        *div += exp_qty_at(r, XF_Q_DIVERGED, x->act, j, sd) == 1.0;
         return exp_qty_at(r, x->qty, x->act, j, sd);
-    case E_RATE: {
+    case XF_E_RATE: {
         /* least squares of ln y on the key's values */
-        const exp_setup *s = &r->e->setup;
+        const xf_setup *s = &r->e->setup;
         int k = x->rate_key, m = s->n[k];
         double sx = 0, sy = 0, sxx = 0, sxy = 0;
         memcpy(j, idx, sizeof j);
@@ -316,28 +318,28 @@ static double eval(const exp_result *r, const exp_check *c, int i, const int *id
     return NAN;
 }
 
-static bool compare(double a, exp_op op, double b)
+static bool compare(double a, xf_op op, double b)
 {
     switch (op) {
-    case OP_LT: return a < b;
-    case OP_LE: return a <= b;
-    case OP_GT: return a > b;
-    case OP_GE: return a >= b;
-    case OP_EQ: return a == b;
+    case XF_OP_LT: return a < b;
+    case XF_OP_LE: return a <= b;
+    case XF_OP_GT: return a > b;
+    case XF_OP_GE: return a >= b;
+    case XF_OP_EQ: return a == b;
     }
     return false;
 }
 
-static void check_eval(exp_check_result *cr, const exp_result *r, const exp_check *c)
+static void check_eval(exp_check_result *cr, const exp_result *r, const xf_check *c)
 {
-    const exp_setup *s = &r->e->setup;
-    int idx[N_KEYS];
+    const xf_setup *s = &r->e->setup;
+    int idx[XF_N_KEYS];
     memset(cr, 0, sizeof *cr);
     for (int p = 0; p < r->n_points; p++) {
-        exp_point(s, p, idx);
+        xf_point(s, p, idx);
         /* one evaluation per combination of the keys the check leaves free */
         bool rep = true;
-        for (int k = 0; k < N_KEYS; k++)
+        for (int k = 0; k < XF_N_KEYS; k++)
             if ((c->bound >> k & 1u) && idx[k] != 0)
                 rep = false;
         if (!rep)
@@ -345,7 +347,7 @@ static void check_eval(exp_check_result *cr, const exp_result *r, const exp_chec
         double sum = 0.0, lo = INFINITY, hi = -INFINITY, rsum = 0.0;
         int diverged = 0;
         int n = 0, *div = &diverged;
-        for (int sd = 0; sd < (s->kind == EXP_BENCH_ACTS ? 1 : s->seeds); sd++) {
+        for (int sd = 0; sd < (s->kind == XF_BENCH_ACTS ? 1 : s->seeds); sd++) {
             double v = eval(r, c, c->lhs, idx, sd, div), w = eval(r, c, c->rhs, idx, sd, div);
             sum += v, rsum += w, n++;
             lo = v < lo ? v : lo;
@@ -353,51 +355,51 @@ static void check_eval(exp_check_result *cr, const exp_result *r, const exp_chec
         }
         exp_check_point pt = {.lhs = sum / n, .lhs_min = lo, .lhs_max = hi, .rhs = rsum / n,
                               .diverged = diverged};
-        int shown[N_KEYS];
+        int shown[XF_N_KEYS];
         memcpy(shown, idx, sizeof shown);
-        exp_setup free_only = *s;
-        for (int k = 0; k < N_KEYS; k++)
+        xf_setup free_only = *s;
+        for (int k = 0; k < XF_N_KEYS; k++)
             if (c->bound >> k & 1u)
                 free_only.n[k] = 1;
-        exp_point_text(pt.point, sizeof pt.point, &free_only, shown);
+        xf_point_text(pt.point, sizeof pt.point, &free_only, shown);
         pt.holds = compare(pt.lhs, c->op, pt.rhs);
         cr->n_total++;
         cr->n_hold += pt.holds;
         if (cr->n_pts < EXP_MAX_SHOWN)
             cr->pts[cr->n_pts++] = pt;
     }
-    cr->outcome = cr->n_hold == cr->n_total ? HOLDS : cr->n_hold == 0 ? FAILS : PARTLY;
+    cr->outcome = cr->n_hold == cr->n_total ? EXP_HOLDS : cr->n_hold == 0 ? EXP_FAILS : EXP_PARTLY;
 }
 
 /* ---- the folder ------------------------------------------------------ */
 
 static ab_status write_quantities(const char *dir, const exp_result *r, ab_err *err)
 {
-    const exp_setup *s = &r->e->setup;
+    const xf_setup *s = &r->e->setup;
     afile a;
     ab_status st = afile_open_in(&a, dir, "quantities.csv", err);
     if (st != AB_OK)
         return st;
-    for (int k = 0; k < N_KEYS; k++)
+    for (int k = 0; k < XF_N_KEYS; k++)
         if (s->n[k] > 1)
-            fprintf(a.f, "%s,", exp_key_names[k]);
+            fprintf(a.f, "%s,", xf_key_names[k]);
     fputs("act,seed", a.f);
-    for (int q = 0; q < N_QTY; q++)
-        fprintf(a.f, ",%s", exp_qtys[q].name);
+    for (int q = 0; q < XF_N_QTY; q++)
+        fprintf(a.f, ",%s", xf_qtys[q].name);
     fputc('\n', a.f);
-    int idx[N_KEYS];
-    int per_point = s->kind == EXP_BENCH_ACTS ? s->n_acts : s->n_acts * s->seeds;
+    int idx[XF_N_KEYS];
+    int per_point = s->kind == XF_BENCH_ACTS ? s->n_acts : s->n_acts * s->seeds;
     for (int i = 0; i < r->n_recs; i++) {
-        exp_point(s, i / per_point, idx);
-        for (int k = 0; k < N_KEYS; k++)
+        xf_point(s, i / per_point, idx);
+        for (int k = 0; k < XF_N_KEYS; k++)
             if (s->n[k] > 1)
                 fprintf(a.f, "%s,", s->txt[k][idx[k]]);
-        int act = s->kind == EXP_BENCH_ACTS ? i : i % per_point / s->seeds;
-        int sd = s->kind == EXP_BENCH_ACTS ? 0 : i % s->seeds;
+        int act = s->kind == XF_BENCH_ACTS ? i : i % per_point / s->seeds;
+        int sd = s->kind == XF_BENCH_ACTS ? 0 : i % s->seeds;
         fprintf(a.f, "%s,%llu", s->acts[act].label, (unsigned long long)(s->seed + sd));
-        for (int q = 0; q < N_QTY; q++) {
+        for (int q = 0; q < XF_N_QTY; q++) {
             fputc(',', a.f);
-            out_num(a.f, r->q[(size_t)i * N_QTY + q]);
+            out_num(a.f, r->q[(size_t)i * XF_N_QTY + q]);
         }
         fputc('\n', a.f);
     }
@@ -438,19 +440,19 @@ static void exp_members(FILE *f, const cfgjson_doc *d)
 {
     const members_ctx *m = d->ctx;
     const experiment *e = m->r->e;
-    const exp_setup *s = &e->setup;
+    const xf_setup *s = &e->setup;
     fputs("  \"experiment\": ", f);
     out_json_str(f, e->path);
     fprintf(f, ",\n  \"mode\": \"%s\",\n  \"claim\": %d,\n  \"kind\": \"%s\",\n",
-            m->quick ? "quick" : "full", e->claim, s->kind == EXP_TRAIN ? "train" : "bench-acts");
+            m->quick ? "quick" : "full", e->claim, s->kind == XF_TRAIN ? "train" : "bench-acts");
     fprintf(f, "  \"setup\": {\"epochs\": %d, \"seeds\": %d, \"seed\": %llu, "
                "\"log_every\": %d, \"target_acc\": %.9g",
             s->epochs, s->seeds, (unsigned long long)s->seed, s->log_every, s->target_acc);
-    if (s->kind == EXP_BENCH_ACTS)
+    if (s->kind == XF_BENCH_ACTS)
         fprintf(f, ", \"elements\": %ld, \"repeats\": %d", s->elements, s->repeats);
     fputs("},\n  \"sweep\": {", f);
-    for (int k = 0; k < N_KEYS; k++) {
-        fprintf(f, "%s\"%s\": [", k ? ", " : "", exp_key_names[k]);
+    for (int k = 0; k < XF_N_KEYS; k++) {
+        fprintf(f, "%s\"%s\": [", k ? ", " : "", xf_key_names[k]);
         for (int j = 0; j < s->n[k]; j++) {
             fputs(j ? ", " : "", f);
             out_json_str(f, s->txt[k][j]);
@@ -464,8 +466,8 @@ static ab_status write_config(const char *dir, const exp_result *r, const exp_ru
                               const exp_run_opts *o, ab_err *err)
 {
     members_ctx m = {.r = r, .quick = o->quick};
-    const exp_setup *s = &r->e->setup;
-    bool trained = s->kind == EXP_TRAIN;
+    const xf_setup *s = &r->e->setup;
+    bool trained = s->kind == XF_TRAIN;
     cfgjson_doc d = {.argc = o->argc, .argv = o->argv, .acts = s->acts, .n_acts = s->n_acts,
                      .plan = trained ? &x->plan : NULL, .out = trained ? &x->out : NULL,
                      .threads = EXP_BLAS_THREADS * (trained ? x->out.jobs : 1),
@@ -477,7 +479,7 @@ static ab_status write_config(const char *dir, const exp_result *r, const exp_ru
 static void judge(exp_result *r)
 {
     const experiment *e = r->e;
-    exp_outcome o[EXP_MAX_CHECKS];
+    exp_outcome o[XF_MAX_CHECKS];
     for (int c = 0; c < e->n_checks; c++) {
         check_eval(&r->checks[c], r, &e->checks[c]);
         o[c] = r->checks[c].outcome;
@@ -489,7 +491,7 @@ static ab_status write_folder(exp_result *r, const exp_runs *x, const char *dir,
                               const exp_run_opts *o, ab_err *err)
 {
     ab_status st = AB_OK;
-    if (r->e->setup.kind == EXP_TRAIN &&
+    if (r->e->setup.kind == XF_TRAIN &&
         ((st = out_write_loss(dir, r->recs, r->n_recs, err)) != AB_OK ||
          (st = out_write_layers(dir, r->recs, r->n_recs, err)) != AB_OK ||
          (st = out_write_summary(dir, r->recs, r->n_recs, err)) != AB_OK))
@@ -505,12 +507,12 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
 {
     memset(r, 0, sizeof *r);
     r->e = e;
-    r->n_points = exp_n_points(&e->setup);
+    r->n_points = xf_n_points(&e->setup);
     double t0 = now();
     stage_dir stage = {0};
     exp_runs x = {0};
     ab_status st;
-    if (e->setup.kind == EXP_TRAIN) {
+    if (e->setup.kind == XF_TRAIN) {
         st = run_train(r, &x, e, &stage, o, err);
     } else {
         st = open_folder(&stage, e, o, err);
@@ -551,7 +553,7 @@ void exp_print(FILE *f, const exp_result *r)
             exp_point_str ps;
             exp_point_format(&ps, pt);
             fprintf(f, "           %s %-10s", pt->holds ? "yes" : "no ", ps.v);
-            if (e->setup.seeds > 1 && e->setup.kind == EXP_TRAIN)
+            if (e->setup.seeds > 1 && e->setup.kind == XF_TRAIN)
                 fprintf(f, " (%s..%s)", ps.lo, ps.hi);
             fprintf(f, " vs %s%s%s", ps.rhs, pt->point[0] ? "  at " : "", pt->point);
             if (pt->diverged)

@@ -9,10 +9,10 @@
 
 #include "expfile.h"
 #include "plan.h"
-#include "results.h"
+#include "record.h"
 
-typedef enum { HOLDS, PARTLY, FAILS } exp_outcome;
-typedef enum { REPRODUCED, PARTLY_REPRODUCED, NOT_REPRODUCED } exp_verdict;
+typedef enum { EXP_HOLDS, EXP_PARTLY, EXP_FAILS } exp_outcome;
+typedef enum { EXP_REPRODUCED, EXP_PARTLY_REPRODUCED, EXP_NOT_REPRODUCED } exp_verdict;
 
 #define EXP_MAX_SHOWN 64
 
@@ -40,8 +40,8 @@ struct exp_result {
     int n_points;
     run_record *recs;     /* point-major, then act, then seed */
     int n_recs;
-    double *q;            /* quantities, N_QTY per record */
-    exp_check_result checks[EXP_MAX_CHECKS];
+    double *q;            /* quantities, XF_N_QTY per record */
+    exp_check_result checks[XF_MAX_CHECKS];
     exp_verdict verdict;
     double seconds;
     char figure[160];     /* plots/NAME.png relative to the folder; "" = none */
@@ -84,13 +84,13 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
  * then seed (the order of the files' rows), jobs at once. */
 ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_err *err);
 
-/* Fills q[0..N_QTY) with the quantities of one run of an experiment of
+/* Fills q[0..XF_N_QTY) with the quantities of one run of an experiment of
  * `epochs` epochs (NaN where one does not apply). */
 void exp_run_quantities(double *q, const run_record *rec, int epochs);
 
 void exp_result_free(exp_result *r);
 
-/* Quantity q (an exp_qty) of activation act at the sweep point whose value
+/* Quantity q (an xf_qty) of activation act at the sweep point whose value
  * indices are idx, seed index sd. */
 double exp_qty_at(const exp_result *r, int q, int act, const int *idx, int sd);
 

@@ -13,18 +13,18 @@
 #include "optim.h"
 #include "setting.h"
 #include "probe.h"
-#include "results.h"
+#include "record.h"
 
-/* The sweep keys are the settings table's first N_KEYS rows; their names
+/* The sweep keys are the settings table's first XF_N_KEYS rows; their names
  * are the rows' (arrays, so that these are constant addresses). */
 #define KEY_NAME(k) setting_table[k].name
-const char *const exp_key_names[N_KEYS] = {
+const char *const xf_key_names[XF_N_KEYS] = {
     KEY_NAME(0), KEY_NAME(1), KEY_NAME(2), KEY_NAME(3), KEY_NAME(4),  KEY_NAME(5),
     KEY_NAME(6), KEY_NAME(7), KEY_NAME(8), KEY_NAME(9), KEY_NAME(10),
 };
-_Static_assert(N_KEYS == 11, "exp_key_names lists every sweep key");
+_Static_assert(XF_N_KEYS == 11, "xf_key_names lists every sweep key");
 
-const exp_qty_info exp_qtys[N_QTY] = {
+const xf_qty_info xf_qtys[XF_N_QTY] = {
     {"test_acc", "test accuracy", "test-set accuracy after the last epoch"},
     {"train_acc", "training accuracy", "training accuracy over the last epoch"},
     {"test_loss", "test loss (cross-entropy, nats)", "mean test loss after the last epoch"},
@@ -32,7 +32,8 @@ const exp_qty_info exp_qtys[N_QTY] = {
     {"acc_gain", "test accuracy gained", "test accuracy after the last epoch minus at epoch 0"},
     {"epochs_to_target", "epochs to target accuracy",
      "first epoch whose test accuracy reaches target_acc; epochs + 1 when none does"},
-    {"decay", "per-layer gradient factor", "geometric mean of bias_grad_norm(l) / bias_grad_norm(l+1) "
+    {"decay", "per-layer gradient factor",
+     "geometric mean of bias_grad_norm(l) / bias_grad_norm(l+1) "
      "over hidden layers at epoch 0"},
     {"grad_ratio", "gradient ratio, layer 1 / layer depth",
      "bias_grad_norm(1) / bias_grad_norm(depth) at epoch 0"},
@@ -51,8 +52,10 @@ const exp_qty_info exp_qtys[N_QTY] = {
     {"same_sign_pct", "single-sign gradient rows (%)",
      "mean same_sign_pct over hidden layers 2..depth at epoch 0"},
     {"act_mean", "mean activation", "mean act_mean over hidden layers at epoch 0"},
-    {"act_mean_deep", "mean activation, deepest layer", "act_mean of hidden layer depth at epoch 0"},
-    {"act_std_deep", "std of activations, deepest layer", "act_std of hidden layer depth at epoch 0"},
+    {"act_mean_deep", "mean activation, deepest layer",
+     "act_mean of hidden layer depth at epoch 0"},
+    {"act_std_deep", "std of activations, deepest layer",
+     "act_std of hidden layer depth at epoch 0"},
     {"diverged", "diverged (1 = yes)", "1 when a loss became NaN or infinite, else 0"},
     {"seconds_per_epoch", "seconds per epoch", "training time per epoch, probes excluded"},
     {"ns", "ns per element (f + f')", "bench-acts: median ns per element of f and f'"},
@@ -66,7 +69,7 @@ typedef struct {
     int line;
     bool failed;
     ab_err *err;
-    exp_setup scratch;   /* [quick] values are checked here when not applied */
+    xf_setup scratch;   /* [quick] values are checked here when not applied */
     bool seen_setup, seen_quick, seen_claim;
     char cur[128];       /* the section being read */
     int cur_check, cur_plot;
@@ -161,11 +164,11 @@ static bool key_value(parse_ctx *c, int k, const char *t, double *v)
     setting_value sv;
     ab_err e;
     if (setting_parse(&sv, (setting_id)k, t, &e) != AB_OK)
-        return fail_with(c, exp_key_names[k], &e);
+        return fail_with(c, xf_key_names[k], &e);
     if (sv.arg) /* normal:STD */
         return fail(c, "%s: '%s': in an experiment file the standard deviation is %s (%s = "
-                    "%.*s, %s = %s)", exp_key_names[k], t, exp_key_names[KEY_INIT_STD],
-                    exp_key_names[k], (int)(sv.arg - 1 - t), t, exp_key_names[KEY_INIT_STD],
+                    "%.*s, %s = %s)", xf_key_names[k], t, xf_key_names[XF_KEY_INIT_STD],
+                    xf_key_names[k], (int)(sv.arg - 1 - t), t, xf_key_names[XF_KEY_INIT_STD],
                     sv.arg);
     *v = sv.num;
     return true;
@@ -189,36 +192,36 @@ static int split(char items[][64], int max, const char *list)
     }
 }
 
-static bool set_key(parse_ctx *c, exp_setup *s, int k, const char *value)
+static bool set_key(parse_ctx *c, xf_setup *s, int k, const char *value)
 {
-    char items[EXP_MAX_VALUES + 1][64];
-    int n = split(items, EXP_MAX_VALUES, value);
+    char items[XF_MAX_VALUES + 1][64];
+    int n = split(items, XF_MAX_VALUES, value);
     if (n < 0)
-        return fail(c, "%s: more than %d values", exp_key_names[k], EXP_MAX_VALUES);
+        return fail(c, "%s: more than %d values", xf_key_names[k], XF_MAX_VALUES);
     for (int i = 0; i < n; i++) {
         if (!items[i][0])
-            return fail(c, "%s: empty value in '%s'", exp_key_names[k], value);
+            return fail(c, "%s: empty value in '%s'", xf_key_names[k], value);
         if (!key_value(c, k, items[i], &s->v[k][i]))
             return false;
         size_t len = strlen(items[i]);
         if (len >= sizeof s->txt[k][i])
-            return fail(c, "%s: '%s' is longer than %zu characters", exp_key_names[k], items[i],
+            return fail(c, "%s: '%s' is longer than %zu characters", xf_key_names[k], items[i],
                         sizeof s->txt[k][i] - 1);
         memcpy(s->txt[k][i], items[i], len + 1);
         for (int j = 0; j < i; j++)
             if (!strcmp(items[j], items[i]))
-                return fail(c, "%s: '%s' given twice", exp_key_names[k], items[i]);
+                return fail(c, "%s: '%s' given twice", xf_key_names[k], items[i]);
     }
     s->n[k] = n;
     return true;
 }
 
-static bool set_acts(parse_ctx *c, exp_setup *s, const char *value)
+static bool set_acts(parse_ctx *c, xf_setup *s, const char *value)
 {
-    char items[EXP_MAX_ACTS + 1][64];
-    int n = split(items, EXP_MAX_ACTS, value);
+    char items[XF_MAX_ACTS + 1][64];
+    int n = split(items, XF_MAX_ACTS, value);
     if (n < 0)
-        return fail(c, "acts: more than %d activations", EXP_MAX_ACTS);
+        return fail(c, "acts: more than %d activations", XF_MAX_ACTS);
     for (int i = 0; i < n; i++) {
         ab_err e;
         if (act_parse(&s->acts[i], items[i], &e) != AB_OK)
@@ -232,7 +235,7 @@ static bool set_acts(parse_ctx *c, exp_setup *s, const char *value)
 }
 
 /* A value of one of the settings that take a single value into s. */
-static void assign(exp_setup *s, setting_id id, const setting_value *v)
+static void assign(xf_setup *s, setting_id id, const setting_value *v)
 {
     switch (id) {
     case SET_SAMPLES: s->samples = (int)v->whole; break;
@@ -257,12 +260,12 @@ static void setup_keys(char *buf, size_t n)
 }
 
 /* A [setup] or [quick] key; false after fail(). */
-static bool setup_key(parse_ctx *c, exp_setup *s, const char *name, const char *value,
+static bool setup_key(parse_ctx *c, xf_setup *s, const char *name, const char *value,
                       bool quick)
 {
     int id = setting_find(name);
     ab_err e;
-    if (id >= 0 && id < N_KEYS)
+    if (id >= 0 && id < XF_N_KEYS)
         return set_key(c, s, id, value);
     if (id == SET_ACTS)
         return set_acts(c, s, value);
@@ -283,9 +286,9 @@ static bool setup_key(parse_ctx *c, exp_setup *s, const char *name, const char *
         if (quick)
             return fail(c, "kind: cannot change in [quick]");
         if (!strcmp(value, "train"))
-            return s->kind = EXP_TRAIN, true;
+            return s->kind = XF_TRAIN, true;
         if (!strcmp(value, "bench-acts"))
-            return s->kind = EXP_BENCH_ACTS, true;
+            return s->kind = XF_BENCH_ACTS, true;
         return fail(c, "kind: '%s' is not one of train, bench-acts", value);
     }
     char keys[400];
@@ -298,8 +301,8 @@ static bool setup_key(parse_ctx *c, exp_setup *s, const char *name, const char *
 
 typedef struct {
     parse_ctx *c;
-    exp_check *chk;
-    const exp_setup *s;
+    xf_check *chk;
+    const xf_setup *s;
     const char *p;
 } expr_parser;
 
@@ -309,12 +312,12 @@ static void skip_ws(expr_parser *ep)
         ep->p++;
 }
 
-static int new_node(expr_parser *ep, exp_node_kind kind, int a, int b)
+static int new_node(expr_parser *ep, xf_node_kind kind, int a, int b)
 {
-    if (ep->chk->n_nodes == EXP_MAX_NODES)
+    if (ep->chk->n_nodes == XF_MAX_NODES)
         return fail(ep->c, "check '%s': expression too long", ep->chk->name), -1;
     int i = ep->chk->n_nodes++;
-    exp_node *n = &ep->chk->nodes[i];
+    xf_node *n = &ep->chk->nodes[i];
     memset(n, 0, sizeof *n);
     n->kind = kind;
     n->a = a;
@@ -348,8 +351,8 @@ static bool expect(expr_parser *ep, char ch)
 
 static int find_key(const char *name)
 {
-    for (int k = 0; k < N_KEYS; k++)
-        if (!strcmp(name, exp_key_names[k]))
+    for (int k = 0; k < XF_N_KEYS; k++)
+        if (!strcmp(name, xf_key_names[k]))
             return k;
     return -1;
 }
@@ -359,20 +362,20 @@ static int parse_expr(expr_parser *ep);
 static int parse_quantity(expr_parser *ep, const char *name)
 {
     int q = -1;
-    for (int i = 0; i < N_QTY; i++)
-        if (!strcmp(name, exp_qtys[i].name))
+    for (int i = 0; i < XF_N_QTY; i++)
+        if (!strcmp(name, xf_qtys[i].name))
             q = i;
     if (q < 0) {
         char list[600] = "";
-        for (int i = 0; i < N_QTY; i++)
-            append(list, sizeof list, exp_qtys[i].name);
+        for (int i = 0; i < XF_N_QTY; i++)
+            append(list, sizeof list, xf_qtys[i].name);
         return fail(ep->c, "check '%s': unknown quantity '%s' (accepted: %s)", ep->chk->name,
                     name, list), -1;
     }
-    int i = new_node(ep, E_QTY, -1, -1);
+    int i = new_node(ep, XF_E_QTY, -1, -1);
     if (i < 0 || !expect(ep, '('))
         return -1;
-    exp_node *n = &ep->chk->nodes[i];
+    xf_node *n = &ep->chk->nodes[i];
     n->qty = q;
     char act[64];
     read_word(ep, act, sizeof act, true);
@@ -406,9 +409,9 @@ static int parse_quantity(expr_parser *ep, const char *name)
         if (vi < 0)
             return fail(ep->c, "check '%s': %s=%s: not one of the values of %s in [setup]",
                         ep->chk->name, key, val, key), -1;
-        if (n->n_fix == EXP_MAX_FIX)
+        if (n->n_fix == XF_MAX_FIX)
             return fail(ep->c, "check '%s': more than %d filters", ep->chk->name,
-                        EXP_MAX_FIX), -1;
+                        XF_MAX_FIX), -1;
         n->fix_key[n->n_fix] = k;
         n->fix_val[n->n_fix++] = vi;
         skip_ws(ep);
@@ -427,13 +430,13 @@ static int parse_factor(expr_parser *ep)
     if (*ep->p == '-') {
         ep->p++;
         int a = parse_factor(ep);
-        return a < 0 ? -1 : new_node(ep, E_NEG, a, -1);
+        return a < 0 ? -1 : new_node(ep, XF_E_NEG, a, -1);
     }
     if (isdigit((unsigned char)*ep->p) || *ep->p == '.') {
         char *end;
         double v = strtod(ep->p, &end);
         ep->p = end;
-        int i = new_node(ep, E_NUM, -1, -1);
+        int i = new_node(ep, XF_E_NUM, -1, -1);
         if (i >= 0)
             ep->chk->nodes[i].num = v;
         return i;
@@ -447,7 +450,7 @@ static int parse_factor(expr_parser *ep)
         if (!expect(ep, '('))
             return -1;
         int a = parse_expr(ep);
-        return a >= 0 && expect(ep, ')') ? new_node(ep, E_ABS, a, -1) : -1;
+        return a >= 0 && expect(ep, ')') ? new_node(ep, XF_E_ABS, a, -1) : -1;
     }
     if (!strcmp(name, "rate")) {
         if (!expect(ep, '('))
@@ -463,7 +466,7 @@ static int parse_factor(expr_parser *ep)
                         ep->chk->name, key), -1;
         if (!expect(ep, ')'))
             return -1;
-        int i = new_node(ep, E_RATE, a, -1);
+        int i = new_node(ep, XF_E_RATE, a, -1);
         if (i >= 0)
             ep->chk->nodes[i].rate_key = k;
         ep->chk->bound |= 1u << k;
@@ -484,7 +487,7 @@ static int parse_term(expr_parser *ep)
         int b = parse_factor(ep);
         if (b < 0)
             return -1;
-        a = new_node(ep, ch == '*' ? E_MUL : E_DIV, a, b);
+        a = new_node(ep, ch == '*' ? XF_E_MUL : XF_E_DIV, a, b);
     }
 }
 
@@ -500,11 +503,11 @@ static int parse_expr(expr_parser *ep)
         int b = parse_term(ep);
         if (b < 0)
             return -1;
-        a = new_node(ep, ch == '+' ? E_ADD : E_SUB, a, b);
+        a = new_node(ep, ch == '+' ? XF_E_ADD : XF_E_SUB, a, b);
     }
 }
 
-static bool parse_check(parse_ctx *c, exp_check *chk, const exp_setup *s)
+static bool parse_check(parse_ctx *c, xf_check *chk, const xf_setup *s)
 {
     expr_parser ep = {.c = c, .chk = chk, .s = s, .p = chk->test};
     chk->n_nodes = 0;
@@ -512,8 +515,8 @@ static bool parse_check(parse_ctx *c, exp_check *chk, const exp_setup *s)
     if ((chk->lhs = parse_expr(&ep)) < 0)
         return false;
     skip_ws(&ep);
-    static const struct { const char *s; exp_op op; } ops[] = {
-        {"<=", OP_LE}, {">=", OP_GE}, {"==", OP_EQ}, {"<", OP_LT}, {">", OP_GT}};
+    static const struct { const char *s; xf_op op; } ops[] = {
+        {"<=", XF_OP_LE}, {">=", XF_OP_GE}, {"==", XF_OP_EQ}, {"<", XF_OP_LT}, {">", XF_OP_GT}};
     bool found = false;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0] && !found; i++)
         if (!strncmp(ep.p, ops[i].s, strlen(ops[i].s))) {
@@ -533,9 +536,9 @@ static bool parse_check(parse_ctx *c, exp_check *chk, const exp_setup *s)
      * consumes it): the check then compares fixed points only. */
     unsigned all = ~0u;
     for (int i = 0; i < chk->n_nodes; i++) {
-        const exp_node *n = &chk->nodes[i];
+        const xf_node *n = &chk->nodes[i];
         unsigned m = 0;
-        if (n->kind != E_QTY)
+        if (n->kind != XF_E_QTY)
             continue;
         for (int f = 0; f < n->n_fix; f++)
             m |= 1u << n->fix_key[f];
@@ -547,15 +550,15 @@ static bool parse_check(parse_ctx *c, exp_check *chk, const exp_setup *s)
 
 /* ---- plots ----------------------------------------------------------- */
 
-static bool plot_key(parse_ctx *c, exp_plot *pl, const char *name, const char *value)
+static bool plot_key(parse_ctx *c, xf_plot *pl, const char *name, const char *value)
 {
     if (!strcmp(name, "x")) {
         if (!strcmp(value, "layer"))
-            return pl->x = X_LAYER, true;
+            return pl->x = XF_X_LAYER, true;
         if (!strcmp(value, "epoch"))
-            return pl->x = X_EPOCH, true;
+            return pl->x = XF_X_EPOCH, true;
         if (!strcmp(value, "act"))
-            return pl->x = X_ACT, true;
+            return pl->x = XF_X_ACT, true;
         int k = find_key(value);
         if (k < 0)
             return fail(c, "x: '%s' is not layer, epoch, act or a [setup] sweep key", value);
@@ -649,20 +652,20 @@ static int handler(void *user, const char *section, const char *name, const char
                 if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
                     return fail(c, "[check %s]: a name holds only letters, digits, '-' and '_'",
                                 nm);
-            if (e->n_checks == EXP_MAX_CHECKS)
-                return fail(c, "more than %d checks", EXP_MAX_CHECKS);
+            if (e->n_checks == XF_MAX_CHECKS)
+                return fail(c, "more than %d checks", XF_MAX_CHECKS);
             for (int i = 0; i < e->n_checks; i++)
                 if (!strcmp(e->checks[i].name, nm))
                     return fail(c, "[check %s] given twice", nm);
             c->cur_check = e->n_checks++;
             snprintf(e->checks[c->cur_check].name, sizeof e->checks[0].name, "%s", nm);
         } else if (!strncmp(section, "plot", 4) && (!section[4] || section[4] == ' ')) {
-            if (e->n_plots == EXP_MAX_PLOTS)
-                return fail(c, "more than %d plots", EXP_MAX_PLOTS);
+            if (e->n_plots == XF_MAX_PLOTS)
+                return fail(c, "more than %d plots", XF_MAX_PLOTS);
             c->cur_plot = e->n_plots++;
-            exp_plot *pl = &e->plots[c->cur_plot];
+            xf_plot *pl = &e->plots[c->cur_plot];
             snprintf(pl->name, sizeof pl->name, "%s", section[4] ? section + 5 : "");
-            pl->x = X_ACT;
+            pl->x = XF_X_ACT;
             pl->epoch = 0;
         } else if (!strcmp(section, "quick")) {
             if (!c->seen_setup)
@@ -706,7 +709,7 @@ static int handler(void *user, const char *section, const char *name, const char
     if (!strcmp(section, "quick"))
         return setup_key(c, c->quick ? &e->setup : &c->scratch, name, value, true) ? 1 : 0;
     if (c->cur_check >= 0) {
-        exp_check *chk = &e->checks[c->cur_check];
+        xf_check *chk = &e->checks[c->cur_check];
         if (!strcmp(name, "what"))
             append(chk->what, sizeof chk->what, value);
         else if (!strcmp(name, "test")) {
@@ -776,11 +779,11 @@ static char *read_line(char *str, int num, void *stream)
 /* ---- second pass: what needs the whole file -------------------------- */
 
 /* Parses "key=value, ..." or "key, key" lists of a plot against the setup. */
-static bool plot_lists(parse_ctx *c, exp_plot *pl, const char *series, const char *at)
+static bool plot_lists(parse_ctx *c, xf_plot *pl, const char *series, const char *at)
 {
-    const exp_setup *s = &c->e->setup;
-    char items[N_KEYS + 1][64];
-    int n = series[0] ? split(items, N_KEYS, series) : 0;
+    const xf_setup *s = &c->e->setup;
+    char items[XF_N_KEYS + 1][64];
+    int n = series[0] ? split(items, XF_N_KEYS, series) : 0;
     pl->series = 0;
     for (int i = 0; i < n; i++) {
         if (!strcmp(items[i], "act"))
@@ -790,7 +793,7 @@ static bool plot_lists(parse_ctx *c, exp_plot *pl, const char *series, const cha
             return fail(c, "series: '%s' is not act or a sweep key", items[i]);
         pl->series |= 1u << k;
     }
-    n = at[0] ? split(items, N_KEYS, at) : 0;
+    n = at[0] ? split(items, XF_N_KEYS, at) : 0;
     for (int i = 0; i < n; i++) {
         char *eq = strchr(items[i], '=');
         if (!eq)
@@ -817,8 +820,8 @@ static bool plot_lists(parse_ctx *c, exp_plot *pl, const char *series, const cha
 typedef struct {
     parse_ctx *c;
     int plot;
-    char series[EXP_MAX_PLOTS][200], at[EXP_MAX_PLOTS][200];
-    int line[EXP_MAX_PLOTS];
+    char series[XF_MAX_PLOTS][200], at[XF_MAX_PLOTS][200];
+    int line[XF_MAX_PLOTS];
     char cur[128];
 } pass2_ctx;
 
@@ -858,13 +861,13 @@ static const char *column_list(char *buf, size_t n, bool loss)
 }
 
 /* AB_EUSAGE unless pl's y is what its x, when layer or epoch, can show. */
-static ab_status check_y_column(const exp_plot *pl, const char *path, ab_err *err)
+static ab_status check_y_column(const xf_plot *pl, const char *path, ab_err *err)
 {
     char lc[400], sc[200];
-    if (pl->x == X_LAYER && !probe_metric_find(pl->y))
+    if (pl->x == XF_X_LAYER && !probe_metric_find(pl->y))
         return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = layer, y must be one "
                        "of %s", path, pl->name, pl->y, column_list(lc, sizeof lc, false));
-    if (pl->x == X_EPOCH && !probe_metric_find(pl->y) && !record_loss_col_find(pl->y))
+    if (pl->x == XF_X_EPOCH && !probe_metric_find(pl->y) && !record_loss_col_find(pl->y))
         return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = epoch, y must be one "
                        "of %s, %s", path, pl->name, pl->y, column_list(sc, sizeof sc, true),
                        column_list(lc, sizeof lc, false));
@@ -899,10 +902,10 @@ static ab_status parse_file(parse_ctx *c, ini_handler h, void *user, ab_err *err
 
 /* The settings table's defaults, but no acts: a file must name them.  lr is
  * sgd's usual rate, whatever optimizer says. */
-static void setup_defaults(exp_setup *s)
+static void setup_defaults(xf_setup *s)
 {
     memset(s, 0, sizeof *s);
-    s->kind = EXP_TRAIN;
+    s->kind = XF_TRAIN;
     for (int i = 0; i < SET_COUNT; i++) {
         const setting_info *r = &setting_table[i];
         char def[24];
@@ -916,7 +919,7 @@ static void setup_defaults(exp_setup *s)
             snprintf(s->data, sizeof s->data, "%s", def);
         else if (setting_parse(&v, (setting_id)i, def, NULL) == AB_OK)
             assign(s, (setting_id)i, &v);
-        if (i < N_KEYS) {
+        if (i < XF_N_KEYS) {
             s->v[i][0] = v.num;
             snprintf(s->txt[i][0], sizeof s->txt[i][0], "%s", def);
             s->n[i] = 1;
@@ -924,7 +927,7 @@ static void setup_defaults(exp_setup *s)
     }
 }
 
-ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err)
+ab_status xf_load(experiment *e, const char *path, bool quick, ab_err *err)
 {
     memset(e, 0, sizeof *e);
     if ((size_t)snprintf(e->path, sizeof e->path, "%s", path) >= sizeof e->path)
@@ -955,21 +958,21 @@ ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err)
         return ab_fail(err, AB_EUSAGE, "%s: [setup] needs acts", path);
     if (!e->n_checks)
         return ab_fail(err, AB_EUSAGE, "%s: needs at least one [check NAME]", path);
-    if (e->setup.kind == EXP_BENCH_ACTS)
+    if (e->setup.kind == XF_BENCH_ACTS)
         e->setup.seeds = 1; /* repeats play that part */
-    for (int k = 0; k < N_KEYS; k++)
-        if (e->setup.kind == EXP_BENCH_ACTS && e->setup.n[k] > 1)
+    for (int k = 0; k < XF_N_KEYS; k++)
+        if (e->setup.kind == XF_BENCH_ACTS && e->setup.n[k] > 1)
             return ab_fail(err, AB_EUSAGE, "%s: kind = bench-acts takes no sweep (%s)", path,
-                           exp_key_names[k]);
+                           xf_key_names[k]);
     long long runs = 1;
-    for (int k = 0; k < N_KEYS; k++)
+    for (int k = 0; k < XF_N_KEYS; k++)
         runs *= e->setup.n[k];
     if (runs * e->setup.n_acts * e->setup.seeds > 100000)
         return ab_fail(err, AB_EUSAGE, "%s: more than 100000 runs in the sweep", path);
     /* Checks and plot lists refer to the set-up; they are parsed once it
      * is complete, naming the line of the check when one is bad. */
     for (int i = 0; i < e->n_checks; i++) {
-        exp_check *chk = &e->checks[i];
+        xf_check *chk = &e->checks[i];
         c.line = chk->line;
         if (!chk->test[0])
             return ab_fail(err, AB_EUSAGE, "%s: [check %s] needs test", path, chk->name);
@@ -982,15 +985,15 @@ ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err)
     if ((st = parse_file(&c, handler2, &p2, err)) != AB_OK)
         return st;
     for (int i = 0; i < e->n_plots; i++) {
-        exp_plot *pl = &e->plots[i];
+        xf_plot *pl = &e->plots[i];
         c.line = p2.line[i];
         if (!pl->y[0])
             return ab_fail(err, AB_EUSAGE, "%s: [plot %s] needs y", path, pl->name);
         pl->y_qty = -1;
-        for (int q = 0; q < N_QTY; q++)
-            if (!strcmp(pl->y, exp_qtys[q].name))
+        for (int q = 0; q < XF_N_QTY; q++)
+            if (!strcmp(pl->y, xf_qtys[q].name))
                 pl->y_qty = q;
-        if ((pl->x >= 0 || pl->x == X_ACT) && pl->y_qty < 0)
+        if ((pl->x >= 0 || pl->x == XF_X_ACT) && pl->y_qty < 0)
             return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = a sweep key or act, "
                            "y must be a quantity", path, pl->name, pl->y);
         if ((st = check_y_column(pl, path, err)) != AB_OK)
@@ -1003,36 +1006,36 @@ ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err)
 
 /* ---- points ---------------------------------------------------------- */
 
-int exp_n_points(const exp_setup *s)
+int xf_n_points(const xf_setup *s)
 {
     int n = 1;
-    for (int k = 0; k < N_KEYS; k++)
+    for (int k = 0; k < XF_N_KEYS; k++)
         n *= s->n[k];
     return n;
 }
 
-void exp_point(const exp_setup *s, int p, int *idx)
+void xf_point(const xf_setup *s, int p, int *idx)
 {
-    for (int k = N_KEYS - 1; k >= 0; k--) {
+    for (int k = XF_N_KEYS - 1; k >= 0; k--) {
         idx[k] = p % s->n[k];
         p /= s->n[k];
     }
 }
 
-int exp_point_index(const exp_setup *s, const int *idx)
+int xf_point_index(const xf_setup *s, const int *idx)
 {
     int p = 0;
-    for (int k = 0; k < N_KEYS; k++)
+    for (int k = 0; k < XF_N_KEYS; k++)
         p = p * s->n[k] + idx[k];
     return p;
 }
 
-void exp_point_text(char *out, size_t n, const exp_setup *s, const int *idx)
+void xf_point_text(char *out, size_t n, const xf_setup *s, const int *idx)
 {
     size_t len = 0;
     out[0] = '\0';
-    for (int k = 0; k < N_KEYS && len < n; k++)
+    for (int k = 0; k < XF_N_KEYS && len < n; k++)
         if (s->n[k] > 1)
             len += (size_t)snprintf(out + len, n - len, "%s%s=%s", len ? ", " : "",
-                                    exp_key_names[k], s->txt[k][idx[k]]);
+                                    xf_key_names[k], s->txt[k][idx[k]]);
 }

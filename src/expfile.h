@@ -7,7 +7,7 @@
  *              depth, width, lr, init, init_std, bias_init, optimizer, batch,
  *              batchnorm, residual, loss (each one value or a comma list)
  *   [quick]    any [setup] key but kind, used by `reproduce --quick`
- *   [check NAME]  what, test     (test: see exp_check)
+ *   [check NAME]  what, test     (test: see xf_check)
  *   [plot] or [plot NAME]  x, y, logy, reference, series, at, epoch, title, ylabel
  *
  * The format is documented for users in README.md ("Experiment files").
@@ -22,49 +22,57 @@
 #include "setting.h"
 #include "status.h"
 
-#define EXP_MAX_ACTS 16
-#define EXP_MAX_VALUES 12
-#define EXP_MAX_CHECKS 12
-#define EXP_MAX_PLOTS 4
-#define EXP_MAX_NODES 48
-#define EXP_MAX_FIX 4
+#define XF_MAX_ACTS 16
+#define XF_MAX_VALUES 12
+#define XF_MAX_CHECKS 12
+#define XF_MAX_PLOTS 4
+#define XF_MAX_NODES 48
+#define XF_MAX_FIX 4
 
 /* Set-up keys that may hold a list of values: the sweep runs every
  * combination of them.  They are the first rows of the settings table, whose
  * ranges, defaults and messages they share with the command line. */
 typedef enum {
-    KEY_DEPTH = SET_DEPTH, KEY_WIDTH = SET_WIDTH, KEY_LR = SET_LR, KEY_INIT = SET_INIT,
-    KEY_INIT_STD = SET_INIT_STD, KEY_BIAS_INIT = SET_BIAS_INIT, KEY_OPTIMIZER = SET_OPTIMIZER,
-    KEY_BATCH = SET_BATCH, KEY_BATCHNORM = SET_BATCHNORM, KEY_RESIDUAL = SET_RESIDUAL,
-    KEY_LOSS = SET_LOSS, N_KEYS = SET_N_SWEEP
-} exp_key;
+    XF_KEY_DEPTH = SET_DEPTH,
+    XF_KEY_WIDTH = SET_WIDTH,
+    XF_KEY_LR = SET_LR,
+    XF_KEY_INIT = SET_INIT,
+    XF_KEY_INIT_STD = SET_INIT_STD,
+    XF_KEY_BIAS_INIT = SET_BIAS_INIT,
+    XF_KEY_OPTIMIZER = SET_OPTIMIZER,
+    XF_KEY_BATCH = SET_BATCH,
+    XF_KEY_BATCHNORM = SET_BATCHNORM,
+    XF_KEY_RESIDUAL = SET_RESIDUAL,
+    XF_KEY_LOSS = SET_LOSS,
+    XF_N_KEYS = SET_N_SWEEP
+} xf_key;
 
 /* Their names in files: the settings table's. */
-extern const char *const exp_key_names[N_KEYS];
+extern const char *const xf_key_names[XF_N_KEYS];
 
 /* Quantities a check or plot can name, one value per run (act x point x seed).
- * Their definitions are in exp_qty_info and README.md. */
+ * Their definitions are in xf_qty_info and README.md. */
 typedef enum {
-    Q_TEST_ACC, Q_TRAIN_ACC, Q_TEST_LOSS, Q_TRAIN_LOSS, Q_ACC_GAIN, Q_EPOCHS_TO_TARGET,
-    Q_DECAY, Q_GRAD_RATIO, Q_GRAD_FIRST, Q_HIDDEN_GRAD_MAX, Q_HIDDEN_CHANGE, Q_DEAD_PCT,
-    Q_DEAD_PCT_MAX, Q_REVIVED_PCT, Q_DEAD_ON_TEST_PCT, Q_SATURATED_PCT, Q_SAME_SIGN_PCT,
-    Q_ACT_MEAN, Q_ACT_MEAN_DEEP, Q_ACT_STD_DEEP, Q_DIVERGED, Q_SECONDS_PER_EPOCH, Q_NS,
-    N_QTY
-} exp_qty;
+    XF_Q_TEST_ACC, XF_Q_TRAIN_ACC, XF_Q_TEST_LOSS, XF_Q_TRAIN_LOSS, XF_Q_ACC_GAIN,
+    XF_Q_EPOCHS_TO_TARGET, XF_Q_DECAY, XF_Q_GRAD_RATIO, XF_Q_GRAD_FIRST, XF_Q_HIDDEN_GRAD_MAX,
+    XF_Q_HIDDEN_CHANGE, XF_Q_DEAD_PCT, XF_Q_DEAD_PCT_MAX, XF_Q_REVIVED_PCT, XF_Q_DEAD_ON_TEST_PCT,
+    XF_Q_SATURATED_PCT, XF_Q_SAME_SIGN_PCT, XF_Q_ACT_MEAN, XF_Q_ACT_MEAN_DEEP, XF_Q_ACT_STD_DEEP,
+    XF_Q_DIVERGED, XF_Q_SECONDS_PER_EPOCH, XF_Q_NS, XF_N_QTY
+} xf_qty;
 
 typedef struct {
     const char *name;
     const char *label;    /* axis label, with units */
     const char *meaning;  /* one line, for the report */
-} exp_qty_info;
+} xf_qty_info;
 
-extern const exp_qty_info exp_qtys[N_QTY];
+extern const xf_qty_info xf_qtys[XF_N_QTY];
 
-typedef enum { EXP_TRAIN, EXP_BENCH_ACTS } exp_kind;
+typedef enum { XF_TRAIN, XF_BENCH_ACTS } xf_kind;
 
 typedef struct {
-    exp_kind kind;
-    act_spec acts[EXP_MAX_ACTS];
+    xf_kind kind;
+    act_spec acts[XF_MAX_ACTS];
     int n_acts;
     char data[256];
     int samples;          /* 0 = the data set's default */
@@ -74,13 +82,13 @@ typedef struct {
     uint64_t seed;
     /* sweep: n[k] values of key k; numeric value (init, optimizer, loss as
      * their enum; booleans 0/1) and the text as written */
-    int n[N_KEYS];
-    double v[N_KEYS][EXP_MAX_VALUES];
-    char txt[N_KEYS][EXP_MAX_VALUES][24];
+    int n[XF_N_KEYS];
+    double v[XF_N_KEYS][XF_MAX_VALUES];
+    char txt[XF_N_KEYS][XF_MAX_VALUES][24];
     /* bench-acts */
     long elements;
     int repeats;
-} exp_setup;
+} xf_setup;
 
 /* A check's expression tree, in a fixed pool (no allocation).
  *   check  := expr OP expr                        OP: < <= > >= ==
@@ -91,50 +99,53 @@ typedef struct {
  *           | QUANTITY '(' ACT (',' KEY '=' VALUE)* ')'
  * rate(e, k) is exp of the least-squares slope of ln e against key k over
  * k's values: the factor per unit of k of an exponential fit. */
-typedef enum { E_NUM, E_QTY, E_NEG, E_ADD, E_SUB, E_MUL, E_DIV, E_ABS, E_RATE } exp_node_kind;
+typedef enum {
+    XF_E_NUM, XF_E_QTY, XF_E_NEG, XF_E_ADD, XF_E_SUB,
+    XF_E_MUL, XF_E_DIV, XF_E_ABS, XF_E_RATE
+} xf_node_kind;
 
 typedef struct {
-    exp_node_kind kind;
-    double num;           /* E_NUM */
-    int qty, act;         /* N_QTY */
-    int n_fix;            /* N_QTY: key=value filters */
-    int fix_key[EXP_MAX_FIX], fix_val[EXP_MAX_FIX];
-    int rate_key;         /* E_RATE */
+    xf_node_kind kind;
+    double num;           /* XF_E_NUM */
+    int qty, act;         /* XF_N_QTY */
+    int n_fix;            /* XF_N_QTY: key=value filters */
+    int fix_key[XF_MAX_FIX], fix_val[XF_MAX_FIX];
+    int rate_key;         /* XF_E_RATE */
     int a, b;             /* operands (node indices), -1 = none */
-} exp_node;
+} xf_node;
 
-typedef enum { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ } exp_op;
+typedef enum { XF_OP_LT, XF_OP_LE, XF_OP_GT, XF_OP_GE, XF_OP_EQ } xf_op;
 
 typedef struct {
     char name[64];
     char what[256];       /* the criterion in words */
     char test[200];       /* as written */
     int line;             /* of the test key, for messages */
-    exp_node nodes[EXP_MAX_NODES];
+    xf_node nodes[XF_MAX_NODES];
     int n_nodes;
     int lhs, rhs;
-    exp_op op;
+    xf_op op;
     unsigned bound;       /* keys not iterated: fixed by every quantity, or in rate() */
-} exp_check;
+} xf_check;
 
-#define X_LAYER (-1)
-#define X_EPOCH (-2)
-#define X_ACT (-3)
+#define XF_X_LAYER (-1)
+#define XF_X_EPOCH (-2)
+#define XF_X_ACT (-3)
 
 typedef struct {
     char name[64];
-    int x;                /* a key, X_LAYER, X_EPOCH or X_ACT */
+    int x;                /* a key, XF_X_LAYER, XF_X_EPOCH or XF_X_ACT */
     char y[32];           /* a quantity (x a key or act) or a layers/loss column */
-    int y_qty;            /* its exp_qty, or -1 for a column */
+    int y_qty;            /* its xf_qty, or -1 for a column */
     bool logy;
     bool reference;       /* the 0.25^n line */
     unsigned series;      /* keys whose values make separate lines (act always does) */
     int n_fix;            /* at = key=value, ...: the points shown */
-    int fix_key[N_KEYS], fix_val[N_KEYS];
+    int fix_key[XF_N_KEYS], fix_val[XF_N_KEYS];
     int epoch;            /* x = layer: the probe at this epoch; -1 = the last */
     char title[200];
     char ylabel[96];
-} exp_plot;
+} xf_plot;
 
 typedef struct {
     char path[4096];
@@ -143,25 +154,25 @@ typedef struct {
     char title[200];
     char text[2048];
     char source[1024];
-    exp_setup setup;      /* with the [quick] keys applied when loaded for quick */
-    exp_check checks[EXP_MAX_CHECKS];
+    xf_setup setup;      /* with the [quick] keys applied when loaded for quick */
+    xf_check checks[XF_MAX_CHECKS];
     int n_checks;
-    exp_plot plots[EXP_MAX_PLOTS];
+    xf_plot plots[XF_MAX_PLOTS];
     int n_plots;
 } experiment;
 
 /* Reads path into e; with quick, the [quick] section's values replace the
  * [setup] ones.  AB_EUSAGE "PATH:LINE: ..." for an unknown section or key, a
  * bad value or a bad check; AB_ERUNTIME when the file cannot be read. */
-ab_status exp_load(experiment *e, const char *path, bool quick, ab_err *err);
+ab_status xf_load(experiment *e, const char *path, bool quick, ab_err *err);
 
 /* Points of the sweep: the product of e's value counts. */
-int exp_n_points(const exp_setup *s);
+int xf_n_points(const xf_setup *s);
 /* Value index of every key at point p (keys vary fastest last). */
-void exp_point(const exp_setup *s, int p, int *idx);
+void xf_point(const xf_setup *s, int p, int *idx);
 /* The point whose indices are idx. */
-int exp_point_index(const exp_setup *s, const int *idx);
+int xf_point_index(const xf_setup *s, const int *idx);
 /* "depth=4, lr=0.1" for the swept keys (those with several values). */
-void exp_point_text(char *out, size_t n, const exp_setup *s, const int *idx);
+void xf_point_text(char *out, size_t n, const xf_setup *s, const int *idx);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "figpool.h"
-#include "results.h"
+#include "record.h"
 
 /* Lines grad_by_epoch draws in one panel at most: the palette's ten
  * colours, so each line has its own.  A deeper network shows a subset. */

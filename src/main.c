@@ -7,8 +7,8 @@
 #include "bench_acts.h"
 #include "bench_gemm.h"
 #include "cli.h"
-#include "job.h"
-#include "reproduce.h"
+#include "cmd_main.h"
+#include "cmd_exp.h"
 
 int main(int argc, char **argv)
 {
@@ -20,9 +20,9 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "bench-gemm") == 0)
         return bench_gemm_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "run") == 0)
-        return reproduce_run_main(argc - 1, argv + 1);
+        return cmd_run(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "reproduce") == 0)
-        return reproduce_main(argc - 1, argv + 1);
+        return cmd_reproduce(argc - 1, argv + 1);
     cli_opts o;
     ab_err err = {{0}};
     ab_status st = cli_parse(&o, argc, argv, &err);
@@ -33,7 +33,7 @@ int main(int argc, char **argv)
     if (st == AB_OK && o.list_acts)
         return cli_list_acts(stdout), 0;
     if (st == AB_OK)
-        st = job_run(&o, &err);
+        st = cmd_main_run(&o, &err);
     if (st != AB_OK)
         fprintf(stderr, "actbench: %s\n", err.msg);
     return (int)st;

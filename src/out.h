@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "results.h"
+#include "record.h"
 
 ab_status out_write_loss(const char *dir, const run_record *recs, int n, ab_err *err);
 ab_status out_write_layers(const char *dir, const run_record *recs, int n, ab_err *err);

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "data.h"
-#include "results.h"
+#include "record.h"
 #include "train.h"
 
 /* One training run. */

@@ -800,7 +800,7 @@ ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const p
 
     char file[NAME_MAX_LEN + 16], path[4096];
     snprintf(file, sizeof file, "plots/%s.gp", fig->name);
-    st = path_join(path, sizeof path, run_dir, file, err);
+    st = afile_path_join(path, sizeof path, run_dir, file, err);
     if (st != AB_OK)
         return st;
 
@@ -855,8 +855,8 @@ ab_status plot_render(const char *run_dir, const char *name, ab_err *err)
     char script[NAME_MAX_LEN + 16], png[NAME_MAX_LEN + 16], script_path[4096], png_path[4096];
     snprintf(script, sizeof script, "plots/%s.gp", name);
     snprintf(png, sizeof png, "plots/%s.png", name);
-    if ((st = path_join(script_path, sizeof script_path, run_dir, script, err)) != AB_OK ||
-        (st = path_join(png_path, sizeof png_path, run_dir, png, err)) != AB_OK)
+    if ((st = afile_path_join(script_path, sizeof script_path, run_dir, script, err)) != AB_OK ||
+        (st = afile_path_join(png_path, sizeof png_path, run_dir, png, err)) != AB_OK)
         return st;
     if (access(script_path, R_OK) != 0)
         return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", script_path, strerror(errno));

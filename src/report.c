@@ -23,7 +23,7 @@ static void summary_cell(char *out, size_t n, const exp_result *r, int c)
     if (cr->n_total == 1) {
         const exp_check_point *p = &cr->pts[0];
         exp_fmt(a, sizeof a, p->lhs);
-        if (r->e->setup.seeds > 1 && r->e->setup.kind == EXP_TRAIN) {
+        if (r->e->setup.seeds > 1 && r->e->setup.kind == XF_TRAIN) {
             char lo[32], hi[32];
             exp_fmt(lo, sizeof lo, p->lhs_min);
             exp_fmt(hi, sizeof hi, p->lhs_max);
@@ -68,17 +68,17 @@ static void md(FILE *f, const char *s)
 static void report_details(FILE *f, const exp_result *r, const char *sub)
 {
     const experiment *e = r->e;
-    const exp_setup *s = &e->setup;
+    const xf_setup *s = &e->setup;
     fprintf(f, "\n### Claim %d: %s (`%s`)\n\n", e->claim, e->title, e->id);
     fprintf(f, "> %s\n\nSource: %s\n\n", e->text, e->source);
-    if (s->kind == EXP_TRAIN) {
+    if (s->kind == XF_TRAIN) {
         fprintf(f, "Set-up: activations");
         for (int a = 0; a < s->n_acts; a++)
             fprintf(f, "%s %s", a ? "," : "", s->acts[a].label);
         fprintf(f, "; data %s; %d epochs; %d seed%s", s->data, s->epochs, s->seeds,
                 s->seeds > 1 ? "s (values are means, ranges are min to max over seeds)" : "");
-        for (int k = 0; k < N_KEYS; k++) {
-            fprintf(f, "; %s ", exp_key_names[k]);
+        for (int k = 0; k < XF_N_KEYS; k++) {
+            fprintf(f, "; %s ", xf_key_names[k]);
             for (int j = 0; j < s->n[k]; j++)
                 fprintf(f, "%s%s", j ? ", " : "", s->txt[k][j]);
         }
@@ -102,7 +102,7 @@ static void report_details(FILE *f, const exp_result *r, const char *sub)
                 fputs("`", f);
             }
             fprintf(f, " | %s | %s", p->point[0] ? p->point : "-", ps.v);
-            if (s->seeds > 1 && s->kind == EXP_TRAIN)
+            if (s->seeds > 1 && s->kind == XF_TRAIN)
                 fprintf(f, " (%s to %s)", ps.lo, ps.hi);
             fprintf(f, " vs %s", ps.rhs);
             if (p->diverged)
@@ -194,7 +194,7 @@ static bool read_verdict_line(char *line, report_row *rows, int max, int *n)
     char *end;
     long c = strtol(claim, &end, 10);
     int known = -1;
-    for (int k = REPRODUCED; k <= NOT_REPRODUCED; k++)
+    for (int k = EXP_REPRODUCED; k <= EXP_NOT_REPRODUCED; k++)
         if (!strcmp(v, exp_verdict_name((exp_verdict)k)))
             known = k;
     bool quick = !strcmp(mode, "quick");

@@ -15,20 +15,6 @@
 #include "sys.h"
 #include "weights.h"
 
-bool plan_alloc(run_plan *p, int n)
-{
-    p->runs = calloc((size_t)(n > 0 ? n : 1), sizeof *p->runs);
-    p->n_runs = p->runs ? n : 0;
-    return p->runs != NULL;
-}
-
-void plan_free(run_plan *p)
-{
-    free(p->runs);
-    p->runs = NULL;
-    p->n_runs = 0;
-}
-
 void runner_out_free(run_out *out)
 {
     for (int i = 0; out->recs && i < out->n; i++)
@@ -174,7 +160,7 @@ static ab_status save_weights(const run_plan *p, const train_config *c, const ru
     for (int k = 0; k < 2; k++) {
         snprintf(sub, sizeof sub, "%s-seed%llu/%s", rec->act->label,
                  (unsigned long long)c->seed, stage[k]);
-        if ((st = path_join(path, sizeof path, p->save_weights, sub, err)) != AB_OK ||
+        if ((st = afile_path_join(path, sizeof path, p->save_weights, sub, err)) != AB_OK ||
             (st = weights_save(path, &n, params[k], err)) != AB_OK)
             return st;
     }
@@ -363,7 +349,7 @@ ab_status runner_run(run_out *out, const run_plan *p, runner_ready_fn ready, voi
         st = prepare(&x, loaded, err);
     if (st == AB_OK && ready)
         st = ready(ctx, out, err);
-    if (st == AB_OK && p->save_weights && (st = make_dirs(p->save_weights, err)) != AB_OK)
+    if (st == AB_OK && p->save_weights && (st = afile_make_dirs(p->save_weights, err)) != AB_OK)
         ab_context(err, "%ssave-weights", flags(p));
     if (st == AB_OK)
         st = out->jobs > 1 ? train_at_once(&x, err) : train_in_order(&x, err);

@@ -5,7 +5,7 @@
  * a setting's range and messages cannot differ between them.
  *
  * The first SET_N_SWEEP rows are the sweep keys of experiment files (a comma
- * list sweeps them; the last varies fastest): exp_key and exp_key_names are
+ * list sweeps them; the last varies fastest): xf_key and xf_key_names are
  * these rows. */
 #ifndef ACTBENCH_SETTING_H
 #define ACTBENCH_SETTING_H
@@ -39,7 +39,7 @@ typedef enum {
 } setting_type;
 
 typedef struct {
-    /* An array, not a pointer, so that exp_key_names can be initialised
+    /* An array, not a pointer, so that xf_key_names can be initialised
      * with the rows' names. */
     char name[12];              /* key in experiment files: "log_every" */
     const char *option;         /* long option: "log-every"; NULL: none (init_std is in

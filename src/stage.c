@@ -236,7 +236,7 @@ static int holds_cwd(const struct stat *d)
 /* Makes dest's folder (and its missing parents) and opens it. */
 static ab_status open_parent(stage_dir *s, const char *parent, ab_err *err)
 {
-    if (make_dirs(parent, err) != AB_OK) {
+    if (afile_make_dirs(parent, err) != AB_OK) {
         struct stat st;
         if (stat(parent, &st) == 0 && S_ISDIR(st.st_mode) && access(parent, W_OK) != 0)
             return ab_fail(err, AB_ERUNTIME, "%s: cannot write in this folder: %s", parent,
@@ -440,7 +440,7 @@ ab_status stage_open_new(stage_dir *s, const char *parent, const char *stem, ab_
         else
             snprintf(name, sizeof name, "%s-%d", base, i);
         if (parent && *parent)
-            st = path_join(path, sizeof path, parent, name, err);
+            st = afile_path_join(path, sizeof path, parent, name, err);
         else
             snprintf(path, sizeof path, "%s", name);
         if (st == AB_OK)

@@ -14,7 +14,7 @@ static ab_status file_path(char *out, size_t n, const char *dir, const char *ste
 {
     char name[64];
     snprintf(name, sizeof name, "%s%d.npy", stem, l);
-    return path_join(out, n, dir, name, err);
+    return afile_path_join(out, n, dir, name, err);
 }
 
 /* The batchnorm arrays of hidden layer l: file stems and arena offsets. */
@@ -29,7 +29,7 @@ static size_t bn_off(const net *n, int l, int k)
 ab_status weights_save(const char *dir, const net *n, const float *params, ab_err *err)
 {
     char path[4096];
-    ab_status st = make_dirs(dir, err);
+    ab_status st = afile_make_dirs(dir, err);
     for (int l = 0; st == AB_OK && n->cfg.batchnorm && l < n->cfg.depth; l++)
         for (int k = 0; st == AB_OK && k < BN_FILES; k++)
             if ((st = file_path(path, sizeof path, dir, bn_stems[k], l + 1, err)) == AB_OK)

@@ -28,8 +28,8 @@ static bool find_column(y_column *c, const char *name)
 /* One [plot] being turned into panel `panel` of pool p. */
 typedef struct {
     const exp_result *r;
-    const exp_setup *s;
-    const exp_plot *pl;
+    const xf_setup *s;
+    const xf_plot *pl;
     unsigned keys;  /* the keys that split lines */
     bool use_qty;   /* y is a quantity (x a key or act), else col */
     y_column col;
@@ -39,7 +39,7 @@ typedef struct {
 } plot_ctx;
 
 /* Does point idx match the plot's fixed keys? */
-static bool plot_at(const exp_plot *pl, const int *idx)
+static bool plot_at(const xf_plot *pl, const int *idx)
 {
     for (int f = 0; f < pl->n_fix; f++)
         if (idx[pl->fix_key[f]] != pl->fix_val[f])
@@ -49,11 +49,11 @@ static bool plot_at(const exp_plot *pl, const int *idx)
 
 /* The keys that split lines: given series keys, or every swept key that is
  * neither x nor fixed. */
-static unsigned series_keys(const exp_plot *pl, const exp_setup *s)
+static unsigned series_keys(const xf_plot *pl, const xf_setup *s)
 {
     unsigned m = pl->series;
     if (!m)
-        for (int k = 0; k < N_KEYS; k++)
+        for (int k = 0; k < XF_N_KEYS; k++)
             if (s->n[k] > 1 && k != pl->x)
                 m |= 1u << k;
     for (int f = 0; f < pl->n_fix; f++)
@@ -68,9 +68,9 @@ static const char *series_label(const plot_ctx *c, const char *head, const int *
 {
     char out[512];
     size_t len = (size_t)snprintf(out, sizeof out, "%s", head);
-    for (int k = 0; k < N_KEYS && len < sizeof out; k++)
+    for (int k = 0; k < XF_N_KEYS && len < sizeof out; k++)
         if (c->keys >> k & 1u)
-            len += (size_t)snprintf(out + len, sizeof out - len, ", %s=%s", exp_key_names[k],
+            len += (size_t)snprintf(out + len, sizeof out - len, ", %s=%s", xf_key_names[k],
                                     c->s->txt[k][idx[k]]);
     return figpool_str(c->p, "%s", out);
 }
@@ -79,7 +79,7 @@ static const char *series_label(const plot_ctx *c, const char *head, const int *
  * splits lines nor is fixed: is point idx such a start? */
 static bool line_start(const plot_ctx *c, const int *idx)
 {
-    for (int k = 0; k < N_KEYS; k++) {
+    for (int k = 0; k < XF_N_KEYS; k++) {
         bool fixed = false;
         for (int f = 0; f < c->pl->n_fix; f++)
             fixed |= c->pl->fix_key[f] == k;
@@ -123,7 +123,7 @@ static void act_line(plot_ctx *c, const int *idx)
     }
     bool band = c->s->seeds > 1;
     figpool_add(c->p, c->panel,
-                &(plot_series){.label = series_label(c, exp_qtys[c->pl->y_qty].label, idx),
+                &(plot_series){.label = series_label(c, xf_qtys[c->pl->y_qty].label, idx),
                                .n = m, .x = x, .y = y, .ylo = band ? lo : NULL,
                                .yhi = band ? hi : NULL, .style = PLOT_POINTS});
 }
@@ -147,8 +147,8 @@ static double run_value(const plot_ctx *c, size_t ri, int i)
 {
     const run_record *rec = &c->r->recs[ri];
     if (c->use_qty)
-        return c->r->q[ri * N_QTY + c->pl->y_qty];
-    if (c->pl->x == X_LAYER) {
+        return c->r->q[ri * XF_N_QTY + c->pl->y_qty];
+    if (c->pl->x == XF_X_LAYER) {
         int pr = layer_probe(c, rec);
         return pr >= 0 && c->col.metric
                    ? probe_metric_value(&record_probe(rec, pr)[i], c->col.metric)
@@ -173,7 +173,7 @@ static void add_reference(plot_ctx *c, const double *x, const double *y, int m)
     if (!ry)
         return;
     for (int i = 0; i < m; i++)
-        ry[i] = c->pl->x == X_LAYER ? y[m - 1] * pow(0.25, m - 1 - i) : pow(0.25, x[i] - 1);
+        ry[i] = c->pl->x == XF_X_LAYER ? y[m - 1] * pow(0.25, m - 1 - i) : pow(0.25, x[i] - 1);
     figpool_add(c->p, c->panel,
                 &(plot_series){.label = "0.25^n (sigmoid's bound)", .n = m, .x = x, .y = ry,
                                .style = PLOT_REFERENCE});
@@ -185,32 +185,32 @@ static int line_points(const plot_ctx *c, const int *idx)
 {
     if (c->pl->x >= 0)
         return c->s->n[c->pl->x];
-    if (c->pl->x == X_LAYER)
-        return (int)c->s->v[KEY_DEPTH][idx[KEY_DEPTH]];
+    if (c->pl->x == XF_X_LAYER)
+        return (int)c->s->v[XF_KEY_DEPTH][idx[XF_KEY_DEPTH]];
     return c->s->epochs + 1;
 }
 
 /* x = a key, layer or epoch: the line of activation a through point idx. */
 static void key_line(plot_ctx *c, const int *idx, int a)
 {
-    const exp_setup *s = c->s;
+    const xf_setup *s = c->s;
     int m = line_points(c, idx);
     double *x, *y, *lo, *hi;
     if (!new_arrays(c->p, m, &x, &y, &lo, &hi))
         return;
     for (int i = 0; i < m; i++) {
-        int j[N_KEYS];
+        int j[XF_N_KEYS];
         memcpy(j, idx, sizeof j);
         if (c->pl->x >= 0)
             j[c->pl->x] = i;
-        x[i] = c->pl->x >= 0 ? s->v[c->pl->x][i] : c->pl->x == X_LAYER ? i + 1 : i;
-        size_t first = ((size_t)exp_point_index(s, j) * s->n_acts + a) * s->seeds;
+        x[i] = c->pl->x >= 0 ? s->v[c->pl->x][i] : c->pl->x == XF_X_LAYER ? i + 1 : i;
+        size_t first = ((size_t)xf_point_index(s, j) * s->n_acts + a) * s->seeds;
         figpool_stat st = figpool_stat_empty();
         for (int sd = 0; sd < s->seeds; sd++)
             figpool_stat_add(&st, run_value(c, first + sd, i));
         set_point(y, lo, hi, i, &st);
     }
-    if (c->pl->x == X_EPOCH && c->col.metric) {
+    if (c->pl->x == XF_X_EPOCH && c->col.metric) {
         /* probes exist every log_every epochs: keep those, so the points
          * join into a line */
         int k = 0;
@@ -231,26 +231,26 @@ static void key_line(plot_ctx *c, const int *idx, int a)
 /* Appends one line per act x combination of series keys to the panel. */
 static void build_series(plot_ctx *c)
 {
-    int idx[N_KEYS];
+    int idx[XF_N_KEYS];
     for (int p = 0; p < c->r->n_points; p++) {
-        exp_point(c->s, p, idx);
+        xf_point(c->s, p, idx);
         if (!plot_at(c->pl, idx) || !line_start(c, idx))
             continue;
-        if (c->pl->x == X_ACT)
+        if (c->pl->x == XF_X_ACT)
             act_line(c, idx);
         else
-            for (int a = 0; a < (c->s->kind == EXP_BENCH_ACTS ? 1 : c->s->n_acts); a++)
+            for (int a = 0; a < (c->s->kind == XF_BENCH_ACTS ? 1 : c->s->n_acts); a++)
                 key_line(c, idx, a);
     }
 }
 
-static const char *x_label(const exp_plot *pl)
+static const char *x_label(const xf_plot *pl)
 {
-    if (pl->x == X_LAYER)
+    if (pl->x == XF_X_LAYER)
         return "layer (1 = next to the input)";
-    if (pl->x == X_EPOCH)
+    if (pl->x == XF_X_EPOCH)
         return "epoch";
-    if (pl->x == X_ACT)
+    if (pl->x == XF_X_ACT)
         return "activation";
     return pl->x >= 0 ? setting_label((setting_id)pl->x) : "";
 }
@@ -260,9 +260,9 @@ ab_status xfig_build(figpool **out, const exp_result *r, ab_err *err)
     const experiment *e = r->e;
     *out = NULL;
     for (int i = 0; i < e->n_plots; i++) {
-        const exp_plot *pl = &e->plots[i];
+        const xf_plot *pl = &e->plots[i];
         y_column col;
-        if (pl->x < 0 && pl->x != X_ACT && !find_column(&col, pl->y))
+        if (pl->x < 0 && pl->x != XF_X_ACT && !find_column(&col, pl->y))
             return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s is not a column of layers.csv "
                            "or loss.csv", e->path, pl->name, pl->y);
     }
@@ -271,19 +271,21 @@ ab_status xfig_build(figpool **out, const exp_result *r, ab_err *err)
         return ab_fail(err, AB_ERUNTIME, "out of memory: figure %s", e->id);
     figpool_title(p, figpool_str(p, "Claim %d: %s", e->claim, e->title));
     for (int i = 0; i < e->n_plots; i++) {
-        const exp_plot *pl = &e->plots[i];
+        const xf_plot *pl = &e->plots[i];
         plot_ctx c = {.r = r, .s = &e->setup, .pl = pl, .keys = series_keys(pl, &e->setup),
-                      .use_qty = pl->x >= 0 || pl->x == X_ACT, .p = p};
+                      .use_qty = pl->x >= 0 || pl->x == XF_X_ACT, .p = p};
         if (!c.use_qty)
             find_column(&c.col, pl->y);
         c.panel = figpool_panel(
-            p, &(plot_panel){.title = pl->title[0] ? pl->title : NULL, .xlabel = x_label(pl),
+            p, &(plot_panel){.title = pl->title[0] ? pl->title : NULL,
+                             .xlabel = x_label(pl),
                              .ylabel = pl->ylabel[0] ? pl->ylabel
-                                       : c.use_qty   ? exp_qtys[pl->y_qty].label
+                                       : c.use_qty   ? xf_qtys[pl->y_qty].label
                                                      : c.col.label,
-                             .logy = pl->logy, .logx = pl->x == KEY_LR || pl->x == KEY_INIT_STD,
-                             .integer_x = pl->x == X_LAYER || pl->x == X_EPOCH ||
-                                          pl->x == KEY_DEPTH});
+                             .logy = pl->logy,
+                             .logx = pl->x == XF_KEY_LR || pl->x == XF_KEY_INIT_STD,
+                             .integer_x = pl->x == XF_X_LAYER || pl->x == XF_X_EPOCH ||
+                                          pl->x == XF_KEY_DEPTH});
         build_series(&c);
     }
     ab_status st = figpool_status(p, err);
@@ -303,13 +305,13 @@ ab_status xfig_write(exp_result *r, const char *dir, bool render, ab_err *err)
     ab_status st = xfig_build(&p, r, err);
     if (st != AB_OK)
         return st;
-    plot_xnames xn[EXP_MAX_PLOTS];
-    const char *names[EXP_MAX_ACTS];
+    plot_xnames xn[XF_MAX_PLOTS];
+    const char *names[XF_MAX_ACTS];
     int n_xn = 0;
     for (int a = 0; a < e->setup.n_acts; a++)
         names[a] = e->setup.acts[a].label;
     for (int i = 0; i < e->n_plots; i++)
-        if (e->plots[i].x == X_ACT)
+        if (e->plots[i].x == XF_X_ACT)
             xn[n_xn++] = (plot_xnames){.panel = i, .names = names, .n = e->setup.n_acts};
     st = plot_write_xnames(dir, figpool_figure(p), xn, n_xn, err);
     if (st == AB_OK && render)

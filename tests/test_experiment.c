@@ -1,6 +1,6 @@
 /* test_experiment.c - experiment files and the commands that run them.
  *
- * exp_load in-process: the fields of a good file, sweep lists, [quick], the
+ * xf_load in-process: the fields of a good file, sweep lists, [quick], the
  * check language (trees, precedence, the `bound` mask) and every kind of
  * error with its "PATH:LINE:" prefix.  Then the binary end to end on tiny
  * experiments (spiral, 200 samples, epochs 0..2): `actbench run` and the
@@ -31,7 +31,7 @@
 /* Helpers                                                                   */
 
 /* The scratch folder (DIR/out is the --out folder of the binary's runs) and
- * an experiment for exp_load. */
+ * an experiment for xf_load. */
 typedef struct {
     scratch s; /* first: scratch_setup and scratch_teardown see it */
     experiment e;
@@ -53,7 +53,7 @@ static int line_of(const char *text, const char *needle)
     return line;
 }
 
-static const exp_check *find_check(const experiment *e, const char *name)
+static const xf_check *find_check(const experiment *e, const char *name)
 {
     for (int i = 0; i < e->n_checks; i++)
         if (!strcmp(e->checks[i].name, name))
@@ -63,20 +63,20 @@ static const exp_check *find_check(const experiment *e, const char *name)
 }
 
 /* Value of a check tree without quantities (fails on one). */
-static double eval_num(const exp_check *c, int i)
+static double eval_num(const xf_check *c, int i)
 {
     assert_true(i >= 0 && i < c->n_nodes);
-    const exp_node *n = &c->nodes[i];
+    const xf_node *n = &c->nodes[i];
     switch (n->kind) {
-    case E_NUM: return n->num;
-    case E_NEG: return -eval_num(c, n->a);
-    case E_ABS: return fabs(eval_num(c, n->a));
-    case E_ADD: return eval_num(c, n->a) + eval_num(c, n->b);
-    case E_SUB: return eval_num(c, n->a) - eval_num(c, n->b);
-    case E_MUL: return eval_num(c, n->a) * eval_num(c, n->b);
-    case E_DIV: return eval_num(c, n->a) / eval_num(c, n->b);
-    case E_QTY:
-    case E_RATE: break;
+    case XF_E_NUM: return n->num;
+    case XF_E_NEG: return -eval_num(c, n->a);
+    case XF_E_ABS: return fabs(eval_num(c, n->a));
+    case XF_E_ADD: return eval_num(c, n->a) + eval_num(c, n->b);
+    case XF_E_SUB: return eval_num(c, n->a) - eval_num(c, n->b);
+    case XF_E_MUL: return eval_num(c, n->a) * eval_num(c, n->b);
+    case XF_E_DIV: return eval_num(c, n->a) / eval_num(c, n->b);
+    case XF_E_QTY:
+    case XF_E_RATE: break;
     }
     fail_msg("node %d of check '%s' is not numeric", i, c->name);
     return NAN;
@@ -171,7 +171,7 @@ static void assert_close(double got, double want, double rel)
 }
 
 /* ------------------------------------------------------------------------ */
-/* exp_load: a good file                                                     */
+/* xf_load: a good file                                                     */
 
 static const char good_ini[] =
     "; a minimal experiment\n"
@@ -232,19 +232,19 @@ static experiment *load_good(fixture *fx, char *path, size_t n, const char *name
 {
     write_file(path, n, fx->s.dir, name, good_ini);
     ab_err err = {{0}};
-    assert_int_equal(exp_load(&fx->e, path, quick, &err), AB_OK);
+    assert_int_equal(xf_load(&fx->e, path, quick, &err), AB_OK);
     return &fx->e;
 }
 
 /* A node test_acc(ACT, depth=D): act the index in acts, depth the index of D
  * among the depths. */
-static void assert_test_acc_at_depth(const exp_node *q, int act, int depth)
+static void assert_test_acc_at_depth(const xf_node *q, int act, int depth)
 {
-    assert_int_equal(q->kind, E_QTY);
-    assert_int_equal(q->qty, Q_TEST_ACC);
+    assert_int_equal(q->kind, XF_E_QTY);
+    assert_int_equal(q->qty, XF_Q_TEST_ACC);
     assert_int_equal(q->act, act);
     assert_int_equal(q->n_fix, 1);
-    assert_int_equal(q->fix_key[0], KEY_DEPTH);
+    assert_int_equal(q->fix_key[0], XF_KEY_DEPTH);
     assert_int_equal(q->fix_val[0], depth);
 }
 
@@ -259,8 +259,8 @@ static void test_load_good(void **state)
     assert_string_equal(e->text, "first line second line");
     assert_string_equal(e->source, "nowhere");
 
-    const exp_setup *s = &e->setup;
-    assert_int_equal(s->kind, EXP_TRAIN);
+    const xf_setup *s = &e->setup;
+    assert_int_equal(s->kind, XF_TRAIN);
     assert_int_equal(s->n_acts, 3);
     assert_string_equal(s->acts[0].label, "sigmoid");
     assert_string_equal(s->acts[1].label, "relu");
@@ -270,91 +270,91 @@ static void test_load_good(void **state)
     assert_int_equal(s->epochs, 3); /* [quick] not applied */
     assert_int_equal(s->seeds, 2);
     /* the sweep lists */
-    assert_int_equal(s->n[KEY_DEPTH], 2);
-    assert_true(s->v[KEY_DEPTH][0] == 2.0 && s->v[KEY_DEPTH][1] == 4.0);
-    assert_string_equal(s->txt[KEY_DEPTH][0], "2");
-    assert_string_equal(s->txt[KEY_DEPTH][1], "4");
-    assert_int_equal(s->n[KEY_LR], 2);
-    assert_true(s->v[KEY_LR][0] == 0.05 && s->v[KEY_LR][1] == 0.01);
-    assert_string_equal(s->txt[KEY_LR][1], "0.01");
-    assert_int_equal(s->n[KEY_WIDTH], 1);
-    assert_true(s->v[KEY_WIDTH][0] == 8.0);
+    assert_int_equal(s->n[XF_KEY_DEPTH], 2);
+    assert_true(s->v[XF_KEY_DEPTH][0] == 2.0 && s->v[XF_KEY_DEPTH][1] == 4.0);
+    assert_string_equal(s->txt[XF_KEY_DEPTH][0], "2");
+    assert_string_equal(s->txt[XF_KEY_DEPTH][1], "4");
+    assert_int_equal(s->n[XF_KEY_LR], 2);
+    assert_true(s->v[XF_KEY_LR][0] == 0.05 && s->v[XF_KEY_LR][1] == 0.01);
+    assert_string_equal(s->txt[XF_KEY_LR][1], "0.01");
+    assert_int_equal(s->n[XF_KEY_WIDTH], 1);
+    assert_true(s->v[XF_KEY_WIDTH][0] == 8.0);
     /* defaults of what the file does not give */
     assert_true(s->test_frac == 0.2);
     assert_int_equal(s->seed, 1);
     assert_int_equal(s->log_every, 5);
     assert_true(s->target_acc == 0.9);
-    assert_int_equal(s->n[KEY_INIT], 1);
-    assert_true(s->v[KEY_INIT][0] == INIT_XAVIER);
-    assert_string_equal(s->txt[KEY_INIT][0], "xavier");
-    assert_true(s->v[KEY_OPTIMIZER][0] == OPT_SGD);
-    assert_true(s->v[KEY_BATCH][0] == 32.0);
-    assert_true(s->v[KEY_BATCHNORM][0] == 0.0 && s->v[KEY_RESIDUAL][0] == 0.0);
-    assert_true(s->v[KEY_LOSS][0] == OUT_SOFTMAX);
-    assert_true(s->v[KEY_INIT_STD][0] == 1.0 && s->v[KEY_BIAS_INIT][0] == 0.0);
-    for (int k = 0; k < N_KEYS; k++)
-        if (k != KEY_DEPTH && k != KEY_LR)
+    assert_int_equal(s->n[XF_KEY_INIT], 1);
+    assert_true(s->v[XF_KEY_INIT][0] == INIT_XAVIER);
+    assert_string_equal(s->txt[XF_KEY_INIT][0], "xavier");
+    assert_true(s->v[XF_KEY_OPTIMIZER][0] == OPT_SGD);
+    assert_true(s->v[XF_KEY_BATCH][0] == 32.0);
+    assert_true(s->v[XF_KEY_BATCHNORM][0] == 0.0 && s->v[XF_KEY_RESIDUAL][0] == 0.0);
+    assert_true(s->v[XF_KEY_LOSS][0] == OUT_SOFTMAX);
+    assert_true(s->v[XF_KEY_INIT_STD][0] == 1.0 && s->v[XF_KEY_BIAS_INIT][0] == 0.0);
+    for (int k = 0; k < XF_N_KEYS; k++)
+        if (k != XF_KEY_DEPTH && k != XF_KEY_LR)
             assert_int_equal(s->n[k], 1);
 
     /* points: keys vary fastest last (lr after depth) */
-    assert_int_equal(exp_n_points(s), 4);
-    int idx[N_KEYS];
+    assert_int_equal(xf_n_points(s), 4);
+    int idx[XF_N_KEYS];
     for (int p = 0; p < 4; p++) {
-        exp_point(s, p, idx);
-        assert_int_equal(idx[KEY_DEPTH], p / 2);
-        assert_int_equal(idx[KEY_LR], p % 2);
-        assert_int_equal(idx[KEY_WIDTH], 0);
-        assert_int_equal(exp_point_index(s, idx), p);
+        xf_point(s, p, idx);
+        assert_int_equal(idx[XF_KEY_DEPTH], p / 2);
+        assert_int_equal(idx[XF_KEY_LR], p % 2);
+        assert_int_equal(idx[XF_KEY_WIDTH], 0);
+        assert_int_equal(xf_point_index(s, idx), p);
     }
     char text[160];
-    exp_point(s, 2, idx);
-    exp_point_text(text, sizeof text, s, idx);
+    xf_point(s, 2, idx);
+    xf_point_text(text, sizeof text, s, idx);
     assert_string_equal(text, "depth=4, lr=0.05");
 
     /* the checks */
     assert_int_equal(e->n_checks, 6);
-    const exp_check *c = find_check(e, "both-fixed");
+    const xf_check *c = find_check(e, "both-fixed");
     assert_string_equal(c->what, "relu at depth 2 beats sigmoid at depth 4");
     assert_string_equal(c->test, "test_acc(relu, depth=2) > test_acc(sigmoid, depth=4) - 0.5");
     assert_int_equal(c->line, line_of(good_ini, "test = test_acc(relu, depth=2) >"));
-    assert_int_equal(c->op, OP_GT);
-    const exp_node *r = &c->nodes[c->rhs];
+    assert_int_equal(c->op, XF_OP_GT);
+    const xf_node *r = &c->nodes[c->rhs];
     assert_test_acc_at_depth(&c->nodes[c->lhs], 1, 0); /* relu, depth 2 */
-    assert_int_equal(r->kind, E_SUB);
-    const exp_node *rb = &c->nodes[r->b];
+    assert_int_equal(r->kind, XF_E_SUB);
+    const xf_node *rb = &c->nodes[r->b];
     assert_test_acc_at_depth(&c->nodes[r->a], 0, 1); /* sigmoid, depth 4 */
-    assert_int_equal(rb->kind, E_NUM);
+    assert_int_equal(rb->kind, XF_E_NUM);
     assert_true(rb->num == 0.5);
     /* depth is fixed by every quantity: bound; lr is free */
-    assert_int_equal(c->bound, 1u << KEY_DEPTH);
+    assert_int_equal(c->bound, 1u << XF_KEY_DEPTH);
 
     c = find_check(e, "rated");
-    assert_int_equal(c->op, OP_LE);
-    assert_int_equal(c->nodes[c->lhs].kind, E_RATE);
-    assert_int_equal(c->nodes[c->lhs].rate_key, KEY_DEPTH);
-    const exp_node *in = &c->nodes[c->nodes[c->lhs].a];
-    assert_int_equal(in->kind, E_QTY);
-    assert_int_equal(in->qty, Q_GRAD_RATIO);
+    assert_int_equal(c->op, XF_OP_LE);
+    assert_int_equal(c->nodes[c->lhs].kind, XF_E_RATE);
+    assert_int_equal(c->nodes[c->lhs].rate_key, XF_KEY_DEPTH);
+    const xf_node *in = &c->nodes[c->nodes[c->lhs].a];
+    assert_int_equal(in->kind, XF_E_QTY);
+    assert_int_equal(in->qty, XF_Q_GRAD_RATIO);
     assert_int_equal(in->n_fix, 0);
-    assert_true(c->nodes[c->rhs].kind == E_NUM && c->nodes[c->rhs].num == 0.25);
-    assert_int_equal(c->bound, 1u << KEY_DEPTH); /* rate() consumes depth */
+    assert_true(c->nodes[c->rhs].kind == XF_E_NUM && c->nodes[c->rhs].num == 0.25);
+    assert_int_equal(c->bound, 1u << XF_KEY_DEPTH); /* rate() consumes depth */
 
     c = find_check(e, "half-fixed");
     assert_string_equal(c->what, "only one side fixes depth");
-    assert_int_equal(c->op, OP_LT);
-    assert_int_equal(c->nodes[c->lhs].kind, E_SUB);
+    assert_int_equal(c->op, XF_OP_LT);
+    assert_int_equal(c->nodes[c->lhs].kind, XF_E_SUB);
     assert_int_equal(c->bound, 0u); /* test_acc(sigmoid) ranges over depth */
 
     c = find_check(e, "numbers");
-    assert_int_equal(c->op, OP_EQ);
-    assert_int_equal(c->nodes[c->lhs].kind, E_ABS);
-    assert_int_equal(c->nodes[c->nodes[c->lhs].a].kind, E_NEG);
+    assert_int_equal(c->op, XF_OP_EQ);
+    assert_int_equal(c->nodes[c->lhs].kind, XF_E_ABS);
+    assert_int_equal(c->nodes[c->nodes[c->lhs].a].kind, XF_E_NEG);
     assert_true(eval_num(c, c->lhs) == 1.0);
     assert_true(eval_num(c, c->rhs) == 1.0);
     assert_int_equal(c->bound, 0u);
 
     c = find_check(e, "precedence");
-    assert_int_equal(c->op, OP_GE);
+    assert_int_equal(c->op, XF_OP_GE);
     assert_true(eval_num(c, c->lhs) == 6.0); /* 1 + 6 - (8/4)/2 */
     assert_true(eval_num(c, c->rhs) == 2.0); /* (8-4)-2 */
 
@@ -362,14 +362,14 @@ static void test_load_good(void **state)
     assert_int_equal(c->nodes[c->lhs].act, 2);
     assert_int_equal(c->nodes[c->lhs].n_fix, 2);
     assert_int_equal(c->nodes[c->rhs].act, 1);
-    assert_int_equal(c->bound, (1u << KEY_DEPTH) | (1u << KEY_LR));
+    assert_int_equal(c->bound, (1u << XF_KEY_DEPTH) | (1u << XF_KEY_LR));
 
     /* the plot */
     assert_int_equal(e->n_plots, 1);
-    assert_int_equal(e->plots[0].x, KEY_DEPTH);
+    assert_int_equal(e->plots[0].x, XF_KEY_DEPTH);
     assert_string_equal(e->plots[0].y, "grad_ratio");
-    assert_int_equal(e->plots[0].y_qty, Q_GRAD_RATIO);
-    assert_int_equal(e->plots[0].series, 1u << KEY_LR);
+    assert_int_equal(e->plots[0].y_qty, XF_Q_GRAD_RATIO);
+    assert_int_equal(e->plots[0].series, 1u << XF_KEY_LR);
 }
 
 static void test_load_quick(void **state)
@@ -378,22 +378,22 @@ static void test_load_quick(void **state)
     experiment *e = load_good(*state, path, sizeof path, "tiny.ini", true);
     assert_int_equal(e->setup.epochs, 1);
     assert_int_equal(e->setup.seeds, 1);
-    assert_int_equal(e->setup.n[KEY_WIDTH], 1);
-    assert_true(e->setup.v[KEY_WIDTH][0] == 4.0);
+    assert_int_equal(e->setup.n[XF_KEY_WIDTH], 1);
+    assert_true(e->setup.v[XF_KEY_WIDTH][0] == 4.0);
     /* what [quick] does not name stays as [setup] gives it */
-    assert_int_equal(e->setup.n[KEY_DEPTH], 2);
-    assert_int_equal(e->setup.n[KEY_LR], 2);
+    assert_int_equal(e->setup.n[XF_KEY_DEPTH], 2);
+    assert_int_equal(e->setup.n[XF_KEY_LR], 2);
     assert_int_equal(e->setup.samples, 200);
     assert_int_equal(e->n_checks, 6);
     /* and loading again without quick restores the [setup] values */
     ab_err err = {{0}};
-    assert_int_equal(exp_load(e, path, false, &err), AB_OK);
+    assert_int_equal(xf_load(e, path, false, &err), AB_OK);
     assert_int_equal(e->setup.epochs, 3);
-    assert_true(e->setup.v[KEY_WIDTH][0] == 8.0);
+    assert_true(e->setup.v[XF_KEY_WIDTH][0] == 8.0);
 }
 
 /* ------------------------------------------------------------------------ */
-/* exp_load: errors                                                          */
+/* xf_load: errors                                                          */
 
 #define CLAIM "[claim]\nnumber = 3\ntitle = T\ntext = X\nsource = S\n"       /* lines 1-5 */
 #define SETUP "[setup]\nacts = sigmoid, relu\ndepth = 2, 4\nepochs = 0\n"    /* lines 6-9 */
@@ -409,12 +409,12 @@ static void test_load_continuation_and_folder(void **state)
     ab_err err = {{0}};
     write_file(path, sizeof path, fx->s.dir, "cont.ini",
         CLAIM "[setup]\nacts = sigmoid, tanh\n  relu\ndepth = 2,\n  4\n" CHECK);
-    assert_int_equal(exp_load(&fx->e, path, false, &err), AB_OK);
+    assert_int_equal(xf_load(&fx->e, path, false, &err), AB_OK);
     assert_int_equal(fx->e.setup.n_acts, 3);
     assert_string_equal(fx->e.setup.acts[2].label, "relu");
-    assert_int_equal(fx->e.setup.n[KEY_DEPTH], 2);
-    assert_true(fx->e.setup.v[KEY_DEPTH][1] == 4.0);
-    assert_int_equal(exp_load(&fx->e, fx->s.dir, false, &err), AB_ERUNTIME);
+    assert_int_equal(fx->e.setup.n[XF_KEY_DEPTH], 2);
+    assert_true(fx->e.setup.v[XF_KEY_DEPTH][1] == 4.0);
+    assert_int_equal(xf_load(&fx->e, fx->s.dir, false, &err), AB_ERUNTIME);
     assert_non_null(strstr(err.msg, "cannot read"));
 }
 
@@ -519,7 +519,7 @@ static void assert_load_error(fixture *fx, const char *text, bool quick, int lin
     char path[4400], prefix[4500];
     write_file(path, sizeof path, fx->s.dir, "bad.ini", text);
     ab_err err = {{0}};
-    assert_int_equal(exp_load(&fx->e, path, quick, &err), AB_EUSAGE);
+    assert_int_equal(xf_load(&fx->e, path, quick, &err), AB_EUSAGE);
     if (line)
         snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
     else
@@ -559,7 +559,7 @@ static void test_load_long_line(void **state)
     char path[4400];
     write_file(path, sizeof path, fx->s.dir, "fits.ini", text);
     ab_err err = {{0}};
-    if (exp_load(&fx->e, path, false, &err) != AB_OK)
+    if (xf_load(&fx->e, path, false, &err) != AB_OK)
         fail_msg("a line of %d characters was refused: %s", max, err.msg);
     assert_int_equal(strlen(fx->e.checks[0].what), (size_t)max - 7);
 
@@ -580,11 +580,11 @@ static void test_load_missing_file(void **state)
     char path[4400];
     snprintf(path, sizeof path, "%s/missing.ini", fx->s.dir);
     ab_err err = {{0}};
-    assert_int_equal(exp_load(&fx->e, path, false, &err), AB_ERUNTIME);
+    assert_int_equal(xf_load(&fx->e, path, false, &err), AB_ERUNTIME);
     assert_contains(err.msg, path);
     assert_contains(err.msg, "cannot open");
     /* a folder is not a file either */
-    assert_int_not_equal(exp_load(&fx->e, fx->s.dir, false, &err), AB_OK);
+    assert_int_not_equal(xf_load(&fx->e, fx->s.dir, false, &err), AB_OK);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -893,7 +893,8 @@ static void test_reproduce(void **state)
 
     char *rep = slurp_in(fx->s.out, "REPORT.md");
     assert_contains(rep, "\n| # | claim | source | criterion | measured | verdict |\n");
-    assert_contains(rep, "| 3 | Alpha claim holds | src-a | `abs(-2) == 2`<br>`test_acc(relu) <= 1`");
+    assert_contains(rep,
+                    "| 3 | Alpha claim holds | src-a | `abs(-2) == 2`<br>`test_acc(relu) <= 1`");
     assert_contains(rep, "| 7 | Beta claim fails | src-b | `test_acc(tanh) > 2` |");
     assert_contains(rep, "**reproduced**");
     assert_contains(rep, "**not reproduced**");
@@ -1094,7 +1095,7 @@ typedef struct {
 static const sub_case sub_cases[] = {
     {"run without a file", {"run"}, 2, "needs exactly one experiment file"},
     {"run with two files", {"run", "FILE", "FILE"}, 2, "needs exactly one experiment file"},
-    /* exp_load: AB_ERUNTIME when the file cannot be read */
+    /* xf_load: AB_ERUNTIME when the file cannot be read */
     {"run a missing file", {"run", "/nonexistent.ini"}, 1, "/nonexistent.ini"},
     {"run an unknown option", {"run", "FILE", "--bogus"}, 2, "--bogus: unknown option"},
     {"run --out without a value", {"run", "FILE", "--no-plot", "--out"}, 2, "needs a value"},

@@ -530,11 +530,11 @@ static void load_experiment(experiment *e, const char *name, const char *text)
     fputs(text, f);
     fclose(f);
     ab_err err = {{0}};
-    ab_status st = exp_load(e, path, false, &err);
+    ab_status st = xf_load(e, path, false, &err);
     unlink(path);
     rmdir(dir);
     if (st != AB_OK)
-        fail_msg("exp_load: %s", err.msg);
+        fail_msg("xf_load: %s", err.msg);
 }
 
 #define XCLAIM "[claim]\nnumber = 3\ntitle = T\ntext = X\nsource = S\n"
@@ -545,24 +545,24 @@ static void load_experiment(experiment *e, const char *name, const char *text)
  * record i = 10 i + q. */
 static void make_result(exp_result *r, const experiment *e)
 {
-    const exp_setup *s = &e->setup;
+    const xf_setup *s = &e->setup;
     memset(r, 0, sizeof *r);
     r->e = e;
-    r->n_points = exp_n_points(s);
+    r->n_points = xf_n_points(s);
     r->n_recs = r->n_points * s->n_acts * s->seeds;
     r->recs = calloc((size_t)r->n_recs, sizeof *r->recs);
-    r->q = calloc((size_t)r->n_recs * N_QTY, sizeof *r->q);
+    r->q = calloc((size_t)r->n_recs * XF_N_QTY, sizeof *r->q);
     assert_true(r->recs && r->q);
-    int idx[N_KEYS];
+    int idx[XF_N_KEYS];
     for (int pt = 0; pt < r->n_points; pt++) {
-        exp_point(s, pt, idx);
+        xf_point(s, pt, idx);
         for (int a = 0; a < s->n_acts; a++)
             for (int sd = 0; sd < s->seeds; sd++) {
                 int i = (pt * s->n_acts + a) * s->seeds + sd;
                 make_record(&r->recs[i], &s->acts[a], s->seed + (uint64_t)sd,
-                            (int)s->v[KEY_DEPTH][idx[KEY_DEPTH]], 3, s->epochs + 1, true);
-                for (int q = 0; q < N_QTY; q++)
-                    r->q[(size_t)i * N_QTY + q] = 10.0 * i + q;
+                            (int)s->v[XF_KEY_DEPTH][idx[XF_KEY_DEPTH]], 3, s->epochs + 1, true);
+                for (int q = 0; q < XF_N_QTY; q++)
+                    r->q[(size_t)i * XF_N_QTY + q] = 10.0 * i + q;
             }
     }
 }
@@ -696,8 +696,8 @@ static void test_xfig_act(void **state)
     assert_int_equal(s->style, PLOT_POINTS);
     assert_int_equal(s->n, 2);
     for (int a = 0; a < 2; a++) {
-        double v0 = x->r.q[(size_t)(2 * a) * N_QTY + Q_TEST_ACC];
-        double v1 = x->r.q[(size_t)(2 * a + 1) * N_QTY + Q_TEST_ACC];
+        double v0 = x->r.q[(size_t)(2 * a) * XF_N_QTY + XF_Q_TEST_ACC];
+        double v1 = x->r.q[(size_t)(2 * a + 1) * XF_N_QTY + XF_Q_TEST_ACC];
         assert_point(s, a, a + 1, (spread){(v0 + v1) / 2, v0, v1}, true);
     }
 }

@@ -244,30 +244,46 @@ static void test_run_quantities_known(void **state)
                             .revived_pct = 12.5, .seconds = 1.5, .hidden_change = 0.42,
                             .dead_on_test_pct = 97.0}};
     record_summarise(&rec);
-    double q[N_QTY];
+    double q[XF_N_QTY];
     exp_run_quantities(q, &rec, 2);
-    const struct { int q; double want; } known[] = {
-        {Q_TEST_ACC, 0.75}, {Q_TRAIN_ACC, 0.8}, {Q_TEST_LOSS, 0.7}, {Q_TRAIN_LOSS, 0.5},
-        {Q_ACC_GAIN, 0.5}, {Q_EPOCHS_TO_TARGET, 3}, {Q_DECAY, 0.5}, {Q_GRAD_RATIO, 0.25},
-        {Q_GRAD_FIRST, 0.25}, {Q_HIDDEN_GRAD_MAX, 13.0}, {Q_HIDDEN_CHANGE, 0.42},
-        {Q_DEAD_PCT, 20.0}, {Q_DEAD_PCT_MAX, 20.0}, {Q_REVIVED_PCT, 12.5},
-        {Q_DEAD_ON_TEST_PCT, 97.0}, {Q_SATURATED_PCT, 31.0}, {Q_SAME_SIGN_PCT, 65.0},
-        {Q_ACT_MEAN, 0.2}, {Q_ACT_MEAN_DEEP, 0.3}, {Q_ACT_STD_DEEP, 2.7}, {Q_DIVERGED, 0.0},
-        {Q_SECONDS_PER_EPOCH, 0.75},
+    const struct { int q; double want;
+    } known[] = {
+        {XF_Q_TEST_ACC, 0.75},
+        {XF_Q_TRAIN_ACC, 0.8},
+        {XF_Q_TEST_LOSS, 0.7},
+        {XF_Q_TRAIN_LOSS, 0.5},
+        {XF_Q_ACC_GAIN, 0.5},
+        {XF_Q_EPOCHS_TO_TARGET, 3},
+        {XF_Q_DECAY, 0.5},
+        {XF_Q_GRAD_RATIO, 0.25},
+        {XF_Q_GRAD_FIRST, 0.25},
+        {XF_Q_HIDDEN_GRAD_MAX, 13.0},
+        {XF_Q_HIDDEN_CHANGE, 0.42},
+        {XF_Q_DEAD_PCT, 20.0},
+        {XF_Q_DEAD_PCT_MAX, 20.0},
+        {XF_Q_REVIVED_PCT, 12.5},
+        {XF_Q_DEAD_ON_TEST_PCT, 97.0},
+        {XF_Q_SATURATED_PCT, 31.0},
+        {XF_Q_SAME_SIGN_PCT, 65.0},
+        {XF_Q_ACT_MEAN, 0.2},
+        {XF_Q_ACT_MEAN_DEEP, 0.3},
+        {XF_Q_ACT_STD_DEEP, 2.7},
+        {XF_Q_DIVERGED, 0.0},
+        {XF_Q_SECONDS_PER_EPOCH, 0.75},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (!(fabs(q[known[i].q] - known[i].want) <= 1e-12 * fmax(1.0, fabs(known[i].want))))
-            fail_msg("%s: %.17g, expected %.17g", exp_qtys[known[i].q].name, q[known[i].q],
+            fail_msg("%s: %.17g, expected %.17g", xf_qtys[known[i].q].name, q[known[i].q],
                      known[i].want);
-    assert_true(isnan(q[Q_NS]));
+    assert_true(isnan(q[XF_Q_NS]));
     /* a run that reached its target, and one that diverged */
     rec.r.epochs_to_target = 1;
     exp_run_quantities(q, &rec, 2);
-    assert_true(q[Q_EPOCHS_TO_TARGET] == 1.0);
+    assert_true(q[XF_Q_EPOCHS_TO_TARGET] == 1.0);
     rec.r.diverged = 1;
     exp_run_quantities(q, &rec, 2);
-    assert_true(q[Q_DIVERGED] == 1.0);
-    assert_true(isnan(q[Q_TEST_ACC]) && isnan(q[Q_TRAIN_LOSS]) && isnan(q[Q_DEAD_PCT]));
+    assert_true(q[XF_Q_DIVERGED] == 1.0);
+    assert_true(isnan(q[XF_Q_TEST_ACC]) && isnan(q[XF_Q_TRAIN_LOSS]) && isnan(q[XF_Q_DEAD_PCT]));
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 /* test_setting.c - the settings table seen from both of its readers: the
  * command line's defaults (the per-optimizer learning rates among them), the
- * same message for the same bad value from cli_parse and from exp_load, the
+ * same message for the same bad value from cli_parse and from xf_load, the
  * context each adds (ab_context), and the name tables beside the enums. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,7 +58,7 @@ static ab_status parse_args(cli_opts *o, const char *const *args, ab_err *err)
 #define CLAIM "[claim]\nnumber = 3\ntitle = T\ntext = X\nsource = S\n\n"
 #define CHECK "[check c]\nwhat = w\ntest = abs(1) == 1\n"
 
-/* exp_load of a file whose [setup] is "acts = relu" and then line (line 9 of
+/* xf_load of a file whose [setup] is "acts = relu" and then line (line 9 of
  * the file); its path into path. */
 static ab_status load_with(fixture *fx, char *path, size_t n, const char *line, ab_err *err)
 {
@@ -67,7 +67,7 @@ static ab_status load_with(fixture *fx, char *path, size_t n, const char *line, 
         (int)sizeof text)
         fail_msg("%s: too long", line);
     write_file(path, n, fx->s.dir, "exp.ini", text);
-    return exp_load(&fx->e, path, false, err);
+    return xf_load(&fx->e, path, false, err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -149,7 +149,7 @@ static const bad_case bad_cases[] = {
     {"acts foo", SET_ACTS, "foo", "unknown activation 'foo' (accepted: identity, step, "},
 };
 
-/* cli_parse's message is "--OPTION: WHY" and exp_load's "PATH:LINE: KEY:
+/* cli_parse's message is "--OPTION: WHY" and xf_load's "PATH:LINE: KEY:
  * WHY", WHY the same. */
 static void test_same_message(void **state)
 {
@@ -173,7 +173,7 @@ static void test_same_message(void **state)
     snprintf(text, sizeof text, CLAIM "[setup]\n%s%s\n" CHECK,
              c->id == SET_ACTS ? "" : "acts = relu\n", line);
     write_file(path, sizeof path, fx->s.dir, "exp.ini", text);
-    assert_int_equal(exp_load(&fx->e, path, false, &err), AB_EUSAGE);
+    assert_int_equal(xf_load(&fx->e, path, false, &err), AB_EUSAGE);
     snprintf(want, sizeof want, "%s:%d: %s: %s", path, c->id == SET_ACTS ? 8 : 9, r->name,
              c->why);
     if (strncmp(err.msg, want, strlen(want)))
@@ -250,7 +250,7 @@ static void test_context_prefixes(void **state)
     char text[512];
     snprintf(text, sizeof text, CLAIM "[setup]\nacts = relu, foo\n" CHECK);
     write_file(path, sizeof path, fx->s.dir, "exp.ini", text);
-    assert_int_equal(exp_load(&fx->e, path, false, &err), AB_EUSAGE);
+    assert_int_equal(xf_load(&fx->e, path, false, &err), AB_EUSAGE);
     snprintf(want, sizeof want, "%s:8: acts: unknown activation 'foo' (accepted: identity, step,",
              path);
     if (strncmp(err.msg, want, strlen(want)))
@@ -290,7 +290,7 @@ static void test_same_defaults(void **state)
     char path[4400];
     assert_int_equal(parse_args(&o, (const char *const[]){NULL}, &err), AB_OK);
     assert_int_equal(load_with(fx, path, sizeof path, "", &err), AB_OK);
-    const exp_setup *s = &fx->e.setup;
+    const xf_setup *s = &fx->e.setup;
     assert_int_equal(o.depth, 6);
     assert_int_equal(o.width, 64);
     assert_int_equal(o.epochs, 40);
@@ -301,16 +301,16 @@ static void test_same_defaults(void **state)
     assert_true(o.target_acc == 0.9 && o.test_frac == 0.2 && o.bias_init == 0.0);
     assert_string_equal(o.data, "spiral");
     assert_int_equal(o.n_acts, 2);
-    assert_int_equal(s->v[KEY_DEPTH][0], o.depth);
-    assert_int_equal(s->v[KEY_WIDTH][0], o.width);
-    assert_int_equal(s->v[KEY_BATCH][0], o.batch);
-    assert_true(s->v[KEY_LR][0] == o.lr); /* sgd's */
-    assert_true(s->v[KEY_INIT][0] == o.init && !o.init_auto);
-    assert_true(s->v[KEY_INIT_STD][0] == o.init_std);
-    assert_true(s->v[KEY_BIAS_INIT][0] == o.bias_init);
-    assert_true(s->v[KEY_OPTIMIZER][0] == o.opt);
-    assert_true(s->v[KEY_LOSS][0] == o.loss);
-    assert_true(s->v[KEY_BATCHNORM][0] == o.batchnorm && s->v[KEY_RESIDUAL][0] == o.residual);
+    assert_int_equal(s->v[XF_KEY_DEPTH][0], o.depth);
+    assert_int_equal(s->v[XF_KEY_WIDTH][0], o.width);
+    assert_int_equal(s->v[XF_KEY_BATCH][0], o.batch);
+    assert_true(s->v[XF_KEY_LR][0] == o.lr); /* sgd's */
+    assert_true(s->v[XF_KEY_INIT][0] == o.init && !o.init_auto);
+    assert_true(s->v[XF_KEY_INIT_STD][0] == o.init_std);
+    assert_true(s->v[XF_KEY_BIAS_INIT][0] == o.bias_init);
+    assert_true(s->v[XF_KEY_OPTIMIZER][0] == o.opt);
+    assert_true(s->v[XF_KEY_LOSS][0] == o.loss);
+    assert_true(s->v[XF_KEY_BATCHNORM][0] == o.batchnorm && s->v[XF_KEY_RESIDUAL][0] == o.residual);
     assert_int_equal(s->epochs, o.epochs);
     assert_int_equal(s->seeds, o.seeds);
     assert_int_equal(s->seed, o.seed);
@@ -324,12 +324,12 @@ static void test_same_defaults(void **state)
 static void test_table(void **state)
 {
     (void)state;
-    for (int k = 0; k < N_KEYS; k++)
-        assert_string_equal(exp_key_names[k], setting_table[k].name);
+    for (int k = 0; k < XF_N_KEYS; k++)
+        assert_string_equal(xf_key_names[k], setting_table[k].name);
     for (int i = 0; i < SET_COUNT; i++) {
         assert_int_equal(setting_find(setting_table[i].name), i);
         assert_non_null(setting_table[i].help);
-        assert_true(setting_table[i].label || i >= N_KEYS);
+        assert_true(setting_table[i].label || i >= XF_N_KEYS);
     }
     assert_string_equal(setting_label(SET_DEPTH), "depth (hidden layers)");
     assert_true(setting_is_numeric(SET_LR) && !setting_is_numeric(SET_INIT));
@@ -388,8 +388,8 @@ static void test_init_normal(void **state)
     assert_int_equal(load_with(fx, path, sizeof path, "init = normal:0.25", &err), AB_EUSAGE);
     assert_contains(err.msg, "init_std = 0.25");
     assert_int_equal(load_with(fx, path, sizeof path, "init = glorot, normal", &err), AB_OK);
-    assert_true(fx->e.setup.v[KEY_INIT][0] == INIT_XAVIER);
-    assert_true(fx->e.setup.v[KEY_INIT][1] == INIT_NORMAL);
+    assert_true(fx->e.setup.v[XF_KEY_INIT][0] == INIT_XAVIER);
+    assert_true(fx->e.setup.v[XF_KEY_INIT][1] == INIT_NORMAL);
 }
 
 int main(void)

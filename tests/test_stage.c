@@ -625,8 +625,8 @@ static void signalled(int ready, int go, const void *arg)
     ab_err err = {{0}};
     char plots[4400];
     if (stage_open(&st, a->dest, &err) != AB_OK ||
-        path_join(plots, sizeof plots, st.dir, "plots", &err) != AB_OK ||
-        make_dirs(plots, &err) != AB_OK || put(st.dir, "a.csv", "a\n") != 0 ||
+        afile_path_join(plots, sizeof plots, st.dir, "plots", &err) != AB_OK ||
+        afile_make_dirs(plots, &err) != AB_OK || put(st.dir, "a.csv", "a\n") != 0 ||
         afile_open_in(&f, plots, "p.gp", &err) != AB_OK) {
         say(ready, 'e', err.msg);
         _exit(3);

@@ -1,7 +1,7 @@
-/* results.h - what one invocation measured: a record per activation x seed
+/* record.h - what one invocation measured: a record per activation x seed
  * and the summary figures derived from its rows. */
-#ifndef ACTBENCH_RESULTS_H
-#define ACTBENCH_RESULTS_H
+#ifndef ACTBENCH_RECORD_H
+#define ACTBENCH_RECORD_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
-/* results.c - summary figures of a run. */
-#include "results.h"
+/* record.c - a run record's summary figures and the loss.csv column table. */
+#include "record.h"
 
 #include <math.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
-/* reproduce.c - `actbench run FILE` and `actbench reproduce`. */
+/* cmd_exp.c - `actbench run FILE` and `actbench reproduce`. */
 #define _XOPEN_SOURCE 700 /* nftw */
-#include "reproduce.h"
+#include "cmd_exp.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -108,7 +108,7 @@ static const char run_help[] =
     "  -j N       train N runs at once, each in its own process on one BLAS\n"
     "             thread: the same files as -j 1 (default: the online cores)\n";
 
-int reproduce_run_main(int argc, char **argv)
+int cmd_run(int argc, char **argv)
 {
     rep_opts o;
     ab_err err = {{0}};
@@ -123,7 +123,7 @@ int reproduce_run_main(int argc, char **argv)
     if (!e && st == AB_OK)
         st = ab_fail(&err, AB_ERUNTIME, "out of memory");
     if (st == AB_OK)
-        st = exp_load(e, o.file, o.quick, &err);
+        st = xf_load(e, o.file, o.quick, &err);
     exp_run_opts ro = {.quick = o.quick, .render = !o.no_plot && plot_have_gnuplot(),
                        .quiet = o.quiet, .jobs = o.jobs, .out = o.out, .argc = argc,
                        .argv = argv};
@@ -193,9 +193,9 @@ static ab_status validate(rep_state *s, ab_err *err)
     int n_sel = 0;
     for (int i = 0; i < s->n_files && st == AB_OK; i++) {
         if (!s->o->quick)
-            st = exp_load(e, s->files[i], false, err);
+            st = xf_load(e, s->files[i], false, err);
         if (st == AB_OK)
-            st = exp_load(e, s->files[i], true, err);
+            st = xf_load(e, s->files[i], true, err);
         if (st == AB_OK)
             n_sel += selected(s->o->only, e);
     }
@@ -211,7 +211,7 @@ static ab_status load_selected(rep_state *s, bool quick, ab_err *err)
 {
     s->n_sel = 0;
     for (int i = 0; i < s->n_files; i++) {
-        ab_status st = exp_load(&s->es[s->n_sel], s->files[i], quick, err);
+        ab_status st = xf_load(&s->es[s->n_sel], s->files[i], quick, err);
         if (st != AB_OK)
             return st;
         if (selected(s->o->only, &s->es[s->n_sel]))
@@ -244,7 +244,7 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
         char dir[4096];
         exp_result r;
         part_ctx pc = {.quick = quick, .quick_v = s->have_quick ? &s->quick[i] : NULL};
-        if ((st = path_join(dir, sizeof dir, out, e->id, err)) != AB_OK)
+        if ((st = afile_path_join(dir, sizeof dir, out, e->id, err)) != AB_OK)
             break;
         if (!s->o->quiet)
             fprintf(stderr, "actbench: [%d/%d] %s%s: claim %d\n", i + 1, s->n_sel, e->id,
@@ -302,7 +302,7 @@ static ab_status list_files(rep_state *s, ab_err *err)
         if (!(s->files[i] = malloc(4096)))
             st = ab_fail(err, AB_ERUNTIME, "out of memory");
         else
-            st = path_join(s->files[i], 4096, s->o->experiments, ents[i]->d_name, err);
+            st = afile_path_join(s->files[i], 4096, s->o->experiments, ents[i]->d_name, err);
         s->n_files = i + 1;
     }
     for (int i = 0; i < n; i++)
@@ -365,7 +365,7 @@ static ab_status reproduce_into(rep_state *s, const char *out, report_row *rows,
     stage_dir stage = {0};
     ab_status st = stage_open(&stage, out, err);
     if (st == AB_OK && s->o->only)
-        st = make_dirs(out, err);
+        st = afile_make_dirs(out, err);
     if (st == AB_OK)
         st = run_all(s, s->o->only ? out : stage.dir, rows, n, err);
     if (st == AB_OK && !s->o->only)
@@ -374,7 +374,7 @@ static ab_status reproduce_into(rep_state *s, const char *out, report_row *rows,
     return st;
 }
 
-int reproduce_main(int argc, char **argv)
+int cmd_reproduce(int argc, char **argv)
 {
     rep_opts o;
     ab_err err = {{0}};

@@ -1,5 +1,5 @@
-/* job.c - the main command: data -> runs -> run folder. */
-#include "job.h"
+/* cmd_main.c - the main command: options -> run plan -> runner -> run folder. */
+#include "cmd_main.h"
 
 #include <errno.h>
 #include <math.h>
@@ -20,7 +20,7 @@
 #include "par.h"
 #include "plot.h"
 #include "probe.h"
-#include "results.h"
+#include "record.h"
 #include "runner.h"
 #include "stage.h"
 #include "sys.h"
@@ -146,8 +146,9 @@ static ab_status make_folder(void *ctx, const run_out *out, ab_err *err)
     ab_status st = o->out_dir ? stage_open(&j->stage, o->out_dir, err)
                               : stage_open_new(&j->stage, "runs", NULL, err);
     char plots[4096];
-    if (st == AB_OK && (st = path_join(plots, sizeof plots, j->stage.dir, "plots", err)) == AB_OK)
-        st = make_dirs(plots, err);
+    if (st == AB_OK &&
+        (st = afile_path_join(plots, sizeof plots, j->stage.dir, "plots", err)) == AB_OK)
+        st = afile_make_dirs(plots, err);
     if (st != AB_OK) {
         ab_context(err, "--out");
         return st;
@@ -162,7 +163,7 @@ static ab_status make_folder(void *ctx, const run_out *out, ab_err *err)
     return AB_OK;
 }
 
-ab_status job_run(const cli_opts *o, ab_err *err)
+ab_status cmd_main_run(const cli_opts *o, ab_err *err)
 {
     run_plan p = {0};
     run_out out = {0};
