@@ -5,7 +5,8 @@
  * the machine at hand rather than asserted.
  *
  * The figures are wall-clock times of the registry's own loops (act.h), the
- * very code the training runs use, single-threaded, on float32. */
+ * very code the training runs use, single-threaded, on float32.  The
+ * subcommand's command line is cmd_bench.h's. */
 #ifndef ACTBENCH_BENCH_ACTS_H
 #define ACTBENCH_BENCH_ACTS_H
 
@@ -18,6 +19,8 @@
 /* Seed of the pre-activations z ~ N(0, 2^2), the same for every call. */
 #define BENCH_SEED 20240229u
 #define BENCH_Z_STD 2.0
+/* The figure's name: DIR/plots/bench_acts.gp (and .png). */
+#define BENCH_ACTS_FIG "bench_acts"
 
 typedef struct {
     act_spec act;
@@ -48,10 +51,8 @@ ab_status bench_acts_measure(bench_act_row *rows, const act_spec *acts, int n_ac
 ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_acts, size_t n,
                            int repeats, bool render, ab_err *err);
 
-/* The subcommand, called with argv[0] = "bench-acts": parses its options,
- * measures, writes the folder, prints a table on stdout.  Returns the exit
- * status (0 ok, 1 runtime failure, 2 usage error); errors go to stderr as one
- * line "actbench: <what>: <why>". */
-int bench_acts_main(int argc, char **argv);
+/* order[0..n) = indices of rows[0..n), cheapest ns_total first (NaN last,
+ * ties in input order): the order of the figure and of the printed table. */
+void bench_acts_order(int *order, const bench_act_row *rows, int n);
 
 #endif

@@ -1,17 +1,13 @@
-/* bench_gemm.c - `actbench bench-gemm`: times one training step's matrix
- * products, and the three products of the largest layer, through gemm()
- * exactly as net.c calls it (bench_gemm.h); the subcommand's command line. */
+/* bench_gemm.c - `actbench bench-gemm`'s measurement: times one training
+ * step's matrix products, and the three products of the largest layer,
+ * through net.c's own product functions (bench_gemm.h). */
 #include "bench_gemm.h"
 
-#include <getopt.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "gemm.h"
 #include "net.h"
 #include "rng.h"
 #include "sys.h"
@@ -21,7 +17,7 @@
 /* A timed sample lasts at least this long, so that the clock's grain does not matter. */
 #define BG_MIN_SAMPLE 0.05
 
-/* ---- the products, as net.c makes them -------------------------------- */
+/* ---- the products: net.c's own, on these buffers ------------------------ */
 
 /* One layer's buffers: in -> out units for B samples. */
 typedef struct {
@@ -35,31 +31,32 @@ typedef struct {
     const float *x;           /* B x sizes[0], the first layer's input */
     float *da;                /* B x max(in): input gradients */
     bg_layer *layer;
+    float *block;             /* the one allocation behind x, da and the layers' buffers */
 } bg_net;
 
-/* net.c's linear_forward without the bias: z = a_prev W^T */
+/* The input of layer l: the batch, or the previous layer's output. */
+static const float *bg_input(const bg_net *b, int l)
+{
+    return l == 0 ? b->x : b->layer[l - 1].z;
+}
+
 static void bg_forward(const bg_net *b, int l)
 {
     const bg_layer *y = &b->layer[l];
-    const float *a = l == 0 ? b->x : b->layer[l - 1].z;
-    gemm(false, true, b->batch, y->out, y->in, 1.0f, a, y->in, y->w, y->in, 0.0f, y->z, y->out);
+    net_gemm_forward(y->z, bg_input(b, l), y->w, b->batch, y->in, y->out);
 }
 
-/* net.c's net_backward: dW += dz^T a_prev */
 static void bg_weight_grad(const bg_net *b, int l)
 {
     const bg_layer *y = &b->layer[l];
-    const float *a = l == 0 ? b->x : b->layer[l - 1].z;
-    gemm(true, false, y->out, y->in, b->batch, 1.0f, y->dz, y->out, a, y->in, 1.0f, y->dw,
-         y->in);
+    net_gemm_weight_grad(y->dw, y->dz, bg_input(b, l), b->batch, y->in, y->out);
 }
 
-/* net.c's net_backward: da = dz W (no skip) */
+/* without a skip, as a plain network's layers have */
 static void bg_input_grad(const bg_net *b, int l)
 {
     const bg_layer *y = &b->layer[l];
-    gemm(false, false, b->batch, y->in, y->out, 1.0f, y->dz, y->out, y->w, y->in, 0.0f, b->da,
-         y->in);
+    net_gemm_input_grad(b->da, y->dz, y->w, b->batch, y->in, y->out, false);
 }
 
 static void bg_step(const bg_net *b)
@@ -84,20 +81,7 @@ static void bg_run(const bg_net *b, int r)
     }
 }
 
-/* ---- measuring ---------------------------------------------------------- */
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+/* ---- the buffers -------------------------------------------------------- */
 
 static void fill(float *v, size_t n, double std, rng_state *r)
 {
@@ -117,8 +101,9 @@ static double bg_floats(int batch, const int *sizes, int n_sizes)
     return f + (double)batch * max_in;
 }
 
-ab_status bench_gemm_measure(bench_gemm_row rows[BENCH_GEMM_ROWS], int batch, const int *sizes,
-                             int n_sizes, int repeats, ab_err *err)
+/* AB_EUSAGE naming the first of bench_gemm_measure's arguments out of range
+ * (the buffers' memory included), else AB_OK. */
+static ab_status check_args(int batch, const int *sizes, int n_sizes, int repeats, ab_err *err)
 {
     if (batch < 1 || batch > NET_MAX_WIDTH)
         return ab_fail(err, AB_EUSAGE, "bench-gemm: batch %d is out of range (accepted: 1..%d)",
@@ -136,27 +121,39 @@ ab_status bench_gemm_measure(bench_gemm_row rows[BENCH_GEMM_ROWS], int batch, co
     if (floats * sizeof(float) > 0.9 * sys_mem_available())
         return ab_fail(err, AB_EUSAGE, "bench-gemm: the buffers need about %.1f GiB of memory, "
                        "more than is available", floats * sizeof(float) / 1073741824.0);
+    return AB_OK;
+}
 
-    ab_status st = AB_OK;
-    bg_net b = {.batch = batch, .n_layers = n_sizes - 1};
-    float *block = malloc((size_t)floats * sizeof(float));
-    b.layer = calloc((size_t)b.n_layers, sizeof *b.layer);
-    double *t = malloc((size_t)BENCH_GEMM_ROWS * (size_t)repeats * sizeof *t);
-    if (!block || !b.layer || !t) {
-        st = ab_fail(err, AB_ERUNTIME, "out of memory: bench-gemm buffers (%.1f MiB)",
-                     floats * sizeof(float) / 1048576.0);
-        goto done;
+static void bg_free(bg_net *b)
+{
+    free(b->block);
+    free(b->layer);
+    memset(b, 0, sizeof *b);
+}
+
+/* Allocates and fills b's buffers for the network of sizes (checked), and
+ * picks the layer timed alone.  AB_ERUNTIME when out of memory. */
+static ab_status bg_create(bg_net *b, int batch, const int *sizes, int n_sizes, ab_err *err)
+{
+    double floats = bg_floats(batch, sizes, n_sizes);
+    *b = (bg_net){.batch = batch, .n_layers = n_sizes - 1};
+    b->block = malloc((size_t)floats * sizeof(float));
+    b->layer = calloc((size_t)b->n_layers, sizeof *b->layer);
+    if (!b->block || !b->layer) {
+        bg_free(b);
+        return ab_fail(err, AB_ERUNTIME, "out of memory: bench-gemm buffers (%.1f MiB)",
+                       floats * sizeof(float) / 1048576.0);
     }
     rng_state r;
     rng_seed(&r, BG_SEED);
-    float *p = block;
+    float *p = b->block;
     size_t nx = (size_t)batch * (size_t)sizes[0];
     fill(p, nx, 1.0, &r);
-    b.x = p, p += nx;
-    double step_flops = 0.0, big_mnk = -1.0;
+    b->x = p, p += nx;
+    double big_mnk = -1.0;
     int max_in = 0;
-    for (int l = 0; l < b.n_layers; l++) {
-        bg_layer *y = &b.layer[l];
+    for (int l = 0; l < b->n_layers; l++) {
+        bg_layer *y = &b->layer[l];
         y->in = sizes[l];
         y->out = sizes[l + 1];
         size_t nw = (size_t)y->in * (size_t)y->out, nz = (size_t)batch * (size_t)y->out;
@@ -170,34 +167,63 @@ ab_status bench_gemm_measure(bench_gemm_row rows[BENCH_GEMM_ROWS], int batch, co
         y->dz = p, p += nz;
         fill(y->dz, nz, 1e-3, &r);
         double io = (double)y->in * y->out;
-        step_flops += 6.0 * batch * io;
         /* the first layer has no input gradient: the largest of the others */
-        if ((l > 0 || b.n_layers == 1) && io >= big_mnk) {
+        if ((l > 0 || b->n_layers == 1) && io >= big_mnk) {
             big_mnk = io;
-            b.big = l;
+            b->big = l;
         }
         max_in = y->in > max_in ? y->in : max_in;
     }
-    b.da = p;
-    memset(b.da, 0, (size_t)batch * (size_t)max_in * sizeof(float));
+    b->da = p;
+    memset(b->da, 0, (size_t)batch * (size_t)max_in * sizeof(float));
+    return AB_OK;
+}
 
-    const bg_layer *g = &b.layer[b.big];
-    const double prod = 2.0 * batch * g->in * g->out;
-    rows[0] = (bench_gemm_row){.name = "forward", .m = batch, .n = g->out, .k = g->in,
+/* The rows' names, shapes, gemm counts and flops, before any timing. */
+static void fill_rows(bench_gemm_row rows[BENCH_GEMM_ROWS], const bg_net *b)
+{
+    const bg_layer *g = &b->layer[b->big];
+    const int B = b->batch;
+    const double prod = 2.0 * B * g->in * g->out;
+    double step_flops = 0.0;
+    for (int l = 0; l < b->n_layers; l++)
+        step_flops += 6.0 * B * ((double)b->layer[l].in * b->layer[l].out);
+    rows[0] = (bench_gemm_row){.name = "forward", .m = B, .n = g->out, .k = g->in,
                                .gemms = 1, .flops = prod};
-    rows[1] = (bench_gemm_row){.name = "weight_grad", .m = g->out, .n = g->in, .k = batch,
+    rows[1] = (bench_gemm_row){.name = "weight_grad", .m = g->out, .n = g->in, .k = B,
                                .gemms = 1, .flops = prod};
-    rows[2] = (bench_gemm_row){.name = "input_grad", .m = batch, .n = g->in, .k = g->out,
+    rows[2] = (bench_gemm_row){.name = "input_grad", .m = B, .n = g->in, .k = g->out,
                                .gemms = 1, .flops = prod};
-    rows[3] = (bench_gemm_row){.name = "step", .gemms = 2 * b.n_layers + b.n_layers - 1,
+    rows[3] = (bench_gemm_row){.name = "step", .gemms = 2 * b->n_layers + b->n_layers - 1,
                                .flops = step_flops};
+}
 
+/* ---- measuring ---------------------------------------------------------- */
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sets rows[].calls, then times every row repeats times into t (row k's
+ * samples at t + k repeats) and sets the rows' figures from them. */
+static void time_rows(bench_gemm_row rows[BENCH_GEMM_ROWS], const bg_net *b, double *t,
+                      int repeats)
+{
     /* warm-up: pages in, BLAS threads started; then one timed call sets how
      * many calls make a sample */
     for (int k = 0; k < BENCH_GEMM_ROWS; k++) {
-        bg_run(&b, k);
+        bg_run(b, k);
         double t0 = now();
-        bg_run(&b, k);
+        bg_run(b, k);
         double one = now() - t0;
         long calls = one > 0.0 ? (long)ceil(BG_MIN_SAMPLE / one) : 1000000L;
         rows[k].calls = calls < 1 ? 1 : calls > 1000000L ? 1000000L : calls;
@@ -207,7 +233,7 @@ ab_status bench_gemm_measure(bench_gemm_row rows[BENCH_GEMM_ROWS], int batch, co
             int k = (i + rep) % BENCH_GEMM_ROWS;
             double t0 = now();
             for (long c = 0; c < rows[k].calls; c++)
-                bg_run(&b, k);
+                bg_run(b, k);
             t[(size_t)k * repeats + rep] = (now() - t0) / (double)rows[k].calls;
         }
     for (int k = 0; k < BENCH_GEMM_ROWS; k++) {
@@ -219,187 +245,24 @@ ab_status bench_gemm_measure(bench_gemm_row rows[BENCH_GEMM_ROWS], int batch, co
         rows[k].gflops_min = rows[k].flops / s[repeats - 1] / 1e9;
         rows[k].gflops_max = rows[k].flops / s[0] / 1e9;
     }
+}
 
+ab_status bench_gemm_measure(bench_gemm_row rows[BENCH_GEMM_ROWS], int batch, const int *sizes,
+                             int n_sizes, int repeats, ab_err *err)
+{
+    bg_net b;
+    ab_status st = check_args(batch, sizes, n_sizes, repeats, err);
+    if (st != AB_OK || (st = bg_create(&b, batch, sizes, n_sizes, err)) != AB_OK)
+        return st;
+    double *t = malloc((size_t)BENCH_GEMM_ROWS * (size_t)repeats * sizeof *t);
+    if (!t) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: bench-gemm timings");
+        goto done;
+    }
+    fill_rows(rows, &b);
+    time_rows(rows, &b, t, repeats);
 done:
-    free(block);
-    free(b.layer);
     free(t);
+    bg_free(&b);
     return st;
-}
-
-/* ---- the command line --------------------------------------------------- */
-
-#define DEF_REPEATS 7
-#define MAX_REPEATS 1000
-#define MAX_THREADS 1024
-
-typedef struct {
-    int batch;
-    int sizes[BENCH_GEMM_MAX_SIZES];
-    int n_sizes;
-    int repeats;
-    int threads; /* 0 = leave the BLAS default */
-    bool help;
-} bg_opts;
-
-enum { OPT_BATCH = 256, OPT_LAYERS, OPT_REPEATS, OPT_THREADS };
-
-static const struct option long_opts[] = {
-    {"batch", required_argument, NULL, OPT_BATCH},
-    {"layers", required_argument, NULL, OPT_LAYERS},
-    {"repeats", required_argument, NULL, OPT_REPEATS},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-"Usage: actbench bench-gemm --batch B --layers N0,N1,...,NL [OPTIONS]\n"
-"\n"
-"The OpenBLAS ceiling for a network: times the matrix products one training\n"
-"step makes -- the same cblas_sgemm calls as training, same shapes,\n"
-"transpositions and betas, each layer on its own buffers -- with nothing in\n"
-"between, and the three products of its largest layer alone:\n"
-"  forward      z = a W^T      (B x out, inner dimension in)\n"
-"  weight_grad  dW += dz^T a   (out x in, inner dimension B)\n"
-"  input_grad   da = dz W      (B x in, inner dimension out)\n"
-"GFLOP/s are 2 M N K per product and 6 B sum(in x out) per step (the\n"
-"convention of scripts/bench: comparable with an epoch's figure, although\n"
-"training, like this step, skips the first layer's input gradient).  Each row\n"
-"is the median of R interleaved samples; min and max are the slowest and the\n"
-"fastest.\n"
-"\n"
-"  --batch B         samples per step, 1..%d\n"
-"  --layers LIST     layer sizes: inputs, hidden widths, outputs (2..%d of\n"
-"                    them, each 1..%d), e.g. 784,256,256,256,256,256,256,10\n"
-"  --repeats R       timed samples per row, 1..%d (default %d)\n"
-"  --threads T       BLAS threads, 1..%d (default: OPENBLAS_NUM_THREADS, or\n"
-"                    every core)\n"
-"  -h, --help        this text\n"
-"\n"
-"Example:\n"
-"  actbench bench-gemm --batch 256 --layers 784,1024,1024,1024,1024,1024,1024,10\n"
-"\n"
-"Exit status: 0 ok, 1 runtime failure, 2 usage error.\n",
-            NET_MAX_WIDTH, BENCH_GEMM_MAX_SIZES, NET_MAX_WIDTH, MAX_REPEATS, DEF_REPEATS,
-            MAX_THREADS);
-}
-
-/* "784,256,10" into o->sizes. */
-static ab_status parse_layers(bg_opts *o, const char *s, ab_err *err)
-{
-    o->n_sizes = 0;
-    char buf[64];
-    const char *p = s;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == 0 || len >= sizeof buf)
-            return ab_fail(err, AB_EUSAGE, "--layers: '%s' is not a comma list of sizes, "
-                           "e.g. 784,256,10", s);
-        if (o->n_sizes == BENCH_GEMM_MAX_SIZES)
-            return ab_fail(err, AB_EUSAGE, "--layers: more than %d sizes",
-                           BENCH_GEMM_MAX_SIZES);
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        long v;
-        ab_status st = cli_parse_long(&v, "--layers", buf, 1, NET_MAX_WIDTH, err);
-        if (st != AB_OK)
-            return st;
-        o->sizes[o->n_sizes++] = (int)v;
-        if (!comma)
-            break;
-        p = comma + 1;
-    }
-    if (o->n_sizes < 2)
-        return ab_fail(err, AB_EUSAGE, "--layers: '%s' has one size; give at least the "
-                       "inputs and the outputs", s);
-    return AB_OK;
-}
-
-static ab_status parse_opts(bg_opts *o, int argc, char **argv, ab_err *err)
-{
-    memset(o, 0, sizeof *o);
-    o->repeats = DEF_REPEATS;
-    opterr = 0;
-    optind = 1;
-    int c, idx = 0;
-    ab_status st = AB_OK;
-    long v;
-    while (st == AB_OK && (c = getopt_long(argc, argv, "+:h", long_opts, &idx)) != -1) {
-        switch (c) {
-        case OPT_BATCH:
-            st = cli_parse_long(&v, "--batch", optarg, 1, NET_MAX_WIDTH, err);
-            o->batch = (int)v;
-            break;
-        case OPT_LAYERS: st = parse_layers(o, optarg, err); break;
-        case OPT_REPEATS:
-            st = cli_parse_long(&v, "--repeats", optarg, 1, MAX_REPEATS, err);
-            o->repeats = (int)v;
-            break;
-        case OPT_THREADS:
-            st = cli_parse_long(&v, "--threads", optarg, 1, MAX_THREADS, err);
-            o->threads = (int)v;
-            break;
-        case 'h': o->help = true; break;
-        case ':':
-            st = ab_fail(err, AB_EUSAGE, "%s: needs a value (see actbench bench-gemm --help)",
-                         argv[optind - 1]);
-            break;
-        default:
-            st = ab_fail(err, AB_EUSAGE, "bench-gemm: unknown option '%s' (see actbench "
-                         "bench-gemm --help)", argv[optind - 1]);
-        }
-    }
-    if (st == AB_OK && optind < argc)
-        st = ab_fail(err, AB_EUSAGE, "bench-gemm: unexpected argument '%s' (see actbench "
-                     "bench-gemm --help)", argv[optind]);
-    if (st == AB_OK && !o->help && (o->batch == 0 || o->n_sizes == 0))
-        st = ab_fail(err, AB_EUSAGE, "bench-gemm: --batch and --layers are both needed (see "
-                     "actbench bench-gemm --help)");
-    return st;
-}
-
-static void print_table(const bench_gemm_row *rows, const bg_opts *o)
-{
-    char machine[256];
-    sys_machine(machine, sizeof machine);
-    printf("machine: %s\nblas: %s, %d thread%s\nnetwork: batch %d, layers ", machine,
-           gemm_library(), gemm_threads(), gemm_threads() == 1 ? "" : "s", o->batch);
-    for (int i = 0; i < o->n_sizes; i++)
-        printf("%s%d", i ? "," : "", o->sizes[i]);
-    printf("\n%-12s %6s %6s %6s %6s %7s %10s %9s %9s %9s\n", "product", "M", "N", "K", "gemms",
-           "calls", "us/call", "GFLOP/s", "min", "max");
-    for (int k = 0; k < BENCH_GEMM_ROWS; k++) {
-        const bench_gemm_row *r = &rows[k];
-        if (r->m)
-            printf("%-12s %6d %6d %6d", r->name, r->m, r->n, r->k);
-        else
-            printf("%-12s %6s %6s %6s", r->name, "-", "-", "-");
-        printf(" %6d %7ld %10.2f %9.2f %9.2f %9.2f\n", r->gemms, r->calls, 1e6 * r->seconds,
-               r->gflops, r->gflops_min, r->gflops_max);
-    }
-}
-
-int bench_gemm_main(int argc, char **argv)
-{
-    bg_opts o;
-    ab_err err = {{0}};
-    bench_gemm_row rows[BENCH_GEMM_ROWS];
-    ab_status st = parse_opts(&o, argc, argv, &err);
-    if (st == AB_OK && o.help) {
-        usage(stdout);
-        return 0;
-    }
-    if (st == AB_OK && o.threads)
-        gemm_set_threads(o.threads);
-    if (st == AB_OK)
-        st = bench_gemm_measure(rows, o.batch, o.sizes, o.n_sizes, o.repeats, &err);
-    if (st == AB_OK)
-        print_table(rows, &o);
-    else
-        fprintf(stderr, "actbench: %s\n", err.msg);
-    return (int)st;
 }

@@ -1,9 +1,10 @@
-/* bench_gemm.h - `actbench bench-gemm`: the OpenBLAS ceiling for a network.
- * Times the matrix products one training step of a fully connected network
- * makes -- the same gemm() calls with the same shapes, transpositions and
- * betas as net.c -- with nothing else in between, so that an epoch's
- * achieved GFLOP/s (scripts/bench) can be read as a share of what the BLAS
- * alone does at those shapes on this machine.  A hidden subcommand: it is
+/* bench_gemm.h - `actbench bench-gemm`'s measurement: the OpenBLAS ceiling
+ * for a network.  Times the matrix products one training step of a fully
+ * connected network makes -- net.c's own product functions (net_gemm_*),
+ * so the same gemm() calls with the same shapes, transpositions and betas --
+ * with nothing else in between, so that an epoch's achieved GFLOP/s
+ * (scripts/bench) can be read as a share of what the BLAS alone does at
+ * those shapes on this machine.  A hidden subcommand (cmd_bench.h): it is
  * the ceiling column of scripts/bench, not a user-facing measurement. */
 #ifndef ACTBENCH_BENCH_GEMM_H
 #define ACTBENCH_BENCH_GEMM_H
@@ -44,11 +45,5 @@ typedef struct {
  * for sizes or repeats out of range; AB_ERUNTIME when out of memory. */
 ab_status bench_gemm_measure(bench_gemm_row rows[BENCH_GEMM_ROWS], int batch, const int *sizes,
                              int n_sizes, int repeats, ab_err *err);
-
-/* The subcommand, called with argv[0] = "bench-gemm": parses its options,
- * measures, prints a table on stdout.  Returns the exit status (0 ok, 1
- * runtime failure, 2 usage error); errors go to stderr as one line
- * "actbench: <what>: <why>". */
-int bench_gemm_main(int argc, char **argv);
 
 #endif

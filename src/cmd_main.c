@@ -1,4 +1,4 @@
-/* cmd_main.c - the main command: options -> run plan -> runner -> run folder. */
+/* cmd_main.c - the main command: options (cli.c) -> run plan -> runner -> run folder, table. */
 #include "cmd_main.h"
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 
 #include "actbench_version.h"
 #include "afile.h"
+#include "cli.h"
 #include "data.h"
 #include "cfgjson.h"
 #include "figures.h"
@@ -163,7 +164,9 @@ static ab_status make_folder(void *ctx, const run_out *out, ab_err *err)
     return AB_OK;
 }
 
-ab_status cmd_main_run(const cli_opts *o, ab_err *err)
+/* Runs the job o describes.  Progress and notes go to stderr unless quiet;
+ * the summary table and the run folder's name to stdout unless quiet. */
+static ab_status run_job(const cli_opts *o, ab_err *err)
 {
     run_plan p = {0};
     run_out out = {0};
@@ -192,4 +195,22 @@ ab_status cmd_main_run(const cli_opts *o, ab_err *err)
     runner_out_free(&out);
     plan_free(&p);
     return st;
+}
+
+int cmd_main(int argc, char **argv)
+{
+    cli_opts o;
+    ab_err err = {{0}};
+    ab_status st = cli_parse(&o, argc, argv, &err);
+    if (st == AB_OK && o.help)
+        return cli_usage(stdout), 0;
+    if (st == AB_OK && o.version)
+        return printf("actbench %s\n", ACTBENCH_VERSION), 0;
+    if (st == AB_OK && o.list_acts)
+        return cli_list_acts(stdout), 0;
+    if (st == AB_OK)
+        st = run_job(&o, &err);
+    if (st != AB_OK)
+        fprintf(stderr, "actbench: %s\n", err.msg);
+    return (int)st;
 }

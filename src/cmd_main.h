@@ -3,10 +3,12 @@
 #ifndef ACTBENCH_CMD_MAIN_H
 #define ACTBENCH_CMD_MAIN_H
 
-#include "cli.h"
-
-/* Runs the job o describes.  Progress and notes go to stderr unless quiet;
- * the summary table and the run folder's name to stdout unless quiet. */
-ab_status cmd_main_run(const cli_opts *o, ab_err *err);
+/* actbench [OPTIONS] (cli.h), argv[0] the program: parses the options, runs
+ * the job they describe (or prints --help, --version, --list-acts) and
+ * returns the exit status (0 ok, 1 runtime failure, 2 usage error).
+ * Progress and notes go to stderr and the summary table and the run
+ * folder's name to stdout, unless --quiet; errors go to stderr as one line
+ * "actbench: <what>: <why>". */
+int cmd_main(int argc, char **argv);
 
 #endif

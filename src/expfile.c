@@ -608,6 +608,126 @@ static bool plot_key(parse_ctx *c, xf_plot *pl, const char *name, const char *va
 
 /* ---- the inih handler ------------------------------------------------ */
 
+/* A continuation line ("acts = a, b" then "  c") joined onto the value so
+ * far of the key it continues; any other key recorded as given in its
+ * section (refused when given twice there) and copied.  The result in
+ * joined (n chars); false when refused. */
+static bool join_value(parse_ctx *c, char *joined, size_t n, const char *section,
+                       const char *name, const char *value)
+{
+    if (c->continued && !strcmp(name, c->prev_name)) {
+        size_t len = strlen(c->prev_value);
+        int w = snprintf(joined, n, "%s%s%s", c->prev_value,
+                         len && c->prev_value[len - 1] != ',' ? ", " : " ", value);
+        if (w < 0 || (size_t)w >= n)
+            return fail(c, "%s: value longer than %zu characters", name, n - 1);
+    } else {
+        for (int i = 0; i < c->n_keys && strcmp(section, c->cur) == 0; i++)
+            if (!strcmp(c->keys[i], name))
+                return fail(c, "'%s' given twice in [%s]", name, section);
+        if (strcmp(section, c->cur))
+            c->n_keys = 0;
+        if (c->n_keys < 64)
+            snprintf(c->keys[c->n_keys++], sizeof c->keys[0], "%s", name);
+        snprintf(joined, n, "%s", value);
+    }
+    snprintf(c->prev_name, sizeof c->prev_name, "%s", name);
+    snprintf(c->prev_value, sizeof c->prev_value, "%s", joined);
+    return true;
+}
+
+/* [check NAME]: a new check, its name checked and unique. */
+static bool enter_check(parse_ctx *c, const char *section)
+{
+    experiment *e = c->e;
+    const char *nm = section[5] ? section + 6 : "";
+    if (!nm[0])
+        return fail(c, "[check] needs a name: [check NAME]");
+    for (const char *p = nm; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return fail(c, "[check %s]: a name holds only letters, digits, '-' and '_'", nm);
+    if (e->n_checks == XF_MAX_CHECKS)
+        return fail(c, "more than %d checks", XF_MAX_CHECKS);
+    for (int i = 0; i < e->n_checks; i++)
+        if (!strcmp(e->checks[i].name, nm))
+            return fail(c, "[check %s] given twice", nm);
+    c->cur_check = e->n_checks++;
+    snprintf(e->checks[c->cur_check].name, sizeof e->checks[0].name, "%s", nm);
+    return true;
+}
+
+/* The first key of a section: makes it the current one, and a new check
+ * or plot where it is one; refuses an unknown or misplaced section. */
+static bool enter_section(parse_ctx *c, const char *section)
+{
+    experiment *e = c->e;
+    set_str(c->cur, sizeof c->cur, section);
+    c->cur_check = c->cur_plot = -1;
+    if (!strncmp(section, "check ", 6) || !strcmp(section, "check")) {
+        return enter_check(c, section);
+    } else if (!strncmp(section, "plot", 4) && (!section[4] || section[4] == ' ')) {
+        if (e->n_plots == XF_MAX_PLOTS)
+            return fail(c, "more than %d plots", XF_MAX_PLOTS);
+        c->cur_plot = e->n_plots++;
+        xf_plot *pl = &e->plots[c->cur_plot];
+        snprintf(pl->name, sizeof pl->name, "%s", section[4] ? section + 5 : "");
+        pl->x = XF_X_ACT;
+        pl->epoch = 0;
+    } else if (!strcmp(section, "quick")) {
+        if (!c->seen_setup)
+            return fail(c, "[quick] must come after [setup]");
+        c->seen_quick = true;
+        c->scratch = e->setup;
+    } else if (!strcmp(section, "setup")) {
+        if (c->seen_setup)
+            return fail(c, "[setup] given twice");
+        c->seen_setup = true;
+    } else if (!strcmp(section, "claim")) {
+        c->seen_claim = true;
+    } else {
+        return fail(c, "unknown section [%s] (accepted: claim, setup, quick, check NAME, "
+                       "plot, plot NAME)", section);
+    }
+    return true;
+}
+
+/* A key of [claim]. */
+static bool claim_key(parse_ctx *c, const char *name, const char *value)
+{
+    experiment *e = c->e;
+    if (!strcmp(name, "number")) {
+        long l;
+        if (!to_long(&l, value, 1, 15))
+            return fail(c, "number: '%s' is not a claim number 1..15", value);
+        e->claim = (int)l;
+    } else if (!strcmp(name, "title")) {
+        append(e->title, sizeof e->title, value);
+    } else if (!strcmp(name, "text")) {
+        append(e->text, sizeof e->text, value);
+    } else if (!strcmp(name, "source")) {
+        append(e->source, sizeof e->source, value);
+    } else {
+        return fail(c, "unknown key '%s' in [claim] (accepted: number, title, text, source)",
+                    name);
+    }
+    return true;
+}
+
+/* A key of [check NAME]; the test is parsed once the set-up is complete. */
+static bool check_key(parse_ctx *c, xf_check *chk, const char *name, const char *value)
+{
+    if (!strcmp(name, "what")) {
+        append(chk->what, sizeof chk->what, value);
+    } else if (!strcmp(name, "test")) {
+        append(chk->test, sizeof chk->test, value);
+        chk->line = c->line;
+    } else {
+        return fail(c, "unknown key '%s' in [check %s] (accepted: what, test)", name,
+                    chk->name);
+    }
+    return true;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *c = user;
@@ -619,109 +739,26 @@ static int handler(void *user, const char *section, const char *name, const char
     if (c->n_sections)
         c->sec_used[c->n_sections - 1] = true;
     char joined[1024];
-    if (c->continued && !strcmp(name, c->prev_name)) {
-        /* a list continued on the next line: "acts = a, b" + "  c" */
-        size_t len = strlen(c->prev_value);
-        int w = snprintf(joined, sizeof joined, "%s%s%s", c->prev_value,
-                         len && c->prev_value[len - 1] != ',' ? ", " : " ", value);
-        if (w < 0 || (size_t)w >= sizeof joined)
-            return fail(c, "%s: value longer than %zu characters", name, sizeof joined - 1);
-    } else {
-        for (int i = 0; i < c->n_keys && strcmp(section, c->cur) == 0; i++)
-            if (!strcmp(c->keys[i], name))
-                return fail(c, "'%s' given twice in [%s]", name, section);
-        if (strcmp(section, c->cur))
-            c->n_keys = 0;
-        if (c->n_keys < 64)
-            snprintf(c->keys[c->n_keys++], sizeof c->keys[0], "%s", name);
-        snprintf(joined, sizeof joined, "%s", value);
-    }
-    snprintf(c->prev_name, sizeof c->prev_name, "%s", name);
-    snprintf(c->prev_value, sizeof c->prev_value, "%s", joined);
-    bool list = c->continued && (!strcmp(section, "setup") || !strcmp(section, "quick"));
-    if (list)
+    if (!join_value(c, joined, sizeof joined, section, name, value))
+        return 0;
+    /* a set-up key re-reads its whole list at each continuation line; the
+     * other keys append each line to their text themselves */
+    if (c->continued && (!strcmp(section, "setup") || !strcmp(section, "quick")))
         value = joined;
-    if (strcmp(section, c->cur)) {
-        set_str(c->cur, sizeof c->cur, section);
-        c->cur_check = c->cur_plot = -1;
-        if (!strncmp(section, "check ", 6) || !strcmp(section, "check")) {
-            const char *nm = section[5] ? section + 6 : "";
-            if (!nm[0])
-                return fail(c, "[check] needs a name: [check NAME]");
-            for (const char *p = nm; *p; p++)
-                if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-                    return fail(c, "[check %s]: a name holds only letters, digits, '-' and '_'",
-                                nm);
-            if (e->n_checks == XF_MAX_CHECKS)
-                return fail(c, "more than %d checks", XF_MAX_CHECKS);
-            for (int i = 0; i < e->n_checks; i++)
-                if (!strcmp(e->checks[i].name, nm))
-                    return fail(c, "[check %s] given twice", nm);
-            c->cur_check = e->n_checks++;
-            snprintf(e->checks[c->cur_check].name, sizeof e->checks[0].name, "%s", nm);
-        } else if (!strncmp(section, "plot", 4) && (!section[4] || section[4] == ' ')) {
-            if (e->n_plots == XF_MAX_PLOTS)
-                return fail(c, "more than %d plots", XF_MAX_PLOTS);
-            c->cur_plot = e->n_plots++;
-            xf_plot *pl = &e->plots[c->cur_plot];
-            snprintf(pl->name, sizeof pl->name, "%s", section[4] ? section + 5 : "");
-            pl->x = XF_X_ACT;
-            pl->epoch = 0;
-        } else if (!strcmp(section, "quick")) {
-            if (!c->seen_setup)
-                return fail(c, "[quick] must come after [setup]");
-            c->seen_quick = true;
-            c->scratch = e->setup;
-        } else if (!strcmp(section, "setup")) {
-            if (c->seen_setup)
-                return fail(c, "[setup] given twice");
-            c->seen_setup = true;
-        } else if (!strcmp(section, "claim")) {
-            c->seen_claim = true;
-        } else {
-            return fail(c, "unknown section [%s] (accepted: claim, setup, quick, check NAME, "
-                           "plot, plot NAME)", section);
-        }
-    }
-    if (!strcmp(section, "claim")) {
-        if (!strcmp(name, "number")) {
-            long l;
-            if (!to_long(&l, value, 1, 15))
-                return fail(c, "number: '%s' is not a claim number 1..15", value);
-            e->claim = (int)l;
-        } else if (!strcmp(name, "title")) {
-            append(e->title, sizeof e->title, value);
-        } else if (!strcmp(name, "text")) {
-            append(e->text, sizeof e->text, value);
-        } else if (!strcmp(name, "source")) {
-            append(e->source, sizeof e->source, value);
-        } else {
-            return fail(c, "unknown key '%s' in [claim] (accepted: number, title, text, source)",
-                        name);
-        }
-        return 1;
-    }
-    if (!strcmp(section, "setup")) {
-        if (!setup_key(c, &e->setup, name, value, false))
-            return 0;
-        return 1;
-    }
-    if (!strcmp(section, "quick"))
-        return setup_key(c, c->quick ? &e->setup : &c->scratch, name, value, true) ? 1 : 0;
-    if (c->cur_check >= 0) {
-        xf_check *chk = &e->checks[c->cur_check];
-        if (!strcmp(name, "what"))
-            append(chk->what, sizeof chk->what, value);
-        else if (!strcmp(name, "test")) {
-            append(chk->test, sizeof chk->test, value);
-            chk->line = c->line;
-        }
-        else
-            return fail(c, "unknown key '%s' in [check %s] (accepted: what, test)", name,
-                        chk->name);
-        return 1;
-    }
-    return plot_key(c, &e->plots[c->cur_plot], name, value) ? 1 : 0;
+    if (strcmp(section, c->cur) && !enter_section(c, section))
+        return 0;
+    bool ok;
+    if (!strcmp(section, "claim"))
+        ok = claim_key(c, name, value);
+    else if (!strcmp(section, "setup"))
+        ok = setup_key(c, &e->setup, name, value, false);
+    else if (!strcmp(section, "quick"))
+        ok = setup_key(c, c->quick ? &e->setup : &c->scratch, name, value, true);
+    else if (c->cur_check >= 0)
+        ok = check_key(c, &e->checks[c->cur_check], name, value);
+    else
+        ok = plot_key(c, &e->plots[c->cur_plot], name, value);
+    return ok ? 1 : 0;
 }
 
 /* inih reader that counts lines, so that errors found in the handler name
@@ -927,6 +964,86 @@ static void setup_defaults(xf_setup *s)
     }
 }
 
+/* What a whole file needs, checked once it is read: every section keyed, a
+ * usable file name, the claim complete, acts, a check, and a sweep of
+ * reasonable size (none for kind = bench-acts). */
+static ab_status check_whole(const parse_ctx *c, ab_err *err)
+{
+    const experiment *e = c->e;
+    const char *path = e->path;
+    for (int i = 0; i < c->n_sections; i++)
+        if (!c->sec_used[i])
+            return ab_fail(err, AB_EUSAGE, "%s:%d: [%s] has no keys", path, c->sec_line[i],
+                           c->sections[i]);
+    for (const char *p = e->id; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return ab_fail(err, AB_EUSAGE, "%s: the file name may hold only letters, digits, "
+                           "'-' and '_' before .ini (it names the result folder)", path);
+    if (!e->claim || !e->title[0] || !e->text[0] || !e->source[0])
+        return ab_fail(err, AB_EUSAGE, "%s: [claim] needs number, title, text and source", path);
+    if (!e->setup.n_acts)
+        return ab_fail(err, AB_EUSAGE, "%s: [setup] needs acts", path);
+    if (!e->n_checks)
+        return ab_fail(err, AB_EUSAGE, "%s: needs at least one [check NAME]", path);
+    for (int k = 0; k < XF_N_KEYS; k++)
+        if (e->setup.kind == XF_BENCH_ACTS && e->setup.n[k] > 1)
+            return ab_fail(err, AB_EUSAGE, "%s: kind = bench-acts takes no sweep (%s)", path,
+                           xf_key_names[k]);
+    long long runs = 1;
+    for (int k = 0; k < XF_N_KEYS; k++)
+        runs *= e->setup.n[k];
+    if (runs * e->setup.n_acts * e->setup.seeds > 100000)
+        return ab_fail(err, AB_EUSAGE, "%s: more than 100000 runs in the sweep", path);
+    return AB_OK;
+}
+
+/* The checks' tests, parsed against the complete set-up; a bad one names
+ * the line of its test. */
+static ab_status parse_checks(parse_ctx *c, ab_err *err)
+{
+    experiment *e = c->e;
+    for (int i = 0; i < e->n_checks; i++) {
+        xf_check *chk = &e->checks[i];
+        c->line = chk->line;
+        if (!chk->test[0])
+            return ab_fail(err, AB_EUSAGE, "%s: [check %s] needs test", e->path, chk->name);
+        if (!chk->what[0])
+            return ab_fail(err, AB_EUSAGE, "%s: [check %s] needs what", e->path, chk->name);
+        if (!parse_check(c, chk, &e->setup))
+            return AB_EUSAGE;
+    }
+    return AB_OK;
+}
+
+/* The plots' y, series and at, from a second pass over the file (the lists
+ * refer to the complete set-up); a bad one names the line of its list. */
+static ab_status read_plots(parse_ctx *c, ab_err *err)
+{
+    experiment *e = c->e;
+    pass2_ctx p2 = {.c = c, .plot = -1};
+    ab_status st = parse_file(c, handler2, &p2, err);
+    if (st != AB_OK)
+        return st;
+    for (int i = 0; i < e->n_plots; i++) {
+        xf_plot *pl = &e->plots[i];
+        c->line = p2.line[i];
+        if (!pl->y[0])
+            return ab_fail(err, AB_EUSAGE, "%s: [plot %s] needs y", e->path, pl->name);
+        pl->y_qty = -1;
+        for (int q = 0; q < XF_N_QTY; q++)
+            if (!strcmp(pl->y, xf_qtys[q].name))
+                pl->y_qty = q;
+        if ((pl->x >= 0 || pl->x == XF_X_ACT) && pl->y_qty < 0)
+            return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = a sweep key or act, "
+                           "y must be a quantity", e->path, pl->name, pl->y);
+        if ((st = check_y_column(pl, e->path, err)) != AB_OK)
+            return st;
+        if (!plot_lists(c, pl, p2.series[i], p2.at[i]))
+            return AB_EUSAGE;
+    }
+    return AB_OK;
+}
+
 ab_status xf_load(experiment *e, const char *path, bool quick, ab_err *err)
 {
     memset(e, 0, sizeof *e);
@@ -943,65 +1060,12 @@ ab_status xf_load(experiment *e, const char *path, bool quick, ab_err *err)
     ab_status st = parse_file(&c, handler, &c, err);
     if (st != AB_OK)
         return st;
-    for (int i = 0; i < c.n_sections; i++)
-        if (!c.sec_used[i])
-            return ab_fail(err, AB_EUSAGE, "%s:%d: [%s] has no keys", path, c.sec_line[i],
-                           c.sections[i]);
-    for (const char *p = e->id; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-            return ab_fail(err, AB_EUSAGE, "%s: the file name may hold only letters, digits, "
-                           "'-' and '_' before .ini (it names the result folder)", path);
-    c.line = 0;
-    if (!e->claim || !e->title[0] || !e->text[0] || !e->source[0])
-        return ab_fail(err, AB_EUSAGE, "%s: [claim] needs number, title, text and source", path);
-    if (!e->setup.n_acts)
-        return ab_fail(err, AB_EUSAGE, "%s: [setup] needs acts", path);
-    if (!e->n_checks)
-        return ab_fail(err, AB_EUSAGE, "%s: needs at least one [check NAME]", path);
     if (e->setup.kind == XF_BENCH_ACTS)
         e->setup.seeds = 1; /* repeats play that part */
-    for (int k = 0; k < XF_N_KEYS; k++)
-        if (e->setup.kind == XF_BENCH_ACTS && e->setup.n[k] > 1)
-            return ab_fail(err, AB_EUSAGE, "%s: kind = bench-acts takes no sweep (%s)", path,
-                           xf_key_names[k]);
-    long long runs = 1;
-    for (int k = 0; k < XF_N_KEYS; k++)
-        runs *= e->setup.n[k];
-    if (runs * e->setup.n_acts * e->setup.seeds > 100000)
-        return ab_fail(err, AB_EUSAGE, "%s: more than 100000 runs in the sweep", path);
-    /* Checks and plot lists refer to the set-up; they are parsed once it
-     * is complete, naming the line of the check when one is bad. */
-    for (int i = 0; i < e->n_checks; i++) {
-        xf_check *chk = &e->checks[i];
-        c.line = chk->line;
-        if (!chk->test[0])
-            return ab_fail(err, AB_EUSAGE, "%s: [check %s] needs test", path, chk->name);
-        if (!chk->what[0])
-            return ab_fail(err, AB_EUSAGE, "%s: [check %s] needs what", path, chk->name);
-        if (!parse_check(&c, chk, &e->setup))
-            return AB_EUSAGE;
-    }
-    pass2_ctx p2 = {.c = &c, .plot = -1};
-    if ((st = parse_file(&c, handler2, &p2, err)) != AB_OK)
-        return st;
-    for (int i = 0; i < e->n_plots; i++) {
-        xf_plot *pl = &e->plots[i];
-        c.line = p2.line[i];
-        if (!pl->y[0])
-            return ab_fail(err, AB_EUSAGE, "%s: [plot %s] needs y", path, pl->name);
-        pl->y_qty = -1;
-        for (int q = 0; q < XF_N_QTY; q++)
-            if (!strcmp(pl->y, xf_qtys[q].name))
-                pl->y_qty = q;
-        if ((pl->x >= 0 || pl->x == XF_X_ACT) && pl->y_qty < 0)
-            return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = a sweep key or act, "
-                           "y must be a quantity", path, pl->name, pl->y);
-        if ((st = check_y_column(pl, path, err)) != AB_OK)
-            return st;
-        if (!plot_lists(&c, pl, p2.series[i], p2.at[i]))
-            return AB_EUSAGE;
-    }
-    return AB_OK;
+    c.line = 0;
+    if ((st = check_whole(&c, err)) == AB_OK && (st = parse_checks(&c, err)) == AB_OK)
+        st = read_plots(&c, err);
+    return st;
 }
 
 /* ---- points ---------------------------------------------------------- */

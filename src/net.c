@@ -177,12 +177,29 @@ void net_ws_free(net_ws *ws)
     memset(ws, 0, sizeof *ws);
 }
 
+void net_gemm_forward(float *z, const float *a_prev, const float *w, int B, int in, int out)
+{
+    gemm(false, true, B, out, in, 1.0f, a_prev, in, w, in, 0.0f, z, out);
+}
+
+void net_gemm_weight_grad(float *dw, const float *dz, const float *a_prev, int B, int in,
+                          int out)
+{
+    gemm(true, false, out, in, B, 1.0f, dz, out, a_prev, in, 1.0f, dw, in);
+}
+
+void net_gemm_input_grad(float *da, const float *dz, const float *w, int B, int in, int out,
+                         bool add)
+{
+    gemm(false, false, B, in, out, 1.0f, dz, out, w, in, add ? 1.0f : 0.0f, da, in);
+}
+
 /* z (B x out) = a_prev (B x in) W^T + b; b NULL: no bias */
 AB_VEC
 static void linear_forward(float *z, const float *a_prev, const float *w, const float *b, int B,
                            int in, int out)
 {
-    gemm(false, true, B, out, in, 1.0f, a_prev, in, w, in, 0.0f, z, out);
+    net_gemm_forward(z, a_prev, w, B, in, out);
     if (!b)
         return;
     for (int s = 0; s < B; s++) {
@@ -404,8 +421,7 @@ void net_backward(const net *n, const float *params, float *grads, net_ws *ws, c
             hidden_backward(n, params, grads, ws, l, B);
         const float *a_prev = l == 0 ? x : ws->a[l - 1];
         const float *dz = ws->dz[l];
-        /* dW (out x in) += dz^T (out x B) a_prev (B x in) */
-        gemm(true, false, fo, fi, B, 1.0f, dz, fo, a_prev, fi, 1.0f, grads + n->w_off[l], fi);
+        net_gemm_weight_grad(grads + n->w_off[l], dz, a_prev, B, fi, fo);
         if (!(n->cfg.batchnorm && l < depth)) {
             float *db = grads + n->b_off[l];
             for (int s = 0; s < B; s++) {
@@ -416,9 +432,8 @@ void net_backward(const net *n, const float *params, float *grads, net_ws *ws, c
         }
         if (l == 0)
             break;
-        /* dL/da_{l-1} (B x in) = dz (B x out) W (out x in), plus, through a
-         * skip (in == out), dL/da_l, which da holds: gemm adds onto it */
-        float keep = net_has_skip(n, l) ? 1.0f : 0.0f;
-        gemm(false, false, B, fi, fo, 1.0f, dz, fo, params + n->w_off[l], fi, keep, ws->da, fi);
+        /* dL/da_{l-1}, plus, through a skip (in == out), dL/da_l, which da
+         * holds: the product adds onto it */
+        net_gemm_input_grad(ws->da, dz, params + n->w_off[l], B, fi, fo, net_has_skip(n, l));
     }
 }

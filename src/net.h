@@ -165,4 +165,19 @@ void net_update_stats(const net *n, float *params, const net_ws *ws, int B);
 void net_backward(const net *n, const float *params, float *grads, net_ws *ws, const float *x,
                   int B);
 
+/* The three matrix products of one layer with in inputs, out outputs and W
+ * (out x in) over B samples: the very gemm() calls net_forward and
+ * net_backward make, exposed so that bench-gemm times them and not copies.
+ * In gemm's terms C (m x n) = op(A) (m x k) op(B) (k x n), with m, n, k as
+ * given after each. */
+/* z (B x out) = a_prev (B x in) W^T: the forward product, before the bias.  m B, n out, k in */
+void net_gemm_forward(float *z, const float *a_prev, const float *w, int B, int in, int out);
+/* dW (out x in) += dz^T (out x B) a_prev (B x in): the weight gradient.  m out, n in, k B */
+void net_gemm_weight_grad(float *dw, const float *dz, const float *a_prev, int B, int in,
+                          int out);
+/* da (B x in) = dz (B x out) W, or += with add (a skip's gradient already in da): the input
+ * gradient.  m B, n in, k out */
+void net_gemm_input_grad(float *da, const float *dz, const float *w, int B, int in, int out,
+                         bool add);
+
 #endif

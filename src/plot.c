@@ -523,36 +523,11 @@ static void put_xnames(FILE *f, const plot_xnames *xn)
     fprintf(f, ")\nset xrange [0.5:%d.5]\nset offsets 0, 0, 0, 0\n", xn->n);
 }
 
-/* Settings every panel makes afresh, so nothing leaks from the previous one.
- * bmargin: the panel's bottom margin in character heights; xn: the panel's
- * x names or NULL; reset_x: the panel before had x names, whose rotation,
- * text mode and fixed x range would otherwise carry over ("set autoscale
- * xfix" alone does not undo a "set xrange"). */
-static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, double bmargin,
-                       const plot_xnames *xn, bool reset_x)
+/* The x axis of a panel with data: tics (xn's names, whole numbers, log
+ * decades or gnuplot's own), scale and range. */
+static void put_x_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
+                       const plot_xnames *xn)
 {
-    fputs("set title ", f);
-    put_str(f, pa->title);
-    fputs(" noenhanced\nset xlabel ", f);
-    put_str(f, pa->xlabel);
-    fputs(" noenhanced\nset ylabel ", f);
-    put_str(f, pa->ylabel);
-    fputs(" noenhanced\nset grid\nunset label\n", f);
-    /* explicit, so the x label clears the key below it (see MARGIN_BASE) */
-    fprintf(f, "set bmargin %.2f\n", bmargin);
-    if (reset_x && !xn)
-        fputs("set xtics norotate autojustify enhanced\nset autoscale x\n", f);
-
-    if (e->points == 0) {
-        /* Fixed ranges: autoscaling over nothing is a gnuplot error. */
-        fputs("unset logscale xy\nset format x \"% h\"\nset format y \"% h\"\n"
-              "set xtics autofreq\nset offsets 0, 0, 0, 0\nset xrange [0:1]\nset yrange [0:1]\n"
-              "unset key\n"
-              "set label 1 \"no data\" at graph 0.5, graph 0.5 center\n",
-              f);
-        return;
-    }
-
     if (xn) {
         put_xnames(f, xn);
     } else if (pa->integer_x) {
@@ -585,6 +560,13 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
         fputs("set autoscale x\nset autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n",
               f);
     }
+}
+
+/* The y axis of a panel with data: scale, format and range (and the
+ * offsets, which gnuplot sets for both axes at once). */
+static void put_y_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
+                       const plot_xnames *xn)
+{
     if (pa->logy) {
         fputs("set logscale y\nset format y \"10^{%L}\"\n", f);
         if (e->ymin == e->ymax)
@@ -602,6 +584,40 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
                     !xn && e->xmin != e->xmax ? "graph 0.03, graph 0.03" : "0, 0");
         }
     }
+}
+
+/* Settings every panel makes afresh, so nothing leaks from the previous one.
+ * bmargin: the panel's bottom margin in character heights; xn: the panel's
+ * x names or NULL; reset_x: the panel before had x names, whose rotation,
+ * text mode and fixed x range would otherwise carry over ("set autoscale
+ * xfix" alone does not undo a "set xrange"). */
+static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, double bmargin,
+                       const plot_xnames *xn, bool reset_x)
+{
+    fputs("set title ", f);
+    put_str(f, pa->title);
+    fputs(" noenhanced\nset xlabel ", f);
+    put_str(f, pa->xlabel);
+    fputs(" noenhanced\nset ylabel ", f);
+    put_str(f, pa->ylabel);
+    fputs(" noenhanced\nset grid\nunset label\n", f);
+    /* explicit, so the x label clears the key below it (see MARGIN_BASE) */
+    fprintf(f, "set bmargin %.2f\n", bmargin);
+    if (reset_x && !xn)
+        fputs("set xtics norotate autojustify enhanced\nset autoscale x\n", f);
+
+    if (e->points == 0) {
+        /* Fixed ranges: autoscaling over nothing is a gnuplot error. */
+        fputs("unset logscale xy\nset format x \"% h\"\nset format y \"% h\"\n"
+              "set xtics autofreq\nset offsets 0, 0, 0, 0\nset xrange [0:1]\nset yrange [0:1]\n"
+              "unset key\n"
+              "set label 1 \"no data\" at graph 0.5, graph 0.5 center\n",
+              f);
+        return;
+    }
+
+    put_x_axis(f, pa, e, xn);
+    put_y_axis(f, pa, e, xn);
     /* below the panel, so the plot keeps its full width */
     key_shape k = key_layout(pa, e);
     if (k.maxrows == 0) {

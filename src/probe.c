@@ -93,30 +93,16 @@ static double lanes_total(const double *v)
     return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
 }
 
-/* Adds one chunk of B samples of hidden layer l to acc.  The activation
- * statistics are of the activation's own output h = f(y), also when a skip
- * adds the layer's input to it; saturation is of f'(y).
+/* Adds the sum and the sum of squares of a[0..cnt) to acc, in double.
  *
- * The double sums have a fixed order (below), which fixes their last bits;
- * everything else is counting, done in separate loops on local counters that
- * the compiler can vectorise. */
-AB_VEC
-static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, const net *n,
-                              const float *params, const net_ws *ws, int l, int B)
+ * Eight interleaved partial sums (element i into lane i % 8), combined
+ * pairwise: a fixed order, so the same bits every run, and one that keeps
+ * two vector registers busy instead of one long chain of dependent
+ * additions.  Inlined into accumulate_hidden, so into each of its clones. */
+static inline __attribute__((always_inline)) void add_moments(layer_acc *acc,
+                                                              const float *restrict a,
+                                                              size_t cnt)
 {
-    const int w = n->fan_out[l];
-    const size_t cnt = (size_t)B * (size_t)w;
-    const float *restrict a = ws->h[l], *restrict fp = ws->fp[l];
-    double max_df = n->cfg.act.max_df;
-    if (n->cfg.act.info->learned) {
-        double alpha = fabs(params[n->alpha_off + (size_t)l]);
-        max_df = alpha > 1.0 ? alpha : 1.0;
-    }
-    const float thr = (float)(0.01 * max_df);
-    /* Eight interleaved partial sums (element i into lane i % 8), combined
-     * pairwise: a fixed order, so the same bits every run, and one that keeps
-     * two vector registers busy instead of one long chain of dependent
-     * additions. */
     v4d s0 = {0}, s1 = {0}, q0 = {0}, q1 = {0};
     size_t e = 0;
     for (; e + SUM_LANES <= cnt; e += SUM_LANES) {
@@ -141,8 +127,20 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, con
     }
     acc->sum += lanes_total(s8);
     acc->sumsq += lanes_total(q8);
-    /* Counted row by row in int, which vectorises in 32-bit lanes; a row
-     * has at most width < 2^31 entries. */
+}
+
+/* Counts into acc the positive activations of a (B x w) and the saturated
+ * slopes of fp (|f'| < thr; everywhere when f' is 0 everywhere, as step's),
+ * and marks in alive (w) the units that were not 0 once.  Counted row by
+ * row in int, which vectorises in 32-bit lanes; a row has at most width <
+ * 2^31 entries. */
+static inline __attribute__((always_inline)) void add_counts(layer_acc *acc,
+                                                             unsigned char *restrict alive,
+                                                             const float *restrict a,
+                                                             const float *restrict fp, int B,
+                                                             int w, float thr, bool flat)
+{
+    const size_t cnt = (size_t)B * (size_t)w;
     long long pos = 0, saturated = 0;
     for (int s = 0; s < B; s++) {
         const float *restrict ar = a + (size_t)s * w, *restrict fr = fp + (size_t)s * w;
@@ -155,22 +153,26 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, con
         pos += p;
         saturated += sat;
     }
-    /* An activation whose f' is 0 everywhere (step) is saturated everywhere. */
-    if (max_df == 0.0)
+    if (flat)
         saturated = (long long)cnt;
     acc->pos += pos;
     acc->saturated += saturated;
     acc->pairs += (long long)cnt;
-    if (l == 0)
-        return;
-    /* Row i of sample s's weight gradient is delta_i * a_prev, a_prev the
-     * layer's input (with a skip, the previous layer's a, not its h) and
-     * delta = dL/dz before any batchnorm; its nonzero entries share one sign
-     * iff delta_i != 0 and the nonzero a_prev do. */
-    const int wp = n->fan_out[l - 1];
+}
+
+/* Counts into acc the rows of each sample's weight gradient that have a
+ * nonzero entry, and those whose nonzero entries share one sign, from
+ * a_prev (B x wp), the layer's input, and dz (B x w).  Row i of sample s's
+ * weight gradient is dz_i a_prev: its nonzero entries share one sign iff
+ * dz_i != 0 and the nonzero a_prev do. */
+static inline __attribute__((always_inline)) void add_signs(layer_acc *acc,
+                                                            const float *restrict a_prev,
+                                                            const float *restrict dz, int B,
+                                                            int wp, int w)
+{
     long long signed_rows = 0, same_sign = 0;
     for (int s = 0; s < B; s++) {
-        const float *restrict pr = ws->a[l - 1] + (size_t)s * wp;
+        const float *restrict pr = a_prev + (size_t)s * wp;
         int npos = 0, nneg = 0;
         for (int j = 0; j < wp; j++) {
             npos += pr[j] > 0.0f;
@@ -178,7 +180,7 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, con
         }
         if (npos + nneg == 0)
             continue;
-        const float *restrict dr = ws->dz[l] + (size_t)s * w;
+        const float *restrict dr = dz + (size_t)s * w;
         int nonzero = 0;
         for (int i = 0; i < w; i++)
             nonzero += dr[i] != 0.0f;
@@ -188,6 +190,33 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, con
     }
     acc->signed_rows += signed_rows;
     acc->same_sign += same_sign;
+}
+
+/* Adds one chunk of B samples of hidden layer l to acc.  The activation
+ * statistics are of the activation's own output h = f(y), also when a skip
+ * adds the layer's input to it; saturation is of f'(y).
+ *
+ * The double sums have a fixed order (add_moments), which fixes their last
+ * bits; everything else is counting, done in separate loops on local
+ * counters that the compiler can vectorise. */
+AB_VEC
+static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, const net *n,
+                              const float *params, const net_ws *ws, int l, int B)
+{
+    const int w = n->fan_out[l];
+    double max_df = n->cfg.act.max_df;
+    if (n->cfg.act.info->learned) {
+        double alpha = fabs(params[n->alpha_off + (size_t)l]);
+        max_df = alpha > 1.0 ? alpha : 1.0;
+    }
+    const float thr = (float)(0.01 * max_df);
+    add_moments(acc, ws->h[l], (size_t)B * (size_t)w);
+    add_counts(acc, alive, ws->h[l], ws->fp[l], B, w, thr, max_df == 0.0);
+    /* layer 1's input is the data, not an activation: same_sign_pct does not
+     * apply (probe.h).  With a skip, a_prev is the previous layer's a, not
+     * its h; dz is dL/dz before any batchnorm. */
+    if (l > 0)
+        add_signs(acc, ws->a[l - 1], ws->dz[l], B, n->fan_out[l - 1], w);
 }
 
 static double frob(const float *v, size_t n, double *sum_abs)

@@ -1,6 +1,7 @@
 /* test_bench_gemm.c - `actbench bench-gemm`: the rows' shapes, flop counts
- * and invariants (no timing thresholds: machines are noisy), its refusals,
- * and the subcommand's command line run through the binary. */
+ * and invariants (no timing thresholds: machines are noisy), that the rows
+ * are net.c's layer products at those shapes, its refusals, and the
+ * subcommand's command line run through the binary. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,8 @@
 #include <string.h>
 
 #include "bench_gemm.h"
+#include "net.h"
+#include "rng.h"
 
 static int setup(void **state)
 {
@@ -70,6 +73,83 @@ static void test_measure_rows(void **state)
     assert_int_equal(rows[3].m, 0);
     assert_int_equal(rows[3].gemms, 3 + 3 + 2);
     assert_true(rows[3].flops == 6.0 * 8 * (5 * 16 + 16 * 24 + 24 * 3));
+}
+
+static void fill_normal(float *v, int n, rng_state *r)
+{
+    for (int i = 0; i < n; i++)
+        v[i] = (float)rng_normal(r);
+}
+
+/* c (m x n) against want (m x n), both row-major, to float rounding. */
+static void assert_close(const float *c, const double *want, int m, int n, const char *what)
+{
+    for (int i = 0; i < m * n; i++)
+        if (fabs(c[i] - want[i]) > 1e-4 * (1.0 + fabs(want[i])))
+            fail_msg("%s: entry %d is %.9g, expected %.9g", what, i, c[i], want[i]);
+}
+
+/* The rows time net.c's own layer products, and their M, N, K are those
+ * products' shapes: each product of the timed layer (5 -> 16 -> 24 -> 3,
+ * batch 8: in 16, out 24), run through net_gemm_*, equals a naive product
+ * indexed by nothing but its row's m, n, k (in double; weight_grad and a
+ * skip's input_grad add onto what the output held). */
+static void test_rows_are_the_layer_products(void **state)
+{
+    (void)state;
+    const int sizes[] = {5, 16, 24, 3}, B = 8, in = 16, out = 24;
+    bench_gemm_row rows[BENCH_GEMM_ROWS];
+    ab_err err = {{0}};
+    assert_int_equal(bench_gemm_measure(rows, B, sizes, 4, 1, &err), AB_OK);
+    float a[8 * 16], w[24 * 16], dz[8 * 24], c[24 * 16], c0[24 * 16];
+    double want[24 * 16];
+    rng_state r;
+    rng_seed(&r, 5);
+    fill_normal(a, B * in, &r);
+    fill_normal(w, out * in, &r);
+    fill_normal(dz, B * out, &r);
+    fill_normal(c0, out * in, &r);
+
+    /* forward: z (m x n) = a (m x k) W^T, W stored n x k */
+    const bench_gemm_row *f = &rows[0];
+    net_gemm_forward(c, a, w, B, in, out);
+    for (int i = 0; i < f->m; i++)
+        for (int j = 0; j < f->n; j++) {
+            double sum = 0.0;
+            for (int p = 0; p < f->k; p++)
+                sum += (double)a[i * f->k + p] * w[j * f->k + p];
+            want[i * f->n + j] = sum;
+        }
+    assert_close(c, want, f->m, f->n, "forward");
+
+    /* weight gradient: dW (m x n) += dz^T a, dz stored k x m, a stored k x n */
+    const bench_gemm_row *g = &rows[1];
+    memcpy(c, c0, sizeof c);
+    net_gemm_weight_grad(c, dz, a, B, in, out);
+    for (int i = 0; i < g->m; i++)
+        for (int j = 0; j < g->n; j++) {
+            double sum = c0[i * g->n + j];
+            for (int p = 0; p < g->k; p++)
+                sum += (double)dz[p * g->m + i] * a[p * g->n + j];
+            want[i * g->n + j] = sum;
+        }
+    assert_close(c, want, g->m, g->n, "weight_grad");
+
+    /* input gradient: da (m x n) = dz (m x k) W, W stored k x n; with add
+     * (a skip) onto what da held */
+    const bench_gemm_row *d = &rows[2];
+    for (int add = 0; add <= 1; add++) {
+        memcpy(c, c0, sizeof(float) * (size_t)(B * in));
+        net_gemm_input_grad(c, dz, w, B, in, out, add);
+        for (int i = 0; i < d->m; i++)
+            for (int j = 0; j < d->n; j++) {
+                double sum = add ? c0[i * d->n + j] : 0.0;
+                for (int p = 0; p < d->k; p++)
+                    sum += (double)dz[i * d->k + p] * w[p * d->n + j];
+                want[i * d->n + j] = sum;
+            }
+        assert_close(c, want, d->m, d->n, add ? "input_grad (add)" : "input_grad");
+    }
 }
 
 /* One layer: it is the timed one, and the step has no input gradient. */
@@ -160,6 +240,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_measure_rows),
+        cmocka_unit_test(test_rows_are_the_layer_products),
         cmocka_unit_test(test_measure_one_layer),
         cmocka_unit_test(test_measure_bad_arguments),
         cmocka_unit_test_setup_teardown(test_usage_errors, setup, scratch_teardown),

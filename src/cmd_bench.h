@@ -1,0 +1,16 @@
+/* cmd_bench.h - the `bench-acts` and `bench-gemm` subcommands (measurements
+ * in bench_acts.h and bench_gemm.h).  Command-line entry points, called with
+ * argv[0] the subcommand's name: they parse its options, measure, print a
+ * table on stdout and return the exit status (0 ok, 1 runtime failure, 2
+ * usage error); errors go to stderr as one line "actbench: <what>: <why>". */
+#ifndef ACTBENCH_CMD_BENCH_H
+#define ACTBENCH_CMD_BENCH_H
+
+/* actbench bench-acts [--act LIST] [--elements N] [--repeats R] [--out DIR]
+ *                     [--no-plot] [--quiet]: also writes the run folder */
+int cmd_bench_acts(int argc, char **argv);
+
+/* actbench bench-gemm --batch B --layers N0,...,NL [--repeats R] [--threads T] */
+int cmd_bench_gemm(int argc, char **argv);
+
+#endif
