@@ -5,7 +5,7 @@ Run from anywhere with Debian's python3-torch and python3-numpy:
 
     /usr/bin/python3 scripts/torch_reference.py
 
-For every activation actbench offers (the registry in src/act.c; the script
+For every activation actbench offers (the registry in src/core/act.c; the script
 stops if one is missing from ACTS below) it writes tests/data/torch_ref/NAME.txt
 with
 
@@ -59,7 +59,7 @@ import torch.nn.functional as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "tests", "data", "torch_ref")
-ACT_C = os.path.join(ROOT, "src", "act.c")
+ACT_C = os.path.join(ROOT, "src", "core", "act.c")
 
 SEED = 20240611
 N_IN, DEPTH, WIDTH, N_OUT, BATCH = 5, 4, 7, 3, 8
@@ -180,15 +180,14 @@ ACTS = {
 
 
 def registry_names():
-    """Names in act_registry[] of src/act.c, in order."""
+    """Names in act_registry[] of src/core/act.c, in order."""
     with open(ACT_C, encoding="utf-8") as f:
         src = f.read()
     m = re.search(r"const act_info act_registry\[\]\s*=\s*\{(.*?)\n\};", src, re.S)
     if not m:
         sys.exit(f"{ACT_C}: act_registry not found")
-    # an entry opens with {"name", "formula", n_params, ...
-    return re.findall(r'^\s*\{"([A-Za-z0-9_]+)",\s*"(?:[^"\\]|\\.)*",\s*\d+\s*,',
-                      m.group(1), re.M)
+    # an entry is a designated initialiser: {.name = "elu", .formula = ...
+    return re.findall(r'^\s*\{\s*\.name\s*=\s*"([A-Za-z0-9_]+)"', m.group(1), re.M)
 
 
 def f32(v):
@@ -528,10 +527,10 @@ def main():
     names = registry_names()
     missing = [n for n in names if n not in ACTS]
     if missing:
-        sys.exit(f"activations in src/act.c without a PyTorch equivalent here: {missing}")
+        sys.exit(f"activations in src/core/act.c without a PyTorch equivalent here: {missing}")
     extra = [n for n in ACTS if n not in names]
     if extra:
-        sys.exit(f"activations here but not in src/act.c: {extra}")
+        sys.exit(f"activations here but not in src/core/act.c: {extra}")
     os.makedirs(OUT_DIR, exist_ok=True)
     x, y, W0, b0 = draw_network()
     alpha0 = torch.full((1,), PRELU_INIT)

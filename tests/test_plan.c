@@ -16,7 +16,7 @@
 #include "experiment.h"
 #include "gemm.h"
 #include "par.h"
-#include "src/runner.h" /* not tests/runner.h */
+#include "src/run/runner.h" /* not tests/runner.h */
 
 /* ---- a run through a -j child against the same run in this process ---- */
 

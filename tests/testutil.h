@@ -3,7 +3,7 @@
  * batch; its mean loss over the batch; the probe on the batch; and backprop
  * checked against finite differences.  Include after <cmocka.h>; failures
  * are cmocka assertions.  Independent of runner.h, whose run_result is not
- * src/train.h's. */
+ * src/run/train.h's. */
 #ifndef ACTBENCH_TEST_TESTUTIL_H
 #define ACTBENCH_TEST_TESTUTIL_H
 
