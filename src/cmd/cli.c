@@ -158,7 +158,9 @@ void cli_usage(FILE *f)
                             "with the training set's mean and deviation)",
         NULL};
     const char *const out_own[] = {
-        "-o, --out DIR", "run folder (default runs/YYYYMMDD-HHMMSS)",
+        "-o, --out DIR", "run folder (default runs/YYYYMMDD-HHMMSS); it appears whole once "
+                         "complete, replacing an earlier DIR as a whole; a failed or "
+                         "interrupted run leaves the earlier one as it was",
         "--no-plot", "write the .gp scripts but do not run gnuplot",
         "--save-weights DIR", "write every run's weights as .npy at initialisation and at the "
                               "end: DIR/ACT-seedN/{init,final}/W1.npy, b1.npy, ...",
@@ -174,9 +176,9 @@ void cli_usage(FILE *f)
         "-h, --help", "this text;  --version  the version",
         NULL};
     fputs("Usage: actbench [OPTIONS]\n"
-          "       actbench run FILE [--quick]     one experiment file, its verdict\n"
-          "       actbench reproduce [--quick]    every experiment: results/REPORT.md\n"
-          "       actbench bench-acts             cost of every activation per element\n"
+          "       actbench run FILE [--quick] [-j N]  one experiment file, its verdict\n"
+          "       actbench reproduce [--quick] [-j N] every experiment: results/REPORT.md\n"
+          "       actbench bench-acts                 cost of every activation per element\n"
           "       (each subcommand takes --help)\n"
           "\n"
           "Trains one fully connected network per activation -- same architecture, same\n"
