@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,27 @@ void run_quiet(const char *const *args)
     run_actbench(&r, args);
     assert_quiet(&r);
     run_free(&r);
+}
+
+pid_t start_background(const char *const *args, bool own_group)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (own_group)
+            setpgid(0, 0);
+        signal(SIGTERM, SIG_DFL);
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        execv(args[0], (char *const *)args);
+        _exit(127);
+    }
+    if (own_group)
+        setpgid(pid, pid); /* either side may win the race; both set the same */
+    return pid;
 }
 
 void run_free(run_result *r)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* ---- running the binary ---- */
 
@@ -35,6 +36,11 @@ void run_ok(run_result *r, const char *const *args);
  * assert_quiet holds. */
 void run_quiet(const char *const *args);
 void run_free(run_result *r);
+/* Starts args (args[0] the program's path) in the background with stdin,
+ * stdout and stderr on /dev/null and SIGTERM at its default; with own_group,
+ * in a process group of its own (so that its children can be signalled with
+ * it).  Returns its pid; fails the test if it cannot fork. */
+pid_t start_background(const char *const *args, bool own_group);
 
 /* ---- assertions ---- */
 

@@ -228,20 +228,7 @@ static void stop_jobs_at(const char *dir, int offset_ms)
                           "--depth", "8", "--width", "1024", "--epochs", "1", "--samples",
                           "50", "-j", "2", "--threads", "2", "--no-plot", "-q",
                           "--save-weights", w, "--out", out, NULL};
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        setpgid(0, 0);
-        signal(SIGTERM, SIG_DFL);
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        execv(args[0], (char *const *)args);
-        _exit(127);
-    }
-    setpgid(pid, pid); /* either side may win the race; both set the same */
+    pid_t pid = start_background(args, true);
     struct timespec tick = {0, 20 * 1000 * 1000};
     for (int k = 0; k < 500 && count_entries(w) < 1; k++)
         nanosleep(&tick, NULL);

@@ -39,24 +39,6 @@ static void staging_of(char *out, size_t n, const scratch *s)
     snprintf(out, n, "%s/.run.partial", s->dir);
 }
 
-/* A long run in the background, its output to /dev/null; returns its pid. */
-static pid_t start_long(const char *const *args)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        signal(SIGTERM, SIG_DFL);
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        execv(args[0], (char *const *)args);
-        _exit(127);
-    }
-    return pid;
-}
-
 /* Waits up to 10 s for path to exist. */
 static void wait_for(const char *path)
 {
@@ -139,7 +121,7 @@ static void test_second_writer_fails(void **state)
     staging_of(st, sizeof st, s);
     const char *args[] = {actbench_path(), "--act", "sigmoid,relu", "--epochs", "400",
                           "--no-plot", "-q", "--out", s->out, NULL};
-    pid_t first = start_long(args);
+    pid_t first = start_background(args, false);
     wait_for(st);
     run_small(s, s->out, "--no-plot");
     assert_error(NULL, &s->r, 1, (const char *const[]){s->out, "another actbench", NULL});
@@ -160,7 +142,7 @@ static void interrupted_keeps_old(scratch *s, const char *const *args)
     int n_before = count_entries(s->out);
     char st[4400];
     staging_of(st, sizeof st, s);
-    pid_t pid = start_long(args);
+    pid_t pid = start_background(args, false);
     wait_for(st);
     assert_int_equal(kill(pid, SIGTERM), 0);
     int status = wait_pid(pid);
