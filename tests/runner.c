@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -79,7 +80,9 @@ static int capture_file(void)
 
 /* Runs actbench with the NULL-terminated args, stdin from /dev/null, stdout
  * and stderr captured. */
-void run_actbench(run_result *r, const char *const *args)
+/* run_actbench, with files limited to max_file bytes when > 0 (SIGXFSZ
+ * ignored, so that a longer write fails with EFBIG). */
+static void run_argv(run_result *r, const char *const *args, long max_file)
 {
     memset(r, 0, sizeof *r);
     char *argv[MAX_ARGS];
@@ -103,6 +106,12 @@ void run_actbench(run_result *r, const char *const *args)
         if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
             _exit(126);
         alarm(120); /* a hung program fails the test instead of hanging it */
+        if (max_file > 0) {
+            struct rlimit lim = {.rlim_cur = (rlim_t)max_file, .rlim_max = (rlim_t)max_file};
+            signal(SIGXFSZ, SIG_IGN);
+            if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+                _exit(126);
+        }
         execv(argv[0], argv);
         _exit(127);
     }
@@ -118,6 +127,16 @@ void run_actbench(run_result *r, const char *const *args)
     assert_non_null(r->err);
     if (r->status == 127 && r->err[0] == '\0')
         fail_msg("cannot execute %s (set ACTBENCH)", argv[0]);
+}
+
+void run_actbench(run_result *r, const char *const *args)
+{
+    run_argv(r, args, 0);
+}
+
+void run_limited(run_result *r, const char *const *args, long max_file)
+{
+    run_argv(r, args, max_file);
 }
 
 void run_with(run_result *r, const char *const *head, const char *const *tail)

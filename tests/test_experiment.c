@@ -1043,6 +1043,44 @@ static void test_reproduce_only_replaces_own(void **state)
     assert_int_equal(count_entries(fx->s.out), 4); /* 2 folders, REPORT.md, verdicts.csv */
 }
 
+/* A reproduce --only that fails part-way leaves OUT as it was, and one
+ * whose mode differs from the folders there is refused before it runs. */
+static void test_reproduce_only_failed_keeps_out(void **state)
+{
+    fixture *fx = *state;
+    rep_paths p;
+    rep_setup(fx, &p);
+    const char *quiet[] = {"--quiet", "--no-plot", NULL};
+    assert_exit_ok(reproduce(fx, &p, fx->s.out, quiet));
+    char *cfg = slurp_in(fx->s.out, "a-holds/config.json");
+    char *rep = slurp_in(fx->s.out, "REPORT.md");
+    /* b-fails now reads a data file that is not there: it fails after
+     * a-holds has run */
+    char f[4400];
+    write_file(f, sizeof f, p.exps, "b-fails.ini",
+               "[claim]\nnumber = 7\ntitle = Beta claim fails\ntext = b\nsource = src-b\n"
+               "[setup]\nacts = tanh\ndata = csv:/nonexistent/b.csv\nepochs = 1\n"
+               "[check never]\nwhat = impossible\ntest = test_acc(tanh) > 2\n");
+    run_result *r = reproduce(fx, &p, fx->s.out,
+                              (const char *const[]){"--quiet", "--no-plot", "--only",
+                                                    "a-holds,b-fails", NULL});
+    assert_error(NULL, r, 1, (const char *const[]){"b-fails", "/nonexistent/b.csv", NULL});
+    char *cfg2 = slurp_in(fx->s.out, "a-holds/config.json");
+    char *rep2 = slurp_in(fx->s.out, "REPORT.md");
+    assert_string_equal(cfg, cfg2);
+    assert_string_equal(rep, rep2);
+    assert_int_equal(count_entries(fx->s.dir), 2); /* exps and the output: no stage left */
+    free(cfg), free(cfg2), free(rep), free(rep2);
+    /* the folders are quick mode; a full --only would mix: refused */
+    write_file(f, sizeof f, p.exps, "b-fails.ini", rep_b);
+    run_free(&fx->s.r);
+    run_with(&fx->s.r, (const char *const[]){"reproduce", "--experiments", p.exps, "--out",
+                                            fx->s.out, "--quiet", "--no-plot", "--only", "3",
+                                            NULL},
+             NULL);
+    assert_error(NULL, &fx->s.r, 2, (const char *const[]){"b-fails", "quick-mode", NULL});
+}
+
 /* The files of `run -j 2` are byte for byte those of `run -j 1` (the
  * seconds columns aside: they are clocks). */
 static void test_run_jobs_same_files(void **state)
@@ -1177,6 +1215,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reproduce_only_replaces_own, setup,
                                         scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_jobs_same_files, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce_only_failed_keeps_out, setup,
+                                        scratch_teardown),
         cmocka_unit_test_setup_teardown(test_sub_help, setup, scratch_teardown),
     };
     test_list l = {0};

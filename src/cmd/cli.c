@@ -3,9 +3,11 @@
  * settings table, as experiment files read it, and its --help line comes from
  * there too; the options that only the command line has are handled here.
  * Every number is checked through strtol/strtod and its end pointer. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,9 +415,56 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
 }
 
 /* What the options do together, once all are read. */
+/* path made absolute with its links resolved, as far as it exists (the
+ * rest appended as written), into out (PATH_MAX bytes); false when too long. */
+static bool resolve_path(char *out, const char *path)
+{
+    if (realpath(path, out))
+        return true;
+    char head[PATH_MAX];
+    if (snprintf(head, sizeof head, "%s", path) >= (int)sizeof head)
+        return false;
+    char *slash = strrchr(head, '/');
+    while (slash && slash > head && slash[1] == '\0') { /* "a/b/" */
+        *slash = '\0';
+        slash = strrchr(head, '/');
+    }
+    const char *tail = slash ? slash + 1 : head;
+    char base[PATH_MAX];
+    bool ok;
+    if (!slash) {
+        ok = realpath(".", base) != NULL;
+    } else if (slash == head) {
+        ok = true;
+        snprintf(base, sizeof base, "/");
+    } else {
+        *slash = '\0';
+        ok = resolve_path(base, head);
+    }
+    size_t n = ok ? strlen(base) : 0;
+    return ok && snprintf(out, PATH_MAX, "%s%s%s", base, base[n - 1] == '/' ? "" : "/", tail) <
+                     PATH_MAX;
+}
+
+/* Whether folder a is b or lies inside it. */
+static bool path_within(const char *a, const char *b)
+{
+    char x[PATH_MAX], y[PATH_MAX];
+    if (!resolve_path(x, a) || !resolve_path(y, b))
+        return false;
+    size_t n = strlen(y);
+    return !strncmp(x, y, n) && (x[n] == '\0' || x[n] == '/' || y[n - 1] == '/');
+}
+
 static ab_status check_together(cli_opts *o, ab_err *err)
 {
     data_kind kind;
+    /* each folder is replaced as a whole: neither may hold the other */
+    if (o->save_weights && o->out_dir &&
+        (path_within(o->save_weights, o->out_dir) || path_within(o->out_dir, o->save_weights)))
+        return ab_fail(err, AB_EUSAGE, "--save-weights: %s and --out %s hold one another, and "
+                       "each is replaced as a whole (give folders side by side)",
+                       o->save_weights, o->out_dir);
     if (o->test_data && (data_parse_name(&kind, NULL, o->data, NULL) != AB_OK ||
                          kind != DATA_CSV))
         return ab_fail(err, AB_EUSAGE, "--test-data: needs --data csv:PATH (got --data %s)",

@@ -180,6 +180,8 @@ typedef struct {
     int n_sel;
     exp_verdict quick[MAX_EXPERIMENTS]; /* of the selected, from the quick pass */
     bool have_quick;
+    char sel[MAX_EXPERIMENTS][128]; /* the ids --only selects */
+    int n_ids;
 } rep_state;
 
 /* Loads every file in the modes that will run, so that a bad file or an
@@ -196,9 +198,10 @@ static ab_status validate(rep_state *s, ab_err *err)
             st = xf_load(e, s->files[i], false, err);
         if (st == AB_OK)
             st = xf_load(e, s->files[i], true, err);
-        if (st == AB_OK)
-            n_sel += selected(s->o->only, e);
+        if (st == AB_OK && selected(s->o->only, e))
+            snprintf(s->sel[n_sel++], sizeof s->sel[0], "%s", e->id);
     }
+    s->n_ids = n_sel;
     if (st == AB_OK && n_sel == 0)
         st = ab_fail(err, AB_EUSAGE, "--only: %s: matches no experiment in %s", s->o->only,
                      s->o->experiments);
@@ -359,16 +362,50 @@ static ab_status run_all(rep_state *s, const char *dir, report_row *rows, int *n
 
 /* OUT staged whole, or, with --only, locked (the stage held, unused) while
  * the experiments replace their own folders in it. */
+/* stage_keep's drop: what --only makes anew (its experiments' folders, the
+ * report) is not kept from the earlier OUT. */
+static bool made_anew(const char *name, void *ctx)
+{
+    const rep_state *s = ctx;
+    for (int i = 0; i < s->n_ids; i++)
+        if (!strcmp(name, s->sel[i]))
+            return true;
+    return !strcmp(name, "REPORT.md") || !strcmp(name, "verdicts.csv");
+}
+
+/* With --only, the experiment folders already in out must be readable and
+ * of this run's mode: the report is made from them all. */
+static ab_status check_kept(const rep_state *s, const char *out, ab_err *err)
+{
+    report_row rows[MAX_EXPERIMENTS];
+    int n;
+    struct stat sb;
+    if (stat(out, &sb) != 0)
+        return AB_OK;
+    ab_status st = report_read_parts(out, rows, &n, err);
+    for (int i = 0; i < n && st == AB_OK; i++)
+        if (rows[i].has_full == s->o->quick && !made_anew(rows[i].id, (void *)s))
+            st = ab_fail(err, AB_EUSAGE, "--only: %s/%s holds %s-mode results and this run is "
+                         "%s mode; one report cannot mix them (run in its mode, or give "
+                         "another --out)", out, rows[i].id, rows[i].has_full ? "full" : "quick",
+                         s->o->quick ? "quick" : "full");
+    return st;
+}
+
+/* OUT built staged and put in place whole; with --only, the staged folder
+ * starts from the earlier OUT less what this run makes anew. */
 static ab_status reproduce_into(rep_state *s, const char *out, report_row *rows, int *n,
                                 ab_err *err)
 {
     stage_dir stage = {0};
-    ab_status st = stage_open(&stage, out, err);
-    if (st == AB_OK && s->o->only)
-        st = afile_make_dirs(out, err);
+    ab_status st = s->o->only ? check_kept(s, out, err) : AB_OK;
     if (st == AB_OK)
-        st = run_all(s, s->o->only ? out : stage.dir, rows, n, err);
-    if (st == AB_OK && !s->o->only)
+        st = stage_open(&stage, out, err);
+    if (st == AB_OK && s->o->only)
+        st = stage_keep(&stage, made_anew, s, err);
+    if (st == AB_OK)
+        st = run_all(s, stage.dir, rows, n, err);
+    if (st == AB_OK)
         st = stage_commit(&stage, err);
     stage_abort(&stage);
     return st;

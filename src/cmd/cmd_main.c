@@ -151,7 +151,8 @@ static ab_status make_folder(void *ctx, const run_out *out, ab_err *err)
         (st = afile_path_join(plots, sizeof plots, j->stage.dir, "plots", err)) == AB_OK)
         st = afile_make_dirs(plots, err);
     if (st != AB_OK) {
-        ab_context(err, "--out");
+        if (o->out_dir)
+            ab_context(err, "--out");
         return st;
     }
     if (!o->quiet && o->init_auto) {

@@ -403,12 +403,10 @@ static ab_status write_verdicts(const char *out, const report_row *rows, int n, 
     return afile_commit(&a, err);
 }
 
-ab_status report_assemble(const char *out, const report_info *info, report_row *rows, int *n,
-                          ab_err *err)
+/* Reads the experiment folders of out into names and rows (*n of each). */
+static ab_status read_parts(const char *out, char names[][256], report_row *rows, int *n,
+                            ab_err *err)
 {
-    char (*names)[256] = malloc(REPORT_MAX_ROWS * sizeof *names);
-    if (!names)
-        return ab_fail(err, AB_ERUNTIME, "out of memory");
     int m = part_folders(names, out, err);
     ab_status st = m < 0 ? AB_ERUNTIME : AB_OK;
     *n = 0;
@@ -425,7 +423,27 @@ ab_status report_assemble(const char *out, const report_info *info, report_row *
         else
             rows[(*n)++] = one[0];
     }
-    if (st == AB_OK && m == 0)
+    return st;
+}
+
+ab_status report_read_parts(const char *out, report_row *rows, int *n, ab_err *err)
+{
+    char (*names)[256] = malloc(REPORT_MAX_ROWS * sizeof *names);
+    if (!names)
+        return ab_fail(err, AB_ERUNTIME, "out of memory");
+    ab_status st = read_parts(out, names, rows, n, err);
+    free(names);
+    return st;
+}
+
+ab_status report_assemble(const char *out, const report_info *info, report_row *rows, int *n,
+                          ab_err *err)
+{
+    char (*names)[256] = malloc(REPORT_MAX_ROWS * sizeof *names);
+    if (!names)
+        return ab_fail(err, AB_ERUNTIME, "out of memory");
+    ab_status st = read_parts(out, names, rows, n, err);
+    if (st == AB_OK && *n == 0)
         st = ab_fail(err, AB_ERUNTIME, "%s: no experiment folder (none holds a verdict.csv)",
                      out);
     if (st == AB_OK)

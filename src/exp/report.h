@@ -43,6 +43,11 @@ typedef struct {
 ab_status report_assemble(const char *out, const report_info *info, report_row *rows, int *n,
                           ab_err *err);
 
+/* Reads every folder of out that holds a verdict.csv into rows (room for
+ * REPORT_MAX_ROWS; *n of them) without writing anything; AB_ERUNTIME as
+ * report_assemble. */
+ab_status report_read_parts(const char *out, report_row *rows, int *n, ab_err *err);
+
 /* Reads a verdicts.csv (or a folder's verdict.csv) into rows (room for
  * max), one row per experiment with its full and quick verdicts.
  * AB_EUSAGE naming the file and line when it is not one. */

@@ -31,6 +31,7 @@
 #error "stage.c needs Linux: renameat2, getdents64, flock on folders"
 #endif
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -580,4 +581,92 @@ void stage_abort(stage_dir *s)
 {
     if (s->held)
         release(s);
+}
+
+/* ---- keeping part of the earlier folder ---- */
+
+/* Links every entry of folder sfd into folder dfd, recursively: folders are
+ * made anew, files hard-linked, links copied.  -1 with errno on failure. */
+static int link_tree(int sfd, int dfd, int depth)
+{
+    if (depth > 24)
+        return errno = ELOOP, -1;
+    DIR *d = fdopendir(dup(sfd));
+    if (!d)
+        return -1;
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        const char *n = e->d_name;
+        struct stat st;
+        if (!strcmp(n, ".") || !strcmp(n, "..") || fstatat(sfd, n, &st, AT_SYMLINK_NOFOLLOW))
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            int a = -1, b = -1;
+            rc = mkdirat(dfd, n, st.st_mode & 07777) ||
+                 (a = openat(sfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+                 (b = openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+                 link_tree(a, b, depth + 1) ? -1 : 0;
+            int keep = errno;
+            if (a >= 0)
+                close(a);
+            if (b >= 0)
+                close(b);
+            errno = keep;
+        } else if (S_ISLNK(st.st_mode)) {
+            char to[PATH_MAX];
+            ssize_t len = readlinkat(sfd, n, to, sizeof to - 1);
+            rc = len < 0 ? -1 : (to[len] = '\0', symlinkat(to, dfd, n));
+        } else {
+            rc = linkat(sfd, n, dfd, n, 0);
+        }
+    }
+    int keep = errno;
+    closedir(d);
+    errno = keep;
+    return rc;
+}
+
+ab_status stage_keep(stage_dir *s, bool (*drop)(const char *name, void *ctx), void *ctx,
+                     ab_err *err)
+{
+    if (!s->held)
+        return ab_fail(err, AB_ERUNTIME, "%s: not being staged", s->dest);
+    int src = openat(s->parent_fd, base_of(s->dest), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (src < 0)
+        return errno == ENOENT ? AB_OK
+                               : ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s", s->dest,
+                                         strerror(errno));
+    DIR *d = fdopendir(src);
+    if (!d) {
+        close(src);
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", s->dest, strerror(errno));
+    }
+    int rc = 0, fd = dirfd(d);
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        const char *n = e->d_name;
+        struct stat st;
+        if (!strcmp(n, ".") || !strcmp(n, "..") || (drop && drop(n, ctx)) ||
+            fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW))
+            continue;
+        if (!S_ISDIR(st.st_mode)) {
+            rc = linkat(fd, n, s->fd, n, 0);
+            continue;
+        }
+        int a = openat(fd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), b = -1;
+        rc = a < 0 || mkdirat(s->fd, n, st.st_mode & 07777) ||
+             (b = openat(s->fd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+             link_tree(a, b, 1) ? -1 : 0;
+        if (a >= 0)
+            close(a);
+        if (b >= 0)
+            close(b);
+    }
+    int keep = errno;
+    closedir(d);
+    if (rc != 0)
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot keep its earlier contents: %s", s->dest,
+                       strerror(keep));
+    return AB_OK;
 }

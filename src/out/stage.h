@@ -12,6 +12,7 @@
 #ifndef ACTBENCH_STAGE_H
 #define ACTBENCH_STAGE_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "status.h"
@@ -51,6 +52,14 @@ ab_status stage_open_new(stage_dir *s, const char *parent, const char *stem, ab_
  * never replaced.  On failure dest is as it was and the staged folder is
  * removed, as by stage_abort. */
 ab_status stage_commit(stage_dir *s, ab_err *err);
+/* Puts into the staged folder what dest holds now, less the entries for
+ * which drop (NULL: none) is true: folders are made anew, files hard-linked
+ * (never changed in place: every file is replaced by a rename), so that a
+ * command that replaces part of a folder still puts it in place whole.
+ * Nothing when dest does not exist; AB_ERUNTIME when it cannot be read or
+ * the links cannot be made. */
+ab_status stage_keep(stage_dir *s, bool (*drop)(const char *name, void *ctx), void *ctx,
+                     ab_err *err);
 /* Removes the staged folder and all it holds and releases the stage; dest is
  * untouched.  In a fork child only forgets it.  Safe after a failed open,
  * after commit, and on a zeroed stage_dir. */

@@ -12,6 +12,7 @@
 #include "gemm.h"
 #include "par.h"
 #include "probe.h"
+#include "stage.h"
 #include "sys.h"
 #include "weights.h"
 
@@ -26,68 +27,68 @@ void runner_out_free(run_out *out)
     memset(out, 0, sizeof *out);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* "--" when messages name command-line flags, else "". */
 static const char *flags(const run_plan *p) { return p->flag_prefix ? p->flag_prefix : ""; }
 
 /* ---- memory ---- */
 
-/* The largest train_bytes of the plan's runs, their inputs and outputs set
- * to n_in, n_out when those are > 0; *largest is that run's index. */
-static double largest_run(const run_plan *p, int n_in, int n_out, int *largest)
+/* The runs' configurations as they will train: n_in inputs, outputs for
+ * n_classes (1 for a sigmoid output), their parameters kept when the
+ * weights are saved (the loaded weights come later). */
+static void effective(train_config *cfgs, const run_plan *p, int n_in, int n_classes)
+{
+    for (int i = 0; i < p->n_runs; i++) {
+        train_config *c = &cfgs[i];
+        *c = p->runs[i].cfg;
+        c->net.n_in = n_in;
+        c->net.n_out = c->net.out == OUT_SIGMOID ? 1 : n_classes;
+        c->keep_params = c->keep_params || p->save_weights;
+    }
+}
+
+/* The largest train_bytes of the runs cfgs[0..n); *largest is its index. */
+static double largest_run(const train_config *cfgs, int n, int *largest)
 {
     double need = 0.0;
     *largest = 0;
-    for (int i = 0; i < p->n_runs; i++) {
-        train_config c = p->runs[i].cfg;
-        if (n_in > 0)
-            c.net.n_in = n_in, c.net.n_out = n_out;
-        double b = (double)train_bytes(&c);
+    for (int i = 0; i < n; i++) {
+        double b = (double)train_bytes(&cfgs[i]);
         if (b > need)
             need = b, *largest = i;
     }
     return need;
 }
 
-double runner_bytes(const run_plan *p, int jobs)
-{
-    int largest;
-    return jobs * largest_run(p, 0, 0, &largest);
-}
-
-/* Bytes --load-weights keeps for the whole plan: one arena per activation. */
-static double loaded_bytes(const run_plan *p, const train_config *c0)
+/* Bytes the loaded weights keep for the whole plan: one arena per
+ * activation, of the first of its runs. */
+static double loaded_bytes(const run_plan *p, const train_config *cfgs)
 {
     double b = 0.0;
     for (int a = 0; p->load_weights && a < p->n_acts; a++) {
+        int i = 0;
+        while (i < p->n_runs && p->runs[i].act != a)
+            i++;
         net n;
-        net_config nc = c0->net;
-        nc.act = p->acts[a];
-        if (net_create(&n, &nc, NULL) == AB_OK)
+        if (i < p->n_runs && net_create(&n, &cfgs[i].net, NULL) == AB_OK)
             b += (double)net_arena_bytes(&n);
     }
     return b;
 }
 
-/* Refuses a plan whose runs, jobs of them at once, would not fit in the
- * memory available now (with the inputs and outputs n_in, n_out when > 0);
- * sets *need to the bytes they still take. */
-static ab_status check_memory(const run_plan *p, int jobs, int n_in, int n_out, double *need,
-                              ab_err *err)
+/* Refuses runs cfgs (jobs of them at once) that would not fit in the memory
+ * available now; sets *need to the bytes they still take and *one to those
+ * of the largest. */
+static ab_status check_memory(const run_plan *p, const train_config *cfgs, int jobs,
+                              double *need, double *one, ab_err *err)
 {
     int big;
-    double one = largest_run(p, n_in, n_out, &big);
-    *need = jobs * one + loaded_bytes(p, &p->runs[big].cfg);
+    *one = largest_run(cfgs, p->n_runs, &big);
+    *need = jobs * *one + loaded_bytes(p, cfgs);
     double have = sys_mem_available();
     if (*need <= 0.9 * have)
         return AB_OK;
-    const train_config *c = &p->runs[big].cfg;
+    const train_config *c = &cfgs[big];
     const char *f = flags(p);
     char at_once[64] = "";
     if (jobs > 1)
@@ -147,7 +148,7 @@ static ab_status load_weights(float **loaded, const run_plan *p, const train_con
 }
 
 /* Writes SAVE/LABEL-seedN/init and .../final for one finished run. */
-static ab_status save_weights(const run_plan *p, const train_config *c, const run_record *rec,
+static ab_status save_weights(const char *dir, const train_config *c, const run_record *rec,
                               const run_result *r, ab_err *err)
 {
     net n;
@@ -160,7 +161,7 @@ static ab_status save_weights(const run_plan *p, const train_config *c, const ru
     for (int k = 0; k < 2; k++) {
         snprintf(sub, sizeof sub, "%s-seed%llu/%s", rec->act->label,
                  (unsigned long long)c->seed, stage[k]);
-        if ((st = afile_path_join(path, sizeof path, p->save_weights, sub, err)) != AB_OK ||
+        if ((st = afile_path_join(path, sizeof path, dir, sub, err)) != AB_OK ||
             (st = weights_save(path, &n, params[k], err)) != AB_OK)
             return st;
     }
@@ -175,6 +176,7 @@ typedef struct {
     run_out *out;
     int tty;          /* progress lines on stderr */
     int current;      /* the run training in this process */
+    stage_dir weights; /* the staged folder of save_weights */
 } exec;
 
 static void progress(void *ctx, int epoch, int epochs, double loss)
@@ -207,11 +209,14 @@ static ab_status train_in_order(exec *x, ab_err *err)
         x->current = i;
         ab_status st = train_run(&r->r, &x->cfgs[i], &o->train, &o->test, &o->probe,
                                  x->tty ? progress : NULL, x, err);
-        if (st != AB_OK)
+        if (st == AB_OK)
+            x->out->n = i + 1;
+        if (st == AB_OK && x->p->save_weights)
+            st = save_weights(x->weights.dir, &x->cfgs[i], r, &r->r, err);
+        if (st != AB_OK) {
+            ab_context(err, "%s seed %llu", r->act->label, (unsigned long long)r->seed);
             return st;
-        x->out->n = i + 1;
-        if (x->p->save_weights && (st = save_weights(x->p, &x->cfgs[i], r, &r->r, err)) != AB_OK)
-            return st;
+        }
         /* the copies served the .npy files only */
         free(r->r.init_params);
         free(r->r.final_params);
@@ -227,7 +232,7 @@ static ab_status child_after(void *ctx, int i, const run_result *r, ab_err *err)
     const exec *x = ctx;
     if (!x->p->save_weights)
         return AB_OK;
-    return save_weights(x->p, &x->cfgs[i], &x->out->recs[i], r, err);
+    return save_weights(x->weights.dir, &x->cfgs[i], &x->out->recs[i], r, err);
 }
 
 static void arrived(void *ctx, int i, int n_arrived)
@@ -275,92 +280,98 @@ static ab_status train_at_once(exec *x, ab_err *err)
 
 /* ---- the plan ---- */
 
-/* The runs' configurations with the data's inputs and outputs and the loaded
- * weights; the records as the plan labels them. */
+/* The runs' configurations for the data loaded, the memory check at its
+ * real sizes (and the figures config.json records), the loaded weights, and
+ * the records as the plan labels them. */
 static ab_status prepare(exec *x, float **loaded, ab_err *err)
 {
     const run_plan *p = x->p;
     run_out *o = x->out;
-    x->cfgs = calloc((size_t)p->n_runs, sizeof *x->cfgs);
-    o->recs = calloc((size_t)p->n_runs, sizeof *o->recs);
-    if (!x->cfgs || !o->recs)
+    effective(x->cfgs, p, o->train.d, o->train.k);
+    /* the data set is resident now, and in MemAvailable's count: what is
+     * left to allocate is the runs' buffers */
+    o->available = sys_mem_available();
+    double need;
+    ab_status st = check_memory(p, x->cfgs, o->jobs, &need, &o->run_bytes, err);
+    if (st != AB_OK)
+        return st;
+    o->estimate = par_rss_now() + need;
+    if (!(o->recs = calloc((size_t)p->n_runs, sizeof *o->recs)))
         return ab_fail(err, AB_ERUNTIME, "out of memory: run records");
     for (int i = 0; i < p->n_runs; i++) {
-        train_config *c = &x->cfgs[i];
-        *c = p->runs[i].cfg;
-        c->net.n_in = o->train.d;
-        c->net.n_out = c->net.out == OUT_SIGMOID ? 1 : o->train.k;
-        c->keep_params = c->keep_params || p->save_weights;
         o->recs[i] = p->runs[i].rec;
         memset(&o->recs[i].r, 0, sizeof o->recs[i].r);
     }
     if (!p->load_weights)
         return AB_OK;
-    ab_status st = load_weights(loaded, p, x->cfgs, err);
+    st = load_weights(loaded, p, x->cfgs, err);
     for (int i = 0; st == AB_OK && i < p->n_runs; i++)
         x->cfgs[i].init_params = loaded[p->runs[i].act];
     return st;
 }
 
-/* The memory check against the plan with the data's real sizes, and the
- * figures config.json records. */
-static ab_status check_loaded(exec *x, ab_err *err)
+/* Stages the folder the weights go to, once everything else is ready. */
+static ab_status stage_weights(exec *x, ab_err *err)
 {
-    const run_plan *p = x->p;
-    run_out *o = x->out;
-    int n_out = o->train.k;
-    double need;
-    /* the data set is resident now, and in MemAvailable's count: what is
-     * left to allocate is the runs' buffers */
-    o->available = sys_mem_available();
-    ab_status st = check_memory(p, o->jobs, o->train.d, n_out, &need, err);
+    if (!x->p->save_weights)
+        return AB_OK;
+    ab_status st = stage_open(&x->weights, x->p->save_weights, err);
     if (st != AB_OK)
-        return st;
-    o->estimate = par_rss_now() + need;
-    int big;
-    o->run_bytes = largest_run(p, o->train.d, n_out, &big);
-    return AB_OK;
+        ab_context(err, "%ssave-weights", flags(x->p));
+    return st;
+}
+
+/* The runs, and then their weights' folder into place. */
+static ab_status train_all(exec *x, ab_err *err)
+{
+    ab_status st = x->out->jobs > 1 ? train_at_once(x, err) : train_in_order(x, err);
+    if (x->tty)
+        fprintf(stderr, "\r\033[K");
+    if (st == AB_OK && x->p->save_weights && (st = stage_commit(&x->weights, err)) != AB_OK)
+        ab_context(err, "%ssave-weights", flags(x->p));
+    stage_abort(&x->weights);
+    return st;
 }
 
 ab_status runner_run(run_out *out, const run_plan *p, runner_ready_fn ready, void *ctx,
                      ab_err *err)
 {
     memset(out, 0, sizeof *out);
-    double t0 = now();
-    float **loaded = calloc((size_t)(p->n_acts > 0 ? p->n_acts : 1), sizeof *loaded);
-    exec x = {.p = p, .out = out, .tty = p->log_label && isatty(2)};
-    if (!loaded)
-        return ab_fail(err, AB_ERUNTIME, "out of memory");
-    if (p->n_runs < 1) {
-        free(loaded);
+    double t0 = sys_now();
+    if (p->n_runs < 1)
         return ab_fail(err, AB_EUSAGE, "the plan has no runs");
+    float **loaded = calloc((size_t)(p->n_acts > 0 ? p->n_acts : 1), sizeof *loaded);
+    exec x = {.p = p, .out = out, .tty = p->log_label && isatty(2),
+              .cfgs = calloc((size_t)p->n_runs, sizeof *x.cfgs)};
+    if (!loaded || !x.cfgs) {
+        free(loaded);
+        free(x.cfgs);
+        return ab_fail(err, AB_ERUNTIME, "out of memory");
     }
     out->jobs = p->jobs < p->n_runs ? p->jobs : p->n_runs;
     gemm_set_threads(p->threads);
-    double need;
+    double need, one;
     /* first with the smallest input and output layers, so that a hopeless
      * size is refused before a large data set is read */
-    ab_status st = check_memory(p, out->jobs, 1, 2, &need, err);
+    effective(x.cfgs, p, 1, 2);
+    ab_status st = check_memory(p, x.cfgs, out->jobs, &need, &one, err);
     if (st == AB_OK)
         st = load_data(out, p, err);
-    if (st == AB_OK)
-        st = check_loaded(&x, err);
     if (st == AB_OK)
         st = prepare(&x, loaded, err);
     if (st == AB_OK && ready)
         st = ready(ctx, out, err);
-    if (st == AB_OK && p->save_weights && (st = afile_make_dirs(p->save_weights, err)) != AB_OK)
-        ab_context(err, "%ssave-weights", flags(p));
     if (st == AB_OK)
-        st = out->jobs > 1 ? train_at_once(&x, err) : train_in_order(&x, err);
-    if (x.tty)
-        fprintf(stderr, "\r\033[K");
+        st = stage_weights(&x, err);
+    if (st == AB_OK)
+        st = train_all(&x, err);
+    stage_abort(&x.weights);
     for (int i = 0; st == AB_OK && i < out->n; i++)
         record_summarise(&out->recs[i]);
     for (int a = 0; a < p->n_acts; a++)
         free(loaded[a]);
     free(loaded);
     free(x.cfgs);
-    out->seconds = now() - t0;
+    out->seconds = sys_now() - t0;
     return st;
 }

@@ -37,9 +37,5 @@ ab_status runner_run(run_out *out, const run_plan *p, runner_ready_fn ready, voi
 
 void runner_out_free(run_out *out);
 
-/* The bytes the runs of p still have to allocate, jobs of them at once, each
- * the largest of the plan's train_bytes, with n_in/n_out as the plan has
- * them; for tests and the estimate in config.json. */
-double runner_bytes(const run_plan *p, int jobs);
 
 #endif
