@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "harness.h"
 
 #include <dirent.h>
 #include <errno.h>

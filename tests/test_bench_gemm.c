@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "harness.h"
 
 #include <math.h>
 #include <stdio.h>

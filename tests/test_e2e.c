@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "harness.h"
 
 #include <dirent.h>
 #include <stdio.h>

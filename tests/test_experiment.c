@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "harness.h"
 
 #include <ini.h>
 #include <math.h>

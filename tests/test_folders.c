@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "harness.h"
 
 static int setup(void **state) { return scratch_setup(state, sizeof(scratch), "fold", "run"); }
 

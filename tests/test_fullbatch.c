@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "harness.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,13 +10,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "experiment.h"
 #include "gemm.h"
 #include "par.h"
-#include "src/run/runner.h" /* not tests/runner.h */
+#include "runner.h"
 
 /* ---- a run through a -j child against the same run in this process ---- */
 
@@ -208,6 +209,47 @@ static void test_runner_refuses_memory_first(void **state)
     plan_free(&p);
 }
 
+/* The estimate counts the parameter copies that saving the weights keeps:
+ * two arenas more per run. */
+static void test_runner_counts_saved_weights(void **state)
+{
+    (void)state;
+    run_plan a, b;
+    run_out oa, ob;
+    ab_err err = {{0}};
+    char dir[] = "/tmp/actbench_plan_XXXXXX", w[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(w, sizeof w, "%s/w", dir);
+    small_plan(&a, 1);
+    small_plan(&b, 1);
+    for (int i = 0; i < 6; i++)
+        a.runs[i].cfg.epochs = b.runs[i].cfg.epochs = 0, a.runs[i].cfg.measure_final =
+            b.runs[i].cfg.measure_final = false;
+    b.save_weights = w;
+    if (runner_run(&oa, &a, NULL, NULL, &err) != AB_OK ||
+        runner_run(&ob, &b, NULL, NULL, &err) != AB_OK)
+        fail_msg("runner_run: %s", err.msg);
+    net n;
+    train_config c = a.runs[4].cfg; /* prelu: the largest, by its alphas */
+    c.net.n_in = oa.train.d;
+    c.net.n_out = oa.train.k;
+    assert_int_equal(net_create(&n, &c.net, &err), AB_OK);
+    if (ob.run_bytes - oa.run_bytes != 2.0 * (double)net_arena_bytes(&n))
+        fail_msg("saving the weights adds %.0f bytes to the largest run, expected %.0f",
+                 ob.run_bytes - oa.run_bytes, 2.0 * (double)net_arena_bytes(&n));
+    /* and the weights are in place, whole */
+    char f[128];
+    snprintf(f, sizeof f, "%s/prelu-seed11/final/W1.npy", w);
+    assert_int_equal(access(f, R_OK), 0);
+    runner_out_free(&oa);
+    runner_out_free(&ob);
+    plan_free(&a);
+    plan_free(&b);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* ---- experiment quantities of a hand-built record ---- */
 
 static void test_run_quantities_known(void **state)
@@ -292,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_child_sends_every_scalar),
         cmocka_unit_test(test_runner_jobs_same_records),
         cmocka_unit_test(test_runner_refuses_memory_first),
+        cmocka_unit_test(test_runner_counts_saved_weights),
         cmocka_unit_test(test_run_quantities_known),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "harness.h"
 
 #include <fcntl.h>
 #include <math.h>

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "harness.h"
 
 #include <limits.h>
 #include <math.h>

@@ -2,7 +2,7 @@
  * test_bn.c, test_reference.c): a network with its workspace, arenas and one
  * batch; its mean loss over the batch; the probe on the batch; and backprop
  * checked against finite differences.  Include after <cmocka.h>; failures
- * are cmocka assertions.  Independent of runner.h, whose run_result is not
+ * are cmocka assertions.  Independent of harness.h, whose run_result is not
  * src/run/train.h's. */
 #ifndef ACTBENCH_TEST_TESTUTIL_H
 #define ACTBENCH_TEST_TESTUTIL_H

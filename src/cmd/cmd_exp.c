@@ -1,10 +1,8 @@
 /* cmd_exp.c - `actbench run FILE` and `actbench reproduce`. */
-#define _XOPEN_SOURCE 700 /* nftw */
 #include "cmd_exp.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +20,7 @@
 #include "plot.h"
 #include "report.h"
 #include "stage.h"
+#include "xfig.h"
 #include "sys.h"
 
 #define MAX_EXPERIMENTS REPORT_MAX_ROWS
@@ -164,12 +163,6 @@ static bool selected(const char *only, const experiment *e)
     return false;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
 typedef struct {
     rep_opts *o;
     int argc;             /* the command, for config.json */
@@ -198,6 +191,8 @@ static ab_status validate(rep_state *s, ab_err *err)
             st = xf_load(e, s->files[i], false, err);
         if (st == AB_OK)
             st = xf_load(e, s->files[i], true, err);
+        if (st == AB_OK && (st = xfig_check(e, err)) != AB_OK)
+            ab_context(err, "%s", s->files[i]);
         if (st == AB_OK && selected(s->o->only, e))
             snprintf(s->sel[n_sel++], sizeof s->sel[0], "%s", e->id);
     }
@@ -315,16 +310,15 @@ static ab_status list_files(rep_state *s, ab_err *err)
 }
 
 /* The quick pass a full run records beside its own verdicts: into a
- * temporary folder, removed after. */
+ * staged folder in the temporary folder, never put in place (stage_abort
+ * removes it, also when a signal ends the command). */
 static ab_status quick_pass(rep_state *s, ab_err *err)
 {
-    char tmp[4096];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s/actbench-quick-XXXXXX", sys_tmp_dir()) >= sizeof tmp)
-        return ab_fail(err, AB_ERUNTIME, "TMPDIR is too long");
-    if (!mkdtemp(tmp))
-        return ab_fail(err, AB_ERUNTIME, "%s: cannot create: %s", tmp, strerror(errno));
-    ab_status st = pass(s, tmp, true, false, false, err);
-    nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    stage_dir tmp = {0};
+    ab_status st = stage_open_new(&tmp, sys_tmp_dir(), "actbench-quick", err);
+    if (st == AB_OK)
+        st = pass(s, tmp.dir, true, false, false, err);
+    stage_abort(&tmp);
     return st;
 }
 

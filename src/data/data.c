@@ -760,8 +760,9 @@ static ab_status load_mnist(data_set *train, data_set *test, const data_spec *sp
                             bool fashion, ab_err *err)
 {
     const char *dir = spec->dir ? spec->dir : fashion ? DATA_FASHION_DIR : DATA_MNIST_DIR;
-    const char *hint = fashion ? "install Debian's dataset-fashion-mnist package or give --data-dir"
-                               : "put the MNIST IDX files there or give --data-dir";
+    const char *hint = fashion ? "install Debian's dataset-fashion-mnist package, or give the "
+                                 "folder of its IDX files"
+                               : "put the MNIST IDX files there, or give their folder";
     char p[4][4096];
     static const char *const names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                                          "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};

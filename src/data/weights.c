@@ -83,13 +83,13 @@ static ab_status check_bn(const char *dir, const net *n, ab_err *err)
     bool have = access(path, F_OK) == 0;
     if (n->cfg.batchnorm && !have)
         return ab_fail(err, AB_EUSAGE,
-                       "%s is missing: the network has batch normalisation "
-                       "(--batchnorm), the weights were saved without it",
+                       "%s is missing: the network has batch normalisation, "
+                       "the weights were saved without it",
                        path);
     if (!n->cfg.batchnorm && have)
         return ab_fail(err, AB_EUSAGE,
                        "%s exists: the weights were saved with batch "
-                       "normalisation (add --batchnorm)",
+                       "normalisation, the network has none",
                        path);
     return AB_OK;
 }
@@ -122,7 +122,7 @@ ab_status weights_load(const char *dir, const net *n, float *params, ab_err *err
             access(path, F_OK) == 0)
             st = ab_fail(err, AB_EUSAGE,
                          "%s exists, but the network has only %d layers "
-                         "(--depth %d)",
+                         "(depth %d)",
                          path, n->n_layers, n->cfg.depth);
     }
     return st;

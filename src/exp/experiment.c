@@ -18,14 +18,8 @@
 #include "cfgjson.h"
 #include "runner.h"
 #include "stage.h"
+#include "sys.h"
 #include "xfig.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 const char *exp_outcome_name(exp_outcome o)
 {
@@ -508,20 +502,17 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
     memset(r, 0, sizeof *r);
     r->e = e;
     r->n_points = xf_n_points(&e->setup);
-    double t0 = now();
+    double t0 = sys_now();
     stage_dir stage = {0};
     exp_runs x = {0};
-    ab_status st;
-    if (e->setup.kind == XF_TRAIN) {
+    ab_status st = xfig_check(e, err);
+    if (st == AB_OK && e->setup.kind == XF_TRAIN)
         st = run_train(r, &x, e, &stage, o, err);
-    } else {
-        st = open_folder(&stage, e, o, err);
-        if (st == AB_OK)
-            st = run_bench(r, e, err);
-    }
+    else if (st == AB_OK && (st = open_folder(&stage, e, o, err)) == AB_OK)
+        st = run_bench(r, e, err);
     if (st == AB_OK) {
         judge(r);
-        r->seconds = now() - t0;
+        r->seconds = sys_now() - t0;
         st = write_folder(r, &x, stage.dir, o, err);
     }
     if (st == AB_OK && o->before_commit)

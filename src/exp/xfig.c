@@ -321,3 +321,24 @@ ab_status xfig_write(exp_result *r, const char *dir, bool render, ab_err *err)
     figpool_free(p);
     return st;
 }
+
+ab_status xfig_check(const experiment *e, ab_err *err)
+{
+    const xf_setup *s = &e->setup;
+    int n_points = xf_n_points(s), idx[XF_N_KEYS];
+    for (int i = 0; i < e->n_plots; i++) {
+        const xf_plot *pl = &e->plots[i];
+        plot_ctx c = {.s = s, .pl = pl, .keys = series_keys(pl, s)};
+        long lines = pl->reference ? 1 : 0;
+        for (int p = 0; p < n_points; p++) {
+            xf_point(s, p, idx);
+            if (plot_at(pl, idx) && line_start(&c, idx))
+                lines += pl->x == XF_X_ACT || s->kind == XF_BENCH_ACTS ? 1 : s->n_acts;
+        }
+        if (lines > PLOT_MAX_SERIES)
+            return ab_fail(err, AB_EUSAGE, "[plot%s%s]: %ld lines in one panel (at most %d): "
+                           "fix more keys with 'at', or name fewer with 'series'",
+                           pl->name[0] ? " " : "", pl->name, lines, PLOT_MAX_SERIES);
+    }
+    return AB_OK;
+}

@@ -16,6 +16,10 @@
  * panels. */
 ab_status xfig_build(figpool **out, const exp_result *r, ab_err *err);
 
+/* Refuses, before anything runs, an experiment whose figure would have a
+ * panel of more than PLOT_MAX_SERIES lines (AB_EUSAGE naming the [plot]). */
+ab_status xfig_check(const experiment *e, ab_err *err);
+
 /* Writes dir/plots/ID.gp for r's experiment (one panel per [plot]) and, with
  * render, runs gnuplot on it; sets r->figure.  Nothing when it has no plot. */
 ab_status xfig_write(exp_result *r, const char *dir, bool render, ab_err *err);

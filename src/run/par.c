@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "gemm.h"
+#include "sys.h"
 
 /* ---- threads and memory ---- */
 
@@ -38,8 +39,8 @@ int par_default_threads(int max)
         if (*end == '\0' && errno == 0 && v >= 1 && v <= max)
             return (int)v;
     }
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n >= 1 && n <= max ? (int)n : n >= 1 ? max : 1;
+    int n = sys_cores();
+    return n <= max ? n : max;
 }
 
 int par_split_threads(int threads, int jobs)
@@ -141,14 +142,28 @@ static int send_error(int fd, ab_status st, const ab_err *e)
     return write_all(fd, &h, sizeof h) || write_all(fd, e->msg, sizeof e->msg) ? -1 : 0;
 }
 
-/* Reads a successful child's rows into r. */
-static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size, ab_err *err)
+/* The probes a run of cfg takes: epoch 0, every log_every-th, the last. */
+static int most_probes(const train_config *cfg)
+{
+    return 2 + cfg->epochs / cfg->log_every;
+}
+
+/* Reads a successful child's rows into r: its counts must be those a run of
+ * cfg can have, and its size theirs. */
+static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size,
+                           const train_config *cfg, ab_err *err)
 {
     const run_result *w = &h->r;
-    if (w->n_loss < 1 || w->n_probes < 0 || w->n_layers < 1 ||
+    if (w->n_layers != cfg->net.depth + 1 || w->n_loss < 1 || w->n_loss > cfg->epochs + 1 ||
+        w->n_probes < 0 || w->n_probes > most_probes(cfg) ||
         (off_t)(sizeof *h + rows_bytes(w)) != size)
         return ab_fail(err, AB_ERUNTIME, "its result is malformed");
+    /* the scalars as sent; every pointer is this process's own */
     *r = *w;
+    r->loss = NULL;
+    r->layers = NULL;
+    r->probe_epoch = NULL;
+    r->init_params = r->final_params = NULL;
     size_t b_loss = sizeof(loss_row) * (size_t)w->n_loss;
     size_t b_ep = sizeof(int) * (size_t)w->n_probes;
     size_t b_layers = sizeof(probe_layer) * (size_t)w->n_probes * (size_t)w->n_layers;
@@ -169,7 +184,8 @@ static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size
 }
 
 /* What a reaped child left: its rows into r, or its error. */
-static ab_status collect(run_result *r, int fd, int status, ab_err *err)
+static ab_status collect(run_result *r, int fd, int status, const train_config *cfg,
+                         ab_err *err)
 {
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
@@ -193,7 +209,7 @@ static ab_status collect(run_result *r, int fd, int status, ab_err *err)
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return ab_fail(err, AB_ERUNTIME, "its process exited with status %d",
                        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    return recv_rows(r, fd, &h, sb.st_size, err);
+    return recv_rows(r, fd, &h, sb.st_size, cfg, err);
 }
 
 /* ---- the children ---- */
@@ -221,10 +237,8 @@ static _Noreturn void child_main(const par_plan *p, int i, int fd, pid_t parent)
 /* An unlinked temporary file in $TMPDIR (else /tmp); -1 with err set. */
 static int temp_fd(ab_err *err)
 {
-    const char *root = getenv("TMPDIR");
+    const char *root = sys_tmp_dir();
     char path[4096];
-    if (!root || !*root)
-        root = "/tmp";
     if ((size_t)snprintf(path, sizeof path, "%s/actbench-run-XXXXXX", root) >= sizeof path) {
         ab_fail(err, AB_ERUNTIME, "temporary file: TMPDIR is too long");
         return -1;
@@ -329,7 +343,7 @@ ab_status par_train(run_result *res, const par_plan *p, int *failed, ab_err *err
             continue; /* not one of ours */
         running--;
         if (*failed < 0) {
-            if ((st = collect(&res[s->run], s->fd, status, err)) != AB_OK) {
+            if ((st = collect(&res[s->run], s->fd, status, &p->cfgs[s->run], err)) != AB_OK) {
                 *failed = s->run;
                 s->pid = 0;
                 stop_all(slots, p->jobs);

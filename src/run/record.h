@@ -17,8 +17,8 @@ typedef struct {
     /* Sweep-key columns that lead each of the run's CSV rows ("6,0.1," and
      * "depth,lr,"); empty outside experiments.  The header is the first
      * record's. */
-    char keys[256];
-    char key_header[256];
+    char keys[512];
+    char key_header[512];
     run_result r;
     /* derived by record_summarise */
     double grad_ratio;       /* bias_grad_norm(1) / bias_grad_norm(depth), epoch 0 */

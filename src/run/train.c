@@ -4,20 +4,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "loss.h"
+#include "sys.h"
 
 /* Workspace rows: the minibatch, and at least this many for evaluation and
  * probe chunks so that small batches do not make those slow. */
 #define EVAL_CHUNK 256
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int ws_cap(const train_config *cfg)
 {
@@ -214,10 +207,10 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
 
 static void take_probe(run_result *res, run_state *s, const data_set *probe, int epoch)
 {
-    double t0 = now();
+    double t0 = sys_now();
     probe_measure(res->layers + (size_t)res->n_probes * s->n.n_layers, &s->n, s->params, &s->ws,
                   &s->probe, probe);
-    res->probe_seconds += now() - t0;
+    res->probe_seconds += sys_now() - t0;
     res->probe_epoch[res->n_probes++] = epoch;
     if (epoch == 0)
         return;
@@ -335,9 +328,9 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     for (int e = 1; e <= cfg->epochs; e++) {
         row = &res->loss[e];
         row->epoch = e;
-        double t0 = now();
+        double t0 = sys_now();
         int bad = train_epoch(row, &s, cfg, train, &order_rng, &act_rng);
-        trained += now() - t0;
+        trained += sys_now() - t0;
         if (bad) {
             res->diverged = 1;
             res->diverged_epoch = e;

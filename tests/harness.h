@@ -1,11 +1,11 @@
-/* runner.h - test helpers shared by the tests that run the actbench binary or
+/* harness.h - test helpers shared by the tests that run the actbench binary or
  * write files: running it with captured output, assertions on a run, reading
  * and writing files, a fresh temporary folder per test, and building a test
  * list from case tables.  Include after <cmocka.h>; failures are cmocka
  * assertions.  (test_bn.c cannot include it: src/run/train.h has its own
  * run_result and run_free.) */
-#ifndef ACTBENCH_TEST_RUNNER_H
-#define ACTBENCH_TEST_RUNNER_H
+#ifndef ACTBENCH_TEST_HARNESS_H
+#define ACTBENCH_TEST_HARNESS_H
 
 #include <stdbool.h>
 #include <stddef.h>

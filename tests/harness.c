@@ -1,4 +1,4 @@
-/* runner.c - running the actbench binary from tests, assertions on its runs,
+/* harness.c - running the actbench binary from tests, assertions on its runs,
  * file helpers, the temporary-folder fixture and test lists. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runner.h"
+#include "harness.h"
 
 #define MAX_ARGS 64
 
