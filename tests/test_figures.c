@@ -726,6 +726,14 @@ static void test_xfig_limit(void **state)
     snprintf(want, sizeof want, "figure many: 1728 lines in panel 1 (at most %d in one panel)",
              PLOT_MAX_SERIES);
     assert_string_equal(err.msg, want);
+    /* and the same count refuses the experiment before any run, as does one
+     * line fewer not */
+    assert_int_equal(xfig_check(e, &err), AB_EUSAGE);
+    snprintf(want, sizeof want, "[plot]: 1728 lines in one panel (at most %d): fix more keys "
+             "with 'at', or name fewer with 'series'", PLOT_MAX_SERIES);
+    assert_string_equal(err.msg, want);
+    e->setup.n[XF_KEY_BATCH] = 1;
+    assert_int_equal(xfig_check(e, &err), AB_OK);
     free_result(&r);
     free(e);
 }
