@@ -106,6 +106,21 @@ static void test_csv_ragged(void **state)
     assert_out_missing(fx, "csv ragged", 1);
 }
 
+/* Endless or binary input ends at once with one line and leaves nothing. */
+static void test_csv_endless(void **state)
+{
+    scratch *fx = *state;
+    static const char *const devs[][2] = {{"csv:/dev/zero", "/dev/zero:1: NUL byte in line"},
+                                          {"csv:/dev/urandom", "/dev/urandom:"}};
+    for (size_t i = 0; i < N_OF(devs); i++) {
+        run_free(&fx->r);
+        run_actbench(&fx->r, (const char *const[]){"--out", fx->out, "--data", devs[i][0],
+                                                   "--epochs", "1", NULL});
+        assert_error(devs[i][0], &fx->r, 1, (const char *const[]){devs[i][1], NULL});
+        assert_out_missing(fx, devs[i][0], 0);
+    }
+}
+
 static void test_idx_missing(void **state)
 {
     scratch *fx = *state;
@@ -271,6 +286,24 @@ static void test_threads_jobs_recorded(void **state)
     }
 }
 
+/* config.json says whether row 1 of the CSV files was skipped as a header. */
+static void test_csv_header_recorded(void **state)
+{
+    scratch *fx = *state;
+    char train[4300], test[4300], spec[4400];
+    write_file(train, sizeof train, fx->dir, "train.csv",
+               "\xEF\xBB\xBFx1,x2,label\n0.5,1.5,0\n1.0,-2.0,1\n3.0,1,0\n-1.0,0.25,1\n");
+    write_file(test, sizeof test, fx->dir, "test.csv", "\xEF\xBB\xBF" "0.5,1,0\n2,3,1\n");
+    snprintf(spec, sizeof spec, "csv:%s", train);
+    char *cfg = run_config(fx, (const char *const[]){"--data", spec, "--test-data", test, NULL});
+    assert_contains(cfg, "\"train\": 4, \"test\": 2,");
+    assert_contains(cfg, "\"header\": true, \"test_header\": false}");
+    free(cfg);
+    cfg = run_config(fx, (const char *const[]){"--data", "xor", NULL});
+    assert_contains(cfg, "\"header\": false}");
+    free(cfg);
+}
+
 /* ------------------------------------------------------------------------ */
 
 int main(void)
@@ -278,6 +311,8 @@ int main(void)
     static const struct CMUnitTest rest[] = {
         cmocka_unit_test_setup_teardown(test_csv_missing, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_csv_ragged, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_csv_endless, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_csv_header_recorded, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_idx_missing, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_out_in_proc, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_out_under_file, setup, scratch_teardown),

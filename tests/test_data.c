@@ -8,16 +8,19 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "data.h"
 #include "rng.h"
+#include "text.h"
 
 #define FASHION_PROBE "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz"
 
@@ -461,7 +464,8 @@ static void test_standardize_constant(void **state)
     (void)state;
     float trx[8] = {1, 5, 2, 5, 3, 5, 4, 5}, tex[2] = {2.5f, 7};
     int try_[4] = {0, 1, 0, 1}, tey[1] = {0};
-    data_set tr = {4, 2, 2, trx, try_}, te = {1, 2, 2, tex, tey};
+    data_set tr = {.n = 4, .d = 2, .k = 2, .x = trx, .y = try_};
+    data_set te = {.n = 1, .d = 2, .k = 2, .x = tex, .y = tey};
     data_standardize(&tr, &te);
     for (int i = 0; i < 4; i++)
         assert_true(trx[2 * i + 1] == 0.0f);
@@ -716,6 +720,7 @@ static void test_csv_header(void **state)
     assert_true(s.x[0] == 0.5f && s.x[1] == -1.0f && s.x[2] == 2.0f && s.x[3] == 300.0f);
     assert_int_equal(s.y[0], 0);
     assert_int_equal(s.y[1], 2);
+    assert_true(s.header);
     data_free(&s);
 }
 
@@ -741,6 +746,7 @@ static void test_csv_plain_variants(void **state)
         assert_true(s.x[0] == 1.0f && s.x[3] == 4.0f);
         assert_int_equal(s.y[0], 1);
         assert_int_equal(s.y[1], 0);
+        assert_false(s.header);
         data_free(&s);
     }
 }
@@ -769,6 +775,106 @@ static void test_csv_long_line(void **state)
     data_free(&s);
 }
 
+/* A UTF-8 byte-order mark is skipped: the first row is still data (it was
+ * taken for a header, and a sample lost); with a header after it, the header
+ * is skipped. */
+static void test_csv_bom(void **state)
+{
+    (void)state;
+    char p[4096];
+    data_set s = {0};
+    ab_err err = {{0}};
+    write_text(p, "bom.csv", "\xEF\xBB\xBF" "1,2,1\n3,4,0\n5,6,1\n7,8,0\n9,10,1\n11,12,0\n");
+    assert_int_equal(data_load_csv(&s, p, &err), AB_OK);
+    assert_int_equal(s.n, 6);
+    assert_false(s.header);
+    assert_true(s.x[0] == 1.0f && s.x[1] == 2.0f);
+    assert_int_equal(s.y[0], 1);
+    data_free(&s);
+    write_text(p, "bomh.csv", "\xEF\xBB\xBF" "x1,x2,label\r\n1,2,1\r\n3,4,0\r\n");
+    assert_int_equal(data_load_csv(&s, p, &err), AB_OK);
+    assert_int_equal(s.n, 2);
+    assert_true(s.header);
+    data_free(&s);
+}
+
+/* NUL bytes, wherever they are, and lines over the limit end the read at
+ * once with the line named. */
+static void test_csv_binary_and_long(void **state)
+{
+    (void)state;
+    char p[4096];
+    data_set s = {0};
+    ab_err err = {{0}};
+    static const char nul[] = "1,2,0\n3,4\0,1\n";
+    write_file(p, "nul.csv", nul, sizeof nul - 1, 0);
+    assert_int_equal(data_load_csv(&s, p, &err), AB_ERUNTIME);
+    assert_msg(err.msg, p, ":2: NUL byte in line");
+    assert_empty(&s);
+    static const char nul1[] = "\0\0\0";
+    write_file(p, "nul1.csv", nul1, 3, 0);
+    assert_int_equal(data_load_csv(&s, p, &err), AB_ERUNTIME);
+    assert_msg(err.msg, p, ":1: NUL byte in line");
+
+    size_t n = (size_t)CSV_MAX_LINE + 1;
+    char *text = malloc(n + 8);
+    assert_non_null(text);
+    memcpy(text, "1,2,0\n", 6);
+    memset(text + 6, '7', n);
+    write_file(p, "huge.csv", text, n + 6, 0);
+    free(text);
+    char want[64];
+    snprintf(want, sizeof want, ":2: line longer than %d bytes", CSV_MAX_LINE);
+    assert_int_equal(data_load_csv(&s, p, &err), AB_ERUNTIME);
+    assert_msg(err.msg, p, want);
+    assert_empty(&s);
+    /* exactly at the limit: read (and refused only for what it holds) */
+    text = malloc((size_t)CSV_MAX_LINE + 8);
+    assert_non_null(text);
+    memcpy(text, "1,2,0\n", 6);
+    memset(text + 6, '7', (size_t)CSV_MAX_LINE);
+    write_file(p, "limit.csv", text, (size_t)CSV_MAX_LINE + 6, 0);
+    free(text);
+    assert_int_equal(data_load_csv(&s, p, &err), AB_ERUNTIME);
+    assert_msg(err.msg, p, ":2: 1 columns, expected 3");
+}
+
+/* Endless input: /dev/zero, /dev/urandom and a FIFO whose writer never stops
+ * each end with an error (a hang here fails the test by its timeout). */
+static void test_csv_endless(void **state)
+{
+    (void)state;
+    data_set s = {0};
+    ab_err err = {{0}};
+    assert_int_equal(data_load_csv(&s, "/dev/zero", &err), AB_ERUNTIME);
+    assert_msg(err.msg, "/dev/zero:1: NUL byte in line", NULL);
+    assert_int_equal(data_load_csv(&s, "/dev/urandom", &err), AB_ERUNTIME);
+    assert_msg(err.msg, "/dev/urandom:", NULL);
+
+    char fifo[4096];
+    tpath(fifo, "endless.fifo");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* writes one endless line until the reader goes (SIGPIPE) */
+        signal(SIGPIPE, SIG_DFL);
+        FILE *f = fopen(fifo, "w");
+        static char chunk[4096];
+        memset(chunk, '5', sizeof chunk);
+        while (f && fwrite(chunk, 1, sizeof chunk, f) == sizeof chunk)
+            ;
+        _exit(0);
+    }
+    ab_status st = data_load_csv(&s, fifo, &err);
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    assert_int_equal(st, AB_ERUNTIME);
+    assert_msg(err.msg, fifo, ":1: line longer than");
+    assert_empty(&s);
+}
+
 static void test_csv_errors(void **state)
 {
     (void)state;
@@ -793,6 +899,14 @@ static void test_csv_errors(void **state)
         {"1\n2\n", ":1: 1 column, need at least one feature and a label"},
         {"1,2,0\n\n3,4,1\n", ":2: blank line inside the data"},
         {"1,2,0\n3,4,0\n", "every row has label 0; need at least 2 classes"},
+        /* row 1 partly numeric: a typo, not a header */
+        {"1,abc,0\n3,4,1\n", ":1: column 2: 'abc' is not a number, but column 1 is"},
+        {"x,2,label\n3,4,1\n", ":1: column 1: 'x' is not a number, but column 2 is"},
+        {"\xEF\xBB\xBFx,2,label\n3,4,1\n", ":1: column 1: 'x' is not a number"},
+        {"1,,0\n3,4,1\n", ":1: column 2: '' is not a number, but column 1 is"},
+        /* a header only on row 1 */
+        {"1,2,0\nx,y,label\n", ":2: column 1: 'x' is not a number"},
+        {"\xEF\xBB\xBF", ":2: no data rows"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         char p[4096];
@@ -849,6 +963,36 @@ static void test_csv_load(void **state)
     assert_empty(&te);
 }
 
+/* ---- text files (the check before an experiment file is parsed) ---------- */
+
+static void test_text_check(void **state)
+{
+    (void)state;
+    char p[4096];
+    ab_err err = {{0}};
+    write_text(p, "ok.ini", "[a]\nx = 1\n\n  y\n");
+    assert_int_equal(text_check(p, 100, 10, &err), AB_OK);
+    write_text(p, "exact.ini", "0123456789");
+    assert_int_equal(text_check(p, 10, 10, &err), AB_OK);
+    write_text(p, "long.ini", "[a]\n0123456789a\n");
+    assert_int_equal(text_check(p, 100, 10, &err), AB_EUSAGE);
+    assert_msg(err.msg, p, ":2: line longer than 10 bytes");
+    write_text(p, "big.ini", "a\nb\nc\nd\ne\nf\n");
+    assert_int_equal(text_check(p, 11, 10, &err), AB_EUSAGE);
+    assert_msg(err.msg, p, ": larger than 11 bytes");
+    static const char nul[] = "[a]\nx = 1\0\n";
+    write_file(p, "nul.ini", nul, sizeof nul - 1, 0);
+    assert_int_equal(text_check(p, 100, 10, &err), AB_EUSAGE);
+    assert_msg(err.msg, p, ":2: NUL byte in line: not a text file");
+    assert_int_equal(text_check("/dev/zero", 1 << 20, 1000, &err), AB_EUSAGE);
+    assert_msg(err.msg, "/dev/zero:1: NUL byte", NULL);
+    assert_int_equal(text_check(tmpdir, 100, 10, &err), AB_ERUNTIME);
+    assert_msg(err.msg, tmpdir, "is a folder");
+    tpath(p, "absent.ini");
+    assert_int_equal(text_check(p, 100, 10, &err), AB_ERUNTIME);
+    assert_msg(err.msg, p, "cannot open");
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 static void test_names(void **state)
@@ -902,8 +1046,12 @@ int main(void)
         cmocka_unit_test(test_csv_plain_variants),
         cmocka_unit_test(test_csv_long_line),
         cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_csv_bom),
+        cmocka_unit_test(test_csv_binary_and_long),
+        cmocka_unit_test(test_csv_endless),
         cmocka_unit_test(test_csv_load),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_text_check),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "rng.h"
+#include "text.h"
 
 #define CSV_MAX_LABEL 65535 /* larger labels would mean absurd output layers */
 #define IDX_IMAGES 0x00000803u
@@ -482,6 +483,7 @@ typedef struct {
     float *x;      /* rows x (cols - 1) features */
     int *y;
     int lo, hi;    /* smallest and largest label */
+    long header;   /* the line of the header row skipped, or 0 */
 } csv_reader;
 
 /* End of the cell starting at s: the next comma or the end of the line. */
@@ -521,20 +523,37 @@ static int count_cols(const char *line)
     return (int)c;
 }
 
-/* True if every cell of line is a number (so it is not a header). */
-static bool all_numeric(const char *line)
+/* Row 1 is a header when none of its cells is a number (*header says so):
+ * a typo in the first data row must not silently drop a sample.  A row of
+ * both is an error naming its first cell that is not a number. */
+static ab_status csv_first_row(const csv_reader *c, const char *line, bool *header, ab_err *err)
 {
-    for (const char *s = line;; s++) {
-        const char *e = cell_end(s);
-        const char *a = s, *b = e;
+    int num_col = 0, bad_col = 0;
+    const char *bad = NULL;
+    int bad_len = 0;
+    const char *s = line;
+    for (int col = 1;; col++, s++) {
+        const char *e = cell_end(s), *a = s, *b = e;
         double v;
         cell_trim(&a, &b);
-        if (!cell_number(a, b, &v))
-            return false;
+        if (cell_number(a, b, &v))
+            num_col = num_col ? num_col : col;
+        else if (!bad_col) {
+            bad_col = col;
+            bad = a;
+            bad_len = (int)(b - a < 40 ? b - a : 40);
+        }
         if (!*e)
-            return true;
+            break;
         s = e;
     }
+    *header = num_col == 0;
+    if (num_col == 0 || bad_col == 0)
+        return AB_OK;
+    return ab_fail(err, AB_ERUNTIME,
+                   "%s:%ld: column %d: '%.*s' is not a number, but column %d is (a header "
+                   "row holds no numbers)",
+                   c->path, c->line, bad_col, bad_len, bad, num_col);
 }
 
 /* True if line holds nothing but blanks. */
@@ -548,9 +567,12 @@ static bool blank_line(const char *line)
 /* Makes room for one more row. */
 static ab_status csv_grow(csv_reader *c, ab_err *err)
 {
+    size_t d = (size_t)c->cols - 1;
+    if ((c->rows + 1) * d > CSV_MAX_VALUES)
+        return ab_fail(err, AB_ERUNTIME, "%s:%ld: more than %ld feature values in all "
+                       "(%zu per row)", c->path, c->line, (long)CSV_MAX_VALUES, d);
     if (c->rows < c->cap)
         return AB_OK;
-    size_t d = (size_t)c->cols - 1;
     size_t ncap = c->cap ? c->cap * 2 : 64;
     if (ncap > INT_MAX)
         ncap = INT_MAX;
@@ -621,56 +643,53 @@ static ab_status csv_row(csv_reader *c, const char *line, ab_err *err)
     return AB_OK;
 }
 
-/* Reads all lines of f into c: optional header, data rows, blank lines only
+/* Reads all lines of t into c: optional header, data rows, blank lines only
  * at the end. */
-static ab_status csv_lines(csv_reader *c, FILE *f, ab_err *err)
+static ab_status csv_lines(csv_reader *c, text_reader *t, ab_err *err)
 {
-    char *line = NULL;
-    size_t size = 0;
-    ssize_t len;
-    long blank = 0, header = 0;
-    ab_status st = AB_OK;
-    /* errno is cleared before each getline to tell ENOMEM from end of file. */
-    while (st == AB_OK && (errno = 0, len = getline(&line, &size, f)) != -1) {
-        c->line++;
-        if (strlen(line) != (size_t)len) {
-            st = ab_fail(err, AB_ERUNTIME, "%s:%ld: NUL byte in line", c->path, c->line);
-            break;
+    long blank = 0;
+    char *line;
+    size_t len;
+    ab_status st;
+    while ((st = text_next(t, &line, &len, err)) == AB_OK && line) {
+        c->line = t->line;
+        /* a UTF-8 byte-order mark would make the first row look like a header */
+        if (c->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            line += 3;
+            len -= 3;
         }
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        while (len > 0 && line[len - 1] == '\r')
             line[--len] = '\0';
         if (blank_line(line)) {
             blank = blank ? blank : c->line;
             continue;
         }
-        if (blank) {
-            st = ab_fail(err, AB_ERUNTIME, "%s:%ld: blank line inside the data", c->path, blank);
-            break;
-        }
+        if (blank)
+            return ab_fail(err, AB_ERUNTIME, "%s:%ld: blank line inside the data", c->path,
+                           blank);
         if (c->cols == 0) {
+            bool header;
             c->cols = count_cols(line);
-            if (c->cols < 2) {
-                st = ab_fail(err, AB_ERUNTIME,
-                             "%s:%ld: 1 column, need at least one feature and a label", c->path,
-                             c->line);
-                break;
-            }
-            if (!all_numeric(line)) {
-                header = c->line;
+            if (c->cols < 2)
+                return ab_fail(err, AB_ERUNTIME,
+                               "%s:%ld: 1 column, need at least one feature and a label",
+                               c->path, c->line);
+            if ((st = csv_first_row(c, line, &header, err)) != AB_OK)
+                return st;
+            if (header) {
+                c->header = c->line;
                 continue;
             }
         }
-        st = csv_row(c, line, err);
+        if ((st = csv_row(c, line, err)) != AB_OK)
+            return st;
     }
-    if (st == AB_OK && (ferror(f) || errno == ENOMEM))
-        st = ab_fail(err, AB_ERUNTIME, "%s: read error: %s", c->path, strerror(errno));
     if (st == AB_OK && c->rows == 0) {
-        if (header)
-            st = ab_fail(err, AB_ERUNTIME, "%s:%ld: header but no data rows", c->path, header);
-        else
-            st = ab_fail(err, AB_ERUNTIME, "%s:%ld: no data rows", c->path, c->line + 1);
+        if (c->header)
+            return ab_fail(err, AB_ERUNTIME, "%s:%ld: header but no data rows", c->path,
+                           c->header);
+        return ab_fail(err, AB_ERUNTIME, "%s:%ld: no data rows", c->path, t->line + 1);
     }
-    free(line);
     return st;
 }
 
@@ -679,12 +698,12 @@ static ab_status csv_lines(csv_reader *c, FILE *f, ab_err *err)
 static ab_status csv_read(data_set *out, const char *path, int *lo, ab_err *err)
 {
     csv_reader c = {.path = path};
+    text_reader t;
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s", path, strerror(errno));
-    ab_status st = csv_lines(&c, f, err);
-    fclose(f);
+    ab_status st = text_open(&t, path, CSV_MAX_LINE, AB_ERUNTIME, err);
+    if (st == AB_OK)
+        st = csv_lines(&c, &t, err);
+    text_close(&t);
     if (st != AB_OK) {
         free(c.x);
         free(c.y);
@@ -695,6 +714,7 @@ static ab_status csv_read(data_set *out, const char *path, int *lo, ab_err *err)
     out->k = c.hi + 1;
     out->x = c.x;
     out->y = c.y;
+    out->header = c.header != 0;
     *lo = c.lo;
     return AB_OK;
 }
@@ -797,7 +817,10 @@ static ab_status load_csv(data_set *train, data_set *test, const data_spec *spec
         ab_status st = data_load_csv(&all, path, err);
         if (st != AB_OK)
             return st;
-        return data_split(train, test, &all, spec->test_frac, spec->seed, err);
+        bool header = all.header;
+        st = data_split(train, test, &all, spec->test_frac, spec->seed, err);
+        train->header = test->header = header;
+        return st;
     }
     int lo;
     ab_status st = data_load_csv(train, path, err);

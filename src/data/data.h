@@ -17,6 +17,7 @@ typedef struct {
     int k;
     float *x;
     int *y;
+    bool header; /* read from a CSV file whose first row was a header (skipped) */
 } data_set;
 
 /* The data sets: the built-in generators first, then the IDX sets and CSV
@@ -47,6 +48,8 @@ typedef struct {
 #define DATA_DEFAULT_TEST_FRAC 0.2
 #define DATA_FASHION_DIR "/usr/share/datasets/fashion-mnist"
 #define DATA_MNIST_DIR "/usr/share/datasets/mnist"
+#define CSV_MAX_LINE (1 << 20)     /* bytes per CSV line: 50000 features of 20 digits */
+#define CSV_MAX_VALUES (1L << 28)  /* feature values per CSV file: 1 GiB of floats */
 
 /* The kind of data set that name names (into *kind), and for csv:PATH the
  * PATH (into *path, else NULL); either may be NULL.  AB_EUSAGE "unknown data
@@ -71,8 +74,11 @@ ab_status data_load_idx(data_set *out, const char *images_path, const char *labe
                         ab_err *err);
 
 /* Reads a CSV file: numeric feature columns then an integer class label
- * (>= 0) per row, comma separated, optional header row.  Ragged rows,
- * non-numeric cells and empty files are errors naming the line. */
+ * (>= 0) per row, comma separated.  A UTF-8 byte-order mark is skipped; row 1
+ * is a header (skipped, out->header set) when none of its cells is a number.
+ * Ragged rows, non-numeric cells (in row 1 too, beside numeric ones), empty
+ * files, NUL bytes and lines over CSV_MAX_LINE bytes are errors naming the
+ * line. */
 ab_status data_load_csv(data_set *out, const char *path, ab_err *err);
 
 /* Moves a seeded random test_frac of all into test and the rest into train;

@@ -50,9 +50,15 @@ static void write_data(FILE *f, const run_plan *p, const run_out *o)
     fputs(", \"test_data\": ", f);
     out_json_str_or_null(f, ds->test_path);
     fprintf(f, ", \"samples\": %d, \"test_frac\": %.9g, \"train\": %d, \"test\": %d, "
-               "\"features\": %d, \"classes\": %d, \"probe\": %d, \"standardized\": %s},\n",
+               "\"features\": %d, \"classes\": %d, \"probe\": %d, \"standardized\": %s",
             ds->n ? ds->n : DATA_DEFAULT_N, ds->test_frac, o->train.n, o->test.n, o->train.d,
             o->train.k, o->probe.n, ds->standardize ? "true" : "false");
+    /* whether row 1 of a CSV file was skipped as a header: a reader can see
+     * that no sample was lost to it */
+    fprintf(f, ", \"header\": %s", o->train.header ? "true" : "false");
+    if (ds->test_path)
+        fprintf(f, ", \"test_header\": %s", o->test.header ? "true" : "false");
+    fputs("},\n", f);
 }
 
 static void write_memory(FILE *f, const run_out *o)
