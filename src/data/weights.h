@@ -14,8 +14,9 @@
 ab_status weights_save(const char *dir, const net *n, const float *params, ab_err *err);
 
 /* Reads dir's files into params.  A shape that does not match n is AB_EUSAGE
- * naming the file, its shape and the one the network needs; a missing or
- * corrupt file is AB_ERUNTIME.  Missing alpha files leave the alphas as
+ * naming the file, its shape and the one the network needs (checked before
+ * its data is read); a missing or corrupt file, a NaN or infinite value or a
+ * negative running_var is AB_ERUNTIME naming the file.  Missing alpha files leave the alphas as
  * they are.  A batchnorm network needs its gamma and running-stat files
  * (AB_EUSAGE when gamma1.npy is missing); a network without batchnorm
  * refuses a folder that has gamma1.npy (AB_EUSAGE). */
