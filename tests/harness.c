@@ -80,9 +80,11 @@ static int capture_file(void)
 
 /* Runs actbench with the NULL-terminated args, stdin from /dev/null, stdout
  * and stderr captured. */
-/* run_actbench, with files limited to max_file bytes when > 0 (SIGXFSZ
- * ignored, so that a longer write fails with EFBIG). */
-static void run_argv(run_result *r, const char *const *args, long max_file)
+/* run_actbench, with files limited to max_file bytes when > 0; SIGXFSZ
+ * ignored (so that a longer write fails with EFBIG) unless sigxfsz_default,
+ * when it is left to the program, as a shell's `ulimit -f` leaves it. */
+static void run_argv(run_result *r, const char *const *args, long max_file,
+                     bool sigxfsz_default)
 {
     memset(r, 0, sizeof *r);
     char *argv[MAX_ARGS];
@@ -108,7 +110,7 @@ static void run_argv(run_result *r, const char *const *args, long max_file)
         alarm(120); /* a hung program fails the test instead of hanging it */
         if (max_file > 0) {
             struct rlimit lim = {.rlim_cur = (rlim_t)max_file, .rlim_max = (rlim_t)max_file};
-            signal(SIGXFSZ, SIG_IGN);
+            signal(SIGXFSZ, sigxfsz_default ? SIG_DFL : SIG_IGN);
             if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
                 _exit(126);
         }
@@ -131,12 +133,17 @@ static void run_argv(run_result *r, const char *const *args, long max_file)
 
 void run_actbench(run_result *r, const char *const *args)
 {
-    run_argv(r, args, 0);
+    run_argv(r, args, 0, false);
 }
 
 void run_limited(run_result *r, const char *const *args, long max_file)
 {
-    run_argv(r, args, max_file);
+    run_argv(r, args, max_file, false);
+}
+
+void run_ulimit_f(run_result *r, const char *const *args, long max_file)
+{
+    run_argv(r, args, max_file, true);
 }
 
 void run_with(run_result *r, const char *const *head, const char *const *tail)

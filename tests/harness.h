@@ -30,6 +30,9 @@ void run_actbench(run_result *r, const char *const *args);
 /* As run_actbench, with every file it writes limited to max_file bytes
  * (RLIMIT_FSIZE, SIGXFSZ ignored): a longer write fails with EFBIG. */
 void run_limited(run_result *r, const char *const *args, long max_file);
+/* As run_limited, with SIGXFSZ at its default, as under a shell's `ulimit -f`
+ * (a longer write kills the program unless it ignores SIGXFSZ itself). */
+void run_ulimit_f(run_result *r, const char *const *args, long max_file);
 /* As run_actbench, with the arguments of head then those of tail (both
  * NULL-terminated; tail may be NULL). */
 void run_with(run_result *r, const char *const *head, const char *const *tail);

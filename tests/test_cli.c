@@ -121,6 +121,35 @@ static void test_csv_endless(void **state)
     }
 }
 
+/* Under `ulimit -f` a write past the limit must not kill actbench (SIGXFSZ)
+ * and leave a .tmp file: it fails like a full disk, one line, exit 1, and
+ * nothing is left, whichever file hits the limit and whatever -j. */
+static void test_file_size_limit(void **state)
+{
+    scratch *fx = *state;
+    char w[4300];
+    snprintf(w, sizeof w, "%s/weights", fx->dir);
+    /* a CSV file, a CSV file of a -j child, a weights file (W2.npy: 16 KiB) */
+    static const char *const extra[][5] = {
+        {"--no-plot"},
+        {"--seeds", "2", "-j", "2"},
+        {"--save-weights", "WEIGHTS", "--width", "64"},
+    };
+    for (size_t i = 0; i < N_OF(extra); i++) {
+        const char *args[16] = {"--out", fx->out, "--epochs", "2", "--samples", "200"};
+        int n = 6;
+        for (int k = 0; k < 5 && extra[i][k]; k++)
+            args[n++] = strcmp(extra[i][k], "WEIGHTS") ? extra[i][k] : w;
+        args[n] = NULL;
+        run_free(&fx->r);
+        run_ulimit_f(&fx->r, args, 8192);
+        char what[32];
+        snprintf(what, sizeof what, "ulimit case %zu", i);
+        assert_error(what, &fx->r, 1, (const char *const[]){"File too large", NULL});
+        assert_out_missing(fx, what, 0);
+    }
+}
+
 static void test_idx_missing(void **state)
 {
     scratch *fx = *state;
@@ -312,6 +341,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv_missing, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_csv_ragged, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_csv_endless, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_file_size_limit, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_csv_header_recorded, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_idx_missing, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_out_in_proc, setup, scratch_teardown),

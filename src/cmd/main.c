@@ -1,5 +1,6 @@
 /* main.c - actbench's entry point: hands argv to the subcommand it names, or
  * to the main command. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,9 @@ int main(int argc, char **argv)
 {
     /* an interrupted run leaves no temporary files behind */
     afile_clean_on_signals();
+    /* a write past `ulimit -f` then fails with EFBIG and is reported like a
+     * full disk, instead of killing the process with a .tmp file left */
+    signal(SIGXFSZ, SIG_IGN);
     for (size_t i = 0; argc > 1 && i < sizeof subcommands / sizeof subcommands[0]; i++)
         if (strcmp(argv[1], subcommands[i].name) == 0)
             return subcommands[i].run(argc - 1, argv + 1);
