@@ -907,6 +907,8 @@ static void test_csv_errors(void **state)
         /* a header only on row 1 */
         {"1,2,0\nx,y,label\n", ":2: column 1: 'x' is not a number"},
         {"\xEF\xBB\xBF", ":2: no data rows"},
+        /* control bytes are not quoted as they are (terminal escapes) */
+        {"1,2,0\n3,\x1b[2J\x07,1\n", ":2: column 2: '?[2J?' is not a number"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         char p[4096];

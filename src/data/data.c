@@ -514,6 +514,17 @@ static bool cell_number(const char *s, const char *e, double *v)
     return end == e;
 }
 
+/* The cell [s, e) as messages quote it: at most 40 bytes, control bytes as
+ * '?' (a binary file must not send escape sequences to the terminal). */
+static const char *cell_show(char out[48], const char *s, const char *e)
+{
+    size_t n = 0;
+    for (; s < e && n < 40; s++)
+        out[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+    out[n] = '\0';
+    return out;
+}
+
 /* Number of comma-separated cells in line, capped at INT_MAX. */
 static int count_cols(const char *line)
 {
@@ -529,8 +540,7 @@ static int count_cols(const char *line)
 static ab_status csv_first_row(const csv_reader *c, const char *line, bool *header, ab_err *err)
 {
     int num_col = 0, bad_col = 0;
-    const char *bad = NULL;
-    int bad_len = 0;
+    const char *bad = NULL, *bad_end = NULL;
     const char *s = line;
     for (int col = 1;; col++, s++) {
         const char *e = cell_end(s), *a = s, *b = e;
@@ -541,7 +551,7 @@ static ab_status csv_first_row(const csv_reader *c, const char *line, bool *head
         else if (!bad_col) {
             bad_col = col;
             bad = a;
-            bad_len = (int)(b - a < 40 ? b - a : 40);
+            bad_end = b;
         }
         if (!*e)
             break;
@@ -550,10 +560,11 @@ static ab_status csv_first_row(const csv_reader *c, const char *line, bool *head
     *header = num_col == 0;
     if (num_col == 0 || bad_col == 0)
         return AB_OK;
+    char show[48];
     return ab_fail(err, AB_ERUNTIME,
-                   "%s:%ld: column %d: '%.*s' is not a number, but column %d is (a header "
+                   "%s:%ld: column %d: '%s' is not a number, but column %d is (a header "
                    "row holds no numbers)",
-                   c->path, c->line, bad_col, bad_len, bad, num_col);
+                   c->path, c->line, bad_col, cell_show(show, bad, bad_end), num_col);
 }
 
 /* True if line holds nothing but blanks. */
@@ -593,14 +604,14 @@ static ab_status csv_grow(csv_reader *c, ab_err *err)
 static ab_status csv_label(csv_reader *c, int col, const char *s, const char *e, double v,
                            ab_err *err)
 {
-    int len = (int)(e - s < 40 ? e - s : 40);
+    char show[48];
     if (!(v >= 0.0 && v == floor(v)))
         return ab_fail(err, AB_ERUNTIME,
-                       "%s:%ld: column %d: label '%.*s' is not a non-negative integer", c->path,
-                       c->line, col, len, s);
+                       "%s:%ld: column %d: label '%s' is not a non-negative integer", c->path,
+                       c->line, col, cell_show(show, s, e));
     if (v > CSV_MAX_LABEL)
-        return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: label '%.*s' is above %d", c->path,
-                       c->line, col, len, s, CSV_MAX_LABEL);
+        return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: label '%s' is above %d", c->path,
+                       c->line, col, cell_show(show, s, e), CSV_MAX_LABEL);
     int lab = (int)v;
     c->y[c->rows] = lab;
     if (c->rows == 0 || lab < c->lo)
@@ -626,13 +637,13 @@ static ab_status csv_row(csv_reader *c, const char *line, ab_err *err)
         const char *e = cell_end(s), *a = s, *b = e;
         double v;
         cell_trim(&a, &b);
-        int len = (int)(b - a < 40 ? b - a : 40);
+        char show[48];
         if (!cell_number(a, b, &v))
-            return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: '%.*s' is not a number",
-                           c->path, c->line, j + 1, len, a);
+            return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: '%s' is not a number",
+                           c->path, c->line, j + 1, cell_show(show, a, b));
         if (!isfinite(v) || fabs(v) > FLT_MAX)
-            return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: '%.*s' is not a finite float",
-                           c->path, c->line, j + 1, len, a);
+            return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: '%s' is not a finite float",
+                           c->path, c->line, j + 1, cell_show(show, a, b));
         if (j < cols - 1)
             row[j] = (float)v;
         else if ((st = csv_label(c, j + 1, a, b, v, err)) != AB_OK)
