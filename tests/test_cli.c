@@ -69,6 +69,15 @@ static const usage_case usage_cases[] = {
     {"jobs not a number", {"--jobs", "2x"}, {"--jobs", "'2x'"}},
     {"jobs without a value", {"-j"}, {"-j"}},
     {"bce with three classes", {"--loss", "bce", "--data", "spiral"}, {"bce"}},
+    /* long options in full; an option with a value once */
+    {"abbreviated option", {"--dept", "6"}, {"--dept: unknown option (did you mean --depth?)"}},
+    {"abbreviated option with =", {"--dept=6"}, {"--dept: unknown option", "--depth?"}},
+    {"abbreviated flag", {"--no-pl"}, {"--no-pl: unknown option (did you mean --no-plot?)"}},
+    {"repeated --act", {"--act", "relu", "--act", "tanh"},
+     {"--act: given twice", "--act relu,tanh"}},
+    {"repeated --depth", {"--depth", "4", "--depth=6"}, {"--depth: given twice"}},
+    {"repeated --out", {"--out", "/nonexistent/elsewhere"}, {"--out: given twice"}},
+    {"-j then --jobs", {"-j", "2", "--jobs", "2"}, {"--jobs: given twice"}},
 };
 
 /* The case after "--out DIR/run". */

@@ -1289,6 +1289,20 @@ static const sub_case sub_cases[] = {
      "/nonexistent.csv"}, 2, "/nonexistent.csv"},
     {"reproduce a folder without .ini", {"reproduce", "--experiments", "EMPTY"}, 2,
      "0 .ini files"},
+    /* every item of --only selects something */
+    {"reproduce --only an item that matches nothing", {"reproduce", "--experiments", "EXPS",
+     "--only", "3,99"}, 2, "--only: 99: matches no experiment"},
+    {"reproduce --only an empty item", {"reproduce", "--experiments", "EXPS", "--only", "3,"},
+     2, "--only: '3,' has an empty item"},
+    /* long options in full; an option with a value once */
+    {"run an abbreviated option", {"run", "FILE", "--no-pl"}, 2,
+     "--no-pl: unknown option (did you mean --no-plot?)"},
+    {"reproduce an abbreviated option", {"reproduce", "--experiments", "EXPS", "--onl", "3"}, 2,
+     "--onl: unknown option (did you mean --only?)"},
+    {"run --out twice", {"run", "FILE", "--out", "/nonexistent/elsewhere"}, 2,
+     "--out: given twice"},
+    {"reproduce --only twice", {"reproduce", "--experiments", "EXPS", "--only", "3", "--only",
+     "3"}, 2, "--only: given twice"},
 };
 
 static void test_sub_usage(void **state)
