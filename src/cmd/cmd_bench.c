@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "gemm.h"
 #include "net.h"
+#include "par.h"
 #include "plot.h"
 #include "setting.h"
 #include "stage.h"
@@ -403,6 +404,11 @@ int cmd_bench_gemm(int argc, char **argv)
         gemm_usage(stdout);
         return 0;
     }
+    int env_threads;
+    /* without --threads OpenBLAS reads OPENBLAS_NUM_THREADS itself: refuse
+     * what it would ignore or clamp */
+    if (st == AB_OK && !o.threads)
+        st = par_default_threads(&env_threads, GEMM_MAX_THREADS, &err);
     if (st == AB_OK && o.threads)
         gemm_set_threads(o.threads);
     if (st == AB_OK)
