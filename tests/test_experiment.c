@@ -943,6 +943,22 @@ static void test_run_not_finite(void **state)
     csv_free(c);
 }
 
+/* A run whose data cannot be read exits 1 and leaves nothing: no DIR, no
+ * DIR/plots, no staging folder beside it. */
+static void test_run_missing_csv(void **state)
+{
+    fixture *fx = *state;
+    char path[4400];
+    write_file(path, sizeof path, fx->s.dir, "missing-csv.ini",
+               "[claim]\nnumber = 4\ntitle = Missing\ntext = t\nsource = s\n"
+               "[setup]\nacts = relu\ndata = csv:/nonexistent/missing.csv\nepochs = 1\n"
+               "[check c]\nwhat = w\ntest = test_acc(relu) > 0\n");
+    run_result *r = &fx->s.r;
+    run_actbench(r, (const char *const[]){"run", path, "--out", fx->s.out, "--no-plot", NULL});
+    assert_error(NULL, r, 1, (const char *const[]){path, "/nonexistent/missing.csv", NULL});
+    assert_out_missing(&fx->s, "run with a missing CSV", 1); /* the .ini alone */
+}
+
 static void test_run_quick(void **state)
 {
     fixture *fx = *state;
@@ -1366,6 +1382,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_run, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_quick, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_not_finite, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_missing_csv, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_expect, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_only, setup, scratch_teardown),
