@@ -216,6 +216,23 @@ static void test_parse(void **state)
     assert_int_equal(act_parse(&a, "elu:nan", &err), AB_EUSAGE);
     assert_int_equal(act_parse(&a, "hardtanh:1:-1", &err), AB_EUSAGE);
     assert_int_equal(act_parse(&a, "softplus:0", &err), AB_EUSAGE);
+    /* in float range, and said so: a float would overflow or round to 0 */
+    static const struct {
+        const char *spec, *why;
+    } range[] = {
+        {"leaky_relu:1e39", "negative_slope is above float range"},
+        {"elu:1e38", "alpha is above float range"},
+        {"elu:-1e400", "alpha is above float range"},
+        {"softplus:1e-45:20", "beta is below float range"},
+        {"softplus:2:1e-320", "threshold is below float range"},
+    };
+    for (size_t i = 0; i < sizeof range / sizeof range[0]; i++) {
+        assert_int_equal(act_parse(&a, range[i].spec, &err), AB_EUSAGE);
+        if (!strstr(err.msg, range[i].why))
+            fail_msg("%s: \"%s\" does not say \"%s\"", range[i].spec, err.msg, range[i].why);
+    }
+    assert_int_equal(act_parse(&a, "elu:1e30", &err), AB_OK);
+    assert_int_equal(act_parse(&a, "leaky_relu:0", &err), AB_OK);
     assert_int_equal(act_parse(&a, "", &err), AB_EUSAGE);
     assert_int_equal(act_parse(&a, ":1", &err), AB_EUSAGE);
 }

@@ -333,6 +333,10 @@ static const usage_case usage_cases[] = {
     {"missing value", {"--repeats"}, {"--repeats"}},
     {"value given to a flag", {"--no-plot=x"}, {"--no-plot"}},
     {"stray argument", {"extra"}, {"extra"}},
+    /* long options in full; an option with a value once */
+    {"abbreviated option", {"--rep", "5"}, {"--rep: unknown option (did you mean --repeats?)"}},
+    {"repeated --act", {"--act", "relu", "--act", "tanh"}, {"--act: given twice"}},
+    {"repeated --out", {"--out", "/nonexistent/elsewhere"}, {"--out: given twice"}},
 };
 
 /* The cases run one by one through one test, each reported by name when it

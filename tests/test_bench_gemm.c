@@ -202,6 +202,10 @@ static const usage_case usage_cases[] = {
     {"unknown option", {"--bogus"}, {"--bogus"}},
     {"missing value", {"--batch", "4", "--layers"}, {"--layers"}},
     {"stray argument", {"--batch", "4", "--layers", "4,2", "extra"}, {"extra"}},
+    {"abbreviated option", {"--bat", "4", "--layers", "4,2"},
+     {"--bat: unknown option (did you mean --batch?)"}},
+    {"repeated --layers", {"--batch", "4", "--layers", "4,2", "--layers", "8,2"},
+     {"--layers: given twice"}},
 };
 
 static void test_usage_errors(void **state)

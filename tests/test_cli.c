@@ -69,6 +69,15 @@ static const usage_case usage_cases[] = {
     {"jobs not a number", {"--jobs", "2x"}, {"--jobs", "'2x'"}},
     {"jobs without a value", {"-j"}, {"-j"}},
     {"bce with three classes", {"--loss", "bce", "--data", "spiral"}, {"bce"}},
+    /* long options in full; an option with a value once */
+    {"abbreviated option", {"--dept", "6"}, {"--dept: unknown option (did you mean --depth?)"}},
+    {"abbreviated option with =", {"--dept=6"}, {"--dept: unknown option", "--depth?"}},
+    {"abbreviated flag", {"--no-pl"}, {"--no-pl: unknown option (did you mean --no-plot?)"}},
+    {"repeated --act", {"--act", "relu", "--act", "tanh"},
+     {"--act: given twice", "--act relu,tanh"}},
+    {"repeated --depth", {"--depth", "4", "--depth=6"}, {"--depth: given twice"}},
+    {"repeated --out", {"--out", "/nonexistent/elsewhere"}, {"--out: given twice"}},
+    {"-j then --jobs", {"-j", "2", "--jobs", "2"}, {"--jobs: given twice"}},
 };
 
 /* The case after "--out DIR/run". */
@@ -333,6 +342,67 @@ static void test_csv_header_recorded(void **state)
     free(cfg);
 }
 
+/* OPENBLAS_NUM_THREADS is the default of --threads: a value --threads would
+ * refuse is refused (exit 2, one line naming it), not ignored; --threads
+ * makes it irrelevant. */
+static void test_openblas_env(void **state)
+{
+    scratch *fx = *state;
+    static const char *const bad[] = {"abc", "0", "-1", "100000", "2x"};
+    const char *old = getenv("OPENBLAS_NUM_THREADS");
+    char *saved = old ? strdup(old) : NULL;
+    for (size_t i = 0; i < N_OF(bad); i++) {
+        char want[64];
+        snprintf(want, sizeof want, "OPENBLAS_NUM_THREADS: '%s'", bad[i]);
+        setenv("OPENBLAS_NUM_THREADS", bad[i], 1);
+        run_free(&fx->r);
+        run_actbench(&fx->r, (const char *const[]){"--out", fx->out, "--epochs", "0", "--no-plot",
+                                                   "-q", NULL});
+        assert_error(bad[i], &fx->r, 2, (const char *const[]){want, "accepted: 1..", NULL});
+        assert_out_missing(fx, bad[i], 0);
+        run_free(&fx->r);
+        run_actbench(&fx->r, (const char *const[]){"bench-gemm", "--batch", "2", "--layers",
+                                                   "2,2", "--repeats", "1", NULL});
+        assert_error(bad[i], &fx->r, 2, (const char *const[]){want, NULL});
+    }
+    run_free(&fx->r);
+    run_actbench(&fx->r, (const char *const[]){"--out", fx->out, "--epochs", "0", "--no-plot",
+                                               "-q", "--threads", "1", NULL});
+    assert_quiet(&fx->r);
+    if (saved)
+        setenv("OPENBLAS_NUM_THREADS", saved, 1);
+    else
+        unsetenv("OPENBLAS_NUM_THREADS");
+    free(saved);
+}
+
+/* A split too small to hold a test sample says so once on stderr; the table
+ * names the training columns it shows, and summary.csv's test cells are
+ * empty. */
+static void test_empty_test_set(void **state)
+{
+    scratch *fx = *state;
+    char csv[4300], spec[4400];
+    write_file(csv, sizeof csv, fx->dir, "two.csv", "x,label\n0.5,0\n1.5,1\n");
+    snprintf(spec, sizeof spec, "csv:%s", csv);
+    run_result *r = &fx->r;
+    run_actbench(r, (const char *const[]){"--out", fx->out, "--data", spec, "--act", "relu",
+                                          "--epochs", "1", "--no-plot", NULL});
+    assert_exit_ok(r);
+    const char *w = strstr(r->err, "warning: --test-frac 0.2 of 2 samples leaves no test set");
+    assert_non_null(w);
+    assert_null(strstr(w + 1, "warning"));
+    assert_contains(r->out, " train_acc train_loss ");
+    assert_null(strstr(r->out, "test_acc"));
+    char *sum = slurp_in(fx->out, "summary.csv");
+    char *row = strchr(sum, '\n') + 1, *cells[20];
+    assert_int_equal(split_commas(row, cells, 20), 15);
+    assert_string_equal(cells[7], ""); /* final_test_loss */
+    assert_string_equal(cells[8], ""); /* final_test_acc */
+    assert_true(cells[6][0] != '\0'); /* final_train_acc */
+    free(sum);
+}
+
 /* ------------------------------------------------------------------------ */
 
 int main(void)
@@ -352,6 +422,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_network_flags, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_network_flags_in_help, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_threads_jobs_recorded, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_openblas_env, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_test_set, setup, scratch_teardown),
     };
     test_list l = {0};
     TESTS_ADD_CASES(&l, test_usage_error, usage_cases, setup, scratch_teardown);

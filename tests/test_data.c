@@ -597,6 +597,18 @@ static void test_idx_count_mismatch(void **state)
     expect_idx_fail(ip, lp, lp, "has 6 labels");
 }
 
+/* A label file of one class is refused, as a one-class CSV is. */
+static void test_idx_one_class(void **state)
+{
+    (void)state;
+    char ip[4096], lp[4096];
+    const unsigned char lab[IMG_N] = {4, 4, 4, 4, 4};
+    uint32_t ldims[1] = {IMG_N};
+    write_img_set(ip, lp, "oc1-images", "oc1-labels", 0);
+    write_idx(lp, "oc1-labels", 0x801, ldims, 1, lab, IMG_N, 0);
+    expect_idx_fail(ip, lp, lp, "every label is 4; need at least 2 classes");
+}
+
 static void test_idx_other_corruption(void **state)
 {
     (void)state;
@@ -1039,6 +1051,7 @@ int main(void)
         cmocka_unit_test(test_idx_truncated),
         cmocka_unit_test(test_idx_bad_gzip),
         cmocka_unit_test(test_idx_count_mismatch),
+        cmocka_unit_test(test_idx_one_class),
         cmocka_unit_test(test_idx_other_corruption),
         cmocka_unit_test(test_idx_missing),
         cmocka_unit_test(test_load_mnist_dir),

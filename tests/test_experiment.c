@@ -483,6 +483,12 @@ static const load_case load_cases[] = {
     {"trailing text", CLAIM SETUP CHECK_TEST("test_acc(relu) > 0 1"), 12, "unexpected '1'"},
     {"rate over an unswept key", CLAIM SETUP CHECK_TEST("rate(test_acc(relu), width) > 0"), 12,
      "rate(..., width)"},
+    {"rate over a key of names", CLAIM "[setup]\nacts = relu\noptimizer = sgd, adam\n"
+     "epochs = 0\n" CHECK_TEST("rate(test_acc(relu), optimizer) > 0"), 12,
+     "rate(..., optimizer): optimizer is not numeric (accepted: depth, width, lr"},
+    {"rate over a yes-or-no key", CLAIM "[setup]\nacts = relu\nresidual = no, yes\n"
+     "epochs = 0\n" CHECK_TEST("rate(test_acc(relu), residual) > 0"), 12,
+     "residual is not numeric"},
     {"too many filters", CLAIM "[setup]\nacts = relu\ndepth = 2, 4\nwidth = 4, 8\n"
      "lr = 0.1, 0.2\nbatch = 8, 16\ninit = he, xavier\n"
      "[check c]\nwhat = w\ntest = test_acc(relu, depth=2, width=4, lr=0.1, batch=8, init=he)"
@@ -572,6 +578,109 @@ static void test_load_long_line(void **state)
     xs[3 * INI_MAX_LINE] = '\0';
     sprintf(text, CLAIM SETUP "[check c]\nwhat = w\ntest = abs(1) == 1 %s\n", xs);
     assert_load_error(fx, text, false, 12, msg);
+}
+
+/* "KEY = w..w\n" then indented lines "  w..w\n": lines lines of width word
+ * characters each, appended to buf. */
+static void add_continued(char *buf, size_t n, const char *key, int lines, int width)
+{
+    char word[INI_MAX_LINE];
+    assert_true(width > 0 && width < (int)sizeof word);
+    memset(word, 'w', (size_t)width);
+    word[width] = '\0';
+    size_t len = strlen(buf);
+    for (int i = 0; i < lines; i++)
+        len += (size_t)snprintf(buf + len, n - len, i ? "  %s\n" : "%s = %s\n", i ? word : key,
+                                word);
+    assert_true(len < n);
+}
+
+/* A value continued past its buffer is an error naming its line and limit,
+ * not a value cut short: each key of [claim], [check] and [plot] text, at
+ * (limit) characters just fitting and one line more failing. */
+static void test_load_value_limits(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const char *key, *before, *after; /* the key's section around it */
+        int limit, line;                  /* characters; the key's first line */
+    } keys[] = {
+        {"title", "[claim]\nnumber = 3\ntext = X\nsource = S\n", SETUP CHECK, 199, 5},
+        {"text", "[claim]\nnumber = 3\ntitle = T\nsource = S\n", SETUP CHECK, 2047, 5},
+        {"source", "[claim]\nnumber = 3\ntitle = T\ntext = X\n", SETUP CHECK, 1023, 5},
+        {"what", CLAIM SETUP "[check c]\ntest = abs(1) == 1\n", "", 255, 12},
+        {"test", CLAIM SETUP "[check c]\nwhat = w\n", "", 199, 12},
+        {"title", CLAIM SETUP CHECK "[plot]\ny = test_acc\n", "", 199, 15},
+        {"series", CLAIM SETUP CHECK "[plot]\ny = test_acc\n", "", 199, 15},
+        {"at", CLAIM SETUP CHECK "[plot]\ny = test_acc\n", "", 199, 15},
+    };
+    static char text[8192];
+    for (size_t i = 0; i < N_OF(keys); i++) {
+        /* lines of 40 characters: l fit when 40 l + (l - 1) spaces <= limit */
+        int fit = (keys[i].limit + 1) / 41;
+        char msg[96];
+        snprintf(msg, sizeof msg, "%s: longer than %d characters", keys[i].key,
+                 keys[i].limit);
+        snprintf(text, sizeof text, "%s", keys[i].before);
+        add_continued(text, sizeof text, keys[i].key, fit + 1, 40);
+        strcat(text, keys[i].after);
+        assert_load_error(fx, text, false, keys[i].line + fit, msg);
+    }
+    /* a test that is false as written must not load as a shorter true one */
+    snprintf(text, sizeof text, CLAIM SETUP "[check c]\nwhat = w\ntest = 1 > 0\n");
+    for (int i = 0; i < 4; i++)
+        strcat(text, "  + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0\n");
+    strcat(text, "  + 2\n");
+    assert_load_error(fx, text, false, 16, "test: longer than 199 characters");
+}
+
+/* Lists and names longer than their buffers: an error, never fewer items
+ * or a name cut short. */
+static const load_case limit_cases[] = {
+    {"series with more items than keys", CLAIM SETUP CHECK "[plot]\ny = test_acc\n"
+     "series = act, depth, width, lr, init, init_std, bias_init, optimizer, batch,\n"
+     "  batchnorm, residual, loss, act\n", 16, "series: more than 12 items"},
+    {"at with more items than keys", CLAIM SETUP CHECK "[plot]\nx = act\ny = test_acc\n"
+     "at = depth=2, depth=2, depth=2, depth=2, depth=2, depth=2, depth=2, depth=2, depth=2,\n"
+     "  depth=2, depth=2, depth=2\n", 17, "at: more than 11 items"},
+    {"an activation longer than an item", CLAIM "[setup]\nacts = relu, leaky_relu:0.1"
+     "000000000000000000000000000000000000000000000000000000000000001\n" CHECK, 7,
+     "acts: 'leaky_relu:0.1000000000000000000...' is longer than 63 characters"},
+    {"a sweep value longer than an item", CLAIM "[setup]\nacts = relu\nlr = 0.1, 0.1"
+     "000000000000000000000000000000000000000000000000000000000000001\n" CHECK, 8,
+     "is longer than 63 characters"},
+    {"a data name longer than its buffer", CLAIM "[setup]\nacts = relu\ndata = csv:"
+     "/a/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+     "  /bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.csv\n"
+     CHECK, 9, "data: longer than 255 characters"},
+    {"a section name inih would cut", CLAIM SETUP CHECK
+     "[plot a-name-of-more-than-forty-nine-characters-in-all]\ny = test_acc\n", 13,
+     "a section name is at most 49 characters"},
+    {"a word of a test longer than a name", CLAIM SETUP CHECK_TEST(
+     "decay(sigmoid) <= decay(sigmoid_and_then_some_more_letters_than_sixty_three_in_all_"
+     "of_it)"), 12, "is longer than 63 characters"},
+};
+
+static void test_load_limit(void **state)
+{
+    fixture *fx = *state;
+    const load_case *c = fx->s.data;
+    assert_load_error(fx, c->text, false, c->line, c->needle);
+}
+
+/* The file name names the result folder: one longer than the id is refused,
+ * not cut. */
+static void test_load_long_name(void **state)
+{
+    fixture *fx = *state;
+    char name[200], path[4400];
+    memset(name, 'n', 130);
+    strcpy(name + 130, ".ini");
+    write_file(path, sizeof path, fx->s.dir, name, CLAIM SETUP CHECK);
+    ab_err err = {{0}};
+    assert_int_equal(xf_load(&fx->e, path, false, &err), AB_EUSAGE);
+    assert_contains(err.msg, "the file name is longer than 127 characters");
 }
 
 static void test_load_missing_file(void **state)
@@ -803,6 +912,53 @@ static void test_run(void **state)
 }
 
 /* run --quick applies [quick]; epochs = 0 trains nothing and still checks. */
+/* A side that is not finite (a division by zero, a quantity that is NaN)
+ * is not measurable: the check does not hold there, checks.csv says "no"
+ * with an empty value, and the table shows n/a. */
+static void test_run_not_finite(void **state)
+{
+    fixture *fx = *state;
+    char path[4400];
+    write_file(path, sizeof path, fx->s.dir, "not-finite.ini",
+               "[claim]\nnumber = 4\ntitle = Not finite\ntext = t\nsource = s\n"
+               "[setup]\nacts = relu\nsamples = 200\nwidth = 4\ndepth = 1\nepochs = 0\n"
+               "[check pos]\nwhat = w\ntest = test_acc(relu) / 0 > 1\n"
+               "[check neg]\nwhat = w\ntest = -test_acc(relu) / 0 < 0\n"
+               "[check right]\nwhat = w\ntest = 1 < test_acc(relu) / 0\n"
+               "[check nan]\nwhat = w\ntest = (test_acc(relu) - test_acc(relu)) / 0 < 1\n");
+    run_result *r = &fx->s.r;
+    run_ok(r, (const char *const[]){"run", path, "--out", fx->s.out, "--no-plot", NULL});
+    assert_contains(r->out, "verdict: not reproduced");
+    assert_null(strstr(r->out, "inf"));
+    assert_contains(r->out, "no  n/a");
+    csv *c = csv_read(fx->s.out, "checks.csv");
+    int ch = csv_col(c, "holds"), cv = csv_col(c, "value");
+    assert_int_equal(c->n_rows, 4);
+    for (int i = 0; i < c->n_rows; i++) {
+        if (strcmp(c->cell[i][ch], "no"))
+            fail_msg("check %s: holds = %s, expected no", c->cell[i][0], c->cell[i][ch]);
+        if (strcmp(c->cell[i][0], "right"))
+            assert_string_equal(c->cell[i][cv], "");
+    }
+    csv_free(c);
+}
+
+/* A run whose data cannot be read exits 1 and leaves nothing: no DIR, no
+ * DIR/plots, no staging folder beside it. */
+static void test_run_missing_csv(void **state)
+{
+    fixture *fx = *state;
+    char path[4400];
+    write_file(path, sizeof path, fx->s.dir, "missing-csv.ini",
+               "[claim]\nnumber = 4\ntitle = Missing\ntext = t\nsource = s\n"
+               "[setup]\nacts = relu\ndata = csv:/nonexistent/missing.csv\nepochs = 1\n"
+               "[check c]\nwhat = w\ntest = test_acc(relu) > 0\n");
+    run_result *r = &fx->s.r;
+    run_actbench(r, (const char *const[]){"run", path, "--out", fx->s.out, "--no-plot", NULL});
+    assert_error(NULL, r, 1, (const char *const[]){path, "/nonexistent/missing.csv", NULL});
+    assert_out_missing(&fx->s, "run with a missing CSV", 1); /* the .ini alone */
+}
+
 static void test_run_quick(void **state)
 {
     fixture *fx = *state;
@@ -1149,6 +1305,20 @@ static const sub_case sub_cases[] = {
      "/nonexistent.csv"}, 2, "/nonexistent.csv"},
     {"reproduce a folder without .ini", {"reproduce", "--experiments", "EMPTY"}, 2,
      "0 .ini files"},
+    /* every item of --only selects something */
+    {"reproduce --only an item that matches nothing", {"reproduce", "--experiments", "EXPS",
+     "--only", "3,99"}, 2, "--only: 99: matches no experiment"},
+    {"reproduce --only an empty item", {"reproduce", "--experiments", "EXPS", "--only", "3,"},
+     2, "--only: '3,' has an empty item"},
+    /* long options in full; an option with a value once */
+    {"run an abbreviated option", {"run", "FILE", "--no-pl"}, 2,
+     "--no-pl: unknown option (did you mean --no-plot?)"},
+    {"reproduce an abbreviated option", {"reproduce", "--experiments", "EXPS", "--onl", "3"}, 2,
+     "--onl: unknown option (did you mean --only?)"},
+    {"run --out twice", {"run", "FILE", "--out", "/nonexistent/elsewhere"}, 2,
+     "--out: given twice"},
+    {"reproduce --only twice", {"reproduce", "--experiments", "EXPS", "--only", "3", "--only",
+     "3"}, 2, "--only: given twice"},
 };
 
 static void test_sub_usage(void **state)
@@ -1207,8 +1377,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_quick_error, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_long_line, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_missing_file, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_load_value_limits, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_load_long_name, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_quick, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_not_finite, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_missing_csv, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_expect, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_only, setup, scratch_teardown),
@@ -1222,6 +1396,7 @@ int main(void)
     test_list l = {0};
     TESTS_ADD(&l, tests);
     TESTS_ADD_CASES(&l, test_load_error, load_cases, setup, scratch_teardown);
+    TESTS_ADD_CASES(&l, test_load_limit, limit_cases, setup, scratch_teardown);
     TESTS_ADD_CASES(&l, test_sub_usage, sub_cases, setup, scratch_teardown);
     return tests_run(&l, "test_experiment");
 }

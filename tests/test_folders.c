@@ -24,13 +24,20 @@
 
 static int setup(void **state) { return scratch_setup(state, sizeof(scratch), "fold", "run"); }
 
-/* A short training run into out: 2 activations, 2 epochs. */
-static void run_small(scratch *s, const char *out, const char *extra)
+/* A short training run into out: 2 activations, epochs epochs (an option
+ * with a value is given once). */
+static void run_epochs(scratch *s, const char *out, const char *epochs, const char *extra)
 {
     run_free(&s->r);
-    run_with(&s->r, (const char *const[]){"--act", "relu,tanh", "--epochs", "2", "--samples",
-                                          "200", "-q", "--out", out, NULL},
+    run_with(&s->r, (const char *const[]){"--act", "relu,tanh", "--epochs", epochs,
+                                          "--samples", "200", "-q", "--out", out, NULL},
              (const char *const[]){extra, NULL});
+}
+
+/* The same with 2 epochs. */
+static void run_small(scratch *s, const char *out, const char *extra)
+{
+    run_epochs(s, out, "2", extra);
 }
 
 /* The staging folder of DIR/run: DIR/.run.partial. */
@@ -63,7 +70,7 @@ static int wait_pid(pid_t pid)
 static void test_rerun_replaces_whole(void **state)
 {
     scratch *s = *state;
-    run_small(s, s->out, "--epochs=1");
+    run_epochs(s, s->out, "1", NULL);
     assert_exit_ok(&s->r);
     char stray[4400];
     write_file(stray, sizeof stray, s->out, "stray.txt", "from before\n");
@@ -100,7 +107,7 @@ static void test_failed_rerun_keeps_old(void **state)
     char *saved = strdup(old_path ? old_path : "/usr/bin:/bin");
     snprintf(path, sizeof path, "%s:%s", bin, saved);
     setenv("PATH", path, 1);
-    run_small(s, s->out, "--epochs=3");
+    run_epochs(s, s->out, "3", NULL);
     setenv("PATH", saved, 1);
     free(saved);
     assert_error(NULL, &s->r, 1, (const char *const[]){"gnuplot", NULL});

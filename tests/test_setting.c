@@ -139,6 +139,12 @@ static const bad_case bad_cases[] = {
     {"lr 0.1x", SET_LR, "0.1x", "'0.1x' is not a finite number (accepted: > 0)"},
     {"bias_init nan", SET_BIAS_INIT, "nan", "'nan' is not a finite number (accepted: any "
      "finite number)"},
+    /* finite, but not as a float */
+    {"lr 1e-320", SET_LR, "1e-320", "'1e-320' is below float range: its magnitude must be 0 or "
+     "at least 1.17549e-38 (accepted: > 0)"},
+    {"bias_init 1e39", SET_BIAS_INIT, "1e39", "'1e39' is above float range: its magnitude must "
+     "be at most 3.40282e+38 (accepted: any finite number)"},
+    {"target_acc 1e-320", SET_TARGET_ACC, "1e-320", "'1e-320' is below double range"},
     {"optimizer sgdx", SET_OPTIMIZER, "sgdx", "unknown optimizer 'sgdx' (accepted: sgd, "
      "momentum, adam)"},
     {"loss mse", SET_LOSS, "mse", "unknown loss 'mse' (accepted: ce, bce)"},
@@ -220,6 +226,36 @@ static void test_whole_edges(void **state)
 
 /* ------------------------------------------------------------------------ */
 /* Context                                                                   */
+
+/* Every real setting that becomes a float is checked in float range (init_std
+ * too, which has no option of its own), the others in double range; the
+ * smallest normal float is accepted. */
+static void test_float_range(void **state)
+{
+    (void)state;
+    int n_float = 0;
+    for (int id = 0; id < SET_COUNT; id++) {
+        const setting_info *r = &setting_table[id];
+        if (r->type != SET_REAL)
+            continue;
+        setting_value v;
+        ab_err err = {{0}};
+        n_float += r->as_float;
+        assert_int_equal(setting_parse(&v, (setting_id)id, "1e-320", &err), AB_EUSAGE);
+        assert_contains(err.msg, r->as_float ? "below float range" : "below double range");
+        assert_int_equal(setting_parse(&v, (setting_id)id, "1e400", &err), AB_EUSAGE);
+        assert_contains(err.msg, r->as_float ? "above float range" : "above double range");
+        if (!r->as_float)
+            continue;
+        assert_int_equal(setting_parse(&v, (setting_id)id, "1e39", &err), AB_EUSAGE);
+        assert_contains(err.msg, "above float range");
+        if (setting_parse(&v, (setting_id)id, "1.2e-38", &err) != AB_OK)
+            fail_msg("%s 1.2e-38: %s", r->name, err.msg);
+    }
+    assert_int_equal(n_float, 3); /* lr, init_std, bias_init */
+    assert_true(setting_table[SET_LR].as_float && setting_table[SET_INIT_STD].as_float &&
+                setting_table[SET_BIAS_INIT].as_float);
+}
 
 static void test_ab_context(void **state)
 {
@@ -399,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_explicit_lr_wins),
         cmocka_unit_test_setup_teardown(test_whole_edges, setup, scratch_teardown),
         cmocka_unit_test(test_ab_context),
+        cmocka_unit_test(test_float_range),
         cmocka_unit_test_setup_teardown(test_context_prefixes, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_same_defaults, setup, scratch_teardown),
         cmocka_unit_test(test_table),

@@ -2,6 +2,7 @@
 #include "setting.h"
 
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -35,18 +36,19 @@ const setting_info setting_table[SET_COUNT] = {
                    .min = 1, .max = NET_MAX_WIDTH, .def = "64",
                    .label = "width (units per layer)", .help = "units per hidden layer"},
     [SET_LR] = {.name = "lr", .option = "lr", .arg = "X", .type = SET_REAL, .lo = 0.0,
-                .lo_open = true, .hi = INFINITY, .label = "learning rate",
+                .lo_open = true, .hi = INFINITY, .as_float = true, .label = "learning rate",
                 .help = "learning rate"},
     [SET_INIT] = {.name = "init", .option = "init", .arg = "SCHEME", .type = SET_NAME,
                   .names = act_inits, .noun = "init scheme", .def = "xavier", .label = "init",
                   .help = "the same for every activation, so the networks stay identical; "
                           "auto picks the usual one per activation, as --list-acts shows"},
     [SET_INIT_STD] = {.name = "init_std", .arg = "STD", .type = SET_REAL, .lo = 0.0,
-                      .lo_open = true, .hi = INFINITY, .def = "1",
+                      .lo_open = true, .hi = INFINITY, .as_float = true, .def = "1",
                       .label = "initial weight std",
                       .help = "standard deviation of the initial weights of init = normal"},
     [SET_BIAS_INIT] = {.name = "bias_init", .option = "bias-init", .arg = "X", .type = SET_REAL,
-                       .lo = -INFINITY, .hi = INFINITY, .def = "0", .label = "initial bias",
+                       .lo = -INFINITY, .hi = INFINITY, .as_float = true, .def = "0",
+                       .label = "initial bias",
                        .help = "initial value of every bias"},
     [SET_OPTIMIZER] = {.name = "optimizer", .option = "optimizer", .arg = "NAME",
                        .type = SET_NAME, .names = optim_names, .noun = "optimizer",
@@ -168,6 +170,23 @@ void setting_accepted(char *buf, size_t n, setting_id id, const char *sep)
         names_list(buf, n, r->names, sep);
 }
 
+/* AB_EUSAGE unless v, read from s (erange: strtod said ERANGE), is in the
+ * range of the type it becomes: a float or a double.  Below the smallest
+ * normal magnitude it would round to 0 or lose its digits. */
+static ab_status type_range(const setting_info *r, const char *s, double v, bool erange,
+                            const char *accepted, ab_err *err)
+{
+    const char *type = r->as_float ? "float" : "double";
+    double big = r->as_float ? FLT_MAX : DBL_MAX, tiny = r->as_float ? FLT_MIN : DBL_MIN;
+    if (fabs(v) > big || (erange && fabs(v) >= 1.0))
+        return ab_fail(err, AB_EUSAGE, "'%s' is above %s range: its magnitude must be at "
+                       "most %g (accepted: %s)", s, type, big, accepted);
+    if (v != 0.0 ? fabs(v) < tiny : erange)
+        return ab_fail(err, AB_EUSAGE, "'%s' is below %s range: its magnitude must be 0 or "
+                       "at least %g (accepted: %s)", s, type, tiny, accepted);
+    return AB_OK;
+}
+
 static ab_status parse_real(double *out, const setting_info *r, const char *s, ab_err *err)
 {
     char accepted[64];
@@ -175,9 +194,14 @@ static ab_status parse_real(double *out, const setting_info *r, const char *s, a
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+    bool erange = errno == ERANGE;
+    /* "inf" and "nan" are numbers to strtod, not to a setting */
+    if (end == s || *end != '\0' || (!erange && !isfinite(v)))
         return ab_fail(err, AB_EUSAGE, "'%s' is not a finite number (accepted: %s)", s,
                        accepted);
+    ab_status st = type_range(r, s, v, erange, accepted, err);
+    if (st != AB_OK)
+        return st;
     if (v < r->lo || (r->lo_open && v == r->lo) || v > r->hi || (r->hi_open && v == r->hi))
         return ab_fail(err, AB_EUSAGE, "'%s' is out of range (accepted: %s)", s, accepted);
     *out = v;

@@ -49,6 +49,7 @@ typedef struct {
     long min, max;              /* SET_WHOLE */
     double lo, hi;              /* SET_REAL; +-INFINITY: no bound */
     bool lo_open, hi_open;      /* SET_REAL: lo < x rather than lo <= x; x < hi */
+    bool as_float;              /* SET_REAL: becomes a float, so must be in float range */
     const name_row *names;      /* SET_NAME, and for --help SET_TEXT's data */
     const char *noun;           /* SET_NAME: "optimizer", for "unknown optimizer 'x'" */
     const char *def;            /* the default as written in a file; NULL: see help */

@@ -192,6 +192,9 @@ void cli_usage(FILE *f)
     usage_part(f, "Measurement and output", measure, (int)(sizeof measure / sizeof measure[0]),
                out_own);
     fputs("\n"
+          "Long options are spelled in full (no abbreviations).  An option that takes a\n"
+          "value is given once: a repeat is an error (list activations in one --act).\n"
+          "\n"
           "Examples:\n"
           "  actbench --act sigmoid,relu --depth 6\n"
           "  actbench --act sigmoid,tanh,relu,leaky_relu:0.1 --depth 10 --seeds 5\n"
@@ -248,6 +251,42 @@ ab_status cli_parse_setting_long(long *out, int id, const char *s, ab_err *err)
     return st;
 }
 
+/* The argv element of the option getopt_long just returned: the one before
+ * its value when that came as the next element. */
+static const char *option_text(char *const *argv)
+{
+    return optarg && optind >= 2 && optarg == argv[optind - 1] ? argv[optind - 2]
+                                                               : argv[optind - 1];
+}
+
+ab_status cli_check_option(cli_given *g, const struct option *opts, int c, int idx,
+                           char *const *argv, ab_err *err)
+{
+    if (idx >= 0) {
+        const char *a = option_text(argv), *name = a + 2;
+        size_t len = strcspn(name, "=");
+        if (strncmp(a, "--", 2) || len != strlen(opts[idx].name) ||
+            strncmp(name, opts[idx].name, len))
+            return ab_fail(err, AB_EUSAGE, "%.*s: unknown option (did you mean --%s?)",
+                           (int)(len + 2), a, opts[idx].name);
+    }
+    const struct option *o = opts;
+    while (o->name && o->val != c)
+        o++;
+    if (!o->name || o->has_arg == no_argument)
+        return AB_OK;
+    for (int i = 0; i < g->n; i++)
+        if (g->code[i] == c)
+            return ab_fail(err, AB_EUSAGE, "--%s: given twice (%s)", o->name,
+                           !strcmp(o->name, "act") ? "give every activation in one list, "
+                                                     "e.g. --act relu,tanh"
+                                                   : "an option with a value is accepted once");
+    if (g->n == (int)(sizeof g->code / sizeof g->code[0]))
+        return ab_fail(err, AB_EUSAGE, "more than %d options with values", g->n);
+    g->code[g->n++] = c;
+    return AB_OK;
+}
+
 static ab_status parse_int(int *out, const char *opt, const char *s, long lo, long hi,
                            ab_err *err)
 {
@@ -299,8 +338,8 @@ ab_status cli_parse_acts(act_spec *acts, int *n_acts, int max, const char *list,
     return st;
 }
 
-/* --init SCHEME: auto, a scheme, or normal:STD (normal alone keeps init_std:
- * its default unless an earlier normal:STD set it). */
+/* --init SCHEME: auto, a scheme, or normal:STD (normal alone keeps init_std
+ * at its default). */
 static ab_status set_init(cli_opts *o, const setting_value *v, const char *text, ab_err *err)
 {
     o->init_auto = (int)v->num == ACT_INIT_AUTO;
@@ -483,9 +522,10 @@ ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
     build_options(opts);
     opterr = 0;
     optind = 1;
-    int c, idx = 0;
+    int c, idx;
+    cli_given given = {0};
     /* "+:" stops at the first non-option and reports missing arguments as ':' */
-    while ((c = getopt_long(argc, argv, "+:hqo:j:", opts, &idx)) != -1) {
+    while ((idx = -1, c = getopt_long(argc, argv, "+:hqo:j:", opts, &idx)) != -1) {
         if (c == '?') {
             const char *bad = argv[optind - 1];
             const char *eq = strchr(bad, '=');
@@ -498,7 +538,8 @@ ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
         }
         if (c == ':')
             return ab_fail(err, AB_EUSAGE, "%s: needs a value (see --help)", argv[optind - 1]);
-        if ((st = parse_one(o, c, optarg, err)) != AB_OK)
+        if ((st = cli_check_option(&given, opts, c, idx, argv, err)) != AB_OK ||
+            (st = parse_one(o, c, optarg, err)) != AB_OK)
             return st;
     }
     if (optind < argc)

@@ -63,6 +63,23 @@ ab_status cli_parse_setting_long(long *out, int id, const char *s, ab_err *err);
  * too many. */
 ab_status cli_parse_acts(act_spec *acts, int *n_acts, int max, const char *list, ab_err *err);
 
+struct option;
+
+/* The value-taking options given so far, to refuse a repeat (cli_check_option). */
+typedef struct {
+    int code[64];
+    int n;
+} cli_given;
+
+/* What every command checks after getopt_long returned option c (idx: the
+ * long option's index when it was given as one, else -1; opts: the table):
+ * AB_EUSAGE "--dept: unknown option (did you mean --depth?)" for a long
+ * option not spelled in full (getopt_long takes any unique prefix), and
+ * "--depth: given twice" for a second option that takes a value (the later
+ * would silently replace the earlier; a repeated flag says the same). */
+ab_status cli_check_option(cli_given *g, const struct option *opts, int c, int idx,
+                           char *const *argv, ab_err *err);
+
 /* Most runs at once (-j). */
 #define CLI_MAX_JOBS 256
 

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "gemm.h"
 #include "net.h"
+#include "par.h"
 #include "plot.h"
 #include "setting.h"
 #include "stage.h"
@@ -73,6 +74,7 @@ static void acts_usage(FILE *f)
 "  --no-plot         write the .gp script but do not run gnuplot\n"
 "  -q, --quiet       print nothing but errors\n"
 "  -h, --help        this text\n"
+"Long options are spelled in full; an option with a value is given once.\n"
 "\n"
 "Examples:\n"
 "  actbench bench-acts\n"
@@ -101,9 +103,14 @@ static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
         act_default(&o->acts[o->n_acts++], &act_registry[i]);
     opterr = 0;
     optind = 1;
-    int c, idx = 0;
+    int c, idx;
+    cli_given given = {0};
     /* "+:" stops at the first non-option and reports missing arguments as ':' */
-    while (st == AB_OK && (c = getopt_long(argc, argv, "+:hqo:", acts_long_opts, &idx)) != -1) {
+    while (st == AB_OK &&
+           (idx = -1, c = getopt_long(argc, argv, "+:hqo:", acts_long_opts, &idx)) != -1) {
+        if (c != ':' && c != '?' &&
+            (st = cli_check_option(&given, acts_long_opts, c, idx, argv, err)) != AB_OK)
+            break;
         switch (c) {
         case 'a': st = cli_parse_acts(o->acts, &o->n_acts, ACTS_MAX, optarg, err); break;
         case A_ELEMENTS:
@@ -276,6 +283,7 @@ static void gemm_usage(FILE *f)
 "  --threads T       BLAS threads, 1..%d (default: OPENBLAS_NUM_THREADS, or\n"
 "                    every core)\n"
 "  -h, --help        this text\n"
+"Long options are spelled in full; an option with a value is given once.\n"
 "\n"
 "Example:\n"
 "  actbench bench-gemm --batch 256 --layers 784,1024,1024,1024,1024,1024,1024,10\n"
@@ -323,10 +331,15 @@ static ab_status gemm_parse(gemm_opts *o, int argc, char **argv, ab_err *err)
     o->repeats = GEMM_DEF_REPEATS;
     opterr = 0;
     optind = 1;
-    int c, idx = 0;
+    int c, idx;
     ab_status st = AB_OK;
     long v;
-    while (st == AB_OK && (c = getopt_long(argc, argv, "+:h", gemm_long_opts, &idx)) != -1) {
+    cli_given given = {0};
+    while (st == AB_OK &&
+           (idx = -1, c = getopt_long(argc, argv, "+:h", gemm_long_opts, &idx)) != -1) {
+        if (c != ':' && c != '?' &&
+            (st = cli_check_option(&given, gemm_long_opts, c, idx, argv, err)) != AB_OK)
+            break;
         switch (c) {
         case G_BATCH:
             st = cli_parse_long(&v, "--batch", optarg, 1, NET_MAX_WIDTH, err);
@@ -391,6 +404,11 @@ int cmd_bench_gemm(int argc, char **argv)
         gemm_usage(stdout);
         return 0;
     }
+    int env_threads;
+    /* without --threads OpenBLAS reads OPENBLAS_NUM_THREADS itself: refuse
+     * what it would ignore or clamp */
+    if (st == AB_OK && !o.threads)
+        st = par_default_threads(&env_threads, GEMM_MAX_THREADS, &err);
     if (st == AB_OK && o.threads)
         gemm_set_threads(o.threads);
     if (st == AB_OK)

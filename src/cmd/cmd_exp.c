@@ -51,10 +51,15 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
     o->experiments = "experiments";
     opterr = 0;
     optind = 1;
-    int c;
+    int c, idx;
     long v;
     ab_status st;
-    while ((c = getopt_long(argc, argv, ":o:qhj:", run ? run_opts : rep_long, NULL)) != -1) {
+    cli_given given = {0};
+    const struct option *opts = run ? run_opts : rep_long;
+    while ((idx = -1, c = getopt_long(argc, argv, ":o:qhj:", opts, &idx)) != -1) {
+        if (c != ':' && c != '?' &&
+            (st = cli_check_option(&given, opts, c, idx, argv, err)) != AB_OK)
+            return st;
         switch (c) {
         case 'j':
             if ((st = cli_parse_long(&v, "--jobs", optarg, 1, CLI_MAX_JOBS, err)) != AB_OK)
@@ -105,7 +110,8 @@ static const char run_help[] =
     "a failed run leaves the earlier one as it was.\n"
     "  --quick    use the file's [quick] settings (fewer epochs and seeds)\n"
     "  -j N       train N runs at once, each in its own process on one BLAS\n"
-    "             thread: the same files as -j 1 (default: the online cores)\n";
+    "             thread: the same files as -j 1 (default: the online cores)\n"
+    "Long options are spelled in full; an option with a value is given once.\n";
 
 int cmd_run(int argc, char **argv)
 {
@@ -147,20 +153,63 @@ static int ini_filter(const struct dirent *d)
     return d->d_name[0] != '.' && n > 4 && !strcmp(d->d_name + n - 4, ".ini");
 }
 
-/* Is the experiment selected by --only (ids or claim numbers, comma list)? */
-static bool selected(const char *only, const experiment *e)
+#define ONLY_MAX_ITEMS MAX_EXPERIMENTS
+
+/* Is the experiment selected by --only (ids or claim numbers, comma list)?
+ * hit (NULL: not kept), one per item, marks the items that select it. */
+static bool selected(const char *only, const experiment *e, bool *hit)
 {
     if (!only)
         return true;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", only);
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    bool any = false;
+    int i = 0;
+    for (const char *t = only; *t; i++) {
+        size_t len = strcspn(t, ",");
         char *end;
         long v = strtol(t, &end, 10);
-        if ((*end == '\0' && v == e->claim) || !strcmp(t, e->id))
-            return true;
+        bool claim = end == t + len && end != t && v == e->claim;
+        if (claim || (len == strlen(e->id) && !strncmp(t, e->id, len))) {
+            any = true;
+            if (hit && i < ONLY_MAX_ITEMS)
+                hit[i] = true;
+        }
+        t += len + (t[len] == ',');
     }
-    return false;
+    return any;
+}
+
+/* --only's list: no empty item, at most ONLY_MAX_ITEMS of them. */
+static ab_status check_only(const char *only, int *n_items, ab_err *err)
+{
+    size_t n = strlen(only);
+    if (!n || only[0] == ',' || only[n - 1] == ',' || strstr(only, ",,"))
+        return ab_fail(err, AB_EUSAGE, "--only: '%s' has an empty item (give claim numbers or "
+                       "experiment ids separated by single commas)", only);
+    int items = 1;
+    for (const char *p = only; *p; p++)
+        items += *p == ',';
+    if (items > ONLY_MAX_ITEMS)
+        return ab_fail(err, AB_EUSAGE, "--only: %d items (accepted: at most %d)", items,
+                       ONLY_MAX_ITEMS);
+    *n_items = items;
+    return AB_OK;
+}
+
+/* The first item of only that hit does not mark: "--only: 99: matches no
+ * experiment in DIR". */
+static ab_status check_hits(const char *only, const bool *hit, int n_items, const char *dir,
+                            ab_err *err)
+{
+    const char *t = only;
+    for (int i = 0; i < n_items; i++) {
+        size_t len = strcspn(t, ",");
+        if (!hit[i])
+            return ab_fail(err, AB_EUSAGE, "--only: %.*s: matches no experiment in %s "
+                           "(accepted: claim numbers and ids of its .ini files)", (int)len, t,
+                           dir);
+        t += len + 1;
+    }
+    return AB_OK;
 }
 
 typedef struct {
@@ -184,8 +233,9 @@ static ab_status validate(rep_state *s, ab_err *err)
     experiment *e = malloc(sizeof *e);
     if (!e)
         return ab_fail(err, AB_ERUNTIME, "out of memory");
-    ab_status st = AB_OK;
-    int n_sel = 0;
+    bool hit[ONLY_MAX_ITEMS] = {false};
+    int n_sel = 0, n_items = 0;
+    ab_status st = s->o->only ? check_only(s->o->only, &n_items, err) : AB_OK;
     for (int i = 0; i < s->n_files && st == AB_OK; i++) {
         if (!s->o->quick)
             st = xf_load(e, s->files[i], false, err);
@@ -193,13 +243,13 @@ static ab_status validate(rep_state *s, ab_err *err)
             st = xf_load(e, s->files[i], true, err);
         if (st == AB_OK && (st = xfig_check(e, err)) != AB_OK)
             ab_context(err, "%s", s->files[i]);
-        if (st == AB_OK && selected(s->o->only, e))
+        if (st == AB_OK && selected(s->o->only, e, hit))
             snprintf(s->sel[n_sel++], sizeof s->sel[0], "%s", e->id);
     }
     s->n_ids = n_sel;
-    if (st == AB_OK && n_sel == 0)
-        st = ab_fail(err, AB_EUSAGE, "--only: %s: matches no experiment in %s", s->o->only,
-                     s->o->experiments);
+    /* every item must select something: a typo would silently run less */
+    if (st == AB_OK && s->o->only)
+        st = check_hits(s->o->only, hit, n_items, s->o->experiments, err);
     free(e);
     return st;
 }
@@ -212,7 +262,7 @@ static ab_status load_selected(rep_state *s, bool quick, ab_err *err)
         ab_status st = xf_load(&s->es[s->n_sel], s->files[i], quick, err);
         if (st != AB_OK)
             return st;
-        if (selected(s->o->only, &s->es[s->n_sel]))
+        if (selected(s->o->only, &s->es[s->n_sel], NULL))
             s->n_sel++;
     }
     return AB_OK;
@@ -275,11 +325,13 @@ static const char reproduce_help[] =
     "--only, each experiment run replaces its own folder, and REPORT.md and\n"
     "verdicts.csv are made anew from every experiment folder in OUT.\n"
     "\n  --quick        each file's [quick] settings: fewer epochs and seeds\n"
-    "  --only LIST    claim numbers or experiment ids, comma separated\n"
+    "  --only LIST    claim numbers or experiment ids, comma separated; each\n"
+    "                 must match an experiment\n"
     "  -j N           train N runs at once, each in its own process on one BLAS\n"
     "                 thread: the same files as -j 1 (default: the online cores)\n"
     "  --expect FILE  a committed verdicts.csv: exit 1 when a quick verdict\n"
-    "                 differs from its quick rows (what CI runs)\n";
+    "                 differs from its quick rows (what CI runs)\n"
+    "Long options are spelled in full; an option with a value is given once.\n";
 
 /* The experiment files of o->experiments into s (sorted by name). */
 static ab_status list_files(rep_state *s, ab_err *err)

@@ -28,15 +28,18 @@
 #include "train.h"
 #include "weights.h"
 
-static void print_table(const run_record *recs, int n, const char *dir)
+/* The table: summary.csv's final_test_acc and final_test_loss, or with no
+ * test set (test false) its final_train_acc and final_train_loss, the
+ * columns named for which. */
+static void print_table(const run_record *recs, int n, bool test, const char *dir)
 {
-    printf("%-16s %6s %9s %9s %9s %7s  %s\n", "act", "seed", "test_acc", "loss", "decay",
-           "dead%", "status");
+    printf("%-16s %6s %9s %9s %9s %7s  %s\n", "act", "seed", test ? "test_acc" : "train_acc",
+           test ? "loss" : "train_loss", "decay", "dead%", "status");
     for (int i = 0; i < n; i++) {
         const run_record *r = &recs[i];
         const loss_row *last = &r->r.loss[r->r.n_loss - 1];
-        double acc = isfinite(last->test_acc) ? last->test_acc : last->train_acc;
-        double loss = isfinite(last->test_loss) ? last->test_loss : last->train_loss;
+        double acc = test ? last->test_acc : last->train_acc;
+        double loss = test ? last->test_loss : last->train_loss;
         printf("%-16s %6llu %9.4f %9.4f %9.4f %7.1f  %s\n", r->act->label,
                (unsigned long long)r->seed, acc, loss, r->decay, r->mean_dead,
                r->r.diverged ? "diverged" : "ok");
@@ -172,8 +175,10 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
     run_plan p = {0};
     run_out out = {0};
     job_ctx j = {.o = o};
-    int threads = o->threads ? o->threads : par_default_threads(cli_max_threads());
-    ab_status st = build_plan(&p, o, threads, err);
+    int threads = o->threads;
+    ab_status st = threads ? AB_OK : par_default_threads(&threads, cli_max_threads(), err);
+    if (st == AB_OK)
+        st = build_plan(&p, o, threads, err);
     if (st == AB_OK)
         st = runner_run(&out, &p, make_folder, &j, err);
     const char *dir = j.stage.dir;
@@ -186,7 +191,7 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
         st = stage_commit(&j.stage, err);
     dir = j.stage.dest;
     if (st == AB_OK && !o->quiet) {
-        print_table(out.recs, out.n, dir);
+        print_table(out.recs, out.n, out.test.n > 0, dir);
         if (!o->no_plot && !render)
             fprintf(stderr, "actbench: gnuplot not found: the plot scripts are in %s/plots; "
                             "render them with: cd %s && for f in plots/*.gp; do gnuplot \"$f\"; "

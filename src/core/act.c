@@ -4,6 +4,7 @@
 #include "act.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -775,6 +776,36 @@ static void list_names(char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", act_registry[i].name);
 }
 
+/* The largest parameter magnitude: far inside float range, so that a
+ * parameter times a pre-activation stays finite. */
+#define ACT_PARAM_MAX 1e30
+
+/* Parameter np of info from s (in spec) into *v; the end of its text in
+ * *end.  A number beyond ACT_PARAM_MAX, or nonzero below FLT_MIN (a float
+ * would round it to 0 or lose its digits, and 1/beta overflow), is out of
+ * float range and said so. */
+static ab_status parse_param(float *v, const char **end, const act_info *info, int np,
+                             const char *spec, const char *s, ab_err *err)
+{
+    char *e;
+    errno = 0;
+    double d = strtod(s, &e);
+    bool erange = errno == ERANGE;
+    *end = e;
+    const char *pn = info->param_names[np];
+    if (e == s || (*e != ':' && *e != '\0') || (!erange && !isfinite(d)))
+        return ab_fail(err, AB_EUSAGE, "'%s': %s's %s must be a finite number", spec,
+                       info->name, pn);
+    if (fabs(d) > ACT_PARAM_MAX || (erange && fabs(d) >= 1.0))
+        return ab_fail(err, AB_EUSAGE, "'%s': %s's %s is above float range (times a "
+                       "pre-activation it must stay finite): its magnitude must be at most %g", spec, info->name, pn, ACT_PARAM_MAX);
+    if (d != 0.0 ? fabs(d) < FLT_MIN : erange)
+        return ab_fail(err, AB_EUSAGE, "'%s': %s's %s is below float range: its magnitude "
+                       "must be 0 or at least %g", spec, info->name, pn, (double)FLT_MIN);
+    *v = (float)d;
+    return AB_OK;
+}
+
 ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
 {
     char name[64];
@@ -809,15 +840,11 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
                            info->param_names[0], info->n_params > 1 ? ", " : "",
                            info->n_params > 1 ? info->param_names[1] : "");
         }
-        char *end;
-        errno = 0;
-        double v = strtod(s, &end);
-        if (end == s || (*end != ':' && *end != '\0') || errno == ERANGE || !isfinite(v) ||
-            fabs(v) > 1e30)
-            return ab_fail(err, AB_EUSAGE,
-                           "'%s': %s's %s must be a finite number", spec, info->name,
-                           info->param_names[np]);
-        out->p[np++] = (float)v;
+        const char *end;
+        ab_status st = parse_param(&out->p[np], &end, info, np, spec, s, err);
+        if (st != AB_OK)
+            return st;
+        np++;
         s = *end == ':' ? end : NULL;
     }
     if (info->check) {

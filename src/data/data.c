@@ -451,9 +451,16 @@ ab_status data_load_idx(data_set *out, const char *images_path, const char *labe
     st = idx_body(fi, images_path, count, "pixel", &pix, err);
     if (st != AB_OK)
         goto done;
-    int kmax = 0; /* labels are bytes, so below 256 by construction */
-    for (uint32_t i = 0; i < nl; i++)
+    int kmax = 0, kmin = 256; /* labels are bytes, so below 256 by construction */
+    for (uint32_t i = 0; i < nl; i++) {
         kmax = lab[i] + 1 > kmax ? lab[i] + 1 : kmax;
+        kmin = lab[i] < kmin ? lab[i] : kmin;
+    }
+    if (kmin == kmax - 1) { /* as data_load_csv refuses one class */
+        st = ab_fail(err, AB_ERUNTIME, "%s: every label is %d; need at least 2 classes",
+                     labels_path, kmin);
+        goto done;
+    }
     st = set_alloc(out, (int)nl, (int)d, kmax, err);
     if (st != AB_OK)
         goto done;

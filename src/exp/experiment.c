@@ -45,7 +45,7 @@ exp_verdict exp_verdict_of(const exp_outcome *o, int n)
 
 void exp_fmt(char *out, size_t n, double v)
 {
-    if (isnan(v))
+    if (!isfinite(v))
         snprintf(out, n, "n/a");
     else if (v != 0.0 && (fabs(v) < 1e-3 || fabs(v) >= 1e5))
         snprintf(out, n, "%.3g", v);
@@ -312,8 +312,12 @@ static double eval(const exp_result *r, const xf_check *c, int i, const int *idx
     return NAN;
 }
 
+/* A non-finite side (a quantity that does not apply, a division by zero)
+ * is not measurable: the comparison does not hold, whatever op says. */
 static bool compare(double a, xf_op op, double b)
 {
+    if (!isfinite(a) || !isfinite(b))
+        return false;
     switch (op) {
     case XF_OP_LT: return a < b;
     case XF_OP_LE: return a <= b;

@@ -18,7 +18,7 @@ typedef enum { EXP_REPRODUCED, EXP_PARTLY_REPRODUCED, EXP_NOT_REPRODUCED } exp_v
 
 /* One check at one point of the free sweep keys. */
 typedef struct {
-    char point[160];      /* "depth=4, lr=0.1", or "" when nothing is free */
+    char point[XF_POINT_TEXT_SIZE]; /* "depth=4, lr=0.1", or "" when nothing is free */
     double lhs, lhs_min, lhs_max;  /* left side: mean and spread over seeds */
     double rhs;           /* right side, mean over seeds */
     int diverged;         /* runs read by the check that diverged (their values are NaN) */
@@ -102,7 +102,8 @@ const char *exp_verdict_name(exp_verdict v);
  * not reproduced, else partly. */
 exp_verdict exp_verdict_of(const exp_outcome *o, int n);
 
-/* Formats a measured value compactly (4 significant digits; "n/a" for NaN). */
+/* Formats a measured value compactly (4 significant digits; "n/a" for NaN
+ * and infinities, which no check counts as holding). */
 void exp_fmt(char *out, size_t n, double v);
 
 /* A check point's numbers as text: value, its min and max over seeds, the

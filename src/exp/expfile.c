@@ -15,6 +15,10 @@
 #include "probe.h"
 #include "record.h"
 
+/* The longest section name inih passes on whole: its MAX_SECTION (50, of
+ * inih r55 as Debian builds it) less the NUL. */
+#define XF_MAX_SECTION_NAME 49
+
 /* The sweep keys are the settings table's first XF_N_KEYS rows; their names
  * are the rows' (arrays, so that these are constant addresses). */
 #define KEY_NAME(k) setting_table[k].name
@@ -23,6 +27,8 @@ const char *const xf_key_names[XF_N_KEYS] = {
     KEY_NAME(6), KEY_NAME(7), KEY_NAME(8), KEY_NAME(9), KEY_NAME(10),
 };
 _Static_assert(XF_N_KEYS == 11, "xf_key_names lists every sweep key");
+_Static_assert(sizeof setting_table[0].name == 12 && sizeof ((xf_setup *)0)->txt[0][0] == 24,
+               "XF_POINT_TEXT_SIZE has room for the longest key name and value");
 
 const xf_qty_info xf_qtys[XF_N_QTY] = {
     {"test_acc", "test accuracy", "test-set accuracy after the last epoch"},
@@ -146,13 +152,25 @@ static void set_str(char *dst, size_t n, const char *src)
     dst[len] = '\0';
 }
 
-/* Appends a continuation line of a multi-line value. */
-static void append(char *dst, size_t n, const char *v)
+/* Appends v, after a space, to the text so far in dst (size n): a value
+ * continued on indented lines.  false, dst unchanged, when the whole does not
+ * fit: a value cut short could read differently (a check's test above all). */
+static bool append(char *dst, size_t n, const char *v)
 {
-    size_t len = strlen(dst);
-    if (len && len + 1 < n)
-        dst[len++] = ' ', dst[len] = '\0';
-    snprintf(dst + len, n - len, "%s", v);
+    size_t len = strlen(dst), add = strlen(v) + (len ? 1 : 0);
+    if (len + add >= n)
+        return false;
+    snprintf(dst + len, n - len, "%s%s", len ? " " : "", v);
+    return true;
+}
+
+/* append, or fail() naming key and its limit. */
+static bool append_key(parse_ctx *c, const char *key, char *dst, size_t n, const char *v)
+{
+    if (append(dst, n, v))
+        return true;
+    return fail(c, "%s: longer than %zu characters (continued lines joined by spaces)", key,
+                n - 1);
 }
 
 /* ---- sweep values ---------------------------------------------------- */
@@ -174,8 +192,12 @@ static bool key_value(parse_ctx *c, int k, const char *t, double *v)
     return true;
 }
 
-/* Splits a comma list into at most max trimmed items of size sz. */
-static int split(char items[][64], int max, const char *list)
+#define XF_ITEM 64 /* the longest item of a comma list, its NUL included */
+
+/* Splits the comma list of key into at most max trimmed items; -1 after
+ * fail() for more items (noun: what they are) or an item too long. */
+static int split(parse_ctx *c, const char *key, const char *noun, char items[][XF_ITEM + 1],
+                 int max, const char *list)
 {
     int n = 0;
     const char *s = list;
@@ -183,8 +205,12 @@ static int split(char items[][64], int max, const char *list)
         const char *comma = strchr(s, ',');
         size_t len = comma ? (size_t)(comma - s) : strlen(s);
         if (n == max)
-            return -1;
-        trim_copy(items[n++], 64, s, len);
+            return fail(c, "%s: more than %d %s", key, max, noun), -1;
+        trim_copy(items[n], XF_ITEM + 1, s, len);
+        if (strlen(items[n]) >= XF_ITEM)
+            return fail(c, "%s: '%.*s...' is longer than %d characters", key, 32, items[n],
+                        XF_ITEM - 1), -1;
+        n++;
         /* "a, b," at the end of a line: the list continues on the next */
         if (!comma)
             return n > 1 && !items[n - 1][0] ? n - 1 : n;
@@ -194,10 +220,10 @@ static int split(char items[][64], int max, const char *list)
 
 static bool set_key(parse_ctx *c, xf_setup *s, int k, const char *value)
 {
-    char items[XF_MAX_VALUES + 1][64];
-    int n = split(items, XF_MAX_VALUES, value);
+    char items[XF_MAX_VALUES + 1][XF_ITEM + 1];
+    int n = split(c, xf_key_names[k], "values", items, XF_MAX_VALUES, value);
     if (n < 0)
-        return fail(c, "%s: more than %d values", xf_key_names[k], XF_MAX_VALUES);
+        return false;
     for (int i = 0; i < n; i++) {
         if (!items[i][0])
             return fail(c, "%s: empty value in '%s'", xf_key_names[k], value);
@@ -218,10 +244,10 @@ static bool set_key(parse_ctx *c, xf_setup *s, int k, const char *value)
 
 static bool set_acts(parse_ctx *c, xf_setup *s, const char *value)
 {
-    char items[XF_MAX_ACTS + 1][64];
-    int n = split(items, XF_MAX_ACTS, value);
+    char items[XF_MAX_ACTS + 1][XF_ITEM + 1];
+    int n = split(c, "acts", "activations", items, XF_MAX_ACTS, value);
     if (n < 0)
-        return fail(c, "acts: more than %d activations", XF_MAX_ACTS);
+        return false;
     for (int i = 0; i < n; i++) {
         ab_err e;
         if (act_parse(&s->acts[i], items[i], &e) != AB_OK)
@@ -272,6 +298,8 @@ static bool setup_key(parse_ctx *c, xf_setup *s, const char *name, const char *v
     if (id == SET_DATA) {
         if (data_check_name(value, &e) != AB_OK)
             return fail_with(c, name, &e);
+        if (strlen(value) >= sizeof s->data)
+            return fail(c, "%s: longer than %zu characters", name, sizeof s->data - 1);
         snprintf(s->data, sizeof s->data, "%s", value);
         return true;
     }
@@ -325,16 +353,26 @@ static int new_node(expr_parser *ep, xf_node_kind kind, int a, int b)
     return i;
 }
 
-/* Reads a name of [A-Za-z0-9_.:+-] (activation labels may hold ':' '.' '-'). */
+/* Reads a name of [A-Za-z0-9_.:+-] (activation labels may hold ':' '.' '-').
+ * One too long for out (n bytes) fails, and out is "": cut, it could name
+ * another label.  Every caller then fails on the empty name. */
 static void read_word(expr_parser *ep, char *out, size_t n, bool act)
 {
     size_t len = 0;
+    const char *start;
     skip_ws(ep);
+    start = ep->p;
     while (isalnum((unsigned char)*ep->p) || *ep->p == '_' ||
            (act && (*ep->p == ':' || *ep->p == '.' || *ep->p == '-' || *ep->p == '+'))) {
         if (len + 1 < n)
-            out[len++] = *ep->p;
+            out[len] = *ep->p;
+        len++;
         ep->p++;
+    }
+    if (len >= n) {
+        fail(ep->c, "check '%s': '%.32s...' is longer than %zu characters in: %s",
+             ep->chk->name, start, n - 1, ep->chk->test);
+        len = 0;
     }
     out[len] = '\0';
 }
@@ -359,6 +397,17 @@ static int find_key(const char *name)
 
 static int parse_expr(expr_parser *ep);
 
+/* "depth, width, lr, ...": the sweep keys whose values are numbers. */
+static void numeric_keys(char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < XF_N_KEYS && len < n; k++)
+        if (setting_is_numeric((setting_id)k))
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+                                    xf_key_names[k]);
+}
+
 static int parse_quantity(expr_parser *ep, const char *name)
 {
     int q = -1;
@@ -368,7 +417,7 @@ static int parse_quantity(expr_parser *ep, const char *name)
     if (q < 0) {
         char list[600] = "";
         for (int i = 0; i < XF_N_QTY; i++)
-            append(list, sizeof list, xf_qtys[i].name);
+            (void)append(list, sizeof list, xf_qtys[i].name);
         return fail(ep->c, "check '%s': unknown quantity '%s' (accepted: %s)", ep->chk->name,
                     name, list), -1;
     }
@@ -384,9 +433,9 @@ static int parse_quantity(expr_parser *ep, const char *name)
         if (!strcmp(act, ep->s->acts[a].label))
             n->act = a;
     if (n->act < 0) {
-        char list[400] = "";
+        char list[XF_MAX_ACTS * XF_ITEM] = "";
         for (int a = 0; a < ep->s->n_acts; a++)
-            append(list, sizeof list, ep->s->acts[a].label);
+            (void)append(list, sizeof list, ep->s->acts[a].label);
         return fail(ep->c, "check '%s': %s(%s): '%s' is not in acts (%s)", ep->chk->name, name,
                     act, act, list), -1;
     }
@@ -464,6 +513,13 @@ static int parse_factor(expr_parser *ep)
         if (k < 0 || ep->s->n[k] < 2)
             return fail(ep->c, "check '%s': rate(..., %s): needs a key with several values",
                         ep->chk->name, key), -1;
+        /* the fit needs the key's values as numbers, as [plot] x does */
+        if (!setting_is_numeric((setting_id)k)) {
+            char keys[200];
+            numeric_keys(keys, sizeof keys);
+            return fail(ep->c, "check '%s': rate(..., %s): %s is not numeric (accepted: %s)",
+                        ep->chk->name, key, key, keys), -1;
+        }
         if (!expect(ep, ')'))
             return -1;
         int i = new_node(ep, XF_E_RATE, a, -1);
@@ -589,8 +645,7 @@ static bool plot_key(parse_ctx *c, xf_plot *pl, const char *name, const char *va
         return pl->epoch = (int)l, true;
     }
     if (!strcmp(name, "title")) {
-        append(pl->title, sizeof pl->title, value);
-        return true;
+        return append_key(c, name, pl->title, sizeof pl->title, value);
     }
     if (!strcmp(name, "ylabel")) {
         int w = snprintf(pl->ylabel, sizeof pl->ylabel, "%s", value);
@@ -619,7 +674,10 @@ static bool join_value(parse_ctx *c, char *joined, size_t n, const char *section
         size_t len = strlen(c->prev_value);
         int w = snprintf(joined, n, "%s%s%s", c->prev_value,
                          len && c->prev_value[len - 1] != ',' ? ", " : " ", value);
-        if (w < 0 || (size_t)w >= n)
+        /* only a set-up list is read joined; other keys append to their own
+         * buffers and name their own limits */
+        bool listed = !strcmp(section, "setup") || !strcmp(section, "quick");
+        if (listed && (w < 0 || (size_t)w >= n))
             return fail(c, "%s: value longer than %zu characters", name, n - 1);
     } else {
         for (int i = 0; i < c->n_keys && strcmp(section, c->cur) == 0; i++)
@@ -627,8 +685,13 @@ static bool join_value(parse_ctx *c, char *joined, size_t n, const char *section
                 return fail(c, "'%s' given twice in [%s]", name, section);
         if (strcmp(section, c->cur))
             c->n_keys = 0;
-        if (c->n_keys < 64)
-            snprintf(c->keys[c->n_keys++], sizeof c->keys[0], "%s", name);
+        size_t most = sizeof c->keys / sizeof c->keys[0];
+        if (strlen(name) >= sizeof c->keys[0])
+            return fail(c, "key '%.32s...' is longer than %zu characters", name,
+                        sizeof c->keys[0] - 1);
+        if ((size_t)c->n_keys == most)
+            return fail(c, "more than %zu keys in [%s]", most, section);
+        snprintf(c->keys[c->n_keys++], sizeof c->keys[0], "%s", name);
         snprintf(joined, n, "%s", value);
     }
     snprintf(c->prev_name, sizeof c->prev_name, "%s", name);
@@ -701,11 +764,11 @@ static bool claim_key(parse_ctx *c, const char *name, const char *value)
             return fail(c, "number: '%s' is not a claim number 1..15", value);
         e->claim = (int)l;
     } else if (!strcmp(name, "title")) {
-        append(e->title, sizeof e->title, value);
+        return append_key(c, name, e->title, sizeof e->title, value);
     } else if (!strcmp(name, "text")) {
-        append(e->text, sizeof e->text, value);
+        return append_key(c, name, e->text, sizeof e->text, value);
     } else if (!strcmp(name, "source")) {
-        append(e->source, sizeof e->source, value);
+        return append_key(c, name, e->source, sizeof e->source, value);
     } else {
         return fail(c, "unknown key '%s' in [claim] (accepted: number, title, text, source)",
                     name);
@@ -717,10 +780,10 @@ static bool claim_key(parse_ctx *c, const char *name, const char *value)
 static bool check_key(parse_ctx *c, xf_check *chk, const char *name, const char *value)
 {
     if (!strcmp(name, "what")) {
-        append(chk->what, sizeof chk->what, value);
+        return append_key(c, name, chk->what, sizeof chk->what, value);
     } else if (!strcmp(name, "test")) {
-        append(chk->test, sizeof chk->test, value);
         chk->line = c->line;
+        return append_key(c, name, chk->test, sizeof chk->test, value);
     } else {
         return fail(c, "unknown key '%s' in [check %s] (accepted: what, test)", name,
                     chk->name);
@@ -797,6 +860,12 @@ static char *read_line(char *str, int num, void *stream)
         const char *end = strchr(t, ']');
         char name[128];
         trim_copy(name, sizeof name, t + 1, end ? (size_t)(end - t - 1) : 0);
+        /* inih cuts longer names silently (its MAX_SECTION, 50 with the NUL) */
+        if (strlen(name) > XF_MAX_SECTION_NAME) {
+            fail(c, "[%.32s...]: a section name is at most %d characters", name,
+                 XF_MAX_SECTION_NAME);
+            return NULL;
+        }
         for (int i = 0; i < c->n_sections; i++)
             if (!strcmp(c->sections[i], name)) {
                 fail(c, "[%s] given twice (first at line %d)", name, c->sec_line[i]);
@@ -819,8 +888,11 @@ static char *read_line(char *str, int num, void *stream)
 static bool plot_lists(parse_ctx *c, xf_plot *pl, const char *series, const char *at)
 {
     const xf_setup *s = &c->e->setup;
-    char items[XF_N_KEYS + 1][64];
-    int n = series[0] ? split(items, XF_N_KEYS, series) : 0;
+    char items[XF_N_KEYS + 1][XF_ITEM + 1];
+    /* act and every sweep key once */
+    int n = series[0] ? split(c, "series", "items", items, XF_N_KEYS + 1, series) : 0;
+    if (n < 0)
+        return false;
     pl->series = 0;
     for (int i = 0; i < n; i++) {
         if (!strcmp(items[i], "act"))
@@ -830,7 +902,9 @@ static bool plot_lists(parse_ctx *c, xf_plot *pl, const char *series, const char
             return fail(c, "series: '%s' is not act or a sweep key", items[i]);
         pl->series |= 1u << k;
     }
-    n = at[0] ? split(items, XF_N_KEYS, at) : 0;
+    n = at[0] ? split(c, "at", "items (one per sweep key)", items, XF_N_KEYS, at) : 0;
+    if (n < 0)
+        return false;
     for (int i = 0; i < n; i++) {
         char *eq = strchr(items[i], '=');
         if (!eq)
@@ -873,12 +947,14 @@ static int handler2(void *user, const char *section, const char *name, const cha
             p->plot++;
     }
     if (!strncmp(section, "plot", 4) && p->plot >= 0) {
+        bool ok = true;
         if (!strcmp(name, "series"))
-            append(p->series[p->plot], sizeof p->series[0], value);
+            ok = append_key(p->c, name, p->series[p->plot], sizeof p->series[0], value);
         if (!strcmp(name, "at"))
-            append(p->at[p->plot], sizeof p->at[0], value);
+            ok = append_key(p->c, name, p->at[p->plot], sizeof p->at[0], value);
         if (!strcmp(name, "series") || !strcmp(name, "at"))
             p->line[p->plot] = p->c->line;
+        return ok;
     }
     return 1;
 }
@@ -1051,6 +1127,9 @@ ab_status xf_load(experiment *e, const char *path, bool quick, ab_err *err)
         return ab_fail(err, AB_EUSAGE, "%s: path too long", path);
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
+    if (strlen(base) >= sizeof e->id)
+        return ab_fail(err, AB_EUSAGE, "%s: the file name is longer than %zu characters (it "
+                       "names the result folder)", path, sizeof e->id - 1);
     snprintf(e->id, sizeof e->id, "%s", base);
     char *dot = strrchr(e->id, '.');
     if (dot && !strcmp(dot, ".ini"))

@@ -172,6 +172,10 @@ int xf_n_points(const xf_setup *s);
 void xf_point(const xf_setup *s, int p, int *idx);
 /* The point whose indices are idx. */
 int xf_point_index(const xf_setup *s, const int *idx);
+/* Room for xf_point_text of any set-up: every key "name=value, " with the
+ * longest name (setting_info.name) and value (xf_setup.txt), and the NUL. */
+#define XF_POINT_TEXT_SIZE (XF_N_KEYS * (11 + 1 + 23 + 2) + 1)
+
 /* "depth=4, lr=0.1" for the swept keys (those with several values). */
 void xf_point_text(char *out, size_t n, const xf_setup *s, const int *idx);
 

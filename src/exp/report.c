@@ -37,7 +37,7 @@ static void summary_cell(char *out, size_t n, const exp_result *r, int c)
     int nan = 0;
     for (int i = 0; i < cr->n_pts; i++) {
         double v = cr->pts[i].lhs;
-        if (v != v) {
+        if (!isfinite(v)) {
             nan++;
             continue;
         }

@@ -25,22 +25,27 @@
 #include <unistd.h>
 
 #include "gemm.h"
+#include "setting.h"
 #include "sys.h"
 
 /* ---- threads and memory ---- */
 
-int par_default_threads(int max)
+ab_status par_default_threads(int *out, int max, ab_err *err)
 {
     const char *s = getenv("OPENBLAS_NUM_THREADS");
     if (s && *s) {
-        char *end;
-        errno = 0;
-        long v = strtol(s, &end, 10);
-        if (*end == '\0' && errno == 0 && v >= 1 && v <= max)
-            return (int)v;
+        long v;
+        ab_status st = setting_parse_long(&v, s, 1, max, err);
+        if (st != AB_OK) {
+            ab_context(err, "OPENBLAS_NUM_THREADS");
+            return st;
+        }
+        *out = (int)v;
+        return AB_OK;
     }
     int n = sys_cores();
-    return n <= max ? n : max;
+    *out = n <= max ? n : max;
+    return AB_OK;
 }
 
 int par_split_threads(int threads, int jobs)

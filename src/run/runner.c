@@ -111,6 +111,13 @@ static ab_status load_data(run_out *out, const run_plan *p, ab_err *err)
         if (p->runs[i].cfg.net.out == OUT_SIGMOID && out->train.k != 2)
             return ab_fail(err, AB_EUSAGE, "%sloss bce: needs two classes, data set '%s' has "
                            "%d (use %sloss ce)", flags(p), p->data.name, out->train.k, flags(p));
+    /* a split asked for but too small to hold one sample: said once, as the
+     * test columns stay empty and the table shows training values */
+    if (out->test.n == 0 && p->data.test_frac > 0.0 && !p->data.test_path && p->log_label)
+        fprintf(stderr, "actbench: %s%swarning: %stest%cfrac %g of %d samples leaves no test "
+                "set: test values are empty, the table shows training accuracy and loss\n",
+                p->log_label, p->log_label[0] ? ": " : "", flags(p), flags(p)[0] ? '-' : '_',
+                p->data.test_frac, out->train.n);
     int *idx = malloc(sizeof(int) * (size_t)(out->train.n > 0 ? out->train.n : 1));
     if (!idx)
         return ab_fail(err, AB_ERUNTIME, "out of memory: probe set");
