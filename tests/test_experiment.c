@@ -415,7 +415,7 @@ static void test_load_continuation_and_folder(void **state)
     assert_int_equal(fx->e.setup.n[XF_KEY_DEPTH], 2);
     assert_true(fx->e.setup.v[XF_KEY_DEPTH][1] == 4.0);
     assert_int_equal(xf_load(&fx->e, fx->s.dir, false, &err), AB_ERUNTIME);
-    assert_non_null(strstr(err.msg, "cannot read"));
+    assert_non_null(strstr(err.msg, "is a folder, not a file"));
 }
 
 typedef struct {
@@ -694,6 +694,31 @@ static void test_load_missing_file(void **state)
     assert_contains(err.msg, "cannot open");
     /* a folder is not a file either */
     assert_int_not_equal(xf_load(&fx->e, fx->s.dir, false, &err), AB_OK);
+}
+
+/* A NUL byte, and endless or oversized input, are refused at once: the
+ * file is not text (inih would read past a NUL, and /dev/zero for ever). */
+static void test_load_not_text(void **state)
+{
+    fixture *fx = *state;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/nul.ini", fx->s.dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("[claim]\nnumber = 3\ntitle = t", f);
+    fputc('\0', f);
+    fputs("x\n", f);
+    fclose(f);
+    ab_err err = {{0}};
+    assert_int_equal(xf_load(&fx->e, path, false, &err), AB_EUSAGE);
+    assert_contains(err.msg, "nul.ini:3: NUL byte");
+    assert_int_equal(xf_load(&fx->e, "/dev/zero", false, &err), AB_EUSAGE);
+    assert_contains(err.msg, "/dev/zero:1: NUL byte");
+    /* through the binary: exit 2 at once, one line, nothing written */
+    run_result *r = &fx->s.r;
+    run_with(r, (const char *const[]){"run", "/dev/zero", "--out", fx->s.out, NULL}, NULL);
+    assert_error(NULL, r, 2, (const char *const[]){"/dev/zero", "NUL byte", NULL});
+    assert_true(path_missing(fx->s.out));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1377,6 +1402,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_quick_error, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_long_line, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_missing_file, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_load_not_text, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_value_limits, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_long_name, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run, setup, scratch_teardown),

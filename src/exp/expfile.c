@@ -12,6 +12,7 @@
 #include "data.h"
 #include "optim.h"
 #include "setting.h"
+#include "text.h"
 #include "probe.h"
 #include "record.h"
 
@@ -1136,7 +1137,12 @@ ab_status xf_load(experiment *e, const char *path, bool quick, ab_err *err)
         *dot = '\0';
     setup_defaults(&e->setup);
     parse_ctx c = {.e = e, .quick = quick, .err = err, .cur_check = -1, .cur_plot = -1};
-    ab_status st = parse_file(&c, handler, &c, err);
+    /* inih cannot tell a NUL byte, nor stop on endless input: a file of
+     * text, at most XF_MAX_FILE bytes, is checked first (long lines are the
+     * reader's own message) */
+    ab_status st = text_check(path, XF_MAX_FILE, XF_MAX_FILE, err);
+    if (st == AB_OK)
+        st = parse_file(&c, handler, &c, err);
     if (st != AB_OK)
         return st;
     if (e->setup.kind == XF_BENCH_ACTS)

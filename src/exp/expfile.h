@@ -28,6 +28,7 @@
 #define XF_MAX_PLOTS 4
 #define XF_MAX_NODES 48
 #define XF_MAX_FIX 4
+#define XF_MAX_FILE (1 << 20) /* bytes of an experiment file */
 
 /* Set-up keys that may hold a list of values: the sweep runs every
  * combination of them.  They are the first rows of the settings table, whose
