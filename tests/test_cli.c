@@ -90,6 +90,17 @@ static void test_usage_error(void **state)
 /* ------------------------------------------------------------------------ */
 /* Runtime failures: exit 1.                                                 */
 
+/* A weights folder that holds the default run folders (runs/) is refused
+ * before anything is made: replacing it would take them along. */
+static void test_weights_hold_runs(void **state)
+{
+    scratch *fx = *state;
+    run_actbench(&fx->r, (const char *const[]){"--save-weights", "./runs/", "--epochs", "0",
+                                               "--no-plot", NULL});
+    assert_error(NULL, &fx->r, 2, (const char *const[]){"--save-weights: ./runs/",
+                                                       "run folders in runs", NULL});
+}
+
 static void test_csv_missing(void **state)
 {
     scratch *fx = *state;
@@ -408,6 +419,7 @@ static void test_empty_test_set(void **state)
 int main(void)
 {
     static const struct CMUnitTest rest[] = {
+        cmocka_unit_test_setup_teardown(test_weights_hold_runs, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_csv_missing, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_csv_ragged, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_csv_endless, setup, scratch_teardown),

@@ -26,18 +26,19 @@ static int setup(void **state) { return scratch_setup(state, sizeof(scratch), "f
 
 /* A short training run into out: 2 activations, epochs epochs (an option
  * with a value is given once). */
-static void run_epochs(scratch *s, const char *out, const char *epochs, const char *extra)
+static void run_epochs(scratch *s, const char *out, const char *epochs,
+                       const char *const *extra)
 {
     run_free(&s->r);
     run_with(&s->r, (const char *const[]){"--act", "relu,tanh", "--epochs", epochs,
                                           "--samples", "200", "-q", "--out", out, NULL},
-             (const char *const[]){extra, NULL});
+             extra);
 }
 
 /* The same with 2 epochs. */
 static void run_small(scratch *s, const char *out, const char *extra)
 {
-    run_epochs(s, out, "2", extra);
+    run_epochs(s, out, "2", (const char *const[]){extra, NULL});
 }
 
 /* The staging folder of DIR/run: DIR/.run.partial. */
@@ -94,8 +95,11 @@ static void test_rerun_replaces_whole(void **state)
 static void test_failed_rerun_keeps_old(void **state)
 {
     scratch *s = *state;
-    run_small(s, s->out, "--no-plot");
+    char w[4400];
+    snprintf(w, sizeof w, "%s/w", s->dir);
+    run_epochs(s, s->out, "2", (const char *const[]){"--no-plot", "--save-weights", w, NULL});
     assert_exit_ok(&s->r);
+    char *w_before = slurp_in(w, "relu-seed1/final/W1.npy");
     char *before = slurp_in(s->out, "config.json"), *loss = slurp_in(s->out, "loss.csv");
     int n_before = count_entries(s->out);
     char bin[4400], gp[4500], path[8192];
@@ -107,15 +111,21 @@ static void test_failed_rerun_keeps_old(void **state)
     char *saved = strdup(old_path ? old_path : "/usr/bin:/bin");
     snprintf(path, sizeof path, "%s:%s", bin, saved);
     setenv("PATH", path, 1);
-    run_epochs(s, s->out, "3", NULL);
+    run_epochs(s, s->out, "3", (const char *const[]){"--save-weights", w, NULL});
     setenv("PATH", saved, 1);
     free(saved);
     assert_error(NULL, &s->r, 1, (const char *const[]){"gnuplot", NULL});
+    /* the weights of the failed command are not put in place either */
+    char *w_after = slurp_in(w, "relu-seed1/final/W1.npy");
+    long size = file_size_in(w, "relu-seed1/final/W1.npy");
+    assert_true(size > 128);
+    assert_memory_equal(w_before, w_after, (size_t)size);
+    free(w_before), free(w_after);
     char *after = slurp_in(s->out, "config.json"), *loss2 = slurp_in(s->out, "loss.csv");
     assert_string_equal(before, after);
     assert_string_equal(loss, loss2);
     assert_int_equal(count_entries(s->out), n_before);
-    assert_int_equal(count_entries(s->dir), 2); /* run and bin */
+    assert_int_equal(count_entries(s->dir), 3); /* run, w and bin */
     free(before), free(after), free(loss), free(loss2);
 }
 

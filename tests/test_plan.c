@@ -237,8 +237,11 @@ static void test_runner_counts_saved_weights(void **state)
     if (ob.run_bytes - oa.run_bytes != 2.0 * (double)net_arena_bytes(&n))
         fail_msg("saving the weights adds %.0f bytes to the largest run, expected %.0f",
                  ob.run_bytes - oa.run_bytes, 2.0 * (double)net_arena_bytes(&n));
-    /* and the weights are in place, whole */
+    /* and the weights are in place, whole, once committed */
     char f[128];
+    snprintf(f, sizeof f, "%s/prelu-seed11/final/W1.npy", w);
+    assert_int_not_equal(access(f, R_OK), 0);
+    assert_int_equal(runner_commit(&ob, &b, &err), AB_OK);
     snprintf(f, sizeof f, "%s/prelu-seed11/final/W1.npy", w);
     assert_int_equal(access(f, R_OK), 0);
     runner_out_free(&oa);

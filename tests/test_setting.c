@@ -273,6 +273,11 @@ static void test_ab_context(void **state)
     ab_context(&err, "ctx");
     assert_int_equal(strlen(err.msg), sizeof err.msg - 1);
     assert_int_equal(strncmp(err.msg, "ctx: xxx", 8), 0);
+    /* whatever they quote, messages stay one line */
+    ab_fail(&err, AB_EUSAGE, "bad '%s'", "a\nb\tc\033[31m");
+    assert_string_equal(err.msg, "bad 'a?b?c?[31m'");
+    ab_context(&err, "x\ry");
+    assert_string_equal(err.msg, "x?y: bad 'a?b?c?[31m'");
 }
 
 /* An experiment file's error reads "PATH:LINE: acts: unknown activation

@@ -358,6 +358,56 @@ static void test_second_process_refused(void **state)
     }
 }
 
+/* stage_keep links what dest holds, less what drop names, keeps modes, and
+ * refuses at once a tree too deep to be removed again (no hang). */
+static bool drop_b(const char *name, void *ctx)
+{
+    (void)ctx;
+    return !strcmp(name, "b");
+}
+
+static void test_keep(void **state)
+{
+    scratch *s = *state;
+    mkdir_ok(s->dir, "run");
+    mkdir_ok(s->out, "a");
+    mkdir_ok(s->out, "b");
+    put_ok(s->out, "a/x.csv", "kept\n");
+    put_ok(s->out, "b/y.csv", "dropped\n");
+    put_ok(s->out, "top.txt", "kept\n");
+    char sub[4400];
+    snprintf(sub, sizeof sub, "%s/a", s->out);
+    assert_int_equal(chmod(sub, 0750), 0);
+    stage_dir st = {0};
+    ab_err err = {{0}};
+    assert_int_equal(stage_open(&st, s->out, &err), AB_OK);
+    assert_int_equal(stage_keep(&st, drop_b, NULL, &err), AB_OK);
+    assert_int_equal(stage_commit(&st, &err), AB_OK);
+    char *x = slurp_in(s->out, "a/x.csv");
+    assert_string_equal(x, "kept\n");
+    free(x);
+    assert_true(path_missing_in(s->out, "b"));
+    assert_false(path_missing_in(s->out, "top.txt"));
+    struct stat sb;
+    assert_int_equal(stat(sub, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 0750);
+    /* 30 levels below dest: refused, and the stage removed, in good time */
+    char deep[8192];
+    size_t n = (size_t)snprintf(deep, sizeof deep, "%s", s->out);
+    for (int i = 0; i < 30; i++) {
+        n += (size_t)snprintf(deep + n, sizeof deep - n, "/d");
+        assert_int_equal(mkdir(deep, 0777), 0);
+    }
+    assert_int_equal(stage_open(&st, s->out, &err), AB_OK);
+    assert_int_equal(stage_keep(&st, NULL, NULL, &err), AB_ERUNTIME);
+    if (!strstr(err.msg, "cannot keep its earlier contents (d"))
+        fail_msg("%s", err.msg);
+    stage_abort(&st);
+    char staged[4400];
+    snprintf(staged, sizeof staged, "%s/.run.partial", s->dir);
+    assert_true(path_missing(staged));
+}
+
 static void test_stale_cleaned(void **state)
 {
     scratch *s = *state;
@@ -899,6 +949,7 @@ int main(void)
     test_list l = {0};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_commit_makes_dest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keep, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replace_leaves_no_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_keeps_old, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_process_refused, setup, teardown),

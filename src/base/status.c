@@ -5,6 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A message is one line of text whatever it quotes (a file's bytes, a
+ * path): control bytes become '?', so that it cannot break the line or send
+ * escape sequences to the terminal. */
+static void one_line(char *msg)
+{
+    for (; *msg; msg++)
+        if ((unsigned char)*msg < 0x20 || *msg == 0x7f)
+            *msg = '?';
+}
+
 ab_status ab_fail(ab_err *err, ab_status status, const char *fmt, ...)
 {
     if (err) {
@@ -12,6 +22,7 @@ ab_status ab_fail(ab_err *err, ab_status status, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        one_line(err->msg);
     }
     return status;
 }
@@ -34,4 +45,5 @@ void ab_context(ab_err *err, const char *fmt, ...)
     memmove(err->msg + plen, err->msg, mlen);
     memcpy(err->msg, prefix, plen);
     err->msg[plen + mlen] = '\0';
+    one_line(err->msg);
 }

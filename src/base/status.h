@@ -20,7 +20,8 @@ typedef struct {
 } ab_err;
 
 /* Formats msg into err (err may be NULL) and returns status, so that callers
- * can write `return ab_fail(err, AB_EUSAGE, "...")`. */
+ * can write `return ab_fail(err, AB_EUSAGE, "...")`.  Control bytes in the
+ * result (from a quoted file or path) become '?': a message is one line. */
 ab_status ab_fail(ab_err *err, ab_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -454,35 +454,53 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
 }
 
 /* What the options do together, once all are read. */
-/* path made absolute with its links resolved, as far as it exists (the
- * rest appended as written), into out (PATH_MAX bytes); false when too long. */
+/* path made absolute with its links resolved as far as it exists, the rest
+ * appended with "." and ".." taken as written, into out (PATH_MAX bytes);
+ * false when too long. */
 static bool resolve_path(char *out, const char *path)
 {
-    if (realpath(path, out))
-        return true;
-    char head[PATH_MAX];
+    char head[PATH_MAX], tail[PATH_MAX] = "";
     if (snprintf(head, sizeof head, "%s", path) >= (int)sizeof head)
         return false;
-    char *slash = strrchr(head, '/');
-    while (slash && slash > head && slash[1] == '\0') { /* "a/b/" */
-        *slash = '\0';
-        slash = strrchr(head, '/');
+    /* the longest leading part that exists, the rest in tail */
+    while (!realpath(head[0] ? head : ".", out)) {
+        char *slash = strrchr(head, '/');
+        while (slash && slash > head && slash[1] == '\0') { /* "a/b/" */
+            *slash = '\0';
+            slash = strrchr(head, '/');
+        }
+        char rest[PATH_MAX];
+        if (snprintf(rest, sizeof rest, "%s%s%s", slash ? slash + 1 : head, tail[0] ? "/" : "",
+                     tail) >= (int)sizeof rest)
+            return false;
+        memcpy(tail, rest, sizeof tail);
+        if (!slash)
+            head[0] = '\0';
+        else if (slash == head)
+            snprintf(head, sizeof head, "/");
+        else
+            *slash = '\0';
     }
-    const char *tail = slash ? slash + 1 : head;
-    char base[PATH_MAX];
-    bool ok;
-    if (!slash) {
-        ok = realpath(".", base) != NULL;
-    } else if (slash == head) {
-        ok = true;
-        snprintf(base, sizeof base, "/");
-    } else {
-        *slash = '\0';
-        ok = resolve_path(base, head);
+    size_t n = strlen(out);
+    for (char *save = NULL, *c = strtok_r(tail, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(c, "."))
+            continue;
+        if (!strcmp(c, "..")) {
+            while (n > 1 && out[n - 1] != '/')
+                n--;
+            n = n > 1 ? n - 1 : 1;
+            out[n] = '\0';
+            continue;
+        }
+        size_t k = strlen(c);
+        if (n + 1 + k >= PATH_MAX)
+            return false;
+        if (out[n - 1] != '/')
+            out[n++] = '/';
+        memcpy(out + n, c, k + 1);
+        n += k;
     }
-    size_t n = ok ? strlen(base) : 0;
-    return ok && snprintf(out, PATH_MAX, "%s%s%s", base, base[n - 1] == '/' ? "" : "/", tail) <
-                     PATH_MAX;
+    return true;
 }
 
 /* Whether folder a is b or lies inside it. */
@@ -498,12 +516,14 @@ static bool path_within(const char *a, const char *b)
 static ab_status check_together(cli_opts *o, ab_err *err)
 {
     data_kind kind;
-    /* each folder is replaced as a whole: neither may hold the other */
-    if (o->save_weights && o->out_dir &&
-        (path_within(o->save_weights, o->out_dir) || path_within(o->out_dir, o->save_weights)))
-        return ab_fail(err, AB_EUSAGE, "--save-weights: %s and --out %s hold one another, and "
+    /* each folder is replaced as a whole: neither may hold the other (the
+     * default run folder is in runs/) */
+    const char *out = o->out_dir ? o->out_dir : "runs";
+    if (o->save_weights && (path_within(out, o->save_weights) ||
+                            (o->out_dir && path_within(o->save_weights, o->out_dir))))
+        return ab_fail(err, AB_EUSAGE, "--save-weights: %s and %s%s hold one another, and "
                        "each is replaced as a whole (give folders side by side)",
-                       o->save_weights, o->out_dir);
+                       o->save_weights, o->out_dir ? "--out " : "the run folders in ", out);
     if (o->test_data && (data_parse_name(&kind, NULL, o->data, NULL) != AB_OK ||
                          kind != DATA_CSV))
         return ab_fail(err, AB_EUSAGE, "--test-data: needs --data csv:PATH (got --data %s)",

@@ -237,12 +237,13 @@ static ab_status validate(rep_state *s, ab_err *err)
     int n_sel = 0, n_items = 0;
     ab_status st = s->o->only ? check_only(s->o->only, &n_items, err) : AB_OK;
     for (int i = 0; i < s->n_files && st == AB_OK; i++) {
-        if (!s->o->quick)
-            st = xf_load(e, s->files[i], false, err);
-        if (st == AB_OK)
-            st = xf_load(e, s->files[i], true, err);
-        if (st == AB_OK && (st = xfig_check(e, err)) != AB_OK)
+        /* both modes: [quick] may change the sweep, and so the figure */
+        if (!s->o->quick && (st = xf_load(e, s->files[i], false, err)) == AB_OK &&
+            (st = xfig_check(e, err)) != AB_OK)
             ab_context(err, "%s", s->files[i]);
+        if (st == AB_OK && (st = xf_load(e, s->files[i], true, err)) == AB_OK &&
+            (st = xfig_check(e, err)) != AB_OK)
+            ab_context(err, "%s (quick)", s->files[i]);
         if (st == AB_OK && selected(s->o->only, e, hit))
             snprintf(s->sel[n_sel++], sizeof s->sel[0], "%s", e->id);
     }
@@ -386,8 +387,8 @@ static void print_table(const rep_state *s, const report_row *rows, int n, const
     printf("report: %s/REPORT.md\n", out);
 }
 
-/* The passes into dir (a staged OUT, or OUT itself with --only), then the
- * report of every experiment folder in dir. */
+/* The passes into dir (OUT staged), then the report of every experiment
+ * folder in dir. */
 static ab_status run_all(rep_state *s, const char *dir, report_row *rows, int *n, ab_err *err)
 {
     double t0 = sys_now();
@@ -406,8 +407,6 @@ static ab_status run_all(rep_state *s, const char *dir, report_row *rows, int *n
     return st;
 }
 
-/* OUT staged whole, or, with --only, locked (the stage held, unused) while
- * the experiments replace their own folders in it. */
 /* stage_keep's drop: what --only makes anew (its experiments' folders, the
  * report) is not kept from the earlier OUT. */
 static bool made_anew(const char *name, void *ctx)
@@ -419,16 +418,14 @@ static bool made_anew(const char *name, void *ctx)
     return !strcmp(name, "REPORT.md") || !strcmp(name, "verdicts.csv");
 }
 
-/* With --only, the experiment folders already in out must be readable and
- * of this run's mode: the report is made from them all. */
-static ab_status check_kept(const rep_state *s, const char *out, ab_err *err)
+/* With --only, the experiment folders kept from out (in dir, staged) must be
+ * readable and of this run's mode: the report is made from them all. */
+static ab_status check_kept(const rep_state *s, const char *dir, const char *out,
+                            ab_err *err)
 {
     report_row rows[MAX_EXPERIMENTS];
     int n;
-    struct stat sb;
-    if (stat(out, &sb) != 0)
-        return AB_OK;
-    ab_status st = report_read_parts(out, rows, &n, err);
+    ab_status st = report_read_parts(dir, rows, &n, err);
     for (int i = 0; i < n && st == AB_OK; i++)
         if (rows[i].has_full == s->o->quick && !made_anew(rows[i].id, (void *)s))
             st = ab_fail(err, AB_EUSAGE, "--only: %s/%s holds %s-mode results and this run is "
@@ -444,11 +441,10 @@ static ab_status reproduce_into(rep_state *s, const char *out, report_row *rows,
                                 ab_err *err)
 {
     stage_dir stage = {0};
-    ab_status st = s->o->only ? check_kept(s, out, err) : AB_OK;
-    if (st == AB_OK)
-        st = stage_open(&stage, out, err);
-    if (st == AB_OK && s->o->only)
-        st = stage_keep(&stage, made_anew, s, err);
+    ab_status st = stage_open(&stage, out, err);
+    /* under the stage's lock: what is kept is what the report reads */
+    if (st == AB_OK && s->o->only && (st = stage_keep(&stage, made_anew, s, err)) == AB_OK)
+        st = check_kept(s, stage.dir, out, err);
     if (st == AB_OK)
         st = run_all(s, stage.dir, rows, n, err);
     if (st == AB_OK)

@@ -189,6 +189,8 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
         st = figures_write(dir, out.recs, out.n, o->acts, o->n_acts, render, err);
     if (st == AB_OK)
         st = stage_commit(&j.stage, err);
+    if (st == AB_OK)
+        st = runner_commit(&out, &p, err);
     dir = j.stage.dest;
     if (st == AB_OK && !o->quiet) {
         print_table(out.recs, out.n, out.test.n > 0, dir);

@@ -329,7 +329,8 @@ ab_status xfig_check(const experiment *e, ab_err *err)
     for (int i = 0; i < e->n_plots; i++) {
         const xf_plot *pl = &e->plots[i];
         plot_ctx c = {.s = s, .pl = pl, .keys = series_keys(pl, s)};
-        long lines = pl->reference ? 1 : 0;
+        /* the 0.25^n line is drawn once, and not against the activations */
+        long lines = pl->reference && pl->x != XF_X_ACT ? 1 : 0;
         for (int p = 0; p < n_points; p++) {
             xf_point(s, p, idx);
             if (plot_at(pl, idx) && line_start(&c, idx))

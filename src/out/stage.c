@@ -121,8 +121,9 @@ static int rm_contents(int fd, int depth)
     _Alignas(8) char buf[1024];
     int bad = 0;
     /* a second pass: for what a fork child still writing added meanwhile, and
-     * what a file system's listing skipped as we removed from it */
-    for (int pass = 0; pass < 2; pass++) {
+     * what a file system's listing skipped as we removed from it (not after
+     * a failure: a tree too deep would be walked again at every level) */
+    for (int pass = 0; pass < 2 && !bad; pass++) {
         if (lseek(fd, 0, SEEK_SET) < 0)
             return -1;
         long n;
@@ -586,41 +587,61 @@ void stage_abort(stage_dir *s)
 /* ---- keeping part of the earlier folder ---- */
 
 /* Links every entry of folder sfd into folder dfd, recursively: folders are
- * made anew, files hard-linked, links copied.  -1 with errno on failure. */
-static int link_tree(int sfd, int dfd, int depth)
+ * made anew (0700 while they fill, then their own mode), files hard-linked,
+ * links copied.  -1 with errno on failure, bad naming the entry. */
+static int link_tree(int sfd, int dfd, int depth, char *bad);
+
+/* One entry n of sfd into dfd; bad (256 bytes) gets the deepest entry that
+ * failed. */
+static int link_entry(int sfd, int dfd, const char *n, int depth, char *bad)
 {
-    if (depth > 24)
+    struct stat st;
+    if (fstatat(sfd, n, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (S_ISLNK(st.st_mode)) {
+        char to[PATH_MAX];
+        ssize_t len = readlinkat(sfd, n, to, sizeof to - 1);
+        return len < 0 ? -1 : (to[len] = '\0', symlinkat(to, dfd, n));
+    }
+    if (!S_ISDIR(st.st_mode))
+        return linkat(sfd, n, dfd, n, 0);
+    /* deeper than a staged folder can be removed again: refuse, not make */
+    if (depth >= TREE_DEPTH - 1)
         return errno = ELOOP, -1;
-    DIR *d = fdopendir(dup(sfd));
-    if (!d)
+    int a = -1, b = -1, rc = -1;
+    if (mkdirat(dfd, n, 0700) == 0 &&
+        (a = openat(sfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0 &&
+        (b = openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0 &&
+        link_tree(a, b, depth + 1, bad) == 0)
+        rc = fchmod(b, st.st_mode & 07777);
+    int keep = errno;
+    if (a >= 0)
+        close(a);
+    if (b >= 0)
+        close(b);
+    errno = keep;
+    return rc;
+}
+
+static int link_tree(int sfd, int dfd, int depth, char *bad)
+{
+    int fd = dup(sfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
         return -1;
+    }
     int rc = 0;
     struct dirent *e;
-    while (rc == 0 && (e = readdir(d))) {
+    for (errno = 0; rc == 0 && (e = readdir(d)); errno = 0) {
         const char *n = e->d_name;
-        struct stat st;
-        if (!strcmp(n, ".") || !strcmp(n, "..") || fstatat(sfd, n, &st, AT_SYMLINK_NOFOLLOW))
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            int a = -1, b = -1;
-            rc = mkdirat(dfd, n, st.st_mode & 07777) ||
-                 (a = openat(sfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-                 (b = openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-                 link_tree(a, b, depth + 1) ? -1 : 0;
-            int keep = errno;
-            if (a >= 0)
-                close(a);
-            if (b >= 0)
-                close(b);
-            errno = keep;
-        } else if (S_ISLNK(st.st_mode)) {
-            char to[PATH_MAX];
-            ssize_t len = readlinkat(sfd, n, to, sizeof to - 1);
-            rc = len < 0 ? -1 : (to[len] = '\0', symlinkat(to, dfd, n));
-        } else {
-            rc = linkat(sfd, n, dfd, n, 0);
-        }
+        if (strcmp(n, ".") && strcmp(n, "..") && (rc = link_entry(sfd, dfd, n, depth, bad)))
+            if (!bad[0])
+                snprintf(bad, 256, "%s", n);
     }
+    if (rc == 0 && errno != 0)
+        rc = -1; /* readdir failed: not the end of the folder */
     int keep = errno;
     closedir(d);
     errno = keep;
@@ -639,34 +660,28 @@ ab_status stage_keep(stage_dir *s, bool (*drop)(const char *name, void *ctx), vo
                                          strerror(errno));
     DIR *d = fdopendir(src);
     if (!d) {
+        int e = errno;
         close(src);
-        return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", s->dest, strerror(errno));
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", s->dest, strerror(e));
     }
     int rc = 0, fd = dirfd(d);
+    char bad[256] = "", top[256] = "";
     struct dirent *e;
-    while (rc == 0 && (e = readdir(d))) {
+    for (errno = 0; rc == 0 && (e = readdir(d)); errno = 0) {
         const char *n = e->d_name;
-        struct stat st;
-        if (!strcmp(n, ".") || !strcmp(n, "..") || (drop && drop(n, ctx)) ||
-            fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW))
+        if (!strcmp(n, ".") || !strcmp(n, "..") || (drop && drop(n, ctx)))
             continue;
-        if (!S_ISDIR(st.st_mode)) {
-            rc = linkat(fd, n, s->fd, n, 0);
-            continue;
-        }
-        int a = openat(fd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), b = -1;
-        rc = a < 0 || mkdirat(s->fd, n, st.st_mode & 07777) ||
-             (b = openat(s->fd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-             link_tree(a, b, 1) ? -1 : 0;
-        if (a >= 0)
-            close(a);
-        if (b >= 0)
-            close(b);
+        if ((rc = link_entry(fd, s->fd, n, 1, bad)) != 0)
+            snprintf(top, sizeof top, "%s", n);
     }
+    if (rc == 0 && errno != 0)
+        rc = -1;
     int keep = errno;
     closedir(d);
+    bool deeper = bad[0] && strcmp(bad, top);
     if (rc != 0)
-        return ab_fail(err, AB_ERUNTIME, "%s: cannot keep its earlier contents: %s", s->dest,
-                       strerror(keep));
+        return ab_fail(err, AB_ERUNTIME, "%s: cannot keep its earlier contents (%s%s%s): %s",
+                       s->dest, top[0] ? top : "reading it", deeper ? ", at " : "",
+                       deeper ? bad : "", strerror(keep));
     return AB_OK;
 }

@@ -147,12 +147,6 @@ static int send_error(int fd, ab_status st, const ab_err *e)
     return write_all(fd, &h, sizeof h) || write_all(fd, e->msg, sizeof e->msg) ? -1 : 0;
 }
 
-/* The probes a run of cfg takes: epoch 0, every log_every-th, the last. */
-static int most_probes(const train_config *cfg)
-{
-    return 2 + cfg->epochs / cfg->log_every;
-}
-
 /* Reads a successful child's rows into r: its counts must be those a run of
  * cfg can have, and its size theirs. */
 static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size,
@@ -160,7 +154,7 @@ static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size
 {
     const run_result *w = &h->r;
     if (w->n_layers != cfg->net.depth + 1 || w->n_loss < 1 || w->n_loss > cfg->epochs + 1 ||
-        w->n_probes < 0 || w->n_probes > most_probes(cfg) ||
+        w->n_probes < 0 || w->n_probes > train_n_probes(cfg) ||
         (off_t)(sizeof *h + rows_bytes(w)) != size)
         return ab_fail(err, AB_ERUNTIME, "its result is malformed");
     /* the scalars as sent; every pointer is this process's own */

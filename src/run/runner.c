@@ -18,6 +18,7 @@
 
 void runner_out_free(run_out *out)
 {
+    stage_abort(&out->weights);
     for (int i = 0; out->recs && i < out->n; i++)
         train_result_free(&out->recs[i].r);
     free(out->recs);
@@ -183,7 +184,6 @@ typedef struct {
     run_out *out;
     int tty;          /* progress lines on stderr */
     int current;      /* the run training in this process */
-    stage_dir weights; /* the staged folder of save_weights */
 } exec;
 
 static void progress(void *ctx, int epoch, int epochs, double loss)
@@ -219,7 +219,7 @@ static ab_status train_in_order(exec *x, ab_err *err)
         if (st == AB_OK)
             x->out->n = i + 1;
         if (st == AB_OK && x->p->save_weights)
-            st = save_weights(x->weights.dir, &x->cfgs[i], r, &r->r, err);
+            st = save_weights(x->out->weights.dir, &x->cfgs[i], r, &r->r, err);
         if (st != AB_OK) {
             ab_context(err, "%s seed %llu", r->act->label, (unsigned long long)r->seed);
             return st;
@@ -239,7 +239,7 @@ static ab_status child_after(void *ctx, int i, const run_result *r, ab_err *err)
     const exec *x = ctx;
     if (!x->p->save_weights)
         return AB_OK;
-    return save_weights(x->weights.dir, &x->cfgs[i], &x->out->recs[i], r, err);
+    return save_weights(x->out->weights.dir, &x->cfgs[i], &x->out->recs[i], r, err);
 }
 
 static void arrived(void *ctx, int i, int n_arrived)
@@ -322,21 +322,28 @@ static ab_status stage_weights(exec *x, ab_err *err)
 {
     if (!x->p->save_weights)
         return AB_OK;
-    ab_status st = stage_open(&x->weights, x->p->save_weights, err);
+    ab_status st = stage_open(&x->out->weights, x->p->save_weights, err);
     if (st != AB_OK)
         ab_context(err, "%ssave-weights", flags(x->p));
     return st;
 }
 
-/* The runs, and then their weights' folder into place. */
+/* The runs. */
 static ab_status train_all(exec *x, ab_err *err)
 {
     ab_status st = x->out->jobs > 1 ? train_at_once(x, err) : train_in_order(x, err);
     if (x->tty)
         fprintf(stderr, "\r\033[K");
-    if (st == AB_OK && x->p->save_weights && (st = stage_commit(&x->weights, err)) != AB_OK)
-        ab_context(err, "%ssave-weights", flags(x->p));
-    stage_abort(&x->weights);
+    return st;
+}
+
+ab_status runner_commit(run_out *out, const run_plan *p, ab_err *err)
+{
+    if (!p->save_weights)
+        return AB_OK;
+    ab_status st = stage_commit(&out->weights, err);
+    if (st != AB_OK)
+        ab_context(err, "%ssave-weights", flags(p));
     return st;
 }
 
@@ -372,7 +379,8 @@ ab_status runner_run(run_out *out, const run_plan *p, runner_ready_fn ready, voi
         st = stage_weights(&x, err);
     if (st == AB_OK)
         st = train_all(&x, err);
-    stage_abort(&x.weights);
+    if (st != AB_OK)
+        stage_abort(&out->weights);
     for (int i = 0; st == AB_OK && i < out->n; i++)
         record_summarise(&out->recs[i]);
     for (int a = 0; a < p->n_acts; a++)

@@ -7,6 +7,7 @@
 #define ACTBENCH_RUNNER_H
 
 #include "plan.h"
+#include "stage.h"
 
 /* What a plan's execution measured, and the facts config.json records. */
 typedef struct {
@@ -19,6 +20,7 @@ typedef struct {
     double run_bytes;        /* bytes: estimated buffers of the largest run */
     double available;        /* bytes available when the runs started */
     double seconds;          /* wall time of runner_run */
+    stage_dir weights;       /* save_weights, staged until runner_commit */
 } run_out;
 
 /* Called once the checks have passed and the data is loaded, before any
@@ -35,6 +37,12 @@ typedef ab_status (*runner_ready_fn)(void *ctx, const run_out *out, ab_err *err)
 ab_status runner_run(run_out *out, const run_plan *p, runner_ready_fn ready, void *ctx,
                      ab_err *err);
 
+/* Puts the staged save_weights folder of a successful runner_run in place
+ * (nothing without one): the command calls it once its own folder is in
+ * place, so that a command that fails leaves the earlier weights too. */
+ab_status runner_commit(run_out *out, const run_plan *p, ab_err *err);
+
+/* Frees out; a weights folder not committed is removed. */
 void runner_out_free(run_out *out);
 
 

@@ -17,7 +17,7 @@ static int ws_cap(const train_config *cfg)
     return cfg->batch > EVAL_CHUNK ? cfg->batch : EVAL_CHUNK;
 }
 
-static int n_probes(const train_config *cfg)
+int train_n_probes(const train_config *cfg)
 {
     /* epoch 0, every log_every-th epoch, and the last */
     return 2 + cfg->epochs / cfg->log_every;
@@ -35,7 +35,7 @@ size_t train_bytes(const train_config *cfg)
                probe_ctx_bytes(&n);
     b += net_ws_bytes(&n, ws_cap(cfg));
     b += (size_t)cfg->batch * ((size_t)cfg->net.n_in * sizeof(float) + sizeof(int));
-    b += (size_t)n_probes(cfg) * (size_t)n.n_layers * sizeof(probe_layer);
+    b += (size_t)train_n_probes(cfg) * (size_t)n.n_layers * sizeof(probe_layer);
     b += (size_t)cfg->net.depth * (size_t)cfg->net.width; /* ever_dead */
     if (cfg->keep_params || cfg->measure_final)
         b += 2 * net_arena_bytes(&n);
@@ -189,7 +189,7 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
     s->xb = malloc(sizeof(float) * (size_t)cfg->batch * (size_t)train->d);
     s->yb = malloc(sizeof(int) * (size_t)cfg->batch);
     s->ever_dead = calloc((size_t)cfg->net.depth * (size_t)cfg->net.width, 1);
-    int np = n_probes(cfg);
+    int np = train_n_probes(cfg);
     res->loss = calloc((size_t)cfg->epochs + 1, sizeof(loss_row));
     res->layers = calloc((size_t)np * (size_t)s->n.n_layers, sizeof(probe_layer));
     res->probe_epoch = calloc((size_t)np, sizeof(int));

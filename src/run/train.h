@@ -72,6 +72,10 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
  * itself excluded), for the memory check before any run starts. */
 size_t train_bytes(const train_config *cfg);
 
+/* The probes a run of cfg takes at most (epoch 0, every log_every-th epoch,
+ * the last); fewer when it diverges. */
+int train_n_probes(const train_config *cfg);
+
 void train_result_free(run_result *res);
 
 #endif
