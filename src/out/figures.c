@@ -410,11 +410,10 @@ ab_status figures_write(const char *dir, const run_record *recs, int n, const ac
         ab_status st = figures_build(&p, figures_names[b], recs, n, acts, n_acts, err);
         if (st == AB_OK)
             st = plot_write(dir, figpool_figure(p), err);
-        if (st == AB_OK && render)
-            st = plot_render(dir, figures_names[b], err);
         figpool_free(p);
         if (st != AB_OK)
             return st;
     }
-    return AB_OK;
+    /* one gnuplot for all of them: its start is most of a figure's cost */
+    return render ? plot_render_all(dir, figures_names, figures_n, err) : AB_OK;
 }

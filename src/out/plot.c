@@ -860,26 +860,11 @@ bool plot_have_gnuplot(void)
     }
 }
 
-ab_status plot_render(const char *run_dir, const char *name, ab_err *err)
+/* Runs gnuplot with argv in run_dir, its stdout to /dev/null, its stderr
+ * passed through; what names the scripts in messages. */
+static ab_status run_gnuplot(const char *run_dir, const char *const *argv, const char *what,
+                             ab_err *err)
 {
-    ab_status st = check_name(name, err);
-    if (st != AB_OK)
-        return st;
-    if (!run_dir || !*run_dir)
-        return ab_fail(err, AB_EUSAGE, "plot %s: no run folder given", name);
-
-    char script[NAME_MAX_LEN + 16], png[NAME_MAX_LEN + 16], script_path[4096], png_path[4096];
-    snprintf(script, sizeof script, "plots/%s.gp", name);
-    snprintf(png, sizeof png, "plots/%s.png", name);
-    if ((st = afile_path_join(script_path, sizeof script_path, run_dir, script, err)) != AB_OK ||
-        (st = afile_path_join(png_path, sizeof png_path, run_dir, png, err)) != AB_OK)
-        return st;
-    if (access(script_path, R_OK) != 0)
-        return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", script_path, strerror(errno));
-    /* A stale picture from an earlier run must not pass for a fresh one. */
-    if (unlink(png_path) != 0 && errno != ENOENT)
-        return ab_fail(err, AB_ERUNTIME, "%s: cannot replace: %s", png_path, strerror(errno));
-
     pid_t pid = fork();
     if (pid < 0)
         return ab_fail(err, AB_ERUNTIME, "cannot start gnuplot: %s", strerror(errno));
@@ -893,26 +878,70 @@ ab_status plot_render(const char *run_dir, const char *name, ab_err *err)
             if (null != STDOUT_FILENO)
                 close(null);
         }
-        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        execvp("gnuplot", (char *const *)argv);
         _exit(127);
     }
-
     int wst;
     while (waitpid(pid, &wst, 0) < 0) {
         if (errno != EINTR)
             return ab_fail(err, AB_ERUNTIME, "waiting for gnuplot: %s", strerror(errno));
     }
     if (WIFSIGNALED(wst))
-        return ab_fail(err, AB_ERUNTIME, "gnuplot failed on %s (signal %d)", script,
+        return ab_fail(err, AB_ERUNTIME, "gnuplot failed on %s (signal %d)", what,
                        WTERMSIG(wst));
     if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
         int code = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
-        return ab_fail(err, AB_ERUNTIME, "gnuplot failed on %s (exit %d%s)", script, code,
+        return ab_fail(err, AB_ERUNTIME, "gnuplot failed on %s (exit %d%s)", what, code,
                        code == 127 ? ": gnuplot could not be started" : "");
     }
-
-    struct stat sb;
-    if (stat(png_path, &sb) != 0 || sb.st_size == 0)
-        return ab_fail(err, AB_ERUNTIME, "gnuplot ran %s but wrote no %s", script, png);
     return AB_OK;
+}
+
+/* Runs gnuplot once in run_dir on plots/NAME.gp for every name, each after a
+ * "reset session" so that it sees the state a fresh gnuplot would; checks
+ * that each PNG was written. */
+ab_status plot_render_all(const char *run_dir, const char *const *names, int n, ab_err *err)
+{
+    enum { MAX_FIGS = 16 };
+    if (n < 1 || n > MAX_FIGS)
+        return ab_fail(err, AB_EUSAGE, "plot: %d figures to render (accepted: 1..%d)", n,
+                       MAX_FIGS);
+    if (!run_dir || !*run_dir)
+        return ab_fail(err, AB_EUSAGE, "plot %s: no run folder given", names[0]);
+    char script[MAX_FIGS][NAME_MAX_LEN + 16], png[MAX_FIGS][4096], path[4096];
+    const char *argv[3 * MAX_FIGS + 2];
+    int k = 0;
+    argv[k++] = "gnuplot";
+    for (int i = 0; i < n; i++) {
+        ab_status st = check_name(names[i], err);
+        if (st != AB_OK)
+            return st;
+        snprintf(script[i], sizeof script[i], "plots/%s.gp", names[i]);
+        if ((st = afile_path_join(path, sizeof path, run_dir, script[i], err)) != AB_OK ||
+            (st = afile_path_join(png[i], sizeof png[i], run_dir, script[i], err)) != AB_OK)
+            return st;
+        memcpy(png[i] + strlen(png[i]) - 3, ".png", 5);
+        if (access(path, R_OK) != 0)
+            return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", path, strerror(errno));
+        /* A stale picture from an earlier run must not pass for a fresh one. */
+        if (unlink(png[i]) != 0 && errno != ENOENT)
+            return ab_fail(err, AB_ERUNTIME, "%s: cannot replace: %s", png[i], strerror(errno));
+        if (i > 0)
+            argv[k++] = "-e", argv[k++] = "reset session";
+        argv[k++] = script[i];
+    }
+    argv[k] = NULL;
+    ab_status st = run_gnuplot(run_dir, argv, n == 1 ? script[0] : "the figures", err);
+    for (int i = 0; st == AB_OK && i < n; i++) {
+        struct stat sb;
+        if (stat(png[i], &sb) != 0 || sb.st_size == 0)
+            st = ab_fail(err, AB_ERUNTIME, "gnuplot ran %s but wrote no plots/%s.png", script[i],
+                         names[i]);
+    }
+    return st;
+}
+
+ab_status plot_render(const char *run_dir, const char *name, ab_err *err)
+{
+    return plot_render_all(run_dir, &name, 1, err);
 }

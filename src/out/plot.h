@@ -84,4 +84,9 @@ bool plot_have_gnuplot(void);
  * passed through. */
 ab_status plot_render(const char *run_dir, const char *name, ab_err *err);
 
+/* plot_render for names[0..n) (1..16) in one gnuplot process, each script
+ * after a "reset session", so that a folder's figures cost one start of
+ * gnuplot, not n; the PNGs are as n separate runs draw them. */
+ab_status plot_render_all(const char *run_dir, const char *const *names, int n, ab_err *err);
+
 #endif
