@@ -149,6 +149,34 @@ static void test_render_png(void **state)
     assert_png(fx->out, "demo_fig.png");
 }
 
+/* Figures rendered by one gnuplot (plot_render_all) are the PNGs each one
+ * draws alone: nothing a script sets leaks into the next. */
+static void test_render_all_same(void **state)
+{
+    scratch *fx = *state;
+    if (!plot_have_gnuplot())
+        skip();
+    static const double x[] = {1, 2, 3}, y[] = {1e-3, 1e-2, 10};
+    plot_series s = {"decay", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
+    plot_panel logp = {"log axes", "layer", "norm", true, true, &s, 1, true};
+    plot_figure a = {"first_fig", "A title", &logp, 1, 1};
+    plot_figure b = demo_figure("demo_fig");
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &a, &err), AB_OK);
+    assert_int_equal(plot_write(fx->dir, &b, &err), AB_OK);
+    assert_int_equal(plot_render(fx->dir, "demo_fig", &err), AB_OK);
+    char *alone = slurp_in(fx->out, "demo_fig.png");
+    long n = file_size_in(fx->out, "demo_fig.png");
+    const char *const both[] = {"first_fig", "demo_fig"};
+    assert_int_equal(plot_render_all(fx->dir, both, 2, &err), AB_OK);
+    assert_png(fx->out, "first_fig.png");
+    char *together = slurp_in(fx->out, "demo_fig.png");
+    assert_int_equal(file_size_in(fx->out, "demo_fig.png"), n);
+    assert_memory_equal(alone, together, (size_t)n);
+    free(alone), free(together);
+    assert_int_equal(plot_render_all(fx->dir, both, 0, &err), AB_EUSAGE);
+}
+
 static void test_empty_panels_render(void **state)
 {
     scratch *fx = *state;
@@ -439,6 +467,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_write_script, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_render_all_same, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_render_png, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_empty_panels_render, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_single_panel_no_multiplot, setup, scratch_teardown),

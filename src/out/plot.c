@@ -898,8 +898,9 @@ static ab_status run_gnuplot(const char *run_dir, const char *const *argv, const
 }
 
 /* Runs gnuplot once in run_dir on plots/NAME.gp for every name, each after a
- * "reset session" so that it sees the state a fresh gnuplot would; checks
- * that each PNG was written. */
+ * "reset session" so that it sees the state a fresh gnuplot would (today's
+ * scripts set all they use; the reset keeps a later one from depending on
+ * that); checks that each PNG was written. */
 ab_status plot_render_all(const char *run_dir, const char *const *names, int n, ab_err *err)
 {
     enum { MAX_FIGS = 16 };
