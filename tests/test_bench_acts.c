@@ -18,6 +18,7 @@
 
 #include "bench_acts.h"
 #include "plot.h"
+#include "vmath.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */
@@ -46,8 +47,10 @@ static void specs(act_spec *acts, const char *const *names, int n)
     }
 }
 
-static const char CSV_HEADER[] =
-    "act,ns_forward,ns_derivative,ns_total,ns_total_min,ns_total_max,vs_relu,elements,repeats\n";
+static const char CSV_HEADER[] = "act,math,ns_forward,ns_derivative,ns_total,ns_total_min,"
+                                 "ns_total_max,vs_relu,elements,repeats\n";
+static const char STEPS_HEADER[] =
+    "act,math,width,depth,batch,us_per_step,us_min,us_max,vs_relu,steps,repeats\n";
 
 /* ------------------------------------------------------------------------ */
 /* bench_acts_measure                                                        */
@@ -63,14 +66,17 @@ static void assert_row_sane(const bench_act_row *r)
     assert_true(r->ns_total <= r->ns_total_max);
 }
 
-/* Parses names (default parameters) into acts and measures them into rows. */
+/* Parses names (default parameters) into acts and measures them into rows,
+ * with SLEEF. */
 static void measure(bench_act_row *rows, act_spec *acts, const char *const *names, int n,
                     int elements, int repeats)
 {
     specs(acts, names, n);
     memset(rows, 0, sizeof *rows * (size_t)n);
+    for (int i = 0; i < n; i++)
+        rows[i] = (bench_act_row){.act = acts[i], .math = VM_SLEEF};
     ab_err err = {{0}};
-    assert_int_equal(bench_acts_measure(rows, acts, n, elements, repeats, &err), AB_OK);
+    assert_int_equal(bench_acts_measure(rows, n, elements, repeats, &err), AB_OK);
 }
 
 static void test_measure_relu_sigmoid(void **state)
@@ -90,6 +96,61 @@ static void test_measure_relu_sigmoid(void **state)
     assert_true(rows[1].vs_relu == rows[1].ns_total / rows[0].ns_total);
 }
 
+/* Both maths back ends in one call: each row compared with relu's of its
+ * own back end, and the back end left at sleef. */
+static void test_measure_both_maths(void **state)
+{
+    (void)state;
+    act_spec acts[2];
+    specs(acts, (const char *const[]){"relu", "tanh"}, 2);
+    bench_act_row rows[4];
+    for (int i = 0; i < 4; i++)
+        rows[i] = (bench_act_row){.act = acts[i % 2], .math = i < 2 ? VM_LIBC : VM_SLEEF};
+    ab_err err = {{0}};
+    vm_set_backend(VM_LIBC);
+    assert_int_equal(bench_acts_measure(rows, 4, 4096, 3, &err), AB_OK);
+    assert_int_equal(vm_backend_now(), VM_SLEEF);
+    for (int i = 0; i < 4; i++)
+        assert_row_sane(&rows[i]);
+    assert_true(rows[0].vs_relu == 1.0 && rows[2].vs_relu == 1.0);
+    assert_true(rows[1].vs_relu == rows[1].ns_total / rows[0].ns_total);
+    assert_true(rows[3].vs_relu == rows[3].ns_total / rows[2].ns_total);
+    assert_int_equal(rows[1].math, VM_LIBC);
+    rows[0].math = (vm_backend)7;
+    assert_int_equal(bench_acts_measure(rows, 4, 4096, 3, &err), AB_EUSAGE);
+    assert_contains(err.msg, "row 1");
+}
+
+/* Whole training steps: positive times, relu's ratio exactly 1 per
+ * (width, math), the shape's checks. */
+static void test_steps(void **state)
+{
+    (void)state;
+    act_spec acts[3];
+    specs(acts, (const char *const[]){"relu", "gelu", "prelu"}, 3);
+    bench_step_row rows[6];
+    for (int i = 0; i < 6; i++)
+        rows[i] = (bench_step_row){.act = acts[i % 3], .math = i < 3 ? VM_SLEEF : VM_LIBC,
+                                   .width = 8, .depth = 2, .batch = 4};
+    ab_err err = {{0}};
+    assert_int_equal(bench_acts_steps(rows, 6, 2, &err), AB_OK);
+    for (int i = 0; i < 6; i++) {
+        const bench_step_row *r = &rows[i];
+        if (!(r->us > 0.0 && r->us_min <= r->us && r->us <= r->us_max && r->steps >= 1))
+            fail_msg("%s: %g us (%g..%g), %d steps", r->act.label, r->us, r->us_min, r->us_max,
+                     r->steps);
+    }
+    assert_true(rows[0].vs_relu == 1.0 && rows[3].vs_relu == 1.0);
+    assert_true(rows[4].vs_relu == rows[4].us / rows[3].us);
+    assert_int_equal(vm_backend_now(), VM_SLEEF);
+    rows[1].width = 0;
+    assert_int_equal(bench_acts_steps(rows, 6, 2, &err), AB_EUSAGE);
+    assert_contains(err.msg, "step row 2");
+    rows[1].width = 8;
+    assert_int_equal(bench_acts_steps(rows, 6, 0, &err), AB_EUSAGE);
+    assert_int_equal(bench_acts_steps(rows, 0, 2, &err), AB_EUSAGE);
+}
+
 /* Every registry entry, parameters and all, runs through the benchmark. */
 static void test_measure_whole_registry(void **state)
 {
@@ -98,10 +159,12 @@ static void test_measure_whole_registry(void **state)
     bench_act_row *rows = calloc((size_t)act_count, sizeof *rows);
     assert_non_null(acts);
     assert_non_null(rows);
-    for (int i = 0; i < act_count; i++)
+    for (int i = 0; i < act_count; i++) {
         act_default(&acts[i], &act_registry[i]);
+        rows[i] = (bench_act_row){.act = acts[i], .math = VM_SLEEF};
+    }
     ab_err err = {{0}};
-    assert_int_equal(bench_acts_measure(rows, acts, act_count, 2048, 3, &err), AB_OK);
+    assert_int_equal(bench_acts_measure(rows, act_count, 2048, 3, &err), AB_OK);
     int relu = -1;
     for (int i = 0; i < act_count; i++) {
         assert_row_sane(&rows[i]);
@@ -132,14 +195,16 @@ static void test_measure_bad_arguments(void **state)
     (void)state;
     act_spec acts[1];
     specs(acts, (const char *const[]){"relu"}, 1);
-    bench_act_row rows[1];
+    bench_act_row rows[1] = {{.act = acts[0], .math = VM_SLEEF}};
     ab_err err = {{0}};
-    assert_int_equal(bench_acts_measure(rows, acts, 1, 0, 3, &err), AB_EUSAGE);
+    assert_int_equal(bench_acts_measure(rows, 1, 0, 3, &err), AB_EUSAGE);
     assert_contains(err.msg, "elements");
-    assert_int_equal(bench_acts_measure(rows, acts, 1, 100, 0, &err), AB_EUSAGE);
+    assert_int_equal(bench_acts_measure(rows, 1, 100, 0, &err), AB_EUSAGE);
     assert_contains(err.msg, "repeats");
-    assert_int_equal(bench_acts_measure(rows, acts, 0, 100, 3, &err), AB_EUSAGE);
-    assert_int_equal(bench_acts_measure(NULL, acts, 1, 100, 3, &err), AB_EUSAGE);
+    assert_int_equal(bench_acts_measure(rows, 0, 100, 3, &err), AB_EUSAGE);
+    assert_int_equal(bench_acts_measure(NULL, 1, 100, 3, &err), AB_EUSAGE);
+    rows[0].act.info = NULL;
+    assert_int_equal(bench_acts_measure(rows, 1, 100, 3, &err), AB_EUSAGE);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -153,7 +218,7 @@ static void fake_rows(bench_act_row *rows)
     specs(acts, names, 3);
     const double tot[] = {4.0, 0.5, 0.75};
     for (int i = 0; i < 3; i++) {
-        rows[i] = (bench_act_row){.act = acts[i], .ns_forward = tot[i] * 0.6,
+        rows[i] = (bench_act_row){.act = acts[i], .math = VM_SLEEF, .ns_forward = tot[i] * 0.6,
                                   .ns_derivative = tot[i] * 0.4, .ns_total = tot[i],
                                   .ns_total_min = tot[i] * 0.9, .ns_total_max = tot[i] * 1.2,
                                   .vs_relu = tot[i] / 0.5};
@@ -165,7 +230,7 @@ static void write_rows(const scratch *fx, const bench_act_row *rows, int n, int 
                        int repeats, bool render)
 {
     ab_err err = {{0}};
-    if (bench_acts_write(fx->out, rows, n, elements, repeats, render, &err) != AB_OK)
+    if (bench_acts_write(fx->out, rows, n, elements, repeats, NULL, 0, 0, render, &err) != AB_OK)
         fail_msg("%s", err.msg);
 }
 
@@ -180,9 +245,9 @@ static void test_write_files(void **state)
     assert_int_equal(strncmp(csv, CSV_HEADER, strlen(CSV_HEADER)), 0);
     assert_int_equal(count_lines(csv), 1 + 3);
     /* rows in the given order, every column filled */
-    assert_contains(csv, "\nsigmoid,2.4,1.6,4,3.6,4.8,8,4096,7\n");
-    assert_contains(csv, "\nrelu,0.3,0.2,0.5,0.45,0.6,1,4096,7\n");
-    assert_contains(csv, "\nleaky_relu:0.1,0.45,0.3,0.75,");
+    assert_contains(csv, "\nsigmoid,sleef,2.4,1.6,4,3.6,4.8,8,4096,7\n");
+    assert_contains(csv, "\nrelu,sleef,0.3,0.2,0.5,0.45,0.6,1,4096,7\n");
+    assert_contains(csv, "\nleaky_relu:0.1,sleef,0.45,0.3,0.75,");
     free(csv);
 
     char *gp = slurp_in(fx->out, "plots/bench_acts.gp");
@@ -191,7 +256,10 @@ static void test_write_files(void **state)
     assert_non_null(tics);
     assert_contains(tics, "(\"relu\" 1, \"leaky_relu:0.1\" 2, \"sigmoid\" 3)");
     assert_contains(tics, "noenhanced");
-    assert_contains(gp, "ns per element (f + f')");
+    assert_contains(gp, "ns per element (f and f' as training computes them)");
+    /* one series, its values at the tics' positions: relu 1, leaky 2, sigmoid 3 */
+    assert_contains(gp, "SLEEF's vector exp");
+    assert_contains(gp, "\n1 0.5 0.45 0.6\n2 0.75 0.675 0.9\n3 4 3.6 4.8\n");
     assert_contains(gp, "yerrorbars");
     assert_contains(gp, "relu's cost");
     assert_contains(gp, "set output 'plots/bench_acts.png'");
@@ -215,7 +283,7 @@ static void test_write_without_relu(void **state)
     char *csv = slurp_in(fx->out, "bench_acts.csv");
     assert_int_equal(count_lines(csv), 1 + 2);
     /* no relu to compare with: an empty vs_relu cell */
-    assert_contains(csv, "\nsigmoid,2.4,1.6,4,3.6,4.8,,1000,3\n");
+    assert_contains(csv, "\nsigmoid,sleef,2.4,1.6,4,3.6,4.8,,1000,3\n");
     free(csv);
     char *gp = slurp_in(fx->out, "plots/bench_acts.gp");
     assert_true(strstr(gp, "relu's cost") == NULL);
@@ -242,11 +310,12 @@ static void test_write_bad_folder(void **state)
     write_file(file, sizeof file, fx->dir, "plain", "");
     snprintf(out, sizeof out, "%s/run", file);
     ab_err err = {{0}};
-    assert_int_equal(bench_acts_write(out, rows, 3, 4096, 7, false, &err), AB_ERUNTIME);
+    assert_int_equal(bench_acts_write(out, rows, 3, 4096, 7, NULL, 0, 0, false, &err),
+                     AB_ERUNTIME);
     assert_contains(err.msg, file);
 }
 
-/* A lone relu: one marker and its line, no empty "others" entry. */
+/* A lone relu: its marker and its line, no "no data" entry. */
 static void test_write_relu_alone(void **state)
 {
     scratch *fx = *state;
@@ -256,7 +325,53 @@ static void test_write_relu_alone(void **state)
     char *gp = slurp_in(fx->out, "plots/bench_acts.gp");
     assert_contains(gp, "relu's cost");
     assert_true(strstr(gp, "no data") == NULL);
-    assert_true(strstr(gp, "median of") == NULL);
+    free(gp);
+}
+
+/* Both maths and training steps at two widths: the two CSVs exactly, the
+ * figures' series per maths and a panel per width. */
+static void test_write_maths_and_steps(void **state)
+{
+    scratch *fx = *state;
+    act_spec acts[2];
+    specs(acts, (const char *const[]){"relu", "tanh"}, 2);
+    bench_act_row rows[4];
+    bench_step_row steps[8];
+    for (int i = 0; i < 4; i++) {
+        double t = (i % 2 ? 2.0 : 0.5) * (i < 2 ? 1.0 : 10.0);
+        rows[i] = (bench_act_row){.act = acts[i % 2], .math = i < 2 ? VM_SLEEF : VM_LIBC,
+                                  .ns_forward = t / 2, .ns_derivative = t / 2, .ns_total = t,
+                                  .ns_total_min = t, .ns_total_max = t,
+                                  .vs_relu = i % 2 ? 4.0 : 1.0};
+    }
+    for (int i = 0; i < 8; i++) {
+        double us = (i % 2 ? 30.0 : 20.0) * (i < 4 ? 1.0 : 8.0);
+        steps[i] = (bench_step_row){.act = acts[i % 2], .math = i % 4 < 2 ? VM_SLEEF : VM_LIBC,
+                                    .width = i < 4 ? 64 : 256, .depth = 6, .batch = 32,
+                                    .us = us, .us_min = us, .us_max = us,
+                                    .vs_relu = i % 2 ? 1.5 : 1.0, .steps = 100};
+    }
+    ab_err err = {{0}};
+    if (bench_acts_write(fx->out, rows, 4, 1000, 3, steps, 8, 5, false, &err) != AB_OK)
+        fail_msg("%s", err.msg);
+    char *csv = slurp_in(fx->out, "bench_acts.csv");
+    assert_contains(csv, "\ntanh,libc,10,10,20,20,20,4,1000,3\n");
+    free(csv);
+    csv = slurp_in(fx->out, "bench_steps.csv");
+    assert_int_equal(strncmp(csv, STEPS_HEADER, strlen(STEPS_HEADER)), 0);
+    assert_int_equal(count_lines(csv), 1 + 8);
+    assert_contains(csv, "\nrelu,sleef,64,6,32,20,20,20,1,100,5\n");
+    assert_contains(csv, "\ntanh,libc,256,6,32,240,240,240,1.5,100,5\n");
+    free(csv);
+    char *gp = slurp_in(fx->out, "plots/bench_acts.gp");
+    assert_contains(gp, "glibc's scalar exp");
+    assert_contains(gp, "\n1 5 5 5\n2 20 20 20\n"); /* libc: relu 1, tanh 2 */
+    free(gp);
+    gp = slurp_in(fx->out, "plots/bench_steps.gp");
+    assert_contains(gp, "2 -> 64 x 6 -> 3, batch 32");
+    assert_contains(gp, "2 -> 256 x 6 -> 3, batch 32");
+    assert_contains(gp, "training step time / relu's");
+    assert_contains(gp, "\n1 1\n2 1.5\n");
     free(gp);
 }
 
@@ -333,6 +448,12 @@ static const usage_case usage_cases[] = {
     {"missing value", {"--repeats"}, {"--repeats"}},
     {"value given to a flag", {"--no-plot=x"}, {"--no-plot"}},
     {"stray argument", {"extra"}, {"extra"}},
+    {"unknown math", {"--math", "libm"}, {"--math", "'libm'", "sleef, libc"}},
+    {"math twice", {"--math", "libc,libc"}, {"--math", "'libc' is given twice"}},
+    {"empty math item", {"--math", "sleef,"}, {"--math", "empty item"}},
+    {"step width 0", {"--step-widths", "64,0"}, {"--step-widths", "'0'"}},
+    {"step width too wide", {"--step-widths", "70000"}, {"--step-widths", "70000"}},
+    {"step repeats 0", {"--step-repeats", "0"}, {"--step-repeats", "'0'"}},
     /* long options in full; an option with a value once */
     {"abbreviated option", {"--rep", "5"}, {"--rep: unknown option (did you mean --repeats?)"}},
     {"repeated --act", {"--act", "relu", "--act", "tanh"}, {"--act: given twice"}},
@@ -364,7 +485,8 @@ static void test_run(void **state)
     scratch *fx = *state;
     run_result *r = &fx->r;
     run_ok(r, (const char *const[]){"bench-acts", "--act", "relu,sigmoid", "--elements", "10000",
-                                    "--repeats", "3", "--out", fx->out, NULL});
+                                    "--repeats", "3", "--step-widths", "16,8", "--step-repeats",
+                                    "2", "--out", fx->out, NULL});
     /* the table names both, and the folder */
     assert_contains(r->out, "relu");
     assert_contains(r->out, "sigmoid");
@@ -372,11 +494,18 @@ static void test_run(void **state)
 
     char *csv = slurp_in(fx->out, "bench_acts.csv");
     assert_int_equal(strncmp(csv, CSV_HEADER, strlen(CSV_HEADER)), 0);
-    assert_int_equal(count_lines(csv), 3);
-    assert_contains(csv, "\nrelu,");
+    /* both maths by default */
+    assert_int_equal(count_lines(csv), 5);
+    assert_contains(csv, "\nrelu,sleef,");
+    assert_contains(csv, "\nrelu,libc,");
     assert_contains(csv, ",1,10000,3\n"); /* relu's vs_relu, elements, repeats */
-    assert_contains(csv, "\nsigmoid,");
+    assert_contains(csv, "\nsigmoid,libc,");
     free(csv);
+    csv = slurp_in(fx->out, "bench_steps.csv");
+    assert_int_equal(count_lines(csv), 1 + 2 * 2 * 2);
+    assert_contains(csv, "\nsigmoid,libc,8,6,32,");
+    free(csv);
+    assert_contains(r->out, "us/step");
     assert_true(file_size_in(fx->out, "plots/bench_acts.gp") > 0);
     if (plot_have_gnuplot())
         assert_true(file_size_in(fx->out, "plots/bench_acts.png") > 0);
@@ -388,7 +517,14 @@ static void test_run_quiet_no_plot(void **state)
 {
     scratch *fx = *state;
     run_quiet((const char *const[]){"bench-acts", "--act", "tanh", "--elements", "1000",
-                                    "--repeats", "3", "--no-plot", "-q", "-o", fx->out, NULL});
+                                    "--repeats", "3", "--math", "libc", "--step-widths", "none",
+                                    "--no-plot", "-q", "-o", fx->out, NULL});
+    char *csv = slurp_in(fx->out, "bench_acts.csv");
+    assert_int_equal(count_lines(csv), 2);
+    assert_contains(csv, "\ntanh,libc,");
+    free(csv);
+    assert_true(path_missing_in(fx->out, "bench_steps.csv"));
+    assert_true(path_missing_in(fx->out, "plots/bench_steps.gp"));
     assert_true(path_missing_in(fx->out, "plots/bench_acts.png"));
     assert_true(file_size_in(fx->out, "plots/bench_acts.gp") > 0);
 }
@@ -412,11 +548,14 @@ int main(void)
         cmocka_unit_test(test_measure_whole_registry),
         cmocka_unit_test(test_measure_without_relu),
         cmocka_unit_test(test_measure_bad_arguments),
+        cmocka_unit_test(test_measure_both_maths),
+        cmocka_unit_test(test_steps),
         cmocka_unit_test_setup_teardown(test_write_files, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_write_without_relu, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_write_renders, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_write_bad_folder, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_write_relu_alone, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_write_maths_and_steps, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_plot_xnames, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_usage_errors, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_help, setup, scratch_teardown),

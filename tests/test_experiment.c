@@ -514,7 +514,7 @@ static const load_case load_cases[] = {
     {"plot y not a quantity", CLAIM SETUP CHECK "[plot]\nx = depth\ny = grad_norm\n", 0,
      "y must be a quantity"},
     {"bench-acts with a sweep", CLAIM "[setup]\nkind = bench-acts\nacts = relu\n"
-     "depth = 2, 4\n" CHECK_TEST("ns(relu) > 0"), 0, "takes no sweep"},
+     "depth = 2, 4\n" CHECK_TEST("ns(relu) > 0"), 0, "sweeps only math and width (not depth)"},
 };
 
 /* An AB_EUSAGE with a message "PATH:LINE: ..." (or "PATH: ..." when the
@@ -639,10 +639,10 @@ static void test_load_value_limits(void **state)
 static const load_case limit_cases[] = {
     {"series with more items than keys", CLAIM SETUP CHECK "[plot]\ny = test_acc\n"
      "series = act, depth, width, lr, init, init_std, bias_init, optimizer, batch,\n"
-     "  batchnorm, residual, loss, act\n", 16, "series: more than 12 items"},
+     "  batchnorm, residual, loss, math, act\n", 16, "series: more than 13 items"},
     {"at with more items than keys", CLAIM SETUP CHECK "[plot]\nx = act\ny = test_acc\n"
      "at = depth=2, depth=2, depth=2, depth=2, depth=2, depth=2, depth=2, depth=2, depth=2,\n"
-     "  depth=2, depth=2, depth=2\n", 17, "at: more than 11 items"},
+     "  depth=2, depth=2, depth=2, depth=2\n", 17, "at: more than 12 items"},
     {"an activation longer than an item", CLAIM "[setup]\nacts = relu, leaky_relu:0.1"
      "000000000000000000000000000000000000000000000000000000000000001\n" CHECK, 7,
      "acts: 'leaky_relu:0.1000000000000000000...' is longer than 63 characters"},
@@ -940,6 +940,49 @@ static void test_run(void **state)
 /* A side that is not finite (a division by zero, a quantity that is NaN)
  * is not measurable: the check does not hold there, checks.csv says "no"
  * with an empty value, and the table shows n/a. */
+/* kind = bench-acts swept over math and width: a quantity row per (width,
+ * math, act), the cost per element the same at every width, a step time at
+ * each, and a check evaluated at every point. */
+static void test_run_bench_sweep(void **state)
+{
+    fixture *fx = *state;
+    char path[4400];
+    write_file(path, sizeof path, fx->s.dir, "bench-sweep.ini",
+               CLAIM "[setup]\nkind = bench-acts\nacts = relu, tanh\nmath = sleef, libc\n"
+               "width = 8, 16\ndepth = 2\nbatch = 4\nelements = 1000\nrepeats = 3\n"
+               CHECK_TEST("ns(tanh) / ns(relu) > 0"));
+    run_quiet((const char *const[]){"run", path, "--out", fx->s.out, "--no-plot", "-q", NULL});
+    csv *q = csv_read(fx->s.out, "quantities.csv");
+    assert_int_equal(q->n_rows, 2 * 2 * 2);
+    int cw = -1, cm = -1, ca = -1, cns = -1, cst = -1;
+    for (int c = 0; c < q->n_cols; c++) {
+        const char *h = q->head[c];
+        cw = !strcmp(h, "width") ? c : cw;
+        cm = !strcmp(h, "math") ? c : cm;
+        ca = !strcmp(h, "act") ? c : ca;
+        cns = !strcmp(h, "ns") ? c : cns;
+        cst = !strcmp(h, "step_us") ? c : cst;
+    }
+    assert_true(cw >= 0 && cm >= 0 && ca >= 0 && cns >= 0 && cst >= 0);
+    assert_true(cw < cm && cm < ca); /* the swept keys lead, the last varies fastest */
+    static const char *const expect[8][3] = {
+        {"8", "sleef", "relu"}, {"8", "sleef", "tanh"}, {"8", "libc", "relu"},
+        {"8", "libc", "tanh"},  {"16", "sleef", "relu"}, {"16", "sleef", "tanh"},
+        {"16", "libc", "relu"}, {"16", "libc", "tanh"}};
+    for (int rw = 0; rw < 8; rw++) {
+        assert_string_equal(q->cell[rw][cw], expect[rw][0]);
+        assert_string_equal(q->cell[rw][cm], expect[rw][1]);
+        assert_string_equal(q->cell[rw][ca], expect[rw][2]);
+        assert_true(atof(q->cell[rw][cns]) > 0.0 && atof(q->cell[rw][cst]) > 0.0);
+        /* one cost per element per (math, act), whatever the width */
+        assert_string_equal(q->cell[rw][cns], q->cell[rw % 4][cns]);
+    }
+    csv_free(q);
+    csv *c = csv_read(fx->s.out, "checks.csv");
+    assert_int_equal(c->n_rows, 4); /* one row per point */
+    csv_free(c);
+}
+
 static void test_run_not_finite(void **state)
 {
     fixture *fx = *state;
@@ -1407,6 +1450,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_long_name, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_quick, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_bench_sweep, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_not_finite, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_missing_csv, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce, setup, scratch_teardown),

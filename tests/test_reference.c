@@ -32,6 +32,7 @@
 #include <cmocka.h>
 
 #include "act.h"
+#include "vmath.h"
 #include "data.h"
 #include "net.h"
 #include "optim.h"
@@ -552,7 +553,14 @@ int main(void)
     for (int i = 0; i < N_NET_CASES; i++)
         tests[act_count + 1 + i] = (struct CMUnitTest){net_cases[i].file, test_network_case, NULL,
                                                        NULL, (void *)&net_cases[i]};
-    int rc = _cmocka_run_group_tests("test_reference", tests, nt, NULL, NULL);
+    /* with both maths back ends (vmath.h): each must agree with PyTorch */
+    int rc = 0;
+    for (int m = 0; m < VM_BACKEND_COUNT; m++) {
+        vm_set_backend((vm_backend)m);
+        char group[64];
+        snprintf(group, sizeof group, "test_reference, math = %s", vm_backend_name(m));
+        rc |= _cmocka_run_group_tests(group, tests, nt, NULL, NULL);
+    }
     free(tests);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "data.h"
 #include "net.h"
 #include "optim.h"
+#include "vmath.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -70,6 +71,11 @@ const setting_info setting_table[SET_COUNT] = {
                   .names = net_losses, .noun = "loss", .def = "ce", .label = "loss",
                   .help = "softmax cross-entropy, or one sigmoid output and binary "
                           "cross-entropy for two classes"},
+    [SET_MATH] = {.name = "math", .option = "math", .arg = "NAME", .type = SET_NAME,
+                  .names = vm_backends, .noun = "maths library", .def = "sleef",
+                  .label = "maths library",
+                  .help = "where exp, expm1, log1p, tanh and erf come from: SLEEF's vector "
+                          "code, or glibc's scalar functions one element at a time"},
     [SET_ACTS] = {.name = "acts", .option = "act", .arg = "LIST", .type = SET_TEXT,
                   .def = "sigmoid,relu", .label = "activation",
                   .help = "activations, comma separated; parameters after colons, e.g. "

@@ -19,7 +19,7 @@
 typedef enum {
     /* the sweep keys */
     SET_DEPTH, SET_WIDTH, SET_LR, SET_INIT, SET_INIT_STD, SET_BIAS_INIT, SET_OPTIMIZER,
-    SET_BATCH, SET_BATCHNORM, SET_RESIDUAL, SET_LOSS,
+    SET_BATCH, SET_BATCHNORM, SET_RESIDUAL, SET_LOSS, SET_MATH,
     /* one value each */
     SET_ACTS, SET_DATA, SET_SAMPLES, SET_TEST_FRAC, SET_EPOCHS, SET_SEEDS, SET_SEED,
     SET_LOG_EVERY, SET_TARGET_ACC,
@@ -28,7 +28,7 @@ typedef enum {
     SET_COUNT
 } setting_id;
 
-#define SET_N_SWEEP (SET_LOSS + 1)
+#define SET_N_SWEEP (SET_MATH + 1)
 
 typedef enum {
     SET_WHOLE, /* a whole number in min..max */

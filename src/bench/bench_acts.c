@@ -11,11 +11,15 @@
 #include <time.h>
 
 #include "afile.h"
+#include "loss.h"
+#include "net.h"
+#include "optim.h"
 #include "out.h"
 #include "plot.h"
 #include "rng.h"
 
 #define CSV_NAME "bench_acts.csv"
+#define STEPS_CSV_NAME "bench_steps.csv"
 
 /* ---- measuring ---------------------------------------------------------- */
 
@@ -55,87 +59,104 @@ static double median(double *v, int n)
 
 /* AB_EUSAGE (AB_ERUNTIME for a size no memory holds) naming the first of
  * bench_acts_measure's arguments out of range, else AB_OK. */
-static ab_status check_args(const bench_act_row *rows, const act_spec *acts, int n_acts,
-                            size_t n, int repeats, ab_err *err)
+static ab_status check_args(const bench_act_row *rows, int n_rows, size_t n, int repeats,
+                            ab_err *err)
 {
-    if (!rows || !acts || n_acts < 1)
+    if (!rows || n_rows < 1)
         return ab_fail(err, AB_EUSAGE, "bench-acts: no activations to measure");
     if (n < 1)
         return ab_fail(err, AB_EUSAGE, "bench-acts: 0 elements (accepted: at least 1)");
     if (repeats < 1)
         return ab_fail(err, AB_EUSAGE, "bench-acts: %d repeats (accepted: at least 1)", repeats);
-    for (int a = 0; a < n_acts; a++)
-        if (!acts[a].info)
+    for (int a = 0; a < n_rows; a++) {
+        if (!rows[a].act.info)
             return ab_fail(err, AB_EUSAGE, "bench-acts: activation %d is not set", a + 1);
+        if ((unsigned)rows[a].math >= VM_BACKEND_COUNT)
+            return ab_fail(err, AB_EUSAGE, "bench-acts: row %d has no maths back end", a + 1);
+    }
     if (n > SIZE_MAX / (3 * sizeof(float)))
         return ab_fail(err, AB_ERUNTIME, "bench-acts: %zu elements do not fit in memory", n);
     return AB_OK;
 }
 
-/* Times f and f' of every activation over z (n) into y and d, repeats times:
- * t_fwd, t_der, t_tot (ns per element) of activation a's repeat rep at
- * a * repeats + rep. */
-static void time_acts(double *t_fwd, double *t_der, double *t_tot, const act_spec *acts,
-                      int n_acts, const float *z, float *y, float *d, size_t n, int repeats)
+/* Times f, f' and the two as training computes them for every row over z
+ * (n) into y and d, repeats times: t_fwd, t_der, t_tot (ns per element) of
+ * row a's repeat rep at a * repeats + rep. */
+static void time_acts(double *t_fwd, double *t_der, double *t_tot, const bench_act_row *rows,
+                      int n_rows, const float *z, float *y, float *d, size_t n, int repeats)
 {
     /* warm-up: code and buffers in, pages of y and d faulted in */
-    for (int a = 0; a < n_acts; a++) {
-        acts[a].info->f(y, z, n, acts[a].p);
-        acts[a].info->df(d, z, y, n, acts[a].p);
+    for (int a = 0; a < n_rows; a++) {
+        const act_spec *s = &rows[a].act;
+        vm_set_backend(rows[a].math);
+        act_f_and_df(s->info, y, d, z, n, s->p);
         consume(y, d, n);
     }
 
     for (int rep = 0; rep < repeats; rep++) {
-        for (int k = 0; k < n_acts; k++) {
-            int a = (k + rep) % n_acts;
-            const act_spec *s = &acts[a];
+        for (int k = 0; k < n_rows; k++) {
+            int a = (k + rep) % n_rows;
+            const act_spec *s = &rows[a].act;
+            vm_set_backend(rows[a].math);
             int64_t t0 = now_ns();
             s->info->f(y, z, n, s->p);
             int64_t t1 = now_ns();
             s->info->df(d, z, y, n, s->p);
             int64_t t2 = now_ns();
             consume(y, d, n);
+            int64_t t3 = now_ns();
+            act_f_and_df(s->info, y, d, z, n, s->p);
+            int64_t t4 = now_ns();
+            consume(y, d, n);
             size_t at = (size_t)a * (size_t)repeats + (size_t)rep;
             t_fwd[at] = (double)(t1 - t0) / (double)n;
             t_der[at] = (double)(t2 - t1) / (double)n;
-            t_tot[at] = (double)(t2 - t0) / (double)n;
+            t_tot[at] = (double)(t4 - t3) / (double)n;
         }
     }
+    vm_set_backend(VM_SLEEF);
 }
 
-/* rows[0..n_acts) from time_acts's samples (which it sorts). */
-static void summarise(bench_act_row *rows, const act_spec *acts, int n_acts, double *t_fwd,
-                      double *t_der, double *t_tot, int repeats)
+static bool is_relu_act(const act_spec *a)
 {
-    int relu = -1;
-    for (int a = 0; a < n_acts; a++) {
+    return strcmp(a->info->name, "relu") == 0;
+}
+
+/* rows[0..n_rows) from time_acts's samples (which it sorts). */
+static void summarise(bench_act_row *rows, int n_rows, double *t_fwd, double *t_der,
+                      double *t_tot, int repeats)
+{
+    for (int a = 0; a < n_rows; a++) {
         bench_act_row *row = &rows[a];
         double *fw = t_fwd + (size_t)a * repeats, *de = t_der + (size_t)a * repeats,
                *to = t_tot + (size_t)a * repeats;
-        row->act = acts[a];
         row->ns_forward = median(fw, repeats);
         row->ns_derivative = median(de, repeats);
         row->ns_total = median(to, repeats); /* sorts: min and max at the ends */
         row->ns_total_min = to[0];
         row->ns_total_max = to[repeats - 1];
-        if (relu < 0 && strcmp(acts[a].info->name, "relu") == 0)
-            relu = a;
     }
-    for (int a = 0; a < n_acts; a++)
-        rows[a].vs_relu = relu >= 0 ? rows[a].ns_total / rows[relu].ns_total : NAN;
+    for (int a = 0; a < n_rows; a++) {
+        rows[a].vs_relu = NAN;
+        for (int b = 0; b < n_rows; b++)
+            if (is_relu_act(&rows[b].act) && rows[b].math == rows[a].math) {
+                rows[a].vs_relu = rows[a].ns_total / rows[b].ns_total;
+                break;
+            }
+    }
 }
 
-ab_status bench_acts_measure(bench_act_row *rows, const act_spec *acts, int n_acts, size_t n,
-                             int repeats, ab_err *err)
+ab_status bench_acts_measure(bench_act_row *rows, int n_rows, size_t n, int repeats,
+                             ab_err *err)
 {
-    ab_status st = check_args(rows, acts, n_acts, n, repeats, err);
+    ab_status st = check_args(rows, n_rows, n, repeats, err);
     if (st != AB_OK)
         return st;
     float *z = malloc(n * sizeof *z);
     float *y = malloc(n * sizeof *y);
     float *d = malloc(n * sizeof *d);
-    /* per activation and repeat: forward, derivative, total (ns per element) */
-    size_t n_t = (size_t)n_acts * (size_t)repeats;
+    /* per row and repeat: forward, derivative, total (ns per element) */
+    size_t n_t = (size_t)n_rows * (size_t)repeats;
     double *t = malloc(3 * n_t * sizeof *t);
     if (!z || !y || !d || !t) {
         st = ab_fail(err, AB_ERUNTIME, "out of memory: bench-acts buffers of %zu elements (%.1f "
@@ -146,8 +167,8 @@ ab_status bench_acts_measure(bench_act_row *rows, const act_spec *acts, int n_ac
     rng_seed(&r, BENCH_SEED);
     for (size_t i = 0; i < n; i++)
         z[i] = (float)(BENCH_Z_STD * rng_normal(&r));
-    time_acts(t, t + n_t, t + 2 * n_t, acts, n_acts, z, y, d, n, repeats);
-    summarise(rows, acts, n_acts, t, t + n_t, t + 2 * n_t, repeats);
+    time_acts(t, t + n_t, t + 2 * n_t, rows, n_rows, z, y, d, n, repeats);
+    summarise(rows, n_rows, t, t + n_t, t + 2 * n_t, repeats);
 done:
     free(z);
     free(y);
@@ -156,22 +177,174 @@ done:
     return st;
 }
 
+/* ---- whole training steps ---------------------------------------------- */
+
+/* One row's network, its workspace and optimiser; the parameters and
+ * gradients are shared by all rows (their values do not change the time). */
+typedef struct {
+    net n;
+    net_ws ws;
+    optim opt;
+    bool have_ws, have_opt;
+} step_subject;
+
+#define STEP_TARGET_NS 2000000.0 /* per timed repeat */
+#define STEP_LR 1e-3f            /* small: the weights stay where they were drawn */
+
+static void one_step(step_subject *s, float *params, float *grads, const float *x,
+                     const int *y, int B, rng_state *rng)
+{
+    const net *n = &s->n;
+    int L = n->n_layers;
+    loss_tally t = {0};
+    net_forward(n, params, &s->ws, x, B, NET_TRAIN, rng);
+    loss_eval(&t, s->ws.dz[L - 1], s->ws.a[L - 1], s->ws.z[L - 1], y, B, n->fan_out[L - 1],
+              n->cfg.out, 1.0f / (float)B);
+    net_backward(n, params, grads, &s->ws, x, B);
+    optim_step_clear(&s->opt, params, grads);
+    bench_sink = bench_sink + params[0];
+}
+
+static ab_status check_step_args(const bench_step_row *rows, int n_rows, int repeats,
+                                 ab_err *err)
+{
+    if (!rows || n_rows < 1)
+        return ab_fail(err, AB_EUSAGE, "bench-acts: no training steps to measure");
+    if (repeats < 1)
+        return ab_fail(err, AB_EUSAGE, "bench-acts: %d step repeats (accepted: at least 1)",
+                       repeats);
+    for (int a = 0; a < n_rows; a++) {
+        const bench_step_row *r = &rows[a];
+        if (!r->act.info || (unsigned)r->math >= VM_BACKEND_COUNT)
+            return ab_fail(err, AB_EUSAGE, "bench-acts: step row %d is not set", a + 1);
+        if (r->width < 1 || r->width > NET_MAX_WIDTH || r->depth < 1 ||
+            r->depth > NET_MAX_DEPTH || r->batch < 1 || r->batch > (1 << 20))
+            return ab_fail(err, AB_EUSAGE, "bench-acts: step row %d: width %d, depth %d, batch "
+                           "%d (accepted: 1..%d, 1..%d, 1..%d)", a + 1, r->width, r->depth,
+                           r->batch, NET_MAX_WIDTH, NET_MAX_DEPTH, 1 << 20);
+    }
+    return AB_OK;
+}
+
+ab_status bench_acts_steps(bench_step_row *rows, int n_rows, int repeats, ab_err *err)
+{
+    ab_status st = check_step_args(rows, n_rows, repeats, err);
+    if (st != AB_OK)
+        return st;
+    step_subject *sub = calloc((size_t)n_rows, sizeof *sub);
+    double *t = malloc((size_t)n_rows * (size_t)repeats * sizeof *t);
+    float *params = NULL, *grads = NULL, *x = NULL;
+    int *y = NULL;
+    int max_batch = 1;
+    size_t max_floats = 0;
+    if (!sub || !t) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: bench-acts steps");
+        goto done;
+    }
+    for (int a = 0; a < n_rows && st == AB_OK; a++) {
+        const bench_step_row *r = &rows[a];
+        net_config cfg = {.n_in = BENCH_STEP_IN, .n_out = BENCH_STEP_OUT, .depth = r->depth,
+                          .width = r->width, .act = r->act, .out = OUT_SOFTMAX,
+                          .init = r->act.info->usual_init};
+        st = net_create(&sub[a].n, &cfg, err);
+        if (st == AB_OK && (st = net_ws_create(&sub[a].ws, &sub[a].n, r->batch, err)) == AB_OK)
+            sub[a].have_ws = true;
+        if (st == AB_OK &&
+            (st = optim_create(&sub[a].opt, OPT_SGD, STEP_LR, sub[a].n.n_params, err)) == AB_OK)
+            sub[a].have_opt = true;
+        size_t fl = net_arena_bytes(&sub[a].n) / sizeof(float);
+        if (fl > max_floats)
+            max_floats = fl;
+        if (r->batch > max_batch)
+            max_batch = r->batch;
+    }
+    if (st != AB_OK)
+        goto done;
+    params = calloc(max_floats, sizeof *params);
+    grads = calloc(max_floats, sizeof *grads);
+    x = malloc((size_t)max_batch * BENCH_STEP_IN * sizeof *x);
+    y = malloc((size_t)max_batch * sizeof *y);
+    if (!params || !grads || !x || !y) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: bench-acts step parameters (%.1f MiB)",
+                     2.0 * (double)max_floats * sizeof(float) / 1048576.0);
+        goto done;
+    }
+    rng_state rng;
+    rng_seed(&rng, BENCH_SEED);
+    for (int i = 0; i < max_batch * BENCH_STEP_IN; i++)
+        x[i] = (float)rng_normal(&rng);
+    for (int i = 0; i < max_batch; i++)
+        y[i] = i % BENCH_STEP_OUT;
+
+    /* warm-up, and the step count of each row: about STEP_TARGET_NS */
+    for (int a = 0; a < n_rows; a++) {
+        vm_set_backend(rows[a].math);
+        net_init(&sub[a].n, params, BENCH_SEED);
+        one_step(&sub[a], params, grads, x, y, rows[a].batch, &rng);
+        int64_t t0 = now_ns();
+        one_step(&sub[a], params, grads, x, y, rows[a].batch, &rng);
+        double once = (double)(now_ns() - t0);
+        double k = once > 0 ? STEP_TARGET_NS / once : 1000.0;
+        rows[a].steps = k < 1.0 ? 1 : k > 10000.0 ? 10000 : (int)k;
+    }
+    for (int rep = 0; rep < repeats; rep++)
+        for (int k = 0; k < n_rows; k++) {
+            int a = (k + rep) % n_rows;
+            vm_set_backend(rows[a].math);
+            int64_t t0 = now_ns();
+            for (int s = 0; s < rows[a].steps; s++)
+                one_step(&sub[a], params, grads, x, y, rows[a].batch, &rng);
+            t[(size_t)a * repeats + rep] = (double)(now_ns() - t0) / 1e3 / rows[a].steps;
+        }
+    vm_set_backend(VM_SLEEF);
+    for (int a = 0; a < n_rows; a++) {
+        double *v = t + (size_t)a * repeats;
+        rows[a].us = median(v, repeats);
+        rows[a].us_min = v[0];
+        rows[a].us_max = v[repeats - 1];
+    }
+    for (int a = 0; a < n_rows; a++) {
+        rows[a].vs_relu = NAN;
+        for (int b = 0; b < n_rows; b++)
+            if (is_relu_act(&rows[b].act) && rows[b].math == rows[a].math &&
+                rows[b].width == rows[a].width && rows[b].depth == rows[a].depth &&
+                rows[b].batch == rows[a].batch) {
+                rows[a].vs_relu = rows[a].us / rows[b].us;
+                break;
+            }
+    }
+done:
+    for (int a = 0; sub && a < n_rows; a++) {
+        if (sub[a].have_ws)
+            net_ws_free(&sub[a].ws);
+        if (sub[a].have_opt)
+            optim_free(&sub[a].opt);
+    }
+    free(sub);
+    free(t);
+    free(params);
+    free(grads);
+    free(x);
+    free(y);
+    return st;
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
-static ab_status write_csv(const char *dir, const bench_act_row *rows, int n_acts, size_t n,
+static ab_status write_csv(const char *dir, const bench_act_row *rows, int n_rows, size_t n,
                            int repeats, ab_err *err)
 {
     afile a;
     ab_status st = afile_open_in(&a, dir, CSV_NAME, err);
     if (st != AB_OK)
         return st;
-    fputs("act,ns_forward,ns_derivative,ns_total,ns_total_min,ns_total_max,vs_relu,elements,"
-          "repeats\n",
+    fputs("act,math,ns_forward,ns_derivative,ns_total,ns_total_min,ns_total_max,vs_relu,"
+          "elements,repeats\n",
           a.f);
-    for (int i = 0; i < n_acts; i++) {
+    for (int i = 0; i < n_rows; i++) {
         const bench_act_row *r = &rows[i];
         /* labels are name[:p1[:p2]] with %g numbers: never a comma or quote */
-        fprintf(a.f, "%s", r->act.label);
+        fprintf(a.f, "%s,%s", r->act.label, vm_backend_name(r->math));
         const double v[] = {r->ns_forward,   r->ns_derivative, r->ns_total,
                             r->ns_total_min, r->ns_total_max,  r->vs_relu};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
@@ -179,6 +352,28 @@ static ab_status write_csv(const char *dir, const bench_act_row *rows, int n_act
             out_num(a.f, v[k]);
         }
         fprintf(a.f, ",%zu,%d\n", n, repeats);
+    }
+    return afile_commit(&a, err);
+}
+
+static ab_status write_steps_csv(const char *dir, const bench_step_row *rows, int n_rows,
+                                 int repeats, ab_err *err)
+{
+    afile a;
+    ab_status st = afile_open_in(&a, dir, STEPS_CSV_NAME, err);
+    if (st != AB_OK)
+        return st;
+    fputs("act,math,width,depth,batch,us_per_step,us_min,us_max,vs_relu,steps,repeats\n", a.f);
+    for (int i = 0; i < n_rows; i++) {
+        const bench_step_row *r = &rows[i];
+        fprintf(a.f, "%s,%s,%d,%d,%d", r->act.label, vm_backend_name(r->math), r->width,
+                r->depth, r->batch);
+        const double v[] = {r->us, r->us_min, r->us_max, r->vs_relu};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fputc(',', a.f);
+            out_num(a.f, v[k]);
+        }
+        fprintf(a.f, ",%d,%d\n", r->steps, repeats);
     }
     return afile_commit(&a, err);
 }
@@ -199,102 +394,234 @@ void bench_acts_order(int *order, const bench_act_row *rows, int n)
     }
 }
 
-static bool is_relu(const bench_act_row *r)
+/* The figures' x axis: the distinct activation labels of rows, in the
+ * order of the first math's costs (cheapest first), then any label only the
+ * other maths have.  names[0..*n) point into rows; returns the position of
+ * label on it, or -1. */
+static int axis_pos(const char *const *names, int n, const char *label)
 {
-    return strcmp(r->act.info->name, "relu") == 0;
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], label) == 0)
+            return i;
+    return -1;
 }
 
-static ab_status write_plot(const char *dir, const bench_act_row *rows, int n_acts, size_t n,
-                            int repeats, ab_err *err)
+static void make_axis(const char **names, int *n, const bench_act_row *rows, int n_rows,
+                      int *order)
+{
+    bench_acts_order(order, rows, n_rows);
+    *n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n_rows; i++) {
+            const bench_act_row *r = &rows[order[i]];
+            if ((pass == 0) != (r->math == rows[0].math))
+                continue;
+            if (axis_pos(names, *n, r->act.label) < 0)
+                names[(*n)++] = r->act.label;
+        }
+}
+
+/* The maths present in rows, in order of first appearance. */
+static int row_maths(vm_backend *m, const vm_backend *of, int n, size_t stride)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        vm_backend b = *(const vm_backend *)((const char *)of + (size_t)i * stride);
+        bool seen = false;
+        for (int j = 0; j < k; j++)
+            seen |= m[j] == b;
+        if (!seen)
+            m[k++] = b;
+    }
+    return k;
+}
+
+static const char *math_words(vm_backend m)
+{
+    return m == VM_LIBC ? "glibc's scalar exp, tanh, erf ..." : "SLEEF's vector exp, tanh, erf ...";
+}
+
+static ab_status write_plot(const char *dir, const bench_act_row *rows, int n_rows, size_t n,
+                            int repeats, const char **names, int n_names, ab_err *err)
 {
     ab_status st = AB_OK;
-    int *order = malloc((size_t)n_acts * sizeof *order);
-    const char **names = malloc((size_t)n_acts * sizeof *names);
-    double *v = malloc(4 * (size_t)n_acts * sizeof *v);
-    if (!order || !names || !v) {
-        st = ab_fail(err, AB_ERUNTIME, "out of memory: figure " BENCH_ACTS_FIG);
-        goto done;
-    }
-    double *x = v, *y = v + n_acts, *lo = v + 2 * n_acts, *hi = v + 3 * n_acts;
-    bench_acts_order(order, rows, n_acts);
-    int relu = -1; /* position of relu on the x axis */
-    for (int i = 0; i < n_acts; i++) {
-        const bench_act_row *r = &rows[order[i]];
-        names[i] = r->act.label;
-        x[i] = i + 1;
-        y[i] = r->ns_total;
-        lo[i] = r->ns_total_min;
-        hi[i] = r->ns_total_max;
-        if (relu < 0 && is_relu(r))
-            relu = i;
-    }
-
-    char all_label[128], relu_label[128], ref_label[128], panel_title[256];
-    snprintf(all_label, sizeof all_label,
-             "median of %d repeats; bars: fastest to slowest repeat", repeats);
-    snprintf(panel_title, sizeof panel_title,
-             "%zu float32 elements, z ~ normal(0, 2^2), one thread", n);
-    plot_series s[3] = {{0}};
+    vm_backend maths[VM_BACKEND_COUNT];
+    int n_maths = row_maths(maths, &rows[0].math, n_rows, sizeof rows[0]);
+    double *v = malloc(4 * (size_t)n_maths * (size_t)n_names * sizeof *v);
+    if (!v)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: figure " BENCH_ACTS_FIG);
+    char labels[VM_BACKEND_COUNT][160], relu_label[128], panel_title[256];
+    plot_series s[VM_BACKEND_COUNT + 1] = {{0}};
     int n_series = 0;
-    /* the others (all but a lone relu) */
-    if (n_acts > (relu >= 0 ? 1 : 0))
-        s[n_series++] = (plot_series){.label = all_label, .n = n_acts, .x = x, .y = y,
-                                      .ylo = lo, .yhi = hi, .style = PLOT_POINTS, .colour = 1};
-    double relu_y = NAN, ref_x[2] = {0.5, n_acts + 0.5}, ref_y[2];
-    if (relu >= 0) {
-        /* relu is drawn once, in its own colour, with a line at its cost */
-        relu_y = y[relu];
-        y[relu] = NAN;
-        snprintf(relu_label, sizeof relu_label, "%s (the baseline)", names[relu]);
-        snprintf(ref_label, sizeof ref_label, "relu's cost, %.3g ns per element", relu_y);
-        s[n_series++] = (plot_series){.label = relu_label, .n = 1, .x = &x[relu], .y = &relu_y,
-                                      .ylo = &lo[relu], .yhi = &hi[relu], .style = PLOT_POINTS,
-                                      .colour = 4};
+    double relu_y = NAN, ref_x[2] = {0.5, n_names + 0.5}, ref_y[2];
+    for (int m = 0; m < n_maths; m++) {
+        double *x = v + (size_t)(4 * m) * n_names, *y = x + n_names, *lo = y + n_names,
+               *hi = lo + n_names;
+        for (int i = 0; i < n_names; i++)
+            x[i] = i + 1, y[i] = lo[i] = hi[i] = NAN;
+        for (int i = 0; i < n_rows; i++) {
+            const bench_act_row *r = &rows[i];
+            int at = axis_pos(names, n_names, r->act.label);
+            if (r->math != maths[m] || at < 0)
+                continue;
+            y[at] = r->ns_total, lo[at] = r->ns_total_min, hi[at] = r->ns_total_max;
+            if (m == 0 && isnan(relu_y) && is_relu_act(&r->act))
+                relu_y = r->ns_total;
+        }
+        snprintf(labels[m], sizeof labels[m], "%s (median of %d; bars: fastest to slowest)",
+                 math_words(maths[m]), repeats);
+        s[n_series++] = (plot_series){.label = labels[m], .n = n_names, .x = x, .y = y,
+                                      .ylo = lo, .yhi = hi, .style = PLOT_POINTS,
+                                      .colour = m == 0 ? 1 : 2};
+    }
+    if (isfinite(relu_y)) {
+        snprintf(relu_label, sizeof relu_label, "relu's cost, %.3g ns per element", relu_y);
         ref_y[0] = ref_y[1] = relu_y;
-        s[n_series++] = (plot_series){.label = ref_label, .n = 2, .x = ref_x, .y = ref_y,
+        s[n_series++] = (plot_series){.label = relu_label, .n = 2, .x = ref_x, .y = ref_y,
                                       .style = PLOT_REFERENCE};
     }
+    snprintf(panel_title, sizeof panel_title,
+             "%zu float32 elements, z ~ normal(0, 2^2), one thread", n);
     plot_panel panel = {.title = panel_title,
                         .xlabel = "activation (sorted by cost)",
-                        .ylabel = "ns per element (f + f')",
+                        .ylabel = "ns per element (f and f' as training computes them)",
                         /* costs span orders of magnitude; on a log axis the
                          * distance to relu's line reads as the ratio */
                         .logy = true,
                         .series = s,
                         .n_series = n_series};
     plot_figure fig = {.name = BENCH_ACTS_FIG,
-                       .title = "Cost of f(z) + f'(z) for each activation, cheapest first",
+                       .title = "Cost of f(z) and f'(z) for each activation, cheapest first",
                        .panels = &panel,
                        .n_panels = 1,
                        .cols = 1};
-    plot_xnames xn = {.panel = 0, .names = names, .n = n_acts};
+    plot_xnames xn = {.panel = 0, .names = names, .n = n_names};
     st = plot_write_xnames(dir, &fig, &xn, 1, err);
-
-done:
-    free(order);
-    free(names);
     free(v);
     return st;
 }
 
-ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_acts, size_t n,
-                           int repeats, bool render, ab_err *err)
+/* One panel per width: each activation's step time over relu's. */
+static ab_status write_steps_plot(const char *dir, const bench_step_row *rows, int n_rows,
+                                  int repeats, const char **names, int n_names, ab_err *err)
+{
+    int widths[64], n_w = 0;
+    for (int i = 0; i < n_rows; i++) {
+        int k = 0;
+        while (k < n_w && widths[k] != rows[i].width)
+            k++;
+        if (k == n_w) {
+            if (n_w == (int)(sizeof widths / sizeof widths[0]))
+                return ab_fail(err, AB_EUSAGE, "figure " BENCH_STEPS_FIG ": more than %d widths",
+                               n_w);
+            widths[n_w++] = rows[i].width;
+        }
+    }
+    vm_backend maths[VM_BACKEND_COUNT];
+    int n_maths = row_maths(maths, &rows[0].math, n_rows, sizeof rows[0]);
+    size_t per = 2 * (size_t)n_names;
+    double *v = malloc((size_t)n_w * (size_t)n_maths * per * sizeof *v);
+    plot_series *s = calloc((size_t)n_w * (size_t)(n_maths + 1), sizeof *s);
+    plot_panel *panels = calloc((size_t)n_w, sizeof *panels);
+    plot_xnames *xn = calloc((size_t)n_w, sizeof *xn);
+    char (*titles)[160] = calloc((size_t)n_w, sizeof *titles);
+    char labels[VM_BACKEND_COUNT][128];
+    static double one_x[2], one_y[2] = {1.0, 1.0};
+    ab_status st = AB_OK;
+    if (!v || !s || !panels || !xn || !titles) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: figure " BENCH_STEPS_FIG);
+        goto done;
+    }
+    one_x[0] = 0.5, one_x[1] = n_names + 0.5;
+    for (int m = 0; m < n_maths; m++)
+        snprintf(labels[m], sizeof labels[m], "%s (median of %d)", math_words(maths[m]),
+                 repeats);
+    for (int w = 0; w < n_w; w++) {
+        plot_series *ps = s + (size_t)w * (n_maths + 1);
+        int depth = 0, batch = 0;
+        for (int m = 0; m < n_maths; m++) {
+            double *x = v + ((size_t)w * n_maths + m) * per, *y = x + n_names;
+            for (int i = 0; i < n_names; i++)
+                x[i] = i + 1, y[i] = NAN;
+            for (int i = 0; i < n_rows; i++) {
+                const bench_step_row *r = &rows[i];
+                int at = axis_pos(names, n_names, r->act.label);
+                if (r->width != widths[w] || r->math != maths[m] || at < 0)
+                    continue;
+                y[at] = r->vs_relu;
+                depth = r->depth, batch = r->batch;
+            }
+            ps[m] = (plot_series){.label = labels[m], .n = n_names, .x = x,
+                                  .y = y, .style = PLOT_POINTS, .colour = m == 0 ? 1 : 2};
+        }
+        ps[n_maths] = (plot_series){.label = "relu's step", .n = 2, .x = one_x,
+                                    .y = one_y, .style = PLOT_REFERENCE};
+        snprintf(titles[w], sizeof titles[w], "2 -> %d x %d -> 3, batch %d", widths[w], depth,
+                 batch);
+        panels[w] = (plot_panel){.title = titles[w],
+                                 .xlabel = "activation (sorted by its cost per element)",
+                                 .ylabel = "training step time / relu's",
+                                 .logy = true,
+                                 .series = ps,
+                                 .n_series = n_maths + 1};
+        xn[w] = (plot_xnames){.panel = w, .names = names, .n = n_names};
+    }
+    plot_figure fig = {.name = BENCH_STEPS_FIG,
+                       .title = "A whole SGD training step (forward, loss, backward, update) "
+                                "relative to relu's, one thread",
+                       .panels = panels,
+                       .n_panels = n_w,
+                       .cols = n_w < 3 ? n_w : 3};
+    st = plot_write_xnames(dir, &fig, xn, n_w, err);
+done:
+    free(v);
+    free(s);
+    free(panels);
+    free(xn);
+    free(titles);
+    return st;
+}
+
+ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_rows, size_t n,
+                           int repeats, const bench_step_row *steps, int n_steps,
+                           int step_repeats, bool render, ab_err *err)
 {
     if (!dir || !*dir)
         return ab_fail(err, AB_EUSAGE, "bench-acts: no output folder given");
-    if (!rows || n_acts < 1)
+    if (!rows || n_rows < 1)
         return ab_fail(err, AB_EUSAGE, "bench-acts: no rows to write");
+    if (n_steps > 0 && !steps)
+        return ab_fail(err, AB_EUSAGE, "bench-acts: no step rows to write");
     char plots[4096];
+    const char **names = malloc((size_t)(n_rows + n_steps) * sizeof *names);
+    int *order = malloc((size_t)n_rows * sizeof *order);
+    if (!names || !order) {
+        free(names);
+        free(order);
+        return ab_fail(err, AB_ERUNTIME, "out of memory: bench-acts figures");
+    }
+    int n_names;
+    make_axis(names, &n_names, rows, n_rows, order);
+    for (int i = 0; i < n_steps; i++)
+        if (axis_pos(names, n_names, steps[i].act.label) < 0)
+            names[n_names++] = steps[i].act.label;
     ab_status st = afile_path_join(plots, sizeof plots, dir, "plots", err);
     if (st == AB_OK)
         st = afile_make_dirs(dir, err);
     if (st == AB_OK)
         st = afile_make_dirs(plots, err);
     if (st == AB_OK)
-        st = write_csv(dir, rows, n_acts, n, repeats, err);
+        st = write_csv(dir, rows, n_rows, n, repeats, err);
     if (st == AB_OK)
-        st = write_plot(dir, rows, n_acts, n, repeats, err);
+        st = write_plot(dir, rows, n_rows, n, repeats, names, n_names, err);
+    if (st == AB_OK && n_steps > 0)
+        st = write_steps_csv(dir, steps, n_steps, step_repeats, err);
+    if (st == AB_OK && n_steps > 0)
+        st = write_steps_plot(dir, steps, n_steps, step_repeats, names, n_names, err);
+    const char *figs[] = {BENCH_ACTS_FIG, BENCH_STEPS_FIG};
     if (st == AB_OK && render)
-        st = plot_render(dir, BENCH_ACTS_FIG, err);
+        st = plot_render_all(dir, figs, n_steps > 0 ? 2 : 1, err);
+    free(names);
+    free(order);
     return st;
 }

@@ -1,12 +1,20 @@
 /* bench_acts.h - `actbench bench-acts`: what each activation costs to
- * compute.  Times f and f' of every activation over one large buffer of
- * pre-activations and reports nanoseconds per element, so the lecture claim
- * "exp() makes sigmoid/tanh/ELU/GELU more expensive than ReLU" is measured on
- * the machine at hand rather than asserted.
+ * compute, and what that cost is inside a training step.
  *
- * The figures are wall-clock times of the registry's own loops (act.h), the
- * very code the training runs use, single-threaded, on float32.  The
- * subcommand's command line is cmd_bench.h's. */
+ * Per element: f and f' of every activation over one large buffer of
+ * pre-activations, in nanoseconds per element, with each maths back end
+ * (vmath.h: SLEEF's vector functions, which training uses by default, and
+ * glibc's scalar ones), so the lecture claim "exp() makes sigmoid/tanh/ELU/
+ * GELU more expensive than ReLU" is measured on the machine at hand, both
+ * ways.  Per step: one whole SGD training step (forward, loss, backward,
+ * update) of a network 2 -> width x depth -> 3, in microseconds and as a
+ * multiple of relu's step, where the matrix products are the rest of the
+ * cost.
+ *
+ * The figures are wall-clock times of the registry's own code (act.h) and
+ * of the network's (net.h), the very code the training runs use,
+ * single-threaded, on float32.  The subcommand's command line is
+ * cmd_bench.h's. */
 #ifndef ACTBENCH_BENCH_ACTS_H
 #define ACTBENCH_BENCH_ACTS_H
 
@@ -15,41 +23,73 @@
 
 #include "act.h"
 #include "status.h"
+#include "vmath.h"
 
 /* Seed of the pre-activations z ~ N(0, 2^2), the same for every call. */
 #define BENCH_SEED 20240229u
 #define BENCH_Z_STD 2.0
-/* The figure's name: DIR/plots/bench_acts.gp (and .png). */
+/* The figures' names: DIR/plots/bench_acts.gp and bench_steps.gp. */
 #define BENCH_ACTS_FIG "bench_acts"
+#define BENCH_STEPS_FIG "bench_steps"
+/* The step network: inputs, outputs; depth and batch are the caller's. */
+#define BENCH_STEP_IN 2
+#define BENCH_STEP_OUT 3
 
 typedef struct {
     act_spec act;
-    double ns_forward;      /* median ns per element of f */
-    double ns_derivative;   /* median ns per element of f' (given z and y) */
-    double ns_total;        /* median of (f + f') per element, the figure compared */
+    vm_backend math;        /* where its exp, tanh, erf ... came from */
+    double ns_forward;      /* median ns per element of f alone */
+    double ns_derivative;   /* median ns per element of f' alone (given z and y) */
+    double ns_total;        /* median ns per element of f and f' as a training step
+                               computes them (act_f_and_df): the figure compared */
     double ns_total_min, ns_total_max;  /* spread over repeats */
-    double vs_relu;         /* ns_total / ns_total of relu measured in the same call
-                               (NaN if relu is not in the list) */
+    double vs_relu;         /* ns_total / relu's with the same math, measured in the
+                               same call (NaN if relu is not among the rows) */
 } bench_act_row;
 
-/* Times f and f' of each of acts[0..n_acts) over a buffer of n floats (z
- * drawn once, seeded, normal with std 2 so both sides of every kink are hit),
- * repeats times each, interleaving the activations within every repeat (and
- * rotating which goes first) so that drift hits all alike; one untimed
- * warm-up pass each.  Fills rows[0..n_acts) in the order of acts.  AB_EUSAGE
- * for n_acts, n or repeats < 1; AB_ERUNTIME when the buffers cannot be had. */
-ab_status bench_acts_measure(bench_act_row *rows, const act_spec *acts, int n_acts, size_t n,
-                             int repeats, ab_err *err);
+typedef struct {
+    act_spec act;
+    vm_backend math;
+    int width, depth, batch;
+    double us;              /* median microseconds per training step */
+    double us_min, us_max;  /* spread over repeats */
+    double vs_relu;         /* us / relu's with the same math and width (NaN: none) */
+    int steps;              /* steps per timed repeat */
+} bench_step_row;
 
-/* Writes DIR/bench_acts.csv (act,ns_forward,ns_derivative,ns_total,
- * ns_total_min,ns_total_max,vs_relu,elements,repeats; one row per activation
- * in the order of rows; vs_relu empty when NaN) atomically, and
- * DIR/plots/bench_acts.gp: the activations sorted by cost, median f + f' with
- * bars from the fastest to the slowest repeat, relu in its own colour and a
- * dashed line at its cost.  Runs gnuplot on it when render is true.  Creates
- * DIR and DIR/plots as needed. */
-ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_acts, size_t n,
-                           int repeats, bool render, ab_err *err);
+/* Times f and f' of each row's activation with its math over a buffer of n
+ * floats (z drawn once, seeded, normal with std 2 so both sides of every
+ * kink are hit), repeats times each, interleaving the rows within every
+ * repeat (and rotating which goes first) so that drift hits all alike; one
+ * untimed warm-up pass each.  rows[0..n_rows) hold act and math on entry;
+ * the rest is filled.  Leaves the maths back end at VM_SLEEF.  AB_EUSAGE
+ * for n_rows, n or repeats < 1; AB_ERUNTIME when the buffers cannot be
+ * had. */
+ab_status bench_acts_measure(bench_act_row *rows, int n_rows, size_t n, int repeats,
+                             ab_err *err);
+
+/* Times whole training steps (net_forward, loss_eval, net_backward,
+ * optim_step_clear: plain SGD, one fixed minibatch of normal inputs) of
+ * each row's network 2 -> width x depth -> 3 with its activation and math,
+ * repeats times, interleaved as above after an untimed warm-up; enough
+ * steps per repeat for about 2 ms.  rows[0..n_rows) hold act, math, width,
+ * depth and batch on entry.  Leaves the back end at VM_SLEEF.  AB_EUSAGE
+ * for a bad count or shape; AB_ERUNTIME when memory is short. */
+ab_status bench_acts_steps(bench_step_row *rows, int n_rows, int repeats, ab_err *err);
+
+/* Writes DIR/bench_acts.csv (act,math,ns_forward,ns_derivative,ns_total,
+ * ns_total_min,ns_total_max,vs_relu,elements,repeats; one row per row, in
+ * order; vs_relu empty when NaN) atomically, and DIR/plots/bench_acts.gp:
+ * the activations sorted by cost with the first math, median f + f' with
+ * bars from the fastest to the slowest repeat, one series per math, a
+ * dashed line at relu's cost.  With n_steps > 0 also DIR/bench_steps.csv
+ * (act,math,width,depth,batch,us_per_step,us_min,us_max,vs_relu,steps,
+ * repeats) and DIR/plots/bench_steps.gp: one panel per width, each
+ * activation's step time over relu's, one series per math.  Runs gnuplot
+ * on them when render is true.  Creates DIR and DIR/plots as needed. */
+ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_rows, size_t n,
+                           int repeats, const bench_step_row *steps, int n_steps,
+                           int step_repeats, bool render, ab_err *err);
 
 /* order[0..n) = indices of rows[0..n), cheapest ns_total first (NaN last,
  * ties in input order): the order of the figure and of the printed table. */

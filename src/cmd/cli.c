@@ -143,7 +143,8 @@ void cli_usage(FILE *f)
 {
     static const setting_id net[] = {
         SET_ACTS, SET_DEPTH, SET_WIDTH, SET_EPOCHS, SET_BATCH, SET_LR, SET_OPTIMIZER,
-        SET_INIT, SET_BIAS_INIT, SET_BATCHNORM, SET_RESIDUAL, SET_LOSS, SET_SEED, SET_SEEDS};
+        SET_INIT, SET_BIAS_INIT, SET_BATCHNORM, SET_RESIDUAL, SET_LOSS, SET_MATH, SET_SEED,
+        SET_SEEDS};
     static const setting_id data[] = {SET_DATA, SET_SAMPLES, SET_TEST_FRAC};
     static const setting_id measure[] = {SET_TARGET_ACC, SET_LOG_EVERY};
     char data_dir[300], jobs[400];
@@ -382,6 +383,7 @@ static ab_status set_setting(cli_opts *o, setting_id id, const char *text, ab_er
     case SET_BATCHNORM: o->batchnorm = v.num != 0.0; break;
     case SET_RESIDUAL: o->residual = v.num != 0.0; break;
     case SET_LOSS: o->loss = (out_kind)(int)v.num; break;
+    case SET_MATH: o->math = (vm_backend)(int)v.num; break;
     case SET_SAMPLES: o->samples = (int)v.whole; break;
     case SET_TEST_FRAC: o->test_frac = v.num; break;
     case SET_EPOCHS: o->epochs = (int)v.whole; break;

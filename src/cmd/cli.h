@@ -11,6 +11,7 @@
 #include "net.h"
 #include "optim.h"
 #include "status.h"
+#include "vmath.h"
 
 #define CLI_MAX_ACTS 64
 
@@ -29,6 +30,7 @@ typedef struct {
     bool residual;           /* identity skips around hidden layers 2..depth */
     double target_acc;       /* NaN = none */
     out_kind loss;
+    vm_backend math;
     const char *data;
     const char *data_dir;    /* NULL = the data set's default */
     const char *out_dir;     /* NULL = runs/<timestamp> */

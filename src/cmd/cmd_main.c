@@ -67,9 +67,9 @@ static void job_members(FILE *f, const cfgjson_doc *d)
             o->bias_init, o->batchnorm ? "true" : "false", o->residual ? "true" : "false");
     fprintf(f, "  \"training\": {\"optimizer\": \"%s\", \"lr\": %.9g, \"epochs\": %d, "
                "\"batch\": %d, \"seed\": %llu, \"seeds\": %d, \"target_acc\": %.9g, "
-               "\"log_every\": %d},\n",
+               "\"log_every\": %d, \"math\": \"%s\"},\n",
             optim_name(o->opt), o->lr, o->epochs, o->batch, (unsigned long long)o->seed,
-            o->seeds, o->target_acc, o->log_every);
+            o->seeds, o->target_acc, o->log_every, vm_backend_name(o->math));
     fputs("  \"weights\": {\"load\": ", f);
     out_json_str_or_null(f, o->load_weights);
     fputs(", \"save\": ", f);
@@ -119,7 +119,7 @@ static ab_status build_plan(run_plan *p, const cli_opts *o, int threads, ab_err 
                 .init_std = (float)o->init_std, .bias_init = (float)o->bias_init,
                 .batchnorm = o->batchnorm, .residual = o->residual},
         .opt = o->opt, .lr = (float)o->lr, .epochs = o->epochs, .batch = o->batch,
-        .log_every = o->log_every, .target_acc = o->target_acc};
+        .log_every = o->log_every, .target_acc = o->target_acc, .math = o->math};
     for (int a = 0, i = 0; a < o->n_acts; a++)
         for (int s = 0; s < o->seeds; s++, i++) {
             plan_run *r = &p->runs[i];

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vec.h"
+#include "vmath.h"
 
 #define SQRT1_2 0.70710678118654752440f
 #define INV_SQRT_2PI 0.39894228040143267794f
@@ -18,12 +19,43 @@
 #define SELU_ALPHA 1.6732632423543772848f
 #define SELU_SCALE 1.0507009873554804934f
 
-static inline float sigm(float z) { return 1.0f / (1.0f + expf(-z)); }
+/* The activations built on exp, expm1, log1p, tanh and erf work through
+ * blocks of ACT_BLOCK elements: a loop prepares the functions' arguments in
+ * a buffer on the stack, vmath.h computes them over it (SLEEF's vector code,
+ * or glibc's scalar code for bench-acts), and a loop combines the results.
+ * The blocks keep those buffers in L1 whatever n is. */
+#define ACT_BLOCK 512
 
-/* softplus(z) = log(1 + e^z), without overflow for large z. */
-static inline float softplus1(float z) { return z > 20.0f ? z : log1pf(expf(z)); }
+/* fn(y, z, n, p) applies fn##_block to each block of at most ACT_BLOCK
+ * elements. */
+#define BLOCKED_F(fn)                                                                       \
+    static void fn(float *restrict y, const float *restrict z, size_t n, const float *p)    \
+    {                                                                                       \
+        for (size_t i = 0; i < n; i += ACT_BLOCK)                                           \
+            fn##_block(y + i, z + i, n - i < ACT_BLOCK ? n - i : ACT_BLOCK, p);             \
+    }
+#define BLOCKED_DF(fn)                                                                      \
+    static void fn(float *restrict d, const float *restrict z, const float *restrict y,     \
+                   size_t n, const float *p)                                                \
+    {                                                                                       \
+        (void)y;                                                                            \
+        for (size_t i = 0; i < n; i += ACT_BLOCK)                                           \
+            fn##_block(d + i, z + i, n - i < ACT_BLOCK ? n - i : ACT_BLOCK, p);             \
+    }
+
+/* s[i] = sigmoid(z[i]) = 1 / (1 + e^-z[i]), for n <= ACT_BLOCK. */
+AB_VEC
+static void sigmoid_into(float *restrict s, const float *restrict z, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        s[i] = -z[i];
+    vm_exp(s, n);
+    for (size_t i = 0; i < n; i++)
+        s[i] = 1.0f / (1.0f + s[i]);
+}
 
 /* ---- identity: f(z) = z ---- */
+AB_VEC
 static void identity_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     (void)p;
@@ -47,6 +79,7 @@ static void step_f(float *restrict y, const float *restrict z, size_t n, const f
     for (size_t i = 0; i < n; i++)
         y[i] = z[i] > 0.0f ? 1.0f : 0.0f;
 }
+AB_VEC
 static void zero_df(float *restrict d, const float *restrict z, const float *restrict y,
                     size_t n, const float *p)
 {
@@ -56,12 +89,13 @@ static void zero_df(float *restrict d, const float *restrict z, const float *res
 }
 
 /* ---- sigmoid: f(z) = 1/(1+e^-z); f' = y(1-y) <= 1/4 ---- */
-static void sigmoid_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+static void sigmoid_f_block(float *restrict y, const float *restrict z, size_t n,
+                            const float *p)
 {
     (void)p;
-    for (size_t i = 0; i < n; i++)
-        y[i] = sigm(z[i]);
+    sigmoid_into(y, z, n);
 }
+BLOCKED_F(sigmoid_f)
 AB_VEC
 static void sigmoid_df(float *restrict d, const float *restrict z, const float *restrict y,
                        size_t n, const float *p)
@@ -72,11 +106,13 @@ static void sigmoid_df(float *restrict d, const float *restrict z, const float *
 }
 
 /* ---- tanh: f' = 1 - y^2 ---- */
+AB_VEC
 static void tanh_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     (void)p;
     for (size_t i = 0; i < n; i++)
-        y[i] = tanhf(z[i]);
+        y[i] = z[i];
+    vm_tanh(y, n);
 }
 AB_VEC
 static void tanh_df(float *restrict d, const float *restrict z, const float *restrict y,
@@ -105,15 +141,12 @@ static void relu_df(float *restrict d, const float *restrict z, const float *res
 }
 
 /* ---- leaky_relu / prelu / rrelu (eval): f = z if z > 0 else a z; f'(0) = a ---- */
+AB_VEC
 static void leaky_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     const float a = p[0];
-    /* a z computed on both branches: a product only under the condition
-     * keeps GCC (trapping math) from vectorising the loop */
-    for (size_t i = 0; i < n; i++) {
-        float az = a * z[i];
-        y[i] = z[i] > 0.0f ? z[i] : az;
-    }
+    for (size_t i = 0; i < n; i++)
+        y[i] = vec_select(z[i] > 0.0f, z[i], a * z[i]);
 }
 AB_VEC
 static void leaky_df(float *restrict d, const float *restrict z, const float *restrict y,
@@ -138,157 +171,244 @@ static void rrelu_df(float *restrict d, const float *restrict z, const float *re
     leaky_df(d, z, y, n, &a);
 }
 
+AB_VEC
 void act_rrelu_train(float *restrict y, float *restrict slope, const float *restrict z,
                      const float *restrict u, size_t n, const float *p)
 {
     const float lo = p[0], span = p[1] - p[0];
     for (size_t i = 0; i < n; i++) {
-        float a = z[i] > 0.0f ? 1.0f : lo + span * u[i];
+        float a = vec_select(z[i] > 0.0f, 1.0f, lo + span * u[i]);
         slope[i] = a;
         y[i] = a * z[i];
     }
 }
 
 /* ---- elu: f = z if z > 0 else alpha (e^z - 1); f'(0) = alpha ---- */
-static void elu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+/* t[i] = the argument of e^ on the negative side: z[i] * scale where z[i] <= 0,
+ * 0 where z[i] > 0 (so no e^ overflows for a branch that is not taken). */
+AB_VEC
+static void negative_part(float *restrict t, const float *restrict z, size_t n, float scale)
+{
+    for (size_t i = 0; i < n; i++)
+        t[i] = (z[i] > 0.0f ? 0.0f : z[i]) * scale;
+}
+
+AB_VEC
+static void elu_f_block(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     const float a = p[0];
+    negative_part(y, z, n, 1.0f);
+    vm_expm1(y, n);
     for (size_t i = 0; i < n; i++)
-        y[i] = z[i] > 0.0f ? z[i] : a * expm1f(z[i]);
+        y[i] = vec_select(z[i] > 0.0f, z[i], a * y[i]);
 }
-static void elu_df(float *restrict d, const float *restrict z, const float *restrict y,
-                   size_t n, const float *p)
+BLOCKED_F(elu_f)
+AB_VEC
+static void elu_df_block(float *restrict d, const float *restrict z, size_t n, const float *p)
 {
-    (void)y;
     const float a = p[0];
+    negative_part(d, z, n, 1.0f);
+    vm_exp(d, n);
     for (size_t i = 0; i < n; i++)
-        d[i] = z[i] > 0.0f ? 1.0f : a * expf(z[i]);
+        d[i] = vec_select(z[i] > 0.0f, 1.0f, a * d[i]);
 }
+BLOCKED_DF(elu_df)
 
 /* ---- celu: f = z if z > 0 else alpha (e^(z/alpha) - 1); f'(0) = 1 ---- */
-static void celu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+AB_VEC
+static void celu_f_block(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
-    const float a = p[0], inv = 1.0f / p[0];
+    const float a = p[0];
+    negative_part(y, z, n, 1.0f / a);
+    vm_expm1(y, n);
     for (size_t i = 0; i < n; i++)
-        y[i] = z[i] > 0.0f ? z[i] : a * expm1f(z[i] * inv);
+        y[i] = vec_select(z[i] > 0.0f, z[i], a * y[i]);
 }
-static void celu_df(float *restrict d, const float *restrict z, const float *restrict y,
-                    size_t n, const float *p)
+BLOCKED_F(celu_f)
+AB_VEC
+static void celu_df_block(float *restrict d, const float *restrict z, size_t n, const float *p)
 {
-    (void)y;
-    const float inv = 1.0f / p[0];
+    negative_part(d, z, n, 1.0f / p[0]);
+    vm_exp(d, n);
     for (size_t i = 0; i < n; i++)
-        d[i] = z[i] > 0.0f ? 1.0f : expf(z[i] * inv);
+        d[i] = z[i] > 0.0f ? 1.0f : d[i];
 }
+BLOCKED_DF(celu_df)
 
 /* ---- selu: scale * elu(z, alpha) with the self-normalising constants ---- */
-static void selu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+AB_VEC
+static void selu_f_block(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     (void)p;
+    negative_part(y, z, n, 1.0f);
+    vm_expm1(y, n);
     for (size_t i = 0; i < n; i++)
-        y[i] = SELU_SCALE * (z[i] > 0.0f ? z[i] : SELU_ALPHA * expm1f(z[i]));
+        y[i] = SELU_SCALE * vec_select(z[i] > 0.0f, z[i], SELU_ALPHA * y[i]);
 }
-static void selu_df(float *restrict d, const float *restrict z, const float *restrict y,
-                    size_t n, const float *p)
+BLOCKED_F(selu_f)
+AB_VEC
+static void selu_df_block(float *restrict d, const float *restrict z, size_t n, const float *p)
 {
-    (void)y, (void)p;
+    (void)p;
+    negative_part(d, z, n, 1.0f);
+    vm_exp(d, n);
     for (size_t i = 0; i < n; i++)
-        d[i] = z[i] > 0.0f ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * expf(z[i]);
+        d[i] = vec_select(z[i] > 0.0f, SELU_SCALE, SELU_SCALE * SELU_ALPHA * d[i]);
 }
+BLOCKED_DF(selu_df)
+
+/* The activations whose f and f' share their costly part (erf, tanh, e^z)
+ * compute both in one block function, fn##_block(y, d, z, n, p), y or d
+ * NULL when not wanted: f, f' and both at once (act_info.fdf, which training
+ * uses) then give the same bits. */
+#define BLOCKED_BOTH(fn)                                                                    \
+    static void fn##_f(float *restrict y, const float *restrict z, size_t n, const float *p) \
+    {                                                                                       \
+        for (size_t i = 0; i < n; i += ACT_BLOCK)                                           \
+            fn##_block(y + i, NULL, z + i, n - i < ACT_BLOCK ? n - i : ACT_BLOCK, p);       \
+    }                                                                                       \
+    static void fn##_df(float *restrict d, const float *restrict z, const float *restrict y, \
+                        size_t n, const float *p)                                           \
+    {                                                                                       \
+        (void)y;                                                                            \
+        for (size_t i = 0; i < n; i += ACT_BLOCK)                                           \
+            fn##_block(NULL, d + i, z + i, n - i < ACT_BLOCK ? n - i : ACT_BLOCK, p);       \
+    }                                                                                       \
+    static void fn##_fdf(float *restrict y, float *restrict d, const float *restrict z,     \
+                         size_t n, const float *p)                                          \
+    {                                                                                       \
+        for (size_t i = 0; i < n; i += ACT_BLOCK)                                           \
+            fn##_block(y + i, d + i, z + i, n - i < ACT_BLOCK ? n - i : ACT_BLOCK, p);      \
+    }
 
 /* ---- gelu (exact): f = z Phi(z); f' = Phi(z) + z phi(z) ---- */
-static void gelu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+AB_VEC
+static void gelu_block(float *restrict y, float *restrict d, const float *restrict z, size_t n,
+                       const float *p)
 {
     (void)p;
+    float t[ACT_BLOCK]; /* erf(z / sqrt 2) */
     for (size_t i = 0; i < n; i++)
-        y[i] = 0.5f * z[i] * (1.0f + erff(z[i] * SQRT1_2));
-}
-static void gelu_df(float *restrict d, const float *restrict z, const float *restrict y,
-                    size_t n, const float *p)
-{
-    (void)y, (void)p;
-    for (size_t i = 0; i < n; i++) {
-        float cdf = 0.5f * (1.0f + erff(z[i] * SQRT1_2));
-        float pdf = INV_SQRT_2PI * expf(-0.5f * z[i] * z[i]);
-        d[i] = cdf + z[i] * pdf;
+        t[i] = z[i] * SQRT1_2;
+    vm_erf(t, n);
+    if (y)
+        for (size_t i = 0; i < n; i++)
+            y[i] = 0.5f * z[i] * (1.0f + t[i]);
+    if (d) {
+        for (size_t i = 0; i < n; i++)
+            d[i] = -0.5f * z[i] * z[i];
+        vm_exp(d, n);
+        for (size_t i = 0; i < n; i++) {
+            float cdf = 0.5f * (1.0f + t[i]);
+            float pdf = INV_SQRT_2PI * d[i];
+            d[i] = cdf + z[i] * pdf;
+        }
     }
 }
+BLOCKED_BOTH(gelu)
 
 /* ---- gelu_tanh: f = z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))) ---- */
-static void gelu_tanh_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+AB_VEC
+static void gelu_tanh_block(float *restrict y, float *restrict d, const float *restrict z,
+                            size_t n, const float *p)
 {
     (void)p;
-    for (size_t i = 0; i < n; i++) {
-        float u = SQRT_2_OVER_PI * (z[i] + 0.044715f * z[i] * z[i] * z[i]);
-        y[i] = 0.5f * z[i] * (1.0f + tanhf(u));
-    }
+    float t[ACT_BLOCK];
+    for (size_t i = 0; i < n; i++)
+        t[i] = SQRT_2_OVER_PI * (z[i] + 0.044715f * z[i] * z[i] * z[i]);
+    vm_tanh(t, n);
+    if (y)
+        for (size_t i = 0; i < n; i++)
+            y[i] = 0.5f * z[i] * (1.0f + t[i]);
+    if (d)
+        for (size_t i = 0; i < n; i++) {
+            float x = z[i];
+            float du = SQRT_2_OVER_PI * (1.0f + 3.0f * 0.044715f * x * x);
+            d[i] = 0.5f * (1.0f + t[i]) + 0.5f * x * (1.0f - t[i] * t[i]) * du;
+        }
 }
-static void gelu_tanh_df(float *restrict d, const float *restrict z, const float *restrict y,
-                         size_t n, const float *p)
-{
-    (void)y, (void)p;
-    for (size_t i = 0; i < n; i++) {
-        float x = z[i];
-        float t = tanhf(SQRT_2_OVER_PI * (x + 0.044715f * x * x * x));
-        float du = SQRT_2_OVER_PI * (1.0f + 3.0f * 0.044715f * x * x);
-        d[i] = 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * du;
-    }
-}
+BLOCKED_BOTH(gelu_tanh)
 
 /* ---- silu: f = z sigmoid(z); f' = s (1 + z (1 - s)) ---- */
-static void silu_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+AB_VEC
+static void silu_block(float *restrict y, float *restrict d, const float *restrict z, size_t n,
+                       const float *p)
 {
     (void)p;
-    for (size_t i = 0; i < n; i++)
-        y[i] = z[i] * sigm(z[i]);
+    float s[ACT_BLOCK];
+    sigmoid_into(s, z, n);
+    if (y)
+        for (size_t i = 0; i < n; i++)
+            y[i] = z[i] * s[i];
+    if (d)
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i] * (1.0f + z[i] * (1.0f - s[i]));
 }
-static void silu_df(float *restrict d, const float *restrict z, const float *restrict y,
-                    size_t n, const float *p)
-{
-    (void)y, (void)p;
-    for (size_t i = 0; i < n; i++) {
-        float s = sigm(z[i]);
-        d[i] = s * (1.0f + z[i] * (1.0f - s));
-    }
-}
+BLOCKED_BOTH(silu)
+
+#define SOFTPLUS_LINEAR 30.0f
 
 /* ---- softplus(beta, threshold): f = log(1 + e^(beta z)) / beta, and f = z
  * once beta z > threshold (PyTorch's linear regime) ---- */
-static void softplus_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+AB_VEC
+static void softplus_f_block(float *restrict y, const float *restrict z, size_t n,
+                             const float *p)
 {
     const float beta = p[0], thr = p[1];
+    /* log(1 + e^bz) is bz in float once bz > SOFTPLUS_LINEAR (e^-bz is
+     * below half an ulp of bz), which keeps log1p's argument below 1e38
+     * (vmath.h) whatever the threshold */
     for (size_t i = 0; i < n; i++) {
         float bz = beta * z[i];
-        y[i] = bz > thr ? z[i] : log1pf(expf(bz)) / beta;
+        y[i] = bz > SOFTPLUS_LINEAR ? 0.0f : bz;
+    }
+    vm_exp(y, n);
+    vm_log1p(y, n);
+    for (size_t i = 0; i < n; i++) {
+        float bz = beta * z[i];
+        float sp = vec_select(bz > SOFTPLUS_LINEAR, bz, y[i]);
+        y[i] = vec_select(bz > thr, z[i], sp / beta);
     }
 }
-static void softplus_df(float *restrict d, const float *restrict z, const float *restrict y,
-                        size_t n, const float *p)
+BLOCKED_F(softplus_f)
+AB_VEC
+static void softplus_df_block(float *restrict d, const float *restrict z, size_t n,
+                              const float *p)
 {
-    (void)y;
     const float beta = p[0], thr = p[1];
-    for (size_t i = 0; i < n; i++) {
-        float bz = beta * z[i];
-        d[i] = bz > thr ? 1.0f : sigm(bz);
-    }
+    for (size_t i = 0; i < n; i++)
+        d[i] = -(beta * z[i]);
+    vm_exp(d, n);
+    for (size_t i = 0; i < n; i++) /* sigmoid(beta z) where not linear */
+        d[i] = vec_select(beta * z[i] > thr, 1.0f, 1.0f / (1.0f + d[i]));
 }
+BLOCKED_DF(softplus_df)
 
-/* ---- mish: f = z tanh(softplus(z)) ---- */
-static void mish_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+/* ---- mish: f = z tanh(softplus(z)); f' = t + z sigmoid(z) (1 - t^2) ---- */
+AB_VEC
+static void mish_block(float *restrict y, float *restrict d, const float *restrict z, size_t n,
+                       const float *p)
 {
     (void)p;
+    /* t = tanh(softplus(z)), softplus(z) = log(1 + e^z), and z past 20 */
+    float t[ACT_BLOCK];
     for (size_t i = 0; i < n; i++)
-        y[i] = z[i] * tanhf(softplus1(z[i]));
-}
-static void mish_df(float *restrict d, const float *restrict z, const float *restrict y,
-                    size_t n, const float *p)
-{
-    (void)y, (void)p;
-    for (size_t i = 0; i < n; i++) {
-        float t = tanhf(softplus1(z[i]));
-        d[i] = t + z[i] * sigm(z[i]) * (1.0f - t * t);
+        t[i] = z[i] > 20.0f ? 0.0f : z[i];
+    vm_exp(t, n);
+    vm_log1p(t, n);
+    for (size_t i = 0; i < n; i++)
+        t[i] = vec_select(z[i] > 20.0f, z[i], t[i]);
+    vm_tanh(t, n);
+    if (y)
+        for (size_t i = 0; i < n; i++)
+            y[i] = z[i] * t[i];
+    if (d) {
+        sigmoid_into(d, z, n);
+        for (size_t i = 0; i < n; i++)
+            d[i] = t[i] + z[i] * d[i] * (1.0f - t[i] * t[i]);
     }
 }
+BLOCKED_BOTH(mish)
 
 /* ---- softsign: f = z / (1 + |z|); f' = 1 / (1 + |z|)^2 ---- */
 AB_VEC
@@ -358,12 +478,13 @@ static void threshold_df(float *restrict d, const float *restrict z, const float
 }
 
 /* ---- hardsigmoid: f = relu6(z + 3) / 6; f' = 1/6 on the open (-3, 3) ---- */
+AB_VEC
 static void hardsigmoid_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     (void)p;
     for (size_t i = 0; i < n; i++) {
         float u = z[i] + 3.0f;
-        u = u < 0.0f ? 0.0f : (u > 6.0f ? 6.0f : u);
+        u = vec_select(u < 0.0f, 0.0f, vec_select(u > 6.0f, 6.0f, u));
         y[i] = u / 6.0f;
     }
 }
@@ -387,58 +508,75 @@ static void hardswish_f(float *restrict y, const float *restrict z, size_t n, co
         y[i] = z[i] * u / 6.0f;
     }
 }
+AB_VEC
 static void hardswish_df(float *restrict d, const float *restrict z, const float *restrict y,
                          size_t n, const float *p)
 {
     (void)y, (void)p;
     for (size_t i = 0; i < n; i++) {
-        float mid = z[i] / 3.0f + 0.5f; /* unconditional, so the loop vectorises */
-        d[i] = z[i] < -3.0f ? 0.0f : (z[i] <= 3.0f ? mid : 1.0f);
+        float outer = vec_select(z[i] < -3.0f, 0.0f, 1.0f);
+        d[i] = vec_select((z[i] >= -3.0f) & (z[i] <= 3.0f), z[i] / 3.0f + 0.5f, outer);
     }
 }
 
 /* ---- logsigmoid: f = -softplus(-z); f' = sigmoid(-z) ---- */
-static void logsigmoid_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+AB_VEC
+static void logsigmoid_f_block(float *restrict y, const float *restrict z, size_t n,
+                               const float *p)
 {
     (void)p;
+    /* min(z, 0) - log1p(e^-|z|): exact and overflow-free */
+    for (size_t i = 0; i < n; i++)
+        y[i] = -fabsf(z[i]);
+    vm_exp(y, n);
+    vm_log1p(y, n);
     for (size_t i = 0; i < n; i++) {
-        /* min(z, 0) - log1p(e^-|z|): exact and overflow-free */
         float m = z[i] < 0.0f ? z[i] : 0.0f;
-        y[i] = m - log1pf(expf(-fabsf(z[i])));
+        y[i] = m - y[i];
     }
 }
-static void logsigmoid_df(float *restrict d, const float *restrict z, const float *restrict y,
-                          size_t n, const float *p)
+BLOCKED_F(logsigmoid_f)
+AB_VEC
+static void logsigmoid_df_block(float *restrict d, const float *restrict z, size_t n,
+                                const float *p)
 {
-    (void)y, (void)p;
+    (void)p;
+    /* sigmoid(-z) = 1 / (1 + e^z) */
     for (size_t i = 0; i < n; i++)
-        d[i] = sigm(-z[i]);
+        d[i] = z[i];
+    vm_exp(d, n);
+    for (size_t i = 0; i < n; i++)
+        d[i] = 1.0f / (1.0f + d[i]);
 }
+BLOCKED_DF(logsigmoid_df)
 
 /* ---- tanhshrink: f = z - tanh z; f' = tanh^2 z ---- */
-static void tanhshrink_f(float *restrict y, const float *restrict z, size_t n, const float *p)
+AB_VEC
+static void tanhshrink_block(float *restrict y, float *restrict d, const float *restrict z,
+                             size_t n, const float *p)
 {
     (void)p;
+    float t[ACT_BLOCK];
     for (size_t i = 0; i < n; i++)
-        y[i] = z[i] - tanhf(z[i]);
+        t[i] = z[i];
+    vm_tanh(t, n);
+    if (y)
+        for (size_t i = 0; i < n; i++)
+            y[i] = z[i] - t[i];
+    if (d)
+        for (size_t i = 0; i < n; i++)
+            d[i] = t[i] * t[i];
 }
-static void tanhshrink_df(float *restrict d, const float *restrict z, const float *restrict y,
-                          size_t n, const float *p)
-{
-    (void)y, (void)p;
-    for (size_t i = 0; i < n; i++) {
-        float t = tanhf(z[i]);
-        d[i] = t * t;
-    }
-}
+BLOCKED_BOTH(tanhshrink)
 
 /* ---- softshrink(lambda): z -+ lambda outside [-lambda, lambda], else 0 ---- */
+AB_VEC
 static void softshrink_f(float *restrict y, const float *restrict z, size_t n, const float *p)
 {
     const float l = p[0];
     for (size_t i = 0; i < n; i++) {
-        float up = z[i] - l, dn = z[i] + l; /* unconditional, so the loop vectorises */
-        y[i] = z[i] > l ? up : (z[i] < -l ? dn : 0.0f);
+        float inner = vec_select(z[i] < -l, z[i] + l, 0.0f);
+        y[i] = vec_select(z[i] > l, z[i] - l, inner);
     }
 }
 /* softshrink and hardshrink share f' = 0 on the closed [-lambda, lambda]. */
@@ -583,21 +721,21 @@ const act_info act_registry[] = {
     {
         .name = "gelu",
         .formula = "f(z) = z Phi(z), Phi the standard normal CDF (erf)",
-        .f = gelu_f, .df = gelu_df,
+        .f = gelu_f, .df = gelu_df, .fdf = gelu_fdf,
         .range = "[-0.17, inf)",
         .usual_init = INIT_HE,
     },
     {
         .name = "gelu_tanh",
         .formula = "f(z) = z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3)))",
-        .f = gelu_tanh_f, .df = gelu_tanh_df,
+        .f = gelu_tanh_f, .df = gelu_tanh_df, .fdf = gelu_tanh_fdf,
         .range = "[-0.17, inf)",
         .usual_init = INIT_HE,
     },
     {
         .name = "silu",
         .formula = "f(z) = z / (1 + e^-z) (swish)",
-        .f = silu_f, .df = silu_df,
+        .f = silu_f, .df = silu_df, .fdf = silu_fdf,
         .range = "[-0.28, inf)",
         .usual_init = INIT_HE,
     },
@@ -614,7 +752,7 @@ const act_info act_registry[] = {
     {
         .name = "mish",
         .formula = "f(z) = z tanh(softplus(z))",
-        .f = mish_f, .df = mish_df,
+        .f = mish_f, .df = mish_df, .fdf = mish_fdf,
         .range = "[-0.31, inf)",
         .usual_init = INIT_HE,
     },
@@ -678,7 +816,7 @@ const act_info act_registry[] = {
     {
         .name = "tanhshrink",
         .formula = "f(z) = z - tanh z",
-        .f = tanhshrink_f, .df = tanhshrink_df,
+        .f = tanhshrink_f, .df = tanhshrink_df, .fdf = tanhshrink_fdf,
         .range = "(-inf, inf)", .zero_centred = true,
         .usual_init = INIT_XAVIER,
     },

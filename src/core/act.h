@@ -24,6 +24,10 @@ typedef void (*act_fn)(float *restrict y, const float *restrict z, size_t n, con
 typedef void (*act_dfn)(float *restrict d, const float *restrict z, const float *restrict y,
                         size_t n, const float *p);
 
+/* y[i] = f(z[i]) and d[i] = f'(z[i]) at once: the same bits as f then df. */
+typedef void (*act_fdfn)(float *restrict y, float *restrict d, const float *restrict z,
+                         size_t n, const float *p);
+
 typedef struct {
     const char *name;
     const char *formula;      /* one line, for --list-acts */
@@ -32,6 +36,7 @@ typedef struct {
     float defaults[ACT_MAX_PARAMS];
     act_fn f;
     act_dfn df;
+    act_fdfn fdf;             /* f and f' sharing their costly part; NULL: f, then df */
     const char *range;        /* output range, in words */
     bool zero_centred;        /* outputs centred on 0 for centred inputs */
     bool learned;             /* parameter 0 is learned per layer (prelu) */
@@ -50,6 +55,19 @@ typedef struct {
     double max_df;   /* max |f'(z)| over z, for saturated_pct */
     char label[64];  /* name, or name:p1[:p2] when not the defaults */
 } act_spec;
+
+/* y = f(z) and d = f'(z) as training computes them: with info->fdf when the
+ * activation has it, else f then df. */
+static inline void act_f_and_df(const act_info *info, float *restrict y, float *restrict d,
+                                const float *restrict z, size_t n, const float *p)
+{
+    if (info->fdf) {
+        info->fdf(y, d, z, n, p);
+    } else {
+        info->f(y, z, n, p);
+        info->df(d, z, y, n, p);
+    }
+}
 
 /* The registry, in --list-acts order. */
 extern const act_info act_registry[];

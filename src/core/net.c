@@ -306,9 +306,10 @@ static void hidden_forward(const net *n, const float *params, net_ws *ws, const 
             ws->uni[i] = (float)rng_uniform(rng);
         act_rrelu_train(h, ws->fp[l], y, ws->uni, cnt, p);
     } else {
-        act->info->f(h, y, cnt, p);
         if (mode != NET_EVAL)
-            act->info->df(ws->fp[l], y, h, cnt, p);
+            act_f_and_df(act->info, h, ws->fp[l], y, cnt, p);
+        else
+            act->info->f(h, y, cnt, p);
     }
     if (net_has_skip(n, l)) {
         float *a = ws->a[l];

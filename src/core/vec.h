@@ -22,4 +22,24 @@
 #define AB_VEC
 #endif
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+/* c ? a : b, as bits: a and b are both computed, and the choice is a mask,
+ * so a loop of these vectorises.  Written as a ternary over values that
+ * need arithmetic (a z, e^z - 1), GCC moves the arithmetic under the branch
+ * (it may trap), and a branch, mispredicted on every other random sign, is
+ * what the loop then costs.  The result is exactly a or exactly b. */
+static inline float vec_select(bool c, float a, float b)
+{
+    uint32_t ua, ub, m = -(uint32_t)c;
+    memcpy(&ua, &a, sizeof ua);
+    memcpy(&ub, &b, sizeof ub);
+    uint32_t r = (ua & m) | (ub & ~m);
+    float f;
+    memcpy(&f, &r, sizeof f);
+    return f;
+}
+
 #endif

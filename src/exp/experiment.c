@@ -151,7 +151,8 @@ static train_config point_config(const xf_setup *s, const int *idx, const act_sp
         .batch = (int)s->v[XF_KEY_BATCH][idx[XF_KEY_BATCH]],
         .log_every = s->log_every,
         .target_acc = s->target_acc,
-        .measure_final = true};
+        .measure_final = true,
+        .math = (vm_backend)(int)s->v[XF_KEY_MATH][idx[XF_KEY_MATH]]};
     return c;
 }
 
@@ -239,25 +240,55 @@ static ab_status run_train(exp_result *r, exp_runs *x, const experiment *e, stag
     return AB_OK;
 }
 
+/* kind = bench-acts: the cost per element of every activation with every
+ * math of the sweep, and of a whole training step at every (width, math);
+ * the quantities of point p and activation a at record p * n_acts + a. */
 static ab_status run_bench(exp_result *r, const experiment *e, ab_err *err)
 {
     const xf_setup *s = &e->setup;
-    bench_act_row rows[XF_MAX_ACTS];
-    ab_status st = bench_acts_measure(rows, s->acts, s->n_acts, (size_t)s->elements, s->repeats,
-                                      err);
-    if (st != AB_OK)
-        return st;
-    r->q = malloc(sizeof(double) * XF_N_QTY * (size_t)s->n_acts);
-    if (!r->q)
-        return ab_fail(err, AB_ERUNTIME, "out of memory: quantities");
-    for (int a = 0; a < s->n_acts; a++) {
-        double *q = r->q + (size_t)XF_N_QTY * a;
-        for (int i = 0; i < XF_N_QTY; i++)
-            q[i] = NAN;
-        q[XF_Q_NS] = rows[a].ns_total;
+    int n_m = s->n[XF_KEY_MATH], n_w = s->n[XF_KEY_WIDTH], n_pts = xf_n_points(s);
+    int n_rows = n_m * s->n_acts;
+    bench_act_row *rows = calloc((size_t)n_rows, sizeof *rows);
+    bench_step_row *steps = calloc((size_t)n_rows * (size_t)n_w, sizeof *steps);
+    r->q = malloc(sizeof(double) * XF_N_QTY * (size_t)n_pts * (size_t)s->n_acts);
+    ab_status st = AB_OK;
+    if (!rows || !steps || !r->q) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: quantities");
+        goto done;
     }
-    r->n_recs = s->n_acts;
-    return AB_OK;
+    for (int m = 0, i = 0; m < n_m; m++)
+        for (int a = 0; a < s->n_acts; a++, i++)
+            rows[i] = (bench_act_row){.act = s->acts[a],
+                                      .math = (vm_backend)(int)s->v[XF_KEY_MATH][m]};
+    for (int w = 0, i = 0; w < n_w; w++)
+        for (int m = 0; m < n_m; m++)
+            for (int a = 0; a < s->n_acts; a++, i++)
+                steps[i] = (bench_step_row){.act = s->acts[a], .math = rows[m * s->n_acts].math,
+                                            .width = (int)s->v[XF_KEY_WIDTH][w],
+                                            .depth = (int)s->v[XF_KEY_DEPTH][0],
+                                            .batch = (int)s->v[XF_KEY_BATCH][0]};
+    st = bench_acts_measure(rows, n_rows, (size_t)s->elements, s->repeats, err);
+    for (int w = 0; st == AB_OK && w < n_w; w++)
+        st = bench_acts_steps(steps + (size_t)w * n_rows, n_rows, s->repeats, err);
+    if (st != AB_OK)
+        goto done;
+    int idx[XF_N_KEYS];
+    for (int p = 0; p < n_pts; p++) {
+        xf_point(s, p, idx);
+        int m = idx[XF_KEY_MATH], w = idx[XF_KEY_WIDTH];
+        for (int a = 0; a < s->n_acts; a++) {
+            double *q = r->q + (size_t)XF_N_QTY * ((size_t)p * s->n_acts + a);
+            for (int i = 0; i < XF_N_QTY; i++)
+                q[i] = NAN;
+            q[XF_Q_NS] = rows[m * s->n_acts + a].ns_total;
+            q[XF_Q_STEP_US] = steps[((size_t)w * n_m + m) * s->n_acts + a].us;
+        }
+    }
+    r->n_recs = n_pts * s->n_acts;
+done:
+    free(rows);
+    free(steps);
+    return st;
 }
 
 /* ---- checks ---------------------------------------------------------- */
@@ -345,7 +376,7 @@ static void check_eval(exp_check_result *cr, const exp_result *r, const xf_check
         double sum = 0.0, lo = INFINITY, hi = -INFINITY, rsum = 0.0;
         int diverged = 0;
         int n = 0, *div = &diverged;
-        for (int sd = 0; sd < (s->kind == XF_BENCH_ACTS ? 1 : s->seeds); sd++) {
+        for (int sd = 0; sd < s->seeds; sd++) { /* 1 for kind = bench-acts */
             double v = eval(r, c, c->lhs, idx, sd, div), w = eval(r, c, c->rhs, idx, sd, div);
             sum += v, rsum += w, n++;
             lo = v < lo ? v : lo;
@@ -386,14 +417,13 @@ static ab_status write_quantities(const char *dir, const exp_result *r, ab_err *
         fprintf(a.f, ",%s", xf_qtys[q].name);
     fputc('\n', a.f);
     int idx[XF_N_KEYS];
-    int per_point = s->kind == XF_BENCH_ACTS ? s->n_acts : s->n_acts * s->seeds;
+    int per_point = s->n_acts * s->seeds; /* seeds is 1 for kind = bench-acts */
     for (int i = 0; i < r->n_recs; i++) {
         xf_point(s, i / per_point, idx);
         for (int k = 0; k < XF_N_KEYS; k++)
             if (s->n[k] > 1)
                 fprintf(a.f, "%s,", s->txt[k][idx[k]]);
-        int act = s->kind == XF_BENCH_ACTS ? i : i % per_point / s->seeds;
-        int sd = s->kind == XF_BENCH_ACTS ? 0 : i % s->seeds;
+        int act = i % per_point / s->seeds, sd = i % s->seeds;
         fprintf(a.f, "%s,%llu", s->acts[act].label, (unsigned long long)(s->seed + sd));
         for (int q = 0; q < XF_N_QTY; q++) {
             fputc(',', a.f);

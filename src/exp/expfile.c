@@ -25,9 +25,9 @@
 #define KEY_NAME(k) setting_table[k].name
 const char *const xf_key_names[XF_N_KEYS] = {
     KEY_NAME(0), KEY_NAME(1), KEY_NAME(2), KEY_NAME(3), KEY_NAME(4),  KEY_NAME(5),
-    KEY_NAME(6), KEY_NAME(7), KEY_NAME(8), KEY_NAME(9), KEY_NAME(10),
+    KEY_NAME(6), KEY_NAME(7), KEY_NAME(8), KEY_NAME(9), KEY_NAME(10), KEY_NAME(11),
 };
-_Static_assert(XF_N_KEYS == 11, "xf_key_names lists every sweep key");
+_Static_assert(XF_N_KEYS == 12, "xf_key_names lists every sweep key");
 _Static_assert(sizeof setting_table[0].name == 12 && sizeof ((xf_setup *)0)->txt[0][0] == 24,
                "XF_POINT_TEXT_SIZE has room for the longest key name and value");
 
@@ -65,7 +65,10 @@ const xf_qty_info xf_qtys[XF_N_QTY] = {
      "act_std of hidden layer depth at epoch 0"},
     {"diverged", "diverged (1 = yes)", "1 when a loss became NaN or infinite, else 0"},
     {"seconds_per_epoch", "seconds per epoch", "training time per epoch, probes excluded"},
-    {"ns", "ns per element (f + f')", "bench-acts: median ns per element of f and f'"},
+    {"ns", "ns per element (f + f')", "bench-acts: median ns per element of f and f' as a "
+     "training step computes them, with the point's math"},
+    {"step_us", "us per training step", "bench-acts: median microseconds of a whole SGD "
+     "training step of 2 -> width x depth -> 3 at the point's batch and math"},
 };
 
 /* ---- small parsing helpers ------------------------------------------- */
@@ -1063,9 +1066,10 @@ static ab_status check_whole(const parse_ctx *c, ab_err *err)
     if (!e->n_checks)
         return ab_fail(err, AB_EUSAGE, "%s: needs at least one [check NAME]", path);
     for (int k = 0; k < XF_N_KEYS; k++)
-        if (e->setup.kind == XF_BENCH_ACTS && e->setup.n[k] > 1)
-            return ab_fail(err, AB_EUSAGE, "%s: kind = bench-acts takes no sweep (%s)", path,
-                           xf_key_names[k]);
+        if (e->setup.kind == XF_BENCH_ACTS && e->setup.n[k] > 1 && k != XF_KEY_MATH &&
+            k != XF_KEY_WIDTH)
+            return ab_fail(err, AB_EUSAGE, "%s: kind = bench-acts sweeps only math and width "
+                           "(not %s)", path, xf_key_names[k]);
     long long runs = 1;
     for (int k = 0; k < XF_N_KEYS; k++)
         runs *= e->setup.n[k];

@@ -239,7 +239,7 @@ static void build_series(plot_ctx *c)
         if (c->pl->x == XF_X_ACT)
             act_line(c, idx);
         else
-            for (int a = 0; a < (c->s->kind == XF_BENCH_ACTS ? 1 : c->s->n_acts); a++)
+            for (int a = 0; a < c->s->n_acts; a++)
                 key_line(c, idx, a);
     }
 }
@@ -334,7 +334,7 @@ ab_status xfig_check(const experiment *e, ab_err *err)
         for (int p = 0; p < n_points; p++) {
             xf_point(s, p, idx);
             if (plot_at(pl, idx) && line_start(&c, idx))
-                lines += pl->x == XF_X_ACT || s->kind == XF_BENCH_ACTS ? 1 : s->n_acts;
+                lines += pl->x == XF_X_ACT ? 1 : s->n_acts;
         }
         if (lines > PLOT_MAX_SERIES)
             return ab_fail(err, AB_EUSAGE, "[plot%s%s]: %ld lines in one panel (at most %d): "

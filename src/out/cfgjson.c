@@ -8,6 +8,7 @@
 #include "gemm.h"
 #include "out.h"
 #include "par.h"
+#include "vmath.h"
 
 /* The init scheme of activation a's first run (it is the same for all of
  * its runs unless init is swept: the runs say each one's). */
@@ -139,6 +140,10 @@ ab_status cfgjson_write(const char *dir, const cfgjson_doc *d, ab_err *err)
     fputs("  \"blas\": {\"library\": ", f);
     out_json_str(f, gemm_library());
     fprintf(f, ", \"threads\": %d},\n", d->plan ? d->plan->threads : gemm_threads());
+    /* the vector maths library the runs with math = sleef used */
+    fputs("  \"vector_maths\": ", f);
+    out_json_str(f, vm_library());
+    fputs(",\n", f);
     if (d->out)
         write_memory(f, d->out);
     fprintf(f, "  \"seconds\": %.3f", d->seconds);

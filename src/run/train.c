@@ -293,6 +293,7 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     run_state s;
     memset(&s, 0, sizeof s);
     memset(res, 0, sizeof *res);
+    vm_set_backend(cfg->math);
     ab_status st = state_create(&s, cfg, train, res, err);
     if (st != AB_OK)
         goto fail;

@@ -11,6 +11,7 @@
 #include "net.h"
 #include "optim.h"
 #include "probe.h"
+#include "vmath.h"
 
 typedef struct {
     net_config net;       /* the network, activation included */
@@ -24,6 +25,7 @@ typedef struct {
     const float *init_params; /* start from these (an arena of the net); NULL = draw */
     bool keep_params;     /* return copies of the initial and final parameters */
     bool measure_final;   /* measure hidden_change and dead_on_test_pct at the end */
+    vm_backend math;      /* where the activations' exp, tanh, erf ... come from */
 } train_config;
 
 /* One row of loss.csv.  train_* at epoch e >= 1 are means over that epoch's
