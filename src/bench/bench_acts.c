@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "afile.h"
+#include "gemm.h"
 #include "loss.h"
 #include "net.h"
 #include "optim.h"
@@ -276,6 +277,9 @@ ab_status bench_acts_steps(bench_step_row *rows, int n_rows, int repeats, ab_err
     for (int i = 0; i < max_batch; i++)
         y[i] = i % BENCH_STEP_OUT;
 
+    /* one BLAS thread, as the figures say; put back afterwards */
+    int threads = gemm_threads();
+    gemm_set_threads(1);
     /* warm-up, and the step count of each row: about STEP_TARGET_NS */
     for (int a = 0; a < n_rows; a++) {
         vm_set_backend(rows[a].math);
@@ -297,6 +301,7 @@ ab_status bench_acts_steps(bench_step_row *rows, int n_rows, int repeats, ab_err
             t[(size_t)a * repeats + rep] = (double)(now_ns() - t0) / 1e3 / rows[a].steps;
         }
     vm_set_backend(VM_SLEEF);
+    gemm_set_threads(threads);
     for (int a = 0; a < n_rows; a++) {
         double *v = t + (size_t)a * repeats;
         rows[a].us = median(v, repeats);
