@@ -237,6 +237,57 @@ static void test_parse(void **state)
     assert_int_equal(act_parse(&a, ":1", &err), AB_EUSAGE);
 }
 
+/* PyTorch's class names and the usual spellings select the built-ins, under
+ * the registry's name; near misses get suggestions; threshold must be given
+ * its parameters. */
+static void test_pytorch_names(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        {"ELU", "elu"},           {"LeakyReLU", "leaky_relu"}, {"Hardswish", "hardswish"},
+        {"swish", "silu"},        {"SiLU", "silu"},            {"ReLU6", "relu6"},
+        {"leaky-relu", "leaky_relu"}, {"PReLU", "prelu"},      {"RReLU", "rrelu"},
+        {"SELU", "selu"},         {"CELU", "celu"},            {"GELU", "gelu"},
+        {"Sigmoid", "sigmoid"},   {"Tanh", "tanh"},            {"Mish", "mish"},
+        {"Softplus", "softplus"}, {"Softsign", "softsign"},    {"Softshrink", "softshrink"},
+        {"Hardshrink", "hardshrink"}, {"Hardsigmoid", "hardsigmoid"},
+        {"Hardtanh", "hardtanh"}, {"LogSigmoid", "logsigmoid"}, {"Tanhshrink", "tanhshrink"},
+        {"ReLU", "relu"},         {"Identity", "identity"},    {"heaviside", "step"},
+        {"GELU_tanh", "gelu_tanh"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        act_spec a;
+        ab_err err = {{0}};
+        if (act_parse(&a, pairs[i][0], &err) != AB_OK)
+            fail_msg("%s: %s", pairs[i][0], err.msg);
+        assert_string_equal(a.info->name, pairs[i][1]);
+        assert_string_equal(a.label, pairs[i][1]);
+    }
+    act_spec a;
+    ab_err err = {{0}};
+    assert_int_equal(act_parse(&a, "LeakyReLU:0.2", &err), AB_OK);
+    assert_string_equal(a.label, "leaky_relu:0.2");
+    static const char *const near[][2] = {
+        {"sigmod", "(did you mean 'sigmoid'?)"},
+        {"leaky", "(did you mean 'leaky_relu'?)"},
+        {"Tanhh", "(did you mean 'tanh'?)"},
+        {"relu7", "(did you mean 'relu' or 'relu6'?)"},
+    };
+    for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+        assert_int_equal(act_parse(&a, near[i][0], &err), AB_EUSAGE);
+        if (!strstr(err.msg, near[i][1]))
+            fail_msg("%s: '%s' lacks '%s'", near[i][0], err.msg, near[i][1]);
+    }
+    assert_int_equal(act_parse(&a, "foo", &err), AB_EUSAGE);
+    assert_true(strstr(err.msg, "did you mean") == NULL);
+    assert_int_equal(act_parse(&a, "threshold", &err), AB_EUSAGE);
+    assert_true(strstr(err.msg, "no default parameters") != NULL);
+    assert_true(strstr(err.msg, "threshold:threshold:value") != NULL);
+    assert_int_equal(act_parse(&a, "threshold:0.5", &err), AB_EUSAGE);
+    assert_int_equal(act_parse(&a, "Threshold:0.5:-1", &err), AB_OK);
+    assert_string_equal(a.label, "threshold:0.5:-1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_known_values),
         cmocka_unit_test(test_max_derivative),
         cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_pytorch_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * the reference data match exactly; each entry's `kinks` says which. */
 #include "act.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -786,6 +787,8 @@ const act_info act_registry[] = {
         .formula = "f(z) = z if z > threshold else value",
         .n_params = 2, .param_names = {"threshold", "value"}, .defaults = {0.0f, 0.0f},
         .f = threshold_f, .df = threshold_df,
+        .params_required = true,
+        .params_why = "PyTorch's Threshold has no defaults; threshold:0:0 is relu",
         .range = "{value} and (threshold, inf)",
         .usual_init = INIT_HE,
         .kinks = "f'(threshold) = 0",
@@ -849,6 +852,90 @@ const act_info *act_find(const char *name)
         if (strcmp(act_registry[i].name, name) == 0)
             return &act_registry[i];
     return NULL;
+}
+
+/* Other names of the built-ins, besides PyTorch's class names (which
+ * act_lookup's folding already matches: LeakyReLU, Hardswish, ...). */
+static const struct {
+    const char *alias, *name;
+} act_aliases[] = {
+    {"swish", "silu"},        {"heaviside", "step"},    {"linear", "identity"},
+    {"geluapprox", "gelu_tanh"}, {"gelu_approx_tanh", "gelu_tanh"},
+};
+
+/* s folded: lower case, without '_', '-' and spaces, into out (size n). */
+static void fold(char *out, size_t n, const char *s)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < n; s++)
+        if (*s != '_' && *s != '-' && *s != ' ')
+            out[k++] = (char)tolower((unsigned char)*s);
+    out[k] = '\0';
+}
+
+const act_info *act_lookup(const char *name)
+{
+    const act_info *info = act_find(name);
+    if (info)
+        return info;
+    char want[64], have[64];
+    fold(want, sizeof want, name);
+    for (int i = 0; i < act_count; i++) {
+        fold(have, sizeof have, act_registry[i].name);
+        if (strcmp(want, have) == 0)
+            return &act_registry[i];
+    }
+    for (size_t i = 0; i < sizeof act_aliases / sizeof act_aliases[0]; i++) {
+        fold(have, sizeof have, act_aliases[i].alias);
+        if (strcmp(want, have) == 0)
+            return act_find(act_aliases[i].name);
+    }
+    return NULL;
+}
+
+/* Levenshtein distance of two short strings (at most 63 characters). */
+static int distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b), row[64];
+    if (la > 63 || lb > 63)
+        return 64;
+    for (int j = 0; j <= lb; j++)
+        row[j] = j;
+    for (int i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+int act_suggest(const char **out, int max, const char *name)
+{
+    char want[64], have[64];
+    fold(want, sizeof want, name);
+    int n = 0, wl = (int)strlen(want);
+    /* a typo (a distance of at most a third of the name, 1 to 3), closest
+     * first, then the name as the start of a built-in's ("leaky" ->
+     * leaky_relu) */
+    int limit = wl / 3 < 1 ? 1 : wl / 3 > 3 ? 3 : wl / 3;
+    for (int d = 0; d <= limit + 1 && n < max; d++)
+        for (int i = 0; i < act_count && n < max; i++) {
+            fold(have, sizeof have, act_registry[i].name);
+            int di = distance(want, have);
+            bool prefix = wl >= 3 && strncmp(have, want, (size_t)wl) == 0;
+            if (d <= limit ? di == d : (prefix && di > limit))
+                out[n++] = act_registry[i].name;
+        }
+    return n;
 }
 
 const name_row act_inits[] = {
@@ -957,11 +1044,17 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
     }
     memcpy(name, spec, nl);
     name[nl] = '\0';
-    const act_info *info = act_find(name);
+    const act_info *info = act_lookup(name);
     if (!info) {
-        char names[1024];
+        char names[1024], hint[256] = "";
         list_names(names, sizeof names);
-        return ab_fail(err, AB_EUSAGE, "unknown activation '%s' (accepted: %s)", name,
+        const char *near[3];
+        int k = act_suggest(near, 3, name);
+        for (int i = 0, len = 0; i < k && len < (int)sizeof hint; i++)
+            len += snprintf(hint + len, sizeof hint - (size_t)len, "%s'%s'%s",
+                            i == 0 ? " (did you mean " : i == k - 1 ? " or " : ", ", near[i],
+                            i == k - 1 ? "?)" : "");
+        return ab_fail(err, AB_EUSAGE, "unknown activation '%s'%s (accepted: %s)", name, hint,
                        names);
     }
     act_default(out, info);
@@ -985,6 +1078,10 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
         np++;
         s = *end == ':' ? end : NULL;
     }
+    if (info->params_required && np < info->n_params)
+        return ab_fail(err, AB_EUSAGE, "'%s': %s has no default parameters (%s): give both, "
+                       "%s:%s:%s", spec, info->name, info->params_why, info->name,
+                       info->param_names[0], info->param_names[1]);
     if (info->check) {
         const char *why = info->check(out->p);
         if (why)

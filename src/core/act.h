@@ -33,6 +33,8 @@ typedef struct {
     const char *formula;      /* one line, for --list-acts */
     int n_params;
     const char *param_names[ACT_MAX_PARAMS];
+    bool params_required;     /* no defaults: every parameter must be given */
+    const char *params_why;   /* why, for the message */
     float defaults[ACT_MAX_PARAMS];
     act_fn f;
     act_dfn df;
@@ -76,7 +78,18 @@ extern const int act_count;
 /* Looks up a registry entry by exact name; NULL if unknown. */
 const act_info *act_find(const char *name);
 
-/* Parses "name" or "name:p1[:p2]" into out.  AB_EUSAGE with a message naming
+/* Looks up a registry entry as a user may write it: its name, PyTorch's
+ * class name or another usual spelling, in any case, with or without '_'
+ * and '-' (ELU, LeakyReLU, Hardswish, leaky-relu), or an alias (swish =
+ * silu, heaviside = step, linear = identity); NULL if none. */
+const act_info *act_lookup(const char *name);
+
+/* Up to max registry names near name (a typo, or name as their start),
+ * closest first, into out; returns how many. */
+int act_suggest(const char **out, int max, const char *name);
+
+/* Parses "name" or "name:p1[:p2]" into out (name as act_lookup takes it;
+ * the label is the registry's name).  AB_EUSAGE with a message naming
  * the bad value and what is accepted (the list of names for an unknown one). */
 ab_status act_parse(act_spec *out, const char *spec, ab_err *err);
 
