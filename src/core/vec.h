@@ -1,5 +1,5 @@
 /* vec.h - AB_VEC marks a function made of loops the compiler vectorises
- * (activations, bias and gradient sums, optimiser steps).  With GCC on
+ * (activations, bias and gradient sums, optimiser steps, standardisation).  With GCC on
  * x86-64 it is compiled twice, for the baseline (SSE2) and for AVX2, and the
  * loader picks the clone the CPU runs (target_clones), so one portable binary
  * gets 8-float vectors where they exist.
