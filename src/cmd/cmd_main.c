@@ -118,6 +118,8 @@ static ab_status build_plan(run_plan *p, const cli_opts *o, int threads, bool as
     p->log_label = o->quiet ? NULL : "";
     p->warn_diverged = true;
     p->jobs = o->jobs ? o->jobs : asked ? 1 : threads < n ? threads : n;
+    if (p->jobs > CLI_MAX_JOBS)
+        p->jobs = CLI_MAX_JOBS;
     p->fit_jobs = !o->jobs;
     p->share_threads = !asked;
     int jobs = p->jobs < n ? p->jobs : n;
