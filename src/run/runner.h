@@ -34,7 +34,8 @@ typedef ab_status (*runner_ready_fn)(void *ctx, const run_out *out, ab_err *err)
  * p->fit_jobs as many of those as fit in the memory available; each with
  * p->threads BLAS threads, or with p->share_threads max(1, p->threads / runs
  * at once), and one when its network is at or below the one-thread rule of
- * train.h (out->jobs and out->threads say what ran).  AB_EUSAGE for a network too large for the memory available
+ * train.h (out->jobs and out->threads say what ran).  AB_EUSAGE for runs
+ * too large for the memory available (with fit_jobs, even one at a time)
  * ("--width 65536 x --depth 1000 x --batch 32: needs about ...") or a
  * sigmoid output on data with other than two classes; AB_ERUNTIME for data
  * that cannot be read, out of memory, or a run that failed (its message led

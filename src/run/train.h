@@ -79,10 +79,11 @@ size_t train_bytes(const train_config *cfg);
  * thread whatever it is told, so a second thread would serve only the
  * evaluation and probe chunks of 256 rows, and costs a worker that spins
  * between them.  Measured on the README's 2-core machine ("Threads for small
- * networks"): bench-gemm's step is 1.00x as fast with two threads as with one
- * at 131072 and 262144 (the fastest of 45 samples each), 1.3-1.9x from
- * 524288 up; the default network (width 64, batch 32: 131072) trains and
- * probes in the same time with one thread as with two, on a third less CPU. */
+ * networks"): bench-gemm's step is 0.98-1.01x as fast with two threads as
+ * with one at 131072 to 262144 (the fastest of 45 samples each), up to
+ * 1.15-1.8x from 524288 up; a run of the default network (width 64, batch
+ * 32: 131072) takes the same wall time with one thread as with two, on half
+ * the CPU. */
 #define TRAIN_ONE_THREAD_MNK 262144.0
 
 /* The BLAS threads worth giving a run of cfg that could have threads: 1
