@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------ */
 /* Fixture: a fresh temporary folder; "run" inside it is the --out path.    */
@@ -310,6 +311,10 @@ static void test_network_flags_in_help(void **state)
     assert_contains(fx->r.out, "--residual");
     assert_contains(fx->r.out, "--threads N");
     assert_contains(fx->r.out, "-j, --jobs N");
+    /* the defaults of -j and the threads, and the one-thread rule */
+    assert_contains(fx->r.out, "Default: 1 with --threads (or OPENBLAS_NUM_THREADS), else\n"
+                               "                      min(runs, cores)");
+    assert_contains(fx->r.out, "fan_out) is at most 262144");
 }
 
 /* --threads and -j are recorded; the default is every core (or
@@ -333,6 +338,70 @@ static void test_threads_jobs_recorded(void **state)
         assert_contains(cfg, "\"memory\": {\"peak_rss_mib\": ");
         free(cfg);
     }
+}
+
+/* Unless told -j or the threads (--threads or OPENBLAS_NUM_THREADS), the
+ * main command trains min(runs, cores) runs at once and gives a network at or
+ * below the one-thread rule (train.h) one BLAS thread: "threads" records the
+ * threads in all, "jobs" the runs at once, "blas.threads" each run's count.
+ * Told the threads, one run at a time with all of them, however small the
+ * network. */
+static void test_default_jobs_threads(void **state)
+{
+    scratch *fx = *state;
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    int cores = online >= 1 ? (int)online : 1;
+    char def[64], jobs2[64], big[64];
+    snprintf(def, sizeof def, "\"threads\": %d,\n  \"jobs\": %d,\n", cores, cores < 2 ? cores : 2);
+    snprintf(jobs2, sizeof jobs2, "\"threads\": %d,\n  \"jobs\": 1,\n", cores);
+    snprintf(big, sizeof big, "\"threads\": %d}", cores);
+    static const char *const narrow[] = {"--act", "relu,sigmoid", "--width", "8", NULL};
+    static const char *const wide[] = {"--act", "relu,sigmoid", "--width", "512", "--batch",
+                                       "128", "-j", "1", NULL};
+    const struct {
+        const char *env; /* OPENBLAS_NUM_THREADS; NULL: unset */
+        const char *const *args;
+        const char *want[2];
+    } cases[] = {
+        /* the default: two runs (relu, sigmoid) at once on two cores, a
+         * network of width 8 on one thread each */
+        {NULL, narrow, {def, "\"threads\": 1}"}},
+        /* -j 1: one run at a time, still one thread for width 8 ... */
+        {NULL, (const char *const[]){"--act", "relu,sigmoid", "--width", "8", "-j", "1", NULL},
+         {jobs2, "\"threads\": 1}"}},
+        /* ... and every core for width 512 at batch 128 (8.4M > the rule) */
+        {NULL, wide, {jobs2, big}},
+        /* told the threads: all of them for each run, one run at a time */
+        {NULL, (const char *const[]){"--act", "relu,sigmoid", "--width", "8", "--threads", "2", NULL},
+         {"\"threads\": 2,\n  \"jobs\": 1,\n", "\"threads\": 2}"}},
+        {"2", narrow, {"\"threads\": 2,\n  \"jobs\": 1,\n", "\"threads\": 2}"}},
+        {"1", narrow, {"\"threads\": 1,\n  \"jobs\": 1,\n", "\"threads\": 1}"}},
+    };
+    const char *old = getenv("OPENBLAS_NUM_THREADS");
+    char *saved = old ? strdup(old) : NULL;
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        if (cases[i].env)
+            setenv("OPENBLAS_NUM_THREADS", cases[i].env, 1);
+        else
+            unsetenv("OPENBLAS_NUM_THREADS");
+        run_free(&fx->r);
+        run_with(&fx->r,
+                 (const char *const[]){"--out", fx->out, "--depth", "3", "--epochs", "0",
+                                       "--samples", "120", "--no-plot", "--quiet", NULL},
+                 cases[i].args);
+        assert_quiet(&fx->r);
+        char *cfg = slurp_in(fx->out, "config.json");
+        remove_tree(fx->out);
+        for (int k = 0; k < 2; k++)
+            if (!strstr(cfg, cases[i].want[k]))
+                fail_msg("case %zu: config.json lacks '%s':\n%s", i, cases[i].want[k], cfg);
+        free(cfg);
+    }
+    if (saved)
+        setenv("OPENBLAS_NUM_THREADS", saved, 1);
+    else
+        unsetenv("OPENBLAS_NUM_THREADS");
+    free(saved);
 }
 
 /* config.json says whether row 1 of the CSV files was skipped as a header. */
@@ -434,6 +503,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_network_flags, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_network_flags_in_help, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_threads_jobs_recorded, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_default_jobs_threads, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_openblas_env, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_empty_test_set, setup, scratch_teardown),
     };

@@ -481,6 +481,78 @@ static void test_standardize_constant(void **state)
     assert_true(fabs(tex[1] - 2.0) < 1e-6);
 }
 
+/* The textbook order, one feature at a time: its rows summed 0, 1, ..., n-1
+ * in double, then the squared deviations likewise; data_standardize must give
+ * these bits exactly (README: standardisation keeps every output bit),
+ * whatever blocks or vectors it uses. */
+static void standardize_reference(float *x, int n, int d, float *tx, int tn)
+{
+    for (int j = 0; j < d; j++) {
+        double mean = 0.0, var = 0.0;
+        for (int i = 0; i < n; i++)
+            mean += x[(size_t)i * d + j];
+        mean /= n;
+        for (int i = 0; i < n; i++) {
+            double t = x[(size_t)i * d + j] - mean;
+            var += t * t;
+        }
+        double sd = sqrt(var / n), inv = sd < 1e-12 ? 1.0 : 1.0 / sd;
+        for (int i = 0; i < n; i++)
+            x[(size_t)i * d + j] = (float)(((double)x[(size_t)i * d + j] - mean) * inv);
+        for (int i = 0; i < tn; i++)
+            tx[(size_t)i * d + j] = (float)(((double)tx[(size_t)i * d + j] - mean) * inv);
+    }
+}
+
+/* Every bit as the reference: 1000 rows of 1030 features (more than one
+ * block of columns, and a remainder), each an offset of up to 1000 plus noise
+ * of a different scale; a constant feature; a test set beside.  Every fifth
+ * feature alternates +-1e17 with values near 1, which the double sums absorb
+ * or keep depending on their order: there the order of the mean's additions
+ * shows in the output.  (A sum of squares has no cancellation, so its order
+ * moves the float output only across a rounding boundary, too rarely to
+ * see.) */
+static void test_standardize_bits(void **state)
+{
+    (void)state;
+    enum { N = 1000, D = 1030, TN = 7 };
+    float *x = malloc(sizeof(float) * N * D), *ref = malloc(sizeof(float) * N * D);
+    float *tx = malloc(sizeof(float) * TN * D), *tref = malloc(sizeof(float) * TN * D);
+    int *y = calloc(N, sizeof *y), *ty = calloc(TN, sizeof *ty);
+    assert_true(x && ref && tx && tref && y && ty);
+    rng_state r;
+    rng_seed(&r, 77);
+    for (int i = 0; i < N + TN; i++)
+        for (int j = 0; j < D; j++) {
+            double v = (j % 13) * 77.0 + rng_normal(&r) * pow(10.0, j % 7 - 3);
+            if (j % 5 == 0)
+                v = i % 2 ? 1.0 + rng_uniform(&r) : (i % 4 ? -1e17 : 1e17);
+            float *cell = i < N ? &x[(size_t)i * D + j] : &tx[(size_t)(i - N) * D + j];
+            *cell = j == 500 ? 3.25f : (float)v;
+        }
+    memcpy(ref, x, sizeof(float) * N * D);
+    memcpy(tref, tx, sizeof(float) * TN * D);
+    standardize_reference(ref, N, D, tref, TN);
+    data_set tr = {.n = N, .d = D, .k = 2, .x = x, .y = y};
+    data_set te = {.n = TN, .d = D, .k = 2, .x = tx, .y = ty};
+    data_standardize(&tr, &te);
+    for (size_t i = 0; i < (size_t)N * D; i++)
+        if (memcmp(&x[i], &ref[i], sizeof *x) != 0)
+            fail_msg("training row %zu feature %zu: %.9g, the reference %.9g", i / D, i % D,
+                     (double)x[i], (double)ref[i]);
+    for (size_t i = 0; i < (size_t)TN * D; i++)
+        if (memcmp(&tx[i], &tref[i], sizeof *tx) != 0)
+            fail_msg("test row %zu feature %zu: %.9g, the reference %.9g", i / D, i % D,
+                     (double)tx[i], (double)tref[i]);
+    assert_true(x[500] == 0.0f); /* constant: centred only */
+    free(x);
+    free(ref);
+    free(tx);
+    free(tref);
+    free(y);
+    free(ty);
+}
+
 /* ---- IDX ---------------------------------------------------------------- */
 
 static void check_img_set(const data_set *s)
@@ -1046,6 +1118,7 @@ int main(void)
         cmocka_unit_test(test_subset),
         cmocka_unit_test(test_split_standardize),
         cmocka_unit_test(test_standardize_constant),
+        cmocka_unit_test(test_standardize_bits),
         cmocka_unit_test(test_idx_roundtrip),
         cmocka_unit_test(test_idx_bad_magic),
         cmocka_unit_test(test_idx_truncated),

@@ -1,8 +1,9 @@
 /* test_jobs.c - determinism, --threads and -j: the same command writes the
- * same numbers, and -j N --threads T writes exactly what --threads
- * max(1, T/N) writes without -j (README, "Determinism"); a failing run under
- * -j is one error line and no run folder; config.json's threads, jobs and
- * memory. */
+ * same numbers, and -j N --threads T writes exactly what -j 1 --threads
+ * max(1, T/N) writes (README, "Determinism"); the default, several runs at
+ * once on one thread each, writes what --threads 1 writes; a failing run
+ * under -j is one error line and no run folder; config.json's threads, jobs
+ * and memory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------ */
 /* Fixture: a temporary folder holding wide.csv and the run folders.         */
@@ -216,14 +218,34 @@ static void test_jobs_match_sequential(void **state)
     /* one job is the sequential path itself */
     train(fx, "j1t2", (const char *const[]){"-j", "1", "--threads", "2", NULL});
     assert_same_numbers(fx, "t2", "j1t2");
+    /* the default, told neither: min(4, cores) runs at once, each on one BLAS
+     * thread (a network below the one-thread rule), as --threads 1 */
+    const char *env = getenv("OPENBLAS_NUM_THREADS");
+    char *saved = env ? strdup(env) : NULL;
+    unsetenv("OPENBLAS_NUM_THREADS");
+    train(fx, "default", NULL);
+    if (saved)
+        setenv("OPENBLAS_NUM_THREADS", saved, 1);
+    free(saved);
+    assert_same_numbers(fx, "t1", "default");
+    char dir[4200], jobs[32];
+    run_path(dir, sizeof dir, fx, "default");
+    char *cfg = slurp_in(dir, "config.json");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    snprintf(jobs, sizeof jobs, "\"jobs\": %ld,", cores < 4 ? (cores > 1 ? cores : 1) : 4);
+    assert_contains(cfg, jobs);
+    assert_contains(cfg, "\"threads\": 1}");
+    free(cfg);
 
     /* and the test can see a thread count: 1 and 2 threads differ here (on
      * the x86-64 OpenBLAS kernels tried); where they do not, the checks
      * above still hold but cannot tell the counts apart */
     char why[512];
     bool differ = !same_numbers(fx, "t1", "t2", "loss.csv", why, sizeof why);
-    if (differ)
+    if (differ) {
         assert_false(same_numbers(fx, "t1", "j2t4", "loss.csv", why, sizeof why));
+        assert_false(same_numbers(fx, "t2", "default", "loss.csv", why, sizeof why));
+    }
 }
 
 /* Fails unless cfg's runs each have a positive "seconds" and "probe_seconds"

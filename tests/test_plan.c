@@ -1,8 +1,9 @@
 /* test_plan.c - the run plan and the runner, in-process: a -j child hands
  * back every scalar and row of its run exactly; the runner gives the same
  * records at -j 1 and -j 2; the memory check refuses a plan before its data
- * is read or its folder made; the experiment quantities of a hand-built
- * record are the known answers. */
+ * is read or its folder made, and when the plan lets it trains fewer runs at
+ * once first; the one-thread rule and the threads the runner gives; the
+ * experiment quantities of a hand-built record are the known answers. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,6 +210,93 @@ static void test_runner_refuses_memory_first(void **state)
     plan_free(&p);
 }
 
+/* With fit_jobs the runner lowers the runs at once until they fit: a run too
+ * large even alone is refused as one, not as "2 runs at once (-j)"; a plan
+ * that fits keeps its jobs. */
+static void test_runner_fits_jobs(void **state)
+{
+    (void)state;
+    run_plan p;
+    run_out o;
+    ab_err err = {{0}};
+    small_plan(&p, 2);
+    p.fit_jobs = true;
+    p.data.name = "csv:/nonexistent/data.csv";
+    p.runs[3].cfg.net.width = 65536;
+    p.runs[3].cfg.net.depth = 1024;
+    p.flag_prefix = "";
+    assert_int_equal(runner_run(&o, &p, NULL, NULL, &err), AB_EUSAGE);
+    assert_non_null(strstr(err.msg, "width 65536 x depth 1024 x batch 11: needs about"));
+    assert_null(strstr(err.msg, "at once"));
+    assert_null(strstr(err.msg, "-j"));
+    runner_out_free(&o);
+    plan_free(&p);
+    small_plan(&p, 2);
+    p.fit_jobs = true;
+    if (runner_run(&o, &p, NULL, NULL, &err) != AB_OK)
+        fail_msg("runner_run: %s", err.msg);
+    assert_int_equal(o.jobs, 2);
+    runner_out_free(&o);
+    plan_free(&p);
+}
+
+/* The one-thread rule (train.h): one BLAS thread when the largest product of
+ * a step, batch x fan_in x fan_out over the layers, is at most
+ * TRAIN_ONE_THREAD_MNK, the first layer's and the output layer's included. */
+static void test_one_thread_rule(void **state)
+{
+    (void)state;
+    act_spec relu;
+    ab_err err;
+    assert_int_equal(act_parse(&relu, "relu", &err), AB_OK);
+    train_config c = {.net = {.depth = 6, .width = 64, .n_in = 2, .n_out = 3, .act = relu},
+                      .epochs = 1, .log_every = 1};
+    /* hidden layers of 64 x 64: the bound falls at batch B */
+    int b = (int)(TRAIN_ONE_THREAD_MNK / (64.0 * 64.0));
+    c.batch = b;
+    assert_int_equal(train_blas_threads(&c, 2), 1);
+    assert_int_equal(train_blas_threads(&c, 1), 1);
+    c.batch = b + 1;
+    assert_int_equal(train_blas_threads(&c, 2), 2);
+    assert_int_equal(train_blas_threads(&c, 5), 5);
+    assert_int_equal(train_blas_threads(&c, 1), 1);
+    /* 784 inputs: the first layer decides */
+    c.net.n_in = 784;
+    c.batch = (int)(TRAIN_ONE_THREAD_MNK / (784.0 * 64.0));
+    assert_int_equal(train_blas_threads(&c, 2), 1);
+    c.batch++;
+    assert_int_equal(train_blas_threads(&c, 2), 2);
+    /* a wide output layer decides too */
+    c.net.n_in = 2;
+    c.net.n_out = 1000;
+    c.batch = (int)(TRAIN_ONE_THREAD_MNK / (64.0 * 1000.0)) + 1;
+    assert_int_equal(train_blas_threads(&c, 2), 2);
+}
+
+/* With share_threads the runner gives each run max(1, threads / jobs), and
+ * one for networks at or below the rule; without it, threads as planned. */
+static void test_runner_threads(void **state)
+{
+    (void)state;
+    run_plan p;
+    run_out o;
+    ab_err err = {{0}};
+    small_plan(&p, 1);
+    p.threads = 2;
+    p.share_threads = true;
+    if (runner_run(&o, &p, NULL, NULL, &err) != AB_OK)
+        fail_msg("runner_run: %s", err.msg);
+    assert_int_equal(o.threads, 1); /* width 9: far below the rule */
+    runner_out_free(&o);
+    p.share_threads = false;
+    if (runner_run(&o, &p, NULL, NULL, &err) != AB_OK)
+        fail_msg("runner_run: %s", err.msg);
+    assert_int_equal(o.threads, 2);
+    runner_out_free(&o);
+    plan_free(&p);
+    gemm_set_threads(1);
+}
+
 /* The estimate counts the parameter copies that saving the weights keeps:
  * two arenas more per run. */
 static void test_runner_counts_saved_weights(void **state)
@@ -337,6 +425,9 @@ int main(void)
         cmocka_unit_test(test_child_sends_every_scalar),
         cmocka_unit_test(test_runner_jobs_same_records),
         cmocka_unit_test(test_runner_refuses_memory_first),
+        cmocka_unit_test(test_runner_fits_jobs),
+        cmocka_unit_test(test_one_thread_rule),
+        cmocka_unit_test(test_runner_threads),
         cmocka_unit_test(test_runner_counts_saved_weights),
         cmocka_unit_test(test_run_quantities_known),
     };

@@ -15,6 +15,7 @@
 
 #include "data.h"
 #include "setting.h"
+#include "train.h"
 
 /* getopt_long's value for the option of setting i is OPT_SETTING + i. */
 enum { OPT_SETTING = 1000 };
@@ -147,13 +148,17 @@ void cli_usage(FILE *f)
         SET_SEEDS};
     static const setting_id data[] = {SET_DATA, SET_SAMPLES, SET_TEST_FRAC};
     static const setting_id measure[] = {SET_TARGET_ACC, SET_LOG_EVERY};
-    char data_dir[300], jobs[400];
+    char data_dir[300], jobs[700];
     snprintf(data_dir, sizeof data_dir, "folder of the IDX files (default %s for %s, %s for %s)",
              DATA_FASHION_DIR, names_name(data_names, DATA_FASHION_MNIST), DATA_MNIST_DIR,
              names_name(data_names, DATA_MNIST));
     snprintf(jobs, sizeof jobs, "train N runs (activations x seeds) at once, 1..%d, each in its "
-             "own process with max(1, threads/N) BLAS threads: the same files as --threads "
-             "max(1, threads/N) without -j (default 1)", CLI_MAX_JOBS);
+             "own process with max(1, threads/N) BLAS threads: the same files as -j 1 --threads "
+             "max(1, threads/N). Default: 1 with --threads (or OPENBLAS_NUM_THREADS), else "
+             "min(runs, cores) (fewer if they would not fit in memory), each run with "
+             "max(1, cores/N) BLAS threads, and 1 for a network whose largest product of a "
+             "step (batch x fan_in x fan_out) is at most %.0f",
+             CLI_MAX_JOBS, TRAIN_ONE_THREAD_MNK);
     const char *const data_own[] = {
         "--data-dir DIR", data_dir,
         "--test-data PATH", "a CSV test set beside --data csv:PATH (no split)",
@@ -171,8 +176,9 @@ void cli_usage(FILE *f)
                               "final folder); with --epochs 0 only measures the probes at "
                               "those weights",
         "--threads N", "BLAS threads in all, 1..4 x cores (default: every core, or "
-                       "OPENBLAS_NUM_THREADS when set); the last bits of the numbers can "
-                       "depend on it",
+                       "OPENBLAS_NUM_THREADS when set); given (or set), every run gets all "
+                       "of them, one run at a time unless -j; the last bits of the numbers "
+                       "can depend on it",
         "-j, --jobs N", jobs,
         "-q, --quiet", "print nothing but errors",
         "--list-acts", "list the activations with their parameters and exit",
@@ -412,7 +418,7 @@ static ab_status set_defaults(cli_opts *o, int argc, char **argv, ab_err *err)
         }
     }
     o->lr = NAN;
-    o->jobs = 1;
+    o->jobs = 0; /* not given: cmd_main chooses */
     o->argc = argc;
     o->argv = argv;
     return AB_OK;

@@ -40,7 +40,8 @@ typedef struct {
     const char *save_weights; /* folder for .npy weights, NULL = none */
     const char *load_weights; /* folder of .npy weights to start from */
     int threads;             /* BLAS threads in all; 0 = the default: every core */
-    int jobs; /* runs trained at once, each in its own process (-j); 1 = in this one */
+    int jobs; /* runs trained at once, each in its own process (-j); 1 = in this one;
+                 0 = not given (cmd_main's default) */
     bool no_plot, quiet, list_acts, help, version;
     int argc;
     char **argv;

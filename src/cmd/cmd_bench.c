@@ -559,7 +559,7 @@ int cmd_bench_gemm(int argc, char **argv)
     /* without --threads OpenBLAS reads OPENBLAS_NUM_THREADS itself: refuse
      * what it would ignore or clamp */
     if (st == AB_OK && !o.threads)
-        st = par_default_threads(&env_threads, GEMM_MAX_THREADS, &err);
+        st = par_default_threads(&env_threads, NULL, GEMM_MAX_THREADS, &err);
     if (st == AB_OK && o.threads)
         gemm_set_threads(o.threads);
     if (st == AB_OK)

@@ -94,8 +94,15 @@ static ab_status write_outputs(const char *dir, const cli_opts *o, const run_pla
 
 /* ---- the job ---- */
 
-/* The plan of o: every activation, then every seed, in that order. */
-static ab_status build_plan(run_plan *p, const cli_opts *o, int threads, ab_err *err)
+/* The plan of o: every activation, then every seed, in that order, with
+ * threads BLAS threads in all (asked: by --threads or OPENBLAS_NUM_THREADS).
+ * Told neither -j nor the threads, the runs go min(runs, threads) at once
+ * (threads = the cores), as many of those as fit in memory, the threads
+ * shared among them and one for a small network (runner.h); told the
+ * threads, one run at a time with all of them; told -j N, N at once with
+ * max(1, threads / N) each. */
+static ab_status build_plan(run_plan *p, const cli_opts *o, int threads, bool asked,
+                            ab_err *err)
 {
     int n = o->n_acts * o->seeds;
     if (!plan_alloc(p, n))
@@ -105,15 +112,20 @@ static ab_status build_plan(run_plan *p, const cli_opts *o, int threads, ab_err 
                           .standardize = !o->no_standardize};
     p->acts = o->acts;
     p->n_acts = o->n_acts;
-    p->jobs = o->jobs;
     p->load_weights = o->load_weights;
     p->save_weights = o->save_weights;
     p->flag_prefix = "--";
     p->log_label = o->quiet ? NULL : "";
     p->warn_diverged = true;
-    int jobs = o->jobs < n ? o->jobs : n;
-    /* one run at a time uses every thread; -j shares them out */
-    p->threads = jobs > 1 ? par_split_threads(threads, jobs) : threads;
+    p->jobs = o->jobs ? o->jobs : asked ? 1 : threads < n ? threads : n;
+    if (p->jobs > CLI_MAX_JOBS)
+        p->jobs = CLI_MAX_JOBS;
+    p->fit_jobs = !o->jobs;
+    p->share_threads = !asked;
+    int jobs = p->jobs < n ? p->jobs : n;
+    /* one run at a time uses every thread; -j shares them out (the runner
+     * does when they are the default) */
+    p->threads = !asked || jobs == 1 ? threads : par_split_threads(threads, jobs);
     train_config tc = {
         .net = {.depth = o->depth, .width = o->width, .out = o->loss, .init = o->init,
                 .init_std = (float)o->init_std, .bias_init = (float)o->bias_init,
@@ -176,9 +188,10 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
     run_out out = {0};
     job_ctx j = {.o = o};
     int threads = o->threads;
-    ab_status st = threads ? AB_OK : par_default_threads(&threads, cli_max_threads(), err);
+    bool env = false;
+    ab_status st = threads ? AB_OK : par_default_threads(&threads, &env, cli_max_threads(), err);
     if (st == AB_OK)
-        st = build_plan(&p, o, threads, err);
+        st = build_plan(&p, o, threads, o->threads || env, err);
     if (st == AB_OK)
         st = runner_run(&out, &p, make_folder, &j, err);
     const char *dir = j.stage.dir;

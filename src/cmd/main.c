@@ -8,6 +8,7 @@
 #include "cmd_bench.h"
 #include "cmd_exp.h"
 #include "cmd_main.h"
+#include "gemm.h"
 
 static const struct {
     const char *name;
@@ -26,6 +27,10 @@ int main(int argc, char **argv)
     /* a write past `ulimit -f` then fails with EFBIG and is reported like a
      * full disk, instead of killing the process with a .tmp file left */
     signal(SIGXFSZ, SIG_IGN);
+    /* the worker threads OpenBLAS started at load would spin idle for about
+     * 0.1 s of CPU; a command that wants several threads gets them back at
+     * its first product that uses them */
+    gemm_stop_threads();
     for (size_t i = 0; argc > 1 && i < sizeof subcommands / sizeof subcommands[0]; i++)
         if (strcmp(argv[1], subcommands[i].name) == 0)
             return subcommands[i].run(argc - 1, argv + 1);

@@ -1,8 +1,8 @@
 /* vec.h - AB_VEC marks a function made of loops the compiler vectorises
- * (activations, bias and gradient sums, optimiser steps).  With GCC on
- * x86-64 it is compiled twice, for the baseline (SSE2) and for AVX2, and the
- * loader picks the clone the CPU runs (target_clones), so one portable binary
- * gets 8-float vectors where they exist.
+ * (activations, bias and gradient sums, optimiser steps, standardisation).
+ * With GCC on x86-64 it is compiled twice, for the baseline (SSE2) and for
+ * AVX2, and the loader picks the clone the CPU runs (target_clones), so one
+ * portable binary gets 8-float vectors where they exist.
  *
  * The numbers do not change: the AVX2 clone does the same IEEE operations on
  * the same elements in the same order, only more of them per instruction.

@@ -15,6 +15,7 @@
 
 #include "rng.h"
 #include "text.h"
+#include "vec.h"
 
 #define CSV_MAX_LABEL 65535 /* larger labels would mean absurd output layers */
 #define IDX_IMAGES 0x00000803u
@@ -127,13 +128,42 @@ done:
     return st;
 }
 
-/* Features are handled in blocks so that the row-major data is walked
- * sequentially (one column at a time would miss the cache on every row)
- * without needing heap memory, since this function cannot fail. */
-#define STD_BLOCK 128
+/* Features are handled in blocks of up to STD_BLOCK columns, each summed over
+ * every row before the next: for up to STD_BLOCK features (Fashion-MNIST's
+ * 784) a pass reads the rows from start to end, the one order the memory
+ * system streams at full speed, with the block's accumulators in L1.  The
+ * accumulators are on the stack, since this function cannot fail.  Every
+ * feature's sums still add its rows in order 0, 1, ..., n-1, so the bits do
+ * not depend on the block size.  (Blocks of 128 columns read each row in
+ * pieces of 512 bytes, 3136 bytes apart, three times over: 0.13-0.20 s for
+ * Fashion-MNIST, against 0.03-0.05 s streaming with the AVX2 clones.) */
+#define STD_BLOCK 1024
+
+/* acc[j] += x[i][j0 + j] over rows i = 0..n-1 in order (x is n x d). */
+AB_VEC static void std_sum(double *acc, const float *x, int n, int d, int j0, int m)
+{
+    for (int i = 0; i < n; i++) {
+        const float *row = x + (size_t)i * (size_t)d + j0;
+        for (int j = 0; j < m; j++)
+            acc[j] += row[j];
+    }
+}
+
+/* acc[j] += (x[i][j0 + j] - mean[j])^2 over rows i = 0..n-1 in order. */
+AB_VEC static void std_sum_sq(double *acc, const float *x, int n, int d, int j0, int m,
+                              const double *mean)
+{
+    for (int i = 0; i < n; i++) {
+        const float *row = x + (size_t)i * (size_t)d + j0;
+        for (int j = 0; j < m; j++) {
+            double t = row[j] - mean[j];
+            acc[j] += t * t;
+        }
+    }
+}
 
 /* Centres and scales x (n x d) columns [j0, j0+m) with mean and inv. */
-static void std_apply(data_set *s, int j0, int m, const double *mean, const double *inv)
+AB_VEC static void std_apply(data_set *s, int j0, int m, const double *mean, const double *inv)
 {
     for (int i = 0; i < s->n; i++) {
         float *row = s->x + (size_t)i * (size_t)s->d + j0;
@@ -150,17 +180,11 @@ void data_standardize(data_set *train, data_set *test)
     for (int j0 = 0; j0 < d; j0 += STD_BLOCK) {
         int m = d - j0 < STD_BLOCK ? d - j0 : STD_BLOCK;
         double mean[STD_BLOCK] = {0}, var[STD_BLOCK] = {0}, inv[STD_BLOCK];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < m; j++)
-                mean[j] += train->x[(size_t)i * (size_t)d + j0 + j];
+        std_sum(mean, train->x, n, d, j0, m);
         for (int j = 0; j < m; j++)
             mean[j] /= n;
         /* Two passes: the one-pass sum of squares cancels badly. */
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < m; j++) {
-                double t = train->x[(size_t)i * (size_t)d + j0 + j] - mean[j];
-                var[j] += t * t;
-            }
+        std_sum_sq(var, train->x, n, d, j0, m, mean);
         for (int j = 0; j < m; j++) {
             double sd = sqrt(var[j] / n);
             inv[j] = sd < 1e-12 ? 1.0 : 1.0 / sd;

@@ -167,7 +167,8 @@ ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_er
     p->acts = s->acts;
     p->n_acts = s->n_acts;
     p->jobs = jobs;
-    p->threads = EXP_BLAS_THREADS;
+    p->threads = EXP_BLAS_THREADS; /* always: no sharing, no one-thread rule */
+    p->share_threads = p->fit_jobs = false;
     p->flag_prefix = "";
     p->log_label = quiet ? NULL : e->id;
     int idx[XF_N_KEYS], i = 0;

@@ -139,7 +139,7 @@ ab_status cfgjson_write(const char *dir, const cfgjson_doc *d, ab_err *err)
     fprintf(f, "  \"threads\": %d,\n  \"jobs\": %d,\n", d->threads, d->out ? d->out->jobs : 1);
     fputs("  \"blas\": {\"library\": ", f);
     out_json_str(f, gemm_library());
-    fprintf(f, ", \"threads\": %d},\n", d->plan ? d->plan->threads : gemm_threads());
+    fprintf(f, ", \"threads\": %d},\n", d->out ? d->out->threads : gemm_threads());
     /* the vector maths library the runs with math = sleef used */
     fputs("  \"vector_maths\": ", f);
     out_json_str(f, vm_library());

@@ -30,9 +30,11 @@
 
 /* ---- threads and memory ---- */
 
-ab_status par_default_threads(int *out, int max, ab_err *err)
+ab_status par_default_threads(int *out, bool *from_env, int max, ab_err *err)
 {
     const char *s = getenv("OPENBLAS_NUM_THREADS");
+    if (from_env)
+        *from_env = s && *s;
     if (s && *s) {
         long v;
         ab_status st = setting_parse_long(&v, s, 1, max, err);

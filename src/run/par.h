@@ -8,12 +8,13 @@
 #include "train.h"
 
 /* BLAS threads when --threads is not given into *out: OPENBLAS_NUM_THREADS
- * when it is set and not empty, else the online cores
- * (sysconf(_SC_NPROCESSORS_ONLN)) up to max.  AB_EUSAGE
+ * when it is set and not empty (then *from_env is true, when from_env is not
+ * NULL), else the online cores (sysconf(_SC_NPROCESSORS_ONLN)) up to max.
+ * AB_EUSAGE
  * "OPENBLAS_NUM_THREADS: 'abc' is not a whole number (accepted: 1..MAX)"
  * when it is not a whole number in 1..max: OpenBLAS would ignore or clamp it
  * without a word. */
-ab_status par_default_threads(int *out, int max, ab_err *err);
+ab_status par_default_threads(int *out, bool *from_env, int max, ab_err *err);
 /* BLAS threads of each of jobs runs at once sharing threads: max(1, threads / jobs). */
 int par_split_threads(int threads, int jobs);
 

@@ -32,7 +32,11 @@ typedef struct {
     plan_run *runs;          /* in the order of the files' rows */
     int n_runs;
     int jobs;                /* runs at once, each in a child process; 1 = in this one */
-    int threads;             /* BLAS threads of each run */
+    int threads;             /* BLAS threads of each run, or with share_threads in all */
+    /* What the main command leaves to the runner when it is not told (runner.h): */
+    bool fit_jobs;           /* no -j: fewer than jobs at once when jobs would not fit in memory */
+    bool share_threads;      /* no --threads (nor OPENBLAS_NUM_THREADS): threads shared among
+                                the runs at once, and one for a small network */
     const char *load_weights; /* start every run from this folder's .npy files; NULL = draw */
     const char *save_weights; /* write every run's init/ and final/ .npy files here */
     /* Messages: "--" names sizes as the command line's flags ("--width 64"),

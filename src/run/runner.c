@@ -77,28 +77,31 @@ static double loaded_bytes(const run_plan *p, const train_config *cfgs)
     return b;
 }
 
-/* Refuses runs cfgs (jobs of them at once) that would not fit in the memory
- * available now; sets *need to the bytes they still take and *one to those
- * of the largest. */
-static ab_status check_memory(const run_plan *p, const train_config *cfgs, int jobs,
+/* Refuses runs cfgs (*jobs of them at once) that would not fit in the memory
+ * available now, after lowering *jobs (not below 1) until they do when the
+ * plan lets it; sets *need to the bytes they still take and *one to those of
+ * the largest. */
+static ab_status check_memory(const run_plan *p, const train_config *cfgs, int *jobs,
                               double *need, double *one, ab_err *err)
 {
     int big;
     *one = largest_run(cfgs, p->n_runs, &big);
-    *need = jobs * *one + loaded_bytes(p, cfgs);
-    double have = sys_mem_available();
+    double loaded = loaded_bytes(p, cfgs), have = sys_mem_available();
+    while (p->fit_jobs && *jobs > 1 && *jobs * *one + loaded > 0.9 * have)
+        (*jobs)--;
+    *need = *jobs * *one + loaded;
     if (*need <= 0.9 * have)
         return AB_OK;
     const train_config *c = &cfgs[big];
     const char *f = flags(p);
     char at_once[64] = "";
-    if (jobs > 1)
-        snprintf(at_once, sizeof at_once, " x %d runs at once (-j)", jobs);
+    if (*jobs > 1)
+        snprintf(at_once, sizeof at_once, " x %d runs at once (-j)", *jobs);
     return ab_fail(err, AB_EUSAGE,
                    "%swidth %d x %sdepth %d x %sbatch %d%s: needs about %.1f GiB of memory, "
                    "more than the %.1f GiB available (use a smaller width, depth or batch%s)",
                    f, c->net.width, f, c->net.depth, f, c->batch, at_once,
-                   *need / 1073741824.0, have / 1073741824.0, jobs > 1 ? ", or a smaller -j" : "");
+                   *need / 1073741824.0, have / 1073741824.0, *jobs > 1 ? ", or a smaller -j" : "");
 }
 
 /* ---- the data ---- */
@@ -254,7 +257,7 @@ static void arrived(void *ctx, int i, int n_arrived)
     }
 }
 
-/* Trains the runs out->jobs at once in child processes of p->threads BLAS
+/* Trains the runs out->jobs at once in child processes of out->threads BLAS
  * threads each; the records come out in the same order and with the same
  * numbers as train_in_order's. */
 static ab_status train_at_once(exec *x, ab_err *err)
@@ -264,7 +267,7 @@ static ab_status train_at_once(exec *x, ab_err *err)
     run_result *res = calloc((size_t)p->n_runs, sizeof *res);
     if (!res)
         return ab_fail(err, AB_ERUNTIME, "out of memory: run results");
-    par_plan pp = {.cfgs = x->cfgs, .n = p->n_runs, .jobs = o->jobs, .threads = p->threads,
+    par_plan pp = {.cfgs = x->cfgs, .n = p->n_runs, .jobs = o->jobs, .threads = o->threads,
                    .train = &o->train, .test = &o->test, .probe = &o->probe,
                    .after = child_after, .arrived = arrived, .ctx = x};
     int failed;
@@ -287,6 +290,21 @@ static ab_status train_at_once(exec *x, ab_err *err)
 
 /* ---- the plan ---- */
 
+/* The BLAS threads of each run, jobs at once: p->threads, or with
+ * share_threads max(1, p->threads / jobs), and 1 when every network is at
+ * or below the one-thread rule (train_blas_threads). */
+static int run_threads(const run_plan *p, const train_config *cfgs, int jobs)
+{
+    if (!p->share_threads)
+        return p->threads;
+    int share = par_split_threads(p->threads, jobs), t = 1;
+    for (int i = 0; i < p->n_runs; i++) {
+        int ti = train_blas_threads(&cfgs[i], share);
+        t = ti > t ? ti : t;
+    }
+    return t;
+}
+
 /* The runs' configurations for the data loaded, the memory check at its
  * real sizes (and the figures config.json records), the loaded weights, and
  * the records as the plan labels them. */
@@ -299,9 +317,10 @@ static ab_status prepare(exec *x, float **loaded, ab_err *err)
      * left to allocate is the runs' buffers */
     o->available = sys_mem_available();
     double need;
-    ab_status st = check_memory(p, x->cfgs, o->jobs, &need, &o->run_bytes, err);
+    ab_status st = check_memory(p, x->cfgs, &o->jobs, &need, &o->run_bytes, err);
     if (st != AB_OK)
         return st;
+    o->threads = run_threads(p, x->cfgs, o->jobs);
     o->estimate = par_rss_now() + need;
     if (!(o->recs = calloc((size_t)p->n_runs, sizeof *o->recs)))
         return ab_fail(err, AB_ERUNTIME, "out of memory: run records");
@@ -363,12 +382,11 @@ ab_status runner_run(run_out *out, const run_plan *p, runner_ready_fn ready, voi
         return ab_fail(err, AB_ERUNTIME, "out of memory");
     }
     out->jobs = p->jobs < p->n_runs ? p->jobs : p->n_runs;
-    gemm_set_threads(p->threads);
     double need, one;
     /* first with the smallest input and output layers, so that a hopeless
      * size is refused before a large data set is read */
     effective(x.cfgs, p, 1, 2);
-    ab_status st = check_memory(p, x.cfgs, out->jobs, &need, &one, err);
+    ab_status st = check_memory(p, x.cfgs, &out->jobs, &need, &one, err);
     if (st == AB_OK)
         st = load_data(out, p, err);
     if (st == AB_OK)
@@ -377,8 +395,10 @@ ab_status runner_run(run_out *out, const run_plan *p, runner_ready_fn ready, voi
         st = ready(ctx, out, err);
     if (st == AB_OK)
         st = stage_weights(&x, err);
-    if (st == AB_OK)
+    if (st == AB_OK) {
+        gemm_set_threads(out->threads);
         st = train_all(&x, err);
+    }
     if (st != AB_OK)
         stage_abort(&out->weights);
     for (int i = 0; st == AB_OK && i < out->n; i++)

@@ -16,6 +16,7 @@ typedef struct {
     data_set train, test;    /* as loaded (standardised, split) */
     data_set probe;          /* the fixed probe set drawn from train */
     int jobs;                /* runs at once, as run (at most the runs) */
+    int threads;             /* BLAS threads of each run, as run */
     double estimate;         /* bytes: estimated peak of all processes together */
     double run_bytes;        /* bytes: estimated buffers of the largest run */
     double available;        /* bytes available when the runs started */
@@ -29,7 +30,12 @@ typedef struct {
 typedef ab_status (*runner_ready_fn)(void *ctx, const run_out *out, ab_err *err);
 
 /* Runs every run of p into out (free with runner_out_free, also after a
- * failure).  AB_EUSAGE for a network too large for the memory available
+ * failure).  The runs go p->jobs at once (at most the runs), or with
+ * p->fit_jobs as many of those as fit in the memory available; each with
+ * p->threads BLAS threads, or with p->share_threads max(1, p->threads / runs
+ * at once), and one when its network is at or below the one-thread rule of
+ * train.h (out->jobs and out->threads say what ran).  AB_EUSAGE for runs
+ * too large for the memory available (with fit_jobs, even one at a time)
  * ("--width 65536 x --depth 1000 x --batch 32: needs about ...") or a
  * sigmoid output on data with other than two classes; AB_ERUNTIME for data
  * that cannot be read, out of memory, or a run that failed (its message led

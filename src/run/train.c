@@ -23,6 +23,19 @@ int train_n_probes(const train_config *cfg)
     return 2 + cfg->epochs / cfg->log_every;
 }
 
+int train_blas_threads(const train_config *cfg, int threads)
+{
+    net n;
+    if (threads <= 1 || net_create(&n, &cfg->net, NULL) != AB_OK)
+        return threads;
+    double largest = 0.0;
+    for (int l = 0; l < n.n_layers; l++) {
+        double mnk = (double)cfg->batch * n.fan_in[l] * n.fan_out[l];
+        largest = mnk > largest ? mnk : largest;
+    }
+    return largest <= TRAIN_ONE_THREAD_MNK ? 1 : threads;
+}
+
 size_t train_bytes(const train_config *cfg)
 {
     net n;

@@ -74,6 +74,24 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
  * itself excluded), for the memory check before any run starts. */
 size_t train_bytes(const train_config *cfg);
 
+/* The one-thread rule.  A network whose largest product of a training step
+ * (batch x fan_in x fan_out multiply-adds, over the layers) is at most
+ * TRAIN_ONE_THREAD_MNK gains nothing from a second BLAS thread.  It is
+ * OpenBLAS 0.3.21's own bound (4 x 65536): it runs such a product on one
+ * thread whatever it is told, so a second thread would serve only the
+ * evaluation and probe chunks of 256 rows, and costs a worker that spins
+ * between them.  Measured on the README's 2-core machine ("Threads for small
+ * networks"): bench-gemm's step is 0.98-1.01x as fast with two threads as
+ * with one at 131072 to 262144 (the fastest of 45 samples each), up to
+ * 1.15-1.8x from 524288 up; a run of the default network (width 64, batch
+ * 32: 131072) takes the same wall time with one thread as with two, on half
+ * the CPU. */
+#define TRAIN_ONE_THREAD_MNK 262144.0
+
+/* The BLAS threads worth giving a run of cfg that could have threads: 1
+ * when its network is at or below the one-thread rule, else threads. */
+int train_blas_threads(const train_config *cfg, int threads);
+
 /* The probes a run of cfg takes at most (epoch 0, every log_every-th epoch,
  * the last); fewer when it diverges. */
 int train_n_probes(const train_config *cfg);
