@@ -4,7 +4,8 @@
  * glibc's functions, and the two back ends within 2 ulp of each other; the
  * activations built on them: f, f' and the fused f-and-f' give the same
  * bits under either back end, and the kinks' f' the same under both.
- * (test_reference checks both back ends against PyTorch.) */
+ * (test_reference checks both back ends against PyTorch.)  And the bulk
+ * uniform draws rrelu takes: the same values and stream as one at a time. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -231,6 +232,24 @@ static void test_acts_both_backends(void **state)
     vm_set_backend(VM_SLEEF);
 }
 
+static void test_uniform_floats(void **state)
+{
+    (void)state;
+    enum { N = 10007 };
+    static float got[N];
+    rng_state a, b;
+    rng_seed(&a, 12345);
+    rng_seed(&b, 12345);
+    rng_uniform_floats(&a, got, N);
+    for (int i = 0; i < N; i++) {
+        float want = (float)rng_uniform(&b);
+        if (!same_bits(got[i], want))
+            fail_msg("draw %d: %.9g, one at a time %.9g", i, (double)got[i], (double)want);
+    }
+    /* the stream goes on where it was */
+    assert_true(rng_next(&a) == rng_next(&b));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_tails),
         cmocka_unit_test(test_libc_is_glibc_and_close_to_sleef),
         cmocka_unit_test(test_acts_both_backends),
+        cmocka_unit_test(test_uniform_floats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -302,8 +302,7 @@ static void hidden_forward(const net *n, const float *params, net_ws *ws, const 
     const float *y = ws->y[l];
     float *h = ws->h[l];
     if (mode == NET_TRAIN && act->info->random_in_training) {
-        for (size_t i = 0; i < cnt; i++)
-            ws->uni[i] = (float)rng_uniform(rng);
+        rng_uniform_floats(rng, ws->uni, cnt);
         act_rrelu_train(h, ws->fp[l], y, ws->uni, cnt, p);
     } else {
         if (mode != NET_EVAL)

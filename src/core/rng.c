@@ -21,9 +21,9 @@ void rng_seed(rng_state *r, uint64_t seed)
         r->s[i] = splitmix64(&x);
 }
 
-uint64_t rng_next(rng_state *r)
+/* One xoshiro256** step on s, inlined where the state lives in registers. */
+static inline uint64_t next(uint64_t *restrict s)
 {
-    uint64_t *s = r->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
     uint64_t t = s[1] << 17;
     s[2] ^= s[0];
@@ -35,7 +35,21 @@ uint64_t rng_next(rng_state *r)
     return result;
 }
 
+uint64_t rng_next(rng_state *r) { return next(r->s); }
+
 double rng_uniform(rng_state *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
+
+void rng_uniform_floats(rng_state *r, float *out, size_t n)
+{
+    uint64_t s0 = r->s[0], s1 = r->s[1], s2 = r->s[2], s3 = r->s[3];
+    for (size_t i = 0; i < n; i++) {
+        uint64_t s[4] = {s0, s1, s2, s3};
+        uint64_t x = next(s);
+        s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+        out[i] = (float)((double)(x >> 11) * 0x1.0p-53);
+    }
+    r->s[0] = s0, r->s[1] = s1, r->s[2] = s2, r->s[3] = s3;
+}
 
 double rng_normal(rng_state *r)
 {

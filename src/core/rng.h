@@ -5,6 +5,7 @@
 #ifndef ACTBENCH_RNG_H
 #define ACTBENCH_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
@@ -17,6 +18,9 @@ void rng_seed(rng_state *r, uint64_t seed);
 uint64_t rng_next(rng_state *r);
 /* Uniform double in [0, 1) with 53 random bits. */
 double rng_uniform(rng_state *r);
+/* out[i] = (float)rng_uniform(r) for i < n: the same values as that loop,
+ * with the generator kept in registers. */
+void rng_uniform_floats(rng_state *r, float *out, size_t n);
 /* Standard normal draw (Box-Muller, no cached second value, so the stream
  * position depends only on the number of calls). */
 double rng_normal(rng_state *r);
