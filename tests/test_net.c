@@ -1,6 +1,7 @@
 /* test_net.c - backpropagation of the whole network against central finite
- * differences of the loss, identical initial draws across activations, and
- * the optimiser updates. */
+ * differences of the loss, identical initial draws across activations, the
+ * optimiser updates, and the training step the same with bench-step's phase
+ * clock as without. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,9 @@
 
 #include "net.h"
 #include "optim.h"
+#include "phase.h"
 #include "testutil.h"
+#include "train.h"
 
 enum { N_IN = 4, WIDTH = 5, DEPTH = 3, B = 6 };
 
@@ -149,6 +152,68 @@ static void test_optimisers(void **state)
     optim_free(&o);
 }
 
+/* Steps of train_step on two models of cfg from the same weights, one with
+ * the phase clock on its workspace: the same parameters bit for bit after
+ * every step, and the clock saw the products (and, with batch norm or a
+ * learned slope, the other phase). */
+static void check_clocked_step(const char *act, opt_kind opt, bool bn, bool res)
+{
+    train_config tc = {.net = {.n_in = N_IN, .n_out = 3, .depth = DEPTH, .width = WIDTH,
+                               .out = OUT_SOFTMAX, .init = INIT_XAVIER, .batchnorm = bn,
+                               .residual = res},
+                       .opt = opt, .lr = (float)optim_default_lr(opt), .batch = B,
+                       .epochs = 1, .log_every = 1};
+    ab_err err;
+    assert_int_equal(act_parse(&tc.net.act, act, &err), AB_OK);
+    train_model m[2];
+    rng_state rng[2];
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(train_model_create(&m[k], &tc, &err), AB_OK);
+        net_init(&m[k].n, m[k].params, 3);
+        rng_seed(&rng[k], 11);
+    }
+    phase_clock clk;
+    phase_reset(&clk);
+    m[1].ws.clock = &clk;
+    enum { N = 2 * B };
+    float x[N * N_IN];
+    int y[N], rows[N];
+    rng_state r;
+    rng_seed(&r, 5);
+    for (int i = 0; i < N * N_IN; i++)
+        x[i] = (float)rng_normal(&r);
+    for (int i = 0; i < N; i++)
+        y[i] = i % 3, rows[i] = (i * 7) % N;
+    data_set ds = {.n = N, .d = N_IN, .k = 3, .x = x, .y = y};
+    for (int s = 0; s < 6; s++) {
+        loss_tally t[2];
+        memset(t, 0, sizeof t);
+        for (int k = 0; k < 2; k++)
+            assert_int_equal(train_step(&m[k], &ds, rows + (s % 2) * B, B, &rng[k], &t[k]), 0);
+        assert_true(t[0].sum == t[1].sum);
+        if (memcmp(m[0].params, m[1].params, net_arena_bytes(&m[0].n)) != 0)
+            fail_msg("%s: the clocked step's parameters differ after step %d", act, s);
+    }
+    static const phase_id seen[] = {PHASE_FWD_GEMM, PHASE_WGRAD_GEMM, PHASE_IGRAD_GEMM,
+                                    PHASE_ACT_F, PHASE_LOSS, PHASE_GATHER};
+    for (size_t k = 0; k < sizeof seen / sizeof seen[0]; k++)
+        if (!(clk.sec[seen[k]] > 0.0))
+            fail_msg("%s: the clock saw no %s", act, phase_names[seen[k]]);
+    if (bn || tc.net.act.info->learned)
+        assert_true(clk.sec[PHASE_OTHER] > 0.0);
+    for (int k = 0; k < 2; k++)
+        train_model_free(&m[k]);
+}
+
+static void test_clocked_step(void **state)
+{
+    (void)state;
+    check_clocked_step("relu", OPT_SGD, false, false);
+    check_clocked_step("tanh", OPT_ADAM, false, true);
+    check_clocked_step("prelu", OPT_MOMENTUM, false, false);
+    check_clocked_step("rrelu", OPT_SGD, true, true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_identical_initial_weights),
         cmocka_unit_test(test_init_scales),
         cmocka_unit_test(test_optimisers),
+        cmocka_unit_test(test_clocked_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
-/* cmd_bench.c - the `bench-acts` and `bench-gemm` subcommands: their options,
- * usage texts and printed tables around bench_acts.c's and bench_gemm.c's
- * measurements. */
+/* cmd_bench.c - the `bench-acts`, `bench-gemm` and `bench-step` subcommands:
+ * their options, usage texts and printed tables around bench_acts.c's,
+ * bench_gemm.c's and bench_step.c's measurements. */
 #include "cmd_bench.h"
 
 #include <getopt.h>
@@ -12,6 +12,7 @@
 
 #include "bench_acts.h"
 #include "bench_gemm.h"
+#include "bench_step.h"
 #include "cli.h"
 #include "gemm.h"
 #include "net.h"
@@ -293,36 +294,46 @@ static void gemm_usage(FILE *f)
             GEMM_DEF_REPEATS, GEMM_MAX_THREADS);
 }
 
-/* "784,256,10" into o->sizes. */
-static ab_status gemm_parse_layers(gemm_opts *o, const char *s, ab_err *err)
+/* A comma list of whole numbers in lo..hi ("784,256,10") into out (room for
+ * max); *n their count.  AB_EUSAGE "OPT: ..." for an empty item, a bad
+ * number or too many. */
+static ab_status parse_int_list(int *out, int *n, int max, const char *opt, const char *s,
+                                long lo, long hi, ab_err *err)
 {
-    o->n_sizes = 0;
+    *n = 0;
     char buf[64];
     const char *p = s;
     for (;;) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len == 0 || len >= sizeof buf)
-            return ab_fail(err, AB_EUSAGE, "--layers: '%s' is not a comma list of sizes, "
-                           "e.g. 784,256,10", s);
-        if (o->n_sizes == BENCH_GEMM_MAX_SIZES)
-            return ab_fail(err, AB_EUSAGE, "--layers: more than %d sizes",
-                           BENCH_GEMM_MAX_SIZES);
+            return ab_fail(err, AB_EUSAGE, "%s: '%s' is not a comma list of numbers, e.g. "
+                           "64,256,10", opt, s);
+        if (*n == max)
+            return ab_fail(err, AB_EUSAGE, "%s: more than %d items", opt, max);
         memcpy(buf, p, len);
         buf[len] = '\0';
         long v;
-        ab_status st = cli_parse_long(&v, "--layers", buf, 1, NET_MAX_WIDTH, err);
+        ab_status st = cli_parse_long(&v, opt, buf, lo, hi, err);
         if (st != AB_OK)
             return st;
-        o->sizes[o->n_sizes++] = (int)v;
+        out[(*n)++] = (int)v;
         if (!comma)
             break;
         p = comma + 1;
     }
-    if (o->n_sizes < 2)
+    return AB_OK;
+}
+
+/* "784,256,10" into o->sizes. */
+static ab_status gemm_parse_layers(gemm_opts *o, const char *s, ab_err *err)
+{
+    ab_status st = parse_int_list(o->sizes, &o->n_sizes, BENCH_GEMM_MAX_SIZES, "--layers", s, 1,
+                                  NET_MAX_WIDTH, err);
+    if (st == AB_OK && o->n_sizes < 2)
         return ab_fail(err, AB_EUSAGE, "--layers: '%s' has one size; give at least the "
                        "inputs and the outputs", s);
-    return AB_OK;
+    return st;
 }
 
 static ab_status gemm_parse(gemm_opts *o, int argc, char **argv, ab_err *err)
@@ -417,5 +428,277 @@ int cmd_bench_gemm(int argc, char **argv)
         gemm_print(rows, &o);
     else
         fprintf(stderr, "actbench: %s\n", err.msg);
+    return (int)st;
+}
+
+/* ---- bench-step ---------------------------------------------------------- */
+
+#define STEP_DEF_ACTS "relu,leaky_relu,sigmoid,tanh,gelu,mish"
+#define STEP_DEF_WIDTHS "64,256,1024"
+#define STEP_DEF_DEPTH 6
+#define STEP_DEF_BATCH 32
+#define STEP_DEF_INPUTS 2
+#define STEP_DEF_OUTPUTS 3
+#define STEP_DEF_REPEATS 5
+#define STEP_MAX_REPEATS 1000
+/* the activations' columns of the table, per block */
+#define STEP_COLS 6
+
+typedef struct {
+    act_spec acts[BENCH_STEP_MAX_ACTS];
+    int n_acts;
+    int widths[BENCH_STEP_MAX_WIDTHS];
+    int n_widths;
+    bench_step_config c;
+    int threads;
+    bool csv, help;
+} step_opts;
+
+enum { S_ACT = 256, S_WIDTH, S_DEPTH, S_BATCH, S_INPUTS, S_OUTPUTS, S_OPTIMIZER, S_REPEATS,
+       S_THREADS, S_CSV };
+
+static const struct option step_long_opts[] = {
+    {"act", required_argument, NULL, S_ACT},
+    {"width", required_argument, NULL, S_WIDTH},
+    {"depth", required_argument, NULL, S_DEPTH},
+    {"batch", required_argument, NULL, S_BATCH},
+    {"inputs", required_argument, NULL, S_INPUTS},
+    {"outputs", required_argument, NULL, S_OUTPUTS},
+    {"optimizer", required_argument, NULL, S_OPTIMIZER},
+    {"repeats", required_argument, NULL, S_REPEATS},
+    {"threads", required_argument, NULL, S_THREADS},
+    {"csv", no_argument, NULL, S_CSV},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static void step_usage(FILE *f)
+{
+    fprintf(f,
+"Usage: actbench bench-step [OPTIONS]\n"
+"\n"
+"Where a training step's time goes.  Times the step training takes (forward,\n"
+"loss, backward, update: the very function every epoch calls) of networks\n"
+"INPUTS -> WIDTH x DEPTH -> OUTPUTS (softmax + cross-entropy, Xavier weights,\n"
+"seeded normal inputs and uniform labels), once as training runs it and once\n"
+"with a clock between its phases:\n"
+"  gather      the minibatch's rows copied out of the data set\n"
+"  fwd_gemm    z = a W^T             bias_add   z += b\n"
+"  act_f       h = f(y)              act_df     f'(y), for the backward\n"
+"  loss        softmax, the loss and its gradient at the outputs\n"
+"  grad_mul    dL/dy = dL/dh f'(y)\n"
+"  wgrad_gemm  dW = dz^T a           bias_grad  db = column sums of dz\n"
+"  igrad_gemm  da = dz W\n"
+"  clear       zeroing the gradient  optim      the optimiser's pass\n"
+"  other       batch norm, skips, rrelu's draws, prelu's slope\n"
+"Each figure is the median of R samples (each from the same weights, long\n"
+"enough to dwarf the clock), every network's samples interleaved with the\n"
+"others' so that drift hits all alike.  'step' is the step without the clock;\n"
+"the phases' sum, 'clocked', is what the percentages are of (the clock's own\n"
+"cost is their difference).  GFLOP/s count 6 B sum(in x out) per step, as\n"
+"scripts/bench does.\n"
+"\n"
+"  --act LIST        activations, comma separated, parameters after colons\n"
+"                    (default %s)\n"
+"  --width LIST      hidden widths, comma separated, each 1..%d\n"
+"                    (default %s)\n"
+"  --depth N         hidden layers, 1..%d (default %d)\n"
+"  --batch N         samples per step, 1..%d (default %d)\n"
+"  --inputs N        input features, 1..%d (default %d)\n"
+"  --outputs N       classes, 1..%d (default %d)\n"
+"  --optimizer NAME  sgd, momentum or adam, with its default learning rate\n"
+"                    (default sgd)\n"
+"  --repeats R       timed samples per network, 1..%d (default %d)\n"
+"  --threads T       BLAS threads, 1..%d (default 1: the breakdown of one\n"
+"                    core's work; OPENBLAS_NUM_THREADS is not read)\n"
+"  --csv             print CSV instead of the table: act,width,depth,batch,\n"
+"                    inputs,outputs,optimizer,threads,phase,us_per_step,\n"
+"                    pct_of_step, a row per phase, then 'clocked' (their sum,\n"
+"                    100) and 'step' (the step without the clock)\n"
+"  -h, --help        this text\n"
+"Long options are spelled in full; an option with a value is given once.\n"
+"\n"
+"Example:\n"
+"  actbench bench-step --act relu,tanh --width 64,1024 --repeats 7\n"
+"\n"
+"Exit status: 0 ok, 1 runtime failure, 2 usage error.\n",
+            STEP_DEF_ACTS, NET_MAX_WIDTH, STEP_DEF_WIDTHS, NET_MAX_DEPTH, STEP_DEF_DEPTH,
+            NET_MAX_WIDTH, STEP_DEF_BATCH, NET_MAX_WIDTH, STEP_DEF_INPUTS, NET_MAX_WIDTH,
+            STEP_DEF_OUTPUTS, STEP_MAX_REPEATS, STEP_DEF_REPEATS, GEMM_MAX_THREADS);
+}
+
+static ab_status step_parse(step_opts *o, int argc, char **argv, ab_err *err)
+{
+    memset(o, 0, sizeof *o);
+    o->c = (bench_step_config){.n_in = STEP_DEF_INPUTS, .n_out = STEP_DEF_OUTPUTS,
+                               .depth = STEP_DEF_DEPTH, .batch = STEP_DEF_BATCH,
+                               .opt = OPT_SGD, .repeats = STEP_DEF_REPEATS};
+    o->threads = 1;
+    ab_status st = cli_parse_acts(o->acts, &o->n_acts, BENCH_STEP_MAX_ACTS, STEP_DEF_ACTS, err);
+    if (st == AB_OK)
+        st = parse_int_list(o->widths, &o->n_widths, BENCH_STEP_MAX_WIDTHS, "--width",
+                            STEP_DEF_WIDTHS, 1, NET_MAX_WIDTH, err);
+    opterr = 0;
+    optind = 1;
+    int c, idx;
+    long v = 0;
+    cli_given given = {0};
+    while (st == AB_OK &&
+           (idx = -1, c = getopt_long(argc, argv, "+:h", step_long_opts, &idx)) != -1) {
+        if (c != ':' && c != '?' &&
+            (st = cli_check_option(&given, step_long_opts, c, idx, argv, err)) != AB_OK)
+            break;
+        switch (c) {
+        case S_ACT: st = cli_parse_acts(o->acts, &o->n_acts, BENCH_STEP_MAX_ACTS, optarg, err);
+            break;
+        case S_WIDTH:
+            st = parse_int_list(o->widths, &o->n_widths, BENCH_STEP_MAX_WIDTHS, "--width",
+                                optarg, 1, NET_MAX_WIDTH, err);
+            break;
+        case S_DEPTH:
+            st = cli_parse_long(&v, "--depth", optarg, 1, NET_MAX_DEPTH, err);
+            o->c.depth = (int)v;
+            break;
+        case S_BATCH:
+            st = cli_parse_long(&v, "--batch", optarg, 1, NET_MAX_WIDTH, err);
+            o->c.batch = (int)v;
+            break;
+        case S_INPUTS:
+            st = cli_parse_long(&v, "--inputs", optarg, 1, NET_MAX_WIDTH, err);
+            o->c.n_in = (int)v;
+            break;
+        case S_OUTPUTS:
+            st = cli_parse_long(&v, "--outputs", optarg, 1, NET_MAX_WIDTH, err);
+            o->c.n_out = (int)v;
+            break;
+        case S_OPTIMIZER: {
+            const name_row *r = names_find(optim_names, optarg, NULL);
+            if (!r)
+                st = names_unknown(err, optim_names, "optimizer", optarg);
+            else
+                o->c.opt = (opt_kind)r->value;
+            if (st != AB_OK)
+                ab_context(err, "--optimizer");
+            break;
+        }
+        case S_REPEATS:
+            st = cli_parse_long(&v, "--repeats", optarg, 1, STEP_MAX_REPEATS, err);
+            o->c.repeats = (int)v;
+            break;
+        case S_THREADS:
+            st = cli_parse_long(&v, "--threads", optarg, 1, GEMM_MAX_THREADS, err);
+            o->threads = (int)v;
+            break;
+        case S_CSV: o->csv = true; break;
+        case 'h': o->help = true; break;
+        case ':':
+            st = ab_fail(err, AB_EUSAGE, "%s: needs a value (see actbench bench-step --help)",
+                         argv[optind - 1]);
+            break;
+        default:
+            st = ab_fail(err, AB_EUSAGE, "bench-step: unknown option '%s' (see actbench "
+                         "bench-step --help)", argv[optind - 1]);
+        }
+    }
+    if (st == AB_OK && optind < argc)
+        st = ab_fail(err, AB_EUSAGE, "bench-step: unexpected argument '%s' (see actbench "
+                     "bench-step --help)", argv[optind]);
+    return st;
+}
+
+static void step_print_csv(const bench_step_row *rows, int n_rows, const step_opts *o)
+{
+    printf("act,width,depth,batch,inputs,outputs,optimizer,threads,phase,us_per_step,"
+           "pct_of_step\n");
+    for (int k = 0; k < n_rows; k++) {
+        const bench_step_row *r = &rows[k];
+        char head[256];
+        snprintf(head, sizeof head, "%s,%d,%d,%d,%d,%d,%s,%d", r->act.label, r->width,
+                 o->c.depth, o->c.batch, o->c.n_in, o->c.n_out, optim_name(o->c.opt),
+                 gemm_threads());
+        for (int p = 0; p < PHASE_COUNT; p++)
+            printf("%s,%s,%.4f,%.2f\n", head, phase_names[p], r->phase_us[p],
+                   100.0 * r->phase_us[p] / r->total_us);
+        printf("%s,clocked,%.4f,100.00\n", head, r->total_us);
+        printf("%s,step,%.4f,%.2f\n", head, r->step_us, 100.0 * r->step_us / r->total_us);
+    }
+}
+
+/* One block of the table: the networks of width rows[*].width, activations
+ * first..first+n as columns. */
+static void step_print_block(const bench_step_row *rows, int stride, int first, int n)
+{
+    printf("%-12s", "phase");
+    for (int a = first; a < first + n; a++)
+        printf(" %18s", rows[(size_t)a * stride].act.label);
+    printf("\n");
+    for (int p = 0; p < PHASE_COUNT; p++) {
+        printf("%-12s", phase_names[p]);
+        for (int a = first; a < first + n; a++) {
+            const bench_step_row *r = &rows[(size_t)a * stride];
+            printf(" %10.2f (%4.1f%%)", r->phase_us[p], 100.0 * r->phase_us[p] / r->total_us);
+        }
+        printf("\n");
+    }
+    static const char *const tail[] = {"clocked", "step", "  min", "  max", "GFLOP/s", "gemm %"};
+    for (int t = 0; t < 6; t++) {
+        printf("%-12s", tail[t]);
+        for (int a = first; a < first + n; a++) {
+            const bench_step_row *r = &rows[(size_t)a * stride];
+            const double *ph = r->phase_us;
+            double v[] = {r->total_us, r->step_us, r->step_min_us, r->step_max_us,
+                          r->flops / r->step_us / 1e3,
+                          100.0 * (ph[PHASE_FWD_GEMM] + ph[PHASE_WGRAD_GEMM] +
+                                   ph[PHASE_IGRAD_GEMM]) / r->total_us};
+            printf(" %18.2f", v[t]);
+        }
+        printf("\n");
+    }
+}
+
+static void step_print(const bench_step_row *rows, const step_opts *o)
+{
+    char machine[256];
+    sys_machine(machine, sizeof machine);
+    printf("machine: %s\nblas: %s, %d thread%s\n", machine, gemm_library(), gemm_threads(),
+           gemm_threads() == 1 ? "" : "s");
+    for (int w = 0; w < o->n_widths; w++) {
+        printf("\nnetwork %d -> %d x %d -> %d, batch %d, %s: us per step (%% of the clocked "
+               "step), median of %d\n", o->c.n_in, o->widths[w], o->c.depth, o->c.n_out,
+               o->c.batch, optim_name(o->c.opt), o->c.repeats);
+        for (int first = 0; first < o->n_acts; first += STEP_COLS) {
+            int n = o->n_acts - first < STEP_COLS ? o->n_acts - first : STEP_COLS;
+            step_print_block(rows + w, o->n_widths, first, n);
+        }
+    }
+    printf("\nclocked = the sum of the phases; step = the step without the clock (min, max: "
+           "its fastest\nand slowest sample); GFLOP/s = 6 B sum(in x out) / step; gemm %% = "
+           "the three products'\nshare of the clocked step\n");
+}
+
+int cmd_bench_step(int argc, char **argv)
+{
+    step_opts o;
+    ab_err err = {{0}};
+    bench_step_row *rows = NULL;
+    ab_status st = step_parse(&o, argc, argv, &err);
+    if (st == AB_OK && o.help) {
+        step_usage(stdout);
+        return 0;
+    }
+    if (st == AB_OK) {
+        gemm_set_threads(o.threads);
+        if (!(rows = calloc((size_t)o.n_acts * (size_t)o.n_widths, sizeof *rows)))
+            st = ab_fail(&err, AB_ERUNTIME, "out of memory: bench-step rows");
+    }
+    if (st == AB_OK)
+        st = bench_step_measure(rows, &o.c, o.acts, o.n_acts, o.widths, o.n_widths, &err);
+    if (st == AB_OK && o.csv)
+        step_print_csv(rows, o.n_acts * o.n_widths, &o);
+    else if (st == AB_OK)
+        step_print(rows, &o);
+    else
+        fprintf(stderr, "actbench: %s\n", err.msg);
+    free(rows);
     return (int)st;
 }

@@ -197,9 +197,10 @@ void net_gemm_input_grad(float *da, const float *dz, const float *w, int B, int 
 /* z (B x out) = a_prev (B x in) W^T + b; b NULL: no bias */
 AB_VEC
 static void linear_forward(float *z, const float *a_prev, const float *w, const float *b, int B,
-                           int in, int out)
+                           int in, int out, phase_clock *clk)
 {
     net_gemm_forward(z, a_prev, w, B, in, out);
+    phase_mark(clk, PHASE_FWD_GEMM);
     if (!b)
         return;
     for (int s = 0; s < B; s++) {
@@ -207,6 +208,7 @@ static void linear_forward(float *z, const float *a_prev, const float *w, const 
         for (int j = 0; j < out; j++)
             row[j] += b[j];
     }
+    phase_mark(clk, PHASE_BIAS_ADD);
 }
 
 /* mean, var (w): per-unit mean and biased variance of z (B x w), two-pass. */
@@ -285,7 +287,7 @@ static void hidden_forward(const net *n, const float *params, net_ws *ws, const 
     const float *w = params + n->w_off[l], *b = params + n->b_off[l];
     if (n->cfg.batchnorm) {
         /* the linear bias would be cancelled by the mean: beta takes its place */
-        linear_forward(ws->z[l], in, w, NULL, B, fi, fo);
+        linear_forward(ws->z[l], in, w, NULL, B, fi, fo, ws->clock);
         const float *mean = ws->mean[l], *var = ws->var[l];
         if (mode == NET_EVAL) {
             mean = params + n->rm_off[l];
@@ -295,8 +297,9 @@ static void hidden_forward(const net *n, const float *params, net_ws *ws, const 
         }
         bn_apply(ws->y[l], ws->zhat[l], ws->colsum, ws->z[l], mean, var, params + n->g_off[l],
                  b, B, fo);
+        phase_mark(ws->clock, PHASE_OTHER);
     } else {
-        linear_forward(ws->z[l], in, w, b, B, fi, fo);
+        linear_forward(ws->z[l], in, w, b, B, fi, fo, ws->clock);
     }
     const float *p = act->info->learned ? params + n->alpha_off + l : act->p;
     const float *y = ws->y[l];
@@ -304,16 +307,23 @@ static void hidden_forward(const net *n, const float *params, net_ws *ws, const 
     if (mode == NET_TRAIN && act->info->random_in_training) {
         for (size_t i = 0; i < cnt; i++)
             ws->uni[i] = (float)rng_uniform(rng);
+        phase_mark(ws->clock, PHASE_OTHER);
+        /* f and f' in one pass: counted as f */
         act_rrelu_train(h, ws->fp[l], y, ws->uni, cnt, p);
+        phase_mark(ws->clock, PHASE_ACT_F);
     } else {
         act->info->f(h, y, cnt, p);
-        if (mode != NET_EVAL)
+        phase_mark(ws->clock, PHASE_ACT_F);
+        if (mode != NET_EVAL) {
             act->info->df(ws->fp[l], y, h, cnt, p);
+            phase_mark(ws->clock, PHASE_ACT_DF);
+        }
     }
     if (net_has_skip(n, l)) {
         float *a = ws->a[l];
         for (size_t i = 0; i < cnt; i++)
             a[i] = in[i] + h[i];
+        phase_mark(ws->clock, PHASE_OTHER);
     }
 }
 
@@ -326,7 +336,8 @@ void net_forward(const net *n, const float *params, net_ws *ws, const float *x, 
         if (l < n->cfg.depth) {
             hidden_forward(n, params, ws, in, l, B, mode, rng);
         } else {
-            linear_forward(ws->z[l], in, params + n->w_off[l], params + n->b_off[l], B, fi, fo);
+            linear_forward(ws->z[l], in, params + n->w_off[l], params + n->b_off[l], B, fi, fo,
+                           ws->clock);
             size_t cnt = (size_t)B * (size_t)fo;
             if (n->cfg.out == OUT_SOFTMAX) {
                 softmax_rows(ws->a[l], ws->z[l], B, fo);
@@ -334,6 +345,8 @@ void net_forward(const net *n, const float *params, net_ws *ws, const float *x, 
                 for (size_t i = 0; i < cnt; i++)
                     ws->a[l][i] = 1.0f / (1.0f + expf(-ws->z[l][i]));
             }
+            /* the output non-linearity belongs with the loss it feeds */
+            phase_mark(ws->clock, PHASE_LOSS);
         }
         in = ws->a[l];
     }
@@ -375,10 +388,12 @@ static void hidden_backward(const net *n, const float *params, float *grads, net
             if (y[i] <= 0.0f)
                 g += (double)da[i] * y[i];
         grads[n->alpha_off + (size_t)l] += (float)g;
+        phase_mark(ws->clock, PHASE_OTHER);
     }
     /* dL/dy; without batchnorm y = z and this is dL/dz */
     for (size_t i = 0; i < cnt; i++)
         dz[i] = da[i] * fp[i];
+    phase_mark(ws->clock, PHASE_GRAD_MUL);
     if (!n->cfg.batchnorm)
         return;
     /* dbeta = sum dy, dgamma = sum dy zhat over the batch; then, through
@@ -408,6 +423,7 @@ static void hidden_backward(const net *n, const float *params, float *grads, net
         for (int j = 0; j < w; j++)
             dr[j] = k[j] * (fb * dr[j] - sdy[j] - xr[j] * sdyx[j]);
     }
+    phase_mark(ws->clock, PHASE_OTHER);
 }
 
 AB_VEC
@@ -422,6 +438,7 @@ void net_backward(const net *n, const float *params, float *grads, net_ws *ws, c
         const float *a_prev = l == 0 ? x : ws->a[l - 1];
         const float *dz = ws->dz[l];
         net_gemm_weight_grad(grads + n->w_off[l], dz, a_prev, B, fi, fo);
+        phase_mark(ws->clock, PHASE_WGRAD_GEMM);
         if (!(n->cfg.batchnorm && l < depth)) {
             float *db = grads + n->b_off[l];
             for (int s = 0; s < B; s++) {
@@ -429,11 +446,13 @@ void net_backward(const net *n, const float *params, float *grads, net_ws *ws, c
                 for (int j = 0; j < fo; j++)
                     db[j] += row[j];
             }
+            phase_mark(ws->clock, PHASE_BIAS_GRAD);
         }
         if (l == 0)
             break;
         /* dL/da_{l-1}, plus, through a skip (in == out), dL/da_l, which da
          * holds: the product adds onto it */
         net_gemm_input_grad(ws->da, dz, params + n->w_off[l], B, fi, fo, net_has_skip(n, l));
+        phase_mark(ws->clock, PHASE_IGRAD_GEMM);
     }
 }

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "act.h"
+#include "phase.h"
 #include "rng.h"
 #include "status.h"
 
@@ -86,6 +87,8 @@ typedef struct {
     float *da;                     /* scratch, cap x max_units */
     float *uni;                    /* rrelu: uniforms, cap x width */
     float *block;                  /* the one allocation behind all of these */
+    phase_clock *clock;            /* NULL (net_ws_create's), or bench-step's clock, which
+                                      forward and backward then mark phase by phase */
 } net_ws;
 
 /* Lays out the network for cfg.  AB_EUSAGE for sizes out of range. */
