@@ -122,18 +122,22 @@ static void test_rows_are_the_layer_products(void **state)
         }
     assert_close(c, want, f->m, f->n, "forward");
 
-    /* weight gradient: dW (m x n) += dz^T a, dz stored k x m, a stored k x n */
+    /* weight gradient: C (m x n) += alpha dz^T a, dz stored k x m, a stored
+     * k x n: dW (alpha 1), or plain SGD's update of W (alpha -lr) */
     const bench_gemm_row *g = &rows[1];
-    memcpy(c, c0, sizeof c);
-    net_gemm_weight_grad(c, dz, a, B, in, out);
-    for (int i = 0; i < g->m; i++)
-        for (int j = 0; j < g->n; j++) {
-            double sum = c0[i * g->n + j];
-            for (int p = 0; p < g->k; p++)
-                sum += (double)dz[p * g->m + i] * a[p * g->n + j];
-            want[i * g->n + j] = sum;
-        }
-    assert_close(c, want, g->m, g->n, "weight_grad");
+    const float alphas[] = {1.0f, -0.1f};
+    for (int t = 0; t < 2; t++) {
+        memcpy(c, c0, sizeof c);
+        net_gemm_weight_grad(c, dz, a, B, in, out, alphas[t]);
+        for (int i = 0; i < g->m; i++)
+            for (int j = 0; j < g->n; j++) {
+                double sum = 0.0;
+                for (int p = 0; p < g->k; p++)
+                    sum += (double)dz[p * g->m + i] * a[p * g->n + j];
+                want[i * g->n + j] = c0[i * g->n + j] + alphas[t] * sum;
+            }
+        assert_close(c, want, g->m, g->n, t ? "weight_grad (alpha -0.1)" : "weight_grad");
+    }
 
     /* input gradient: da (m x n) = dz (m x k) W, W stored k x n; with add
      * (a skip) onto what da held */

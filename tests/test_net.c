@@ -152,6 +152,69 @@ static void test_optimisers(void **state)
     optim_free(&o);
 }
 
+/* net_backward_sgd against net_backward then optim_step's SGD, from the same
+ * forward: the same dz in every layer, the same biases, betas, gammas and
+ * slopes bit for bit, and W within rounding (W - lr g rounded once rather
+ * than twice): with batch norm, a learned slope and skips. */
+static void check_sgd_folded(const char *act, bool bn, bool res)
+{
+    net_config c = {.n_in = N_IN, .n_out = 3, .depth = DEPTH, .width = WIDTH,
+                    .out = OUT_SOFTMAX, .init = INIT_XAVIER, .batchnorm = bn, .residual = res};
+    tnet f;
+    tnet_setup(&f, c, act, B);
+    const net *n = &f.n;
+    const float lr = 0.3f;
+    const size_t np = n->n_params, nws = net_ws_bytes(n, B) / sizeof(float);
+    float *p0 = malloc(np * sizeof *p0), *want = malloc(np * sizeof *want),
+          *ws0 = malloc(nws * sizeof *ws0);
+    assert_true(p0 && want && ws0);
+    memcpy(p0, f.params, np * sizeof *p0);
+    /* apart: the gradient, then the update */
+    tnet_loss(&f, NET_PROBE, NULL, TNET_BACKWARD);
+    optim o;
+    ab_err err;
+    assert_int_equal(optim_create(&o, OPT_SGD, lr, np, &err), AB_OK);
+    optim_step(&o, f.params, f.grads);
+    optim_free(&o);
+    memcpy(want, f.params, np * sizeof *want);
+    memcpy(ws0, f.ws.block, nws * sizeof *ws0);
+    /* folded, from the same weights and forward */
+    memcpy(f.params, p0, np * sizeof *p0);
+    tnet_loss(&f, NET_PROBE, NULL, 0);
+    net_backward_sgd(n, f.params, &f.ws, f.x, B, lr);
+    for (int l = 0; l < n->n_layers; l++)
+        if (memcmp(f.ws.dz[l], ws0 + (f.ws.dz[l] - f.ws.block),
+                   sizeof(float) * (size_t)(B * n->fan_out[l])) != 0)
+            fail_msg("%s: layer %d's dz differs when SGD is folded in", act, l + 1);
+    int moved = 0;
+    for (size_t i = 0; i < np; i++) {
+        const char *kind = param_kind(n, i);
+        bool w = strcmp(kind, "W") == 0;
+        /* W: one rounding of W - lr g against two (of lr g, then of the difference) */
+        float tol = w ? 2e-7f * (fabsf(p0[i]) + fabsf(want[i] - p0[i])) : 0.0f;
+        if (!(fabsf(f.params[i] - want[i]) <= tol))
+            fail_msg("%s: parameter %zu (%s) is %.9g folded, %.9g apart (from %.9g)", act, i,
+                     kind, (double)f.params[i], (double)want[i], (double)p0[i]);
+        moved += f.params[i] != p0[i];
+    }
+    /* the step moved most parameters */
+    if (moved < (int)(np / 2))
+        fail_msg("%s: the step moved %d of %zu parameters", act, moved, np);
+    free(p0);
+    free(want);
+    free(ws0);
+    tnet_free(&f);
+}
+
+static void test_sgd_folded(void **state)
+{
+    (void)state;
+    check_sgd_folded("relu", false, false);
+    check_sgd_folded("tanh", false, true);
+    check_sgd_folded("prelu", true, false);
+    check_sgd_folded("elu", true, true);
+}
+
 /* Steps of train_step on two models of cfg from the same weights, one with
  * the phase clock on its workspace: the same parameters bit for bit after
  * every step, and the clock saw the products (and, with batch norm or a
@@ -224,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_identical_initial_weights),
         cmocka_unit_test(test_init_scales),
         cmocka_unit_test(test_optimisers),
+        cmocka_unit_test(test_sgd_folded),
         cmocka_unit_test(test_clocked_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

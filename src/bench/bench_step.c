@@ -133,7 +133,8 @@ static ab_status bs_create(bs_net *b, const bench_step_config *c, const act_spec
 static void bs_reset(bs_net *b)
 {
     memcpy(b->m.params, b->init, net_arena_bytes(&b->m.n));
-    memset(b->m.grads, 0, net_arena_bytes(&b->m.n));
+    if (b->m.grads)
+        memset(b->m.grads, 0, net_arena_bytes(&b->m.n));
     optim_reset(&b->m.opt);
     b->next = 0;
 }

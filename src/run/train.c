@@ -28,10 +28,12 @@ size_t train_bytes(const train_config *cfg)
     net n;
     if (net_create(&n, &cfg->net, NULL) != AB_OK)
         return 0;
-    /* params and grads are whole arenas; the optimiser keeps state for the
+    /* params and grads are whole arenas (plain SGD has no grads: its update
+     * is folded into the backward); the optimiser keeps state for the
      * learned floats only */
     size_t opt_arenas = cfg->opt == OPT_ADAM ? 2 : cfg->opt == OPT_MOMENTUM ? 1 : 0;
-    size_t b = 2 * net_arena_bytes(&n) + opt_arenas * n.n_params * sizeof(float) +
+    size_t arenas = cfg->opt == OPT_SGD ? 1 : 2;
+    size_t b = arenas * net_arena_bytes(&n) + opt_arenas * n.n_params * sizeof(float) +
                probe_ctx_bytes(&n);
     b += net_ws_bytes(&n, ws_cap(cfg));
     b += (size_t)cfg->batch * ((size_t)cfg->net.n_in * sizeof(float) + sizeof(int));
@@ -157,10 +159,11 @@ ab_status train_model_create(train_model *m, const train_config *cfg, ab_err *er
         return st;
     m->batch = cfg->batch;
     m->params = net_arena_alloc(&m->n);
-    m->grads = net_arena_alloc(&m->n);
+    /* plain SGD's step forms no gradient arena (net_backward_sgd) */
+    m->grads = cfg->opt == OPT_SGD ? NULL : net_arena_alloc(&m->n);
     m->xb = malloc(sizeof(float) * (size_t)cfg->batch * (size_t)cfg->net.n_in);
     m->yb = malloc(sizeof(int) * (size_t)cfg->batch);
-    if (!m->params || !m->grads || !m->xb || !m->yb)
+    if (!m->params || (!m->grads && cfg->opt != OPT_SGD) || !m->xb || !m->yb)
         return ab_fail(err, AB_ERUNTIME, "out of memory: training buffers");
     return AB_OK;
 }
@@ -201,6 +204,11 @@ int train_step(train_model *m, const data_set *set, const int *rows, int B, rng_
     phase_mark(clk, PHASE_LOSS);
     if (!isfinite(t->sum - before))
         return 1;
+    if (m->opt.kind == OPT_SGD) {
+        /* the update inside the backward: W in its weight-gradient product */
+        net_backward_sgd(n, m->params, &m->ws, m->xb, B, m->opt.lr);
+        return 0;
+    }
     /* grads are all zero here: calloc'd, then cleared by every step */
     net_backward(n, m->params, m->grads, &m->ws, m->xb, B);
     optim_step_clear(&m->opt, m->params, m->grads);

@@ -65,7 +65,8 @@ typedef struct {
 typedef struct {
     net n;
     float *params;  /* arena: the parameters, running statistics after them */
-    float *grads;   /* arena: the step's gradient */
+    float *grads;   /* arena: the step's gradient; NULL for plain SGD, whose update is
+                       folded into the backward (net_backward_sgd) */
     net_ws ws;      /* max(batch, 256) rows: minibatches, evaluation and probe chunks */
     optim opt;
     float *xb;      /* batch x n_in: the minibatch's inputs */
@@ -83,7 +84,8 @@ void train_model_free(train_model *m);
  * the network's inputs): gathers them into xb and yb, runs the forward pass
  * in NET_TRAIN mode (act_rng: rrelu's draws), folds the batch statistics
  * into the running ones, adds the batch's losses and correct predictions to
- * t, then backward and the optimiser's update of the mean loss.  Returns 1,
+ * t, then backward and the optimiser's update of the mean loss (plain SGD:
+ * net_backward_sgd, the update inside the backward).  Returns 1,
  * with no update made, when the batch's loss is not finite; else 0.  This is
  * the step train_run takes, and the one bench-step times: with m->ws.clock
  * set it marks its phases on it. */
