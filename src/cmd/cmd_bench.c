@@ -12,6 +12,7 @@
 
 #include "bench_acts.h"
 #include "bench_gemm.h"
+#include "bench_peak.h"
 #include "bench_step.h"
 #include "cli.h"
 #include "gemm.h"
@@ -245,16 +246,21 @@ typedef struct {
     int n_sizes;
     int repeats;
     int threads; /* 0 = leave the BLAS default */
-    bool help;
+    bool peak, help;
 } gemm_opts;
 
-enum { G_BATCH = 256, G_LAYERS, G_REPEATS, G_THREADS };
+enum { G_BATCH = 256, G_LAYERS, G_REPEATS, G_THREADS, G_PEAK };
+
+/* --peak: samples of this many seconds per instruction set */
+#define GEMM_PEAK_SECONDS 0.2
+#define GEMM_PEAK_REPEATS 5
 
 static const struct option gemm_long_opts[] = {
     {"batch", required_argument, NULL, G_BATCH},
     {"layers", required_argument, NULL, G_LAYERS},
     {"repeats", required_argument, NULL, G_REPEATS},
     {"threads", required_argument, NULL, G_THREADS},
+    {"peak", no_argument, NULL, G_PEAK},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -263,6 +269,7 @@ static void gemm_usage(FILE *f)
 {
     fprintf(f,
 "Usage: actbench bench-gemm --batch B --layers N0,N1,...,NL [OPTIONS]\n"
+"       actbench bench-gemm --peak [--batch B --layers LIST] [OPTIONS]\n"
 "\n"
 "The OpenBLAS ceiling for a network: times the matrix products one training\n"
 "step makes -- the same cblas_sgemm calls as training, same shapes,\n"
@@ -283,6 +290,12 @@ static void gemm_usage(FILE *f)
 "  --repeats R       timed samples per row, 1..%d (default %d)\n"
 "  --threads T       BLAS threads, 1..%d (default: OPENBLAS_NUM_THREADS, or\n"
 "                    every core)\n"
+"  --peak            first the core's physical FP32 peak: loops of independent\n"
+"                    fused multiply-adds, 8 wide (AVX2 + FMA) and 16 wide\n"
+"                    (AVX-512F) where the CPU has them, on one thread, the\n"
+"                    fastest of %d samples of %.1f s each; and the clock, from\n"
+"                    dependent integer additions (1 cycle each), for FLOP per\n"
+"                    cycle.  --batch and --layers are then optional\n"
 "  -h, --help        this text\n"
 "Long options are spelled in full; an option with a value is given once.\n"
 "\n"
@@ -291,7 +304,7 @@ static void gemm_usage(FILE *f)
 "\n"
 "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n",
             NET_MAX_WIDTH, BENCH_GEMM_MAX_SIZES, NET_MAX_WIDTH, GEMM_MAX_REPEATS,
-            GEMM_DEF_REPEATS, GEMM_MAX_THREADS);
+            GEMM_DEF_REPEATS, GEMM_MAX_THREADS, GEMM_PEAK_REPEATS, GEMM_PEAK_SECONDS);
 }
 
 /* A comma list of whole numbers in lo..hi ("784,256,10") into out (room for
@@ -365,6 +378,7 @@ static ab_status gemm_parse(gemm_opts *o, int argc, char **argv, ab_err *err)
             st = cli_parse_long(&v, "--threads", optarg, 1, GEMM_MAX_THREADS, err);
             o->threads = (int)v;
             break;
+        case G_PEAK: o->peak = true; break;
         case 'h': o->help = true; break;
         case ':':
             st = ab_fail(err, AB_EUSAGE, "%s: needs a value (see actbench bench-gemm --help)",
@@ -378,18 +392,41 @@ static ab_status gemm_parse(gemm_opts *o, int argc, char **argv, ab_err *err)
     if (st == AB_OK && optind < argc)
         st = ab_fail(err, AB_EUSAGE, "bench-gemm: unexpected argument '%s' (see actbench "
                      "bench-gemm --help)", argv[optind]);
-    if (st == AB_OK && !o->help && (o->batch == 0 || o->n_sizes == 0))
-        st = ab_fail(err, AB_EUSAGE, "bench-gemm: --batch and --layers are both needed (see "
+    if (st == AB_OK && !o->help && (o->batch == 0) != (o->n_sizes == 0))
+        st = ab_fail(err, AB_EUSAGE, "bench-gemm: --batch and --layers go together (see "
                      "actbench bench-gemm --help)");
+    if (st == AB_OK && !o->help && !o->peak && o->batch == 0)
+        st = ab_fail(err, AB_EUSAGE, "bench-gemm: --batch and --layers are both needed, or "
+                     "--peak (see actbench bench-gemm --help)");
     return st;
+}
+
+static void peak_print(const bench_peak *p)
+{
+    printf("peak: one core, independent FMA chains, the fastest of %d samples of %.1f s\n",
+           GEMM_PEAK_REPEATS, GEMM_PEAK_SECONDS);
+    printf("%-12s %6s %6s %10s %10s %10s\n", "isa", "lanes", "chains", "GFLOP/s", "median",
+           "FLOP/cycle");
+    for (int k = 0; k < BENCH_PEAK_ISAS; k++) {
+        const bench_peak_row *r = &p->rows[k];
+        if (r->supported)
+            printf("%-12s %6d %6d %10.2f %10.2f %10.2f\n", r->isa, r->lanes, r->accumulators,
+                   r->gflops, r->gflops_median, r->flop_per_cycle);
+        else
+            printf("%-12s %6d %6d %10s %10s %10s\n", r->isa, r->lanes, r->accumulators, "-",
+                   "-", "-");
+    }
+    printf("clock: %.3f GHz (dependent integer additions, 1 cycle each)\n", p->ghz);
+    if (p->best >= 0)
+        printf("physical peak: %.2f GFLOP/s per core (%s)\n", p->rows[p->best].gflops,
+               p->rows[p->best].isa);
+    else
+        printf("physical peak: not measured (no AVX2 + FMA on this CPU)\n");
 }
 
 static void gemm_print(const bench_gemm_row *rows, const gemm_opts *o)
 {
-    char machine[256];
-    sys_machine(machine, sizeof machine);
-    printf("machine: %s\nblas: %s, %d thread%s\nnetwork: batch %d, layers ", machine,
-           gemm_library(), gemm_threads(), gemm_threads() == 1 ? "" : "s", o->batch);
+    printf("network: batch %d, layers ", o->batch);
     for (int i = 0; i < o->n_sizes; i++)
         printf("%s%d", i ? "," : "", o->sizes[i]);
     printf("\n%-12s %6s %6s %6s %6s %7s %10s %9s %9s %9s\n", "product", "M", "N", "K", "gemms",
@@ -422,12 +459,23 @@ int cmd_bench_gemm(int argc, char **argv)
         st = par_default_threads(&env_threads, GEMM_MAX_THREADS, &err);
     if (st == AB_OK && o.threads)
         gemm_set_threads(o.threads);
-    if (st == AB_OK)
+    bench_peak peak;
+    if (st == AB_OK && o.peak)
+        st = bench_peak_measure(&peak, GEMM_PEAK_SECONDS, GEMM_PEAK_REPEATS, &err);
+    if (st == AB_OK && o.batch)
         st = bench_gemm_measure(rows, o.batch, o.sizes, o.n_sizes, o.repeats, &err);
-    if (st == AB_OK)
-        gemm_print(rows, &o);
-    else
+    if (st == AB_OK) {
+        char machine[256];
+        sys_machine(machine, sizeof machine);
+        printf("machine: %s\nblas: %s, %d thread%s\n", machine, gemm_library(), gemm_threads(),
+               gemm_threads() == 1 ? "" : "s");
+        if (o.peak)
+            peak_print(&peak);
+        if (o.batch)
+            gemm_print(rows, &o);
+    } else {
         fprintf(stderr, "actbench: %s\n", err.msg);
+    }
     return (int)st;
 }
 
