@@ -482,13 +482,19 @@ static void backward(const net *n, float *params, float *grads, net_ws *ws, cons
     const bool sgd = grads == NULL;
     for (int l = n->n_layers - 1; l >= 0; l--) {
         int fi = n->fan_in[l], fo = n->fan_out[l];
+        /* gamma and alpha only where the layer has them */
+        const bool has_g = n->cfg.batchnorm && l < depth;
+        const bool has_a = n->cfg.act.info->learned && l < depth;
         layer_grads lg;
         if (sgd)
-            lg = (layer_grads){.b = ws->lgrad, .gamma = ws->lgrad + n->max_units,
-                               .alpha = ws->lgrad + n->max_units + n->cfg.width, .set = true};
+            lg = (layer_grads){.b = ws->lgrad,
+                               .gamma = has_g ? ws->lgrad + n->max_units : NULL,
+                               .alpha = has_a ? ws->lgrad + n->max_units + n->cfg.width : NULL,
+                               .set = true};
         else
-            lg = (layer_grads){.b = grads + n->b_off[l], .gamma = grads + n->g_off[l],
-                               .alpha = grads + n->alpha_off + l, .set = false};
+            lg = (layer_grads){.b = grads + n->b_off[l],
+                               .gamma = has_g ? grads + n->g_off[l] : NULL,
+                               .alpha = has_a ? grads + n->alpha_off + l : NULL, .set = false};
         if (l < depth)
             hidden_backward(n, params, ws, l, B, &lg);
         const float *a_prev = l == 0 ? x : ws->a[l - 1];
