@@ -128,16 +128,16 @@ static void test_steps(void **state)
     (void)state;
     act_spec acts[3];
     specs(acts, (const char *const[]){"relu", "gelu", "prelu"}, 3);
-    bench_step_row rows[6];
+    bench_act_step rows[6];
     for (int i = 0; i < 6; i++)
-        rows[i] = (bench_step_row){.act = acts[i % 3], .math = i < 3 ? VM_SLEEF : VM_LIBC,
+        rows[i] = (bench_act_step){.act = acts[i % 3], .math = i < 3 ? VM_SLEEF : VM_LIBC,
                                    .width = 8, .depth = 2, .batch = 4};
     ab_err err = {{0}};
     assert_int_equal(bench_acts_steps(rows, 6, 2, &err), AB_OK);
     for (int i = 0; i < 6; i++) {
-        const bench_step_row *r = &rows[i];
+        const bench_act_step *r = &rows[i];
         if (!(r->us > 0.0 && r->us_min <= r->us && r->us <= r->us_max && r->steps >= 1))
-            fail_msg("%s: %g us (%g..%g), %d steps", r->act.label, r->us, r->us_min, r->us_max,
+            fail_msg("%s: %g us (%g..%g), %ld steps", r->act.label, r->us, r->us_min, r->us_max,
                      r->steps);
     }
     assert_true(rows[0].vs_relu == 1.0 && rows[3].vs_relu == 1.0);
@@ -336,7 +336,7 @@ static void test_write_maths_and_steps(void **state)
     act_spec acts[2];
     specs(acts, (const char *const[]){"relu", "tanh"}, 2);
     bench_act_row rows[4];
-    bench_step_row steps[8];
+    bench_act_step steps[8];
     for (int i = 0; i < 4; i++) {
         double t = (i % 2 ? 2.0 : 0.5) * (i < 2 ? 1.0 : 10.0);
         rows[i] = (bench_act_row){.act = acts[i % 2], .math = i < 2 ? VM_SLEEF : VM_LIBC,
@@ -346,7 +346,7 @@ static void test_write_maths_and_steps(void **state)
     }
     for (int i = 0; i < 8; i++) {
         double us = (i % 2 ? 30.0 : 20.0) * (i < 4 ? 1.0 : 8.0);
-        steps[i] = (bench_step_row){.act = acts[i % 2], .math = i % 4 < 2 ? VM_SLEEF : VM_LIBC,
+        steps[i] = (bench_act_step){.act = acts[i % 2], .math = i % 4 < 2 ? VM_SLEEF : VM_LIBC,
                                     .width = i < 4 ? 64 : 256, .depth = 6, .batch = 32,
                                     .us = us, .us_min = us, .us_max = us,
                                     .vs_relu = i % 2 ? 1.5 : 1.0, .steps = 100};

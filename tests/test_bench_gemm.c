@@ -1,7 +1,8 @@
 /* test_bench_gemm.c - `actbench bench-gemm`: the rows' shapes, flop counts
  * and invariants (no timing thresholds: machines are noisy), that the rows
- * are net.c's layer products at those shapes, its refusals, and the
- * subcommand's command line run through the binary. */
+ * are net.c's layer products at those shapes, its refusals, the peak's FMA
+ * loops (--peak), and the subcommand's command line run through the
+ * binary. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "bench_gemm.h"
+#include "bench_peak.h"
 #include "net.h"
 #include "rng.h"
 
@@ -122,18 +124,22 @@ static void test_rows_are_the_layer_products(void **state)
         }
     assert_close(c, want, f->m, f->n, "forward");
 
-    /* weight gradient: dW (m x n) += dz^T a, dz stored k x m, a stored k x n */
+    /* weight gradient: C (m x n) += alpha dz^T a, dz stored k x m, a stored
+     * k x n: dW (alpha 1), or plain SGD's update of W (alpha -lr) */
     const bench_gemm_row *g = &rows[1];
-    memcpy(c, c0, sizeof c);
-    net_gemm_weight_grad(c, dz, a, B, in, out);
-    for (int i = 0; i < g->m; i++)
-        for (int j = 0; j < g->n; j++) {
-            double sum = c0[i * g->n + j];
-            for (int p = 0; p < g->k; p++)
-                sum += (double)dz[p * g->m + i] * a[p * g->n + j];
-            want[i * g->n + j] = sum;
-        }
-    assert_close(c, want, g->m, g->n, "weight_grad");
+    const float alphas[] = {1.0f, -0.1f};
+    for (int t = 0; t < 2; t++) {
+        memcpy(c, c0, sizeof c);
+        net_gemm_weight_grad(c, dz, a, B, in, out, alphas[t]);
+        for (int i = 0; i < g->m; i++)
+            for (int j = 0; j < g->n; j++) {
+                double sum = 0.0;
+                for (int p = 0; p < g->k; p++)
+                    sum += (double)dz[p * g->m + i] * a[p * g->n + j];
+                want[i * g->n + j] = c0[i * g->n + j] + alphas[t] * sum;
+            }
+        assert_close(c, want, g->m, g->n, t ? "weight_grad (alpha -0.1)" : "weight_grad");
+    }
 
     /* input gradient: da (m x n) = dz (m x k) W, W stored k x n; with add
      * (a skip) onto what da held */
@@ -184,12 +190,57 @@ static void test_measure_bad_arguments(void **state)
     assert_contains(err.msg, "repeats");
 }
 
+/* The peak: a row per instruction set, measured where the CPU runs it, the
+ * best row the fastest, FLOP per cycle the rate over the clock. */
+static void test_peak(void **state)
+{
+    (void)state;
+    bench_peak p;
+    ab_err err = {{0}};
+    assert_int_equal(bench_peak_measure(&p, 0.02, 2, &err), AB_OK);
+    assert_string_equal(p.rows[0].isa, "avx2+fma");
+    assert_int_equal(p.rows[0].lanes, 8);
+    assert_string_equal(p.rows[1].isa, "avx512f");
+    assert_int_equal(p.rows[1].lanes, 16);
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    assert_int_equal(p.rows[0].supported,
+                     __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
+    assert_int_equal(p.rows[1].supported, __builtin_cpu_supports("avx512f") != 0);
+    /* GHz, not Hz: any core's clock in a range wide enough for any load */
+    assert_true(p.ghz > 0.1 && p.ghz < 100.0);
+#endif
+    double best = 0.0;
+    for (int k = 0; k < BENCH_PEAK_ISAS; k++) {
+        const bench_peak_row *r = &p.rows[k];
+        if (!r->supported) {
+            assert_true(r->gflops == 0.0);
+            continue;
+        }
+        assert_true(r->gflops > 0.0 && isfinite(r->gflops));
+        assert_true(r->gflops_median > 0.0 && r->gflops_median <= r->gflops);
+        assert_true(fabs(r->flop_per_cycle - r->gflops / p.ghz) <= 1e-9 * r->flop_per_cycle);
+        assert_true(r->flop_per_cycle > 0.0 && r->flop_per_cycle < 1000.0);
+        best = fmax(best, r->gflops);
+    }
+    if (p.best >= 0)
+        assert_true(p.rows[p.best].gflops == best);
+    else
+        assert_true(!p.rows[0].supported && !p.rows[1].supported);
+    assert_int_equal(bench_peak_measure(&p, 0.0, 2, &err), AB_EUSAGE);
+    assert_contains(err.msg, "seconds");
+    assert_int_equal(bench_peak_measure(&p, 0.01, 0, &err), AB_EUSAGE);
+    assert_contains(err.msg, "repeats");
+}
+
 /* ------------------------------------------------------------------------ */
 /* The subcommand                                                            */
 
 /* After "bench-gemm". */
 static const usage_case usage_cases[] = {
-    {"no options", {NULL}, {"--batch", "--layers"}},
+    {"no options", {NULL}, {"--batch", "--layers", "--peak"}},
+    {"peak with a batch alone", {"--peak", "--batch", "4"}, {"--batch", "--layers", "together"}},
+    {"peak takes no value", {"--peak=1"}, {"--peak"}},
     {"no layers", {"--batch", "4"}, {"--layers"}},
     {"no batch", {"--layers", "4,2"}, {"--batch"}},
     {"batch 0", {"--batch", "0", "--layers", "4,2"}, {"--batch", "0"}},
@@ -240,6 +291,29 @@ static void test_run(void **state)
     assert_string_equal(fx->r.err, "");
 }
 
+static void test_run_peak(void **state)
+{
+    scratch *fx = *state;
+    run_ok(&fx->r, (const char *const[]){"bench-gemm", "--peak", "--threads", "1", NULL});
+    const char *out = fx->r.out;
+    assert_contains(out, "machine: ");
+    assert_contains(out, "\npeak: one core");
+    assert_contains(out, "\navx2+fma          8     12 ");
+    assert_contains(out, "\navx512f          16     16 ");
+    assert_contains(out, "\nclock: ");
+    assert_contains(out, " GHz");
+    assert_contains(out, "\nphysical peak: ");
+    /* no network asked for: no products */
+    assert_null(strstr(out, "network: "));
+    assert_string_equal(fx->r.err, "");
+    run_free(&fx->r);
+    run_ok(&fx->r, (const char *const[]){"bench-gemm", "--peak", "--batch", "4", "--layers",
+                                         "5,6,2", "--repeats", "1", "--threads", "1", NULL});
+    assert_contains(fx->r.out, "\nphysical peak: ");
+    assert_contains(fx->r.out, "\nnetwork: batch 4, layers 5,6,2\n");
+    assert_contains(fx->r.out, "\nstep ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,9 +321,11 @@ int main(void)
         cmocka_unit_test(test_rows_are_the_layer_products),
         cmocka_unit_test(test_measure_one_layer),
         cmocka_unit_test(test_measure_bad_arguments),
+        cmocka_unit_test(test_peak),
         cmocka_unit_test_setup_teardown(test_usage_errors, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_help, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_peak, setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

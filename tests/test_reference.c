@@ -308,21 +308,27 @@ static void check_weight_grads(cmp_ctx *c, tnet *t, const ref_file *rf)
     }
 }
 
-/* Steps of plain SGD on t's batch, each step's loss (tnet_loss in mode with
- * rng and flags, before its update) against sgd_loss. */
+/* Steps of plain SGD on t's batch, each step's loss (before its update)
+ * against sgd_loss: through train.c's train_step, the step training takes,
+ * unless the activation draws at random in training (rrelu, whose reference
+ * steps use its deterministic form: tnet_loss in mode, then optim_step). */
 static void check_sgd(cmp_ctx *c, tnet *t, net_mode mode, rng_state *rng, unsigned flags,
                       int steps, const ref_file *rf)
 {
-    ab_err err;
-    optim o;
-    assert_int_equal(optim_create(&o, OPT_SGD, LR, t->n.n_params, &err), AB_OK);
     double losses[STEPS];
     assert_true(steps <= STEPS);
-    for (int s = 0; s < steps; s++) {
-        losses[s] = tnet_loss(t, mode, rng, TNET_BACKWARD | flags);
-        optim_step(&o, t->params, t->grads);
+    if (!t->n.cfg.act.info->random_in_training) {
+        tnet_train_sgd(t, LR, steps, rng, losses);
+    } else {
+        ab_err err;
+        optim o;
+        assert_int_equal(optim_create(&o, OPT_SGD, LR, t->n.n_params, &err), AB_OK);
+        for (int s = 0; s < steps; s++) {
+            losses[s] = tnet_loss(t, mode, rng, TNET_BACKWARD | flags);
+            optim_step(&o, t->params, t->grads);
+        }
+        optim_free(&o);
     }
-    optim_free(&o);
     check_values(c, "sgd_loss", losses, ref_get(rf, 1, steps, "sgd_loss"));
 }
 

@@ -13,6 +13,7 @@
 
 #include "loss.h"
 #include "testutil.h"
+#include "train.h"
 
 void tnet_create(tnet *t, const net_config *c, int batch)
 {
@@ -72,6 +73,31 @@ double tnet_loss(tnet *t, net_mode mode, rng_state *rng, unsigned flags)
         net_backward(n, t->params, t->grads, &t->ws, t->x, B);
     }
     return tally.sum / B;
+}
+
+void tnet_train_sgd(tnet *t, float lr, int steps, rng_state *rng, double *losses)
+{
+    const net_config *c = &t->n.cfg;
+    train_config tc = {.net = *c, .opt = OPT_SGD, .lr = lr, .batch = t->batch, .epochs = 1,
+                       .log_every = 1};
+    train_model m;
+    ab_err err;
+    assert_int_equal(train_model_create(&m, &tc, &err), AB_OK);
+    memcpy(m.params, t->params, net_arena_bytes(&t->n));
+    data_set ds = {.n = t->batch, .d = c->n_in, .k = c->out == OUT_SIGMOID ? 2 : c->n_out,
+                   .x = t->x, .y = t->y};
+    int *rows = malloc((size_t)t->batch * sizeof *rows);
+    assert_non_null(rows);
+    for (int i = 0; i < t->batch; i++)
+        rows[i] = i;
+    for (int s = 0; s < steps; s++) {
+        loss_tally tally = {0};
+        assert_int_equal(train_step(&m, &ds, rows, t->batch, rng, &tally), 0);
+        losses[s] = tally.sum / t->batch;
+    }
+    memcpy(t->params, m.params, net_arena_bytes(&t->n));
+    free(rows);
+    train_model_free(&m);
 }
 
 double tnet_probe(probe_layer *out, tnet *t)

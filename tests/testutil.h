@@ -40,6 +40,11 @@ enum {
 /* The mean loss of the batch through a forward pass in mode (rng: the draws
  * of NET_TRAIN, or NULL), with what flags ask. */
 double tnet_loss(tnet *t, net_mode mode, rng_state *rng, unsigned flags);
+/* steps training steps of plain SGD at lr on the batch through train.c's
+ * train_step (the step of every epoch), starting from t's parameters, which
+ * end as the last step left them: losses[s] is the mean loss of step s,
+ * before its update.  rng: NET_TRAIN's draws (rrelu). */
+void tnet_train_sgd(tnet *t, float lr, int steps, rng_state *rng, double *losses);
 /* probe_measure on the batch as one chunk, into out (n_layers entries);
  * returns its loss. */
 double tnet_probe(probe_layer *out, tnet *t);

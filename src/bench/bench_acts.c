@@ -11,10 +11,9 @@
 #include <time.h>
 
 #include "afile.h"
+#include "bench_step.h"
 #include "gemm.h"
-#include "loss.h"
 #include "net.h"
-#include "optim.h"
 #include "out.h"
 #include "plot.h"
 #include "rng.h"
@@ -180,33 +179,10 @@ done:
 
 /* ---- whole training steps ---------------------------------------------- */
 
-/* One row's network, its workspace and optimiser; the parameters and
- * gradients are shared by all rows (their values do not change the time). */
-typedef struct {
-    net n;
-    net_ws ws;
-    optim opt;
-    bool have_ws, have_opt;
-} step_subject;
+/* A timed sample of the step: short, as many networks are timed. */
+#define STEP_SAMPLE 0.002
 
-#define STEP_TARGET_NS 2000000.0 /* per timed repeat */
-#define STEP_LR 1e-3f            /* small: the weights stay where they were drawn */
-
-static void one_step(step_subject *s, float *params, float *grads, const float *x,
-                     const int *y, int B, rng_state *rng)
-{
-    const net *n = &s->n;
-    int L = n->n_layers;
-    loss_tally t = {0};
-    net_forward(n, params, &s->ws, x, B, NET_TRAIN, rng);
-    loss_eval(&t, s->ws.dz[L - 1], s->ws.a[L - 1], s->ws.z[L - 1], y, B, n->fan_out[L - 1],
-              n->cfg.out, 1.0f / (float)B);
-    net_backward(n, params, grads, &s->ws, x, B);
-    optim_step_clear(&s->opt, params, grads);
-    bench_sink = bench_sink + params[0];
-}
-
-static ab_status check_step_args(const bench_step_row *rows, int n_rows, int repeats,
+static ab_status check_step_args(const bench_act_step *rows, int n_rows, int repeats,
                                  ab_err *err)
 {
     if (!rows || n_rows < 1)
@@ -215,122 +191,71 @@ static ab_status check_step_args(const bench_step_row *rows, int n_rows, int rep
         return ab_fail(err, AB_EUSAGE, "bench-acts: %d step repeats (accepted: at least 1)",
                        repeats);
     for (int a = 0; a < n_rows; a++) {
-        const bench_step_row *r = &rows[a];
+        const bench_act_step *r = &rows[a];
         if (!r->act.info || (unsigned)r->math >= VM_BACKEND_COUNT)
             return ab_fail(err, AB_EUSAGE, "bench-acts: step row %d is not set", a + 1);
         if (r->width < 1 || r->width > NET_MAX_WIDTH || r->depth < 1 ||
-            r->depth > NET_MAX_DEPTH || r->batch < 1 || r->batch > (1 << 20))
+            r->depth > NET_MAX_DEPTH || r->batch < 1 || r->batch > NET_MAX_WIDTH)
             return ab_fail(err, AB_EUSAGE, "bench-acts: step row %d: width %d, depth %d, batch "
                            "%d (accepted: 1..%d, 1..%d, 1..%d)", a + 1, r->width, r->depth,
-                           r->batch, NET_MAX_WIDTH, NET_MAX_DEPTH, 1 << 20);
+                           r->batch, NET_MAX_WIDTH, NET_MAX_DEPTH, NET_MAX_WIDTH);
     }
     return AB_OK;
 }
 
-ab_status bench_acts_steps(bench_step_row *rows, int n_rows, int repeats, ab_err *err)
+static bool same_net(const bench_act_step *a, const bench_act_step *b)
+{
+    return a->math == b->math && a->width == b->width && a->depth == b->depth &&
+           a->batch == b->batch;
+}
+
+ab_status bench_acts_steps(bench_act_step *rows, int n_rows, int repeats, ab_err *err)
 {
     ab_status st = check_step_args(rows, n_rows, repeats, err);
     if (st != AB_OK)
         return st;
-    step_subject *sub = calloc((size_t)n_rows, sizeof *sub);
-    double *t = malloc((size_t)n_rows * (size_t)repeats * sizeof *t);
-    float *params = NULL, *grads = NULL, *x = NULL;
-    int *y = NULL;
-    int max_batch = 1;
-    size_t max_floats = 0;
-    if (!sub || !t) {
+    int *group = malloc((size_t)n_rows * sizeof *group);
+    act_spec *acts = malloc((size_t)n_rows * sizeof *acts);
+    bench_step_row *got = malloc((size_t)n_rows * sizeof *got);
+    bool *done = calloc((size_t)n_rows, sizeof *done);
+    if (!group || !acts || !got || !done)
         st = ab_fail(err, AB_ERUNTIME, "out of memory: bench-acts steps");
-        goto done;
-    }
-    for (int a = 0; a < n_rows && st == AB_OK; a++) {
-        const bench_step_row *r = &rows[a];
-        net_config cfg = {.n_in = BENCH_STEP_IN, .n_out = BENCH_STEP_OUT, .depth = r->depth,
-                          .width = r->width, .act = r->act, .out = OUT_SOFTMAX,
-                          .init = r->act.info->usual_init};
-        st = net_create(&sub[a].n, &cfg, err);
-        if (st == AB_OK && (st = net_ws_create(&sub[a].ws, &sub[a].n, r->batch, err)) == AB_OK)
-            sub[a].have_ws = true;
-        if (st == AB_OK &&
-            (st = optim_create(&sub[a].opt, OPT_SGD, STEP_LR, sub[a].n.n_params, err)) == AB_OK)
-            sub[a].have_opt = true;
-        size_t fl = net_arena_bytes(&sub[a].n) / sizeof(float);
-        if (fl > max_floats)
-            max_floats = fl;
-        if (r->batch > max_batch)
-            max_batch = r->batch;
-    }
-    if (st != AB_OK)
-        goto done;
-    params = calloc(max_floats, sizeof *params);
-    grads = calloc(max_floats, sizeof *grads);
-    x = malloc((size_t)max_batch * BENCH_STEP_IN * sizeof *x);
-    y = malloc((size_t)max_batch * sizeof *y);
-    if (!params || !grads || !x || !y) {
-        st = ab_fail(err, AB_ERUNTIME, "out of memory: bench-acts step parameters (%.1f MiB)",
-                     2.0 * (double)max_floats * sizeof(float) / 1048576.0);
-        goto done;
-    }
-    rng_state rng;
-    rng_seed(&rng, BENCH_SEED);
-    for (int i = 0; i < max_batch * BENCH_STEP_IN; i++)
-        x[i] = (float)rng_normal(&rng);
-    for (int i = 0; i < max_batch; i++)
-        y[i] = i % BENCH_STEP_OUT;
-
-    /* one BLAS thread, as the figures say; put back afterwards */
+    /* one bench-step measurement per (math, network), on one BLAS thread */
     int threads = gemm_threads();
     gemm_set_threads(1);
-    /* warm-up, and the step count of each row: about STEP_TARGET_NS */
-    for (int a = 0; a < n_rows; a++) {
-        vm_set_backend(rows[a].math);
-        net_init(&sub[a].n, params, BENCH_SEED);
-        one_step(&sub[a], params, grads, x, y, rows[a].batch, &rng);
-        int64_t t0 = now_ns();
-        one_step(&sub[a], params, grads, x, y, rows[a].batch, &rng);
-        double once = (double)(now_ns() - t0);
-        double k = once > 0 ? STEP_TARGET_NS / once : 1000.0;
-        rows[a].steps = k < 1.0 ? 1 : k > 10000.0 ? 10000 : (int)k;
-    }
-    for (int rep = 0; rep < repeats; rep++)
-        for (int k = 0; k < n_rows; k++) {
-            int a = (k + rep) % n_rows;
-            vm_set_backend(rows[a].math);
-            int64_t t0 = now_ns();
-            for (int s = 0; s < rows[a].steps; s++)
-                one_step(&sub[a], params, grads, x, y, rows[a].batch, &rng);
-            t[(size_t)a * repeats + rep] = (double)(now_ns() - t0) / 1e3 / rows[a].steps;
+    for (int a = 0; a < n_rows && st == AB_OK; a++) {
+        if (done[a])
+            continue;
+        int n = 0;
+        for (int b = a; b < n_rows; b++)
+            if (!done[b] && same_net(&rows[a], &rows[b]))
+                group[n] = b, acts[n++] = rows[b].act, done[b] = true;
+        bench_step_config c = {.n_in = BENCH_STEP_IN, .n_out = BENCH_STEP_OUT,
+                               .depth = rows[a].depth, .batch = rows[a].batch, .opt = OPT_SGD,
+                               .repeats = repeats, .math = rows[a].math,
+                               .sample = STEP_SAMPLE, .whole_only = true};
+        st = bench_step_measure(got, &c, acts, n, &rows[a].width, 1, err);
+        for (int k = 0; k < n && st == AB_OK; k++) {
+            bench_act_step *r = &rows[group[k]];
+            r->us = got[k].step_us;
+            r->us_min = got[k].step_min_us;
+            r->us_max = got[k].step_max_us;
+            r->steps = got[k].steps;
         }
-    vm_set_backend(VM_SLEEF);
-    gemm_set_threads(threads);
-    for (int a = 0; a < n_rows; a++) {
-        double *v = t + (size_t)a * repeats;
-        rows[a].us = median(v, repeats);
-        rows[a].us_min = v[0];
-        rows[a].us_max = v[repeats - 1];
     }
-    for (int a = 0; a < n_rows; a++) {
+    gemm_set_threads(threads);
+    for (int a = 0; a < n_rows && st == AB_OK; a++) {
         rows[a].vs_relu = NAN;
         for (int b = 0; b < n_rows; b++)
-            if (is_relu_act(&rows[b].act) && rows[b].math == rows[a].math &&
-                rows[b].width == rows[a].width && rows[b].depth == rows[a].depth &&
-                rows[b].batch == rows[a].batch) {
+            if (is_relu_act(&rows[b].act) && same_net(&rows[a], &rows[b])) {
                 rows[a].vs_relu = rows[a].us / rows[b].us;
                 break;
             }
     }
-done:
-    for (int a = 0; sub && a < n_rows; a++) {
-        if (sub[a].have_ws)
-            net_ws_free(&sub[a].ws);
-        if (sub[a].have_opt)
-            optim_free(&sub[a].opt);
-    }
-    free(sub);
-    free(t);
-    free(params);
-    free(grads);
-    free(x);
-    free(y);
+    free(group);
+    free(acts);
+    free(got);
+    free(done);
     return st;
 }
 
@@ -361,7 +286,7 @@ static ab_status write_csv(const char *dir, const bench_act_row *rows, int n_row
     return afile_commit(&a, err);
 }
 
-static ab_status write_steps_csv(const char *dir, const bench_step_row *rows, int n_rows,
+static ab_status write_steps_csv(const char *dir, const bench_act_step *rows, int n_rows,
                                  int repeats, ab_err *err)
 {
     afile a;
@@ -370,7 +295,7 @@ static ab_status write_steps_csv(const char *dir, const bench_step_row *rows, in
         return st;
     fputs("act,math,width,depth,batch,us_per_step,us_min,us_max,vs_relu,steps,repeats\n", a.f);
     for (int i = 0; i < n_rows; i++) {
-        const bench_step_row *r = &rows[i];
+        const bench_act_step *r = &rows[i];
         fprintf(a.f, "%s,%s,%d,%d,%d", r->act.label, vm_backend_name(r->math), r->width,
                 r->depth, r->batch);
         const double v[] = {r->us, r->us_min, r->us_max, r->vs_relu};
@@ -378,7 +303,7 @@ static ab_status write_steps_csv(const char *dir, const bench_step_row *rows, in
             fputc(',', a.f);
             out_num(a.f, v[k]);
         }
-        fprintf(a.f, ",%d,%d\n", r->steps, repeats);
+        fprintf(a.f, ",%ld,%d\n", r->steps, repeats);
     }
     return afile_commit(&a, err);
 }
@@ -507,7 +432,7 @@ static ab_status write_plot(const char *dir, const bench_act_row *rows, int n_ro
 }
 
 /* One panel per width: each activation's step time over relu's. */
-static ab_status write_steps_plot(const char *dir, const bench_step_row *rows, int n_rows,
+static ab_status write_steps_plot(const char *dir, const bench_act_step *rows, int n_rows,
                                   int repeats, const char **names, int n_names, ab_err *err)
 {
     int widths[64], n_w = 0;
@@ -549,7 +474,7 @@ static ab_status write_steps_plot(const char *dir, const bench_step_row *rows, i
             for (int i = 0; i < n_names; i++)
                 x[i] = i + 1, y[i] = NAN;
             for (int i = 0; i < n_rows; i++) {
-                const bench_step_row *r = &rows[i];
+                const bench_act_step *r = &rows[i];
                 int at = axis_pos(names, n_names, r->act.label);
                 if (r->width != widths[w] || r->math != maths[m] || at < 0)
                     continue;
@@ -588,7 +513,7 @@ done:
 }
 
 ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_rows, size_t n,
-                           int repeats, const bench_step_row *steps, int n_steps,
+                           int repeats, const bench_act_step *steps, int n_steps,
                            int step_repeats, bool render, ab_err *err)
 {
     if (!dir || !*dir)

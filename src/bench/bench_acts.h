@@ -54,8 +54,8 @@ typedef struct {
     double us;              /* median microseconds per training step */
     double us_min, us_max;  /* spread over repeats */
     double vs_relu;         /* us / relu's with the same math and width (NaN: none) */
-    int steps;              /* steps per timed repeat */
-} bench_step_row;
+    long steps;             /* steps per timed repeat */
+} bench_act_step;
 
 /* Times f and f' of each row's activation with its math over a buffer of n
  * floats (z drawn once, seeded, normal with std 2 so both sides of every
@@ -68,14 +68,14 @@ typedef struct {
 ab_status bench_acts_measure(bench_act_row *rows, int n_rows, size_t n, int repeats,
                              ab_err *err);
 
-/* Times whole training steps (net_forward, loss_eval, net_backward,
- * optim_step_clear: plain SGD, one fixed minibatch of normal inputs) of
- * each row's network 2 -> width x depth -> 3 with its activation and math,
- * repeats times, interleaved as above after an untimed warm-up; enough
- * steps per repeat for about 2 ms.  rows[0..n_rows) hold act, math, width,
+/* Times whole training steps (train_step with plain SGD, through
+ * bench_step.h's measurement) of each row's network 2 -> width x depth -> 3
+ * with its activation and math, repeats times, the activations of one
+ * (math, network) interleaved, on one BLAS thread; enough steps per repeat
+ * for about 2 ms.  rows[0..n_rows) hold act, math, width,
  * depth and batch on entry.  Leaves the back end at VM_SLEEF.  AB_EUSAGE
  * for a bad count or shape; AB_ERUNTIME when memory is short. */
-ab_status bench_acts_steps(bench_step_row *rows, int n_rows, int repeats, ab_err *err);
+ab_status bench_acts_steps(bench_act_step *rows, int n_rows, int repeats, ab_err *err);
 
 /* Writes DIR/bench_acts.csv (act,math,ns_forward,ns_derivative,ns_total,
  * ns_total_min,ns_total_max,vs_relu,elements,repeats; one row per row, in
@@ -88,7 +88,7 @@ ab_status bench_acts_steps(bench_step_row *rows, int n_rows, int repeats, ab_err
  * activation's step time over relu's, one series per math.  Runs gnuplot
  * on them when render is true.  Creates DIR and DIR/plots as needed. */
 ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_rows, size_t n,
-                           int repeats, const bench_step_row *steps, int n_steps,
+                           int repeats, const bench_act_step *steps, int n_steps,
                            int step_repeats, bool render, ab_err *err);
 
 /* order[0..n) = indices of rows[0..n), cheapest ns_total first (NaN last,

@@ -49,7 +49,8 @@ static void bg_forward(const bg_net *b, int l)
 static void bg_weight_grad(const bg_net *b, int l)
 {
     const bg_layer *y = &b->layer[l];
-    net_gemm_weight_grad(y->dw, y->dz, bg_input(b, l), b->batch, y->in, y->out);
+    /* dW; plain SGD's update (C = W, alpha = -lr) is the same product */
+    net_gemm_weight_grad(y->dw, y->dz, bg_input(b, l), b->batch, y->in, y->out, 1.0f);
 }
 
 /* without a skip, as a plain network's layers have */
@@ -63,10 +64,11 @@ static void bg_step(const bg_net *b)
 {
     for (int l = 0; l < b->n_layers; l++)
         bg_forward(b, l);
+    /* training's order: the input gradient from W before the weight's */
     for (int l = b->n_layers - 1; l >= 0; l--) {
-        bg_weight_grad(b, l);
         if (l > 0)
             bg_input_grad(b, l);
+        bg_weight_grad(b, l);
     }
 }
 

@@ -16,6 +16,7 @@ static const struct {
 } subcommands[] = {
     {"bench-acts", cmd_bench_acts},
     {"bench-gemm", cmd_bench_gemm},
+    {"bench-step", cmd_bench_step},
     {"run", cmd_run},
     {"reproduce", cmd_reproduce},
 };

@@ -64,9 +64,9 @@ ab_status net_create(net *n, const net_config *cfg, ab_err *err)
 size_t net_arena_bytes(const net *n) { return (n->n_params + n->n_state) * sizeof(float); }
 
 /* Floats of one workspace: z, a, dz per layer; fp per hidden layer; da and
- * the rrelu uniforms; with batchnorm y and zhat per hidden layer, mean and
- * var per hidden unit and the backward scratch; with residual h of the
- * layers that have a skip (elsewhere y and h alias z and a). */
+ * the rrelu uniforms; lgrad; with batchnorm y and zhat per hidden layer,
+ * mean and var per hidden unit and the backward scratch; with residual h of
+ * the layers that have a skip (elsewhere y and h alias z and a). */
 static size_t ws_floats(const net *n, int cap)
 {
     size_t units = 0;
@@ -75,7 +75,7 @@ static size_t ws_floats(const net *n, int cap)
     const size_t depth = (size_t)n->cfg.depth, width = (size_t)n->cfg.width;
     size_t hidden = depth * width;
     size_t per_sample = 3 * units + hidden + (size_t)n->max_units + width;
-    size_t fixed = 0;
+    size_t fixed = (size_t)n->max_units + width + 1; /* lgrad */
     if (n->cfg.batchnorm) {
         per_sample += 2 * hidden;
         fixed += 2 * hidden + 3 * width;
@@ -166,6 +166,7 @@ ab_status net_ws_create(net_ws *ws, const net *n, int cap, ab_err *err)
     }
     if (bn)
         ws->colsum = p, p += 3 * (size_t)n->cfg.width;
+    ws->lgrad = p, p += (size_t)n->max_units + (size_t)n->cfg.width + 1;
     ws->da = p, p += (size_t)cap * (size_t)n->max_units;
     ws->uni = p;
     return AB_OK;
@@ -182,10 +183,10 @@ void net_gemm_forward(float *z, const float *a_prev, const float *w, int B, int 
     gemm(false, true, B, out, in, 1.0f, a_prev, in, w, in, 0.0f, z, out);
 }
 
-void net_gemm_weight_grad(float *dw, const float *dz, const float *a_prev, int B, int in,
-                          int out)
+void net_gemm_weight_grad(float *c, const float *dz, const float *a_prev, int B, int in,
+                          int out, float alpha)
 {
-    gemm(true, false, out, in, B, 1.0f, dz, out, a_prev, in, 1.0f, dw, in);
+    gemm(true, false, out, in, B, alpha, dz, out, a_prev, in, 1.0f, c, in);
 }
 
 void net_gemm_input_grad(float *da, const float *dz, const float *w, int B, int in, int out,
@@ -197,9 +198,10 @@ void net_gemm_input_grad(float *da, const float *dz, const float *w, int B, int 
 /* z (B x out) = a_prev (B x in) W^T + b; b NULL: no bias */
 AB_VEC
 static void linear_forward(float *z, const float *a_prev, const float *w, const float *b, int B,
-                           int in, int out)
+                           int in, int out, phase_clock *clk)
 {
     net_gemm_forward(z, a_prev, w, B, in, out);
+    phase_mark(clk, PHASE_FWD_GEMM);
     if (!b)
         return;
     for (int s = 0; s < B; s++) {
@@ -207,6 +209,7 @@ static void linear_forward(float *z, const float *a_prev, const float *w, const 
         for (int j = 0; j < out; j++)
             row[j] += b[j];
     }
+    phase_mark(clk, PHASE_BIAS_ADD);
 }
 
 /* mean, var (w): per-unit mean and biased variance of z (B x w), two-pass. */
@@ -285,7 +288,7 @@ static void hidden_forward(const net *n, const float *params, net_ws *ws, const 
     const float *w = params + n->w_off[l], *b = params + n->b_off[l];
     if (n->cfg.batchnorm) {
         /* the linear bias would be cancelled by the mean: beta takes its place */
-        linear_forward(ws->z[l], in, w, NULL, B, fi, fo);
+        linear_forward(ws->z[l], in, w, NULL, B, fi, fo, ws->clock);
         const float *mean = ws->mean[l], *var = ws->var[l];
         if (mode == NET_EVAL) {
             mean = params + n->rm_off[l];
@@ -295,25 +298,38 @@ static void hidden_forward(const net *n, const float *params, net_ws *ws, const 
         }
         bn_apply(ws->y[l], ws->zhat[l], ws->colsum, ws->z[l], mean, var, params + n->g_off[l],
                  b, B, fo);
+        phase_mark(ws->clock, PHASE_OTHER);
     } else {
-        linear_forward(ws->z[l], in, w, b, B, fi, fo);
+        linear_forward(ws->z[l], in, w, b, B, fi, fo, ws->clock);
     }
     const float *p = act->info->learned ? params + n->alpha_off + l : act->p;
     const float *y = ws->y[l];
     float *h = ws->h[l];
     if (mode == NET_TRAIN && act->info->random_in_training) {
         rng_uniform_floats(rng, ws->uni, cnt);
+        phase_mark(ws->clock, PHASE_OTHER);
+        /* f and f' in one pass: counted as f */
         act_rrelu_train(h, ws->fp[l], y, ws->uni, cnt, p);
+        phase_mark(ws->clock, PHASE_ACT_F);
     } else {
-        if (mode != NET_EVAL)
-            act_f_and_df(act->info, h, ws->fp[l], y, cnt, p);
-        else
+        if (mode != NET_EVAL && act->info->fdf) {
+            /* f and f' sharing their costly part: counted as f */
+            act->info->fdf(h, ws->fp[l], y, cnt, p);
+            phase_mark(ws->clock, PHASE_ACT_F);
+        } else {
             act->info->f(h, y, cnt, p);
+            phase_mark(ws->clock, PHASE_ACT_F);
+            if (mode != NET_EVAL) {
+                act->info->df(ws->fp[l], y, h, cnt, p);
+                phase_mark(ws->clock, PHASE_ACT_DF);
+            }
+        }
     }
     if (net_has_skip(n, l)) {
         float *a = ws->a[l];
         for (size_t i = 0; i < cnt; i++)
             a[i] = in[i] + h[i];
+        phase_mark(ws->clock, PHASE_OTHER);
     }
 }
 
@@ -326,7 +342,8 @@ void net_forward(const net *n, const float *params, net_ws *ws, const float *x, 
         if (l < n->cfg.depth) {
             hidden_forward(n, params, ws, in, l, B, mode, rng);
         } else {
-            linear_forward(ws->z[l], in, params + n->w_off[l], params + n->b_off[l], B, fi, fo);
+            linear_forward(ws->z[l], in, params + n->w_off[l], params + n->b_off[l], B, fi, fo,
+                           ws->clock);
             size_t cnt = (size_t)B * (size_t)fo;
             if (n->cfg.out == OUT_SOFTMAX) {
                 softmax_rows(ws->a[l], ws->z[l], B, fo);
@@ -334,6 +351,8 @@ void net_forward(const net *n, const float *params, net_ws *ws, const float *x, 
                 for (size_t i = 0; i < cnt; i++)
                     ws->a[l][i] = 1.0f / (1.0f + expf(-ws->z[l][i]));
             }
+            /* the output non-linearity belongs with the loss it feeds */
+            phase_mark(ws->clock, PHASE_LOSS);
         }
         in = ws->a[l];
     }
@@ -357,13 +376,24 @@ void net_update_stats(const net *n, float *params, const net_ws *ws, int B)
     }
 }
 
-/* Hidden layer l, from ws->da = dL/da_l (B x width): adds the alpha, beta
- * and gamma gradients into grads and leaves dL/dz_l in ws->dz[l].  dL/dh =
- * dL/da also with a skip, since a = a_prev + h. */
+/* Where the gradients of layer l's parameters but W go: their slots in a
+ * grads arena (added to), or, with plain SGD folded in, the workspace's
+ * lgrad (written). */
+typedef struct {
+    float *b;      /* fan_out: the bias, or batchnorm's beta */
+    float *gamma;  /* batchnorm hidden layers: width */
+    float *alpha;  /* learned slopes: one */
+    bool set;      /* write rather than add */
+} layer_grads;
+
+/* Hidden layer l, from ws->da = dL/da_l (B x width): the slope's, beta's
+ * and gamma's gradients into g and dL/dz_l into ws->dz[l].  dL/dh = dL/da
+ * also with a skip, since a = a_prev + h. */
 AB_VEC
-static void hidden_backward(const net *n, const float *params, float *grads, net_ws *ws, int l,
-                            int B)
+static void hidden_backward(const net *n, const float *params, net_ws *ws, int l, int B,
+                            const layer_grads *lg)
 {
+    const bool set = lg->set;
     const int w = n->fan_out[l];
     const size_t cnt = (size_t)B * (size_t)w;
     const float *da = ws->da, *y = ws->y[l], *fp = ws->fp[l];
@@ -374,11 +404,13 @@ static void hidden_backward(const net *n, const float *params, float *grads, net
         for (size_t i = 0; i < cnt; i++)
             if (y[i] <= 0.0f)
                 g += (double)da[i] * y[i];
-        grads[n->alpha_off + (size_t)l] += (float)g;
+        *lg->alpha = set ? (float)g : *lg->alpha + (float)g;
+        phase_mark(ws->clock, PHASE_OTHER);
     }
     /* dL/dy; without batchnorm y = z and this is dL/dz */
     for (size_t i = 0; i < cnt; i++)
         dz[i] = da[i] * fp[i];
+    phase_mark(ws->clock, PHASE_GRAD_MUL);
     if (!n->cfg.batchnorm)
         return;
     /* dbeta = sum dy, dgamma = sum dy zhat over the batch; then, through
@@ -394,10 +426,10 @@ static void hidden_backward(const net *n, const float *params, float *grads, net
             sdyx[j] += dr[j] * xr[j];
         }
     }
-    float *dbeta = grads + n->b_off[l], *dgamma = grads + n->g_off[l];
+    float *dbeta = lg->b, *dgamma = lg->gamma;
     for (int j = 0; j < w; j++) {
-        dbeta[j] += sdy[j];
-        dgamma[j] += sdyx[j];
+        dbeta[j] = set ? sdy[j] : dbeta[j] + sdy[j];
+        dgamma[j] = set ? sdyx[j] : dgamma[j] + sdyx[j];
     }
     const float fb = (float)B;
     for (int j = 0; j < w; j++)
@@ -408,32 +440,101 @@ static void hidden_backward(const net *n, const float *params, float *grads, net
         for (int j = 0; j < w; j++)
             dr[j] = k[j] * (fb * dr[j] - sdy[j] - xr[j] * sdyx[j]);
     }
+    phase_mark(ws->clock, PHASE_OTHER);
 }
 
+/* db (out) += (set: =) the column sums of dz (B x out), rows in order: the
+ * same additions either way, the first onto db's old value or onto 0. */
 AB_VEC
+static void bias_grad(float *db, const float *dz, int B, int out, bool set)
+{
+    if (set)
+        memset(db, 0, sizeof(float) * (size_t)out);
+    for (int s = 0; s < B; s++) {
+        const float *row = dz + (size_t)s * out;
+        for (int j = 0; j < out; j++)
+            db[j] += row[j];
+    }
+}
+
+/* p (cnt) -= lr g: optim_step's SGD update, the same expression. */
+AB_VEC
+static void sgd_update(float *p, const float *g, size_t cnt, float lr)
+{
+    for (size_t i = 0; i < cnt; i++)
+        p[i] -= lr * g[i];
+}
+
+/* Layer l's parameters but W (bias or beta, gamma, slope) -= lr times their
+ * gradients in lg. */
+static void sgd_layer(const net *n, float *params, const layer_grads *lg, int l, float lr)
+{
+    sgd_update(params + n->b_off[l], lg->b, (size_t)n->fan_out[l], lr);
+    if (l >= n->cfg.depth)
+        return;
+    if (n->cfg.batchnorm)
+        sgd_update(params + n->g_off[l], lg->gamma, (size_t)n->fan_out[l], lr);
+    if (n->cfg.act.info->learned)
+        sgd_update(params + n->alpha_off + l, lg->alpha, 1, lr);
+}
+
+/* net_backward (grads) and net_backward_sgd (grads NULL): params is written
+ * only by the latter. */
+static void backward(const net *n, float *params, float *grads, net_ws *ws, const float *x,
+                     int B, float lr)
+{
+    const int depth = n->cfg.depth;
+    const bool sgd = grads == NULL;
+    for (int l = n->n_layers - 1; l >= 0; l--) {
+        int fi = n->fan_in[l], fo = n->fan_out[l];
+        /* gamma and alpha only where the layer has them */
+        const bool has_g = n->cfg.batchnorm && l < depth;
+        const bool has_a = n->cfg.act.info->learned && l < depth;
+        layer_grads lg;
+        if (sgd)
+            lg = (layer_grads){.b = ws->lgrad,
+                               .gamma = has_g ? ws->lgrad + n->max_units : NULL,
+                               .alpha = has_a ? ws->lgrad + n->max_units + n->cfg.width : NULL,
+                               .set = true};
+        else
+            lg = (layer_grads){.b = grads + n->b_off[l],
+                               .gamma = has_g ? grads + n->g_off[l] : NULL,
+                               .alpha = has_a ? grads + n->alpha_off + l : NULL, .set = false};
+        if (l < depth)
+            hidden_backward(n, params, ws, l, B, &lg);
+        const float *a_prev = l == 0 ? x : ws->a[l - 1];
+        const float *dz = ws->dz[l];
+        float *w = params + n->w_off[l];
+        if (l > 0) {
+            /* dL/da_{l-1} from W before its update, plus, through a skip (in
+             * == out), dL/da_l, which da holds: the product adds onto it */
+            net_gemm_input_grad(ws->da, dz, w, B, fi, fo, net_has_skip(n, l));
+            phase_mark(ws->clock, PHASE_IGRAD_GEMM);
+        }
+        if (sgd)
+            net_gemm_weight_grad(w, dz, a_prev, B, fi, fo, -lr);
+        else
+            net_gemm_weight_grad(grads + n->w_off[l], dz, a_prev, B, fi, fo, 1.0f);
+        phase_mark(ws->clock, PHASE_WGRAD_GEMM);
+        if (!(n->cfg.batchnorm && l < depth)) {
+            bias_grad(lg.b, dz, B, fo, lg.set);
+            phase_mark(ws->clock, PHASE_BIAS_GRAD);
+        }
+        if (sgd) {
+            sgd_layer(n, params, &lg, l, lr);
+            phase_mark(ws->clock, PHASE_OPTIM);
+        }
+    }
+}
+
 void net_backward(const net *n, const float *params, float *grads, net_ws *ws, const float *x,
                   int B)
 {
-    const int depth = n->cfg.depth;
-    for (int l = n->n_layers - 1; l >= 0; l--) {
-        int fi = n->fan_in[l], fo = n->fan_out[l];
-        if (l < depth)
-            hidden_backward(n, params, grads, ws, l, B);
-        const float *a_prev = l == 0 ? x : ws->a[l - 1];
-        const float *dz = ws->dz[l];
-        net_gemm_weight_grad(grads + n->w_off[l], dz, a_prev, B, fi, fo);
-        if (!(n->cfg.batchnorm && l < depth)) {
-            float *db = grads + n->b_off[l];
-            for (int s = 0; s < B; s++) {
-                const float *row = dz + (size_t)s * fo;
-                for (int j = 0; j < fo; j++)
-                    db[j] += row[j];
-            }
-        }
-        if (l == 0)
-            break;
-        /* dL/da_{l-1}, plus, through a skip (in == out), dL/da_l, which da
-         * holds: the product adds onto it */
-        net_gemm_input_grad(ws->da, dz, params + n->w_off[l], B, fi, fo, net_has_skip(n, l));
-    }
+    /* params is only read when grads is given */
+    backward(n, (float *)params, grads, ws, x, B, 0.0f);
+}
+
+void net_backward_sgd(const net *n, float *params, net_ws *ws, const float *x, int B, float lr)
+{
+    backward(n, params, NULL, ws, x, B, lr);
 }

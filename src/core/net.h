@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "act.h"
+#include "phase.h"
 #include "rng.h"
 #include "status.h"
 
@@ -83,9 +84,13 @@ typedef struct {
     float *mean[NET_MAX_DEPTH];    /* batchnorm: batch statistics of the last forward */
     float *var[NET_MAX_DEPTH];     /* in a batch-statistics mode, width each; biased var */
     float *colsum;                 /* batchnorm scratch, 3 x width */
+    float *lgrad;                  /* net_backward_sgd: one layer's gradients but W's,
+                                      max_units + width + 1 */
     float *da;                     /* scratch, cap x max_units */
     float *uni;                    /* rrelu: uniforms, cap x width */
     float *block;                  /* the one allocation behind all of these */
+    phase_clock *clock;            /* NULL (net_ws_create's), or bench-step's clock, which
+                                      forward and backward then mark phase by phase */
 } net_ws;
 
 /* Lays out the network for cfg.  AB_EUSAGE for sizes out of range. */
@@ -165,6 +170,17 @@ void net_update_stats(const net *n, float *params, const net_ws *ws, int B);
 void net_backward(const net *n, const float *params, float *grads, net_ws *ws, const float *x,
                   int B);
 
+/* The backward pass with a plain SGD step folded in: params -= lr dL/dparams
+ * for every learned float, layer by layer as soon as its gradient is known
+ * and used: W inside its weight-gradient product (C = W, alpha = -lr, beta =
+ * 1), so that dW is never formed, and the biases, betas, gammas and slopes
+ * from their gradients, which go to ws->lgrad just before.  No gradient
+ * arena, nothing to clear.  Those are optim_step's SGD updates to the bit;
+ * W's is W - lr (dz^T a) rounded once, where the gradient and then the
+ * update were rounded apart.  Leaves dL/dz of every layer in ws->dz, as
+ * net_backward. */
+void net_backward_sgd(const net *n, float *params, net_ws *ws, const float *x, int B, float lr);
+
 /* The three matrix products of one layer with in inputs, out outputs and W
  * (out x in) over B samples: the very gemm() calls net_forward and
  * net_backward make, exposed so that bench-gemm times them and not copies.
@@ -172,9 +188,10 @@ void net_backward(const net *n, const float *params, float *grads, net_ws *ws, c
  * given after each. */
 /* z (B x out) = a_prev (B x in) W^T: the forward product, before the bias.  m B, n out, k in */
 void net_gemm_forward(float *z, const float *a_prev, const float *w, int B, int in, int out);
-/* dW (out x in) += dz^T (out x B) a_prev (B x in): the weight gradient.  m out, n in, k B */
-void net_gemm_weight_grad(float *dw, const float *dz, const float *a_prev, int B, int in,
-                          int out);
+/* C (out x in) += alpha dz^T (out x B) a_prev (B x in): the weight gradient (C = dW, alpha
+ * 1), or with plain SGD folded in the update (C = W, alpha -lr).  m out, n in, k B */
+void net_gemm_weight_grad(float *c, const float *dz, const float *a_prev, int B, int in,
+                          int out, float alpha);
 /* da (B x in) = dz (B x out) W, or += with add (a skip's gradient already in da): the input
  * gradient.  m B, n in, k out */
 void net_gemm_input_grad(float *da, const float *dz, const float *w, int B, int in, int out,

@@ -250,7 +250,7 @@ static ab_status run_bench(exp_result *r, const experiment *e, ab_err *err)
     int n_m = s->n[XF_KEY_MATH], n_w = s->n[XF_KEY_WIDTH], n_pts = xf_n_points(s);
     int n_rows = n_m * s->n_acts;
     bench_act_row *rows = calloc((size_t)n_rows, sizeof *rows);
-    bench_step_row *steps = calloc((size_t)n_rows * (size_t)n_w, sizeof *steps);
+    bench_act_step *steps = calloc((size_t)n_rows * (size_t)n_w, sizeof *steps);
     r->q = malloc(sizeof(double) * XF_N_QTY * (size_t)n_pts * (size_t)s->n_acts);
     ab_status st = AB_OK;
     if (!rows || !steps || !r->q) {
@@ -264,7 +264,7 @@ static ab_status run_bench(exp_result *r, const experiment *e, ab_err *err)
     for (int w = 0, i = 0; w < n_w; w++)
         for (int m = 0; m < n_m; m++)
             for (int a = 0; a < s->n_acts; a++, i++)
-                steps[i] = (bench_step_row){.act = s->acts[a], .math = rows[m * s->n_acts].math,
+                steps[i] = (bench_act_step){.act = s->acts[a], .math = rows[m * s->n_acts].math,
                                             .width = (int)s->v[XF_KEY_WIDTH][w],
                                             .depth = (int)s->v[XF_KEY_DEPTH][0],
                                             .batch = (int)s->v[XF_KEY_BATCH][0]};

@@ -41,10 +41,12 @@ size_t train_bytes(const train_config *cfg)
     net n;
     if (net_create(&n, &cfg->net, NULL) != AB_OK)
         return 0;
-    /* params and grads are whole arenas; the optimiser keeps state for the
+    /* params and grads are whole arenas (plain SGD has no grads: its update
+     * is folded into the backward); the optimiser keeps state for the
      * learned floats only */
     size_t opt_arenas = cfg->opt == OPT_ADAM ? 2 : cfg->opt == OPT_MOMENTUM ? 1 : 0;
-    size_t b = 2 * net_arena_bytes(&n) + opt_arenas * n.n_params * sizeof(float) +
+    size_t arenas = cfg->opt == OPT_SGD ? 1 : 2;
+    size_t b = arenas * net_arena_bytes(&n) + opt_arenas * n.n_params * sizeof(float) +
                probe_ctx_bytes(&n);
     b += net_ws_bytes(&n, ws_cap(cfg));
     b += (size_t)cfg->batch * ((size_t)cfg->net.n_in * sizeof(float) + sizeof(int));
@@ -161,59 +163,106 @@ static double hidden_change(const train_config *c, const run_result *r)
     return den > 0.0 ? sqrt(num / den) : NAN;
 }
 
+ab_status train_model_create(train_model *m, const train_config *cfg, ab_err *err)
+{
+    memset(m, 0, sizeof *m);
+    ab_status st = net_create(&m->n, &cfg->net, err);
+    if (st != AB_OK || (st = net_ws_create(&m->ws, &m->n, ws_cap(cfg), err)) != AB_OK ||
+        (st = optim_create(&m->opt, cfg->opt, cfg->lr, m->n.n_params, err)) != AB_OK)
+        return st;
+    m->batch = cfg->batch;
+    m->params = net_arena_alloc(&m->n);
+    /* plain SGD's step forms no gradient arena (net_backward_sgd) */
+    m->grads = cfg->opt == OPT_SGD ? NULL : net_arena_alloc(&m->n);
+    m->xb = malloc(sizeof(float) * (size_t)cfg->batch * (size_t)cfg->net.n_in);
+    m->yb = malloc(sizeof(int) * (size_t)cfg->batch);
+    if (!m->params || (!m->grads && cfg->opt != OPT_SGD) || !m->xb || !m->yb)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: training buffers");
+    return AB_OK;
+}
+
+void train_model_free(train_model *m)
+{
+    free(m->params);
+    free(m->grads);
+    net_ws_free(&m->ws);
+    optim_free(&m->opt);
+    free(m->xb);
+    free(m->yb);
+    memset(m, 0, sizeof *m);
+}
+
+int train_step(train_model *m, const data_set *set, const int *rows, int B, rng_state *act_rng,
+               loss_tally *t)
+{
+    const net *n = &m->n;
+    const int L = n->n_layers, d = set->d;
+    phase_clock *clk = m->ws.clock;
+    if (clk)
+        phase_start(clk);
+    for (int i = 0; i < B; i++) {
+        int r = rows[i];
+        memcpy(m->xb + (size_t)i * d, set->x + (size_t)r * d, sizeof(float) * (size_t)d);
+        m->yb[i] = set->y[r];
+    }
+    phase_mark(clk, PHASE_GATHER);
+    net_forward(n, m->params, &m->ws, m->xb, B, NET_TRAIN, act_rng);
+    /* batchnorm: the running statistics see every training batch once,
+     * before its update, as in PyTorch's train mode */
+    net_update_stats(n, m->params, &m->ws, B);
+    phase_mark(clk, PHASE_OTHER);
+    double before = t->sum;
+    loss_eval(t, m->ws.dz[L - 1], m->ws.a[L - 1], m->ws.z[L - 1], m->yb, B, n->fan_out[L - 1],
+              n->cfg.out, 1.0f / (float)B);
+    phase_mark(clk, PHASE_LOSS);
+    if (!isfinite(t->sum - before))
+        return 1;
+    if (m->opt.kind == OPT_SGD) {
+        /* the update inside the backward: W in its weight-gradient product */
+        net_backward_sgd(n, m->params, &m->ws, m->xb, B, m->opt.lr);
+        return 0;
+    }
+    /* grads are all zero here: calloc'd, then cleared by every step */
+    net_backward(n, m->params, m->grads, &m->ws, m->xb, B);
+    optim_step_clear(&m->opt, m->params, m->grads);
+    phase_mark(clk, PHASE_OPTIM);
+    return 0;
+}
+
 typedef struct {
-    net n;
-    float *params, *grads;
-    net_ws ws;
-    optim opt;
+    train_model m;
     probe_ctx probe;
     int *order;
-    float *xb;
-    int *yb;
     unsigned char *ever_dead; /* per hidden unit: dead at a probe after epoch 0 */
 } run_state;
 
 static void state_free(run_state *s)
 {
-    free(s->params);
-    free(s->grads);
-    net_ws_free(&s->ws);
-    optim_free(&s->opt);
+    train_model_free(&s->m);
     probe_ctx_free(&s->probe);
     free(s->order);
-    free(s->xb);
-    free(s->yb);
     free(s->ever_dead);
 }
 
 static ab_status state_create(run_state *s, const train_config *cfg, const data_set *train,
                               run_result *res, ab_err *err)
 {
-    ab_status st = net_create(&s->n, &cfg->net, err);
-    if (st != AB_OK)
+    ab_status st = train_model_create(&s->m, cfg, err);
+    if (st != AB_OK || (st = probe_ctx_create(&s->probe, &s->m.n, err)) != AB_OK)
         return st;
-    if ((st = net_ws_create(&s->ws, &s->n, ws_cap(cfg), err)) != AB_OK ||
-        (st = optim_create(&s->opt, cfg->opt, cfg->lr, s->n.n_params, err)) != AB_OK ||
-        (st = probe_ctx_create(&s->probe, &s->n, err)) != AB_OK)
-        return st;
-    s->params = net_arena_alloc(&s->n);
-    s->grads = net_arena_alloc(&s->n);
     s->order = malloc(sizeof(int) * (size_t)train->n);
-    s->xb = malloc(sizeof(float) * (size_t)cfg->batch * (size_t)train->d);
-    s->yb = malloc(sizeof(int) * (size_t)cfg->batch);
     s->ever_dead = calloc((size_t)cfg->net.depth * (size_t)cfg->net.width, 1);
     int np = train_n_probes(cfg);
     res->loss = calloc((size_t)cfg->epochs + 1, sizeof(loss_row));
-    res->layers = calloc((size_t)np * (size_t)s->n.n_layers, sizeof(probe_layer));
+    res->layers = calloc((size_t)np * (size_t)s->m.n.n_layers, sizeof(probe_layer));
     res->probe_epoch = calloc((size_t)np, sizeof(int));
     if (cfg->keep_params || cfg->measure_final) {
-        res->init_params = net_arena_alloc(&s->n);
-        res->final_params = net_arena_alloc(&s->n);
+        res->init_params = net_arena_alloc(&s->m.n);
+        res->final_params = net_arena_alloc(&s->m.n);
         if (!res->init_params || !res->final_params)
             return ab_fail(err, AB_ERUNTIME, "out of memory: parameter copies");
     }
-    if (!s->params || !s->grads || !s->order || !s->xb || !s->yb || !s->ever_dead ||
-        !res->loss || !res->layers || !res->probe_epoch)
+    if (!s->order || !s->ever_dead || !res->loss || !res->layers || !res->probe_epoch)
         return ab_fail(err, AB_ERUNTIME, "out of memory: training buffers");
     return AB_OK;
 }
@@ -221,13 +270,14 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
 static void take_probe(run_result *res, run_state *s, const data_set *probe, int epoch)
 {
     double t0 = sys_now();
-    probe_measure(res->layers + (size_t)res->n_probes * s->n.n_layers, &s->n, s->params, &s->ws,
-                  &s->probe, probe);
+    const train_model *m = &s->m;
+    probe_measure(res->layers + (size_t)res->n_probes * m->n.n_layers, &m->n, m->params,
+                  &s->m.ws, &s->probe, probe);
     res->probe_seconds += sys_now() - t0;
     res->probe_epoch[res->n_probes++] = epoch;
     if (epoch == 0)
         return;
-    size_t units = (size_t)s->n.cfg.depth * (size_t)s->n.cfg.width;
+    size_t units = (size_t)s->m.n.cfg.depth * (size_t)s->m.n.cfg.width;
     for (size_t i = 0; i < units; i++)
         s->ever_dead[i] |= !s->probe.alive[i];
 }
@@ -235,7 +285,7 @@ static void take_probe(run_result *res, run_state *s, const data_set *probe, int
 /* revived_pct from the units ever dead and the last probe's alive flags. */
 static double revived(const run_state *s)
 {
-    size_t units = (size_t)s->n.cfg.depth * (size_t)s->n.cfg.width, dead = 0, back = 0;
+    size_t units = (size_t)s->m.n.cfg.depth * (size_t)s->m.n.cfg.width, dead = 0, back = 0;
     for (size_t i = 0; i < units; i++)
         if (s->ever_dead[i]) {
             dead++;
@@ -248,29 +298,12 @@ static double revived(const run_state *s)
 static int train_epoch(loss_row *row, run_state *s, const train_config *cfg,
                        const data_set *train, rng_state *order_rng, rng_state *act_rng)
 {
-    const net *n = &s->n;
-    const int L = n->n_layers, d = train->d;
     loss_tally t = {0};
     rng_shuffle(order_rng, s->order, train->n);
     for (int start = 0; start < train->n; start += cfg->batch) {
         int B = train->n - start < cfg->batch ? train->n - start : cfg->batch;
-        for (int i = 0; i < B; i++) {
-            int r = s->order[start + i];
-            memcpy(s->xb + (size_t)i * d, train->x + (size_t)r * d, sizeof(float) * (size_t)d);
-            s->yb[i] = train->y[r];
-        }
-        net_forward(n, s->params, &s->ws, s->xb, B, NET_TRAIN, act_rng);
-        /* batchnorm: the running statistics see every training batch once,
-         * before its update, as in PyTorch's train mode */
-        net_update_stats(n, s->params, &s->ws, B);
-        double before = t.sum;
-        loss_eval(&t, s->ws.dz[L - 1], s->ws.a[L - 1], s->ws.z[L - 1], s->yb, B,
-                  n->fan_out[L - 1], n->cfg.out, 1.0f / (float)B);
-        if (!isfinite(t.sum - before))
+        if (train_step(&s->m, train, s->order + start, B, act_rng, &t))
             return 1;
-        /* grads are all zero here: calloc'd, then cleared by every step */
-        net_backward(n, s->params, s->grads, &s->ws, s->xb, B);
-        optim_step_clear(&s->opt, s->params, s->grads);
     }
     row->train_loss = t.sum / train->n;
     row->train_acc = (double)t.correct / train->n;
@@ -310,16 +343,16 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     ab_status st = state_create(&s, cfg, train, res, err);
     if (st != AB_OK)
         goto fail;
-    res->n_layers = s.n.n_layers;
+    res->n_layers = s.m.n.n_layers;
     res->epochs_to_target = -1;
     res->revived_pct = res->hidden_change = res->dead_on_test_pct = NAN;
 
     if (cfg->init_params)
-        memcpy(s.params, cfg->init_params, net_arena_bytes(&s.n));
+        memcpy(s.m.params, cfg->init_params, net_arena_bytes(&s.m.n));
     else
-        net_init(&s.n, s.params, cfg->seed);
+        net_init(&s.m.n, s.m.params, cfg->seed);
     if (res->init_params)
-        memcpy(res->init_params, s.params, net_arena_bytes(&s.n));
+        memcpy(res->init_params, s.m.params, net_arena_bytes(&s.m.n));
     /* Separate streams, so the minibatch order is the same for every
      * activation whether or not it draws random slopes. */
     rng_state order_rng, act_rng;
@@ -329,8 +362,8 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
         s.order[i] = i;
 
     loss_row *row = &res->loss[0];
-    evaluate(&row->train_loss, &row->train_acc, &s.n, s.params, &s.ws, train);
-    evaluate(&row->test_loss, &row->test_acc, &s.n, s.params, &s.ws, test);
+    evaluate(&row->train_loss, &row->train_acc, &s.m.n, s.m.params, &s.m.ws, train);
+    evaluate(&row->test_loss, &row->test_acc, &s.m.n, s.m.params, &s.m.ws, test);
     res->n_loss = 1;
     take_probe(res, &s, probe, 0);
     if (!isfinite(row->train_loss)) {
@@ -351,7 +384,7 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
             break;
         }
         row->seconds = trained;
-        evaluate(&row->test_loss, &row->test_acc, &s.n, s.params, &s.ws, test);
+        evaluate(&row->test_loss, &row->test_acc, &s.m.n, s.m.params, &s.m.ws, test);
         res->n_loss = e + 1;
         double acc = test->n ? row->test_acc : row->train_acc;
         if (res->epochs_to_target < 0 && isfinite(cfg->target_acc) && acc >= cfg->target_acc)
@@ -364,7 +397,7 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     res->seconds = trained;
     res->revived_pct = revived(&s);
 done:
-    if ((st = finish(res, cfg, &s.n, s.params, probe, test, err)) != AB_OK)
+    if ((st = finish(res, cfg, &s.m.n, s.m.params, probe, test, err)) != AB_OK)
         goto fail;
     state_free(&s);
     return AB_OK;

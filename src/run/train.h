@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "data.h"
+#include "loss.h"
 #include "net.h"
 #include "optim.h"
 #include "probe.h"
@@ -60,6 +61,38 @@ typedef struct {
     float *init_params;   /* with keep_params: the parameters before training */
     float *final_params;  /* with keep_params: and after it */
 } run_result;
+
+/* What one training step works on: the network, its parameters, their
+ * gradient, the workspace, the optimiser and the gathered minibatch. */
+typedef struct {
+    net n;
+    float *params;  /* arena: the parameters, running statistics after them */
+    float *grads;   /* arena: the step's gradient; NULL for plain SGD, whose update is
+                       folded into the backward (net_backward_sgd) */
+    net_ws ws;      /* max(batch, 256) rows: minibatches, evaluation and probe chunks */
+    optim opt;
+    float *xb;      /* batch x n_in: the minibatch's inputs */
+    int *yb;        /* and its labels */
+    int batch;
+} train_model;
+
+/* Allocates m for cfg's network, optimiser, lr and batch, every arena
+ * zeroed (net_init the parameters, or copy them in).  Free with
+ * train_model_free, also after a failure. */
+ab_status train_model_create(train_model *m, const train_config *cfg, ab_err *err);
+void train_model_free(train_model *m);
+
+/* One training step on the rows rows[0..B) of set (B <= m->batch, set->d
+ * the network's inputs): gathers them into xb and yb, runs the forward pass
+ * in NET_TRAIN mode (act_rng: rrelu's draws), folds the batch statistics
+ * into the running ones, adds the batch's losses and correct predictions to
+ * t, then backward and the optimiser's update of the mean loss (plain SGD:
+ * net_backward_sgd, the update inside the backward).  Returns 1,
+ * with no update made, when the batch's loss is not finite; else 0.  This is
+ * the step train_run takes, and the one bench-step times: with m->ws.clock
+ * set it marks its phases on it. */
+int train_step(train_model *m, const data_set *set, const int *rows, int B, rng_state *act_rng,
+               loss_tally *t);
 
 /* Called after every epoch; for progress display. */
 typedef void (*train_progress_fn)(void *ctx, int epoch, int epochs, double loss);
