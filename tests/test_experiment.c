@@ -954,7 +954,7 @@ static void test_run_bench_sweep(void **state)
     run_quiet((const char *const[]){"run", path, "--out", fx->s.out, "--no-plot", "-q", NULL});
     csv *q = csv_read(fx->s.out, "quantities.csv");
     assert_int_equal(q->n_rows, 2 * 2 * 2);
-    int cw = -1, cm = -1, ca = -1, cns = -1, cst = -1;
+    int cw = -1, cm = -1, ca = -1, cns = -1, cst = -1, cvs = -1;
     for (int c = 0; c < q->n_cols; c++) {
         const char *h = q->head[c];
         cw = !strcmp(h, "width") ? c : cw;
@@ -962,8 +962,9 @@ static void test_run_bench_sweep(void **state)
         ca = !strcmp(h, "act") ? c : ca;
         cns = !strcmp(h, "ns") ? c : cns;
         cst = !strcmp(h, "step_us") ? c : cst;
+        cvs = !strcmp(h, "step_vs_relu") ? c : cvs;
     }
-    assert_true(cw >= 0 && cm >= 0 && ca >= 0 && cns >= 0 && cst >= 0);
+    assert_true(cw >= 0 && cm >= 0 && ca >= 0 && cns >= 0 && cst >= 0 && cvs >= 0);
     assert_true(cw < cm && cm < ca); /* the swept keys lead, the last varies fastest */
     static const char *const expect[8][3] = {
         {"8", "sleef", "relu"}, {"8", "sleef", "tanh"}, {"8", "libc", "relu"},
@@ -976,6 +977,12 @@ static void test_run_bench_sweep(void **state)
         assert_true(atof(q->cell[rw][cns]) > 0.0 && atof(q->cell[rw][cst]) > 0.0);
         /* one cost per element per (math, act), whatever the width */
         assert_string_equal(q->cell[rw][cns], q->cell[rw % 4][cns]);
+        /* the step over relu's at the same point: relu's row is the row before */
+        double vs = atof(q->cell[rw][cvs]);
+        if (rw % 2 == 0)
+            assert_true(vs == 1.0);
+        else
+            assert_float_equal(vs, atof(q->cell[rw][cst]) / atof(q->cell[rw - 1][cst]), 1e-6 * vs);
     }
     csv_free(q);
     csv *c = csv_read(fx->s.out, "checks.csv");

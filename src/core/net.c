@@ -390,6 +390,26 @@ typedef struct {
  * and gamma's gradients into g and dL/dz_l into ws->dz[l].  dL/dh = dL/da
  * also with a skip, since a = a_prev + h. */
 AB_VEC
+/* sum of da[i] y[i] over the y[i] <= 0, in double: eight partial sums, one
+ * per lane of i mod 8, added pairwise at the end -- a fixed order, so the
+ * same bits every run, and no branch, so the loop vectorises (one serial sum
+ * with a branch per element cost PReLU a third of its step at width 64). */
+AB_VEC
+static double alpha_grad(const float *restrict da, const float *restrict y, size_t cnt)
+{
+    double acc[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= cnt; i += 8)
+        for (int k = 0; k < 8; k++)
+            acc[k] += vec_select_d(y[i + k] <= 0.0f, (double)da[i + k] * y[i + k], 0.0);
+    for (int k = 0; i < cnt; i++, k++)
+        acc[k] += vec_select_d(y[i] <= 0.0f, (double)da[i] * y[i], 0.0);
+    for (int w = 4; w > 0; w /= 2)
+        for (int k = 0; k < w; k++)
+            acc[k] += acc[k + w];
+    return acc[0];
+}
+
 static void hidden_backward(const net *n, const float *params, net_ws *ws, int l, int B,
                             const layer_grads *lg)
 {
@@ -400,10 +420,7 @@ static void hidden_backward(const net *n, const float *params, net_ws *ws, int l
     float *dz = ws->dz[l];
     if (n->cfg.act.info->learned) {
         /* df/dalpha = y where y <= 0, as PyTorch's prelu backward */
-        double g = 0.0;
-        for (size_t i = 0; i < cnt; i++)
-            if (y[i] <= 0.0f)
-                g += (double)da[i] * y[i];
+        double g = alpha_grad(da, y, cnt);
         *lg->alpha = set ? (float)g : *lg->alpha + (float)g;
         phase_mark(ws->clock, PHASE_OTHER);
     }

@@ -42,4 +42,16 @@ static inline float vec_select(bool c, float a, float b)
     return f;
 }
 
+/* vec_select for doubles. */
+static inline double vec_select_d(bool c, double a, double b)
+{
+    uint64_t ua, ub, m = -(uint64_t)c;
+    memcpy(&ua, &a, sizeof ua);
+    memcpy(&ub, &b, sizeof ub);
+    uint64_t r = (ua & m) | (ub & ~m);
+    double d;
+    memcpy(&d, &r, sizeof d);
+    return d;
+}
+
 #endif

@@ -282,7 +282,9 @@ static ab_status run_bench(exp_result *r, const experiment *e, ab_err *err)
             for (int i = 0; i < XF_N_QTY; i++)
                 q[i] = NAN;
             q[XF_Q_NS] = rows[m * s->n_acts + a].ns_total;
-            q[XF_Q_STEP_US] = steps[((size_t)w * n_m + m) * s->n_acts + a].us;
+            const bench_act_step *st_row = &steps[((size_t)w * n_m + m) * s->n_acts + a];
+            q[XF_Q_STEP_US] = st_row->us;
+            q[XF_Q_STEP_VS_RELU] = st_row->vs_relu;
         }
     }
     r->n_recs = n_pts * s->n_acts;

@@ -69,6 +69,8 @@ const xf_qty_info xf_qtys[XF_N_QTY] = {
      "training step computes them, with the point's math"},
     {"step_us", "us per training step", "bench-acts: median microseconds of a whole SGD "
      "training step of 2 -> width x depth -> 3 at the point's batch and math"},
+    {"step_vs_relu", "training step time / relu's", "bench-acts: step_us over relu's at the "
+     "same point (empty when relu is not among the acts)"},
 };
 
 /* ---- small parsing helpers ------------------------------------------- */

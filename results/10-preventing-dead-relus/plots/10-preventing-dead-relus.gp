@@ -13,21 +13,21 @@ set datafile missing "NaN"
 # data blocks, one per series: x y [ylo yhi]; a blank line is a gap
 # panel 1, "relu, bias_init=0"
 $d1 << EOD
-0.3 15.625 7.8125 25.2604167
+0.3 11.8055556 8.59375 13.8020833
 1 71.0069444 68.2291667 73.4375
 EOD
 # panel 1, "relu, bias_init=0.1"
 $d2 << EOD
-0.3 7.8125 5.20833333 10.9375
+0.3 3.99305556 2.34375 5.46875
 1 63.0208333 61.9791667 63.8020833
 EOD
 # panel 2, "relu, bias_init=0"
 $d3 << EOD
-0.3 10.5902778 9.375 13.0208333
+0.3 8.85416667 7.29166667 10.15625
 EOD
 # panel 2, "relu, bias_init=0.1"
 $d4 << EOD
-0.3 12.8472222 7.8125 19.2708333
+0.3 13.0208333 7.03125 17.4479167
 1 100 NaN NaN
 EOD
 # panel 3, "relu, bias_init=0"
