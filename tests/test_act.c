@@ -282,7 +282,7 @@ static void test_pytorch_names(void **state)
     assert_true(strstr(err.msg, "did you mean") == NULL);
     assert_int_equal(act_parse(&a, "threshold", &err), AB_EUSAGE);
     assert_true(strstr(err.msg, "no default parameters") != NULL);
-    assert_true(strstr(err.msg, "threshold:threshold:value") != NULL);
+    assert_true(strstr(err.msg, "write threshold:THRESHOLD:VALUE") != NULL);
     assert_int_equal(act_parse(&a, "threshold:0.5", &err), AB_EUSAGE);
     assert_int_equal(act_parse(&a, "Threshold:0.5:-1", &err), AB_OK);
     assert_string_equal(a.label, "threshold:0.5:-1");

@@ -156,7 +156,7 @@ static bool same_numbers(const fixture *fx, const char *a, const char *b, const 
     return same;
 }
 
-static const char *const CSVS[] = {"loss.csv", "layers.csv", "summary.csv"};
+static const char *const CSVS[] = {"loss.csv", "layers.csv", "summary.csv", "functions.csv"};
 
 static void assert_same_numbers(const fixture *fx, const char *a, const char *b)
 {
@@ -236,6 +236,14 @@ static void test_jobs_match_sequential(void **state)
     assert_contains(cfg, jobs);
     assert_contains(cfg, "\"threads\": 1}");
     free(cfg);
+
+    /* --math libc, with the runs in -j children: the same files as one at a
+     * time, functions.csv (the parent's) included; and not SLEEF's */
+    train(fx, "libc1", (const char *const[]){"--math", "libc", "--threads", "1", NULL});
+    train(fx, "libc2", (const char *const[]){"--math", "libc", "-j", "2", "--threads", "2", NULL});
+    assert_same_numbers(fx, "libc1", "libc2");
+    char why0[512];
+    assert_false(same_numbers(fx, "t1", "libc1", "functions.csv", why0, sizeof why0));
 
     /* and the test can see a thread count: 1 and 2 threads differ here (on
      * the x86-64 OpenBLAS kernels tried); where they do not, the checks

@@ -24,13 +24,16 @@
 typedef void (*fn)(float *t, size_t n);
 typedef float (*libc_fn)(float);
 
+/* ulps: the most SLEEF's and glibc's results may differ by (each is within
+ * 1 ulp of the true value; measured: 1, but 2 for tanh). */
 static const struct {
     const char *name;
     fn f;
     libc_fn ref;
+    double ulps;
 } fns[] = {
-    {"exp", vm_exp, expf},       {"expm1", vm_expm1, expm1f}, {"log1p", vm_log1p, log1pf},
-    {"tanh", vm_tanh, tanhf},    {"erf", vm_erf, erff},
+    {"exp", vm_exp, expf, 1},       {"expm1", vm_expm1, expm1f, 1}, {"log1p", vm_log1p, log1pf, 1},
+    {"tanh", vm_tanh, tanhf, 2},    {"erf", vm_erf, erff, 1},
 };
 enum { N_FNS = sizeof fns / sizeof fns[0] };
 
@@ -184,9 +187,9 @@ static void test_libc_is_glibc_and_close_to_sleef(void **state)
         }
         printf("# %-6s sleef vs glibc: at most %g ulp (at %.9g)\n", fns[f].name, worst,
                (double)x[at]);
-        if (worst > 2.0)
-            fail_msg("%s: sleef and glibc differ by %g ulp at %.9g", fns[f].name, worst,
-                     (double)x[at]);
+        if (worst > fns[f].ulps)
+            fail_msg("%s: sleef and glibc differ by %g ulp at %.9g (at most %g)", fns[f].name,
+                     worst, (double)x[at], fns[f].ulps);
     }
     free(x);
     free(a);
@@ -199,10 +202,14 @@ static void test_libc_is_glibc_and_close_to_sleef(void **state)
 static void test_acts_both_backends(void **state)
 {
     (void)state;
-    enum { N = 4001 };
+    enum { GRID = 4001, N = GRID + 12 };
     static float z[N], y[2][N], d[2][N], yf[N], df[N];
-    for (int i = 0; i < N; i++)
+    for (int i = 0; i < GRID; i++)
         z[i] = -20.0f + 0.01f * (float)i;
+    /* past the grid: what no grid holds */
+    static const float special[N - GRID] = {NAN,   INFINITY, -INFINITY, 1e30f, -1e30f, 88.7f,
+                                            -88.7f, 1e38f,   -1e38f,    30.5f, -104.0f, 1e-40f};
+    memcpy(z + GRID, special, sizeof special);
     /* the kinks, exactly */
     z[2000] = 0.0f;
     z[1700] = -3.0f, z[2300] = 3.0f, z[2600] = 6.0f, z[1950] = -0.5f, z[2050] = 0.5f;
@@ -220,6 +227,15 @@ static void test_acts_both_backends(void **state)
                              a.label, m ? "libc" : "sleef", (double)z[i], (double)yf[i],
                              (double)df[i], (double)y[m][i], (double)d[m][i]);
         }
+        /* the specials: NaN stays NaN, an infinity the same infinity, under both */
+        for (int i = GRID; i < N; i++)
+            for (int w = 0; w < 2; w++) {
+                float a0 = w ? d[0][i] : y[0][i], a1 = w ? d[1][i] : y[1][i];
+                if (isnan(a0) != isnan(a1) || isinf(a0) != isinf(a1) ||
+                    (isinf(a0) && a0 != a1))
+                    fail_msg("%s %s(%g): sleef %g, libc %g", a.label, w ? "f'" : "f",
+                             (double)z[i], (double)a0, (double)a1);
+            }
         /* where f has a kink, f' there is a choice, not a computation */
         static const int kinks[] = {2000, 1700, 2300, 2600, 1950, 2050};
         for (size_t j = 0; a.info->kinks && j < sizeof kinks / sizeof kinks[0]; j++) {

@@ -17,6 +17,8 @@
 #include "out.h"
 #include "plot.h"
 #include "rng.h"
+#include "stats.h"
+#include "sys.h"
 
 #define CSV_NAME "bench_acts.csv"
 #define STEPS_CSV_NAME "bench_steps.csv"
@@ -27,13 +29,6 @@
  * included) can find the work dead and drop it. */
 static volatile float bench_sink;
 
-static int64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
 /* Reads a strided sample of y and d (outside the timed region: the stride
  * keeps it cheap) plus their last elements. */
 static void consume(const float *y, const float *d, size_t n)
@@ -42,19 +37,6 @@ static void consume(const float *y, const float *d, size_t n)
     for (size_t i = 0; i < n; i += 4093)
         sum += y[i] + d[i];
     bench_sink = bench_sink + sum;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of v[0..n), n >= 1; sorts v. */
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* AB_EUSAGE (AB_ERUNTIME for a size no memory holds) naming the first of
@@ -85,6 +67,7 @@ static ab_status check_args(const bench_act_row *rows, int n_rows, size_t n, int
 static void time_acts(double *t_fwd, double *t_der, double *t_tot, const bench_act_row *rows,
                       int n_rows, const float *z, float *y, float *d, size_t n, int repeats)
 {
+    vm_backend was = vm_backend_setting();
     /* warm-up: code and buffers in, pages of y and d faulted in */
     for (int a = 0; a < n_rows; a++) {
         const act_spec *s = &rows[a].act;
@@ -98,23 +81,23 @@ static void time_acts(double *t_fwd, double *t_der, double *t_tot, const bench_a
             int a = (k + rep) % n_rows;
             const act_spec *s = &rows[a].act;
             vm_set_backend(rows[a].math);
-            int64_t t0 = now_ns();
+            double t0 = sys_now();
             s->info->f(y, z, n, s->p);
-            int64_t t1 = now_ns();
+            double t1 = sys_now();
             s->info->df(d, z, y, n, s->p);
-            int64_t t2 = now_ns();
+            double t2 = sys_now();
             consume(y, d, n);
-            int64_t t3 = now_ns();
+            double t3 = sys_now();
             act_f_and_df(s->info, y, d, z, n, s->p);
-            int64_t t4 = now_ns();
+            double t4 = sys_now();
             consume(y, d, n);
             size_t at = (size_t)a * (size_t)repeats + (size_t)rep;
-            t_fwd[at] = (double)(t1 - t0) / (double)n;
-            t_der[at] = (double)(t2 - t1) / (double)n;
-            t_tot[at] = (double)(t4 - t3) / (double)n;
+            t_fwd[at] = (t1 - t0) * 1e9 / (double)n;
+            t_der[at] = (t2 - t1) * 1e9 / (double)n;
+            t_tot[at] = (t4 - t3) * 1e9 / (double)n;
         }
     }
-    vm_set_backend(VM_SLEEF);
+    vm_set_backend(was);
 }
 
 static bool is_relu_act(const act_spec *a)
@@ -130,9 +113,9 @@ static void summarise(bench_act_row *rows, int n_rows, double *t_fwd, double *t_
         bench_act_row *row = &rows[a];
         double *fw = t_fwd + (size_t)a * repeats, *de = t_der + (size_t)a * repeats,
                *to = t_tot + (size_t)a * repeats;
-        row->ns_forward = median(fw, repeats);
-        row->ns_derivative = median(de, repeats);
-        row->ns_total = median(to, repeats); /* sorts: min and max at the ends */
+        row->ns_forward = stats_median(fw, repeats);
+        row->ns_derivative = stats_median(de, repeats);
+        row->ns_total = stats_median(to, repeats); /* sorts: min and max at the ends */
         row->ns_total_min = to[0];
         row->ns_total_max = to[repeats - 1];
     }

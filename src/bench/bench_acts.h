@@ -62,7 +62,7 @@ typedef struct {
  * kink are hit), repeats times each, interleaving the rows within every
  * repeat (and rotating which goes first) so that drift hits all alike; one
  * untimed warm-up pass each.  rows[0..n_rows) hold act and math on entry;
- * the rest is filled.  Leaves the maths back end at VM_SLEEF.  AB_EUSAGE
+ * the rest is filled.  Puts the maths back end back as it was.  AB_EUSAGE
  * for n_rows, n or repeats < 1; AB_ERUNTIME when the buffers cannot be
  * had. */
 ab_status bench_acts_measure(bench_act_row *rows, int n_rows, size_t n, int repeats,
@@ -73,7 +73,7 @@ ab_status bench_acts_measure(bench_act_row *rows, int n_rows, size_t n, int repe
  * with its activation and math, repeats times, the activations of one
  * (math, network) interleaved, on one BLAS thread; enough steps per repeat
  * for about 2 ms.  rows[0..n_rows) hold act, math, width,
- * depth and batch on entry.  Leaves the back end at VM_SLEEF.  AB_EUSAGE
+ * depth and batch on entry.  Puts the back end back.  AB_EUSAGE
  * for a bad count or shape; AB_ERUNTIME when memory is short. */
 ab_status bench_acts_steps(bench_act_step *rows, int n_rows, int repeats, ab_err *err);
 

@@ -6,10 +6,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "net.h"
 #include "rng.h"
+#include "stats.h"
 #include "sys.h"
 
 /* Seed of the operands; their values do not matter for the timing. */
@@ -202,19 +202,6 @@ static void fill_rows(bench_gemm_row rows[BENCH_GEMM_ROWS], const bg_net *b)
 
 /* ---- measuring ---------------------------------------------------------- */
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Sets rows[].calls, then times every row repeats times into t (row k's
  * samples at t + k repeats) and sets the rows' figures from them. */
 static void time_rows(bench_gemm_row rows[BENCH_GEMM_ROWS], const bg_net *b, double *t,
@@ -224,25 +211,23 @@ static void time_rows(bench_gemm_row rows[BENCH_GEMM_ROWS], const bg_net *b, dou
      * many calls make a sample */
     for (int k = 0; k < BENCH_GEMM_ROWS; k++) {
         bg_run(b, k);
-        double t0 = now();
+        double t0 = sys_now();
         bg_run(b, k);
-        double one = now() - t0;
+        double one = sys_now() - t0;
         long calls = one > 0.0 ? (long)ceil(BG_MIN_SAMPLE / one) : 1000000L;
         rows[k].calls = calls < 1 ? 1 : calls > 1000000L ? 1000000L : calls;
     }
     for (int rep = 0; rep < repeats; rep++)
         for (int i = 0; i < BENCH_GEMM_ROWS; i++) {
             int k = (i + rep) % BENCH_GEMM_ROWS;
-            double t0 = now();
+            double t0 = sys_now();
             for (long c = 0; c < rows[k].calls; c++)
                 bg_run(b, k);
-            t[(size_t)k * repeats + rep] = (now() - t0) / (double)rows[k].calls;
+            t[(size_t)k * repeats + rep] = (sys_now() - t0) / (double)rows[k].calls;
         }
     for (int k = 0; k < BENCH_GEMM_ROWS; k++) {
         double *s = t + (size_t)k * repeats;
-        qsort(s, (size_t)repeats, sizeof *s, cmp_double);
-        int h = repeats / 2;
-        rows[k].seconds = repeats % 2 ? s[h] : 0.5 * (s[h - 1] + s[h]);
+        rows[k].seconds = stats_median(s, repeats);
         rows[k].gflops = rows[k].flops / rows[k].seconds / 1e9;
         rows[k].gflops_min = rows[k].flops / s[repeats - 1] / 1e9;
         rows[k].gflops_max = rows[k].flops / s[0] / 1e9;

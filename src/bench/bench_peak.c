@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "sys.h"
 
 #if defined(__GNUC__) && defined(__x86_64__)
@@ -104,12 +105,6 @@ static double add_chain(long iters)
 
 typedef double (*bp_loop)(long iters);
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Operations per second of loop: iterations for about seconds from a
  * calibration run, then repeats samples; the fastest into *best, the
  * median into *median.  t: repeats doubles of scratch. */
@@ -135,9 +130,9 @@ static void rate(double *best, double *median, bp_loop loop, double seconds, int
         ops = loop(n);
         t[r] = ops / (sys_now() - t0);
     }
-    qsort(t, (size_t)repeats, sizeof *t, cmp_double);
+    double med = stats_median(t, repeats);
     *best = t[repeats - 1];
-    *median = repeats % 2 ? t[repeats / 2] : 0.5 * (t[repeats / 2 - 1] + t[repeats / 2]);
+    *median = med;
 }
 
 #endif

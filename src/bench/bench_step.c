@@ -8,6 +8,7 @@
 
 #include "net.h"
 #include "rng.h"
+#include "stats.h"
 #include "sys.h"
 #include "train.h"
 
@@ -201,33 +202,20 @@ static ab_status bs_calibrate(bs_net *b, const data_set *set, const int *order, 
 
 /* ---- figures ------------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of v[0..n), n >= 1; sorts v. */
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 static void summarise(bench_step_row *r, bs_net *b, int repeats, bool whole_only)
 {
     const net *n = &b->m.n;
     r->act = n->cfg.act;
     r->width = n->cfg.width;
     r->steps = b->steps;
-    r->step_us = median(b->t_step, repeats);
+    r->step_us = stats_median(b->t_step, repeats);
     r->step_min_us = b->t_step[0];
     r->step_max_us = b->t_step[repeats - 1];
     r->total_us = 0.0;
     for (int p = 0; p < PHASE_COUNT && whole_only; p++)
         r->phase_us[p] = r->total_us = NAN;
     for (int p = 0; p < PHASE_COUNT && !whole_only; p++) {
-        r->phase_us[p] = median(b->t_phase + (size_t)p * repeats, repeats);
+        r->phase_us[p] = stats_median(b->t_phase + (size_t)p * repeats, repeats);
         r->total_us += r->phase_us[p];
     }
     double macs = 0.0;
@@ -244,7 +232,7 @@ ab_status bench_step_measure(bench_step_row *rows, const bench_step_config *c,
     if (st != AB_OK || (st = check_memory(c, acts, n_acts, widths, n_widths, err)) != AB_OK)
         return st;
     const int n_nets = n_acts * n_widths, n_rows = BS_BATCHES * c->batch;
-    vm_backend was = vm_backend_now();
+    vm_backend was = vm_backend_setting();
     bs_net *nets = calloc((size_t)n_nets, sizeof *nets);
     data_set set = {.n = n_rows, .d = c->n_in, .k = c->n_out};
     set.x = malloc((size_t)n_rows * (size_t)c->n_in * sizeof *set.x);

@@ -224,8 +224,12 @@ void cli_list_acts(FILE *f)
         char params[64] = "-";
         int len = 0;
         for (int j = 0; j < a->n_params; j++)
-            len += snprintf(params + len, sizeof params - (size_t)len, "%s%s=%g", j ? ", " : "",
-                            a->param_names[j], (double)a->defaults[j]);
+            len += a->params_required
+                       ? snprintf(params + len, sizeof params - (size_t)len, "%s%s%s",
+                                  j ? ", " : "", a->param_names[j],
+                                  j == a->n_params - 1 ? " (no defaults)" : "")
+                       : snprintf(params + len, sizeof params - (size_t)len, "%s%s=%g",
+                                  j ? ", " : "", a->param_names[j], (double)a->defaults[j]);
         fprintf(f, "%-12s %-28s %-20s %-8s %-6s %s", a->name, params, a->range,
                 a->zero_centred ? "yes" : "no", act_init_name(a->usual_init), a->formula);
         if (a->kinks)

@@ -192,6 +192,10 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
     ab_status st = threads ? AB_OK : par_default_threads(&threads, &env, cli_max_threads(), err);
     if (st == AB_OK)
         st = build_plan(&p, o, threads, o->threads || env, err);
+    /* the maths library of every run, and of what this process writes itself
+     * (functions.csv and its figure) whether the runs train here or in -j
+     * children */
+    vm_set_backend(o->math);
     if (st == AB_OK)
         st = runner_run(&out, &p, make_folder, &j, err);
     const char *dir = j.stage.dir;

@@ -232,7 +232,7 @@ static void celu_df_block(float *restrict d, const float *restrict z, size_t n, 
     negative_part(d, z, n, 1.0f / p[0]);
     vm_exp(d, n);
     for (size_t i = 0; i < n; i++)
-        d[i] = z[i] > 0.0f ? 1.0f : d[i];
+        d[i] = vec_select(z[i] > 0.0f, 1.0f, d[i]);
 }
 BLOCKED_DF(celu_df)
 
@@ -788,7 +788,7 @@ const act_info act_registry[] = {
         .n_params = 2, .param_names = {"threshold", "value"}, .defaults = {0.0f, 0.0f},
         .f = threshold_f, .df = threshold_df,
         .params_required = true,
-        .params_why = "PyTorch's Threshold has no defaults; threshold:0:0 is relu",
+        .params_why = "as in PyTorch; threshold:0:0 is relu",
         .range = "{value} and (threshold, inf)",
         .usual_init = INIT_HE,
         .kinks = "f'(threshold) = 0",
@@ -1078,10 +1078,18 @@ ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
         np++;
         s = *end == ':' ? end : NULL;
     }
-    if (info->params_required && np < info->n_params)
-        return ab_fail(err, AB_EUSAGE, "'%s': %s has no default parameters (%s): give both, "
-                       "%s:%s:%s", spec, info->name, info->params_why, info->name,
-                       info->param_names[0], info->param_names[1]);
+    if (info->params_required && np < info->n_params) {
+        char form[128];
+        int len = snprintf(form, sizeof form, "%s", info->name);
+        for (int i = 0; i < info->n_params && len + 1 < (int)sizeof form; i++) {
+            form[len++] = ':';
+            for (const char *c = info->param_names[i]; *c && len + 1 < (int)sizeof form; c++)
+                form[len++] = (char)toupper((unsigned char)*c);
+            form[len] = '\0';
+        }
+        return ab_fail(err, AB_EUSAGE, "'%s': %s has no default parameters (%s): write %s",
+                       spec, info->name, info->params_why, form);
+    }
     if (info->check) {
         const char *why = info->check(out->p);
         if (why)

@@ -11,7 +11,7 @@ const char *const phase_names[PHASE_COUNT] = {
     [PHASE_ACT_DF] = "act_df",       [PHASE_LOSS] = "loss",
     [PHASE_GRAD_MUL] = "grad_mul",   [PHASE_WGRAD_GEMM] = "wgrad_gemm",
     [PHASE_BIAS_GRAD] = "bias_grad", [PHASE_IGRAD_GEMM] = "igrad_gemm",
-    [PHASE_CLEAR] = "clear",         [PHASE_OPTIM] = "optim",
+    [PHASE_OPTIM] = "optim",
     [PHASE_OTHER] = "other",
 };
 

@@ -13,15 +13,15 @@ typedef enum {
     PHASE_GATHER,     /* the minibatch's rows copied out of the data set */
     PHASE_FWD_GEMM,   /* z = a_prev W^T, every layer */
     PHASE_BIAS_ADD,   /* z += b */
-    PHASE_ACT_F,      /* h = f(y), hidden layers */
+    PHASE_ACT_F,      /* h = f(y), hidden layers (and f'(y) with it where they are one pass) */
     PHASE_ACT_DF,     /* f'(y), computed in the forward pass for the backward */
     PHASE_LOSS,       /* softmax (or sigmoid) outputs, the loss and dL/dz of the outputs */
     PHASE_GRAD_MUL,   /* dL/dy = dL/dh f'(y), hidden layers */
     PHASE_WGRAD_GEMM, /* dW = dz^T a_prev (with plain SGD folded in: W -= lr dz^T a_prev) */
     PHASE_BIAS_GRAD,  /* db = column sums of dz (with plain SGD: b -= lr db) */
     PHASE_IGRAD_GEMM, /* da_prev = dz W */
-    PHASE_CLEAR,      /* zeroing gradients before a backward that adds into them */
-    PHASE_OPTIM,      /* the optimiser's pass over the parameters */
+    PHASE_OPTIM,      /* the optimiser's pass over the parameters, which also clears the
+                         gradients (momentum, Adam; plain SGD has none to clear) */
     PHASE_OTHER,      /* batch normalisation, skips, rrelu draws, prelu's slope gradient */
     PHASE_COUNT
 } phase_id;

@@ -108,6 +108,11 @@ vm_backend vm_backend_now(void)
     return table == libc_fns ? VM_LIBC : VM_SLEEF;
 }
 
+vm_backend vm_backend_setting(void)
+{
+    return backend;
+}
+
 const char *vm_backend_name(vm_backend b)
 {
     return (unsigned)b < VM_BACKEND_COUNT ? backend_names[b] : "?";

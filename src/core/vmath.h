@@ -40,6 +40,9 @@ const char *vm_backend_name(vm_backend b);   /* "sleef", "libc" */
 /* The back end in use: VM_SLEEF unless set to VM_LIBC, or no variant runs
  * on this CPU. */
 vm_backend vm_backend_now(void);
+/* The back end as last set (VM_SLEEF unless set), to put back after a
+ * change. */
+vm_backend vm_backend_setting(void);
 
 /* Whether this build and CPU run the variant; the variant in use (the
  * fastest available, unless set; -1 when none runs); setting one that is

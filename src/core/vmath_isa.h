@@ -1,7 +1,6 @@
 /* vmath_isa.h - the buffer loops of one SLEEF variant, included by
  * vmath_avx2.c and vmath_avx512.c with
  *   VM_W       the vector width in floats
- *   VM_T       the vector type
  *   VM_LOAD, VM_STORE   unaligned load and store
  *   VM_FN(f)   the SLEEF function's name for f (expf, ...)
  *   VM_NAME(f) the name of the buffer function defined for f

@@ -339,6 +339,8 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     run_state s;
     memset(&s, 0, sizeof s);
     memset(res, 0, sizeof *res);
+    /* the run's maths library, and the caller's back afterwards */
+    vm_backend was = vm_backend_setting();
     vm_set_backend(cfg->math);
     ab_status st = state_create(&s, cfg, train, res, err);
     if (st != AB_OK)
@@ -400,9 +402,11 @@ done:
     if ((st = finish(res, cfg, &s.m.n, s.m.params, probe, test, err)) != AB_OK)
         goto fail;
     state_free(&s);
+    vm_set_backend(was);
     return AB_OK;
 fail:
     state_free(&s);
     train_result_free(res);
+    vm_set_backend(was);
     return st;
 }
