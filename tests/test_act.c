@@ -14,28 +14,8 @@
 /* Is z within dist of a point where f is not differentiable? */
 static int near_kink(const act_spec *a, double z, double dist)
 {
-    const char *n = a->info->name;
-    double k[4];
-    int nk = 0;
-    if (!strcmp(n, "step") || !strcmp(n, "relu") || !strcmp(n, "leaky_relu") ||
-        !strcmp(n, "prelu") || !strcmp(n, "rrelu") || !strcmp(n, "elu") || !strcmp(n, "selu") ||
-        !strcmp(n, "celu"))
-        k[nk++] = 0.0;
-    /* f'' jumps at 0, which the fourth-order stencil assumes away */
-    if (!strcmp(n, "softsign"))
-        k[nk++] = 0.0;
-    if (!strcmp(n, "relu6"))
-        k[nk++] = 0.0, k[nk++] = 6.0;
-    if (!strcmp(n, "hardtanh"))
-        k[nk++] = a->p[0], k[nk++] = a->p[1];
-    if (!strcmp(n, "threshold"))
-        k[nk++] = a->p[0];
-    if (!strcmp(n, "hardsigmoid") || !strcmp(n, "hardswish"))
-        k[nk++] = -3.0, k[nk++] = 3.0;
-    if (!strcmp(n, "softshrink") || !strcmp(n, "hardshrink"))
-        k[nk++] = -a->p[0], k[nk++] = a->p[0];
-    if (!strcmp(n, "softplus"))
-        k[nk++] = a->p[1] / a->p[0];
+    double k[ACT_MAX_KINKS];
+    int nk = act_kinks(a, k, ACT_MAX_KINKS);
     for (int i = 0; i < nk; i++)
         if (fabs(z - k[i]) < dist)
             return 1;

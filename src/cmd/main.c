@@ -6,6 +6,7 @@
 
 #include "afile.h"
 #include "cmd_bench.h"
+#include "cmd_check.h"
 #include "cmd_exp.h"
 #include "cmd_main.h"
 #include "gemm.h"
@@ -17,6 +18,7 @@ static const struct {
     {"bench-acts", cmd_bench_acts},
     {"bench-gemm", cmd_bench_gemm},
     {"bench-step", cmd_bench_step},
+    {"gradcheck", cmd_gradcheck},
     {"run", cmd_run},
     {"reproduce", cmd_reproduce},
 };

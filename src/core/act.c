@@ -938,6 +938,34 @@ int act_suggest(const char **out, int max, const char *name)
     return n;
 }
 
+int act_kinks(const act_spec *a, double *k, int max)
+{
+    const char *n = a->info->name;
+    double v[ACT_MAX_KINKS];
+    int nk = 0;
+    if (!strcmp(n, "step") || !strcmp(n, "relu") || !strcmp(n, "leaky_relu") ||
+        !strcmp(n, "prelu") || !strcmp(n, "rrelu") || !strcmp(n, "elu") || !strcmp(n, "selu") ||
+        !strcmp(n, "celu") || !strcmp(n, "softsign"))
+        v[nk++] = 0.0;
+    if (!strcmp(n, "relu6"))
+        v[nk++] = 0.0, v[nk++] = 6.0;
+    if (!strcmp(n, "hardtanh"))
+        v[nk++] = a->p[0], v[nk++] = a->p[1];
+    if (!strcmp(n, "threshold"))
+        v[nk++] = a->p[0];
+    if (!strcmp(n, "hardsigmoid") || !strcmp(n, "hardswish"))
+        v[nk++] = -3.0, v[nk++] = 3.0;
+    if (!strcmp(n, "softshrink") || !strcmp(n, "hardshrink"))
+        v[nk++] = -a->p[0], v[nk++] = a->p[0];
+    if (!strcmp(n, "softplus"))
+        v[nk++] = (double)a->p[1] / a->p[0];
+    int out = 0;
+    for (int i = 0; i < nk && out < max; i++)
+        if (out == 0 || v[i] != k[out - 1])
+            k[out++] = v[i];
+    return out;
+}
+
 const name_row act_inits[] = {
     {"xavier", INIT_XAVIER, NULL},
     {"glorot", INIT_XAVIER, NULL},

@@ -71,6 +71,12 @@ static inline void act_f_and_df(const act_info *info, float *restrict y, float *
     }
 }
 
+/* The points where a's f or f' is not smooth (f' jumps, or f'' does:
+ * softsign at 0), ascending, into k[0..max); returns how many (at most 4).
+ * A central difference across one of them is not a derivative. */
+#define ACT_MAX_KINKS 4
+int act_kinks(const act_spec *a, double *k, int max);
+
 /* The registry, in --list-acts order. */
 extern const act_info act_registry[];
 extern const int act_count;

@@ -1,0 +1,155 @@
+/* gradcheck.c - see gradcheck.h. */
+#include "gradcheck.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loss.h"
+#include "net.h"
+#include "rng.h"
+
+#define GC_H (1.0 / 64)   /* exact in float, so z +- k h are too */
+#define GC_GRID 0.01      /* grid spacing */
+
+static double f1(const act_spec *a, double z)
+{
+    float zf = (float)z, y;
+    a->info->f(&y, &zf, 1, a->p);
+    return y;
+}
+
+static double df1(const act_spec *a, double z)
+{
+    float zf = (float)z, y, d;
+    a->info->f(&y, &zf, 1, a->p);
+    a->info->df(&d, &zf, &y, 1, a->p);
+    return d;
+}
+
+/* f'(z) by the fourth-order central difference. */
+static double fd(const act_spec *a, double z)
+{
+    const double h = GC_H;
+    return (f1(a, z - 2 * h) - 8 * f1(a, z - h) + 8 * f1(a, z + h) - f1(a, z + 2 * h)) /
+           (12 * h);
+}
+
+/* Records one comparison of f' = d with the difference num at z. */
+static void note(gradcheck_result *r, double z, double d, double num, const char *kind)
+{
+    double excess = fabs(d - num) - (GC_ATOL + GC_RTOL * fabs(num));
+    if (!(excess <= 0.0))
+        r->bad++;
+    if (r->points == 0 || !(excess <= r->worst)) {
+        r->worst = isnan(excess) ? INFINITY : excess;
+        r->worst_z = z, r->worst_df = d, r->worst_fd = num, r->worst_kind = kind;
+    }
+    r->points++;
+}
+
+static void check_df(gradcheck_result *r, const act_spec *a)
+{
+    double k[ACT_MAX_KINKS];
+    int nk = act_kinks(a, k, ACT_MAX_KINKS);
+    /* the grid, 3 steps clear of every kink */
+    for (double z = -GC_RANGE; z <= GC_RANGE + 1e-9; z += GC_GRID) {
+        double zf = (float)z;
+        bool near = false;
+        for (int i = 0; i < nk; i++)
+            near |= fabs(zf - k[i]) < 3 * GC_H;
+        if (!near)
+            note(r, zf, df1(a, zf), fd(a, zf), "grid");
+    }
+    for (int i = 0; i < nk; i++) {
+        /* both sides: the difference 3 steps away, clear of the kink */
+        double lo = (float)(k[i] - 3 * GC_H), hi = (float)(k[i] + 3 * GC_H);
+        note(r, lo, df1(a, lo), fd(a, lo), "left of a kink");
+        note(r, hi, df1(a, hi), fd(a, hi), "right of a kink");
+        /* at it: f' is one of the two one-sided limits (the registry's f'
+         * just beside the kink, which the sides above check), the nearer */
+        double eps = 1e-4 * (fabs(k[i]) > 1.0 ? fabs(k[i]) : 1.0);
+        double at = df1(a, (float)k[i]), vl = df1(a, k[i] - eps), vr = df1(a, k[i] + eps);
+        note(r, (float)k[i], at, fabs(at - vl) <= fabs(at - vr) ? vl : vr, "at a kink");
+    }
+}
+
+/* ---- learned parameters, through a small network ---- */
+
+enum { GN_IN = 3, GN_OUT = 3, GN_DEPTH = 3, GN_WIDTH = 6, GN_B = 16 };
+#define GN_H 1e-3 /* small enough that no pre-activation crosses 0 (1e-2 did) */
+#define GN_ATOL 1e-4
+#define GN_RTOL 1e-2
+
+/* The mean cross-entropy of the batch. */
+static double net_loss(const net *n, const float *params, net_ws *ws, const float *x,
+                       const int *y)
+{
+    loss_tally t = {0};
+    int L = n->n_layers;
+    net_forward(n, params, ws, x, GN_B, NET_EVAL, NULL);
+    loss_eval(&t, NULL, ws->a[L - 1], ws->z[L - 1], y, GN_B, n->fan_out[L - 1], n->cfg.out,
+              1.0f);
+    return t.sum / GN_B;
+}
+
+static ab_status check_params(gradcheck_result *r, const act_spec *a, ab_err *err)
+{
+    net n;
+    net_ws ws;
+    net_config cfg = {.n_in = GN_IN, .n_out = GN_OUT, .depth = GN_DEPTH, .width = GN_WIDTH,
+                      .act = *a, .out = OUT_SOFTMAX, .init = a->info->usual_init};
+    ab_status st = net_create(&n, &cfg, err);
+    if (st != AB_OK || (st = net_ws_create(&ws, &n, GN_B, err)) != AB_OK)
+        return st;
+    float *params = net_arena_alloc(&n), *grads = calloc(n.n_params, sizeof *grads);
+    float x[GN_B * GN_IN];
+    int y[GN_B];
+    if (!params || !grads) {
+        st = ab_fail(err, AB_ERUNTIME, "out of memory: gradcheck network");
+        goto done;
+    }
+    net_init(&n, params, 20261202u);
+    rng_state rng;
+    rng_seed(&rng, 7);
+    for (int i = 0; i < GN_B * GN_IN; i++)
+        x[i] = (float)rng_normal(&rng);
+    for (int i = 0; i < GN_B; i++)
+        y[i] = i % GN_OUT;
+    /* the gradient as training computes it */
+    int L = n.n_layers;
+    loss_tally t = {0};
+    net_forward(&n, params, &ws, x, GN_B, NET_TRAIN, &rng);
+    loss_eval(&t, ws.dz[L - 1], ws.a[L - 1], ws.z[L - 1], y, GN_B, n.fan_out[L - 1], n.cfg.out,
+              1.0f / GN_B);
+    net_backward(&n, params, grads, &ws, x, GN_B);
+    for (int l = 0; l < GN_DEPTH; l++) {
+        float *p = net_alpha(&n, params, l), keep = *p;
+        *p = (float)(keep + GN_H);
+        double up = net_loss(&n, params, &ws, x, y);
+        *p = (float)(keep - GN_H);
+        double dn = net_loss(&n, params, &ws, x, y);
+        *p = keep;
+        double num = (up - dn) / (2 * GN_H), got = grads[n.alpha_off + (size_t)l];
+        double rel = fabs(got - num) / (GN_ATOL / GN_RTOL + fabs(num));
+        if (!(fabs(got - num) <= GN_ATOL + GN_RTOL * fabs(num)))
+            r->bad_params++;
+        if (r->n_params == 0 || !(rel <= r->param_worst)) {
+            r->param_worst = isnan(rel) ? INFINITY : rel;
+            r->param_layer = l + 1, r->param_got = got, r->param_fd = num;
+        }
+        r->n_params++;
+    }
+done:
+    free(params);
+    free(grads);
+    net_ws_free(&ws);
+    return st;
+}
+
+ab_status gradcheck_act(gradcheck_result *r, const act_spec *a, ab_err *err)
+{
+    memset(r, 0, sizeof *r);
+    check_df(r, a);
+    return a->info->learned ? check_params(r, a, err) : AB_OK;
+}

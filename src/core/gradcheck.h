@@ -1,0 +1,40 @@
+/* gradcheck.h - `actbench gradcheck`: an activation's f' against central
+ * differences of its f, and its learned parameters' gradient against
+ * central differences of a small network's loss.
+ *
+ * f' is checked on a dense grid over [-GC_RANGE, GC_RANGE] away from the
+ * kinks (act_kinks), on both sides of every kink, and at each kink, where
+ * f' must be one of the two one-sided values (the value chosen there, as
+ * PyTorch chooses).  The differences are fourth-order central ones with a
+ * step of 1/64 (exact in float), taken in double over float evaluations of
+ * f; a point passes when |f' - difference| <= GC_ATOL + GC_RTOL |difference|,
+ * the tolerance the tests of every built-in use. */
+#ifndef ACTBENCH_GRADCHECK_H
+#define ACTBENCH_GRADCHECK_H
+
+#include "act.h"
+#include "status.h"
+
+#define GC_RANGE 10.0
+#define GC_ATOL 2e-4
+#define GC_RTOL 1e-3
+
+typedef struct {
+    int points;          /* points of f' checked: grid, kink sides and kinks */
+    int bad;             /* of them, out of tolerance */
+    double worst;        /* the largest |f' - difference| - tolerance seen (<= 0: all pass) */
+    double worst_z;      /* where */
+    double worst_df, worst_fd;  /* f' there, and the difference */
+    const char *worst_kind;     /* "grid", "left of a kink", "right of a kink", "at a kink" */
+    int n_params;        /* learned parameters checked (per hidden layer of the network) */
+    int bad_params;
+    double param_worst;  /* the largest relative gradient error of a learned parameter */
+    int param_layer;     /* where (1-based hidden layer) */
+    double param_got, param_fd;
+} gradcheck_result;
+
+/* Checks a; fills r.  AB_ERUNTIME when memory is short; a mismatch is not an
+ * error but r->bad or r->bad_params > 0. */
+ab_status gradcheck_act(gradcheck_result *r, const act_spec *a, ab_err *err);
+
+#endif
