@@ -119,6 +119,37 @@ static void acts_usage(FILE *f)
             ACTS_STEP_WIDTHS, ACTS_STEP_REPEATS);
 }
 
+/* A comma list of whole numbers in lo..hi ("784,256,10") into out (room for
+ * max); *n their count.  AB_EUSAGE "OPT: ..." for an empty item, a bad
+ * number or too many. */
+static ab_status parse_int_list(int *out, int *n, int max, const char *opt, const char *s,
+                                long lo, long hi, ab_err *err)
+{
+    *n = 0;
+    char buf[64];
+    const char *p = s;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == 0 || len >= sizeof buf)
+            return ab_fail(err, AB_EUSAGE, "%s: '%s' is not a comma list of numbers, e.g. "
+                           "64,256,10", opt, s);
+        if (*n == max)
+            return ab_fail(err, AB_EUSAGE, "%s: more than %d items", opt, max);
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        long v;
+        ab_status st = cli_parse_long(&v, opt, buf, lo, hi, err);
+        if (st != AB_OK)
+            return st;
+        out[(*n)++] = (int)v;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return AB_OK;
+}
+
 /* The items of a comma list (no empty item, at most max) into item[], each
  * at most 31 characters. */
 static ab_status split_list(char item[][32], int *n, int max, const char *list,
@@ -168,18 +199,8 @@ static ab_status parse_widths(acts_opts *o, const char *list, ab_err *err)
     o->n_widths = 0;
     if (strcmp(list, "none") == 0)
         return AB_OK;
-    char item[ACTS_STEP_MAX_WIDTHS][32];
-    int n;
-    ab_status st = split_list(item, &n, ACTS_STEP_MAX_WIDTHS, list, "--step-widths", err);
-    for (int i = 0; st == AB_OK && i < n; i++) {
-        long v;
-        st = setting_parse_long(&v, item[i], 1, NET_MAX_WIDTH, err);
-        if (st != AB_OK)
-            ab_context(err, "--step-widths");
-        o->widths[i] = (int)v;
-    }
-    o->n_widths = st == AB_OK ? n : 0;
-    return st;
+    return parse_int_list(o->widths, &o->n_widths, ACTS_STEP_MAX_WIDTHS, "--step-widths", list,
+                          1, NET_MAX_WIDTH, err);
 }
 
 static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
@@ -456,37 +477,6 @@ static void gemm_usage(FILE *f)
 "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n",
             NET_MAX_WIDTH, BENCH_GEMM_MAX_SIZES, NET_MAX_WIDTH, GEMM_MAX_REPEATS,
             GEMM_DEF_REPEATS, GEMM_MAX_THREADS, GEMM_PEAK_REPEATS, GEMM_PEAK_SECONDS);
-}
-
-/* A comma list of whole numbers in lo..hi ("784,256,10") into out (room for
- * max); *n their count.  AB_EUSAGE "OPT: ..." for an empty item, a bad
- * number or too many. */
-static ab_status parse_int_list(int *out, int *n, int max, const char *opt, const char *s,
-                                long lo, long hi, ab_err *err)
-{
-    *n = 0;
-    char buf[64];
-    const char *p = s;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == 0 || len >= sizeof buf)
-            return ab_fail(err, AB_EUSAGE, "%s: '%s' is not a comma list of numbers, e.g. "
-                           "64,256,10", opt, s);
-        if (*n == max)
-            return ab_fail(err, AB_EUSAGE, "%s: more than %d items", opt, max);
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        long v;
-        ab_status st = cli_parse_long(&v, opt, buf, lo, hi, err);
-        if (st != AB_OK)
-            return st;
-        out[(*n)++] = (int)v;
-        if (!comma)
-            break;
-        p = comma + 1;
-    }
-    return AB_OK;
 }
 
 /* "784,256,10" into o->sizes. */
