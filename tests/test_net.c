@@ -69,7 +69,7 @@ static void test_prelu_alpha_gradient_nonzero(void **state)
     setup_net(&f, "prelu", OUT_SOFTMAX);
     tnet_loss(&f, NET_PROBE, NULL, TNET_BACKWARD);
     for (int l = 0; l < DEPTH; l++)
-        assert_true(fabsf(*net_alpha(&f.n, f.grads, l)) > 1e-6f);
+        assert_true(fabsf(*net_lparams(&f.n, f.grads, l)) > 1e-6f);
     tnet_free(&f);
 }
 
@@ -93,8 +93,8 @@ static void test_identical_initial_weights(void **state)
             continue;
         }
         /* weights and biases come first in the arena: compare them bitwise */
-        size_t wb = n0.alpha_off;
-        assert_int_equal(n.alpha_off, wb);
+        size_t wb = n0.lp_off;
+        assert_int_equal(n.lp_off, wb);
         assert_memory_equal(first, p, wb * sizeof(float));
         free(p);
     }

@@ -172,7 +172,7 @@ static void test_chunking_and_no_update(void **state)
     for (int l = 0; l < 3; l++) {
         assert_float_equal(oa[l].act_mean, ob[l].act_mean, 1e-6);
         assert_float_equal(oa[l].dead_pct, ob[l].dead_pct, 1e-12);
-        assert_float_equal(oa[l].prelu_alpha, 0.25, 1e-7);
+        assert_float_equal(oa[l].learned[0], 0.25, 1e-7);
     }
     /* grad_mean_abs <= grad_norm / sqrt(count) <= grad_norm (Cauchy-Schwarz) */
     assert_true(oa[1].grad_mean_abs <= oa[1].grad_norm / 6.0 + 1e-12);
@@ -199,9 +199,9 @@ static void test_probe_pick(void **state)
 static void test_metric_table(void **state)
 {
     (void)state;
-    size_t first = offsetof(probe_layer, grad_norm);
-    assert_int_equal(probe_n_metrics, (sizeof(probe_layer) - first) / sizeof(double));
-    for (size_t off = first; off < sizeof(probe_layer); off += sizeof(double)) {
+    size_t first = offsetof(probe_layer, grad_norm), last = offsetof(probe_layer, learned);
+    assert_int_equal(probe_n_metrics, (last - first) / sizeof(double));
+    for (size_t off = first; off < last; off += sizeof(double)) {
         const probe_metric *m = probe_metric_at(off);
         assert_non_null(m);
         assert_ptr_equal(probe_metric_find(m->name), m);
@@ -212,7 +212,7 @@ static void test_metric_table(void **state)
     assert_string_equal(probe_metric_at(offsetof(probe_layer, dead_pct))->name, "dead_pct");
 
     fixture f;
-    make(&f, "prelu", 3, 3, 6, 23, 64); /* prelu: prelu_alpha has values too */
+    make(&f, "prelu", 3, 3, 6, 23, 64); /* prelu: its learned alpha has values too */
     probe_layer out[4];
     probe_measure(out, &f.n, f.params, &f.ws, &f.pc, &f.d);
     for (int i = 0; i < probe_n_metrics; i++) {

@@ -338,8 +338,14 @@ static void setup_net(tnet *f, const act_spec *spec, const ref_file *rf)
                       .act = *spec, .out = OUT_SOFTMAX, .init = INIT_XAVIER};
     tnet_create(f, &cfg, B);
     load_weights(f, rf);
-    if (spec->info->learned)
-        ref_to_float(net_alpha(&f->n, f->params, 0), ref_get(rf, 1, DEPTH, "alpha"));
+    /* each learned parameter NAME: its per-layer values in NAME */
+    for (int j = 0, k = 0; j < spec->info->n_params; j++)
+        if (spec->info->learned >> j & 1u) {
+            const ref_array *v = ref_get(rf, 1, DEPTH, "%s", spec->info->param_names[j]);
+            for (int l = 0; l < DEPTH; l++)
+                net_lparams(&f->n, f->params, l)[k] = (float)v->v[l];
+            k++;
+        }
     ref_to_float(f->x, ref_get(rf, B, N_IN, "x"));
     read_labels(f->y, ref_get(rf, 1, B, "y"), N_OUT);
 }
@@ -362,8 +368,16 @@ static void check_network(cmp_ctx *c, const act_spec *spec, const ref_file *rf)
     }
     check_values(c, "loss", &loss, ref_get(rf, 1, 1, "loss"));
     check_weight_grads(c, &f, rf);
-    if (spec->info->learned)
-        check_floats(c, "dalpha", net_alpha(n, f.grads, 0), ref_get(rf, 1, DEPTH, "dalpha"));
+    /* and their gradients in dNAME */
+    for (int j = 0, k = 0; j < spec->info->n_params; j++)
+        if (spec->info->learned >> j & 1u) {
+            float g[DEPTH];
+            for (int l = 0; l < DEPTH; l++)
+                g[l] = net_lparams(n, f.grads, l)[k];
+            snprintf(what, sizeof what, "d%s", spec->info->param_names[j]);
+            check_floats(c, what, g, ref_get(rf, 1, DEPTH, "%s", what));
+            k++;
+        }
 
     /* the gradient norms as the probe measures them, and its loss */
     check_probe(c, &f, rf);

@@ -281,7 +281,7 @@ static void test_network_round_trip(void **state)
     float *p = net_arena_alloc(&n), *q = net_arena_alloc(&n);
     net_init(&n, p, 9);
     for (int l = 0; l < 3; l++)
-        *net_alpha(&n, p, l) = 0.1f * (float)(l + 1);
+        *net_lparams(&n, p, l) = 0.1f * (float)(l + 1);
     char dir[256];
     join(dir, "net/init");
     ab_err err;

@@ -37,9 +37,9 @@ void tnet_setup(tnet *t, net_config c, const char *act, int batch)
     net_init(&t->n, t->params, 42);
     for (size_t i = 0; i < t->n.n_params; i++)
         t->params[i] *= 1.5f;
-    if (c.act.info->learned)
-        for (int l = 0; l < c.depth; l++)
-            *net_alpha(&t->n, t->params, l) = 0.1f + 0.1f * l;
+    for (int l = 0; l < c.depth; l++)
+        for (int k = 0; k < t->n.n_learned; k++)
+            net_lparams(&t->n, t->params, l)[k] = 0.1f + 0.1f * l + 0.05f * k;
     rng_state r;
     rng_seed(&r, 7);
     for (int i = 0; i < batch * c.n_in; i++)
@@ -115,8 +115,8 @@ double tnet_probe(probe_layer *out, tnet *t)
 
 const char *param_kind(const net *n, size_t i)
 {
-    if (n->cfg.act.info->learned && i >= n->alpha_off)
-        return "alpha";
+    if (n->n_learned && i >= n->lp_off)
+        return "learned";
     for (int l = n->n_layers - 1; l >= 0; l--) {
         if (n->cfg.batchnorm && l < n->cfg.depth && i >= n->g_off[l])
             return "gamma";
@@ -176,7 +176,7 @@ void check_gradients(tnet *t, net_mode mode, bool kinked, const char *label)
         if (fabs(g) > 1e-6) {
             nonzero++;
             gammas += strcmp(kind, "gamma") == 0;
-            alphas += strcmp(kind, "alpha") == 0;
+            alphas += strcmp(kind, "learned") == 0;
         }
     }
     free(base);

@@ -72,7 +72,7 @@ static void time_acts(double *t_fwd, double *t_der, double *t_tot, const bench_a
     for (int a = 0; a < n_rows; a++) {
         const act_spec *s = &rows[a].act;
         vm_set_backend(rows[a].math);
-        act_f_and_df(s->info, y, d, z, n, s->p);
+        act_f_and_df(s->info, y, d, z, n, 1, s->p);
         consume(y, d, n);
     }
 
@@ -82,13 +82,13 @@ static void time_acts(double *t_fwd, double *t_der, double *t_tot, const bench_a
             const act_spec *s = &rows[a].act;
             vm_set_backend(rows[a].math);
             double t0 = sys_now();
-            s->info->f(y, z, n, s->p);
+            act_f(s->info, y, z, n, 1, s->p);
             double t1 = sys_now();
-            s->info->df(d, z, y, n, s->p);
+            act_df(s->info, d, z, y, n, 1, s->p);
             double t2 = sys_now();
             consume(y, d, n);
             double t3 = sys_now();
-            act_f_and_df(s->info, y, d, z, n, s->p);
+            act_f_and_df(s->info, y, d, z, n, 1, s->p);
             double t4 = sys_now();
             consume(y, d, n);
             size_t at = (size_t)a * (size_t)repeats + (size_t)rep;

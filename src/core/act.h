@@ -14,7 +14,7 @@
 #include "names.h"
 #include "status.h"
 
-#define ACT_MAX_PARAMS 2
+#define ACT_MAX_PARAMS 8
 
 typedef enum { INIT_XAVIER, INIT_HE, INIT_LECUN, INIT_NORMAL } init_kind;
 
@@ -28,7 +28,35 @@ typedef void (*act_dfn)(float *restrict d, const float *restrict z, const float 
 typedef void (*act_fdfn)(float *restrict y, float *restrict d, const float *restrict z,
                          size_t n, const float *p);
 
+/* g[j] += sum over i of da[i] df(z[i])/dp_j, in double, for every learned
+ * parameter j (the others untouched); y = f(z) is given too. */
+typedef void (*act_pgradfn)(double *restrict g, const float *restrict da,
+                            const float *restrict z, const float *restrict y, size_t n,
+                            const float *p);
+
+/* An activation made at run time: a formula (expr:) or a C plugin
+ * (plugin:).  Its functions take impl, and the layer's width: the buffers
+ * hold whole rows of width units, so element i is unit i % width (BReLU's
+ * sign depends on it).  fdf may be NULL; pgrad is NULL without learned
+ * parameters. */
 typedef struct {
+    const void *impl;
+    void (*f)(const void *impl, float *restrict y, const float *restrict z, size_t n,
+              int width, const float *p);
+    void (*df)(const void *impl, float *restrict d, const float *restrict z,
+               const float *restrict y, size_t n, int width, const float *p);
+    void (*fdf)(const void *impl, float *restrict y, float *restrict d,
+                const float *restrict z, size_t n, int width, const float *p);
+    void (*pgrad)(const void *impl, double *restrict g, const float *restrict da,
+                  const float *restrict z, const float *restrict y, size_t n, int width,
+                  const float *p);
+    /* the points in [lo, hi] where f or f' is not smooth, ascending */
+    int (*kinks)(const void *impl, const float *p, double lo, double hi, double *k, int max);
+    const char *kind;   /* "expr" or "plugin" */
+    const char *source; /* what the user wrote after the label: for config.json */
+} act_dyn;
+
+typedef struct act_info {
     const char *name;
     const char *formula;      /* one line, for --list-acts */
     int n_params;
@@ -41,13 +69,15 @@ typedef struct {
     act_fdfn fdf;             /* f and f' sharing their costly part; NULL: f, then df */
     const char *range;        /* output range, in words */
     bool zero_centred;        /* outputs centred on 0 for centred inputs */
-    bool learned;             /* parameter 0 is learned per layer (prelu) */
+    unsigned learned;         /* bit j: parameter j is learned per layer (prelu: its slope) */
+    act_pgradfn pgrad;        /* built-ins with learned parameters: their gradient */
     bool random_in_training;  /* a random slope while training (rrelu) */
     init_kind usual_init;     /* what --init auto picks */
     const char *kinks;        /* derivative used exactly at kinks, or NULL */
     /* Checks parameter values; NULL = any finite value.  Returns a message
      * naming what is accepted, or NULL when p is fine. */
     const char *(*check)(const float *p);
+    const act_dyn *dyn;       /* formulas and plugins: how to call them; NULL for built-ins */
 } act_info;
 
 /* One activation as configured: registry entry plus its parameter values. */
@@ -58,23 +88,83 @@ typedef struct {
     char label[64];  /* name, or name:p1[:p2] when not the defaults */
 } act_spec;
 
-/* y = f(z) and d = f'(z) as training computes them: with info->fdf when the
- * activation has it, else f then df. */
-static inline void act_f_and_df(const act_info *info, float *restrict y, float *restrict d,
-                                const float *restrict z, size_t n, const float *p)
+/* The calls, for built-ins and run-time activations alike, over n elements
+ * that are whole rows of width units (width 1: every element is unit 0). */
+static inline void act_f(const act_info *info, float *restrict y, const float *restrict z,
+                         size_t n, int width, const float *p)
 {
-    if (info->fdf) {
+    if (info->dyn)
+        info->dyn->f(info->dyn->impl, y, z, n, width, p);
+    else
+        info->f(y, z, n, p);
+}
+
+static inline void act_df(const act_info *info, float *restrict d, const float *restrict z,
+                          const float *restrict y, size_t n, int width, const float *p)
+{
+    if (info->dyn)
+        info->dyn->df(info->dyn->impl, d, z, y, n, width, p);
+    else
+        info->df(d, z, y, n, p);
+}
+
+/* Whether f and f' are computed in one pass (act_f_and_df). */
+static inline bool act_fused(const act_info *info)
+{
+    return info->dyn ? info->dyn->fdf != NULL : info->fdf != NULL;
+}
+
+/* y = f(z) and d = f'(z) as training computes them: in one pass when the
+ * activation has one (the same bits as f then df), else f then df. */
+static inline void act_f_and_df(const act_info *info, float *restrict y, float *restrict d,
+                                const float *restrict z, size_t n, int width, const float *p)
+{
+    if (info->dyn && info->dyn->fdf) {
+        info->dyn->fdf(info->dyn->impl, y, d, z, n, width, p);
+    } else if (!info->dyn && info->fdf) {
         info->fdf(y, d, z, n, p);
     } else {
-        info->f(y, z, n, p);
-        info->df(d, z, y, n, p);
+        act_f(info, y, z, n, width, p);
+        act_df(info, d, z, y, n, width, p);
     }
 }
 
+/* g[j] += the gradient of every learned parameter j from dL/dh = da. */
+static inline void act_pgrad(const act_info *info, double *restrict g,
+                             const float *restrict da, const float *restrict z,
+                             const float *restrict y, size_t n, int width, const float *p)
+{
+    if (info->dyn)
+        info->dyn->pgrad(info->dyn->impl, g, da, z, y, n, width, p);
+    else
+        info->pgrad(g, da, z, y, n, p);
+}
+
+/* How many parameters are learned per layer. */
+static inline int act_n_learned(const act_info *info)
+{
+    return __builtin_popcount(info->learned);
+}
+
+/* The parameter values of one layer: a's, with the learned ones (in
+ * parameter order) from lp, the layer's n_learned floats; lp NULL keeps
+ * a's own values. */
+static inline void act_layer_params(float *out, const act_spec *a, const float *lp)
+{
+    for (int j = 0, k = 0; j < ACT_MAX_PARAMS; j++)
+        out[j] = lp && (a->info->learned >> j & 1u) ? lp[k++] : a->p[j];
+}
+
+/* max |f'(z)| over z for parameters p (a->p when NULL), on a fine grid over
+ * [-20, 20] with the kinks' neighbourhoods: saturated_pct's scale. */
+double act_max_df(const act_spec *a, const float *p);
+
 /* The points where a's f or f' is not smooth (f' jumps, or f'' does:
- * softsign at 0), ascending, into k[0..max); returns how many (at most 4).
+ * softsign at 0), ascending, into k[0..max); returns how many (at most max).
  * A central difference across one of them is not a derivative. */
-#define ACT_MAX_KINKS 4
+#define ACT_MAX_KINKS 16
+/* Formulas and plugins: the kinks looked for, in [-ACT_KINK_SPAN, ACT_KINK_SPAN]. */
+#define ACT_KINK_SPAN 20.0
 int act_kinks(const act_spec *a, double *k, int max);
 
 /* The registry, in --list-acts order. */

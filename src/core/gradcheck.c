@@ -12,31 +12,39 @@
 #define GC_H (1.0 / 64)   /* exact in float, so z +- k h are too */
 #define GC_GRID 0.01      /* grid spacing */
 
-static double f1(const act_spec *a, double z)
+/* f and f' at z for unit u of a row of GC_UNITS units all at z: a formula
+ * or plugin may tell units apart (BReLU's odd units are mirrored), so each
+ * of the first units is checked; built-ins do not, and unit 0 is enough. */
+static double f1(const act_spec *a, double z, int u)
 {
-    float zf = (float)z, y;
-    a->info->f(&y, &zf, 1, a->p);
-    return y;
+    float zf[GC_UNITS], y[GC_UNITS];
+    for (int i = 0; i < GC_UNITS; i++)
+        zf[i] = (float)z;
+    act_f(a->info, y, zf, GC_UNITS, GC_UNITS, a->p);
+    return y[u];
 }
 
-static double df1(const act_spec *a, double z)
+static double df1(const act_spec *a, double z, int u)
 {
-    float zf = (float)z, y, d;
-    a->info->f(&y, &zf, 1, a->p);
-    a->info->df(&d, &zf, &y, 1, a->p);
-    return d;
+    float zf[GC_UNITS], y[GC_UNITS], d[GC_UNITS];
+    for (int i = 0; i < GC_UNITS; i++)
+        zf[i] = (float)z;
+    act_f(a->info, y, zf, GC_UNITS, GC_UNITS, a->p);
+    act_df(a->info, d, zf, y, GC_UNITS, GC_UNITS, a->p);
+    return d[u];
 }
 
 /* f'(z) by the fourth-order central difference. */
-static double fd(const act_spec *a, double z)
+static double fd(const act_spec *a, double z, int u)
 {
     const double h = GC_H;
-    return (f1(a, z - 2 * h) - 8 * f1(a, z - h) + 8 * f1(a, z + h) - f1(a, z + 2 * h)) /
+    return (f1(a, z - 2 * h, u) - 8 * f1(a, z - h, u) + 8 * f1(a, z + h, u) -
+            f1(a, z + 2 * h, u)) /
            (12 * h);
 }
 
 /* Records one comparison of f' = d with the difference num at z. */
-static void note(gradcheck_result *r, double z, double d, double num, const char *kind)
+static void note(gradcheck_result *r, double z, int u, double d, double num, const char *kind)
 {
     double excess = fabs(d - num) - (GC_ATOL + GC_RTOL * fabs(num));
     if (!(excess <= 0.0))
@@ -44,11 +52,12 @@ static void note(gradcheck_result *r, double z, double d, double num, const char
     if (r->points == 0 || !(excess <= r->worst)) {
         r->worst = isnan(excess) ? INFINITY : excess;
         r->worst_z = z, r->worst_df = d, r->worst_fd = num, r->worst_kind = kind;
+        r->worst_unit = u;
     }
     r->points++;
 }
 
-static void check_df(gradcheck_result *r, const act_spec *a)
+static void check_df(gradcheck_result *r, const act_spec *a, int u)
 {
     double k[ACT_MAX_KINKS];
     int nk = act_kinks(a, k, ACT_MAX_KINKS);
@@ -59,18 +68,19 @@ static void check_df(gradcheck_result *r, const act_spec *a)
         for (int i = 0; i < nk; i++)
             near |= fabs(zf - k[i]) < 3 * GC_H;
         if (!near)
-            note(r, zf, df1(a, zf), fd(a, zf), "grid");
+            note(r, zf, u, df1(a, zf, u), fd(a, zf, u), "grid");
     }
     for (int i = 0; i < nk; i++) {
         /* both sides: the difference 3 steps away, clear of the kink */
         double lo = (float)(k[i] - 3 * GC_H), hi = (float)(k[i] + 3 * GC_H);
-        note(r, lo, df1(a, lo), fd(a, lo), "left of a kink");
-        note(r, hi, df1(a, hi), fd(a, hi), "right of a kink");
+        note(r, lo, u, df1(a, lo, u), fd(a, lo, u), "left of a kink");
+        note(r, hi, u, df1(a, hi, u), fd(a, hi, u), "right of a kink");
         /* at it: f' is one of the two one-sided limits (the registry's f'
          * just beside the kink, which the sides above check), the nearer */
         double eps = 1e-4 * (fabs(k[i]) > 1.0 ? fabs(k[i]) : 1.0);
-        double at = df1(a, (float)k[i]), vl = df1(a, k[i] - eps), vr = df1(a, k[i] + eps);
-        note(r, (float)k[i], at, fabs(at - vl) <= fabs(at - vr) ? vl : vr, "at a kink");
+        double at = df1(a, (float)k[i], u), vl = df1(a, k[i] - eps, u),
+               vr = df1(a, k[i] + eps, u);
+        note(r, (float)k[i], u, at, fabs(at - vl) <= fabs(at - vr) ? vl : vr, "at a kink");
     }
 }
 
@@ -123,23 +133,27 @@ static ab_status check_params(gradcheck_result *r, const act_spec *a, ab_err *er
     loss_eval(&t, ws.dz[L - 1], ws.a[L - 1], ws.z[L - 1], y, GN_B, n.fan_out[L - 1], n.cfg.out,
               1.0f / GN_B);
     net_backward(&n, params, grads, &ws, x, GN_B);
-    for (int l = 0; l < GN_DEPTH; l++) {
-        float *p = net_alpha(&n, params, l), keep = *p;
-        *p = (float)(keep + GN_H);
-        double up = net_loss(&n, params, &ws, x, y);
-        *p = (float)(keep - GN_H);
-        double dn = net_loss(&n, params, &ws, x, y);
-        *p = keep;
-        double num = (up - dn) / (2 * GN_H), got = grads[n.alpha_off + (size_t)l];
-        double rel = fabs(got - num) / (GN_ATOL / GN_RTOL + fabs(num));
-        if (!(fabs(got - num) <= GN_ATOL + GN_RTOL * fabs(num)))
-            r->bad_params++;
-        if (r->n_params == 0 || !(rel <= r->param_worst)) {
-            r->param_worst = isnan(rel) ? INFINITY : rel;
-            r->param_layer = l + 1, r->param_got = got, r->param_fd = num;
+    for (int l = 0; l < GN_DEPTH; l++)
+        for (int j = 0, q = 0; j < a->info->n_params; j++) {
+            if (!(a->info->learned >> j & 1u))
+                continue;
+            float *p = net_lparams(&n, params, l) + q, keep = *p;
+            *p = (float)(keep + GN_H);
+            double up = net_loss(&n, params, &ws, x, y);
+            *p = (float)(keep - GN_H);
+            double dn = net_loss(&n, params, &ws, x, y);
+            *p = keep;
+            double num = (up - dn) / (2 * GN_H), got = net_lparams(&n, grads, l)[q++];
+            double rel = fabs(got - num) / (GN_ATOL / GN_RTOL + fabs(num));
+            if (!(fabs(got - num) <= GN_ATOL + GN_RTOL * fabs(num)))
+                r->bad_params++;
+            if (r->n_params == 0 || !(rel <= r->param_worst)) {
+                r->param_worst = isnan(rel) ? INFINITY : rel;
+                r->param_layer = l + 1, r->param_got = got, r->param_fd = num;
+                r->param_name = a->info->param_names[j];
+            }
+            r->n_params++;
         }
-        r->n_params++;
-    }
 done:
     free(params);
     free(grads);
@@ -150,6 +164,7 @@ done:
 ab_status gradcheck_act(gradcheck_result *r, const act_spec *a, ab_err *err)
 {
     memset(r, 0, sizeof *r);
-    check_df(r, a);
+    for (int u = 0; u < (a->info->dyn ? GC_UNITS : 1); u++)
+        check_df(r, a, u);
     return a->info->learned ? check_params(r, a, err) : AB_OK;
 }

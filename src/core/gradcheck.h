@@ -18,6 +18,7 @@
 #define GC_RANGE 10.0
 #define GC_ATOL 2e-4
 #define GC_RTOL 1e-3
+#define GC_UNITS 4    /* formulas and plugins: units 0..3 of a row are each checked */
 
 typedef struct {
     int points;          /* points of f' checked: grid, kink sides and kinks */
@@ -26,10 +27,12 @@ typedef struct {
     double worst_z;      /* where */
     double worst_df, worst_fd;  /* f' there, and the difference */
     const char *worst_kind;     /* "grid", "left of a kink", "right of a kink", "at a kink" */
+    int worst_unit;             /* the unit of a row (formulas and plugins: 0..GC_UNITS-1) */
     int n_params;        /* learned parameters checked (per hidden layer of the network) */
     int bad_params;
     double param_worst;  /* the largest relative gradient error of a learned parameter */
     int param_layer;     /* where (1-based hidden layer) */
+    const char *param_name; /* and which parameter */
     double param_got, param_fd;
 } gradcheck_result;
 

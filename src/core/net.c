@@ -44,9 +44,9 @@ ab_status net_create(net *n, const net_config *cfg, ab_err *err)
             off += (size_t)n->fan_out[l];
         }
     }
-    n->alpha_off = off;
-    if (cfg->act.info->learned)
-        off += (size_t)cfg->depth;
+    n->lp_off = off;
+    n->n_learned = act_n_learned(cfg->act.info);
+    off += (size_t)cfg->depth * (size_t)n->n_learned;
     n->n_params = off;
     /* running statistics last, so that optimisers, gradient norms and
      * zeroing the gradients, all over n_params floats, never touch them */
@@ -75,7 +75,7 @@ static size_t ws_floats(const net *n, int cap)
     const size_t depth = (size_t)n->cfg.depth, width = (size_t)n->cfg.width;
     size_t hidden = depth * width;
     size_t per_sample = 3 * units + hidden + (size_t)n->max_units + width;
-    size_t fixed = (size_t)n->max_units + width + 1; /* lgrad */
+    size_t fixed = (size_t)n->max_units + width + ACT_MAX_PARAMS; /* lgrad */
     if (n->cfg.batchnorm) {
         per_sample += 2 * hidden;
         fixed += 2 * hidden + 3 * width;
@@ -119,9 +119,12 @@ void net_init(const net *n, float *params, uint64_t seed)
         for (int i = 0; i < n->fan_out[l]; i++)
             b[i] = n->cfg.bias_init;
     }
-    if (n->cfg.act.info->learned)
-        for (int l = 0; l < n->cfg.depth; l++)
-            *net_alpha(n, params, l) = n->cfg.act.p[0];
+    for (int l = 0; l < n->cfg.depth; l++) {
+        float *lp = net_lparams(n, params, l);
+        for (int j = 0, k = 0; j < ACT_MAX_PARAMS; j++)
+            if (n->cfg.act.info->learned >> j & 1u)
+                lp[k++] = n->cfg.act.p[j];
+    }
     if (n->cfg.batchnorm)
         for (int l = 0; l < n->cfg.depth; l++) {
             float *g = net_gamma(n, params, l), *rm = net_run_mean(n, params, l),
@@ -166,7 +169,7 @@ ab_status net_ws_create(net_ws *ws, const net *n, int cap, ab_err *err)
     }
     if (bn)
         ws->colsum = p, p += 3 * (size_t)n->cfg.width;
-    ws->lgrad = p, p += (size_t)n->max_units + (size_t)n->cfg.width + 1;
+    ws->lgrad = p, p += (size_t)n->max_units + (size_t)n->cfg.width + ACT_MAX_PARAMS;
     ws->da = p, p += (size_t)cap * (size_t)n->max_units;
     ws->uni = p;
     return AB_OK;
@@ -302,7 +305,8 @@ static void hidden_forward(const net *n, const float *params, net_ws *ws, const 
     } else {
         linear_forward(ws->z[l], in, w, b, B, fi, fo, ws->clock);
     }
-    const float *p = act->info->learned ? params + n->alpha_off + l : act->p;
+    float p[ACT_MAX_PARAMS];
+    act_layer_params(p, act, n->n_learned ? net_lparams(n, params, l) : NULL);
     const float *y = ws->y[l];
     float *h = ws->h[l];
     if (mode == NET_TRAIN && act->info->random_in_training) {
@@ -312,15 +316,15 @@ static void hidden_forward(const net *n, const float *params, net_ws *ws, const 
         act_rrelu_train(h, ws->fp[l], y, ws->uni, cnt, p);
         phase_mark(ws->clock, PHASE_ACT_F);
     } else {
-        if (mode != NET_EVAL && act->info->fdf) {
+        if (mode != NET_EVAL && act_fused(act->info)) {
             /* f and f' sharing their costly part: counted as f */
-            act->info->fdf(h, ws->fp[l], y, cnt, p);
+            act_f_and_df(act->info, h, ws->fp[l], y, cnt, fo, p);
             phase_mark(ws->clock, PHASE_ACT_F);
         } else {
-            act->info->f(h, y, cnt, p);
+            act_f(act->info, h, y, cnt, fo, p);
             phase_mark(ws->clock, PHASE_ACT_F);
             if (mode != NET_EVAL) {
-                act->info->df(ws->fp[l], y, h, cnt, p);
+                act_df(act->info, ws->fp[l], y, h, cnt, fo, p);
                 phase_mark(ws->clock, PHASE_ACT_DF);
             }
         }
@@ -382,7 +386,7 @@ void net_update_stats(const net *n, float *params, const net_ws *ws, int B)
 typedef struct {
     float *b;      /* fan_out: the bias, or batchnorm's beta */
     float *gamma;  /* batchnorm hidden layers: width */
-    float *alpha;  /* learned slopes: one */
+    float *lp;     /* the activation's learned parameters: n_learned */
     bool set;      /* write rather than add */
 } layer_grads;
 
@@ -390,26 +394,6 @@ typedef struct {
  * and gamma's gradients into g and dL/dz_l into ws->dz[l].  dL/dh = dL/da
  * also with a skip, since a = a_prev + h. */
 AB_VEC
-/* sum of da[i] y[i] over the y[i] <= 0, in double: eight partial sums, one
- * per lane of i mod 8, added pairwise at the end -- a fixed order, so the
- * same bits every run, and no branch, so the loop vectorises (one serial sum
- * with a branch per element cost PReLU a third of its step at width 64). */
-AB_VEC
-static double alpha_grad(const float *restrict da, const float *restrict y, size_t cnt)
-{
-    double acc[8] = {0};
-    size_t i = 0;
-    for (; i + 8 <= cnt; i += 8)
-        for (int k = 0; k < 8; k++)
-            acc[k] += vec_select_d(y[i + k] <= 0.0f, (double)da[i + k] * y[i + k], 0.0);
-    for (int k = 0; i < cnt; i++, k++)
-        acc[k] += vec_select_d(y[i] <= 0.0f, (double)da[i] * y[i], 0.0);
-    for (int w = 4; w > 0; w /= 2)
-        for (int k = 0; k < w; k++)
-            acc[k] += acc[k + w];
-    return acc[0];
-}
-
 static void hidden_backward(const net *n, const float *params, net_ws *ws, int l, int B,
                             const layer_grads *lg)
 {
@@ -418,10 +402,17 @@ static void hidden_backward(const net *n, const float *params, net_ws *ws, int l
     const size_t cnt = (size_t)B * (size_t)w;
     const float *da = ws->da, *y = ws->y[l], *fp = ws->fp[l];
     float *dz = ws->dz[l];
-    if (n->cfg.act.info->learned) {
-        /* df/dalpha = y where y <= 0, as PyTorch's prelu backward */
-        double g = alpha_grad(da, y, cnt);
-        *lg->alpha = set ? (float)g : *lg->alpha + (float)g;
+    if (n->n_learned) {
+        const act_spec *act = &n->cfg.act;
+        float p[ACT_MAX_PARAMS];
+        act_layer_params(p, act, net_lparams(n, params, l));
+        double g[ACT_MAX_PARAMS] = {0};
+        act_pgrad(act->info, g, da, y, ws->h[l], cnt, w, p);
+        for (int j = 0, k = 0; j < ACT_MAX_PARAMS; j++)
+            if (act->info->learned >> j & 1u) {
+                lg->lp[k] = set ? (float)g[j] : lg->lp[k] + (float)g[j];
+                k++;
+            }
         phase_mark(ws->clock, PHASE_OTHER);
     }
     /* dL/dy; without batchnorm y = z and this is dL/dz */
@@ -491,8 +482,8 @@ static void sgd_layer(const net *n, float *params, const layer_grads *lg, int l,
         return;
     if (n->cfg.batchnorm)
         sgd_update(params + n->g_off[l], lg->gamma, (size_t)n->fan_out[l], lr);
-    if (n->cfg.act.info->learned)
-        sgd_update(params + n->alpha_off + l, lg->alpha, 1, lr);
+    if (n->n_learned)
+        sgd_update(net_lparams(n, params, l), lg->lp, (size_t)n->n_learned, lr);
 }
 
 /* net_backward (grads) and net_backward_sgd (grads NULL): params is written
@@ -504,19 +495,19 @@ static void backward(const net *n, float *params, float *grads, net_ws *ws, cons
     const bool sgd = grads == NULL;
     for (int l = n->n_layers - 1; l >= 0; l--) {
         int fi = n->fan_in[l], fo = n->fan_out[l];
-        /* gamma and alpha only where the layer has them */
+        /* gamma and the learned parameters only where the layer has them */
         const bool has_g = n->cfg.batchnorm && l < depth;
-        const bool has_a = n->cfg.act.info->learned && l < depth;
+        const bool has_a = n->n_learned && l < depth;
         layer_grads lg;
         if (sgd)
             lg = (layer_grads){.b = ws->lgrad,
                                .gamma = has_g ? ws->lgrad + n->max_units : NULL,
-                               .alpha = has_a ? ws->lgrad + n->max_units + n->cfg.width : NULL,
+                               .lp = has_a ? ws->lgrad + n->max_units + n->cfg.width : NULL,
                                .set = true};
         else
             lg = (layer_grads){.b = grads + n->b_off[l],
                                .gamma = has_g ? grads + n->g_off[l] : NULL,
-                               .alpha = has_a ? grads + n->alpha_off + l : NULL, .set = false};
+                               .lp = has_a ? net_lparams(n, grads, l) : NULL, .set = false};
         if (l < depth)
             hidden_backward(n, params, ws, l, B, &lg);
         const float *a_prev = l == 0 ? x : ws->a[l - 1];

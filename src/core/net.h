@@ -13,7 +13,8 @@
  * a = a_prev + h.  The output layer is always plain linear.
  *
  * Arena layout: per layer W, b (beta for batchnorm layers), gamma (batchnorm
- * hidden layers); then prelu's alphas: n_params learned floats.  After them,
+ * hidden layers); then the activation's learned parameters (prelu's slope,
+ * a formula's ~parameters), n_learned per hidden layer: n_params learned floats.  After them,
  * n_state floats of model state that is not learned: the batchnorm running
  * means and variances.  Gradient and optimiser arenas use the same offsets;
  * optimisers and gradients cover only the first n_params floats. */
@@ -66,7 +67,8 @@ typedef struct {
     size_t g_off[NET_MAX_DEPTH];  /* batchnorm: gamma of hidden layer l */
     size_t rm_off[NET_MAX_DEPTH]; /* batchnorm: running mean (state, after n_params) */
     size_t rv_off[NET_MAX_DEPTH]; /* batchnorm: running variance (state) */
-    size_t alpha_off;   /* prelu: one alpha per hidden layer here */
+    size_t lp_off;      /* the activation's learned parameters, n_learned per hidden layer */
+    int n_learned;      /* act_n_learned of the activation */
     size_t n_params;    /* learned floats: what gradients and optimisers cover */
     size_t n_state;     /* floats of running statistics after them (0 without BN) */
 } net;
@@ -107,7 +109,7 @@ float *net_arena_alloc(const net *n);
 /* Fills params: W with seeded normal draws scaled by the init scheme (the same
  * draws for every activation and scheme, for a given seed, with or without
  * batchnorm), biases and betas with bias_init, gammas with 1, prelu alphas
- * with their initial value, running means with 0 and variances with 1. */
+ * and the activation's other learned parameters with their given values, running means with 0 and variances with 1. */
 void net_init(const net *n, float *params, uint64_t seed);
 
 /* Standard deviation the init scheme gives layer l. */
@@ -132,10 +134,11 @@ static inline bool net_has_skip(const net *n, int l)
 {
     return n->cfg.residual && l >= 1 && l < n->cfg.depth;
 }
-/* prelu alpha of hidden layer l (only for learned activations). */
-static inline float *net_alpha(const net *n, float *arena, int l)
+/* The n_learned learned parameters of hidden layer l, in parameter order
+ * (prelu: its slope).  Writable only if the arena is (as strchr). */
+static inline float *net_lparams(const net *n, const float *arena, int l)
 {
-    return arena + n->alpha_off + l;
+    return (float *)arena + n->lp_off + (size_t)l * (size_t)n->n_learned;
 }
 
 ab_status net_ws_create(net_ws *ws, const net *n, int cap, ab_err *err);

@@ -23,7 +23,6 @@ const probe_metric probe_metrics[] = {
     METRIC(dead_pct, "dead units (%)", true),
     METRIC(saturated_pct, "saturated units (%)", true),
     METRIC(same_sign_pct, "single-sign gradient rows (%)", true),
-    METRIC(prelu_alpha, "learned PReLU slope", true),
 };
 const int probe_n_metrics = (int)(sizeof probe_metrics / sizeof probe_metrics[0]);
 
@@ -201,14 +200,9 @@ static inline __attribute__((always_inline)) void add_signs(layer_acc *acc,
  * counters that the compiler can vectorise. */
 AB_VEC
 static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, const net *n,
-                              const float *params, const net_ws *ws, int l, int B)
+                              const net_ws *ws, int l, int B, double max_df)
 {
     const int w = n->fan_out[l];
-    double max_df = n->cfg.act.max_df;
-    if (n->cfg.act.info->learned) {
-        double alpha = fabs(params[n->alpha_off + (size_t)l]);
-        max_df = alpha > 1.0 ? alpha : 1.0;
-    }
     const float thr = (float)(0.01 * max_df);
     add_moments(acc, ws->h[l], (size_t)B * (size_t)w);
     add_counts(acc, alive, ws->h[l], ws->fp[l], B, w, thr, max_df == 0.0);
@@ -241,6 +235,16 @@ double probe_measure(probe_layer *out, const net *n, const float *params, net_ws
     memset(c->alive, 0, (size_t)depth * (size_t)width);
     loss_tally tally = {0};
     const float scale = 1.0f / (float)probe->n;
+    /* saturation's scale, max |f'|: with learned parameters, at the layer's */
+    double max_df[NET_MAX_DEPTH];
+    for (int l = 0; l < depth; l++) {
+        max_df[l] = n->cfg.act.max_df;
+        if (n->n_learned) {
+            float p[ACT_MAX_PARAMS];
+            act_layer_params(p, &n->cfg.act, net_lparams(n, params, l));
+            max_df[l] = act_max_df(&n->cfg.act, p);
+        }
+    }
     /* With batchnorm, each chunk is normalised by its own batch statistics,
      * as a training batch is (NET_PROBE), and the gradient is that of the
      * mean loss of those chunk-normalised networks; the running statistics
@@ -253,7 +257,7 @@ double probe_measure(probe_layer *out, const net *n, const float *params, net_ws
                   n->fan_out[L - 1], n->cfg.out, scale);
         net_backward(n, params, c->grads, ws, x, B);
         for (int l = 0; l < depth; l++)
-            accumulate_hidden(&acc[l], c->alive + (size_t)l * width, n, params, ws, l, B);
+            accumulate_hidden(&acc[l], c->alive + (size_t)l * width, n, ws, l, B, max_df[l]);
     }
     for (int l = 0; l < L; l++) {
         probe_layer *o = &out[l];
@@ -265,7 +269,9 @@ double probe_measure(probe_layer *out, const net *n, const float *params, net_ws
         o->bias_grad_norm = frob(c->grads + n->b_off[l], (size_t)n->fan_out[l], NULL);
         o->weight_norm = frob(params + n->w_off[l], nw, NULL);
         o->act_mean = o->act_std = o->act_pos_frac = NAN;
-        o->dead_pct = o->saturated_pct = o->same_sign_pct = o->prelu_alpha = NAN;
+        o->dead_pct = o->saturated_pct = o->same_sign_pct = NAN;
+        for (int k = 0; k < ACT_MAX_PARAMS; k++)
+            o->learned[k] = NAN;
         if (l >= depth)
             continue;
         const layer_acc *a = &acc[l];
@@ -281,8 +287,8 @@ double probe_measure(probe_layer *out, const net *n, const float *params, net_ws
         o->saturated_pct = 100.0 * (double)a->saturated / cnt;
         if (l > 0 && a->signed_rows > 0)
             o->same_sign_pct = 100.0 * (double)a->same_sign / (double)a->signed_rows;
-        if (n->cfg.act.info->learned)
-            o->prelu_alpha = params[n->alpha_off + (size_t)l];
+        for (int k = 0; k < n->n_learned; k++)
+            o->learned[k] = net_lparams(n, params, l)[k];
     }
     return tally.sum / probe->n;
 }

@@ -12,7 +12,7 @@
 
 /* One layer's measurements.  NaN marks a value that does not apply (the
  * activation statistics of the output layer, same_sign_pct of layer 1, the
- * prelu alpha of other activations). */
+ * learned parameters an activation does not have). */
 typedef struct {
     int layer;              /* 1..depth hidden, depth+1 output */
     double grad_norm;       /* ||dL/dW||_F */
@@ -25,7 +25,9 @@ typedef struct {
     double dead_pct;        /* % of units exactly 0 on every probe sample */
     double saturated_pct;   /* % of (sample, unit) with |f'(y)| < 1% of max |f'| */
     double same_sign_pct;   /* % of (sample, unit) whose weight-gradient row has one sign */
-    double prelu_alpha;
+    /* the activation's learned parameters, in order (NaN past n_learned and
+     * at the output layer): layers.csv's columns after the metrics' */
+    double learned[ACT_MAX_PARAMS];
 } probe_layer;
 
 /* One per-layer metric: a double field of probe_layer and its column of

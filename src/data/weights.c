@@ -44,10 +44,11 @@ ab_status weights_save(const char *dir, const net *n, const float *params, ab_er
             (st = file_path(path, sizeof path, dir, "b", l + 1, err)) != AB_OK ||
             (st = npy_write(path, params + n->b_off[l], n->fan_out[l], 0, err)) != AB_OK)
             break;
-        if (n->cfg.act.info->learned && l < n->cfg.depth &&
-            ((st = file_path(path, sizeof path, dir, "alpha", l + 1, err)) != AB_OK ||
-             (st = npy_write(path, params + n->alpha_off + l, 1, 0, err)) != AB_OK))
-            break;
+        for (int j = 0, k = 0; st == AB_OK && l < n->cfg.depth && j < ACT_MAX_PARAMS; j++)
+            if (n->cfg.act.info->learned >> j & 1u &&
+                (st = file_path(path, sizeof path, dir, n->cfg.act.info->param_names[j], l + 1,
+                                err)) == AB_OK)
+                st = npy_write(path, net_lparams(n, params, l) + k++, 1, 0, err);
     }
     return st;
 }
@@ -143,12 +144,14 @@ ab_status weights_load(const char *dir, const net *n, float *params, ab_err *err
             (st = file_path(path, sizeof path, dir, "b", l + 1, err)) != AB_OK ||
             (st = load_one(params + n->b_off[l], path, n->fan_out[l], 0, false, err)) != AB_OK)
             break;
-        if (n->cfg.act.info->learned && l < n->cfg.depth) {
-            if ((st = file_path(path, sizeof path, dir, "alpha", l + 1, err)) != AB_OK)
-                break;
-            if (access(path, F_OK) == 0)
-                st = load_one(params + n->alpha_off + l, path, 1, 0, false, err);
-        }
+        for (int j = 0, k = 0; st == AB_OK && l < n->cfg.depth && j < ACT_MAX_PARAMS; j++)
+            if (n->cfg.act.info->learned >> j & 1u &&
+                (st = file_path(path, sizeof path, dir, n->cfg.act.info->param_names[j], l + 1,
+                                err)) == AB_OK) {
+                float *v = net_lparams(n, params, l) + k++;
+                if (access(path, F_OK) == 0)
+                    st = load_one(v, path, 1, 0, false, err);
+            }
     }
     if (st == AB_OK) {
         /* a deeper saved network than configured is a mismatch too */

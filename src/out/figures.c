@@ -337,8 +337,8 @@ static void fig_functions(figpool *p, const fig_in *in)
         z[i] = (float)(-6.0 + 0.05 * i);
     for (int a = 0; a < in->n_acts; a++) {
         const act_spec *act = &in->acts[a];
-        act->info->f(y, z, N, act->p);
-        act->info->df(d, z, y, N, act->p);
+        act_f(act->info, y, z, N, 1, act->p);
+        act_df(act->info, d, z, y, N, 1, act->p);
         line lf, ld;
         if (!line_make(&lf, p, act->label, N, false) || !line_make(&ld, p, act->label, N, false))
             return;

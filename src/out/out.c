@@ -79,11 +79,48 @@ static void loss_rows(FILE *f, const run_record *recs, int n)
     }
 }
 
+/* layers.csv's learned-parameter columns: every learned parameter's name
+ * among the activations, once, in order of appearance (prelu's and a
+ * formula's ~alpha share the column alpha). */
+#define OUT_MAX_LEARNED 64
+static int learned_columns(const char **names, const run_record *recs, int n)
+{
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        const act_info *in = recs[i].act->info;
+        for (int j = 0; j < in->n_params; j++) {
+            bool have = !(in->learned >> j & 1u);
+            for (int c = 0; !have && c < count; c++)
+                have = strcmp(names[c], in->param_names[j]) == 0;
+            if (!have && count < OUT_MAX_LEARNED)
+                names[count++] = in->param_names[j];
+        }
+    }
+    return count;
+}
+
+/* The value of learned parameter `name` in layer row pl of rc, or NaN. */
+static double learned_value(const run_record *rc, const probe_layer *pl, const char *name)
+{
+    const act_info *in = rc->act->info;
+    for (int j = 0, k = 0; j < in->n_params; j++)
+        if (in->learned >> j & 1u) {
+            if (strcmp(in->param_names[j], name) == 0)
+                return pl->learned[k];
+            k++;
+        }
+    return NAN;
+}
+
 static void layer_rows(FILE *f, const run_record *recs, int n)
 {
+    const char *learned[OUT_MAX_LEARNED];
+    int n_learned = learned_columns(learned, recs, n);
     fputs("act,seed,epoch,layer", f);
     for (int m = 0; m < probe_n_metrics; m++)
         fprintf(f, ",%s", probe_metrics[m].name);
+    for (int c = 0; c < n_learned; c++)
+        fprintf(f, ",%s", learned[c]);
     fputc('\n', f);
     for (int i = 0; i < n; i++) {
         const run_record *rc = &recs[i];
@@ -95,6 +132,10 @@ static void layer_rows(FILE *f, const run_record *recs, int n)
                 for (int m = 0; m < probe_n_metrics; m++) {
                     fputc(',', f);
                     out_num(f, probe_metric_value(&pl[l], &probe_metrics[m]));
+                }
+                for (int c = 0; c < n_learned; c++) {
+                    fputc(',', f);
+                    out_num(f, learned_value(rc, &pl[l], learned[c]));
                 }
                 fputc('\n', f);
             }
@@ -158,8 +199,9 @@ ab_status out_write_functions(const char *dir, const act_spec *acts, int n, ab_e
     z[600] = 0.0f; /* exactly at the kink */
     fputs("act,z,f,df\n", a.f);
     for (int k = 0; k < n; k++) {
-        acts[k].info->f(y, z, N, acts[k].p);
-        acts[k].info->df(d, z, y, N, acts[k].p);
+        /* width 1: a plugin that tells units apart shows its unit 0 */
+        act_f(acts[k].info, y, z, N, 1, acts[k].p);
+        act_df(acts[k].info, d, z, y, N, 1, acts[k].p);
         for (int i = 0; i < N; i++) {
             fprintf(a.f, "%s,%.2f,", acts[k].label, (double)z[i]);
             out_num(a.f, y[i]);
