@@ -101,3 +101,17 @@ ab_status text_check(const char *path, size_t max_bytes, size_t max_line, ab_err
     text_close(&t);
     return st;
 }
+
+const char *text_list_comma(const char *s)
+{
+    int depth = 0;
+    for (; *s; s++) {
+        if (*s == '(')
+            depth++;
+        else if (*s == ')' && depth > 0)
+            depth--;
+        else if (*s == ',' && depth == 0)
+            return s;
+    }
+    return NULL;
+}

@@ -43,4 +43,8 @@ void text_close(text_reader *t);
  * once; AB_ERUNTIME when it cannot be read. */
 ab_status text_check(const char *path, size_t max_bytes, size_t max_line, ab_err *err);
 
+/* The first ',' of s outside parentheses, or NULL: where a list of
+ * activations splits, so that a formula's max(x, 0) stays one item. */
+const char *text_list_comma(const char *s);
+
 #endif

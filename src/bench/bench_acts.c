@@ -256,7 +256,8 @@ static ab_status write_csv(const char *dir, const bench_act_row *rows, int n_row
           a.f);
     for (int i = 0; i < n_rows; i++) {
         const bench_act_row *r = &rows[i];
-        /* labels are name[:p1[:p2]] with %g numbers: never a comma or quote */
+        /* labels are name[:p1[:p2]] with %g numbers, or a formula's or
+         * plugin's label (actx.h): never a comma or quote */
         fprintf(a.f, "%s,%s", r->act.label, vm_backend_name(r->math));
         const double v[] = {r->ns_forward,   r->ns_derivative, r->ns_total,
                             r->ns_total_min, r->ns_total_max,  r->vs_relu};
@@ -537,4 +538,97 @@ ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_row
     free(names);
     free(order);
     return st;
+}
+
+/* Each with PyTorch's defaults, spelled from the definition (sigmoid from
+ * exp, softplus with PyTorch's threshold 20, selu with its constants). */
+static const struct {
+    const char *name, *formula;
+} twins[] = {
+    {"relu", "max(x,0)"},
+    {"leaky_relu", "x > 0 ? x : 0.01*x"},
+    {"sigmoid", "1/(1+exp(-x))"},
+    {"tanh", "tanh(x)"},
+    {"softplus", "x > 20 ? x : log1p(exp(x))"},
+    {"elu", "x > 0 ? x : exp(x) - 1"},
+    {"selu", "1.0507009873554805*(x > 0 ? x : 1.6732632423543772*(exp(x) - 1))"},
+    {"silu", "x*sigmoid(x)"},
+    {"gelu", "0.5*x*(1 + erf(x/sqrt(2)))"},
+    {"gelu_tanh", "0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))"},
+    {"mish", "x*tanh(softplus(x))"},
+    {"softsign", "x/(1 + abs(x))"},
+    {"hardswish", "x <= -3 ? 0 : x >= 3 ? x : x*(x + 3)/6"},
+};
+
+const char *bench_twin_formula(const char *name)
+{
+    for (size_t i = 0; i < sizeof twins / sizeof twins[0]; i++)
+        if (!strcmp(twins[i].name, name))
+            return twins[i].formula;
+    return NULL;
+}
+
+/* The built-in whose twin row r is: its name when r's label is NAME.expr. */
+static bool twin_of(char *name, size_t n, const act_spec *a)
+{
+    const char *dot = strstr(a->label, BENCH_TWIN_SUFFIX);
+    if (!a->info->dyn || !dot || dot[strlen(BENCH_TWIN_SUFFIX)] ||
+        (size_t)(dot - a->label) >= n)
+        return false;
+    snprintf(name, n, "%.*s", (int)(dot - a->label), a->label);
+    return bench_twin_formula(name) != NULL;
+}
+
+typedef struct {
+    const bench_act_row *rows;
+    int n_rows;
+    const bench_act_step *steps;
+    int n_steps;
+} twin_data;
+
+static void twin_rows(FILE *f, const twin_data *t)
+{
+    fputs("act,formula,math,what,width,builtin,formula_cost,ratio\n", f);
+    char name[64];
+    for (int i = 0; i < t->n_rows; i++) {
+        const bench_act_row *r = &t->rows[i];
+        if (!twin_of(name, sizeof name, &r->act))
+            continue;
+        for (int b = 0; b < t->n_rows; b++)
+            if (!t->rows[b].act.info->dyn && !strcmp(t->rows[b].act.label, name) &&
+                t->rows[b].math == r->math)
+                fprintf(f, "%s,%s,%s,ns,,%.4f,%.4f,%.4f\n", name, r->act.label,
+                        vm_backend_name(r->math), t->rows[b].ns_total, r->ns_total,
+                        r->ns_total / t->rows[b].ns_total);
+    }
+    for (int i = 0; i < t->n_steps; i++) {
+        const bench_act_step *r = &t->steps[i];
+        if (!twin_of(name, sizeof name, &r->act))
+            continue;
+        for (int b = 0; b < t->n_steps; b++) {
+            const bench_act_step *q = &t->steps[b];
+            if (!q->act.info->dyn && !strcmp(q->act.label, name) && q->math == r->math &&
+                q->width == r->width)
+                fprintf(f, "%s,%s,%s,step_us,%d,%.4f,%.4f,%.4f\n", name, r->act.label,
+                        vm_backend_name(r->math), r->width, q->us, r->us, r->us / q->us);
+        }
+    }
+}
+
+ab_status bench_twins_write(const char *dir, const bench_act_row *rows, int n_rows,
+                            const bench_act_step *steps, int n_steps, ab_err *err)
+{
+    char name[64];
+    bool any = false;
+    for (int i = 0; i < n_rows && !any; i++)
+        any = twin_of(name, sizeof name, &rows[i].act);
+    if (!any)
+        return AB_OK;
+    twin_data t = {rows, n_rows, steps, n_steps};
+    afile a;
+    ab_status st = afile_open_in(&a, dir, "bench_twins.csv", err);
+    if (st != AB_OK)
+        return st;
+    twin_rows(a.f, &t);
+    return afile_commit(&a, err);
 }

@@ -91,6 +91,21 @@ ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_row
                            int repeats, const bench_act_step *steps, int n_steps,
                            int step_repeats, bool render, ab_err *err);
 
+/* The built-in NAME written as a formula (expr:), at its default
+ * parameters, as a student would write it from its definition -- for
+ * bench-acts' formula-beside-built-in comparison -- or NULL when none is
+ * listed.  Its label in bench-acts is NAME BENCH_TWIN_SUFFIX. */
+#define BENCH_TWIN_SUFFIX ".expr"
+const char *bench_twin_formula(const char *name);
+
+/* Writes DIR/bench_twins.csv: for every row whose label is a built-in's
+ * name plus BENCH_TWIN_SUFFIX, beside the built-in's row with the same math:
+ * act,formula,math,what,width,builtin,formula_cost,ratio -- what "ns" (per
+ * element, f + f', width empty) or "step_us" (a training step at width).
+ * Atomic.  Nothing is written when no row has a twin. */
+ab_status bench_twins_write(const char *dir, const bench_act_row *rows, int n_rows,
+                            const bench_act_step *steps, int n_steps, ab_err *err);
+
 /* order[0..n) = indices of rows[0..n), cheapest ns_total first (NaN last,
  * ties in input order): the order of the figure and of the printed table. */
 void bench_acts_order(int *order, const bench_act_row *rows, int n);

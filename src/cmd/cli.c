@@ -15,6 +15,7 @@
 
 #include "data.h"
 #include "setting.h"
+#include "text.h"
 #include "train.h"
 
 /* getopt_long's value for the option of setting i is OPT_SETTING + i. */
@@ -22,7 +23,7 @@ enum { OPT_SETTING = 1000 };
 
 enum {
     OPT_DATA_DIR = 256, OPT_TEST_DATA, OPT_NO_STD, OPT_SAVE_W, OPT_LOAD_W, OPT_THREADS,
-    OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION
+    OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_NO_GRADCHECK
 };
 
 /* The command line's own options; build_options adds the settings'. */
@@ -38,6 +39,7 @@ static const struct option own_opts[] = {
     {"no-plot", no_argument, NULL, OPT_NO_PLOT},
     {"quiet", no_argument, NULL, 'q'},
     {"list-acts", no_argument, NULL, OPT_LIST_ACTS},
+    {"no-gradcheck", no_argument, NULL, OPT_NO_GRADCHECK},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
 };
@@ -181,7 +183,10 @@ void cli_usage(FILE *f)
                        "can depend on it",
         "-j, --jobs N", jobs,
         "-q, --quiet", "print nothing but errors",
-        "--list-acts", "list the activations with their parameters and exit",
+        "--list-acts", "list the activations with their parameters (and those of --act's "
+                       "formulas and plugins) and exit",
+        "--no-gradcheck", "train a formula or plugin activation even when its derivative "
+                          "fails the check made before training (actbench gradcheck)",
         "-h, --help", "this text;  --version  the version",
         NULL};
     fputs("Usage: actbench [OPTIONS]\n"
@@ -215,27 +220,36 @@ void cli_usage(FILE *f)
           "1 runtime failure, 2 usage error.\n", f);
 }
 
-void cli_list_acts(FILE *f)
+static void list_row(FILE *f, const act_info *a)
+{
+    char params[128] = "-";
+    int len = 0;
+    for (int j = 0; j < a->n_params && len < (int)sizeof params; j++)
+        len += a->params_required
+                   ? snprintf(params + len, sizeof params - (size_t)len, "%s%s%s",
+                              j ? ", " : "", a->param_names[j],
+                              j == a->n_params - 1 ? " (no defaults)" : "")
+                   : snprintf(params + len, sizeof params - (size_t)len, "%s%s%s=%g",
+                              j ? ", " : "", a->dyn && a->learned >> j & 1u ? "~" : "",
+                              a->param_names[j], (double)a->defaults[j]);
+    fprintf(f, "%-12s %-28s %-20s %-8s %-6s %s", a->name, params, a->range,
+            a->zero_centred ? "yes" : "no", act_init_name(a->usual_init),
+            a->dyn ? a->dyn->source : a->formula);
+    if (a->kinks)
+        fprintf(f, "; at kinks: %s", a->kinks);
+    fputc('\n', f);
+}
+
+void cli_list_acts(FILE *f, const act_spec *given, int n_given)
 {
     fprintf(f, "%-12s %-28s %-20s %-8s %-6s %s\n", "name", "parameters (defaults)",
             "output range", "centred", "init", "definition");
-    for (int i = 0; i < act_count; i++) {
-        const act_info *a = &act_registry[i];
-        char params[64] = "-";
-        int len = 0;
-        for (int j = 0; j < a->n_params; j++)
-            len += a->params_required
-                       ? snprintf(params + len, sizeof params - (size_t)len, "%s%s%s",
-                                  j ? ", " : "", a->param_names[j],
-                                  j == a->n_params - 1 ? " (no defaults)" : "")
-                       : snprintf(params + len, sizeof params - (size_t)len, "%s%s=%g",
-                                  j ? ", " : "", a->param_names[j], (double)a->defaults[j]);
-        fprintf(f, "%-12s %-28s %-20s %-8s %-6s %s", a->name, params, a->range,
-                a->zero_centred ? "yes" : "no", act_init_name(a->usual_init), a->formula);
-        if (a->kinks)
-            fprintf(f, "; at kinks: %s", a->kinks);
-        fputc('\n', f);
-    }
+    for (int i = 0; i < act_count; i++)
+        list_row(f, &act_registry[i]);
+    /* then --act's formulas and plugins (~: learned per layer) */
+    for (int i = 0; i < n_given; i++)
+        if (given[i].info->dyn)
+            list_row(f, given[i].info);
 }
 
 int cli_max_threads(void)
@@ -318,17 +332,27 @@ static ab_status parse_acts(act_spec *acts, int *n_acts, int max, const char *li
         return ab_fail(err, AB_EUSAGE, "the list is longer than %zu characters",
                        sizeof buf - 1);
     *n_acts = 0;
-    char *save = NULL;
+    /* items split at the commas outside parentheses (a formula's max(x, 0)) */
+    char *item[sizeof buf / 2 + 1];
     int items = 0;
-    for (const char *p = list; *p; p++)
-        items += *p == ',';
-    if (list[0] == '\0' || list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))
-        return ab_fail(err, AB_EUSAGE, "'%s' has an empty item (give names separated by "
-                       "single commas; see actbench --list-acts)", list);
-    if (items + 1 > max)
-        return ab_fail(err, AB_EUSAGE, "%d activations given (accepted: at most %d)",
-                       items + 1, max);
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    for (char *s = buf;; items++) {
+        item[items] = s;
+        char *comma = (char *)text_list_comma(s);
+        if (!comma)
+            break;
+        *comma = '\0';
+        s = comma + 1;
+    }
+    items++;
+    for (int i = 0; i < items; i++)
+        if (!item[i][0])
+            return ab_fail(err, AB_EUSAGE, "'%s' has an empty item (give names separated by "
+                           "single commas; see actbench --list-acts)", list);
+    if (items > max)
+        return ab_fail(err, AB_EUSAGE, "%d activations given (accepted: at most %d)", items,
+                       max);
+    for (int k = 0; k < items; k++) {
+        const char *tok = item[k];
         act_spec *a = &acts[*n_acts];
         ab_status st = act_parse(a, tok, err);
         if (st != AB_OK)
@@ -446,6 +470,7 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
         o->out_dir = arg;
         return AB_OK;
     case OPT_NO_PLOT: o->no_plot = true; return AB_OK;
+    case OPT_NO_GRADCHECK: o->no_gradcheck = true; return AB_OK;
     case OPT_TEST_DATA: o->test_data = arg; return AB_OK;
     case OPT_NO_STD: o->no_standardize = true; return AB_OK;
     case OPT_SAVE_W:

@@ -43,6 +43,7 @@ typedef struct {
     int jobs; /* runs trained at once, each in its own process (-j); 1 = in this one;
                  0 = not given (cmd_main's default) */
     bool no_plot, quiet, list_acts, help, version;
+    bool no_gradcheck;       /* train formulas and plugins whose f' fails gradcheck */
     int argc;
     char **argv;
 } cli_opts;
@@ -93,6 +94,6 @@ int cli_max_threads(void);
 void cli_usage(FILE *f);
 
 /* Writes the activation table of --list-acts to f. */
-void cli_list_acts(FILE *f);
+void cli_list_acts(FILE *f, const act_spec *given, int n_given);
 
 #endif

@@ -51,9 +51,10 @@ typedef struct {
     int step_repeats;
     const char *out_dir; /* NULL = runs/bench-acts-<timestamp> */
     bool no_plot, quiet, help;
+    bool twins;          /* each built-in's formula beside it (bench_twin_formula) */
 } acts_opts;
 
-enum { A_ELEMENTS = 256, A_REPEATS, A_NO_PLOT, A_MATH, A_STEP_WIDTHS, A_STEP_REPEATS };
+enum { A_ELEMENTS = 256, A_REPEATS, A_NO_PLOT, A_MATH, A_STEP_WIDTHS, A_STEP_REPEATS, A_TWINS };
 
 static const struct option acts_long_opts[] = {
     {"act", required_argument, NULL, 'a'},
@@ -62,6 +63,7 @@ static const struct option acts_long_opts[] = {
     {"math", required_argument, NULL, A_MATH},
     {"step-widths", required_argument, NULL, A_STEP_WIDTHS},
     {"step-repeats", required_argument, NULL, A_STEP_REPEATS},
+    {"formulas", required_argument, NULL, A_TWINS},
     {"out", required_argument, NULL, 'o'},
     {"no-plot", no_argument, NULL, A_NO_PLOT},
     {"quiet", no_argument, NULL, 'q'},
@@ -97,6 +99,10 @@ static void acts_usage(FILE *f)
 "  --step-widths LIST  widths of the training-step network, 1..%d each, at most\n"
 "                    %d, comma separated, or none (default %s)\n"
 "  --step-repeats R  timed repeats of the steps, 1..1000 (default %d)\n"
+"  --formulas yes|no  time, beside each built-in that has one, the same function\n"
+"                    written as a formula (relu beside relu.expr = expr:max(x,0),\n"
+"                    silu beside silu.expr = expr:x*sigmoid(x), ...): the cost of\n"
+"                    writing your own; adds bench_twins.csv (default yes)\n"
 "  -o, --out DIR     output folder (default runs/bench-acts-YYYYMMDD-HHMMSS)\n"
 "  --no-plot         write the .gp script but do not run gnuplot\n"
 "  -q, --quiet       print nothing but errors\n"
@@ -108,6 +114,7 @@ static void acts_usage(FILE *f)
 "  actbench bench-acts --act relu,sigmoid,tanh,elu,gelu --repeats 51\n"
 "  actbench bench-acts --elements 10000 --out runs/bench-in-cache\n"
 "  actbench bench-acts --act relu,tanh,gelu --math sleef --step-widths none\n"
+"  actbench bench-acts --act relu,silu,'mysilu=expr:x/(1+exp(-x))' --formulas no\n"
 "\n"
 "Timings depend on the machine, its load and its clock: compare the ratios of\n"
 "one run, not nanoseconds across machines.\n"
@@ -217,6 +224,7 @@ static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
     if (st == AB_OK)
         st = parse_widths(o, ACTS_STEP_WIDTHS, err);
     o->step_repeats = ACTS_STEP_REPEATS;
+    o->twins = true;
     for (int i = 0; i < act_count && i < ACTS_MAX; i++)
         act_default(&o->acts[o->n_acts++], &act_registry[i]);
     opterr = 0;
@@ -241,6 +249,12 @@ static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
             break;
         case A_MATH: st = parse_maths(o, optarg, err); break;
         case A_STEP_WIDTHS: st = parse_widths(o, optarg, err); break;
+        case A_TWINS:
+            if (!strcmp(optarg, "yes") || !strcmp(optarg, "no"))
+                o->twins = optarg[0] == 'y';
+            else
+                st = ab_fail(err, AB_EUSAGE, "--formulas: '%s' is not yes or no", optarg);
+            break;
         case A_STEP_REPEATS:
             st = setting_parse_long(&v, optarg, 1, 1000, err);
             if (st == AB_OK)
@@ -278,7 +292,63 @@ static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
     if (st == AB_OK && optind < argc)
         st = ab_fail(err, AB_EUSAGE, "bench-acts: unexpected argument '%s' (see actbench "
                      "bench-acts --help)", argv[optind]);
+    /* the formula twins, after the activations given */
+    for (int a = 0, n = o->n_acts; st == AB_OK && o->twins && a < n; a++) {
+        const act_spec *b = &o->acts[a];
+        const char *f = b->info->dyn ? NULL : bench_twin_formula(b->info->name);
+        if (!f || strcmp(b->label, b->info->name) != 0)
+            continue; /* none, or not at the defaults the formula is written for */
+        if (o->n_acts == ACTS_MAX) {
+            st = ab_fail(err, AB_EUSAGE, "--formulas yes: more than %d activations with the "
+                         "formulas; give fewer or --formulas no", ACTS_MAX);
+            break;
+        }
+        char spec[256];
+        snprintf(spec, sizeof spec, "%s" BENCH_TWIN_SUFFIX "=expr:%s", b->info->name, f);
+        st = act_parse(&o->acts[o->n_acts++], spec, err);
+    }
     return st;
+}
+
+/* The formulas beside their built-ins: the cost ratios per element and
+ * per step. */
+static void twins_print(const bench_act_row *rows, int n_rows, const bench_act_step *steps,
+                        int n_steps, const acts_opts *o)
+{
+    bool head = false;
+    for (int i = 0; i < n_rows; i++) {
+        const bench_act_row *r = &rows[i];
+        const char *dot = strstr(r->act.label, BENCH_TWIN_SUFFIX);
+        if (!r->act.info->dyn || !dot)
+            continue;
+        int nl = (int)(dot - r->act.label);
+        for (int b = 0; b < n_rows; b++) {
+            const bench_act_row *q = &rows[b];
+            if (q->act.info->dyn || q->math != r->math || strncmp(q->act.label, r->act.label,
+                                                                  (size_t)nl) ||
+                q->act.label[nl])
+                continue;
+            if (!head) {
+                printf("\n%-16s %-6s %9s", "formula", "math", "x built-in");
+                for (int w = 0; w < o->n_widths; w++)
+                    printf("   step@%-5d", o->widths[w]);
+                printf("\n");
+                head = true;
+            }
+            printf("%-16s %-6s %9.2f", r->act.label, vm_backend_name(r->math),
+                   r->ns_total / q->ns_total);
+            for (int s = 0; s < n_steps; s++)
+                for (int t = 0; t < n_steps; t++)
+                    if (steps[s].math == r->math && !strcmp(steps[s].act.label, r->act.label) &&
+                        steps[t].math == r->math && steps[t].width == steps[s].width &&
+                        !strcmp(steps[t].act.label, q->act.label))
+                        printf("   %10.2f", steps[s].us / steps[t].us);
+            printf("\n");
+        }
+    }
+    if (head)
+        printf("each formula (NAME.expr, bench_twins.csv) over its built-in: f+f' per element, "
+               "and a whole\ntraining step at each width, with the same maths\n");
 }
 
 static void acts_print(const bench_act_row *rows, int n_rows, const bench_act_step *steps,
@@ -321,6 +391,7 @@ static void acts_print(const bench_act_row *rows, int n_rows, const bench_act_st
                "and width\n",
                ACTS_STEP_DEPTH, ACTS_STEP_BATCH, o->step_repeats);
     }
+    twins_print(rows, n_rows, steps, n_steps, o);
     printf("run folder: %s\n", dir);
     free(order);
 }
@@ -388,6 +459,8 @@ int cmd_bench_acts(int argc, char **argv)
     if (st == AB_OK)
         st = bench_acts_write(stage.dir, rows, n_rows, (size_t)o.elements, o.repeats, steps,
                               n_steps, o.step_repeats, render, &err);
+    if (st == AB_OK)
+        st = bench_twins_write(stage.dir, rows, n_rows, steps, n_steps, &err);
     if (st == AB_OK)
         st = stage_commit(&stage, &err);
     stage_abort(&stage);

@@ -27,17 +27,21 @@ static void gc_usage(FILE *f)
 "over [-%g, %g], on both sides of every kink, and at each kink, where f' must be\n"
 "one of the two one-sided values (the one PyTorch chooses).  A point passes when\n"
 "|f' - difference| <= %g + %g |difference|.  A learned parameter's gradient (PReLU's\n"
-"slope) is checked through a small network (3 -> 6 x 3 -> 3, 16 samples) against\n"
-"central differences of its loss.  Prints one row per activation: the points\n"
-"checked and the one nearest (or furthest past) its tolerance.\n"
+"slope, a formula's ~parameters) is checked through a small network (3 -> 6 x 3\n"
+"-> 3, 16 samples) against central differences of its loss.  Formulas and\n"
+"plugins are checked in units 0..%d of a row (BReLU's odd units differ), and\n"
+"the main command runs this check on them before training.  Prints one row per\n"
+"activation: the points checked and the one nearest (or furthest past) its\n"
+"tolerance.\n"
 "\n"
 "  --act LIST   activations, comma separated, parameters after colons as in the\n"
-"               main command (default: all %d built-ins with default parameters)\n"
+"               main command, formulas (expr:...) and plugins (plugin:PATH.so)\n"
+"               (default: all %d built-ins with default parameters)\n"
 "  -h, --help   this text\n"
 "\n"
 "Exit status: 0 every check holds, 1 a derivative or gradient is wrong (named),\n"
 "2 usage error.\n",
-            0.01, 10.0, 10.0, GC_ATOL, GC_RTOL, act_count);
+            0.01, 10.0, 10.0, GC_ATOL, GC_RTOL, GC_UNITS - 1, act_count);
 }
 
 int cmd_gradcheck(int argc, char **argv)
@@ -85,23 +89,28 @@ int cmd_gradcheck(int argc, char **argv)
         if (st != AB_OK)
             break;
         char worst[128], params[128] = "-";
-        snprintf(worst, sizeof worst, "f'(%g) = %.7g, difference %.7g (%s)", r.worst_z,
-                 r.worst_df, r.worst_fd, r.worst_kind);
+        char unit[16] = "";
+        if (acts[a].info->dyn)
+            snprintf(unit, sizeof unit, ", unit %d", r.worst_unit);
+        snprintf(worst, sizeof worst, "f'(%g) = %.7g, difference %.7g (%s%s)", r.worst_z,
+                 r.worst_df, r.worst_fd, r.worst_kind, unit);
         if (r.n_params)
-            snprintf(params, sizeof params, "%d checked, %d bad; worst layer %d: %.7g, "
-                     "difference %.7g", r.n_params, r.bad_params, r.param_layer, r.param_got,
-                     r.param_fd);
+            snprintf(params, sizeof params, "%d checked, %d bad; worst %s, layer %d: %.7g, "
+                     "difference %.7g", r.n_params, r.bad_params, r.param_name, r.param_layer,
+                     r.param_got, r.param_fd);
         printf("%-18s %6d %5d  %-44s %s\n", acts[a].label, r.points, r.bad, worst, params);
         if (r.bad || r.bad_params) {
             wrong++;
             if (r.bad)
-                fprintf(stderr, "actbench: gradcheck: %s: f'(%g) = %.7g, but the central "
+                fprintf(stderr, "actbench: gradcheck: %s: f'(%g) = %.7g%s, but the central "
                         "difference is %.7g (%s; %d of %d points wrong)\n", acts[a].label,
-                        r.worst_z, r.worst_df, r.worst_fd, r.worst_kind, r.bad, r.points);
+                        r.worst_z, r.worst_df, unit, r.worst_fd, r.worst_kind, r.bad,
+                        r.points);
             if (r.bad_params)
-                fprintf(stderr, "actbench: gradcheck: %s: the learned parameter's gradient in "
-                        "hidden layer %d is %.7g, but the central difference of the loss is "
-                        "%.7g\n", acts[a].label, r.param_layer, r.param_got, r.param_fd);
+                fprintf(stderr, "actbench: gradcheck: %s: the gradient of its learned "
+                        "parameter %s in hidden layer %d is %.7g, but the central difference "
+                        "of the loss is %.7g\n", acts[a].label, r.param_name, r.param_layer,
+                        r.param_got, r.param_fd);
         }
     }
     if (st != AB_OK) {

@@ -16,6 +16,7 @@
 #include "data.h"
 #include "cfgjson.h"
 #include "figures.h"
+#include "gradcheck.h"
 #include "gemm.h"
 #include "out.h"
 #include "par.h"
@@ -189,7 +190,9 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
     job_ctx j = {.o = o};
     int threads = o->threads;
     bool env = false;
-    ab_status st = threads ? AB_OK : par_default_threads(&threads, &env, cli_max_threads(), err);
+    ab_status st = o->no_gradcheck ? AB_OK : gradcheck_before_training(o->acts, o->n_acts, err);
+    if (st == AB_OK)
+        st = threads ? AB_OK : par_default_threads(&threads, &env, cli_max_threads(), err);
     if (st == AB_OK)
         st = build_plan(&p, o, threads, o->threads || env, err);
     /* the maths library of every run, and of what this process writes itself
@@ -232,7 +235,7 @@ int cmd_main(int argc, char **argv)
     if (st == AB_OK && o.version)
         return printf("actbench %s\n", ACTBENCH_VERSION), 0;
     if (st == AB_OK && o.list_acts)
-        return cli_list_acts(stdout), 0;
+        return cli_list_acts(stdout, o.acts, o.n_acts), 0;
     if (st == AB_OK)
         st = run_job(&o, &err);
     if (st != AB_OK)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actx.h"
 #include "vec.h"
 #include "vmath.h"
 
@@ -1094,6 +1095,8 @@ static ab_status parse_param(float *v, const char **end, const act_info *info, i
 
 ab_status act_parse(act_spec *out, const char *spec, ab_err *err)
 {
+    if (actx_is(spec))
+        return actx_parse(out, spec, err);
     char name[64];
     const char *colon = strchr(spec, ':');
     size_t nl = colon ? (size_t)(colon - spec) : strlen(spec);

@@ -185,7 +185,7 @@ const act_info *act_lookup(const char *name);
 int act_suggest(const char **out, int max, const char *name);
 
 /* Parses "name" or "name:p1[:p2]" into out (name as act_lookup takes it;
- * the label is the registry's name).  AB_EUSAGE with a message naming
+ * the label is the registry's name), or a formula or plugin (actx.h).  AB_EUSAGE with a message naming
  * the bad value and what is accepted (the list of names for an unknown one). */
 ab_status act_parse(act_spec *out, const char *spec, ab_err *err);
 

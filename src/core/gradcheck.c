@@ -168,3 +168,32 @@ ab_status gradcheck_act(gradcheck_result *r, const act_spec *a, ab_err *err)
         check_df(r, a, u);
     return a->info->learned ? check_params(r, a, err) : AB_OK;
 }
+
+ab_status gradcheck_before_training(const act_spec *acts, int n, ab_err *err)
+{
+    for (int a = 0; a < n; a++) {
+        if (!acts[a].info->dyn)
+            continue;
+        gradcheck_result r;
+        ab_status st = gradcheck_act(&r, &acts[a], err);
+        if (st != AB_OK)
+            return st;
+        if (r.bad)
+            return ab_fail(err, AB_EUSAGE,
+                           "%s: its derivative is wrong: f'(%g) = %.7g in unit %d of a row, "
+                           "but the central difference of f is %.7g (%s; %d of %d points "
+                           "wrong): see actbench gradcheck --act '%s'; --no-gradcheck trains "
+                           "it anyway",
+                           acts[a].label, r.worst_z, r.worst_df, r.worst_unit, r.worst_fd,
+                           r.worst_kind, r.bad, r.points, acts[a].info->dyn->source);
+        if (r.bad_params)
+            return ab_fail(err, AB_EUSAGE,
+                           "%s: the gradient of its learned parameter %s is wrong: %.7g in "
+                           "hidden layer %d of a small network, but the central difference "
+                           "of the loss is %.7g: see actbench gradcheck; --no-gradcheck "
+                           "trains it anyway",
+                           acts[a].label, r.param_name, r.param_got, r.param_layer,
+                           r.param_fd);
+    }
+    return AB_OK;
+}

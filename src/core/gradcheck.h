@@ -40,4 +40,9 @@ typedef struct {
  * error but r->bad or r->bad_params > 0. */
 ab_status gradcheck_act(gradcheck_result *r, const act_spec *a, ab_err *err);
 
+/* The check made before training: gradcheck_act on every formula and plugin
+ * of acts (built-ins are checked by the tests); AB_EUSAGE naming the first
+ * whose f' or learned gradient is wrong, and where. */
+ab_status gradcheck_before_training(const act_spec *acts, int n, ab_err *err);
+
 #endif

@@ -11,6 +11,7 @@
 #include "bench_acts.h"
 #include "data.h"
 #include "gemm.h"
+#include "gradcheck.h"
 #include "out.h"
 #include "plot.h"
 #include "probe.h"
@@ -543,6 +544,9 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
     stage_dir stage = {0};
     exp_runs x = {0};
     ab_status st = xfig_check(e, err);
+    /* a formula's or plugin's derivative, checked before it trains */
+    if (st == AB_OK)
+        st = gradcheck_before_training(e->setup.acts, e->setup.n_acts, err);
     if (st == AB_OK && e->setup.kind == XF_TRAIN)
         st = run_train(r, &x, e, &stage, o, err);
     else if (st == AB_OK && (st = open_folder(&stage, e, o, err)) == AB_OK)

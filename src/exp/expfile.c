@@ -198,7 +198,7 @@ static bool key_value(parse_ctx *c, int k, const char *t, double *v)
     return true;
 }
 
-#define XF_ITEM 64 /* the longest item of a comma list, its NUL included */
+#define XF_ITEM 256 /* the longest item of a comma list, its NUL included (a formula) */
 
 /* Splits the comma list of key into at most max trimmed items; -1 after
  * fail() for more items (noun: what they are) or an item too long. */
@@ -208,7 +208,7 @@ static int split(parse_ctx *c, const char *key, const char *noun, char items[][X
     int n = 0;
     const char *s = list;
     for (;;) {
-        const char *comma = strchr(s, ',');
+        const char *comma = text_list_comma(s);
         size_t len = comma ? (size_t)(comma - s) : strlen(s);
         if (n == max)
             return fail(c, "%s: more than %d %s", key, max, noun), -1;

@@ -29,6 +29,11 @@ static void write_acts(FILE *f, const cfgjson_doc *d)
         out_json_str(f, s->label);
         fputs(", \"name\": ", f);
         out_json_str(f, s->info->name);
+        if (s->info->dyn) {
+            /* a formula or plugin: what it was made from */
+            fputs(", \"source\": ", f);
+            out_json_str(f, s->info->dyn->source);
+        }
         fputs(", \"params\": {", f);
         for (int k = 0; k < s->info->n_params; k++) {
             fprintf(f, "%s", k ? ", " : "");
