@@ -220,7 +220,12 @@ static ab_status check_finite(entry *e, const char *spec, const float *p, ab_err
         lo = y[i] < lo ? y[i] : lo;
         hi = y[i] > hi ? y[i] : hi;
     }
-    if (st == AB_OK) {
+    if (st == AB_OK && e->plug) {
+        /* a plugin says its own */
+        snprintf(e->range, sizeof e->range, "%s", e->plug->range);
+        e->info.zero_centred = e->plug->zero_centred != 0;
+        e->info.usual_init = plugin_usual_init(e->plug);
+    } else if (st == AB_OK) {
         snprintf(e->range, sizeof e->range, "[%.3g, %.3g] on [%g, %g]", lo, hi, GRID_LO,
                  -GRID_LO);
         e->info.zero_centred = lo < 0.0 && hi > 0.0;
@@ -344,11 +349,17 @@ static ab_status make_plugin(entry *e, const char *spec, const char *text, bool 
         if (a->learned >> j & 1u && (st = check_learned_name(spec, e->pnames[j], err)) != AB_OK)
             return st;
     }
-    in->kinks = "the plugin's f'";
+    in->kinks = a->at_kinks;
+    in->check = a->check;
     e->dyn = (act_dyn){.impl = a, .f = pl_f, .df = pl_df,
                        .pgrad = a->learned ? pl_pgrad : NULL, .kinks = pl_kinks,
                        .kind = "plugin"};
-    return plugin_params(in, spec, semi ? semi + 1 : NULL, err);
+    if ((st = plugin_params(in, spec, semi ? semi + 1 : NULL, err)) != AB_OK)
+        return st;
+    const char *why = a->check ? a->check(in->defaults) : NULL;
+    if (why)
+        return ab_fail(err, AB_EUSAGE, "'%s': %s %s", spec, in->name, why);
+    return AB_OK;
 }
 
 static ab_status make_entry(entry **out, const char *spec, const char *key, const char *label,
