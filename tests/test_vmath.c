@@ -33,7 +33,8 @@ static const struct {
     double ulps;
 } fns[] = {
     {"exp", vm_exp, expf, 1},       {"expm1", vm_expm1, expm1f, 1}, {"log1p", vm_log1p, log1pf, 1},
-    {"tanh", vm_tanh, tanhf, 2},    {"erf", vm_erf, erff, 1},
+    {"tanh", vm_tanh, tanhf, 2},    {"erf", vm_erf, erff, 1},       {"log", vm_log, logf, 1},
+    {"sin", vm_sin, sinf, 1},       {"cos", vm_cos, cosf, 1},       {"sqrt", vm_sqrt, sqrtf, 0},
 };
 enum { N_FNS = sizeof fns / sizeof fns[0] };
 

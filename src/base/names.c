@@ -47,3 +47,27 @@ ab_status names_unknown(ab_err *err, const name_row *t, const char *what, const 
     names_list(list, sizeof list, t, ", ");
     return ab_fail(err, AB_EUSAGE, "unknown %s '%s' (accepted: %s)", what, s, list);
 }
+
+int names_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b), row[64];
+    if (la > 63 || lb > 63)
+        return 64;
+    for (int j = 0; j <= lb; j++)
+        row[j] = j;
+    for (int i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}

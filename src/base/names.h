@@ -33,4 +33,8 @@ void names_list(char *buf, size_t n, const name_row *t, const char *sep);
 /* AB_EUSAGE "unknown WHAT 'S' (accepted: NAME, ...)". */
 ab_status names_unknown(ab_err *err, const name_row *t, const char *what, const char *s);
 
+/* The Levenshtein distance of a and b (64 when either is longer than 63
+ * characters): for "did you mean" suggestions. */
+int names_distance(const char *a, const char *b);
+
 #endif

@@ -917,31 +917,6 @@ const act_info *act_lookup(const char *name)
     return NULL;
 }
 
-/* Levenshtein distance of two short strings (at most 63 characters). */
-static int distance(const char *a, const char *b)
-{
-    int la = (int)strlen(a), lb = (int)strlen(b), row[64];
-    if (la > 63 || lb > 63)
-        return 64;
-    for (int j = 0; j <= lb; j++)
-        row[j] = j;
-    for (int i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = i;
-        for (int j = 1; j <= lb; j++) {
-            int up = row[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 int act_suggest(const char **out, int max, const char *name)
 {
     char want[64], have[64];
@@ -954,7 +929,7 @@ int act_suggest(const char **out, int max, const char *name)
     for (int d = 0; d <= limit + 1 && n < max; d++)
         for (int i = 0; i < act_count && n < max; i++) {
             fold(have, sizeof have, act_registry[i].name);
-            int di = distance(want, have);
+            int di = names_distance(want, have);
             bool prefix = wl >= 3 && strncmp(have, want, (size_t)wl) == 0;
             if (d <= limit ? di == d : (prefix && di > limit))
                 out[n++] = act_registry[i].name;

@@ -9,7 +9,7 @@
 
 typedef void (*vm_fn)(float *y, const float *x, size_t n);
 
-enum { F_EXP, F_EXPM1, F_LOG1P, F_TANH, F_ERF, F_COUNT };
+enum { F_EXP, F_EXPM1, F_LOG1P, F_TANH, F_ERF, F_LOG, F_SIN, F_COS, F_SQRT, F_COUNT };
 
 /* ---- libc: glibc's scalar functions, one element at a time ---- */
 #define LIBC_LOOP(f)                                                                        \
@@ -23,6 +23,10 @@ LIBC_LOOP(expm1f)
 LIBC_LOOP(log1pf)
 LIBC_LOOP(tanhf)
 LIBC_LOOP(erff)
+LIBC_LOOP(logf)
+LIBC_LOOP(sinf)
+LIBC_LOOP(cosf)
+LIBC_LOOP(sqrtf)
 
 /* ---- SLEEF's portable C variant, compiled for FMA: the reference the
  * others equal.  sleef.h declares it only under FP_FAST_FMA (-mfma). ---- */
@@ -38,8 +42,18 @@ PUREC_LOOP(expm1f)
 PUREC_LOOP(log1pf)
 PUREC_LOOP(tanhf)
 PUREC_LOOP(erff)
+PUREC_LOOP(logf)
+PUREC_LOOP(sinf)
+PUREC_LOOP(cosf)
+/* IEEE's square root, correctly rounded: the bits of every variant */
+static void purec_sqrtf(float *y, const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = sqrtf(x[i]);
+}
 
-#define ROW(p) {p##expf, p##expm1f, p##log1pf, p##tanhf, p##erff}
+#define ROW(p)                                                                              \
+    {p##expf, p##expm1f, p##log1pf, p##tanhf, p##erff, p##logf, p##sinf, p##cosf, p##sqrtf}
 
 static const vm_fn libc_fns[F_COUNT] = ROW(libc_);
 static const vm_fn isa_fns[VM_ISA_COUNT][F_COUNT] = {
@@ -163,3 +177,7 @@ void vm_expm1(float *t, size_t n) { call(F_EXPM1, t, n); }
 void vm_log1p(float *t, size_t n) { call(F_LOG1P, t, n); }
 void vm_tanh(float *t, size_t n) { call(F_TANH, t, n); }
 void vm_erf(float *t, size_t n) { call(F_ERF, t, n); }
+void vm_log(float *t, size_t n) { call(F_LOG, t, n); }
+void vm_sin(float *t, size_t n) { call(F_SIN, t, n); }
+void vm_cos(float *t, size_t n) { call(F_COS, t, n); }
+void vm_sqrt(float *t, size_t n) { call(F_SQRT, t, n); }

@@ -10,9 +10,14 @@
  *          results do not depend on which it was.  Every variant needs FMA
  *          instructions: on an x86-64 CPU without them (made before 2013)
  *          the libc back end is used instead.  The default.
- *   libc   glibc's scalar expf, expm1f, log1pf, tanhf and erff, one element
- *          at a time: what the activations computed before, kept so that
- *          `bench-acts` can show what the vector library changes.
+ *   libc   glibc's scalar expf, expm1f, log1pf, tanhf, erff, logf, sinf,
+ *          cosf and sqrtf, one element at a time: what the activations
+ *          computed before, kept so that `bench-acts` can show what the
+ *          vector library changes.
+ *
+ * log, sin and cos serve the formulas of expr.h; sqrt is IEEE's (correctly
+ * rounded, so the same bits under both back ends), here because a loop of
+ * sqrtf does not vectorise while sqrtf may set errno.
  *
  * Each works in place: t[i] = f(t[i]) for i < n.  SLEEF's log1p is inf for
  * t above 1e38 (glibc's: log(t), at most 88.7): callers keep below it. */
@@ -61,5 +66,9 @@ void vm_expm1(float *t, size_t n);
 void vm_log1p(float *t, size_t n);
 void vm_tanh(float *t, size_t n);
 void vm_erf(float *t, size_t n);
+void vm_log(float *t, size_t n);
+void vm_sin(float *t, size_t n);
+void vm_cos(float *t, size_t n);
+void vm_sqrt(float *t, size_t n);
 
 #endif

@@ -10,4 +10,5 @@
 #define VM_STORE _mm256_storeu_ps
 #define VM_FN(f) Sleef_finz_##f##8_u10avx2
 #define VM_NAME(f) vm_avx2_##f
+#define VM_SQRT _mm256_sqrt_ps
 #include "vmath_isa.h"

@@ -10,4 +10,5 @@
 #define VM_STORE _mm512_storeu_ps
 #define VM_FN(f) Sleef_finz_##f##16_u10avx512f
 #define VM_NAME(f) vm_avx512_##f
+#define VM_SQRT _mm512_sqrt_ps
 #include "vmath_isa.h"

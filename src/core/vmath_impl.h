@@ -9,7 +9,11 @@
     void vm_##isa##_expm1f(float *y, const float *x, size_t n);                             \
     void vm_##isa##_log1pf(float *y, const float *x, size_t n);                             \
     void vm_##isa##_tanhf(float *y, const float *x, size_t n);                              \
-    void vm_##isa##_erff(float *y, const float *x, size_t n);
+    void vm_##isa##_erff(float *y, const float *x, size_t n);                               \
+    void vm_##isa##_logf(float *y, const float *x, size_t n);                               \
+    void vm_##isa##_sinf(float *y, const float *x, size_t n);                               \
+    void vm_##isa##_cosf(float *y, const float *x, size_t n);                               \
+    void vm_##isa##_sqrtf(float *y, const float *x, size_t n);
 
 #if defined(__x86_64__)
 #define VM_HAVE_X86 1
