@@ -352,7 +352,7 @@ static void test_builtins_same_bits(void **state)
         act_spec a;
         act_default(&a, act_find(same[c].act));
         expr_fdf(e, y, d, x, NB, NULL);
-        act_f_and_df(a.info, yb, db, x, NB, a.p);
+        act_f_and_df(a.info, yb, db, x, NB, 1, a.p);
         for (int i = 0; i < NB; i++)
             if (!same_bits(y[i], yb[i]) || (same[c].df && !same_bits(d[i], db[i])))
                 fail_msg("%s at %.9g: %.9g, %.9g; %s %.9g, %.9g", same[c].text, (double)x[i],

@@ -43,14 +43,16 @@ static void wrong_df(float *restrict d, const float *restrict z, const float *re
         d[i] = 1.0f;
 }
 
-/* relu with f'(0) = 1/2: neither side's value. */
+/* relu with f'(0) = 1/2, between the sides' 0 and 1 (a subgradient, as
+ * abs'(0) = 0 is): accepted; with f'(0) = 2, beyond both: refused. */
+static float at_kink = 0.5f;
 static void half_at_kink_df(float *restrict d, const float *restrict z, const float *restrict y,
                             size_t n, const float *p)
 {
     act_find("relu")->df(d, z, y, n, p);
     for (size_t i = 0; i < n; i++)
         if (z[i] == 0.0f)
-            d[i] = 0.5f;
+            d[i] = at_kink;
 }
 
 static void test_catches_wrong_derivatives(void **state)
@@ -69,9 +71,13 @@ static void test_catches_wrong_derivatives(void **state)
     bad.df = half_at_kink_df;
     act_default(&a, &bad);
     assert_int_equal(gradcheck_act(&r, &a, &err), AB_OK);
+    assert_int_equal(r.bad, 0);
+    at_kink = 2.0f;
+    assert_int_equal(gradcheck_act(&r, &a, &err), AB_OK);
     assert_int_equal(r.bad, 1);
-    assert_true(r.worst_z == 0.0 && r.worst_df == 0.5);
+    assert_true(r.worst_z == 0.0 && r.worst_df == 2.0 && r.worst_fd == 1.0);
     assert_string_equal(r.worst_kind, "at a kink");
+    at_kink = 0.5f;
 }
 
 /* prelu whose f' on the negative side is a + 0.1: its f' is wrong, and so

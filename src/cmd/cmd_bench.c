@@ -51,7 +51,8 @@ typedef struct {
     int step_repeats;
     const char *out_dir; /* NULL = runs/bench-acts-<timestamp> */
     bool no_plot, quiet, help;
-    bool twins;          /* each built-in's formula beside it (bench_twin_formula) */
+    int twins;           /* each built-in's formula beside it (bench_twin_formula): 1
+                            yes, 0 no, -1 when --act is not given */
 } acts_opts;
 
 enum { A_ELEMENTS = 256, A_REPEATS, A_NO_PLOT, A_MATH, A_STEP_WIDTHS, A_STEP_REPEATS, A_TWINS };
@@ -102,7 +103,8 @@ static void acts_usage(FILE *f)
 "  --formulas yes|no  time, beside each built-in that has one, the same function\n"
 "                    written as a formula (relu beside relu.expr = expr:max(x,0),\n"
 "                    silu beside silu.expr = expr:x*sigmoid(x), ...): the cost of\n"
-"                    writing your own; adds bench_twins.csv (default yes)\n"
+"                    writing your own; adds bench_twins.csv (default: yes\n"
+"                    without --act, no with it)\n"
 "  -o, --out DIR     output folder (default runs/bench-acts-YYYYMMDD-HHMMSS)\n"
 "  --no-plot         write the .gp script but do not run gnuplot\n"
 "  -q, --quiet       print nothing but errors\n"
@@ -224,7 +226,7 @@ static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
     if (st == AB_OK)
         st = parse_widths(o, ACTS_STEP_WIDTHS, err);
     o->step_repeats = ACTS_STEP_REPEATS;
-    o->twins = true;
+    o->twins = -1;
     for (int i = 0; i < act_count && i < ACTS_MAX; i++)
         act_default(&o->acts[o->n_acts++], &act_registry[i]);
     opterr = 0;
@@ -251,7 +253,7 @@ static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
         case A_STEP_WIDTHS: st = parse_widths(o, optarg, err); break;
         case A_TWINS:
             if (!strcmp(optarg, "yes") || !strcmp(optarg, "no"))
-                o->twins = optarg[0] == 'y';
+                o->twins = optarg[0] == 'y' ? 1 : 0;
             else
                 st = ab_fail(err, AB_EUSAGE, "--formulas: '%s' is not yes or no", optarg);
             break;
@@ -293,6 +295,12 @@ static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
         st = ab_fail(err, AB_EUSAGE, "bench-acts: unexpected argument '%s' (see actbench "
                      "bench-acts --help)", argv[optind]);
     /* the formula twins, after the activations given */
+    if (o->twins < 0) {
+        bool acts_given = false;
+        for (int i = 0; i < given.n; i++)
+            acts_given |= given.code[i] == 'a';
+        o->twins = !acts_given;
+    }
     for (int a = 0, n = o->n_acts; st == AB_OK && o->twins && a < n; a++) {
         const act_spec *b = &o->acts[a];
         const char *f = b->info->dyn ? NULL : bench_twin_formula(b->info->name);

@@ -153,7 +153,7 @@ static ab_status check_label(char *out, const char *spec, size_t len, ab_err *er
     const act_info *b = act_lookup(out);
     if (b)
         return ab_fail(err, AB_EUSAGE,
-                       "'%s': the label '%s' is the built-in %s's name: choose another", spec,
+                       "'%s': the label '%s' already names the built-in %s: choose another", spec,
                        out, b->name);
     return AB_OK;
 }

@@ -75,12 +75,14 @@ static void check_df(gradcheck_result *r, const act_spec *a, int u)
         double lo = (float)(k[i] - 3 * GC_H), hi = (float)(k[i] + 3 * GC_H);
         note(r, lo, u, df1(a, lo, u), fd(a, lo, u), "left of a kink");
         note(r, hi, u, df1(a, hi, u), fd(a, hi, u), "right of a kink");
-        /* at it: f' is one of the two one-sided limits (the registry's f'
-         * just beside the kink, which the sides above check), the nearer */
+        /* at it: f' is one of the two one-sided limits (f' just beside the
+         * kink, which the sides above check) or between them, as abs'(0) =
+         * 0 is: compared with the nearest value of that interval */
         double eps = 1e-4 * (fabs(k[i]) > 1.0 ? fabs(k[i]) : 1.0);
         double at = df1(a, (float)k[i], u), vl = df1(a, k[i] - eps, u),
                vr = df1(a, k[i] + eps, u);
-        note(r, (float)k[i], u, at, fabs(at - vl) <= fabs(at - vr) ? vl : vr, "at a kink");
+        double dlo = vl < vr ? vl : vr, dhi = vl < vr ? vr : vl;
+        note(r, (float)k[i], u, at, at < dlo ? dlo : at > dhi ? dhi : at, "at a kink");
     }
 }
 

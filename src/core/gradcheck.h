@@ -4,8 +4,8 @@
  *
  * f' is checked on a dense grid over [-GC_RANGE, GC_RANGE] away from the
  * kinks (act_kinks), on both sides of every kink, and at each kink, where
- * f' must be one of the two one-sided values (the value chosen there, as
- * PyTorch chooses).  The differences are fourth-order central ones with a
+ * f' must be one of the two one-sided values or between them (the value
+ * chosen there, as PyTorch chooses: relu'(0) = 0, abs'(0) = 0).  The differences are fourth-order central ones with a
  * step of 1/64 (exact in float), taken in double over float evaluations of
  * f; a point passes when |f' - difference| <= GC_ATOL + GC_RTOL |difference|,
  * the tolerance the tests of every built-in use. */

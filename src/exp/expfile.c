@@ -198,7 +198,9 @@ static bool key_value(parse_ctx *c, int k, const char *t, double *v)
     return true;
 }
 
-#define XF_ITEM 256 /* the longest item of a comma list, its NUL included (a formula) */
+/* The longest item of a comma list, its NUL included: an item is on one
+ * line (continuation lines start new items), so a formula fits. */
+#define XF_ITEM INI_MAX_LINE
 
 /* Splits the comma list of key into at most max trimmed items; -1 after
  * fail() for more items (noun: what they are) or an item too long. */
