@@ -508,6 +508,8 @@ static void test_params_and_formula(void **state)
         {"+x", 2, 2},           {"x^0", 7, 1},         {"(x)^(2)", 3, 9},
         {"x <= 1", 1, 1},       {"x >= 1", 0.5f, 0},   {"x != 1", 1, 0},
         {"x^1.5", 4, 8},        {"x^70", 1, 1},        {"max(x, 2*x)", -1, -1},
+        /* folded in double: softplus linear past 20, as in f */
+        {"softplus(1000) + x", 0, 1000}, {"x*softplus(b);b=1000", 1, 1000},
     };
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         expr *f = parse(v[i].text);
