@@ -68,6 +68,8 @@ static void test_formula_like_builtin(void **state)
     assert_true(fabs(a - b) <= 1e-6 * fabs(a));
     assert_true(isfinite(field(sum, "m,", c)));
     free(sum);
+    /* nothing learned: no figure of learned parameters */
+    assert_true(path_missing_in(fx->out, "plots/learned.gp"));
     char *cfg = slurp_in(fx->out, "config.json");
     assert_contains(cfg, "\"source\": \"expr:x*sigmoid(x)\"");
     assert_contains(cfg, "\"source\": \"expr:max(x, 0)\"");
@@ -95,6 +97,11 @@ static void test_learned_parameter(void **state)
     double moved = field(lay, "se,1,4,2,", ca);
     assert_true(isfinite(moved) && fabs(moved - 0.1) > 1e-4);
     free(lay);
+    /* their figure: a panel for prelu's alpha and one for se's a */
+    char *gp = slurp_in(fx->out, "plots/learned.gp");
+    assert_contains(gp, "prelu: alpha");
+    assert_contains(gp, "se: a");
+    free(gp);
     char npy[4500];
     snprintf(npy, sizeof npy, "%s/a2.npy", fin);
     assert_true(file_size(npy) > 0);

@@ -352,15 +352,45 @@ static void fig_functions(figpool *p, const fig_in *in)
     }
 }
 
+/* One panel per learned parameter of each activation that has them (prelu's
+ * alpha, a formula's ~parameters), one line per hidden layer (or a subset),
+ * against epoch. */
+static void fig_learned(figpool *p, const fig_in *in)
+{
+    figpool_title(p, "Learned activation parameters of the hidden layers during training");
+    for (int a = 0; a < in->n_acts; a++) {
+        const act_info *info = in->acts[a].info;
+        act_group g = in->g[a];
+        if (g.count == 0 || !info->learned)
+            continue;
+        int depth = in->recs[g.first].depth, idx[FIGURES_LAYER_LINES];
+        int k = layer_subset(idx, depth);
+        for (int j = 0, q = 0; j < info->n_params; j++) {
+            if (!(info->learned >> j & 1u))
+                continue;
+            const char *name = info->param_names[j];
+            probe_metric m = {.name = name, .label = name, .hidden_only = true,
+                              .off = offsetof(probe_layer, learned) + sizeof(double) * (size_t)q++};
+            int pn = add_panel(p, figpool_str(p, "%s: %s", in->acts[a].label, name), "epoch",
+                               name, false);
+            for (int i = 0; i < k; i++)
+                series_by_epoch(p, pn, figpool_str(p, "layer %d", idx[i] + 1), in, g, &m,
+                                idx[i], true);
+        }
+    }
+}
+
 /* ---- building and writing -------------------------------------------- */
 
 typedef void (*fig_builder)(figpool *p, const fig_in *in);
 
 static const fig_builder builders[] = {fig_grad_layers, fig_grad_epochs, fig_loss,
-                                       fig_dead,        fig_saturated,   fig_functions};
+                                       fig_dead,        fig_saturated,   fig_functions,
+                                       fig_learned};
 
 const char *const figures_names[] = {"grad_by_layer", "grad_by_epoch", "loss",
-                                     "dead",          "saturation",    "functions"};
+                                     "dead",          "saturation",    "functions",
+                                     FIGURES_LEARNED};
 const int figures_n = (int)(sizeof figures_names / sizeof figures_names[0]);
 
 _Static_assert(sizeof builders / sizeof builders[0] ==
@@ -405,7 +435,12 @@ ab_status figures_build(figpool **out, const char *name, const run_record *recs,
 ab_status figures_write(const char *dir, const run_record *recs, int n, const act_spec *acts,
                         int n_acts, bool render, ab_err *err)
 {
-    for (int b = 0; b < figures_n; b++) {
+    bool learned = false;
+    for (int a = 0; a < n_acts; a++)
+        learned |= acts[a].info->learned != 0;
+    /* the learned parameters' figure, last, only where there are some */
+    const int count = learned ? figures_n : figures_n - 1;
+    for (int b = 0; b < count; b++) {
         figpool *p;
         ab_status st = figures_build(&p, figures_names[b], recs, n, acts, n_acts, err);
         if (st == AB_OK)
@@ -415,5 +450,5 @@ ab_status figures_write(const char *dir, const run_record *recs, int n, const ac
             return st;
     }
     /* one gnuplot for all of them: its start is most of a figure's cost */
-    return render ? plot_render_all(dir, figures_names, figures_n, err) : AB_OK;
+    return render ? plot_render_all(dir, figures_names, count, err) : AB_OK;
 }

@@ -13,7 +13,10 @@
 #define FIGURES_LAYER_LINES 10
 
 /* The figures, in the order figures_write writes them: grad_by_layer,
- * grad_by_epoch, loss, dead, saturation, functions. */
+ * grad_by_epoch, loss, dead, saturation, functions, and, when an activation
+ * learns parameters (prelu, a formula's ~parameters), FIGURES_LEARNED: each
+ * learned parameter per hidden layer against epoch. */
+#define FIGURES_LEARNED "learned"
 extern const char *const figures_names[];
 extern const int figures_n;
 
