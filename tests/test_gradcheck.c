@@ -30,7 +30,8 @@ static void test_every_builtin_passes(void **state)
                      a.label, r.bad, r.worst_z, r.worst_df, r.worst_fd, r.worst_kind,
                      r.bad_params);
         assert_true(r.points > 1900);
-        assert_int_equal(r.n_params, a.info->learned ? 3 : 0);
+        /* each hidden layer, at the initial values and moved from them */
+        assert_int_equal(r.n_params, a.info->learned ? 6 : 0);
     }
 }
 
@@ -116,7 +117,7 @@ static void test_command(void **state)
     run_ok(&fx->r, (const char *const[]){"gradcheck", "--act", "relu,PReLU,gelu", NULL});
     assert_contains(fx->r.out, "relu ");
     assert_contains(fx->r.out, "prelu ");
-    assert_contains(fx->r.out, "3 checked, 0 bad");
+    assert_contains(fx->r.out, "6 learned checked, 0 bad");
     assert_contains(fx->r.out, "3 activations checked, 0 wrong");
     run_free(&fx->r);
     static const usage_case cases[] = {

@@ -16,7 +16,7 @@
 
 #define SOFTEXP "se=expr:a < 0 ? -log(1-a*(x+a))/a : a == 0 ? x : (exp(a*x)-1)/a + a;~a=0.1"
 
-static char brelu[4096], wrong_df[4096], wrong_pgrad[4096];
+static char brelu[4096], wrong_df[4096], wrong_pgrad[4096], bad_dir[4096];
 
 static int setup(void **state)
 {
@@ -158,12 +158,42 @@ static void test_wrong_derivative_refused(void **state)
     assert_error("wrong pgrad", &fx->r, 2,
                  (const char *const[]){"learned parameter a is wrong", NULL});
     run_free(&fx->r);
+    /* a gradient right only at the parameter's start; f' reading another
+     * element; f' wrong from unit 5 on */
+    const char *const more[][2] = {{"wrong_at.so", "learned parameter a is wrong"},
+                                   {"wrong_index.so", "its derivative is wrong"},
+                                   {"wrong_unit.so", "in unit 5 of a row"}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(spec, sizeof spec, "plugin:%s/%s", bad_dir, more[i][0]);
+        run_actbench(&fx->r, (const char *const[]){"--act", spec, "--epochs", "1",
+                                                   "--no-plot", "--out", fx->out, NULL});
+        assert_error(more[i][0], &fx->r, 2, (const char *const[]){more[i][1], NULL});
+        run_free(&fx->r);
+    }
     snprintf(spec, sizeof spec, "relu,plugin:%s", wrong_df);
     run_actbench(&fx->r, (const char *const[]){"gradcheck", "--act", spec, NULL});
     assert_int_equal(fx->r.status, 1);
     assert_contains(fx->r.err, "wrong_df: f'(");
     assert_contains(fx->r.err, "unit 1");
     assert_contains(fx->r.out, "2 activations checked, 1 wrong");
+}
+
+/* Exact derivatives are not refused for being hard to difference: 13
+ * kinks (abs(sin(2x))), a fast-changing f' (0.05 sin(30x)); a formula of
+ * thousands of kinks is trained with a warning that it was not checked. */
+static void test_hard_formulas_accepted(void **state)
+{
+    scratch *fx = *state;
+    run_ok(&fx->r, (const char *const[]){"--act", "k=expr:abs(sin(2*x)),w=expr:0.05*sin(30*x)+x",
+                                         "--depth", "2", "--epochs", "1", "--no-plot", "-q",
+                                         "--out", fx->out, NULL});
+    run_free(&fx->r);
+    run_actbench(&fx->r, (const char *const[]){"--act", "m=expr:abs(sin(1000*x))", "--depth",
+                                               "2", "--epochs", "1", "--no-plot", "-q",
+                                               "--out", fx->out, NULL});
+    assert_int_equal(fx->r.status, 0);
+    assert_contains(fx->r.err, "warning: m has 2048 or more kinks");
+    assert_contains(fx->r.err, "not checked");
 }
 
 /* --list-acts shows a formula given with --act, ~ marking its learned
@@ -241,12 +271,14 @@ int main(void)
     from_env(brelu, sizeof brelu, "ACTBENCH_BRELU", NULL);
     from_env(wrong_df, sizeof wrong_df, "ACTBENCH_BAD_PLUGINS", "wrong_df.so");
     from_env(wrong_pgrad, sizeof wrong_pgrad, "ACTBENCH_BAD_PLUGINS", "wrong_pgrad.so");
+    from_env(bad_dir, sizeof bad_dir, "ACTBENCH_BAD_PLUGINS", NULL);
     test_list l = {0};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_formula_like_builtin, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_learned_parameter, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_plugin_trains, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_wrong_derivative_refused, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_hard_formulas_accepted, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_list_acts, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_experiment_file, setup, scratch_teardown),
     };

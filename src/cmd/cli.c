@@ -333,7 +333,7 @@ static ab_status parse_acts(act_spec *acts, int *n_acts, int max, const char *li
                        sizeof buf - 1);
     *n_acts = 0;
     /* items split at the commas outside parentheses (a formula's max(x, 0)) */
-    char *item[sizeof buf / 2 + 1];
+    char *item[sizeof buf + 1]; /* a list of only commas has one more items than bytes */
     int items = 0;
     for (char *s = buf;; items++) {
         item[items] = s;

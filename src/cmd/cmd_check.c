@@ -29,9 +29,13 @@ static void gc_usage(FILE *f)
 "abs'(0) = 0).  A point passes when\n"
 "|f' - difference| <= %g + %g |difference|.  A learned parameter's gradient (PReLU's\n"
 "slope, a formula's ~parameters) is checked through a small network (3 -> 6 x 3\n"
-"-> 3, 16 samples) against central differences of its loss.  Formulas and\n"
-"plugins are checked in units 0..%d of a row (BReLU's odd units differ), and\n"
-"the main command runs this check on them before training.  Prints one row per\n"
+"-> 3, 16 samples) against central differences of its loss, at its initial\n"
+"values and moved from them.  Formulas and plugins are checked in units 0..%d\n"
+"of a row whose other elements hold other values (BReLU's odd units differ; a\n"
+"plugin reading the wrong element is seen), and so are every weight's and\n"
+"bias's gradients through the network; the main command and actbench run make\n"
+"this check on them before training.  A formula with more than %d kinks in\n"
+"the range is not checked.  Prints one row per\n"
 "activation: the points checked and the one nearest (or furthest past) its\n"
 "tolerance.\n"
 "\n"
@@ -42,7 +46,7 @@ static void gc_usage(FILE *f)
 "\n"
 "Exit status: 0 every check holds, 1 a derivative or gradient is wrong (named),\n"
 "2 usage error.\n",
-            0.01, 10.0, 10.0, GC_ATOL, GC_RTOL, GC_UNITS - 1, act_count);
+            0.01, 10.0, 10.0, GC_ATOL, GC_RTOL, GC_UNITS - 1, GC_MAX_KINKS, act_count);
 }
 
 int cmd_gradcheck(int argc, char **argv)
@@ -83,24 +87,31 @@ int cmd_gradcheck(int argc, char **argv)
     int wrong = 0;
     if (st == AB_OK)
         printf("%-18s %6s %5s  %-44s %s\n", "act", "points", "bad", "worst point",
-               "learned parameters");
+               "through the network");
     for (int a = 0; st == AB_OK && a < n_acts; a++) {
         gradcheck_result r;
         st = gradcheck_act(&r, &acts[a], &err);
         if (st != AB_OK)
             break;
-        char worst[128], params[128] = "-";
+        char worst[128], net[256] = "-";
         char unit[16] = "";
         if (acts[a].info->dyn)
             snprintf(unit, sizeof unit, ", unit %d", r.worst_unit);
-        snprintf(worst, sizeof worst, "f'(%g) = %.7g, difference %.7g (%s%s)", r.worst_z,
-                 r.worst_df, r.worst_fd, r.worst_kind, unit);
+        if (r.too_many_kinks)
+            snprintf(worst, sizeof worst, "not checked: %d or more kinks", r.too_many_kinks);
+        else
+            snprintf(worst, sizeof worst, "f'(%g) = %.7g, difference %.7g (%s%s)", r.worst_z,
+                     r.worst_df, r.worst_fd, r.worst_kind, unit);
+        int len = 0;
+        if (r.n_weights)
+            len = snprintf(net, sizeof net, "W, b: %d checked, %d bad%s", r.n_weights,
+                           r.bad_weights, r.n_params ? "; " : "");
         if (r.n_params)
-            snprintf(params, sizeof params, "%d checked, %d bad; worst %s, layer %d: %.7g, "
-                     "difference %.7g", r.n_params, r.bad_params, r.param_name, r.param_layer,
-                     r.param_got, r.param_fd);
-        printf("%-18s %6d %5d  %-44s %s\n", acts[a].label, r.points, r.bad, worst, params);
-        if (r.bad || r.bad_params) {
+            snprintf(net + len, sizeof net - (size_t)len, "%d learned checked, %d bad; worst "
+                     "%s, layer %d: %.7g, difference %.7g", r.n_params, r.bad_params,
+                     r.param_name, r.param_layer, r.param_got, r.param_fd);
+        printf("%-18s %6d %5d  %-44s %s\n", acts[a].label, r.points, r.bad, worst, net);
+        if (r.bad || r.bad_params || r.bad_weights) {
             wrong++;
             if (r.bad)
                 fprintf(stderr, "actbench: gradcheck: %s: f'(%g) = %.7g%s, but the central "
@@ -112,6 +123,12 @@ int cmd_gradcheck(int argc, char **argv)
                         "parameter %s in hidden layer %d is %.7g, but the central difference "
                         "of the loss is %.7g\n", acts[a].label, r.param_name, r.param_layer,
                         r.param_got, r.param_fd);
+            if (r.bad_weights)
+                fprintf(stderr, "actbench: gradcheck: %s: the network's gradient through it "
+                        "is wrong: a %s of layer %d has %.7g, but the central difference of "
+                        "the loss is %.7g (%d of %d wrong)\n", acts[a].label,
+                        r.weight_is_bias ? "bias" : "weight", r.weight_layer, r.weight_got,
+                        r.weight_fd, r.bad_weights, r.n_weights);
         }
     }
     if (st != AB_OK) {

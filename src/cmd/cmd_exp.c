@@ -26,7 +26,7 @@
 #define MAX_EXPERIMENTS REPORT_MAX_ROWS
 
 typedef struct {
-    bool quick, no_plot, quiet, help;
+    bool quick, no_plot, quiet, help, no_gradcheck;
     int jobs;           /* runs at once; 0 = the online cores */
     const char *out, *experiments, *only, *expect;
     const char *file;   /* run: the experiment file */
@@ -34,11 +34,11 @@ typedef struct {
 
 static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err *err)
 {
-    enum { O_QUICK = 256, O_NO_PLOT, O_EXPERIMENTS, O_ONLY, O_EXPECT };
+    enum { O_QUICK = 256, O_NO_PLOT, O_EXPERIMENTS, O_ONLY, O_EXPECT, O_NO_GC };
     static const struct option run_opts[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
         {"no-plot", no_argument, NULL, O_NO_PLOT}, {"quiet", no_argument, NULL, 'q'},
-        {"jobs", required_argument, NULL, 'j'},
+        {"jobs", required_argument, NULL, 'j'}, {"no-gradcheck", no_argument, NULL, O_NO_GC},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     static const struct option rep_long[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
@@ -46,7 +46,7 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
         {"help", no_argument, NULL, 'h'}, {"jobs", required_argument, NULL, 'j'},
         {"experiments", required_argument, NULL, O_EXPERIMENTS},
         {"only", required_argument, NULL, O_ONLY}, {"expect", required_argument, NULL, O_EXPECT},
-        {NULL, 0, NULL, 0}};
+        {"no-gradcheck", no_argument, NULL, O_NO_GC}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->experiments = "experiments";
     opterr = 0;
@@ -69,6 +69,7 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
         case O_QUICK: o->quick = true; break;
         case 'o': o->out = optarg; break;
         case O_NO_PLOT: o->no_plot = true; break;
+        case O_NO_GC: o->no_gradcheck = true; break;
         case 'q': o->quiet = true; break;
         case 'h': o->help = true; break;
         case O_EXPERIMENTS: o->experiments = optarg; break;
@@ -102,7 +103,8 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
 /* ---- run ------------------------------------------------------------- */
 
 static const char run_help[] =
-    "Usage: actbench run FILE [--quick] [--out DIR] [-j N] [--no-plot] [--quiet]\n\n"
+    "Usage: actbench run FILE [--quick] [--out DIR] [-j N] [--no-plot] [--quiet]\n"
+    "                         [--no-gradcheck]\n\n"
     "Runs one experiment file (see experiments/ and README.md, \"Experiment files\"),\n"
     "prints each check's measured values and the verdict, and writes the folder\n"
     "(default runs/ID-YYYYMMDD-HHMMSS): CSV, checks.csv, config.json, the figure.\n"
@@ -111,6 +113,8 @@ static const char run_help[] =
     "  --quick    use the file's [quick] settings (fewer epochs and seeds)\n"
     "  -j N       train N runs at once, each in its own process on one BLAS\n"
     "             thread: the same files as -j 1 (default: the online cores)\n"
+    "  --no-gradcheck  train a formula or plugin activation even when its\n"
+    "             derivative fails the check made before training\n"
     "Long options are spelled in full; an option with a value is given once.\n";
 
 int cmd_run(int argc, char **argv)
@@ -130,7 +134,7 @@ int cmd_run(int argc, char **argv)
     if (st == AB_OK)
         st = xf_load(e, o.file, o.quick, &err);
     exp_run_opts ro = {.quick = o.quick, .render = !o.no_plot && plot_have_gnuplot(),
-                       .quiet = o.quiet, .jobs = o.jobs, .out = o.out, .argc = argc,
+                       .quiet = o.quiet, .jobs = o.jobs, .no_gradcheck = o.no_gradcheck, .out = o.out, .argc = argc,
                        .argv = argv};
     if (st == AB_OK)
         st = exp_run(&r, e, &ro, &err);
@@ -299,6 +303,7 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
             fprintf(stderr, "actbench: [%d/%d] %s%s: claim %d\n", i + 1, s->n_sel, e->id,
                     quick ? " (quick)" : "", e->claim);
         exp_run_opts ro = {.quick = quick, .render = render, .quiet = s->o->quiet,
+                           .no_gradcheck = s->o->no_gradcheck,
                            .jobs = s->o->jobs, .out = dir, .argc = s->argc, .argv = s->argv,
                            .before_commit = report ? write_part : NULL, .ctx = &pc};
         if ((st = exp_run(&r, e, &ro, err)) != AB_OK)
@@ -318,6 +323,7 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
 static const char reproduce_help[] =
     "Usage: actbench reproduce [--quick] [--out DIR] [--experiments DIR] [-j N]\n"
     "                          [--only LIST] [--expect FILE] [--no-plot] [--quiet]\n"
+    "                          [--no-gradcheck]\n"
     "\nRuns every experiment file in DIR (default experiments/) and writes OUT\n"
     "(default results/): one folder per experiment (CSV, checks.csv, config.json,\n"
     "plots/), REPORT.md with each claim's verdict and figure, and verdicts.csv.\n"
@@ -332,6 +338,8 @@ static const char reproduce_help[] =
     "                 thread: the same files as -j 1 (default: the online cores)\n"
     "  --expect FILE  a committed verdicts.csv: exit 1 when a quick verdict\n"
     "                 differs from its quick rows (what CI runs)\n"
+    "  --no-gradcheck train formula and plugin activations even when their\n"
+    "                 derivative fails the check made before training\n"
     "Long options are spelled in full; an option with a value is given once.\n";
 
 /* The experiment files of o->experiments into s (sorted by name). */

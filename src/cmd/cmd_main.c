@@ -190,7 +190,12 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
     job_ctx j = {.o = o};
     int threads = o->threads;
     bool env = false;
-    ab_status st = o->no_gradcheck ? AB_OK : gradcheck_before_training(o->acts, o->n_acts, err);
+    char warn[256] = "";
+    ab_status st = o->no_gradcheck
+                       ? AB_OK
+                       : gradcheck_before_training(o->acts, o->n_acts, warn, sizeof warn, err);
+    if (warn[0])
+        fprintf(stderr, "actbench: warning: %s\n", warn);
     if (st == AB_OK)
         st = threads ? AB_OK : par_default_threads(&threads, &env, cli_max_threads(), err);
     if (st == AB_OK)

@@ -940,9 +940,8 @@ int act_suggest(const char **out, int max, const char *name)
 int act_kinks(const act_spec *a, double *k, int max)
 {
     if (a->info->dyn) {
-        int nk = a->info->dyn->kinks(a->info->dyn->impl, a->p, -ACT_KINK_SPAN, ACT_KINK_SPAN,
-                                     k, max);
-        return nk < max ? nk : max;
+        return a->info->dyn->kinks(a->info->dyn->impl, a->p, -ACT_KINK_SPAN, ACT_KINK_SPAN, k,
+                                   max);
     }
     const char *n = a->info->name;
     double v[ACT_MAX_KINKS];

@@ -140,6 +140,15 @@ static inline void act_pgrad(const act_info *info, double *restrict g,
         info->pgrad(g, da, z, y, n, p);
 }
 
+/* The index of the q-th learned parameter (q < act_n_learned). */
+static inline int act_learned_param(const act_info *info, int q)
+{
+    for (int j = 0; j < ACT_MAX_PARAMS; j++)
+        if (info->learned >> j & 1u && q-- == 0)
+            return j;
+    return -1;
+}
+
 /* How many parameters are learned per layer. */
 static inline int act_n_learned(const act_info *info)
 {
@@ -160,11 +169,13 @@ static inline void act_layer_params(float *out, const act_spec *a, const float *
 double act_max_df(const act_spec *a, const float *p);
 
 /* The points where a's f or f' is not smooth (f' jumps, or f'' does:
- * softsign at 0), ascending, into k[0..max); returns how many (at most max).
+ * softsign at 0), ascending, into k[0..max); returns how many there are (more than max: only
+ * max written), or -1 when memory is short.
  * A central difference across one of them is not a derivative. */
 #define ACT_MAX_KINKS 16
-/* Formulas and plugins: the kinks looked for, in [-ACT_KINK_SPAN, ACT_KINK_SPAN]. */
-#define ACT_KINK_SPAN 20.0
+/* Formulas and plugins: the kinks looked for, in [-ACT_KINK_SPAN, ACT_KINK_SPAN]
+ * (gradcheck's range, and softplus's threshold 20). */
+#define ACT_KINK_SPAN 21.0
 int act_kinks(const act_spec *a, double *k, int max);
 
 /* The registry, in --list-acts order. */

@@ -869,6 +869,9 @@ static int parse_formula(builder *bd, const char *s, size_t len)
 /* ==== kinks ==== */
 
 #define KINK_GRID 20000
+/* The search stops after this many sign changes: more kinks than gradcheck
+ * can step around (its GC_MAX_KINKS), and each costs a bisection. */
+#define KINK_SEARCH_MAX 2048
 
 /* The operand whose zero is a kink: nodes[a] - nodes[b] - off (b = -1: 0). */
 typedef struct {
@@ -996,7 +999,7 @@ int expr_kinks(const expr *e, const float *p, double lo, double hi, double *k, i
     if (!prev || !at)
         goto fail;
     kink_eval ke = {.e = e, .val = val, .live = live, .op = op, .n_op = n_op};
-    for (int i = 0; n_op > 0 && hi >= lo && i <= KINK_GRID; i++) {
+    for (int i = 0; n_op > 0 && hi >= lo && i <= KINK_GRID && found < KINK_SEARCH_MAX; i++) {
         double x = i == KINK_GRID ? hi : lo + (hi - lo) * i / KINK_GRID;
         double xl = i ? lo + (hi - lo) * (i - 1) / KINK_GRID : lo;
         eval_at(&ke, x);

@@ -2,6 +2,7 @@
 #include "gradcheck.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,14 +13,20 @@
 #define GC_H (1.0 / 64)   /* exact in float, so z +- k h are too */
 #define GC_GRID 0.01      /* grid spacing */
 
-/* f and f' at z for unit u of a row of GC_UNITS units all at z: a formula
- * or plugin may tell units apart (BReLU's odd units are mirrored), so each
- * of the first units is checked; built-ins do not, and unit 0 is enough. */
+/* f and f' at z for unit u of a row of GC_UNITS units.  The row's other
+ * elements hold decoys, distinct fixed values, so that a plugin reading
+ * another element than its own, or telling units apart wrongly, is seen;
+ * a built-in tells no units apart, and unit 0 is enough. */
+static void row_at(float *zf, double z, int u)
+{
+    for (int i = 0; i < GC_UNITS; i++)
+        zf[i] = i == u ? (float)z : (float)(-8.5 + 2.3 * i);
+}
+
 static double f1(const act_spec *a, double z, int u)
 {
     float zf[GC_UNITS], y[GC_UNITS];
-    for (int i = 0; i < GC_UNITS; i++)
-        zf[i] = (float)z;
+    row_at(zf, z, u);
     act_f(a->info, y, zf, GC_UNITS, GC_UNITS, a->p);
     return y[u];
 }
@@ -27,26 +34,29 @@ static double f1(const act_spec *a, double z, int u)
 static double df1(const act_spec *a, double z, int u)
 {
     float zf[GC_UNITS], y[GC_UNITS], d[GC_UNITS];
-    for (int i = 0; i < GC_UNITS; i++)
-        zf[i] = (float)z;
+    row_at(zf, z, u);
     act_f(a->info, y, zf, GC_UNITS, GC_UNITS, a->p);
     act_df(a->info, d, zf, y, GC_UNITS, GC_UNITS, a->p);
     return d[u];
 }
 
-/* f'(z) by the fourth-order central difference. */
-static double fd(const act_spec *a, double z, int u)
+/* f'(z) by the fourth-order central difference of step h. */
+static double fd(const act_spec *a, double z, int u, double h)
 {
-    const double h = GC_H;
     return (f1(a, z - 2 * h, u) - 8 * f1(a, z - h, u) + 8 * f1(a, z + h, u) -
             f1(a, z + 2 * h, u)) /
            (12 * h);
 }
 
+static double excess_of(double d, double num)
+{
+    return fabs(d - num) - (GC_ATOL + GC_RTOL * fabs(num));
+}
+
 /* Records one comparison of f' = d with the difference num at z. */
 static void note(gradcheck_result *r, double z, int u, double d, double num, const char *kind)
 {
-    double excess = fabs(d - num) - (GC_ATOL + GC_RTOL * fabs(num));
+    double excess = excess_of(d, num);
     if (!(excess <= 0.0))
         r->bad++;
     if (r->points == 0 || !(excess <= r->worst)) {
@@ -57,24 +67,44 @@ static void note(gradcheck_result *r, double z, int u, double d, double num, con
     r->points++;
 }
 
-static void check_df(gradcheck_result *r, const act_spec *a, int u)
+/* f' at z against the difference; where they disagree, against the
+ * difference of a quarter of the step too, whose error term is 256 times
+ * smaller (a fast-changing f' such as 0.05 sin(30 x)'s), the closer kept. */
+static void compare(gradcheck_result *r, const act_spec *a, double z, int u, const char *kind)
 {
-    double k[ACT_MAX_KINKS];
-    int nk = act_kinks(a, k, ACT_MAX_KINKS);
-    /* the grid, 3 steps clear of every kink */
-    for (double z = -GC_RANGE; z <= GC_RANGE + 1e-9; z += GC_GRID) {
-        double zf = (float)z;
-        bool near = false;
-        for (int i = 0; i < nk; i++)
-            near |= fabs(zf - k[i]) < 3 * GC_H;
+    double d = df1(a, z, u), num = fd(a, z, u, GC_H);
+    if (!(excess_of(d, num) <= 0.0)) {
+        double fine = fd(a, z, u, GC_H / 4);
+        if (excess_of(d, fine) <= excess_of(d, num) || isnan(num))
+            num = fine;
+    }
+    note(r, z, u, d, num, kind);
+}
+
+static void check_df(gradcheck_result *r, const act_spec *a, int u, const double *k, int nk)
+{
+    /* the grid, 3 steps clear of every kink (k ascending) */
+    int next = 0;
+    const int steps = (int)(2 * GC_RANGE / GC_GRID + 0.5);
+    for (int g = 0; g <= steps; g++) {
+        double zf = (float)(-GC_RANGE + g * GC_GRID);
+        while (next < nk && k[next] < zf - 3 * GC_H)
+            next++;
+        bool near = next < nk && fabs(zf - k[next]) < 3 * GC_H;
         if (!near)
-            note(r, zf, u, df1(a, zf, u), fd(a, zf, u), "grid");
+            compare(r, a, zf, u, "grid");
     }
     for (int i = 0; i < nk; i++) {
+        if (k[i] < -GC_RANGE - 1.0 || k[i] > GC_RANGE + 1.0)
+            continue;
         /* both sides: the difference 3 steps away, clear of the kink */
         double lo = (float)(k[i] - 3 * GC_H), hi = (float)(k[i] + 3 * GC_H);
-        note(r, lo, u, df1(a, lo, u), fd(a, lo, u), "left of a kink");
-        note(r, hi, u, df1(a, hi, u), fd(a, hi, u), "right of a kink");
+        bool clear_lo = i == 0 || k[i - 1] < lo - 2 * GC_H,
+             clear_hi = i == nk - 1 || k[i + 1] > hi + 2 * GC_H;
+        if (clear_lo)
+            compare(r, a, lo, u, "left of a kink");
+        if (clear_hi)
+            compare(r, a, hi, u, "right of a kink");
         /* at it: f' is one of the two one-sided limits (f' just beside the
          * kink, which the sides above check) or between them, as abs'(0) =
          * 0 is: compared with the nearest value of that interval */
@@ -86,7 +116,7 @@ static void check_df(gradcheck_result *r, const act_spec *a, int u)
     }
 }
 
-/* ---- learned parameters, through a small network ---- */
+/* ---- learned parameters and weights, through a small network ---- */
 
 enum { GN_IN = 3, GN_OUT = 3, GN_DEPTH = 3, GN_WIDTH = 6, GN_B = 16 };
 #define GN_H 1e-3 /* small enough that no pre-activation crosses 0 (1e-2 did) */
@@ -105,74 +135,168 @@ static double net_loss(const net *n, const float *params, net_ws *ws, const floa
     return t.sum / GN_B;
 }
 
-static ab_status check_params(gradcheck_result *r, const act_spec *a, ab_err *err)
-{
+typedef struct {
     net n;
     net_ws ws;
-    net_config cfg = {.n_in = GN_IN, .n_out = GN_OUT, .depth = GN_DEPTH, .width = GN_WIDTH,
-                      .act = *a, .out = OUT_SOFTMAX, .init = a->info->usual_init};
-    ab_status st = net_create(&n, &cfg, err);
-    if (st != AB_OK || (st = net_ws_create(&ws, &n, GN_B, err)) != AB_OK)
-        return st;
-    float *params = net_arena_alloc(&n), *grads = calloc(n.n_params, sizeof *grads);
+    float *params, *grads;
     float x[GN_B * GN_IN];
     int y[GN_B];
-    if (!params || !grads) {
+} gnet;
+
+/* The central difference of the loss in *v, of step h. */
+static double loss_diff(gnet *g, float *v, double h)
+{
+    float keep = *v;
+    *v = (float)(keep + h);
+    double up = net_loss(&g->n, g->params, &g->ws, g->x, g->y);
+    *v = (float)(keep - h);
+    double dn = net_loss(&g->n, g->params, &g->ws, g->x, g->y);
+    *v = keep;
+    return (up - dn) / (2 * h);
+}
+
+static bool agrees(double got, double num)
+{
+    return fabs(got - num) <= GN_ATOL + GN_RTOL * fabs(num);
+}
+
+/* The gradient got of the float at v against central differences of the
+ * loss: of step GN_H, and where a pre-activation crosses a kink within it
+ * (so they disagree), of half and a quarter of it, the best kept. */
+static double num_grad(gnet *g, float *v, double got)
+{
+    double num = loss_diff(g, v, GN_H);
+    for (double h = GN_H / 2; !agrees(got, num) && h >= GN_H / 4; h /= 2) {
+        double other = loss_diff(g, v, h);
+        if (fabs(got - other) < fabs(got - num) || isnan(num))
+            num = other;
+    }
+    return num;
+}
+
+static void note_param(gradcheck_result *r, double got, double num, int layer,
+                       const char *name)
+{
+    double rel = fabs(got - num) / (GN_ATOL / GN_RTOL + fabs(num));
+    if (!agrees(got, num))
+        r->bad_params++;
+    if (r->n_params == 0 || !(rel <= r->param_worst)) {
+        r->param_worst = isnan(rel) ? INFINITY : rel;
+        r->param_layer = layer, r->param_got = got, r->param_fd = num;
+        r->param_name = name;
+    }
+    r->n_params++;
+}
+
+/* The network's gradient at its initial weights, with the learned
+ * parameters at their initial values (shift false) or moved away from
+ * them (shift: v + (|v| + 1/2) / 4 each, a pgrad right only at its start
+ * is seen); a shift that makes the loss not finite is not checked. */
+static ab_status check_net(gradcheck_result *r, const act_spec *a, bool shift, ab_err *err)
+{
+    gnet *g = calloc(1, sizeof *g);
+    if (!g)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: gradcheck network");
+    net_config cfg = {.n_in = GN_IN, .n_out = GN_OUT, .depth = GN_DEPTH, .width = GN_WIDTH,
+                      .act = *a, .out = OUT_SOFTMAX, .init = a->info->usual_init};
+    ab_status st = net_create(&g->n, &cfg, err);
+    if (st != AB_OK || (st = net_ws_create(&g->ws, &g->n, GN_B, err)) != AB_OK) {
+        free(g);
+        return st;
+    }
+    net *n = &g->n;
+    g->params = net_arena_alloc(n);
+    g->grads = calloc(n->n_params, sizeof *g->grads);
+    if (!g->params || !g->grads) {
         st = ab_fail(err, AB_ERUNTIME, "out of memory: gradcheck network");
         goto done;
     }
-    net_init(&n, params, 20261202u);
+    net_init(n, g->params, 20261202u);
+    for (int l = 0; shift && l < GN_DEPTH; l++)
+        for (int q = 0; q < n->n_learned; q++) {
+            float *v = net_lparams(n, g->params, l) + q;
+            *v = (float)(*v + (fabs(*v) + 0.5) / 4);
+        }
     rng_state rng;
     rng_seed(&rng, 7);
     for (int i = 0; i < GN_B * GN_IN; i++)
-        x[i] = (float)rng_normal(&rng);
+        g->x[i] = (float)rng_normal(&rng);
     for (int i = 0; i < GN_B; i++)
-        y[i] = i % GN_OUT;
+        g->y[i] = i % GN_OUT;
     /* the gradient as training computes it */
-    int L = n.n_layers;
+    int L = n->n_layers;
     loss_tally t = {0};
-    net_forward(&n, params, &ws, x, GN_B, NET_TRAIN, &rng);
-    loss_eval(&t, ws.dz[L - 1], ws.a[L - 1], ws.z[L - 1], y, GN_B, n.fan_out[L - 1], n.cfg.out,
-              1.0f / GN_B);
-    net_backward(&n, params, grads, &ws, x, GN_B);
+    net_forward(n, g->params, &g->ws, g->x, GN_B, NET_TRAIN, &rng);
+    loss_eval(&t, g->ws.dz[L - 1], g->ws.a[L - 1], g->ws.z[L - 1], g->y, GN_B,
+              n->fan_out[L - 1], n->cfg.out, 1.0f / GN_B);
+    if (shift && !isfinite(t.sum))
+        goto done;
+    net_backward(n, g->params, g->grads, &g->ws, g->x, GN_B);
     for (int l = 0; l < GN_DEPTH; l++)
-        for (int j = 0, q = 0; j < a->info->n_params; j++) {
-            if (!(a->info->learned >> j & 1u))
-                continue;
-            float *p = net_lparams(&n, params, l) + q, keep = *p;
-            *p = (float)(keep + GN_H);
-            double up = net_loss(&n, params, &ws, x, y);
-            *p = (float)(keep - GN_H);
-            double dn = net_loss(&n, params, &ws, x, y);
-            *p = keep;
-            double num = (up - dn) / (2 * GN_H), got = net_lparams(&n, grads, l)[q++];
-            double rel = fabs(got - num) / (GN_ATOL / GN_RTOL + fabs(num));
-            if (!(fabs(got - num) <= GN_ATOL + GN_RTOL * fabs(num)))
-                r->bad_params++;
-            if (r->n_params == 0 || !(rel <= r->param_worst)) {
-                r->param_worst = isnan(rel) ? INFINITY : rel;
-                r->param_layer = l + 1, r->param_got = got, r->param_fd = num;
-                r->param_name = a->info->param_names[j];
-            }
-            r->n_params++;
+        for (int q = 0; q < n->n_learned; q++) {
+            float *v = net_lparams(n, g->params, l) + q;
+            double got = net_lparams(n, g->grads, l)[q];
+            note_param(r, got, num_grad(g, v, got), l + 1,
+                       a->info->param_names[act_learned_param(a->info, q)]);
         }
+    /* a formula's or plugin's: every weight and bias too, each unit of the
+     * layers seeing its own pre-activations */
+    for (int l = 0; a->info->dyn && !shift && l < L; l++) {
+        size_t nw = (size_t)n->fan_in[l] * (size_t)n->fan_out[l];
+        for (size_t i = 0; i < nw + (size_t)n->fan_out[l]; i++) {
+            size_t at = i < nw ? n->w_off[l] + i : n->b_off[l] + (i - nw);
+            double got = g->grads[at];
+            double num = num_grad(g, g->params + at, got);
+            if (!agrees(got, num))
+                r->bad_weights++;
+            if (r->n_weights == 0 ||
+                !(fabs(got - num) - GN_RTOL * fabs(num) <= r->weight_worst)) {
+                r->weight_worst = fabs(got - num) - GN_RTOL * fabs(num);
+                if (isnan(r->weight_worst))
+                    r->weight_worst = INFINITY;
+                r->weight_layer = l + 1, r->weight_got = got, r->weight_fd = num;
+                r->weight_is_bias = i >= nw;
+            }
+            r->n_weights++;
+        }
+    }
 done:
-    free(params);
-    free(grads);
-    net_ws_free(&ws);
+    free(g->params);
+    free(g->grads);
+    net_ws_free(&g->ws);
+    free(g);
     return st;
 }
 
 ab_status gradcheck_act(gradcheck_result *r, const act_spec *a, ab_err *err)
 {
     memset(r, 0, sizeof *r);
+    /* the kinks once: a formula's are searched for */
+    double *k = malloc(GC_MAX_KINKS * sizeof *k);
+    if (!k)
+        return ab_fail(err, AB_ERUNTIME, "out of memory: gradcheck kinks");
+    int nk = act_kinks(a, k, GC_MAX_KINKS);
+    if (nk > GC_MAX_KINKS) {
+        /* too many to step around: the differences would straddle them */
+        r->too_many_kinks = nk;
+        free(k);
+        return AB_OK;
+    }
     for (int u = 0; u < (a->info->dyn ? GC_UNITS : 1); u++)
-        check_df(r, a, u);
-    return a->info->learned ? check_params(r, a, err) : AB_OK;
+        check_df(r, a, u, k, nk < 0 ? 0 : nk);
+    free(k);
+    ab_status st = AB_OK;
+    if (a->info->learned || a->info->dyn)
+        st = check_net(r, a, false, err);
+    if (st == AB_OK && a->info->learned)
+        st = check_net(r, a, true, err);
+    return st;
 }
 
-ab_status gradcheck_before_training(const act_spec *acts, int n, ab_err *err)
+ab_status gradcheck_before_training(const act_spec *acts, int n, char *warn, size_t warn_size,
+                                    ab_err *err)
 {
+    warn[0] = '\0';
     for (int a = 0; a < n; a++) {
         if (!acts[a].info->dyn)
             continue;
@@ -180,22 +304,34 @@ ab_status gradcheck_before_training(const act_spec *acts, int n, ab_err *err)
         ab_status st = gradcheck_act(&r, &acts[a], err);
         if (st != AB_OK)
             return st;
+        const char *label = acts[a].label, *src = acts[a].info->dyn->source;
+        if (r.too_many_kinks)
+            snprintf(warn, warn_size, "%s has %d or more kinks in [-%g, %g], too many to "
+                     "step around: its derivative is not checked", label, r.too_many_kinks,
+                     GC_RANGE, GC_RANGE);
         if (r.bad)
             return ab_fail(err, AB_EUSAGE,
                            "%s: its derivative is wrong: f'(%g) = %.7g in unit %d of a row, "
                            "but the central difference of f is %.7g (%s; %d of %d points "
-                           "wrong): see actbench gradcheck --act '%s'; --no-gradcheck trains "
-                           "it anyway",
-                           acts[a].label, r.worst_z, r.worst_df, r.worst_unit, r.worst_fd,
-                           r.worst_kind, r.bad, r.points, acts[a].info->dyn->source);
+                           "wrong): see actbench gradcheck --act '%.60s%s'; --no-gradcheck "
+                           "trains it anyway",
+                           label, r.worst_z, r.worst_df, r.worst_unit, r.worst_fd,
+                           r.worst_kind, r.bad, r.points, src, strlen(src) > 60 ? "..." : "");
         if (r.bad_params)
             return ab_fail(err, AB_EUSAGE,
                            "%s: the gradient of its learned parameter %s is wrong: %.7g in "
                            "hidden layer %d of a small network, but the central difference "
                            "of the loss is %.7g: see actbench gradcheck; --no-gradcheck "
                            "trains it anyway",
-                           acts[a].label, r.param_name, r.param_got, r.param_layer,
-                           r.param_fd);
+                           label, r.param_name, r.param_got, r.param_layer, r.param_fd);
+        if (r.bad_weights)
+            return ab_fail(err, AB_EUSAGE,
+                           "%s: the network's gradient through it is wrong: a %s of layer %d "
+                           "has %.7g, but the central difference of the loss is %.7g (%d of "
+                           "%d wrong): see actbench gradcheck; --no-gradcheck trains it "
+                           "anyway",
+                           label, r.weight_is_bias ? "bias" : "weight", r.weight_layer,
+                           r.weight_got, r.weight_fd, r.bad_weights, r.n_weights);
     }
     return AB_OK;
 }

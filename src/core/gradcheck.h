@@ -18,7 +18,8 @@
 #define GC_RANGE 10.0
 #define GC_ATOL 2e-4
 #define GC_RTOL 1e-3
-#define GC_UNITS 4    /* formulas and plugins: units 0..3 of a row are each checked */
+#define GC_UNITS 8    /* formulas and plugins: units 0..7 of a row are each checked */
+#define GC_MAX_KINKS 1024 /* more kinks than this in the range: f' is not checked */
 
 typedef struct {
     int points;          /* points of f' checked: grid, kink sides and kinks */
@@ -33,6 +34,13 @@ typedef struct {
     double param_worst;  /* the largest relative gradient error of a learned parameter */
     int param_layer;     /* where (1-based hidden layer) */
     const char *param_name; /* and which parameter */
+    int n_weights;       /* formulas and plugins: the network's weights and biases checked */
+    int bad_weights;
+    double weight_worst; /* the largest |got - difference| - GN_RTOL |difference| */
+    int weight_layer;    /* where (1-based layer) */
+    bool weight_is_bias;
+    double weight_got, weight_fd;
+    int too_many_kinks;  /* > 0: this many kinks or more, f' not checked (points = 0) */
     double param_got, param_fd;
 } gradcheck_result;
 
@@ -42,7 +50,10 @@ ab_status gradcheck_act(gradcheck_result *r, const act_spec *a, ab_err *err);
 
 /* The check made before training: gradcheck_act on every formula and plugin
  * of acts (built-ins are checked by the tests); AB_EUSAGE naming the first
- * whose f' or learned gradient is wrong, and where. */
-ab_status gradcheck_before_training(const act_spec *acts, int n, ab_err *err);
+ * whose f', learned gradient or network gradient is wrong, and where.  warn
+ * (warn_size bytes) gets a line for the caller to print when one could not
+ * be checked (too many kinks), else "". */
+ab_status gradcheck_before_training(const act_spec *acts, int n, char *warn, size_t warn_size,
+                                    ab_err *err);
 
 #endif

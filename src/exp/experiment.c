@@ -545,8 +545,11 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
     exp_runs x = {0};
     ab_status st = xfig_check(e, err);
     /* a formula's or plugin's derivative, checked before it trains */
-    if (st == AB_OK)
-        st = gradcheck_before_training(e->setup.acts, e->setup.n_acts, err);
+    char warn[256] = "";
+    if (st == AB_OK && !o->no_gradcheck)
+        st = gradcheck_before_training(e->setup.acts, e->setup.n_acts, warn, sizeof warn, err);
+    if (warn[0])
+        fprintf(stderr, "actbench: warning: %s: %s\n", e->path, warn);
     if (st == AB_OK && e->setup.kind == XF_TRAIN)
         st = run_train(r, &x, e, &stage, o, err);
     else if (st == AB_OK && (st = open_folder(&stage, e, o, err)) == AB_OK)

@@ -54,6 +54,7 @@ typedef struct {
     bool quick;           /* the file was loaded with its [quick] settings */
     bool render;          /* run gnuplot on the figure */
     bool quiet;           /* no progress on stderr */
+    bool no_gradcheck;    /* train formulas and plugins whose derivative fails the check */
     int jobs;             /* runs at once (-j), each on one BLAS thread */
     const char *out;      /* the folder, replaced as a whole; NULL = a new one */
     const char *parent;   /* where a new one goes (PARENT/ID-YYYYMMDD-HHMMSS); NULL = runs */

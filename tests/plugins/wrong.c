@@ -2,10 +2,50 @@
  * derivatives are wrong, for the check made before training: with
  * -DWRONG_DF, BReLU whose odd units use the even units' f' (a copy-paste
  * bug); with -DWRONG_PGRAD, a scaled identity f = a z, a learned, whose
- * gradient has its sign flipped. */
+ * gradient has its sign flipped; -DWRONG_AT, the same with a gradient
+ * right only at a's default 1; -DWRONG_INDEX, tanh whose f' reads another
+ * element's y; -DWRONG_UNIT, tanh whose f' is 0 on units 5 and up. */
 #include <actbench/activation.h>
 
-#ifdef WRONG_DF
+#include <math.h>
+
+#if defined WRONG_INDEX || defined WRONG_UNIT
+/* tanh, whose f' reads another element's y (WRONG_INDEX: the row's mirror)
+ * or is 0 on units 5 and up (WRONG_UNIT) */
+static void f(float *y, const float *z, size_t n, int width, const float *p)
+{
+    (void)p, (void)width;
+    for (size_t i = 0; i < n; i++)
+        y[i] = tanhf(z[i]);
+}
+
+static void df(float *d, const float *z, const float *y, size_t n, int width, const float *p)
+{
+    (void)z, (void)p;
+    for (size_t i = 0; i < n; i++) {
+#ifdef WRONG_INDEX
+        (void)width;
+        d[i] = 1.0f - y[n - 1 - i] * y[n - 1 - i];
+#else
+        d[i] = i % (size_t)width >= 5 ? 0.0f : 1.0f - y[i] * y[i];
+#endif
+    }
+}
+
+static const actbench_activation act = {
+#ifdef WRONG_INDEX
+    .name = "wrong_index",
+#else
+    .name = "wrong_unit",
+#endif
+    .formula = "tanh with a wrong f' on some elements",
+    .range = "(-1, 1)",
+    .zero_centred = 1,
+    .usual_init = "xavier",
+    .f = f,
+    .df = df,
+};
+#elif defined WRONG_DF
 static void f(float *y, const float *z, size_t n, int width, const float *p)
 {
     (void)p;
@@ -52,17 +92,29 @@ static void pgrad(double *g, const float *da, const float *z, const float *y, si
 {
     (void)y, (void)width, (void)p;
     for (size_t i = 0; i < n; i++)
+#ifdef WRONG_AT
+        g[0] += (double)da[i] * z[i] * p[0]; /* right only at a = 1, its default */
+#else
         g[0] -= (double)da[i] * z[i]; /* the sign is wrong */
+#endif
 }
 
 static const actbench_activation act = {
+#ifdef WRONG_AT
+    .name = "wrong_at",
+#else
     .name = "wrong_pgrad",
+#endif
     .formula = "f(z) = a z, a learned, its gradient's sign wrong",
     .range = "(-inf, inf)",
     .usual_init = "xavier",
     .n_params = 1,
     .param_names = {"a"},
+#ifdef WRONG_AT
+    .defaults = {1.0f},
+#else
     .defaults = {0.9f},
+#endif
     .learned = 1u,
     .f = f,
     .df = df,
