@@ -27,7 +27,8 @@ typedef struct {
 void tnet_create(tnet *t, const net_config *c, int batch);
 /* tnet_create with act parsed into c's activation, then the usual draws of
  * the gradient tests: net_init with seed 42, every parameter times 1.5 (so
- * that no gradient is trivially small), each learned alpha at 0.1 + 0.1 l,
+ * that no gradient is trivially small), learned parameter k of hidden layer
+ * l at 0.1 + 0.1 l + 0.05 k,
  * inputs from N(0, 1) with seed 7 and labels i % classes. */
 void tnet_setup(tnet *t, net_config c, const char *act, int batch);
 void tnet_free(tnet *t);
@@ -49,7 +50,7 @@ void tnet_train_sgd(tnet *t, float lr, int steps, rng_state *rng, double *losses
  * returns its loss. */
 double tnet_probe(probe_layer *out, tnet *t);
 
-/* Which parameter index i of n is ("W", "b", "beta", "gamma", "alpha"). */
+/* Which parameter index i of n is ("W", "b", "beta", "gamma", "learned"). */
 const char *param_kind(const net *n, size_t i);
 
 /* Backprop against the 5-point central difference of tnet_loss in mode (in
@@ -59,7 +60,7 @@ const char *param_kind(const net *n, size_t i);
  * 1e-6 / h + 2e-3 max(|fd|, |backprop|) (the float loss carries ~1e-7 of
  * rounding, which the stencil divides by h), and unless 3/4 of the
  * parameters (kinked: 1/4) were compared, half of those with a gradient above
- * 1e-6, the gammas and learned alphas (when the network has them) among
+ * 1e-6, the gammas and learned parameters (when the network has them) among
  * these.  label names the case in messages. */
 void check_gradients(tnet *t, net_mode mode, bool kinked, const char *label);
 

@@ -120,7 +120,9 @@ typedef struct actbench_activation {
     unsigned learned;
 
     /* The points where f or f' is not smooth, ascending and finite:
-     * gradcheck's finite differences step around them.  0 for a smooth f. */
+     * gradcheck's finite differences step around them.  0 for a smooth f.
+     * They are fixed: a kink that moves with a parameter is not known at
+     * its new place, and gradcheck may report the differences across it. */
     int n_kinks;
     double kinks[ACTBENCH_MAX_KINKS];
     const char *at_kinks;    /* the derivative used at them, for --list-acts

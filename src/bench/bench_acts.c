@@ -568,8 +568,7 @@ const char *bench_twin_formula(const char *name)
     return NULL;
 }
 
-/* The built-in whose twin row r is: its name when r's label is NAME.expr. */
-static bool twin_of(char *name, size_t n, const act_spec *a)
+bool bench_twin_of(char *name, size_t n, const act_spec *a)
 {
     const char *dot = strstr(a->label, BENCH_TWIN_SUFFIX);
     if (!a->info->dyn || !dot || dot[strlen(BENCH_TWIN_SUFFIX)] ||
@@ -592,7 +591,7 @@ static void twin_rows(FILE *f, const twin_data *t)
     char name[64];
     for (int i = 0; i < t->n_rows; i++) {
         const bench_act_row *r = &t->rows[i];
-        if (!twin_of(name, sizeof name, &r->act))
+        if (!bench_twin_of(name, sizeof name, &r->act))
             continue;
         for (int b = 0; b < t->n_rows; b++)
             if (!t->rows[b].act.info->dyn && !strcmp(t->rows[b].act.label, name) &&
@@ -603,7 +602,7 @@ static void twin_rows(FILE *f, const twin_data *t)
     }
     for (int i = 0; i < t->n_steps; i++) {
         const bench_act_step *r = &t->steps[i];
-        if (!twin_of(name, sizeof name, &r->act))
+        if (!bench_twin_of(name, sizeof name, &r->act))
             continue;
         for (int b = 0; b < t->n_steps; b++) {
             const bench_act_step *q = &t->steps[b];
@@ -621,7 +620,7 @@ ab_status bench_twins_write(const char *dir, const bench_act_row *rows, int n_ro
     char name[64];
     bool any = false;
     for (int i = 0; i < n_rows && !any; i++)
-        any = twin_of(name, sizeof name, &rows[i].act);
+        any = bench_twin_of(name, sizeof name, &rows[i].act);
     if (!any)
         return AB_OK;
     twin_data t = {rows, n_rows, steps, n_steps};

@@ -98,6 +98,10 @@ ab_status bench_acts_write(const char *dir, const bench_act_row *rows, int n_row
 #define BENCH_TWIN_SUFFIX ".expr"
 const char *bench_twin_formula(const char *name);
 
+/* Whether a is a built-in's twin (a formula labelled NAME BENCH_TWIN_SUFFIX
+ * for a NAME bench_twin_formula knows); its NAME into name (n bytes). */
+bool bench_twin_of(char *name, size_t n, const act_spec *a);
+
 /* Writes DIR/bench_twins.csv: for every row whose label is a built-in's
  * name plus BENCH_TWIN_SUFFIX, beside the built-in's row with the same math:
  * act,formula,math,what,width,builtin,formula_cost,ratio -- what "ns" (per

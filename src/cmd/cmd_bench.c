@@ -324,17 +324,14 @@ static void twins_print(const bench_act_row *rows, int n_rows, const bench_act_s
                         int n_steps, const acts_opts *o)
 {
     bool head = false;
+    char name[64];
     for (int i = 0; i < n_rows; i++) {
         const bench_act_row *r = &rows[i];
-        const char *dot = strstr(r->act.label, BENCH_TWIN_SUFFIX);
-        if (!r->act.info->dyn || !dot)
+        if (!bench_twin_of(name, sizeof name, &r->act))
             continue;
-        int nl = (int)(dot - r->act.label);
         for (int b = 0; b < n_rows; b++) {
             const bench_act_row *q = &rows[b];
-            if (q->act.info->dyn || q->math != r->math || strncmp(q->act.label, r->act.label,
-                                                                  (size_t)nl) ||
-                q->act.label[nl])
+            if (q->act.info->dyn || q->math != r->math || strcmp(q->act.label, name))
                 continue;
             if (!head) {
                 printf("\n%-16s %-6s %9s", "formula", "math", "x built-in");
@@ -349,7 +346,7 @@ static void twins_print(const bench_act_row *rows, int n_rows, const bench_act_s
                 for (int t = 0; t < n_steps; t++)
                     if (steps[s].math == r->math && !strcmp(steps[s].act.label, r->act.label) &&
                         steps[t].math == r->math && steps[t].width == steps[s].width &&
-                        !strcmp(steps[t].act.label, q->act.label))
+                        !steps[t].act.info->dyn && !strcmp(steps[t].act.label, name))
                         printf("   %10.2f", steps[s].us / steps[t].us);
             printf("\n");
         }

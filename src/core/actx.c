@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "actbench/activation.h"
 #include "expr.h"
 #include "plugin.h"
+#include "probe.h"
+#include "setting.h"
 
 #define EXPR_PREFIX "expr:"
 #define PLUGIN_PREFIX "plugin:"
@@ -135,26 +138,28 @@ static bool label_char(char c)
     return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '+' || c == '-';
 }
 
-/* The label before '=' in spec (len chars) into out. */
-static ab_status check_label(char *out, const char *spec, size_t len, ab_err *err)
+/* The label before '=' in spec (len chars) into out; shown: spec as the
+ * messages quote it. */
+static ab_status check_label(char *out, const char *spec, size_t len, const char *shown,
+                             ab_err *err)
 {
     if (len == 0 || len > ACTX_LABEL_MAX)
         return ab_fail(err, AB_EUSAGE,
                        "'%s': a label must have 1 to %d characters (letters, digits, _ . + -)",
-                       spec, ACTX_LABEL_MAX);
+                       shown, ACTX_LABEL_MAX);
     for (size_t i = 0; i < len; i++)
         if (!label_char(spec[i]) || (i == 0 && (spec[i] == '-' || spec[i] == '.')))
             return ab_fail(err, AB_EUSAGE,
                            "'%s': the label '%.*s' may hold only letters, digits and _ . + - "
                            "(and not start with - or .): it names files and folders",
-                           spec, (int)len, spec);
+                           shown, (int)len, spec);
     memcpy(out, spec, len);
     out[len] = '\0';
     const act_info *b = act_lookup(out);
     if (b)
         return ab_fail(err, AB_EUSAGE,
-                       "'%s': the label '%s' already names the built-in %s: choose another", spec,
-                       out, b->name);
+                       "'%s': the label '%s' already names the built-in %s: choose another",
+                       shown, out, b->name);
     return AB_OK;
 }
 
@@ -171,16 +176,24 @@ static void hash_label(char *out, size_t n, const char *s)
 /* ---- checks of a new entry ---- */
 
 /* A learned parameter's name becomes a layers.csv column and weight files
- * NAME<layer>.npy: it must not be one of theirs, nor end in a digit. */
+ * NAME<layer>.npy: it must not be one of theirs (the fixed columns, the
+ * metrics, the settings an experiment sweeps, the weight files' stems, in
+ * any case), nor end in a digit. */
 static ab_status check_learned_name(const char *spec, const char *name, ab_err *err)
 {
-    static const char *const taken[] = {"act", "seed", "epoch", "layer", "depth", "W", "b",
+    static const char *const taken[] = {"act", "seed", "epoch", "layer", "W", "b", "beta",
                                         "gamma", "running_mean", "running_var", NULL};
+    bool clash = false;
     for (int i = 0; taken[i]; i++)
-        if (!strcmp(name, taken[i]))
-            return ab_fail(err, AB_EUSAGE,
-                           "'%s': a learned parameter may not be called '%s' (a column of "
-                           "layers.csv or a weight file has that name)", spec, name);
+        clash |= !strcasecmp(name, taken[i]);
+    for (int m = 0; m < probe_n_metrics; m++)
+        clash |= !strcasecmp(name, probe_metrics[m].name);
+    for (int k = 0; k < SET_COUNT; k++)
+        clash |= !strcasecmp(name, setting_table[k].name);
+    if (clash)
+        return ab_fail(err, AB_EUSAGE,
+                       "'%s': a learned parameter may not be called '%s' (a column of "
+                       "layers.csv, a setting or a weight file has that name)", spec, name);
     if (isdigit((unsigned char)name[strlen(name) - 1]))
         return ab_fail(err, AB_EUSAGE,
                        "'%s': a learned parameter's name may not end in a digit ('%s': its "
@@ -189,8 +202,8 @@ static ab_status check_learned_name(const char *spec, const char *name, ab_err *
 }
 
 /* f and f' finite on the grid for units 0..GRID_UNITS-1, with the given
- * parameters; the range of f there into e->range; whether f takes both
- * signs (zero_centred) and is one-sided like ReLU (usual init he). */
+ * parameters; for a formula, the range of f there into e->range, whether
+ * it is zero-centred and its usual init (a plugin says its own). */
 static ab_status check_finite(entry *e, const char *spec, const float *p, ab_err *err)
 {
     const size_t n = (size_t)GRID_N * GRID_UNITS;
@@ -228,12 +241,18 @@ static ab_status check_finite(entry *e, const char *spec, const float *p, ab_err
     } else if (st == AB_OK) {
         snprintf(e->range, sizeof e->range, "[%.3g, %.3g] on [%g, %g]", lo, hi, GRID_LO,
                  -GRID_LO);
-        e->info.zero_centred = lo < 0.0 && hi > 0.0;
-        /* f at -5 and at 5, unit 0 */
-        size_t at_m5 = (size_t)(5.0 / GRID_STEP + 0.5) * GRID_UNITS,
-               at_p5 = (size_t)(15.0 / GRID_STEP + 0.5) * GRID_UNITS;
-        e->info.usual_init =
-            fabsf(y[at_m5]) < 0.5f * fabsf(y[at_p5]) ? INIT_HE : INIT_XAVIER;
+        /* zero-centred: the mean of f over z ~ N(0, 1) (the grid, weighted)
+         * small beside its spread, as tanh's is and silu's is not */
+        double w_sum = 0.0, m1 = 0.0, m2 = 0.0;
+        for (size_t i = 0; i < n; i += GRID_UNITS) {
+            double w = exp(-0.5 * (double)z[i] * z[i]);
+            w_sum += w, m1 += w * y[i], m2 += w * (double)y[i] * y[i];
+        }
+        m1 /= w_sum, m2 /= w_sum;
+        double sd = sqrt(fmax(m2 - m1 * m1, 0.0));
+        e->info.zero_centred = fabs(m1) <= 0.1 * sd;
+        /* --init auto: xavier, the scheme that assumes nothing of f */
+        e->info.usual_init = INIT_XAVIER;
     }
     free(z);
     return st;
@@ -281,6 +300,8 @@ static ab_status make_expr(entry *e, const char *spec, const char *text, ab_err 
 /* PARAM=VALUE items after the plugin's path, ';' apart, into in's defaults. */
 static ab_status plugin_params(act_info *in, const char *spec, const char *s, ab_err *err)
 {
+    if (s && !*s)
+        return ab_fail(err, AB_EUSAGE, "'%s': nothing after ';' (give PARAM=VALUE)", spec);
     while (s && *s) {
         const char *semi = strchr(s, ';'), *eq = strchr(s, '=');
         size_t len = semi ? (size_t)(semi - s) : strlen(s);
@@ -296,6 +317,9 @@ static ab_status plugin_params(act_info *in, const char *spec, const char *s, ab
                            in->name, (int)(eq - s), s,
                            in->n_params ? "" : " (it takes none)");
         char num[64], *end;
+        if (s + len - eq - 1 >= (long)sizeof num)
+            return ab_fail(err, AB_EUSAGE, "'%s': %s's %s: the value is longer than %zu "
+                           "characters", spec, in->name, in->param_names[j], sizeof num - 1);
         snprintf(num, sizeof num, "%.*s", (int)(s + len - eq - 1), eq + 1);
         errno = 0;
         double v = strtod(num, &end);
@@ -402,10 +426,15 @@ ab_status actx_parse(act_spec *out, const char *spec, ab_err *err)
 {
     const char *body = body_of(spec);
     if (!body)
-        return ab_fail(err, AB_EUSAGE, "'%s' is not expr:FORMULA or plugin:PATH", spec);
+        return ab_fail(err, AB_EUSAGE, "'%.60s' is not expr:FORMULA or plugin:PATH", spec);
+    /* messages quote at most 60 characters of it, so that the reason after
+     * a long formula is not cut off */
+    char shown[72];
+    snprintf(shown, sizeof shown, "%.60s%s", spec, strlen(spec) > 60 ? "..." : "");
     char label[ACTX_LABEL_MAX + 1] = "";
     ab_status st;
-    if (body != spec && (st = check_label(label, spec, (size_t)(body - 1 - spec), err)) != AB_OK)
+    if (body != spec &&
+        (st = check_label(label, spec, (size_t)(body - 1 - spec), shown, err)) != AB_OK)
         return st;
     size_t kl = strlen(label) + 1 + strlen(body) + 1;
     char *key = malloc(kl);
@@ -416,7 +445,7 @@ ab_status actx_parse(act_spec *out, const char *spec, ab_err *err)
     for (int i = 0; i < n_entries && !e; i++)
         if (!strcmp(entries[i]->key, key))
             e = entries[i];
-    st = e ? AB_OK : make_entry(&e, spec, key, label, body, err);
+    st = e ? AB_OK : make_entry(&e, shown, key, label, body, err);
     free(key);
     if (st != AB_OK)
         return st;

@@ -25,9 +25,11 @@
  * PyTorch's autograd:
  *   comparison             0
  *   c ? a : b              c ? a' : b' (as through torch.where)
- *   max(a, b)              is a > b ? a : b, min(a, b) is a < b ? a : b: a
- *                          tie takes the second argument, so max(x, 0)' = 0
- *                          at 0 (relu's choice) but max(0, x)' = 1 there
+ *   max(a, b)              is a > b ? a : b, min(a, b) is a < b ? a : b (as
+ *                          torch.where computes them): a tie takes the
+ *                          second argument, so max(x, 0)' = 0 at 0 (relu's
+ *                          choice) but max(0, x)' = 1 there; torch.maximum
+ *                          would split a tie, 1/2 each
  *   abs                    sign(a) a', sign(0) = 0
  *   sqrt                   a' / (2 sqrt a): inf at 0
  *   log, log1p             a' / a, a' / (1 + a)

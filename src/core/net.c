@@ -121,9 +121,8 @@ void net_init(const net *n, float *params, uint64_t seed)
     }
     for (int l = 0; l < n->cfg.depth; l++) {
         float *lp = net_lparams(n, params, l);
-        for (int j = 0, k = 0; j < ACT_MAX_PARAMS; j++)
-            if (n->cfg.act.info->learned >> j & 1u)
-                lp[k++] = n->cfg.act.p[j];
+        for (int q = 0; q < n->n_learned; q++)
+            lp[q] = n->cfg.act.p[act_learned_param(n->cfg.act.info, q)];
     }
     if (n->cfg.batchnorm)
         for (int l = 0; l < n->cfg.depth; l++) {
@@ -390,8 +389,8 @@ typedef struct {
     bool set;      /* write rather than add */
 } layer_grads;
 
-/* Hidden layer l, from ws->da = dL/da_l (B x width): the slope's, beta's
- * and gamma's gradients into g and dL/dz_l into ws->dz[l].  dL/dh = dL/da
+/* Hidden layer l, from ws->da = dL/da_l (B x width): the learned
+ * parameters', beta's and gamma's gradients into g and dL/dz_l into ws->dz[l].  dL/dh = dL/da
  * also with a skip, since a = a_prev + h. */
 AB_VEC
 static void hidden_backward(const net *n, const float *params, net_ws *ws, int l, int B,
@@ -408,11 +407,10 @@ static void hidden_backward(const net *n, const float *params, net_ws *ws, int l
         act_layer_params(p, act, net_lparams(n, params, l));
         double g[ACT_MAX_PARAMS] = {0};
         act_pgrad(act->info, g, da, y, ws->h[l], cnt, w, p);
-        for (int j = 0, k = 0; j < ACT_MAX_PARAMS; j++)
-            if (act->info->learned >> j & 1u) {
-                lg->lp[k] = set ? (float)g[j] : lg->lp[k] + (float)g[j];
-                k++;
-            }
+        for (int q = 0; q < n->n_learned; q++) {
+            double gq = g[act_learned_param(act->info, q)];
+            lg->lp[q] = set ? (float)gq : lg->lp[q] + (float)gq;
+        }
         phase_mark(ws->clock, PHASE_OTHER);
     }
     /* dL/dy; without batchnorm y = z and this is dL/dz */
@@ -473,7 +471,7 @@ static void sgd_update(float *p, const float *g, size_t cnt, float lr)
         p[i] -= lr * g[i];
 }
 
-/* Layer l's parameters but W (bias or beta, gamma, slope) -= lr times their
+/* Layer l's parameters but W (bias or beta, gamma, learned) -= lr times their
  * gradients in lg. */
 static void sgd_layer(const net *n, float *params, const layer_grads *lg, int l, float lr)
 {

@@ -19,6 +19,12 @@ static ab_status file_path(char *out, size_t n, const char *dir, const char *ste
     return afile_path_join(out, n, dir, name, err);
 }
 
+/* The name of the activation's q-th learned parameter: its files' stem. */
+static const char *learned_name(const net *n, int q)
+{
+    return n->cfg.act.info->param_names[act_learned_param(n->cfg.act.info, q)];
+}
+
 /* The batchnorm arrays of hidden layer l: file stems and arena offsets. */
 #define BN_FILES 3
 #define BN_VAR 2 /* bn_stems[BN_VAR]: a variance, never negative */
@@ -44,11 +50,10 @@ ab_status weights_save(const char *dir, const net *n, const float *params, ab_er
             (st = file_path(path, sizeof path, dir, "b", l + 1, err)) != AB_OK ||
             (st = npy_write(path, params + n->b_off[l], n->fan_out[l], 0, err)) != AB_OK)
             break;
-        for (int j = 0, k = 0; st == AB_OK && l < n->cfg.depth && j < ACT_MAX_PARAMS; j++)
-            if (n->cfg.act.info->learned >> j & 1u &&
-                (st = file_path(path, sizeof path, dir, n->cfg.act.info->param_names[j], l + 1,
-                                err)) == AB_OK)
-                st = npy_write(path, net_lparams(n, params, l) + k++, 1, 0, err);
+        for (int q = 0; st == AB_OK && l < n->cfg.depth && q < n->n_learned; q++)
+            if ((st = file_path(path, sizeof path, dir, learned_name(n, q), l + 1, err)) ==
+                AB_OK)
+                st = npy_write(path, net_lparams(n, params, l) + q, 1, 0, err);
     }
     return st;
 }
@@ -144,14 +149,11 @@ ab_status weights_load(const char *dir, const net *n, float *params, ab_err *err
             (st = file_path(path, sizeof path, dir, "b", l + 1, err)) != AB_OK ||
             (st = load_one(params + n->b_off[l], path, n->fan_out[l], 0, false, err)) != AB_OK)
             break;
-        for (int j = 0, k = 0; st == AB_OK && l < n->cfg.depth && j < ACT_MAX_PARAMS; j++)
-            if (n->cfg.act.info->learned >> j & 1u &&
-                (st = file_path(path, sizeof path, dir, n->cfg.act.info->param_names[j], l + 1,
-                                err)) == AB_OK) {
-                float *v = net_lparams(n, params, l) + k++;
-                if (access(path, F_OK) == 0)
-                    st = load_one(v, path, 1, 0, false, err);
-            }
+        for (int q = 0; st == AB_OK && l < n->cfg.depth && q < n->n_learned; q++)
+            if ((st = file_path(path, sizeof path, dir, learned_name(n, q), l + 1, err)) ==
+                    AB_OK &&
+                access(path, F_OK) == 0)
+                st = load_one(net_lparams(n, params, l) + q, path, 1, 0, false, err);
     }
     if (st == AB_OK) {
         /* a deeper saved network than configured is a mismatch too */

@@ -365,12 +365,10 @@ static void fig_learned(figpool *p, const fig_in *in)
             continue;
         int depth = in->recs[g.first].depth, idx[FIGURES_LAYER_LINES];
         int k = layer_subset(idx, depth);
-        for (int j = 0, q = 0; j < info->n_params; j++) {
-            if (!(info->learned >> j & 1u))
-                continue;
-            const char *name = info->param_names[j];
+        for (int q = 0; q < act_n_learned(info); q++) {
+            const char *name = info->param_names[act_learned_param(info, q)];
             probe_metric m = {.name = name, .label = name, .hidden_only = true,
-                              .off = offsetof(probe_layer, learned) + sizeof(double) * (size_t)q++};
+                              .off = offsetof(probe_layer, learned) + sizeof(double) * (size_t)q};
             int pn = add_panel(p, figpool_str(p, "%s: %s", in->acts[a].label, name), "epoch",
                                name, false);
             for (int i = 0; i < k; i++)

@@ -82,18 +82,19 @@ static void loss_rows(FILE *f, const run_record *recs, int n)
 /* layers.csv's learned-parameter columns: every learned parameter's name
  * among the activations, once, in order of appearance (prelu's and a
  * formula's ~alpha share the column alpha). */
-#define OUT_MAX_LEARNED 64
+#define OUT_MAX_LEARNED 1024 /* the most activations of a run, 64, x ACT_MAX_PARAMS */
 static int learned_columns(const char **names, const run_record *recs, int n)
 {
     int count = 0;
     for (int i = 0; i < n; i++) {
         const act_info *in = recs[i].act->info;
-        for (int j = 0; j < in->n_params; j++) {
-            bool have = !(in->learned >> j & 1u);
+        for (int q = 0; q < act_n_learned(in); q++) {
+            const char *name = in->param_names[act_learned_param(in, q)];
+            bool have = false;
             for (int c = 0; !have && c < count; c++)
-                have = strcmp(names[c], in->param_names[j]) == 0;
+                have = strcmp(names[c], name) == 0;
             if (!have && count < OUT_MAX_LEARNED)
-                names[count++] = in->param_names[j];
+                names[count++] = name;
         }
     }
     return count;
@@ -103,12 +104,9 @@ static int learned_columns(const char **names, const run_record *recs, int n)
 static double learned_value(const run_record *rc, const probe_layer *pl, const char *name)
 {
     const act_info *in = rc->act->info;
-    for (int j = 0, k = 0; j < in->n_params; j++)
-        if (in->learned >> j & 1u) {
-            if (strcmp(in->param_names[j], name) == 0)
-                return pl->learned[k];
-            k++;
-        }
+    for (int q = 0; q < act_n_learned(in); q++)
+        if (strcmp(in->param_names[act_learned_param(in, q)], name) == 0)
+            return pl->learned[q];
     return NAN;
 }
 

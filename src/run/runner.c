@@ -134,7 +134,7 @@ static ab_status load_data(run_out *out, const run_plan *p, ab_err *err)
 /* ---- weights ---- */
 
 /* Reads load_weights once per activation used (the arena layouts differ only
- * by prelu's alphas) into loaded[a]. */
+ * by the activations' learned parameters) into loaded[a]. */
 static ab_status load_weights(float **loaded, const run_plan *p, const train_config *cfgs,
                               ab_err *err)
 {
@@ -148,7 +148,7 @@ static ab_status load_weights(float **loaded, const run_plan *p, const train_con
             return st;
         if (!(loaded[a] = net_arena_alloc(&n)))
             return ab_fail(err, AB_ERUNTIME, "out of memory: loaded weights");
-        /* alphas not in the files keep the activation's initial value */
+        /* learned parameters not in the files keep their initial values */
         net_init(&n, loaded[a], 0);
         if ((st = weights_load(p->load_weights, &n, loaded[a], err)) != AB_OK) {
             ab_context(err, "%sload-weights", flags(p));
