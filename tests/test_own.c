@@ -16,7 +16,7 @@
 
 #define SOFTEXP "se=expr:a < 0 ? -log(1-a*(x+a))/a : a == 0 ? x : (exp(a*x)-1)/a + a;~a=0.1"
 
-static char brelu[4096], wrong_df[4096], wrong_pgrad[4096], bad_dir[4096];
+static char brelu[4096], softexp[4096], wrong_df[4096], wrong_pgrad[4096], bad_dir[4096];
 
 static int setup(void **state)
 {
@@ -243,6 +243,16 @@ static const bad_case bad_cases[] = {
     {"label with a slash", "a/b=expr:x", {"label", "'a/b'", NULL}},
     {"learned W", "expr:W*x;~W=1", {"may not be called 'W'", NULL}},
     {"learned name with a digit", "expr:a1*x;~a1=1", {"end in a digit", NULL}},
+    {"learned name of a metric", "expr:x*dead_pct;~dead_pct=1", {"'dead_pct'", NULL}},
+    {"learned name of a setting", "expr:x*lr;~lr=1", {"may not be called 'lr'", NULL}},
+    {"a long formula's reason", "expr:x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^"
+     "x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^"
+     "x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^"
+     "x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x",
+     {"...': formula too large", NULL}},
+    {"plugin value too long",
+     "plugin:@SOFTEXP@;alpha=0.0000000000000000000000000000000000000000000000000000000000000001",
+     {"longer than 63 characters", NULL}},
     {"listed twice", "m=expr:max(x,0),m=expr:max(x,0)", {"listed twice", NULL}},
     {"no plugin file", "plugin:/nonexistent/x.so", {"/nonexistent/x.so", NULL}},
     {"plugin not a shared object", "plugin:data/moons.csv", {"data/moons.csv", NULL}},
@@ -252,7 +262,14 @@ static void test_bad(void **state)
 {
     scratch *fx = *state;
     const bad_case *c = fx->data;
-    run_actbench(&fx->r, (const char *const[]){"--act", c->act, "--epochs", "1", "--out",
+    char act[8192];
+    const char *at = strstr(c->act, "@SOFTEXP@");
+    if (at)
+        snprintf(act, sizeof act, "%.*s%s%s", (int)(at - c->act), c->act, softexp,
+                 at + strlen("@SOFTEXP@"));
+    else
+        snprintf(act, sizeof act, "%s", c->act);
+    run_actbench(&fx->r, (const char *const[]){"--act", act, "--epochs", "1", "--out",
                                                fx->out, NULL});
     assert_error(c->name, &fx->r, 2, c->needles);
     assert_out_missing(fx, c->name, 0);
@@ -269,6 +286,7 @@ static void from_env(char *out, size_t n, const char *var, const char *file)
 int main(void)
 {
     from_env(brelu, sizeof brelu, "ACTBENCH_BRELU", NULL);
+    from_env(softexp, sizeof softexp, "ACTBENCH_SOFTEXP", NULL);
     from_env(wrong_df, sizeof wrong_df, "ACTBENCH_BAD_PLUGINS", "wrong_df.so");
     from_env(wrong_pgrad, sizeof wrong_pgrad, "ACTBENCH_BAD_PLUGINS", "wrong_pgrad.so");
     from_env(bad_dir, sizeof bad_dir, "ACTBENCH_BAD_PLUGINS", NULL);
