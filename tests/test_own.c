@@ -221,6 +221,17 @@ static void test_experiment_file(void **state)
     char *q = slurp_in(fx->out, "summary.csv");
     assert_contains(q, "mysilu");
     free(q);
+    /* " ;b=1.5" would be an inih comment, and the parameter lost */
+    run_free(&fx->r);
+    write_file(path, sizeof path, fx->dir, "space.ini",
+               "[claim]\nnumber = 3\ntitle = T\ntext = X\nsource = S\n"
+               "[setup]\nacts = relu, m=expr:x*sigmoid(b*x) ;b=1.5\ndepth = 3\nepochs = 1\n"
+               "[check c]\nwhat = w\ntest = decay(m) <= 10 ; a comment\n");
+    char out2[4300];
+    snprintf(out2, sizeof out2, "%s/space", fx->dir);
+    run_actbench(&fx->r, (const char *const[]){"run", path, "--out", out2, "--no-plot", NULL});
+    assert_error("space before ;", &fx->r, 2,
+                 (const char *const[]){"space.ini:7", "a space before ';'", NULL});
 }
 
 typedef struct {

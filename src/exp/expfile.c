@@ -862,6 +862,25 @@ static char *read_line(char *str, int num, void *stream)
         t++;
     bool blank = *t == '\0' || *t == '\n' || *t == '\r' || *t == ';' || *t == '#';
     c->continued = t != s && !blank;
+    /* inih takes " ;" as the start of a comment: a formula's parameter
+     * written after a space ("x*sigmoid(b*x) ;b=1.5") would vanish */
+    for (const char *q = strchr(t, ';'); !blank && q; q = strchr(q + 1, ';')) {
+        if (q == t || (q[-1] != ' ' && q[-1] != '\t'))
+            continue;
+        const char *w = q + 1;
+        w += *w == '~';
+        const char *id = w;
+        while (*w == '_' || isalnum((unsigned char)*w))
+            w++;
+        while (*w == ' ' || *w == '\t')
+            w++;
+        if (w > id && !isdigit((unsigned char)*id) && *w == '=' && w[1] != '=') {
+            fail(c, "'%.*s': a space before ';' starts a comment, which would drop the "
+                    "formula's parameter: write it without the space", (int)strcspn(q, "\r\n"),
+                 q);
+            return NULL;
+        }
+    }
     if (*t == '[') {
         /* inih does not report a section without keys, nor a repeated header
          * right after itself: check headers here */
