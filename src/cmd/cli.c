@@ -346,8 +346,9 @@ static ab_status parse_acts(act_spec *acts, int *n_acts, int max, const char *li
     items++;
     for (int i = 0; i < items; i++)
         if (!item[i][0])
-            return ab_fail(err, AB_EUSAGE, "'%s' has an empty item (give names separated by "
-                           "single commas; see actbench --list-acts)", list);
+            return ab_fail(err, AB_EUSAGE, "'%.60s%s' has an empty item (give names separated "
+                           "by single commas; see actbench --list-acts)", list,
+                           strlen(list) > 60 ? "..." : "");
     if (items > max)
         return ab_fail(err, AB_EUSAGE, "%d activations given (accepted: at most %d)", items,
                        max);

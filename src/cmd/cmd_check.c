@@ -34,8 +34,10 @@ static void gc_usage(FILE *f)
 "of a row whose other elements hold other values (BReLU's odd units differ; a\n"
 "plugin reading the wrong element is seen), and so are every weight's and\n"
 "bias's gradients through the network; the main command and actbench run make\n"
-"this check on them before training.  A formula with more than %d kinks in\n"
-"the range is not checked.  Prints one row per\n"
+"this check on them before training.  A formula's f' at a kink is its rules'\n"
+"choice, not checked; its weights are not checked either (a formula is\n"
+"element-wise).  With more than %d kinks in the range f' is not checked.\n"
+"Prints one row per\n"
 "activation: the points checked and the one nearest (or furthest past) its\n"
 "tolerance.\n"
 "\n"
@@ -46,7 +48,7 @@ static void gc_usage(FILE *f)
 "\n"
 "Exit status: 0 every check holds, 1 a derivative or gradient is wrong (named),\n"
 "2 usage error.\n",
-            0.01, 10.0, 10.0, GC_ATOL, GC_RTOL, GC_UNITS - 1, GC_MAX_KINKS, act_count);
+            0.01, 10.0, 10.0, GC_ATOL, GC_RTOL, GC_UNITS - 1, GC_MAX_IN_RANGE, act_count);
 }
 
 int cmd_gradcheck(int argc, char **argv)
@@ -84,7 +86,7 @@ int cmd_gradcheck(int argc, char **argv)
         gc_usage(stdout);
         return 0;
     }
-    int wrong = 0;
+    int wrong = 0, unchecked = 0;
     if (st == AB_OK)
         printf("%-18s %6s %5s  %-44s %s\n", "act", "points", "bad", "worst point",
                "through the network");
@@ -97,6 +99,7 @@ int cmd_gradcheck(int argc, char **argv)
         char unit[16] = "";
         if (acts[a].info->dyn)
             snprintf(unit, sizeof unit, ", unit %d", r.worst_unit);
+        unchecked += r.too_many_kinks > 0;
         if (r.too_many_kinks)
             snprintf(worst, sizeof worst, "not checked: %d or more kinks", r.too_many_kinks);
         else
@@ -135,6 +138,9 @@ int cmd_gradcheck(int argc, char **argv)
         fprintf(stderr, "actbench: %s\n", err.msg);
         return (int)st;
     }
-    printf("%d activation%s checked, %d wrong\n", n_acts, n_acts == 1 ? "" : "s", wrong);
+    printf("%d activation%s checked, %d wrong", n_acts, n_acts == 1 ? "" : "s", wrong);
+    if (unchecked)
+        printf(", f' of %d not checked (too many kinks)", unchecked);
+    printf("\n");
     return wrong ? 1 : 0;
 }

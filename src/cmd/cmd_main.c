@@ -190,7 +190,7 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
     job_ctx j = {.o = o};
     int threads = o->threads;
     bool env = false;
-    char warn[256] = "";
+    char warn[1024] = "";
     ab_status st = o->no_gradcheck
                        ? AB_OK
                        : gradcheck_before_training(o->acts, o->n_acts, warn, sizeof warn, err);

@@ -53,6 +53,8 @@ typedef struct {
     /* the points in [lo, hi] where f or f' is not smooth, ascending */
     int (*kinks)(const void *impl, const float *p, double lo, double hi, double *k, int max);
     const char *kind;   /* "expr" or "plugin" */
+    bool exact;         /* f' exact by construction (a formula's): its values at kinks
+                           are its rules', and it is element-wise */
     const char *source; /* what the user wrote after the label: for config.json */
 } act_dyn;
 

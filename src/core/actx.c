@@ -287,24 +287,32 @@ static ab_status make_expr(entry *e, const char *spec, const char *text, ab_err 
             in->learned |= 1u << j;
             if ((st = check_learned_name(spec, in->param_names[j], err)) != AB_OK)
                 return st;
+            /* a and A: their weight files would be one on a case-blind disk */
+            for (int i = 0; i < j; i++)
+                if (in->learned >> i & 1u && !strcasecmp(in->param_names[i], in->param_names[j]))
+                    return ab_fail(err, AB_EUSAGE, "'%s': learned parameters '%s' and '%s' "
+                                   "differ only in case (their weight files would clash)",
+                                   spec, in->param_names[i], in->param_names[j]);
         }
     }
     in->kinks = "f' from the formula; at a tie of max or min, the second argument's, "
                 "abs'(0) = 0";
     e->dyn = (act_dyn){.impl = e->ex, .f = ex_f, .df = ex_df, .fdf = ex_fdf,
                        .pgrad = in->learned ? ex_pgrad : NULL, .kinks = ex_kinks,
-                       .kind = "expr"};
+                       .kind = "expr", .exact = true};
     return AB_OK;
 }
 
 /* PARAM=VALUE items after the plugin's path, ';' apart, into in's defaults. */
 static ab_status plugin_params(act_info *in, const char *spec, const char *s, ab_err *err)
 {
-    if (s && !*s)
-        return ab_fail(err, AB_EUSAGE, "'%s': nothing after ';' (give PARAM=VALUE)", spec);
-    while (s && *s) {
+    unsigned given = 0;
+    while (s) {
         const char *semi = strchr(s, ';'), *eq = strchr(s, '=');
         size_t len = semi ? (size_t)(semi - s) : strlen(s);
+        if (len == 0)
+            return ab_fail(err, AB_EUSAGE, "'%s': an empty item after ';' (give PARAM=VALUE)",
+                           spec);
         if (!eq || eq >= s + len)
             return ab_fail(err, AB_EUSAGE, "'%s': '%.*s' is not PARAM=VALUE", spec, (int)len,
                            s);
@@ -316,6 +324,10 @@ static ab_status plugin_params(act_info *in, const char *spec, const char *s, ab
             return ab_fail(err, AB_EUSAGE, "'%s': %s has no parameter '%.*s'%s", spec,
                            in->name, (int)(eq - s), s,
                            in->n_params ? "" : " (it takes none)");
+        if (given >> j & 1u)
+            return ab_fail(err, AB_EUSAGE, "'%s': %s's %s is given twice", spec, in->name,
+                           in->param_names[j]);
+        given |= 1u << j;
         char num[64], *end;
         if (s + len - eq - 1 >= (long)sizeof num)
             return ab_fail(err, AB_EUSAGE, "'%s': %s's %s: the value is longer than %zu "
@@ -426,11 +438,13 @@ ab_status actx_parse(act_spec *out, const char *spec, ab_err *err)
 {
     const char *body = body_of(spec);
     if (!body)
-        return ab_fail(err, AB_EUSAGE, "'%.60s' is not expr:FORMULA or plugin:PATH", spec);
+        return ab_fail(err, AB_EUSAGE, "not expr:FORMULA or plugin:PATH");
     /* messages quote at most 60 characters of it, so that the reason after
      * a long formula is not cut off */
     char shown[72];
-    snprintf(shown, sizeof shown, "%.60s%s", spec, strlen(spec) > 60 ? "..." : "");
+    size_t sl = strlen(spec), keep = sl > 60 ? 60 : sl;
+    memcpy(shown, spec, keep);
+    memcpy(shown + keep, sl > 60 ? "..." : "", sl > 60 ? 4 : 1);
     char label[ACTX_LABEL_MAX + 1] = "";
     ab_status st;
     if (body != spec &&

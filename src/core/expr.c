@@ -871,7 +871,7 @@ static int parse_formula(builder *bd, const char *s, size_t len)
 #define KINK_GRID 20000
 /* The search stops after this many sign changes: more kinks than gradcheck
  * can step around (its GC_MAX_KINKS), and each costs a bisection. */
-#define KINK_SEARCH_MAX 2048
+#define KINK_SEARCH_MAX 4096
 
 /* The operand whose zero is a kink: nodes[a] - nodes[b] - off (b = -1: 0). */
 typedef struct {
@@ -1034,8 +1034,10 @@ int expr_kinks(const expr *e, const float *p, double lo, double hi, double *k, i
     }
     for (int i = 0; i < out && i < max; i++)
         k[i] = at[i];
+    /* a search cut short knows not how many there are: more than max */
+    bool cut = found >= KINK_SEARCH_MAX;
     free(val), free(live), free(op), free(prev), free(at);
-    return out;
+    return cut && out <= max ? max + 1 : out;
 fail:
     free(val), free(live), free(op), free(prev), free(at);
     return -1;

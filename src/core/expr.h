@@ -118,9 +118,9 @@ void expr_pgrad(const expr *e, double *g, const float *restrict da, const float 
  * operands on a grid of 20000 steps (a zero on the grid is taken as it is),
  * then bisection to 1e-12 (relative above 1).  Ascending, points closer than
  * 1e-9 (relative above 1) merged, into k[0..max); returns how many were
- * found (more than max: only max written; the search stops after 2048
+ * found (more than max: only max written; the search stops after 4096
  * sign changes, so that a formula of thousands of kinks costs a fraction of
- * a second), -1 when memory is short. */
+ * a second, and then returns more than max), -1 when memory is short. */
 int expr_kinks(const expr *e, const float *p, double lo, double hi, double *k, int max);
 
 #endif

@@ -40,23 +40,30 @@ static double df1(const act_spec *a, double z, int u)
     return d[u];
 }
 
-/* f'(z) by the fourth-order central difference of step h. */
-static double fd(const act_spec *a, double z, int u, double h)
+/* f'(z) by the fourth-order central difference of step h; *noise gets
+ * what float rounding of the four values of f can make of it: 2 ulps of the
+ * largest each (an f of a few operations rounds a few times), times the
+ * stencil's 18, over 12 h.  An f of 100 has ulps of 8e-6: its differences
+ * cannot resolve f' better than to about 1.5e-3 at h = 1/64. */
+static double fd(const act_spec *a, double z, int u, double h, double *noise)
 {
-    return (f1(a, z - 2 * h, u) - 8 * f1(a, z - h, u) + 8 * f1(a, z + h, u) -
-            f1(a, z + 2 * h, u)) /
-           (12 * h);
+    double fm2 = f1(a, z - 2 * h, u), fm1 = f1(a, z - h, u), fp1 = f1(a, z + h, u),
+           fp2 = f1(a, z + 2 * h, u);
+    double big = fmax(fmax(fabs(fm2), fabs(fm1)), fmax(fabs(fp1), fabs(fp2)));
+    *noise = 18 * 2.0 * (double)(nextafterf((float)big, INFINITY) - (float)big) / (12 * h);
+    return (fm2 - 8 * fm1 + 8 * fp1 - fp2) / (12 * h);
 }
 
-static double excess_of(double d, double num)
+static double excess_of(double d, double num, double noise)
 {
-    return fabs(d - num) - (GC_ATOL + GC_RTOL * fabs(num));
+    return fabs(d - num) - (GC_ATOL + GC_RTOL * fabs(num) + noise);
 }
 
 /* Records one comparison of f' = d with the difference num at z. */
-static void note(gradcheck_result *r, double z, int u, double d, double num, const char *kind)
+static void note(gradcheck_result *r, double z, int u, double d, double num, double noise,
+                 const char *kind)
 {
-    double excess = excess_of(d, num);
+    double excess = excess_of(d, num, noise);
     if (!(excess <= 0.0))
         r->bad++;
     if (r->points == 0 || !(excess <= r->worst)) {
@@ -67,18 +74,20 @@ static void note(gradcheck_result *r, double z, int u, double d, double num, con
     r->points++;
 }
 
-/* f' at z against the difference; where they disagree, against the
- * difference of a quarter of the step too, whose error term is 256 times
- * smaller (a fast-changing f' such as 0.05 sin(30 x)'s), the closer kept. */
-static void compare(gradcheck_result *r, const act_spec *a, double z, int u, const char *kind)
+/* f' at z against the difference of step h; where they disagree, against
+ * those of a quarter, a sixteenth and a 64th of it too, each with an error
+ * term 256 times smaller (a fast-changing f', 0.05 sin(30 x)'s or
+ * tanh(100 x)'s), the closest kept. */
+static void compare(gradcheck_result *r, const act_spec *a, double z, int u, double h,
+                    const char *kind)
 {
-    double d = df1(a, z, u), num = fd(a, z, u, GC_H);
-    if (!(excess_of(d, num) <= 0.0)) {
-        double fine = fd(a, z, u, GC_H / 4);
-        if (excess_of(d, fine) <= excess_of(d, num) || isnan(num))
-            num = fine;
+    double noise, d = df1(a, z, u), num = fd(a, z, u, h, &noise);
+    for (double hh = h / 4; !(excess_of(d, num, noise) <= 0.0) && hh >= h / 64; hh /= 4) {
+        double fine_noise, fine = fd(a, z, u, hh, &fine_noise);
+        if (excess_of(d, fine, fine_noise) <= excess_of(d, num, noise) || isnan(num))
+            num = fine, noise = fine_noise;
     }
-    note(r, z, u, d, num, kind);
+    note(r, z, u, d, num, noise, kind);
 }
 
 static void check_df(gradcheck_result *r, const act_spec *a, int u, const double *k, int nk)
@@ -92,27 +101,36 @@ static void check_df(gradcheck_result *r, const act_spec *a, int u, const double
             next++;
         bool near = next < nk && fabs(zf - k[next]) < 3 * GC_H;
         if (!near)
-            compare(r, a, zf, u, "grid");
+            compare(r, a, zf, u, GC_H, "grid");
     }
+    const double edge = GC_RANGE + 3 * GC_H;
     for (int i = 0; i < nk; i++) {
-        if (k[i] < -GC_RANGE - 1.0 || k[i] > GC_RANGE + 1.0)
+        if (k[i] < -edge || k[i] > edge)
             continue;
         /* both sides: the difference 3 steps away, clear of the kink */
         double lo = (float)(k[i] - 3 * GC_H), hi = (float)(k[i] + 3 * GC_H);
         bool clear_lo = i == 0 || k[i - 1] < lo - 2 * GC_H,
              clear_hi = i == nk - 1 || k[i + 1] > hi + 2 * GC_H;
         if (clear_lo)
-            compare(r, a, lo, u, "left of a kink");
+            compare(r, a, lo, u, GC_H, "left of a kink");
         if (clear_hi)
-            compare(r, a, hi, u, "right of a kink");
-        /* at it: f' is one of the two one-sided limits (f' just beside the
-         * kink, which the sides above check) or between them, as abs'(0) =
-         * 0 is: compared with the nearest value of that interval */
-        double eps = 1e-4 * (fabs(k[i]) > 1.0 ? fabs(k[i]) : 1.0);
-        double at = df1(a, (float)k[i], u), vl = df1(a, k[i] - eps, u),
-               vr = df1(a, k[i] + eps, u);
-        double dlo = vl < vr ? vl : vr, dhi = vl < vr ? vr : vl;
-        note(r, (float)k[i], u, at, at < dlo ? dlo : at > dhi ? dhi : at, "at a kink");
+            compare(r, a, hi, u, GC_H, "right of a kink");
+        /* kinks closer than the steps: the middle of the gap, with a step
+         * an eighth of it, so that no stretch goes unchecked */
+        if (i + 1 < nk && k[i + 1] - k[i] < 6 * GC_H && k[i + 1] - k[i] > 1e-4)
+            compare(r, a, 0.5 * (k[i] + k[i + 1]), u, (k[i + 1] - k[i]) / 8,
+                    "between close kinks");
+        /* at it (a plugin's: a formula's f' there is its rules' choice, not
+         * a limit): f' is one of the two one-sided limits, f' at the floats
+         * beside the kink, or between them, as abs'(0) = 0 is: compared with
+         * the nearest value of that interval */
+        if (!a->info->dyn || !a->info->dyn->exact) {
+            float kf = (float)k[i];
+            double at = df1(a, kf, u), vl = df1(a, nextafterf(kf, -INFINITY), u),
+                   vr = df1(a, nextafterf(kf, INFINITY), u);
+            double dlo = vl < vr ? vl : vr, dhi = vl < vr ? vr : vl;
+            note(r, kf, u, at, at < dlo ? dlo : at > dhi ? dhi : at, 0.0, "at a kink");
+        }
     }
 }
 
@@ -143,16 +161,26 @@ typedef struct {
     int y[GN_B];
 } gnet;
 
-/* The central difference of the loss in *v, of step h. */
-static double loss_diff(gnet *g, float *v, double h)
+/* The central difference of the loss in *v, over the floats v +- h
+ * actually are.  With scaled (a learned parameter), the step is h times
+ * max(|v|, 1), and at most |v| / 2 (a = 1000 moves by 1, a = 0.001 stays
+ * clear of 0); a weight's is h. */
+static double loss_diff(gnet *g, float *v, double h, bool scaled)
 {
     float keep = *v;
-    *v = (float)(keep + h);
+    double step = h;
+    if (scaled) {
+        step = h * fmax(fabs(keep), 1.0);
+        if (keep != 0.0f && step > 0.5 * fabs(keep))
+            step = 0.5 * fabs(keep);
+    }
+    float up_v = (float)(keep + step), dn_v = (float)(keep - step);
+    *v = up_v;
     double up = net_loss(&g->n, g->params, &g->ws, g->x, g->y);
-    *v = (float)(keep - h);
+    *v = dn_v;
     double dn = net_loss(&g->n, g->params, &g->ws, g->x, g->y);
     *v = keep;
-    return (up - dn) / (2 * h);
+    return (up - dn) / ((double)up_v - (double)dn_v);
 }
 
 static bool agrees(double got, double num)
@@ -162,12 +190,12 @@ static bool agrees(double got, double num)
 
 /* The gradient got of the float at v against central differences of the
  * loss: of step GN_H, and where a pre-activation crosses a kink within it
- * (so they disagree), of half and a quarter of it, the best kept. */
-static double num_grad(gnet *g, float *v, double got)
+ * (so they disagree), of halves of it down to an eighth, the best kept. */
+static double num_grad(gnet *g, float *v, double got, bool scaled)
 {
-    double num = loss_diff(g, v, GN_H);
-    for (double h = GN_H / 2; !agrees(got, num) && h >= GN_H / 4; h /= 2) {
-        double other = loss_diff(g, v, h);
+    double num = loss_diff(g, v, GN_H, scaled);
+    for (double h = GN_H / 2; !agrees(got, num) && h >= GN_H / 8; h /= 2) {
+        double other = loss_diff(g, v, h, scaled);
         if (fabs(got - other) < fabs(got - num) || isnan(num))
             num = other;
     }
@@ -236,17 +264,18 @@ static ab_status check_net(gradcheck_result *r, const act_spec *a, bool shift, a
         for (int q = 0; q < n->n_learned; q++) {
             float *v = net_lparams(n, g->params, l) + q;
             double got = net_lparams(n, g->grads, l)[q];
-            note_param(r, got, num_grad(g, v, got), l + 1,
+            note_param(r, got, num_grad(g, v, got, true), l + 1,
                        a->info->param_names[act_learned_param(a->info, q)]);
         }
-    /* a formula's or plugin's: every weight and bias too, each unit of the
-     * layers seeing its own pre-activations */
-    for (int l = 0; a->info->dyn && !shift && l < L; l++) {
+    /* a plugin's: every weight and bias too, each unit of the layers seeing
+     * its own pre-activations, so that hand-written code reading the wrong
+     * element or unit is seen (a formula is element-wise by construction) */
+    for (int l = 0; a->info->dyn && !a->info->dyn->exact && !shift && l < L; l++) {
         size_t nw = (size_t)n->fan_in[l] * (size_t)n->fan_out[l];
         for (size_t i = 0; i < nw + (size_t)n->fan_out[l]; i++) {
             size_t at = i < nw ? n->w_off[l] + i : n->b_off[l] + (i - nw);
             double got = g->grads[at];
-            double num = num_grad(g, g->params + at, got);
+            double num = num_grad(g, g->params + at, got, false);
             if (!agrees(got, num))
                 r->bad_weights++;
             if (r->n_weights == 0 ||
@@ -276,14 +305,20 @@ ab_status gradcheck_act(gradcheck_result *r, const act_spec *a, ab_err *err)
     if (!k)
         return ab_fail(err, AB_ERUNTIME, "out of memory: gradcheck kinks");
     int nk = act_kinks(a, k, GC_MAX_KINKS);
-    if (nk > GC_MAX_KINKS) {
-        /* too many to step around: the differences would straddle them */
-        r->too_many_kinks = nk;
+    if (nk < 0) {
         free(k);
-        return AB_OK;
+        return ab_fail(err, AB_ERUNTIME, "out of memory: %s's kinks", a->label);
     }
-    for (int u = 0; u < (a->info->dyn ? GC_UNITS : 1); u++)
-        check_df(r, a, u, k, nk < 0 ? 0 : nk);
+    /* the kinks of the range only; more than the search could list, or
+     * than GC_MAX_IN_RANGE there, are too many to step around */
+    int in = 0;
+    for (int i = 0; i < nk && i < GC_MAX_KINKS; i++)
+        if (fabs(k[i]) <= GC_RANGE + 3 * GC_H)
+            k[in++] = k[i];
+    if (nk > GC_MAX_KINKS || in > GC_MAX_IN_RANGE)
+        r->too_many_kinks = nk > GC_MAX_KINKS ? nk : in;
+    for (int u = 0; !r->too_many_kinks && u < (a->info->dyn ? GC_UNITS : 1); u++)
+        check_df(r, a, u, k, in);
     free(k);
     ab_status st = AB_OK;
     if (a->info->learned || a->info->dyn)
@@ -305,10 +340,11 @@ ab_status gradcheck_before_training(const act_spec *acts, int n, char *warn, siz
         if (st != AB_OK)
             return st;
         const char *label = acts[a].label, *src = acts[a].info->dyn->source;
-        if (r.too_many_kinks)
-            snprintf(warn, warn_size, "%s has %d or more kinks in [-%g, %g], too many to "
-                     "step around: its derivative is not checked", label, r.too_many_kinks,
-                     GC_RANGE, GC_RANGE);
+        size_t used = strlen(warn);
+        if (r.too_many_kinks && used < warn_size)
+            snprintf(warn + used, warn_size - used, "%s%s has %d or more kinks, too many to "
+                     "step around: its f' is not checked against differences", used ? "; " : "",
+                     label, r.too_many_kinks);
         if (r.bad)
             return ab_fail(err, AB_EUSAGE,
                            "%s: its derivative is wrong: f'(%g) = %.7g in unit %d of a row, "

@@ -19,7 +19,8 @@
 #define GC_ATOL 2e-4
 #define GC_RTOL 1e-3
 #define GC_UNITS 8    /* formulas and plugins: units 0..7 of a row are each checked */
-#define GC_MAX_KINKS 1024 /* more kinks than this in the range: f' is not checked */
+#define GC_MAX_KINKS 4096    /* kinks listed (act_kinks' range) */
+#define GC_MAX_IN_RANGE 1024 /* more kinks than this in the range: f' is not checked */
 
 typedef struct {
     int points;          /* points of f' checked: grid, kink sides and kinks */
@@ -40,7 +41,8 @@ typedef struct {
     int weight_layer;    /* where (1-based layer) */
     bool weight_is_bias;
     double weight_got, weight_fd;
-    int too_many_kinks;  /* > 0: this many kinks or more, f' not checked (points = 0) */
+    int too_many_kinks;  /* > 0: this many kinks or more, f' not checked (points = 0); the
+                            network checks are made still */
     double param_got, param_fd;
 } gradcheck_result;
 

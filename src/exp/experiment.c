@@ -545,7 +545,7 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
     exp_runs x = {0};
     ab_status st = xfig_check(e, err);
     /* a formula's or plugin's derivative, checked before it trains */
-    char warn[256] = "";
+    char warn[1024] = "";
     if (st == AB_OK && !o->no_gradcheck)
         st = gradcheck_before_training(e->setup.acts, e->setup.n_acts, warn, sizeof warn, err);
     if (warn[0])

@@ -864,8 +864,10 @@ static char *read_line(char *str, int num, void *stream)
     c->continued = t != s && !blank;
     /* inih takes " ;" as the start of a comment: a formula's parameter
      * written after a space ("x*sigmoid(b*x) ;b=1.5") would vanish */
-    for (const char *q = strchr(t, ';'); !blank && q; q = strchr(q + 1, ';')) {
-        if (q == t || (q[-1] != ' ' && q[-1] != '\t'))
+    const char *formula = strstr(t, "expr:");
+    for (const char *q = formula ? strchr(formula, ';') : NULL; !blank && q;
+         q = strchr(q + 1, ';')) {
+        if (q[-1] != ' ' && q[-1] != '\t')
             continue;
         const char *w = q + 1;
         w += *w == '~';
