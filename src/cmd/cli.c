@@ -234,7 +234,9 @@ static void list_row(FILE *f, const act_info *a)
                               a->param_names[j], (double)a->defaults[j]);
     fprintf(f, "%-12s %-28s %-20s %-8s %-6s %s", a->name, params, a->range,
             a->zero_centred ? "yes" : "no", act_init_name(a->usual_init),
-            a->dyn ? a->dyn->source : a->formula);
+            a->dyn && a->dyn->exact ? a->dyn->source : a->formula);
+    if (a->dyn && !a->dyn->exact)
+        fprintf(f, " (%s)", a->dyn->source); /* a plugin: its own words, and its file */
     if (a->kinks)
         fprintf(f, "; at kinks: %s", a->kinks);
     fputc('\n', f);
