@@ -182,7 +182,7 @@ static void run_path(char *out, size_t n, const scratch *fx, const char *name)
 
 static const char *const LAYERS_HEADER =
     "act,seed,epoch,layer,grad_norm,bias_grad_norm,grad_mean_abs,weight_norm,act_mean,act_std,"
-    "act_pos_frac,dead_pct,saturated_pct,same_sign_pct";
+    "act_pos_frac,dead_pct,saturated_pct,sat_low_pct,sat_high_pct,same_sign_pct";
 
 static void test_sigmoid_relu(void **state)
 {

@@ -302,14 +302,17 @@ static void test_dead_and_saturation(void **state)
     parse_acts(acts, two_acts, 2);
     const int depth = 3, seeds = 3;
     run_record *recs = make_records(acts, 2, seeds, depth);
-    const char *names[2] = {"dead", "saturation"};
-    const size_t offs[2] = {offsetof(probe_layer, dead_pct), offsetof(probe_layer, saturated_pct)};
-    for (int fig = 0; fig < 2; fig++) {
+    /* saturation: each side apart, z < 0 in panels 0 and 1, z >= 0 in 2 and 3 */
+    const char *names[3] = {"dead", "saturation", "saturation"};
+    const size_t offs[3] = {offsetof(probe_layer, dead_pct), offsetof(probe_layer, sat_low_pct),
+                            offsetof(probe_layer, sat_high_pct)};
+    const int first[3] = {0, 0, 2}, panels[3] = {2, 4, 4};
+    for (int fig = 0; fig < 3; fig++) {
         figpool *p = build(names[fig], recs, 2 * seeds, acts, 2);
         const plot_figure *f = figpool_figure(p);
-        assert_int_equal(f->n_panels, 2);
+        assert_int_equal(f->n_panels, panels[fig]);
         for (int a = 0; a < 2; a++) {
-            const plot_series *s = &f->panels[0].series[a];
+            const plot_series *s = &f->panels[first[fig]].series[a];
             assert_int_equal(s->n, 3);
             for (int k = 0; k < 3; k++) {
                 spread sp = {0.0, INFINITY, -INFINITY};
@@ -322,7 +325,7 @@ static void test_dead_and_saturation(void **state)
                 assert_point(s, k, k * EVERY, sp, true);
             }
             /* by hidden layer after training: the output layer has none */
-            s = &f->panels[1].series[a];
+            s = &f->panels[first[fig] + 1].series[a];
             assert_int_equal(s->n, depth);
             for (int l = 0; l < depth; l++)
                 assert_point(s, l, l + 1, over_seeds(recs, a * seeds, seeds, offs[fig], -1, l),

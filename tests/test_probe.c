@@ -113,6 +113,23 @@ static void test_saturation(void **state)
     probe_layer out[3];
     probe_measure(out, &f.n, f.params, &f.ws, &f.pc, &f.d);
     assert_true(out[0].saturated_pct > 90.0);
+    /* both tails: the sides add up to the whole, each holding a good share */
+    for (int l = 0; l < 2; l++) {
+        assert_float_equal(out[l].sat_low_pct + out[l].sat_high_pct, out[l].saturated_pct, 1e-9);
+        assert_true(out[l].sat_low_pct > 20.0 && out[l].sat_high_pct > 20.0);
+    }
+    destroy(&f);
+
+    /* relu: all of its "saturation" is its negative half, where f' = 0 --
+     * every pair whose input is below 0 -- and none above */
+    make(&f, "relu", 3, 2, 8, 20, 20);
+    probe_measure(out, &f.n, f.params, &f.ws, &f.pc, &f.d);
+    for (int l = 0; l < 2; l++) {
+        assert_true(out[l].sat_high_pct == 0.0);
+        assert_true(out[l].sat_low_pct > 0.0);
+        assert_float_equal(out[l].sat_low_pct, 100.0 * (1.0 - out[l].act_pos_frac), 1e-9);
+        assert_float_equal(out[l].saturated_pct, out[l].sat_low_pct, 1e-12);
+    }
     destroy(&f);
 
     make(&f, "identity", 3, 2, 8, 20, 20);

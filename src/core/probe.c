@@ -22,6 +22,8 @@ const probe_metric probe_metrics[] = {
     METRIC(act_pos_frac, "fraction of activations > 0", true),
     METRIC(dead_pct, "dead units (%)", true),
     METRIC(saturated_pct, "saturated units (%)", true),
+    METRIC(sat_low_pct, "saturated, z < 0 (%)", true),
+    METRIC(sat_high_pct, "saturated, z >= 0 (%)", true),
     METRIC(same_sign_pct, "single-sign gradient rows (%)", true),
 };
 const int probe_n_metrics = (int)(sizeof probe_metrics / sizeof probe_metrics[0]);
@@ -77,7 +79,7 @@ int probe_pick(int *idx, int n_train, int max)
 /* Running sums for one hidden layer. */
 typedef struct {
     double sum, sumsq;
-    long long pos, saturated, pairs;
+    long long pos, sat_low, sat_high, pairs;
     long long same_sign, signed_rows;
 } layer_acc;
 
@@ -130,32 +132,37 @@ static inline __attribute__((always_inline)) void add_moments(layer_acc *acc,
 
 /* Counts into acc the positive activations of a (B x w) and the saturated
  * slopes of fp (|f'| < thr; everywhere when f' is 0 everywhere, as step's),
- * and marks in alive (w) the units that were not 0 once.  Counted row by
- * row in int, which vectorises in 32-bit lanes; a row has at most width <
- * 2^31 entries. */
+ * apart by the side of the activation's input z (B x w) they are on (z < 0,
+ * z >= 0), and marks in alive (w) the units that were not 0 once.  Counted
+ * row by row in int, which vectorises in 32-bit lanes; a row has at most
+ * width < 2^31 entries. */
 static inline __attribute__((always_inline)) void add_counts(layer_acc *acc,
                                                              unsigned char *restrict alive,
                                                              const float *restrict a,
-                                                             const float *restrict fp, int B,
+                                                             const float *restrict fp,
+                                                             const float *restrict z, int B,
                                                              int w, float thr, bool flat)
 {
     const size_t cnt = (size_t)B * (size_t)w;
-    long long pos = 0, saturated = 0;
+    long long pos = 0, low = 0, high = 0;
     for (int s = 0; s < B; s++) {
-        const float *restrict ar = a + (size_t)s * w, *restrict fr = fp + (size_t)s * w;
-        int p = 0, sat = 0;
+        const float *restrict ar = a + (size_t)s * w, *restrict fr = fp + (size_t)s * w,
+                              *restrict zr = z + (size_t)s * w;
+        int p = 0, lo = 0, hi = 0;
         for (int i = 0; i < w; i++) {
+            int sat = flat || fabsf(fr[i]) < thr, neg = zr[i] < 0.0f;
             p += ar[i] > 0.0f;
-            sat += fabsf(fr[i]) < thr;
+            lo += sat & neg;
+            hi += sat & !neg;
             alive[i] |= ar[i] != 0.0f;
         }
         pos += p;
-        saturated += sat;
+        low += lo;
+        high += hi;
     }
-    if (flat)
-        saturated = (long long)cnt;
     acc->pos += pos;
-    acc->saturated += saturated;
+    acc->sat_low += low;
+    acc->sat_high += high;
     acc->pairs += (long long)cnt;
 }
 
@@ -205,7 +212,7 @@ static void accumulate_hidden(layer_acc *acc, unsigned char *restrict alive, con
     const int w = n->fan_out[l];
     const float thr = (float)(0.01 * max_df);
     add_moments(acc, ws->h[l], (size_t)B * (size_t)w);
-    add_counts(acc, alive, ws->h[l], ws->fp[l], B, w, thr, max_df == 0.0);
+    add_counts(acc, alive, ws->h[l], ws->fp[l], ws->y[l], B, w, thr, max_df == 0.0);
     /* layer 1's input is the data, not an activation: same_sign_pct does not
      * apply (probe.h).  With a skip, a_prev is the previous layer's a, not
      * its h; dz is dL/dz before any batchnorm. */
@@ -269,7 +276,8 @@ double probe_measure(probe_layer *out, const net *n, const float *params, net_ws
         o->bias_grad_norm = frob(c->grads + n->b_off[l], (size_t)n->fan_out[l], NULL);
         o->weight_norm = frob(params + n->w_off[l], nw, NULL);
         o->act_mean = o->act_std = o->act_pos_frac = NAN;
-        o->dead_pct = o->saturated_pct = o->same_sign_pct = NAN;
+        o->dead_pct = o->saturated_pct = o->sat_low_pct = o->sat_high_pct = NAN;
+        o->same_sign_pct = NAN;
         for (int k = 0; k < ACT_MAX_PARAMS; k++)
             o->learned[k] = NAN;
         if (l >= depth)
@@ -284,7 +292,9 @@ double probe_measure(probe_layer *out, const net *n, const float *params, net_ws
         for (int i = 0; i < width; i++)
             dead += !c->alive[(size_t)l * width + i];
         o->dead_pct = 100.0 * dead / width;
-        o->saturated_pct = 100.0 * (double)a->saturated / cnt;
+        o->sat_low_pct = 100.0 * (double)a->sat_low / cnt;
+        o->sat_high_pct = 100.0 * (double)a->sat_high / cnt;
+        o->saturated_pct = 100.0 * (double)(a->sat_low + a->sat_high) / cnt;
         if (l > 0 && a->signed_rows > 0)
             o->same_sign_pct = 100.0 * (double)a->same_sign / (double)a->signed_rows;
         for (int k = 0; k < n->n_learned; k++)

@@ -23,7 +23,9 @@ typedef struct {
     double act_std;
     double act_pos_frac;    /* fraction of activations > 0 */
     double dead_pct;        /* % of units exactly 0 on every probe sample */
-    double saturated_pct;   /* % of (sample, unit) with |f'(y)| < 1% of max |f'| */
+    double saturated_pct;   /* % of (sample, unit) with |f'(y)| < 1% of max |f'|: the sum of */
+    double sat_low_pct;     /* those with y < 0 (ReLU's whole negative half) */
+    double sat_high_pct;    /* and those with y >= 0 (sigmoid's and tanh's upper tail) */
     double same_sign_pct;   /* % of (sample, unit) whose weight-gradient row has one sign */
     /* the activation's learned parameters, in order (NaN past n_learned and
      * at the output layer): layers.csv's columns after the metrics' */

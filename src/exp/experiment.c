@@ -98,6 +98,8 @@ void exp_run_quantities(double *q, const run_record *rec, int epochs)
     const probe_layer *p0 = record_probe(rec, 0);
     q[XF_Q_GRAD_FIRST] = p0[0].bias_grad_norm;
     q[XF_Q_SATURATED_PCT] = record_layer_mean(rec, 0, offsetof(probe_layer, saturated_pct), 0);
+    q[XF_Q_SAT_LOW_PCT] = record_layer_mean(rec, 0, offsetof(probe_layer, sat_low_pct), 0);
+    q[XF_Q_SAT_HIGH_PCT] = record_layer_mean(rec, 0, offsetof(probe_layer, sat_high_pct), 0);
     q[XF_Q_SAME_SIGN_PCT] = record_layer_mean(rec, 0, offsetof(probe_layer, same_sign_pct), 1);
     q[XF_Q_ACT_MEAN] = record_layer_mean(rec, 0, offsetof(probe_layer, act_mean), 0);
     q[XF_Q_ACT_MEAN_DEEP] = p0[rec->depth - 1].act_mean;

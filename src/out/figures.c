@@ -317,11 +317,14 @@ static void fig_dead(figpool *p, const fig_in *in)
     fig_pct(p, in, METRIC(dead_pct), "dead units");
 }
 
+/* Both sides apart: ReLU's "saturation" is its whole negative half, where
+ * f' = 0, and none above; sigmoid's and tanh's are their tails. */
 static void fig_saturated(figpool *p, const fig_in *in)
 {
     figpool_title(p, "Saturation: (sample, unit) pairs with |f'(z)| below 1% of the "
-                     "activation's largest |f'|");
-    fig_pct(p, in, METRIC(saturated_pct), "saturated pairs");
+                     "activation's largest |f'|, on each side of z = 0");
+    fig_pct(p, in, METRIC(sat_low_pct), "saturated pairs with z < 0");
+    fig_pct(p, in, METRIC(sat_high_pct), "saturated pairs with z >= 0");
 }
 
 static void fig_functions(figpool *p, const fig_in *in)
