@@ -463,6 +463,60 @@ static void test_seeds(void **state)
     csv_free(&s);
 }
 
+/* The table a student reads: per run, epochs to target and the gradient
+ * ratio; with seeds, one row per activation with the mean and range over
+ * its seeds, matching summary.csv; a warning names layers over 20% dead. */
+static void test_table(void **state)
+{
+    scratch *fx = *state;
+    run_ok(&fx->r, (const char *const[]){"--act", "sigmoid,relu", "--depth", "3", "--epochs",
+                                         "3", "--target-acc", "0.6", "--no-plot", "--out",
+                                         fx->out, NULL});
+    assert_contains(fx->r.out, " to_target  grad_1/L ");
+    csv s;
+    csv_read(&s, fx->out, "summary.csv");
+    for (int i = 0; i < s.n_rows; i++) {
+        /* the row of the run shows summary.csv's epochs_to_target */
+        const char *e = csv_get(&s, i, "epochs_to_target");
+        char want[64];
+        snprintf(want, sizeof want, "\n%-16s %6s ", csv_get(&s, i, "act"), csv_get(&s, i, "seed"));
+        const char *row = strstr(fx->r.out, want);
+        assert_non_null(row);
+        char tt[16];
+        snprintf(tt, sizeof tt, " %9s ", e[0] ? e : "never");
+        const char *eol = strchr(row + 1, '\n');
+        const char *hit = strstr(row, tt);
+        assert_true(hit && (!eol || hit < eol));
+    }
+    csv_free(&s);
+    run_free(&fx->r);
+    run_ok(&fx->r, (const char *const[]){"--act", "relu", "--seeds", "3", "--depth", "3",
+                                         "--epochs", "2", "--no-plot", "--out", fx->out, NULL});
+    assert_contains(fx->r.out, "act              seeds test_acc");
+    assert_contains(fx->r.out, "\nrelu                 3 ");
+    assert_contains(fx->r.out, "..");
+    /* the range is the seeds' */
+    csv_read(&s, fx->out, "summary.csv");
+    double lo = 1, hi = 0;
+    for (int i = 0; i < s.n_rows; i++) {
+        double v = atof(csv_get(&s, i, "final_test_acc"));
+        lo = v < lo ? v : lo, hi = v > hi ? v : hi;
+    }
+    csv_free(&s);
+    char range[64];
+    snprintf(range, sizeof range, "(%.4f..%.4f)", lo, hi);
+    assert_contains(fx->r.out, range);
+    run_free(&fx->r);
+    /* two samples: relu's layers die, and the warning says which */
+    char path[4300], spec[4400];
+    write_file(path, sizeof path, fx->dir, "two.csv", "x,label\n0.5,0\n1.5,1\n");
+    snprintf(spec, sizeof spec, "csv:%s", path);
+    run_ok(&fx->r, (const char *const[]){"--act", "relu", "--data", spec, "--epochs", "1",
+                                         "--no-plot", "--out", fx->out, NULL});
+    assert_contains(fx->r.err, "warning: relu seed 1: hidden layer");
+    assert_contains(fx->r.err, "dead at the end, more than 20%");
+}
+
 /* ------------------------------------------------------------------------ */
 /* f. the plots are rendered when gnuplot is installed                       */
 
@@ -511,6 +565,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_determinism, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_divergence, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_seeds, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_table, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_plots_rendered, setup, scratch_teardown),
     };
     return cmocka_run_group_tests_name("test_e2e", tests, NULL, NULL);

@@ -29,26 +29,157 @@
 #include "train.h"
 #include "weights.h"
 
-/* The table: summary.csv's final_test_acc and final_test_loss, or with no
- * test set (test false) its final_train_acc and final_train_loss, the
- * columns named for which. */
-static void print_table(const run_record *recs, int n, bool test, const char *dir)
+/* The dead-unit share past which the lecture calls a layer in trouble. */
+#define DEAD_WARN_PCT 20.0
+
+/* The final accuracy and loss a row shows: on the test set, or without one
+ * (test false) on the training set. */
+static double final_acc(const run_record *r, bool test)
 {
-    printf("%-16s %6s %9s %9s %9s %7s  %s\n", "act", "seed", test ? "test_acc" : "train_acc",
-           test ? "loss" : "train_loss", "decay", "dead%", "status");
-    for (int i = 0; i < n; i++) {
-        const run_record *r = &recs[i];
-        const loss_row *last = &r->r.loss[r->r.n_loss - 1];
-        double acc = test ? last->test_acc : last->train_acc;
-        double loss = test ? last->test_loss : last->train_loss;
-        printf("%-16s %6llu %9.4f %9.4f %9.4f %7.1f  %s\n", r->act->label,
-               (unsigned long long)r->seed, acc, loss, r->decay, r->mean_dead,
-               r->r.diverged ? "diverged" : "ok");
-    }
-    printf("decay = per-layer factor of the bias-gradient norm at epoch 0 "
-           "(sigmoid's bound: 0.25)\nrun folder: %s\n", dir);
+    const loss_row *last = &r->r.loss[r->r.n_loss - 1];
+    return test ? last->test_acc : last->train_acc;
 }
 
+static double final_loss(const run_record *r, bool test)
+{
+    const loss_row *last = &r->r.loss[r->r.n_loss - 1];
+    return test ? last->test_loss : last->train_loss;
+}
+
+/* "12" (the first epoch reaching the target), "never", or "-" without a
+ * target. */
+static void to_target(char *out, size_t n, const run_record *r)
+{
+    if (r->r.epochs_to_target >= 0)
+        snprintf(out, n, "%d", r->r.epochs_to_target);
+    else
+        snprintf(out, n, "%s", r->r.target_set ? "never" : "-");
+}
+
+/* One row per run. */
+static void table_runs(const run_record *recs, int n, bool test)
+{
+    printf("%-16s %6s %9s %9s %9s %9s %9s %7s  %s\n", "act", "seed",
+           test ? "test_acc" : "train_acc", test ? "loss" : "train_loss", "to_target",
+           "grad_1/L", "decay", "dead%", "status");
+    for (int i = 0; i < n; i++) {
+        const run_record *r = &recs[i];
+        char tt[16];
+        to_target(tt, sizeof tt, r);
+        printf("%-16s %6llu %9.4f %9.4f %9s %9.3g %9.4f %7.1f  %s\n", r->act->label,
+               (unsigned long long)r->seed, final_acc(r, test), final_loss(r, test), tt,
+               r->grad_ratio, r->decay, r->mean_dead, r->r.diverged ? "diverged" : "ok");
+    }
+}
+
+/* min..max of v[0..n) into out, NaNs left out ("-" when all are). */
+static double span(char *out, size_t size, const double *v, int n, const char *fmt)
+{
+    double lo = INFINITY, hi = -INFINITY, sum = 0.0;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(v[i])) {
+            lo = fmin(lo, v[i]), hi = fmax(hi, v[i]), sum += v[i], k++;
+        }
+    if (!k) {
+        snprintf(out, size, "-");
+        return NAN;
+    }
+    char a[24], b[24];
+    snprintf(a, sizeof a, fmt, lo);
+    snprintf(b, sizeof b, fmt, hi);
+    snprintf(out, size, "%.23s..%.23s", a, b);
+    return sum / k;
+}
+
+/* With several seeds: one row per activation, each figure the mean over
+ * its seeds with their range; runs that diverged are counted, not
+ * averaged. */
+static void table_means(const run_record *recs, int n, bool test)
+{
+    printf("%-16s %5s %-24s %-24s %-11s %-30s %-18s %s\n", "act", "seeds",
+           test ? "test_acc" : "train_acc", test ? "loss" : "train_loss", "to_target",
+           "grad_1/L", "dead%", "status");
+    for (int i = 0; i < n;) {
+        int k = 1;
+        while (i + k < n && recs[i + k].act == recs[i].act)
+            k++;
+        double acc[k], loss[k], gr[k], dead[k], tt[k];
+        int diverged = 0, never = 0;
+        for (int j = 0; j < k; j++) {
+            const run_record *r = &recs[i + j];
+            diverged += r->r.diverged;
+            acc[j] = r->r.diverged ? NAN : final_acc(r, test);
+            loss[j] = r->r.diverged ? NAN : final_loss(r, test);
+            gr[j] = r->grad_ratio;
+            dead[j] = r->r.diverged ? NAN : r->mean_dead;
+            tt[j] = r->r.epochs_to_target >= 0 ? r->r.epochs_to_target : NAN;
+            never += r->r.target_set && r->r.epochs_to_target < 0;
+        }
+        char sa[64], sl[64], st[64], sg[64], sd[64], col[96], status[32];
+        double ma = span(sa, sizeof sa, acc, k, "%.4f"), ml = span(sl, sizeof sl, loss, k, "%.4f"),
+               mt = span(st, sizeof st, tt, k, "%.0f"), mg = span(sg, sizeof sg, gr, k, "%.3g"),
+               md = span(sd, sizeof sd, dead, k, "%.1f");
+        printf("%-16s %5d ", recs[i].act->label, k);
+        snprintf(col, sizeof col, "%.4f (%s)", ma, sa);
+        printf("%-24s ", isfinite(ma) ? col : "-");
+        snprintf(col, sizeof col, "%.4f (%s)", ml, sl);
+        printf("%-24s ", isfinite(ml) ? col : "-");
+        if (!recs[i].r.target_set)
+            snprintf(col, sizeof col, "-");
+        else if (never == k)
+            snprintf(col, sizeof col, "never");
+        else
+            snprintf(col, sizeof col, "%.1f%s", mt, never ? "+never" : "");
+        printf("%-11s ", col);
+        snprintf(col, sizeof col, "%.3g (%s)", mg, sg);
+        printf("%-30s ", isfinite(mg) ? col : "-");
+        snprintf(col, sizeof col, "%.1f (%s)", md, sd);
+        printf("%-18s ", isfinite(md) ? col : "-");
+        snprintf(status, sizeof status, diverged ? "%d of %d diverged" : "ok", diverged, k);
+        printf("%s\n", status);
+        i += k;
+    }
+}
+
+/* The table: one row per run, or with several seeds one per activation
+ * (mean and range over its seeds); then a warning for every run whose
+ * hidden layer ends more than DEAD_WARN_PCT dead, naming the layers. */
+static void print_table(const run_record *recs, int n, bool test, int seeds, const char *dir)
+{
+    if (seeds > 1)
+        table_means(recs, n, test);
+    else
+        table_runs(recs, n, test);
+    if (seeds > 1)
+        printf("to_target = first epoch reaching the target accuracy; grad_1/L = layer 1's "
+               "bias-gradient\nnorm over the last hidden layer's at epoch 0; each figure the "
+               "mean over the seeds\nthat did not diverge, and their range (min..max)\n");
+    else
+        printf("to_target = first epoch reaching the target accuracy; grad_1/L = layer 1's "
+               "bias-gradient\nnorm over the last hidden layer's at epoch 0; decay = its "
+               "per-layer factor (sigmoid's\nbound: 0.25)\n");
+    printf("run folder: %s\n", dir);
+    for (int i = 0; i < n; i++) {
+        const run_record *r = &recs[i];
+        if (r->r.n_probes == 0)
+            continue;
+        const probe_layer *last = record_probe(r, r->r.n_probes - 1);
+        char list[256] = "";
+        size_t len = 0;
+        int count = 0;
+        for (int l = 0; l < r->depth && len < sizeof list; l++)
+            if (last[l].dead_pct > DEAD_WARN_PCT) {
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%d (%.1f%%)",
+                                        count ? ", " : "", l + 1, last[l].dead_pct);
+                count++;
+            }
+        if (count)
+            fprintf(stderr, "actbench: warning: %s seed %llu: hidden layer%s %s dead at the end, "
+                            "more than %.0f%%\n", r->act->label, (unsigned long long)r->seed,
+                    count > 1 ? "s" : "", list, DEAD_WARN_PCT);
+    }
+}
 
 /* ---- config.json ---- */
 
@@ -218,7 +349,7 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
         st = runner_commit(&out, &p, err);
     dir = j.stage.dest;
     if (st == AB_OK && !o->quiet) {
-        print_table(out.recs, out.n, out.test.n > 0, dir);
+        print_table(out.recs, out.n, out.test.n > 0, o->seeds, dir);
         if (!o->no_plot && !render)
             fprintf(stderr, "actbench: gnuplot not found: the plot scripts are in %s/plots; "
                             "render them with: cd %s && for f in plots/*.gp; do gnuplot \"$f\"; "

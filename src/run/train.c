@@ -347,6 +347,7 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
         goto fail;
     res->n_layers = s.m.n.n_layers;
     res->epochs_to_target = -1;
+    res->target_set = isfinite(cfg->target_acc);
     res->revived_pct = res->hidden_change = res->dead_on_test_pct = NAN;
 
     if (cfg->init_params)

@@ -48,6 +48,7 @@ typedef struct {
     int diverged;         /* a loss became NaN or Inf */
     int diverged_epoch;   /* the epoch in which it did (0 = none) */
     int epochs_to_target; /* first epoch reaching target_acc; -1 = never */
+    bool target_set;      /* there was a target_acc (not NaN) */
     double revived_pct;   /* % of units dead at some probe after epoch 0 that are
                              alive at the last; NaN when none died */
     double seconds;       /* total training time */
