@@ -224,7 +224,16 @@ static void test_version(void **state)
     assert_true(v[0] >= '0' && v[0] <= '9');
     size_t n = strspn(v, "0123456789.");
     assert_true(n >= 1);
-    assert_string_equal(v + n, "\n");
+    /* and, built from a git checkout, its commit: " (git 0123456789ab[-dirty])" */
+    if (v[n] == ' ') {
+        assert_int_equal(strncmp(v + n, " (git ", 6), 0);
+        const char *h = v + n + 6, *end = strstr(h, ")\n");
+        assert_non_null(end);
+        assert_true(end - h >= 7);
+        assert_string_equal(end, ")\n");
+    } else {
+        assert_string_equal(v + n, "\n");
+    }
 }
 
 static void test_list_acts(void **state)

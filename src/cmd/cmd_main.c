@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "actbench_git.h"
 #include "actbench_version.h"
 #include "afile.h"
 #include "cli.h"
@@ -369,7 +370,9 @@ int cmd_main(int argc, char **argv)
     if (st == AB_OK && o.help)
         return cli_usage(stdout), 0;
     if (st == AB_OK && o.version)
-        return printf("actbench %s\n", ACTBENCH_VERSION), 0;
+        return printf("actbench %s%s%s%s\n", ACTBENCH_VERSION, ACTBENCH_GIT[0] ? " (git " : "",
+                      ACTBENCH_GIT, ACTBENCH_GIT[0] ? ")" : ""),
+               0;
     if (st == AB_OK && o.list_acts)
         return cli_list_acts(stdout, o.acts, o.n_acts), 0;
     if (st == AB_OK)

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "actbench_git.h"
 #include "actbench_version.h"
 #include "afile.h"
 #include "gemm.h"
@@ -129,7 +130,8 @@ ab_status cfgjson_write(const char *dir, const cfgjson_doc *d, ab_err *err)
     if (st != AB_OK)
         return st;
     FILE *f = a.f;
-    fprintf(f, "{\n  \"actbench_version\": \"%s\",\n  \"command\": [", ACTBENCH_VERSION);
+    fprintf(f, "{\n  \"actbench_version\": \"%s\",\n  \"actbench_git\": \"%s\",\n  \"command\": [",
+            ACTBENCH_VERSION, ACTBENCH_GIT);
     for (int i = 0; i < d->argc; i++) {
         fputs(i ? ", " : "", f);
         out_json_str(f, d->argv[i]);
