@@ -311,6 +311,20 @@ static void test_dead_and_saturation(void **state)
         figpool *p = build(names[fig], recs, 2 * seeds, acts, 2);
         const plot_figure *f = figpool_figure(p);
         assert_int_equal(f->n_panels, panels[fig]);
+        /* percent axes; the dead figure's 20% line in both its panels */
+        for (int k = 0; k < f->n_panels; k++) {
+            assert_true(f->panels[k].percent);
+            if (fig == 0) {
+                const plot_panel *pk = &f->panels[k];
+                assert_int_equal(pk->n_series, 3);
+                const plot_series *lv = &pk->series[2];
+                assert_int_equal(lv->n, 2);
+                assert_true(lv->y[0] == 20.0 && lv->y[1] == 20.0);
+                assert_true(lv->x[0] == pk->series[0].x[0] &&
+                            lv->x[1] == pk->series[0].x[pk->series[0].n - 1]);
+                assert_non_null(strstr(lv->label, "20%"));
+            }
+        }
         for (int a = 0; a < 2; a++) {
             const plot_series *s = &f->panels[first[fig]].series[a];
             assert_int_equal(s->n, 3);

@@ -93,9 +93,9 @@ static plot_figure demo_figure(const char *name)
                                   PLOT_LINE, 0, false};
     lin_series[1] = (plot_series){"tanh", 6, ep, acc_b, NULL, NULL, PLOT_LINE, 0, false};
     demo_panels[0] = (plot_panel){"Gradient norm by layer", "layer", "mean |dL/dW|", true, true,
-                                  logy_series, 3, false};
+                                  logy_series, 3, false, false};
     demo_panels[1] = (plot_panel){"Test accuracy", "epoch", "accuracy", false, true, lin_series,
-                                  2, false};
+                                  2, false, false};
     return (plot_figure){name, "Sigmoid vs ReLU_family", demo_panels, 2, 2};
 }
 
@@ -158,7 +158,7 @@ static void test_render_all_same(void **state)
         skip();
     static const double x[] = {1, 2, 3}, y[] = {1e-3, 1e-2, 10};
     plot_series s = {"decay", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel logp = {"log axes", "layer", "norm", true, true, &s, 1, true};
+    plot_panel logp = {"log axes", "layer", "norm", true, true, &s, 1, true, false};
     plot_figure a = {"first_fig", "A title", &logp, 1, 1};
     plot_figure b = demo_figure("demo_fig");
     ab_err err = {{0}};
@@ -186,9 +186,9 @@ static void test_empty_panels_render(void **state)
     plot_series all_bad = {"diverged_net", 3, x, bad, NULL, NULL, PLOT_LINE, 0, false};
     plot_series mixed[] = {{"flat", 3, x, ok, bad, bad, PLOT_LINE, 0, false}, all_bad};
     plot_panel panels[] = {
-        {"Nothing to show", "x", "y", true, true, NULL, 0, false},
-        {"All points bad", "x", "y", true, false, &all_bad, 1, false},
-        {"One flat line", "x", "y", true, false, mixed, 2, false},
+        {"Nothing to show", "x", "y", true, true, NULL, 0, false, false},
+        {"All points bad", "x", "y", true, false, &all_bad, 1, false, false},
+        {"One flat line", "x", "y", true, false, mixed, 2, false, false},
     };
     plot_figure fig = {"empty_one", NULL, panels, 3, 2};
     ab_err err = {{0}};
@@ -214,7 +214,7 @@ static void test_single_panel_no_multiplot(void **state)
     static const double x[] = {0, 100, 200};
     static const double y[] = {3, 2, 1};
     plot_series s = {"loss", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1, false};
+    plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1, false, false};
     plot_figure fig = {"single", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -223,6 +223,29 @@ static void test_single_panel_no_multiplot(void **state)
     assert_non_null(strstr(gp, "size 640,480 "));
     assert_null(strstr(gp, "set xtics 1\n")); /* range 200: gnuplot picks */
     assert_non_null(strstr(gp, "set format x \"%.0f\""));
+    free(gp);
+}
+
+/* A percent panel keeps its y axis over [-3, 103] whatever the data: two
+ * lines at 100% are not zoomed into the whole panel. */
+static void test_percent_axis(void **state)
+{
+    scratch *fx = *state;
+    static const double x[] = {0, 5, 10};
+    static const double y[] = {100, 99.5, 100};
+    plot_series s = {"dead", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
+    plot_panel pa = {"Dead", "epoch", "dead (%)", false, true, &s, 1, false, true};
+    plot_figure fig = {"pct", NULL, &pa, 1, 0};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "pct.gp");
+    assert_non_null(strstr(gp, "set yrange [-3:103]\n"));
+    assert_null(strstr(gp, "set autoscale y\n"));
+    free(gp);
+    pa.percent = false;
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    gp = slurp_in(fx->out, "pct.gp");
+    assert_null(strstr(gp, "set yrange [-3:103]"));
     free(gp);
 }
 
@@ -241,7 +264,7 @@ static void test_colour_dashed(void **state)
         {"tanh test", 4, x, hi, NULL, NULL, PLOT_LINE, 0, true},
         {"wrapped", 4, x, hi, NULL, NULL, PLOT_LINE, 12, false},
     };
-    plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5, false};
+    plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5, false, false};
     plot_figure fig = {"grouped", NULL, &pa, 1, 1};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -292,8 +315,8 @@ static void test_key_layout(void **state)
     for (int i = 0; i < 7; i++)
         many[i] = (plot_series){layers[i], 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
     plot_panel panels[] = {
-        {"seven", "epoch", "y", false, true, many, 7, false},
-        {"one", "epoch", "y", false, true, &one, 1, false},
+        {"seven", "epoch", "y", false, true, many, 7, false, false},
+        {"one", "epoch", "y", false, true, &one, 1, false, false},
     };
     plot_figure fig = {"keys", "Keys", panels, 2, 2};
     ab_err err = {{0}};
@@ -471,6 +494,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_render_png, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_empty_panels_render, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_single_panel_no_multiplot, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_percent_axis, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_colour_dashed, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_key_layout, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_bad_name, setup, scratch_teardown),

@@ -298,23 +298,56 @@ static void fig_loss(figpool *p, const fig_in *in)
                 loss_line(p, which < 2 ? lp : ap, in, a, which);
 }
 
-/* Mean over hidden layers against epoch, and per layer at the last probe. */
-static void fig_pct(figpool *p, const fig_in *in, const probe_metric *m, const char *what)
+/* A panel of percentages: its y axis over [0, 100] (plot.h). */
+static int add_pct_panel(figpool *p, const char *title, const char *xl, const char *yl)
 {
-    int ep = add_panel(p, figpool_str(p, "%s, mean over hidden layers", what), "epoch",
-                       figpool_str(p, "%s (%%)", what), false);
+    return figpool_panel(p, &(plot_panel){.title = title, .xlabel = xl, .ylabel = yl,
+                                          .integer_x = true, .percent = true});
+}
+
+/* A level line at y across the x range of the panel's first series. */
+static void add_level(figpool *p, int panel, double y, const char *label)
+{
+    const plot_panel *pn = &figpool_figure(p)->panels[panel];
+    if (pn->n_series == 0 || pn->series[0].n == 0)
+        return;
+    const plot_series *s0 = &pn->series[0];
+    line ln;
+    if (!line_make(&ln, p, label, 2, false))
+        return;
+    ln.s.style = PLOT_REFERENCE;
+    ln.x[0] = s0->x[0], ln.x[1] = s0->x[s0->n - 1];
+    ln.y[0] = ln.y[1] = y;
+    figpool_add(p, panel, &ln.s);
+}
+
+/* Mean over hidden layers against epoch, and per layer at the last probe;
+ * with warn, a level line at that percentage in both. */
+static void fig_pct(figpool *p, const fig_in *in, const probe_metric *m, const char *what,
+                    double warn, const char *warn_label)
+{
+    int ep = add_pct_panel(p, figpool_str(p, "%s, mean over hidden layers", what), "epoch",
+                           figpool_str(p, "%s (%%)", what));
     for (int a = 0; a < in->n_acts; a++)
         if (in->g[a].count > 0)
             series_by_epoch(p, ep, in->acts[a].label, in, in->g[a], m, -1, true);
-    int lp = add_panel(p, figpool_str(p, "%s by hidden layer after training", what),
-                       "hidden layer", figpool_str(p, "%s (%%)", what), false);
+    int lp = add_pct_panel(p, figpool_str(p, "%s by hidden layer after training", what),
+                           "hidden layer", figpool_str(p, "%s (%%)", what));
     series_by_layer(p, lp, in, m, true);
+    if (warn_label) {
+        add_level(p, ep, warn, warn_label);
+        add_level(p, lp, warn, warn_label);
+    }
 }
+
+/* The dead share past which the lectures call a network in trouble. */
+#define DEAD_WARN_PCT 20.0
 
 static void fig_dead(figpool *p, const fig_in *in)
 {
     figpool_title(p, "Dead units: output exactly 0 for every probe sample");
-    fig_pct(p, in, METRIC(dead_pct), "dead units");
+    fig_pct(p, in, METRIC(dead_pct), "dead units", DEAD_WARN_PCT,
+            "20% dead: the warning sign");
 }
 
 /* Both sides apart: ReLU's "saturation" is its whole negative half, where
@@ -323,8 +356,8 @@ static void fig_saturated(figpool *p, const fig_in *in)
 {
     figpool_title(p, "Saturation: (sample, unit) pairs with |f'(z)| below 1% of the "
                      "activation's largest |f'|, on each side of z = 0");
-    fig_pct(p, in, METRIC(sat_low_pct), "saturated pairs with z < 0");
-    fig_pct(p, in, METRIC(sat_high_pct), "saturated pairs with z >= 0");
+    fig_pct(p, in, METRIC(sat_low_pct), "saturated pairs with z < 0", 0.0, NULL);
+    fig_pct(p, in, METRIC(sat_high_pct), "saturated pairs with z >= 0", 0.0, NULL);
 }
 
 static void fig_functions(figpool *p, const fig_in *in)

@@ -573,6 +573,10 @@ static void put_y_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
             fprintf(f, "set yrange [%.9g:%.9g]\n", e->ymin / 10, e->ymax * 10);
         else
             fputs("set autoscale y\n", f);
+    } else if (pa->percent) {
+        fprintf(f, "unset logscale y\nset format y \"%% h\"\nset yrange [-3:103]\n"
+                   "set offsets %s, 0, 0\n",
+                !xn && e->xmin != e->xmax ? "graph 0.03, graph 0.03" : "0, 0");
     } else {
         fputs("unset logscale y\nset format y \"% h\"\n", f);
         if (e->ymin == e->ymax) {

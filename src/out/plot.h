@@ -46,6 +46,8 @@ typedef struct {
     const plot_series *series;
     int n_series;
     bool logx;           /* log x axis (learning rates, scales); x must be > 0 */
+    bool percent;        /* a percentage: y over [-3, 103], whatever the data, so that
+                            0% and 100% stay in view and lines at 100% do not fill it */
 } plot_panel;
 
 typedef struct {
