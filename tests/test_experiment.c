@@ -1440,11 +1440,35 @@ static void test_sub_help(void **state)
 
 /* ------------------------------------------------------------------------ */
 
+/* run and reproduce take --data-dir as the main command does: an IDX data
+ * set is read from it (a folder without the files is named in the error,
+ * exit 1, nothing written); an empty one is a usage error. */
+static void test_data_dir(void **state)
+{
+    fixture *fx = *state;
+    char path[4300];
+    write_file(path, sizeof path, fx->s.dir, "fm.ini",
+               "[claim]\nnumber = 3\ntitle = T\ntext = X\nsource = S\n"
+               "[setup]\nacts = relu\ndata = fashion-mnist\nsamples = 200\ndepth = 1\n"
+               "epochs = 1\n[check c]\nwhat = w\ntest = test_acc(relu) >= 0\n");
+    run_result *r = &fx->s.r;
+    run_actbench(r, (const char *const[]){"run", path, "--data-dir", "/nonexistent-idx", "--out",
+                                          fx->s.out, "--no-plot", NULL});
+    assert_error("missing IDX folder", r, 1,
+                 (const char *const[]){"/nonexistent-idx/train-images-idx3-ubyte", NULL});
+    assert_out_missing(&fx->s, "missing IDX folder", 1);
+    run_free(r);
+    run_actbench(r, (const char *const[]){"reproduce", "--data-dir", "", "--out", fx->s.out,
+                                          NULL});
+    assert_error("empty --data-dir", r, 2, (const char *const[]){"--data-dir", NULL});
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_load_continuation_and_folder, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_good, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_data_dir, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_quick, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_quick_error, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_load_long_line, setup, scratch_teardown),

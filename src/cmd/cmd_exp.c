@@ -27,6 +27,7 @@
 
 typedef struct {
     bool quick, no_plot, quiet, help, no_gradcheck;
+    const char *data_dir; /* --data-dir: the IDX folder, as the main command's */
     int jobs;           /* runs at once; 0 = the online cores */
     const char *out, *experiments, *only, *expect;
     const char *file;   /* run: the experiment file */
@@ -34,11 +35,12 @@ typedef struct {
 
 static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err *err)
 {
-    enum { O_QUICK = 256, O_NO_PLOT, O_EXPERIMENTS, O_ONLY, O_EXPECT, O_NO_GC };
+    enum { O_QUICK = 256, O_NO_PLOT, O_EXPERIMENTS, O_ONLY, O_EXPECT, O_NO_GC, O_DATA_DIR };
     static const struct option run_opts[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
         {"no-plot", no_argument, NULL, O_NO_PLOT}, {"quiet", no_argument, NULL, 'q'},
         {"jobs", required_argument, NULL, 'j'}, {"no-gradcheck", no_argument, NULL, O_NO_GC},
+        {"data-dir", required_argument, NULL, O_DATA_DIR},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     static const struct option rep_long[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
@@ -46,7 +48,8 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
         {"help", no_argument, NULL, 'h'}, {"jobs", required_argument, NULL, 'j'},
         {"experiments", required_argument, NULL, O_EXPERIMENTS},
         {"only", required_argument, NULL, O_ONLY}, {"expect", required_argument, NULL, O_EXPECT},
-        {"no-gradcheck", no_argument, NULL, O_NO_GC}, {NULL, 0, NULL, 0}};
+        {"no-gradcheck", no_argument, NULL, O_NO_GC},
+        {"data-dir", required_argument, NULL, O_DATA_DIR}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->experiments = "experiments";
     opterr = 0;
@@ -70,6 +73,11 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
         case 'o': o->out = optarg; break;
         case O_NO_PLOT: o->no_plot = true; break;
         case O_NO_GC: o->no_gradcheck = true; break;
+        case O_DATA_DIR:
+            if (!optarg[0])
+                return ab_fail(err, AB_EUSAGE, "--data-dir: empty folder name");
+            o->data_dir = optarg;
+            break;
         case 'q': o->quiet = true; break;
         case 'h': o->help = true; break;
         case O_EXPERIMENTS: o->experiments = optarg; break;
@@ -115,6 +123,8 @@ static const char run_help[] =
     "             thread: the same files as -j 1 (default: the online cores)\n"
     "  --no-gradcheck  train a formula or plugin activation even when its\n"
     "             derivative fails the check made before training\n"
+    "  --data-dir DIR  the folder of the file's IDX data set (mnist,\n"
+    "             fashion-mnist), as for the main command\n"
     "Long options are spelled in full; an option with a value is given once.\n";
 
 int cmd_run(int argc, char **argv)
@@ -134,7 +144,8 @@ int cmd_run(int argc, char **argv)
     if (st == AB_OK)
         st = xf_load(e, o.file, o.quick, &err);
     exp_run_opts ro = {.quick = o.quick, .render = !o.no_plot && plot_have_gnuplot(),
-                       .quiet = o.quiet, .jobs = o.jobs, .no_gradcheck = o.no_gradcheck, .out = o.out, .argc = argc,
+                       .quiet = o.quiet, .jobs = o.jobs, .no_gradcheck = o.no_gradcheck,
+                       .data_dir = o.data_dir, .out = o.out, .argc = argc,
                        .argv = argv};
     if (st == AB_OK)
         st = exp_run(&r, e, &ro, &err);
@@ -303,7 +314,7 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
             fprintf(stderr, "actbench: [%d/%d] %s%s: claim %d\n", i + 1, s->n_sel, e->id,
                     quick ? " (quick)" : "", e->claim);
         exp_run_opts ro = {.quick = quick, .render = render, .quiet = s->o->quiet,
-                           .no_gradcheck = s->o->no_gradcheck,
+                           .no_gradcheck = s->o->no_gradcheck, .data_dir = s->o->data_dir,
                            .jobs = s->o->jobs, .out = dir, .argc = s->argc, .argv = s->argv,
                            .before_commit = report ? write_part : NULL, .ctx = &pc};
         if ((st = exp_run(&r, e, &ro, err)) != AB_OK)
@@ -340,6 +351,8 @@ static const char reproduce_help[] =
     "                 differs from its quick rows (what CI runs)\n"
     "  --no-gradcheck train formula and plugin activations even when their\n"
     "                 derivative fails the check made before training\n"
+    "  --data-dir DIR the folder of the IDX data sets (mnist, fashion-mnist),\n"
+    "                 as for the main command\n"
     "Long options are spelled in full; an option with a value is given once.\n";
 
 /* The experiment files of o->experiments into s (sorted by name). */

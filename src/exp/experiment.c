@@ -159,14 +159,15 @@ static train_config point_config(const xf_setup *s, const int *idx, const act_sp
     return c;
 }
 
-ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_err *err)
+ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, const char *data_dir,
+                   ab_err *err)
 {
     const xf_setup *s = &e->setup;
     int n_points = xf_n_points(s);
     if (!plan_alloc(p, n_points * s->n_acts * s->seeds))
         return ab_fail(err, AB_ERUNTIME, "out of memory: run plan");
-    p->data = (data_spec){.name = s->data, .n = s->samples, .test_frac = s->test_frac,
-                          .seed = s->seed, .standardize = true};
+    p->data = (data_spec){.name = s->data, .dir = data_dir, .n = s->samples,
+                          .test_frac = s->test_frac, .seed = s->seed, .standardize = true};
     p->acts = s->acts;
     p->n_acts = s->n_acts;
     p->jobs = jobs;
@@ -228,7 +229,7 @@ static ab_status run_train(exp_result *r, exp_runs *x, const experiment *e, stag
                            const exp_run_opts *o, ab_err *err)
 {
     folder_ctx fc = {.stage = stage, .e = e, .o = o};
-    ab_status st = exp_plan(&x->plan, e, o->jobs, o->quiet, err);
+    ab_status st = exp_plan(&x->plan, e, o->jobs, o->quiet, o->data_dir, err);
     if (st == AB_OK)
         st = runner_run(&x->out, &x->plan, ready, &fc, err);
     if (st == AB_OK && !(r->q = malloc(sizeof(double) * XF_N_QTY * (size_t)x->out.n)))

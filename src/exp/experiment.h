@@ -55,6 +55,7 @@ typedef struct {
     bool render;          /* run gnuplot on the figure */
     bool quiet;           /* no progress on stderr */
     bool no_gradcheck;    /* train formulas and plugins whose derivative fails the check */
+    const char *data_dir; /* the IDX folder of a file's data set; NULL: its default */
     int jobs;             /* runs at once (-j), each on one BLAS thread */
     const char *out;      /* the folder, replaced as a whole; NULL = a new one */
     const char *parent;   /* where a new one goes (PARENT/ID-YYYYMMDD-HHMMSS); NULL = runs */
@@ -83,7 +84,8 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
 
 /* The run plan of e's training runs: every sweep point, then activation,
  * then seed (the order of the files' rows), jobs at once. */
-ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, ab_err *err);
+ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, const char *data_dir,
+                   ab_err *err);
 
 /* Fills q[0..XF_N_QTY) with the quantities of one run of an experiment of
  * `epochs` epochs (NaN where one does not apply). */
