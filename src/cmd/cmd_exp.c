@@ -51,7 +51,11 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
         {"no-gradcheck", no_argument, NULL, O_NO_GC},
         {"data-dir", required_argument, NULL, O_DATA_DIR}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
-    o->experiments = "experiments";
+    /* the checkout's experiments/, or outside one the installed files */
+    struct stat sb;
+    o->experiments = stat("experiments", &sb) == 0 || stat(ACTBENCH_EXPERIMENTS_DIR, &sb) != 0
+                         ? "experiments"
+                         : ACTBENCH_EXPERIMENTS_DIR;
     opterr = 0;
     optind = 1;
     int c, idx;
@@ -335,7 +339,8 @@ static const char reproduce_help[] =
     "Usage: actbench reproduce [--quick] [--out DIR] [--experiments DIR] [-j N]\n"
     "                          [--only LIST] [--expect FILE] [--no-plot] [--quiet]\n"
     "                          [--no-gradcheck]\n"
-    "\nRuns every experiment file in DIR (default experiments/) and writes OUT\n"
+    "\nRuns every experiment file in DIR (default experiments/, or where none is,\n"
+    "the installed " ACTBENCH_EXPERIMENTS_DIR ") and writes OUT\n"
     "(default results/): one folder per experiment (CSV, checks.csv, config.json,\n"
     "plots/), REPORT.md with each claim's verdict and figure, and verdicts.csv.\n"
     "A full run also runs the quick mode first, so both verdicts are recorded.\n"
