@@ -226,6 +226,40 @@ static void test_single_panel_no_multiplot(void **state)
     free(gp);
 }
 
+/* On a log axis, exact zeros cannot be drawn: a series that is all zero
+ * says "(all zero)", not "(no data)"; one with some says how many were left
+ * out; a panel of nothing but zeros says so in its middle. */
+static void test_log_zeros(void **state)
+{
+    scratch *fx = *state;
+    static const double x[] = {1, 2, 3};
+    static const double zero[] = {0, 0, 0}, some[] = {0, 0.5, 0.25}, nan3[] = {NAN, NAN, NAN};
+    plot_series ss[3] = {{"flat", 3, x, zero, NULL, NULL, PLOT_LINE, 0, false},
+                         {"partly", 3, x, some, NULL, NULL, PLOT_LINE, 0, false},
+                         {"gone", 3, x, nan3, NULL, NULL, PLOT_LINE, 0, false}};
+    plot_panel pa = {"Grad", "layer", "norm", true, true, ss, 3, false, false};
+    plot_figure fig = {"zeros", NULL, &pa, 1, 0};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "zeros.gp");
+    assert_non_null(strstr(gp, "\"flat (all zero)\""));
+    assert_non_null(strstr(gp, "\"partly (0 at 1 point: not drawn)\""));
+    assert_non_null(strstr(gp, "\"gone (no data)\""));
+    free(gp);
+    pa.n_series = 1; /* nothing but zeros */
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    gp = slurp_in(fx->out, "zeros.gp");
+    assert_non_null(strstr(gp, "all zero: nothing to draw on a log axis"));
+    free(gp);
+    pa.logy = false; /* on a linear axis zeros are drawn */
+    pa.n_series = 2;
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    gp = slurp_in(fx->out, "zeros.gp");
+    assert_null(strstr(gp, "all zero"));
+    assert_null(strstr(gp, "not drawn"));
+    free(gp);
+}
+
 /* A percent panel keeps its y axis over [-3, 103] whatever the data: two
  * lines at 100% are not zoomed into the whole panel. */
 static void test_percent_axis(void **state)
@@ -495,6 +529,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty_panels_render, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_single_panel_no_multiplot, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_percent_axis, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_log_zeros, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_colour_dashed, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_key_layout, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_bad_name, setup, scratch_teardown),

@@ -230,6 +230,38 @@ static void put_log_xtics(FILE *f, const plot_panel *pa)
 /* ---- the key ----------------------------------------------------------- */
 
 #define NO_DATA_SUFFIX " (no data)"
+#define ALL_ZERO_SUFFIX " (all zero)"
+
+/* Whether a series with nothing to draw on a log axis had values, every one
+ * of them exactly 0 (hardshrink's gradients): said as such, not "no data". */
+static bool all_zero(const plot_series *s, bool logy)
+{
+    bool any = false;
+    for (int i = 0; logy && i < s->n; i++) {
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i]))
+            continue;
+        if (s->y[i] != 0.0)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+/* How many of a drawn series' points are exactly 0 on a log axis, where
+ * they cannot be drawn: the key says so. */
+static int zeros_left_out(const plot_series *s, bool logy)
+{
+    int n = 0;
+    for (int i = 0; logy && i < s->n; i++)
+        n += isfinite(s->x[i]) && s->y[i] == 0.0;
+    return n;
+}
+
+/* What the key says after a series with nothing to draw. */
+static const char *missing_suffix(const plot_series *s, bool logy)
+{
+    return all_zero(s, logy) ? ALL_ZERO_SUFFIX : NO_DATA_SUFFIX;
+}
 
 /* Length of a key entry as gnuplot estimates it for noenhanced text: one per
  * UTF-8 character. */
@@ -259,7 +291,10 @@ static key_shape key_layout(const plot_panel *pa, const panel_extent *e)
         const plot_series *se = &pa->series[s];
         int len = text_chars(se->label);
         if (count_rows(se, pa->logy) == 0)
-            len += (int)strlen(NO_DATA_SUFFIX);
+            len += (int)strlen(missing_suffix(se, pa->logy));
+        else if (zeros_left_out(se, pa->logy))
+            len += snprintf(NULL, 0, " (0 at %d points: not drawn)",
+                            zeros_left_out(se, pa->logy));
         if (len == 0)
             continue; /* an empty title makes no key entry */
         entries++;
@@ -611,12 +646,16 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
         fputs("set xtics norotate autojustify enhanced\nset autoscale x\n", f);
 
     if (e->points == 0) {
-        /* Fixed ranges: autoscaling over nothing is a gnuplot error. */
-        fputs("unset logscale xy\nset format x \"% h\"\nset format y \"% h\"\n"
-              "set xtics autofreq\nset offsets 0, 0, 0, 0\nset xrange [0:1]\nset yrange [0:1]\n"
-              "unset key\n"
-              "set label 1 \"no data\" at graph 0.5, graph 0.5 center\n",
-              f);
+        /* Fixed ranges: autoscaling over nothing is a gnuplot error.  A log
+         * panel whose every series is exactly 0 says so. */
+        bool zero = pa->n_series > 0;
+        for (int s = 0; s < pa->n_series; s++)
+            zero &= all_zero(&pa->series[s], pa->logy);
+        fprintf(f, "unset logscale xy\nset format x \"%% h\"\nset format y \"%% h\"\n"
+                   "set xtics autofreq\nset offsets 0, 0, 0, 0\nset xrange [0:1]\n"
+                   "set yrange [0:1]\nunset key\n"
+                   "set label 1 \"%s\" at graph 0.5, graph 0.5 center\n",
+                zero ? "all zero: nothing to draw on a log axis" : "no data");
         return;
     }
 
@@ -671,7 +710,16 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         const plot_series *se = &pa->series[s];
         int rows = count_rows(se, pa->logy);
         fputs(sep, f);
-        if (rows > 0) {
+        int zeros = rows > 0 ? zeros_left_out(se, pa->logy) : 0;
+        if (rows > 0 && zeros) {
+            char buf[600];
+            snprintf(buf, sizeof buf, "%s (0 at %d point%s: not drawn)",
+                     se->label ? se->label : "", zeros, zeros == 1 ? "" : "s");
+            fprintf(f, "$d%d using 1:2 ", first_block + s);
+            put_line_style(f, se, k, rows);
+            fputs(" title ", f);
+            put_str(f, buf);
+        } else if (rows > 0) {
             fprintf(f, "$d%d using 1:2 ", first_block + s);
             put_line_style(f, se, k, rows);
             fputs(" title ", f);
@@ -680,7 +728,8 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
             /* Keep the legend entry so a series that diverged is not silently
              * missing from the figure. */
             char buf[600];
-            snprintf(buf, sizeof buf, "%s" NO_DATA_SUFFIX, se->label ? se->label : "");
+            snprintf(buf, sizeof buf, "%s%s", se->label ? se->label : "",
+                     missing_suffix(se, pa->logy));
             fputs("NaN ", f);
             put_line_style(f, se, k, rows);
             fputs(" title ", f);
