@@ -350,6 +350,38 @@ static void test_dead_and_saturation(void **state)
     free_records(recs, 2 * seeds);
 }
 
+/* A run that diverged is said in the key: which epoch with one seed, how
+ * many seeds with several (their lines the others' mean). */
+static void test_diverged_in_key(void **state)
+{
+    (void)state;
+    act_spec acts[2];
+    parse_acts(acts, two_acts, 2);
+    run_record *recs = make_records(acts, 2, 3, 3);
+    recs[4].r.diverged = true, recs[4].r.diverged_epoch = 7; /* relu, seed 2 */
+    figpool *p = build("dead", recs, 6, acts, 2);
+    const plot_figure *f = figpool_figure(p);
+    assert_string_equal(f->panels[0].series[0].label, "sigmoid");
+    assert_string_equal(f->panels[0].series[1].label, "relu (1 of 3 seeds diverged)");
+    assert_string_equal(f->panels[1].series[1].label, "relu (1 of 3 seeds diverged)");
+    figpool_free(p);
+    p = build("loss", recs, 6, acts, 2);
+    f = figpool_figure(p);
+    bool seen = false;
+    for (int k = 0; k < f->panels[0].n_series; k++)
+        seen |= strcmp(f->panels[0].series[k].label, "relu (1 of 3 seeds diverged) train") == 0;
+    assert_true(seen);
+    figpool_free(p);
+    free_records(recs, 6);
+    recs = make_records(acts, 2, 1, 3);
+    recs[1].r.diverged = true, recs[1].r.diverged_epoch = 7;
+    p = build("grad_by_epoch", recs, 2, acts, 2);
+    f = figpool_figure(p);
+    assert_string_equal(f->panels[1].title, "relu (diverged in epoch 7)");
+    figpool_free(p);
+    free_records(recs, 2);
+}
+
 /* loss: train (solid) and test (dashed) lines per activation, one colour
  * each, in a loss and an accuracy panel; no test lines without a test set. */
 static void test_loss(void **state)
@@ -762,6 +794,7 @@ int main(void)
         cmocka_unit_test(test_seed_statistics),
         cmocka_unit_test(test_grad_by_epoch),
         cmocka_unit_test(test_dead_and_saturation),
+        cmocka_unit_test(test_diverged_in_key),
         cmocka_unit_test(test_loss),
         cmocka_unit_test(test_deep_layer_subset),
         cmocka_unit_test(test_limit_is_an_error),

@@ -69,6 +69,26 @@ static int add_panel(figpool *p, const char *title, const char *xl, const char *
                                           .logy = logy, .integer_x = true});
 }
 
+/* Activation a's name in a key or panel title, with its runs that diverged
+ * said: "relu (diverged in epoch 23)" for one seed, "relu (2 of 3 seeds
+ * diverged)" for several, whose lines are then the others' (a diverged
+ * run's missing values are left out of the mean). */
+static const char *act_key(figpool *p, const fig_in *in, int a)
+{
+    act_group g = in->g[a];
+    int div = 0, at = -1;
+    for (int i = 0; i < g.count; i++)
+        if (in->recs[g.first + i].r.diverged) {
+            div++;
+            at = in->recs[g.first + i].r.diverged_epoch;
+        }
+    if (div == 0)
+        return in->acts[a].label;
+    if (g.count == 1)
+        return figpool_str(p, "%s (diverged in epoch %d)", in->acts[a].label, at);
+    return figpool_str(p, "%s (%d of %d seeds diverged)", in->acts[a].label, div, g.count);
+}
+
 /* ---- series ---------------------------------------------------------- */
 
 /* One series per activation: metric m of each layer (hidden layers only
@@ -84,7 +104,7 @@ static void series_by_layer(figpool *p, int panel, const fig_in *in, const probe
         const run_record *r0 = &in->recs[g.first];
         int L = m->hidden_only ? r0->depth : r0->r.n_layers;
         line ln;
-        if (!line_make(&ln, p, in->acts[a].label, L, g.count > 1))
+        if (!line_make(&ln, p, act_key(p, in, a), L, g.count > 1))
             return;
         for (int l = 0; l < L; l++) {
             figpool_stat st = figpool_stat_empty();
@@ -231,7 +251,7 @@ static void fig_grad_epochs(figpool *p, const fig_in *in)
         act_group g = in->g[a];
         if (g.count == 0)
             continue;
-        int pn = add_panel(p, in->acts[a].label, "epoch", "||dL/dW|| (Frobenius)", true);
+        int pn = add_panel(p, act_key(p, in, a), "epoch", "||dL/dW|| (Frobenius)", true);
         int L = in->recs[g.first].r.n_layers, idx[FIGURES_LAYER_LINES];
         int k = layer_subset(idx, L);
         most = L > most ? L : most;
@@ -267,7 +287,7 @@ static void loss_line(figpool *p, int panel, const fig_in *in, int a, int which)
         return;
     int ne = r0->r.n_loss;
     line ln;
-    const char *label = figpool_str(p, test ? "%s test" : "%s train", in->acts[a].label);
+    const char *label = figpool_str(p, test ? "%s test" : "%s train", act_key(p, in, a));
     if (!line_make(&ln, p, label, ne, g.count > 1))
         return;
     /* one colour per activation: train solid, test dashed */
@@ -330,7 +350,7 @@ static void fig_pct(figpool *p, const fig_in *in, const probe_metric *m, const c
                            figpool_str(p, "%s (%%)", what));
     for (int a = 0; a < in->n_acts; a++)
         if (in->g[a].count > 0)
-            series_by_epoch(p, ep, in->acts[a].label, in, in->g[a], m, -1, true);
+            series_by_epoch(p, ep, act_key(p, in, a), in, in->g[a], m, -1, true);
     int lp = add_pct_panel(p, figpool_str(p, "%s by hidden layer after training", what),
                            "hidden layer", figpool_str(p, "%s (%%)", what));
     series_by_layer(p, lp, in, m, true);
@@ -405,7 +425,7 @@ static void fig_learned(figpool *p, const fig_in *in)
             const char *name = info->param_names[act_learned_param(info, q)];
             probe_metric m = {.name = name, .label = name, .hidden_only = true,
                               .off = offsetof(probe_layer, learned) + sizeof(double) * (size_t)q};
-            int pn = add_panel(p, figpool_str(p, "%s: %s", in->acts[a].label, name), "epoch",
+            int pn = add_panel(p, figpool_str(p, "%s: %s", act_key(p, in, a), name), "epoch",
                                name, false);
             for (int i = 0; i < k; i++)
                 series_by_epoch(p, pn, figpool_str(p, "layer %d", idx[i] + 1), in, g, &m,
