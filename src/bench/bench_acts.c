@@ -578,6 +578,30 @@ bool bench_twin_of(char *name, size_t n, const act_spec *a)
     return bench_twin_formula(name) != NULL;
 }
 
+int bench_twin_row(const bench_act_row *rows, int n_rows, int i)
+{
+    char name[64];
+    if (!bench_twin_of(name, sizeof name, &rows[i].act))
+        return -1;
+    for (int b = 0; b < n_rows; b++)
+        if (!rows[b].act.info->dyn && !strcmp(rows[b].act.label, name) &&
+            rows[b].math == rows[i].math)
+            return b;
+    return -1;
+}
+
+int bench_twin_step(const bench_act_step *steps, int n_steps, int i)
+{
+    char name[64];
+    if (!bench_twin_of(name, sizeof name, &steps[i].act))
+        return -1;
+    for (int b = 0; b < n_steps; b++)
+        if (!steps[b].act.info->dyn && !strcmp(steps[b].act.label, name) &&
+            steps[b].math == steps[i].math && steps[b].width == steps[i].width)
+            return b;
+    return -1;
+}
+
 typedef struct {
     const bench_act_row *rows;
     int n_rows;
@@ -588,29 +612,20 @@ typedef struct {
 static void twin_rows(FILE *f, const twin_data *t)
 {
     fputs("act,formula,math,what,width,builtin,formula_cost,ratio\n", f);
-    char name[64];
     for (int i = 0; i < t->n_rows; i++) {
-        const bench_act_row *r = &t->rows[i];
-        if (!bench_twin_of(name, sizeof name, &r->act))
-            continue;
-        for (int b = 0; b < t->n_rows; b++)
-            if (!t->rows[b].act.info->dyn && !strcmp(t->rows[b].act.label, name) &&
-                t->rows[b].math == r->math)
-                fprintf(f, "%s,%s,%s,ns,,%.4f,%.4f,%.4f\n", name, r->act.label,
-                        vm_backend_name(r->math), t->rows[b].ns_total, r->ns_total,
-                        r->ns_total / t->rows[b].ns_total);
+        int b = bench_twin_row(t->rows, t->n_rows, i);
+        const bench_act_row *r = &t->rows[i], *q = &t->rows[b];
+        if (b >= 0)
+            fprintf(f, "%s,%s,%s,ns,,%.4f,%.4f,%.4f\n", q->act.label, r->act.label,
+                    vm_backend_name(r->math), q->ns_total, r->ns_total,
+                    r->ns_total / q->ns_total);
     }
     for (int i = 0; i < t->n_steps; i++) {
-        const bench_act_step *r = &t->steps[i];
-        if (!bench_twin_of(name, sizeof name, &r->act))
-            continue;
-        for (int b = 0; b < t->n_steps; b++) {
-            const bench_act_step *q = &t->steps[b];
-            if (!q->act.info->dyn && !strcmp(q->act.label, name) && q->math == r->math &&
-                q->width == r->width)
-                fprintf(f, "%s,%s,%s,step_us,%d,%.4f,%.4f,%.4f\n", name, r->act.label,
-                        vm_backend_name(r->math), r->width, q->us, r->us, r->us / q->us);
-        }
+        int b = bench_twin_step(t->steps, t->n_steps, i);
+        const bench_act_step *r = &t->steps[i], *q = &t->steps[b];
+        if (b >= 0)
+            fprintf(f, "%s,%s,%s,step_us,%d,%.4f,%.4f,%.4f\n", q->act.label, r->act.label,
+                    vm_backend_name(r->math), r->width, q->us, r->us, r->us / q->us);
     }
 }
 

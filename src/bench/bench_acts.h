@@ -102,6 +102,11 @@ const char *bench_twin_formula(const char *name);
  * for a NAME bench_twin_formula knows); its NAME into name (n bytes). */
 bool bench_twin_of(char *name, size_t n, const act_spec *a);
 
+/* The index of row i's built-in row (same math; for steps, same width too)
+ * when row i is a twin, else -1. */
+int bench_twin_row(const bench_act_row *rows, int n_rows, int i);
+int bench_twin_step(const bench_act_step *steps, int n_steps, int i);
+
 /* Writes DIR/bench_twins.csv: for every row whose label is a built-in's
  * name plus BENCH_TWIN_SUFFIX, beside the built-in's row with the same math:
  * act,formula,math,what,width,builtin,formula_cost,ratio -- what "ns" (per

@@ -324,32 +324,26 @@ static void twins_print(const bench_act_row *rows, int n_rows, const bench_act_s
                         int n_steps, const acts_opts *o)
 {
     bool head = false;
-    char name[64];
     for (int i = 0; i < n_rows; i++) {
-        const bench_act_row *r = &rows[i];
-        if (!bench_twin_of(name, sizeof name, &r->act))
+        int b = bench_twin_row(rows, n_rows, i);
+        if (b < 0)
             continue;
-        for (int b = 0; b < n_rows; b++) {
-            const bench_act_row *q = &rows[b];
-            if (q->act.info->dyn || q->math != r->math || strcmp(q->act.label, name))
-                continue;
-            if (!head) {
-                printf("\n%-16s %-6s %9s", "formula", "math", "x built-in");
-                for (int w = 0; w < o->n_widths; w++)
-                    printf("   step@%-5d", o->widths[w]);
-                printf("\n");
-                head = true;
-            }
-            printf("%-16s %-6s %9.2f", r->act.label, vm_backend_name(r->math),
-                   r->ns_total / q->ns_total);
-            for (int s = 0; s < n_steps; s++)
-                for (int t = 0; t < n_steps; t++)
-                    if (steps[s].math == r->math && !strcmp(steps[s].act.label, r->act.label) &&
-                        steps[t].math == r->math && steps[t].width == steps[s].width &&
-                        !steps[t].act.info->dyn && !strcmp(steps[t].act.label, name))
-                        printf("   %10.2f", steps[s].us / steps[t].us);
+        const bench_act_row *r = &rows[i];
+        if (!head) {
+            printf("\n%-16s %-6s %9s", "formula", "math", "x built-in");
+            for (int w = 0; w < o->n_widths; w++)
+                printf("   step@%-5d", o->widths[w]);
             printf("\n");
+            head = true;
         }
+        printf("%-16s %-6s %9.2f", r->act.label, vm_backend_name(r->math),
+               r->ns_total / rows[b].ns_total);
+        for (int s = 0; s < n_steps; s++) {
+            int t = bench_twin_step(steps, n_steps, s);
+            if (t >= 0 && steps[s].math == r->math && !strcmp(steps[s].act.label, r->act.label))
+                printf("   %10.2f", steps[s].us / steps[t].us);
+        }
+        printf("\n");
     }
     if (head)
         printf("each formula (NAME.expr, bench_twins.csv) over its built-in: f+f' per element, "
