@@ -93,9 +93,9 @@ static plot_figure demo_figure(const char *name)
                                   PLOT_LINE, 0, false};
     lin_series[1] = (plot_series){"tanh", 6, ep, acc_b, NULL, NULL, PLOT_LINE, 0, false};
     demo_panels[0] = (plot_panel){"Gradient norm by layer", "layer", "mean |dL/dW|", true, true,
-                                  logy_series, 3, false, false};
+                                  logy_series, 3, false, false, NULL};
     demo_panels[1] = (plot_panel){"Test accuracy", "epoch", "accuracy", false, true, lin_series,
-                                  2, false, false};
+                                  2, false, false, NULL};
     return (plot_figure){name, "Sigmoid vs ReLU_family", demo_panels, 2, 2};
 }
 
@@ -158,7 +158,7 @@ static void test_render_all_same(void **state)
         skip();
     static const double x[] = {1, 2, 3}, y[] = {1e-3, 1e-2, 10};
     plot_series s = {"decay", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel logp = {"log axes", "layer", "norm", true, true, &s, 1, true, false};
+    plot_panel logp = {"log axes", "layer", "norm", true, true, &s, 1, true, false, NULL};
     plot_figure a = {"first_fig", "A title", &logp, 1, 1};
     plot_figure b = demo_figure("demo_fig");
     ab_err err = {{0}};
@@ -186,9 +186,9 @@ static void test_empty_panels_render(void **state)
     plot_series all_bad = {"diverged_net", 3, x, bad, NULL, NULL, PLOT_LINE, 0, false};
     plot_series mixed[] = {{"flat", 3, x, ok, bad, bad, PLOT_LINE, 0, false}, all_bad};
     plot_panel panels[] = {
-        {"Nothing to show", "x", "y", true, true, NULL, 0, false, false},
-        {"All points bad", "x", "y", true, false, &all_bad, 1, false, false},
-        {"One flat line", "x", "y", true, false, mixed, 2, false, false},
+        {"Nothing to show", "x", "y", true, true, NULL, 0, false, false, NULL},
+        {"All points bad", "x", "y", true, false, &all_bad, 1, false, false, NULL},
+        {"One flat line", "x", "y", true, false, mixed, 2, false, false, NULL},
     };
     plot_figure fig = {"empty_one", NULL, panels, 3, 2};
     ab_err err = {{0}};
@@ -214,7 +214,7 @@ static void test_single_panel_no_multiplot(void **state)
     static const double x[] = {0, 100, 200};
     static const double y[] = {3, 2, 1};
     plot_series s = {"loss", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1, false, false};
+    plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1, false, false, NULL};
     plot_figure fig = {"single", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -237,7 +237,7 @@ static void test_log_zeros(void **state)
     plot_series ss[3] = {{"flat", 3, x, zero, NULL, NULL, PLOT_LINE, 0, false},
                          {"partly", 3, x, some, NULL, NULL, PLOT_LINE, 0, false},
                          {"gone", 3, x, nan3, NULL, NULL, PLOT_LINE, 0, false}};
-    plot_panel pa = {"Grad", "layer", "norm", true, true, ss, 3, false, false};
+    plot_panel pa = {"Grad", "layer", "norm", true, true, ss, 3, false, false, NULL};
     plot_figure fig = {"zeros", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -268,7 +268,7 @@ static void test_percent_axis(void **state)
     static const double x[] = {0, 5, 10};
     static const double y[] = {100, 99.5, 100};
     plot_series s = {"dead", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel pa = {"Dead", "epoch", "dead (%)", false, true, &s, 1, false, true};
+    plot_panel pa = {"Dead", "epoch", "dead (%)", false, true, &s, 1, false, true, NULL};
     plot_figure fig = {"pct", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -281,6 +281,49 @@ static void test_percent_axis(void **state)
     gp = slurp_in(fx->out, "pct.gp");
     assert_null(strstr(gp, "set yrange [-3:103]"));
     free(gp);
+}
+
+/* An image under points: its cells in a block (x y r g b, a blank line a
+ * scan), drawn first, the frame fixed to the grid's edges, its legend in the
+ * key; and it renders. */
+static void test_image(void **state)
+{
+    scratch *fx = *state;
+    static const unsigned rgb[] = {0xff0000, 0x00ff00, 0x0000ff, 0x102030, 0xffffff, 0x000000};
+    static const unsigned leg_rgb[] = {0x000000, 0xffffff};
+    static const char *const leg[] = {"dead", "alive"};
+    plot_image im = {3, 2, 0, 1, 10, 20, rgb, 2, leg_rgb, leg};
+    static const double px[] = {0.25}, py[] = {15};
+    plot_series s = {"sample", 1, px, py, NULL, NULL, PLOT_POINTS, 0, false};
+    plot_panel pa = {"Map", "x", "y", false, false, &s, 1, false, false, &im};
+    plot_figure fig = {"img", NULL, &pa, 1, 0};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "img.gp");
+    assert_non_null(strstr(gp, "$img1 << EOD\n0 10 255 0 0\n0.5 10 0 255 0\n1 10 0 0 255\n\n"
+                               "0 20 16 32 48\n0.5 20 255 255 255\n1 20 0 0 0\n\nEOD\n"));
+    /* the cells' edges, half a cell beyond the outer centres */
+    assert_non_null(strstr(gp, "set xrange [-0.25:1.25]\nset yrange [5:25]\n"));
+    assert_non_null(strstr(gp, "plot $img1 using 1:2:3:4:5 with rgbimage notitle"));
+    assert_non_null(strstr(gp, "fc rgb \"#000000\" title \"dead\""));
+    assert_non_null(strstr(gp, "fc rgb \"#ffffff\" title \"alive\""));
+    assert_true(strstr(gp, "with rgbimage") < strstr(gp, "$d1 using 1:2"));
+    free(gp);
+    if (plot_have_gnuplot()) {
+        char msg[4096];
+        assert_int_equal(render_quiet(fx->dir, "img", &err, msg, sizeof msg), AB_OK);
+        assert_string_equal(msg, "");
+    }
+    /* malformed images are refused */
+    im.nx = 1;
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_EUSAGE);
+    im.nx = 3;
+    im.x1 = 0;
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_EUSAGE);
+    im.x1 = 1;
+    pa.logy = true;
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_EUSAGE);
+    assert_non_null(strstr(err.msg, "linear axes"));
 }
 
 /* Series grouped by a fixed colour: train solid, test dashed with open markers,
@@ -298,7 +341,7 @@ static void test_colour_dashed(void **state)
         {"tanh test", 4, x, hi, NULL, NULL, PLOT_LINE, 0, true},
         {"wrapped", 4, x, hi, NULL, NULL, PLOT_LINE, 12, false},
     };
-    plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5, false, false};
+    plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5, false, false, NULL};
     plot_figure fig = {"grouped", NULL, &pa, 1, 1};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -349,8 +392,8 @@ static void test_key_layout(void **state)
     for (int i = 0; i < 7; i++)
         many[i] = (plot_series){layers[i], 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
     plot_panel panels[] = {
-        {"seven", "epoch", "y", false, true, many, 7, false, false},
-        {"one", "epoch", "y", false, true, &one, 1, false, false},
+        {"seven", "epoch", "y", false, true, many, 7, false, false, NULL},
+        {"one", "epoch", "y", false, true, &one, 1, false, false, NULL},
     };
     plot_figure fig = {"keys", "Keys", panels, 2, 2};
     ab_err err = {{0}};
@@ -531,6 +574,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_percent_axis, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_log_zeros, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_colour_dashed, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_image, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_key_layout, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_bad_name, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_bad_figure, setup, scratch_teardown),

@@ -105,6 +105,13 @@ double *figpool_doubles(figpool *p, int n)
     return keep(p, calloc((size_t)(n > 0 ? n : 1), sizeof(double)));
 }
 
+void *figpool_bytes(figpool *p, size_t n)
+{
+    if (p->status != AB_OK)
+        return NULL;
+    return keep(p, calloc(n > 0 ? n : 1, 1));
+}
+
 const char *figpool_str(figpool *p, const char *fmt, ...)
 {
     if (p->status != AB_OK)

@@ -13,6 +13,7 @@
 #define ACTBENCH_FIGPOOL_H
 
 #include <math.h>
+#include <stddef.h>
 
 #include "plot.h"
 
@@ -28,6 +29,8 @@ void figpool_free(figpool *p);
 void figpool_title(figpool *p, const char *title);
 /* n zeroed doubles owned by p, or NULL (p failed). */
 double *figpool_doubles(figpool *p, int n);
+/* n zeroed bytes owned by p (an image's cells, a plot_image), or NULL. */
+void *figpool_bytes(figpool *p, size_t n);
 /* printf into a string owned by p; "" when p has failed. */
 const char *figpool_str(figpool *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -95,6 +95,38 @@ static ab_status check_name(const char *name, ab_err *err)
     return AB_OK;
 }
 
+/* Most cells in one image: a 200 x 200 grid, or a unit x probe map of 1000
+ * units at 200 probes, is 4-5 MB of script; past this, say so. */
+#define PLOT_MAX_CELLS 400000
+
+static ab_status check_image(const char *name, int p, const plot_panel *pa, ab_err *err)
+{
+    const plot_image *im = pa->image;
+    if (!im)
+        return AB_OK;
+    if (im->nx < 2 || im->ny < 2 || !im->rgb || (long)im->nx * im->ny > PLOT_MAX_CELLS)
+        return ab_fail(err, AB_EUSAGE, "plot %s: panel %d: an image needs 2..%d cells a side "
+                       "and at most %d cells, has %d x %d", name, p + 1, PLOT_MAX_CELLS / 2,
+                       PLOT_MAX_CELLS, im->nx, im->ny);
+    if (!(im->x0 < im->x1) || !(im->y0 < im->y1) || !isfinite(im->x1 - im->x0) ||
+        !isfinite(im->y1 - im->y0))
+        return ab_fail(err, AB_EUSAGE, "plot %s: panel %d: an image needs finite x0 < x1 and "
+                       "y0 < y1", name, p + 1);
+    if (pa->logx || pa->logy)
+        return ab_fail(err, AB_EUSAGE, "plot %s: panel %d: an image needs linear axes", name,
+                       p + 1);
+    if (im->n_legend < 0 || (im->n_legend > 0 && (!im->legend_rgb || !im->legend_label)))
+        return ab_fail(err, AB_EUSAGE, "plot %s: panel %d: an image legend needs colours and "
+                       "labels", name, p + 1);
+    return AB_OK;
+}
+
+/* Half a cell: the grid's edges lie this far beyond its outer centres. */
+static double half_cell(double c0, double c1, int n)
+{
+    return (c1 - c0) / (n - 1) / 2;
+}
+
 static ab_status check_figure(const plot_figure *fig, ab_err *err)
 {
     if (!fig)
@@ -112,6 +144,9 @@ static ab_status check_figure(const plot_figure *fig, ab_err *err)
         if (pa->n_series > PLOT_MAX_SERIES)
             return ab_fail(err, AB_EUSAGE, "plot %s: %d lines in panel %d (at most %d in one "
                            "panel)", fig->name, pa->n_series, p + 1, PLOT_MAX_SERIES);
+        ab_status ist = check_image(fig->name, p, pa, err);
+        if (ist != AB_OK)
+            return ist;
         for (int s = 0; s < pa->n_series; s++) {
             const plot_series *se = &pa->series[s];
             if (se->n < 0 || (se->n > 0 && (!se->x || !se->y)))
@@ -183,6 +218,15 @@ static void widen(double *lo, double *hi, double v)
 static panel_extent measure(const plot_panel *pa)
 {
     panel_extent e = {0, INFINITY, -INFINITY, INFINITY, -INFINITY};
+    const plot_image *im = pa->image;
+    if (im) {
+        double hx = half_cell(im->x0, im->x1, im->nx), hy = half_cell(im->y0, im->y1, im->ny);
+        e.points += im->nx * im->ny;
+        widen(&e.xmin, &e.xmax, im->x0 - hx);
+        widen(&e.xmin, &e.xmax, im->x1 + hx);
+        widen(&e.ymin, &e.ymax, im->y0 - hy);
+        widen(&e.ymin, &e.ymax, im->y1 + hy);
+    }
     for (int s = 0; s < pa->n_series; s++) {
         const plot_series *se = &pa->series[s];
         for (int i = 0; i < se->n; i++) {
@@ -297,6 +341,14 @@ static key_shape key_layout(const plot_panel *pa, const panel_extent *e)
                             zeros_left_out(se, pa->logy));
         if (len == 0)
             continue; /* an empty title makes no key entry */
+        entries++;
+        if (len > longest)
+            longest = len;
+    }
+    for (int i = 0; pa->image && i < pa->image->n_legend; i++) {
+        int len = text_chars(pa->image->legend_label[i]);
+        if (len == 0)
+            continue;
         entries++;
         if (len > longest)
             longest = len;
@@ -661,6 +713,10 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
 
     put_x_axis(f, pa, e, xn);
     put_y_axis(f, pa, e, xn);
+    if (pa->image)
+        /* the grid fills the frame; lines over it may not widen it */
+        fprintf(f, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\nset offsets 0, 0, 0, 0\n",
+                e->xmin, e->xmax, e->ymin, e->ymax);
     /* below the panel, so the plot keeps its full width */
     key_shape k = key_layout(pa, e);
     if (k.maxrows == 0) {
@@ -687,9 +743,19 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         return;
     }
 
-    /* Bands first so every line is drawn on top of every band. */
+    /* The image first, then bands, so every line is drawn on top of both. */
     fputs("plot ", f);
     const char *sep = "";
+    if (pa->image) {
+        fprintf(f, "$img%d using 1:2:3:4:5 with rgbimage notitle", index);
+        sep = ", \\\n     ";
+        for (int i = 0; i < pa->image->n_legend; i++) {
+            fprintf(f, "%sNaN with boxes fs solid 1.0 border lc rgb \"#404040\" "
+                       "fc rgb \"#%06x\" title ", sep, pa->image->legend_rgb[i] & 0xFFFFFFu);
+            put_str(f, pa->image->legend_label[i]);
+            fputs(" noenhanced", f);
+        }
+    }
     for (int s = 0, k = 0; s < pa->n_series; s++) {
         const plot_series *se = &pa->series[s];
         if (count_band_rows(se, pa->logy) > 0 && se->style == PLOT_POINTS) {
@@ -790,6 +856,26 @@ static void layout(fig_layout *lo, const plot_figure *fig, const plot_xnames *xn
                  (lo->title_lines ? TITLE_H + (lo->title_lines - 1) * 18 : 0);
 }
 
+/* An image's block: one row per cell, x y r g b, a blank line after each
+ * grid row (gnuplot's rgbimage reads a grid scan by scan). */
+static void write_image(FILE *f, int panel, const plot_image *im)
+{
+    fprintf(f, "# panel %d, image: %d x %d cells: x y r g b\n$img%d << EOD\n", panel, im->nx,
+            im->ny, panel);
+    double dx = (im->x1 - im->x0) / (im->nx - 1), dy = (im->y1 - im->y0) / (im->ny - 1);
+    for (int j = 0; j < im->ny; j++) {
+        double y = j == im->ny - 1 ? im->y1 : im->y0 + j * dy;
+        for (int i = 0; i < im->nx; i++) {
+            unsigned c = im->rgb[(size_t)j * im->nx + i];
+            double x = i == im->nx - 1 ? im->x1 : im->x0 + i * dx;
+            fprintf(f, "%.9g %.9g %u %u %u\n", x, y, (c >> 16) & 255u, (c >> 8) & 255u,
+                    c & 255u);
+        }
+        fputc('\n', f);
+    }
+    fputs("EOD\n", f);
+}
+
 /* The script's opening comments and its data blocks, one per series. */
 static void write_data(FILE *f, const plot_figure *fig)
 {
@@ -812,6 +898,8 @@ static void write_data(FILE *f, const plot_figure *fig)
     int block = 1;
     for (int p = 0; p < fig->n_panels; p++) {
         const plot_panel *pa = &fig->panels[p];
+        if (pa->image)
+            write_image(f, p + 1, pa->image);
         for (int s = 0; s < pa->n_series; s++) {
             fprintf(f, "# panel %d, ", p + 1);
             put_str(f, pa->series[s].label);

@@ -37,6 +37,21 @@ typedef struct {
     bool dashed;         /* PLOT_LINE only: dashed line (dash type 2) with open markers */
 } plot_series;
 
+/* A picture under a panel's lines: a regular grid of coloured cells (the
+ * class regions of a classifier over its input plane, a unit x probe map of
+ * dead units).  Cell (i, j) is centred at x0 + i (x1 - x0) / (nx - 1),
+ * y0 + j (y1 - y0) / (ny - 1) and coloured rgb[j * nx + i] (0xRRGGBB); the
+ * panel's ranges are the grid's edges, half a cell beyond the outer
+ * centres.  The legend entries name what the colours mean. */
+typedef struct {
+    int nx, ny;              /* >= 2 each */
+    double x0, x1, y0, y1;   /* centres of the outer cells; x0 < x1, y0 < y1 */
+    const unsigned *rgb;
+    int n_legend;
+    const unsigned *legend_rgb;
+    const char *const *legend_label;
+} plot_image;
+
 typedef struct {
     const char *title;
     const char *xlabel;
@@ -48,6 +63,8 @@ typedef struct {
     bool logx;           /* log x axis (learning rates, scales); x must be > 0 */
     bool percent;        /* a percentage: y over [-3, 103], whatever the data, so that
                             0% and 100% stay in view and lines at 100% do not fill it */
+    const plot_image *image; /* drawn first, under the series; NULL = none.  Not with
+                                logx or logy. */
 } plot_panel;
 
 typedef struct {
