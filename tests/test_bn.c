@@ -465,6 +465,8 @@ static void test_train_run(void **state)
     free(res.probe_epoch);
     free(res.init_params);
     free(res.final_params);
+    free(res.units.hist);
+    free(res.units.dead);
 
     train_config plain = tc;
     plain.net.batchnorm = plain.net.residual = false;

@@ -61,6 +61,11 @@ static void assert_same_result(const run_result *a, const run_result *b)
     assert_memory_equal(x.probe_epoch, y.probe_epoch, sizeof(int) * (size_t)x.n_probes);
     assert_memory_equal(x.layers, y.layers,
                         sizeof(probe_layer) * (size_t)x.n_probes * (size_t)x.n_layers);
+    /* the histograms and dead bits too (run_units), both taken */
+    assert_int_equal(x.units.n_hist, 2);
+    assert_int_equal(y.units.n_hist, 2);
+    assert_memory_equal(x.units.hist, y.units.hist, sizeof(uint32_t) * run_hist_counts(&x));
+    assert_memory_equal(x.units.dead, y.units.dead, run_dead_bytes(&x));
     /* every scalar field, whatever fields there are: the structs with their
      * pointers and clocks cleared */
     run_result *both[2] = {&x, &y};
@@ -69,6 +74,8 @@ static void assert_same_result(const run_result *a, const run_result *b)
         both[k]->layers = NULL;
         both[k]->probe_epoch = NULL;
         both[k]->init_params = both[k]->final_params = NULL;
+        both[k]->units.hist = NULL;
+        both[k]->units.dead = NULL;
         both[k]->seconds = both[k]->probe_seconds = 0.0;
     }
     assert_memory_equal(&x, &y, sizeof x);

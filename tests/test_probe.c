@@ -243,6 +243,196 @@ static void test_metric_table(void **state)
     destroy(&f);
 }
 
+/* ---- histograms and dead bits ---- */
+
+/* The slot a value falls in, from the documented bins: below lo (and NaN)
+ * 0, above hi BINS + 1, else 1 + the k with edge k <= v < edge k+1 (the
+ * last bin closed). */
+static int slot_of(double v, probe_range r)
+{
+    if (!(v >= r.lo))
+        return 0;
+    if (v > r.hi)
+        return PROBE_HIST_BINS + 1;
+    for (int k = 0; k < PROBE_HIST_BINS - 1; k++)
+        if (v < probe_bin_edge(r, k + 1))
+            return k + 1;
+    return PROBE_HIST_BINS;
+}
+
+static void test_hist_ranges(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *act;
+        double lo, hi;
+    } want[] = {
+        {"tanh", -1, 1},          {"sigmoid", 0, 1},          {"softsign", -1, 1},
+        {"relu", 0, 6.375},       {"relu6", 0, 6},            {"elu", -1, 6.375},
+        {"gelu", -0.17, 6.375},   {"hardswish", -0.38, 6.375}, {"step", 0, 1},
+        {"identity", -6.375, 6.375}, {"logsigmoid", -6.375, 0}, {"hardtanh:-2:3", -2, 3},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        act_spec a;
+        ab_err err;
+        assert_int_equal(act_parse(&a, want[i].act, &err), AB_OK);
+        probe_range r = probe_act_range(&a);
+        if (r.lo != want[i].lo || r.hi != want[i].hi)
+            fail_msg("%s: bins over [%.9g, %.9g], want [%g, %g]", want[i].act, r.lo, r.hi,
+                     want[i].lo, want[i].hi);
+    }
+    probe_range p = probe_preact_range();
+    assert_true(p.lo == -6.375 && p.hi == 6.375);
+    /* 0.25 wide, 0 at the centre of the middle bin */
+    assert_true(probe_bin_edge(p, 1) - probe_bin_edge(p, 0) == 0.25);
+    assert_true(probe_bin_edge(p, PROBE_HIST_BINS / 2) == -0.125);
+    assert_true(probe_bin_edge(p, PROBE_HIST_BINS) == 6.375);
+}
+
+static void test_can_die(void **state)
+{
+    (void)state;
+    /* gelu's 1 + erf(z / sqrt 2) is exactly 0 in float below about -5.5,
+     * gelu_tanh's below about -5.1 */
+    static const char *const yes[] = {"relu", "relu6", "hardsigmoid", "hardswish", "step",
+                                      "softshrink", "hardshrink", "threshold:0:0", "gelu",
+                                      "gelu_tanh"};
+    static const char *const no[] = {"tanh", "sigmoid", "identity", "elu", "selu", "celu",
+                                     "leaky_relu", "silu", "softplus", "mish", "softsign",
+                                     "threshold:0:-1"};
+    ab_err err;
+    act_spec a;
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        assert_int_equal(act_parse(&a, yes[i], &err), AB_OK);
+        if (!probe_can_die(&a))
+            fail_msg("%s: its units can die", yes[i]);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        assert_int_equal(act_parse(&a, no[i], &err), AB_OK);
+        if (probe_can_die(&a))
+            fail_msg("%s: its units cannot die", no[i]);
+    }
+}
+
+/* A tanh layer whose pre-activations are set: unit 0 at 0.3, unit 1 at -8
+ * (below the pre-activations' range), unit 2 equal to the input x0, which
+ * takes values in the middle, at a bin edge and beyond both ends. */
+static const float hist_x0[8] = {7.0f, -7.0f, 0.1f, 0.2f, -0.2f, 1.0f, 0.125f, 0.0f};
+
+static void make_hist_net(fixture *f, int cap)
+{
+    make(f, "tanh", 2, 2, 3, 8, cap);
+    float *w = net_w(&f->n, f->params, 0), *b = net_b(&f->n, f->params, 0);
+    memset(w, 0, sizeof(float) * 6);
+    w[4] = 1.0f; /* unit 2 <- x0 */
+    b[0] = 0.3f, b[1] = -8.0f, b[2] = 0.0f;
+    for (int i = 0; i < 8; i++)
+        f->d.x[2 * i] = hist_x0[i];
+}
+
+static uint32_t *hist_buffer(const fixture *f)
+{
+    uint32_t *h = calloc((size_t)f->n.cfg.depth * PROBE_HIST_KINDS * PROBE_HIST_SLOTS,
+                         sizeof *h);
+    assert_non_null(h);
+    return h;
+}
+
+static void test_hist_counts(void **state)
+{
+    (void)state;
+    fixture f;
+    make_hist_net(&f, 3); /* chunks of 3, 3 and 2 samples */
+    uint32_t *h = hist_buffer(&f);
+    f.pc.hist = h;
+    probe_layer out[3];
+    probe_measure(out, &f.n, f.params, &f.ws, &f.pc, &f.d);
+    const uint32_t *act = h + PROBE_HIST_ACT * PROBE_HIST_SLOTS;
+    const uint32_t *pre = h + PROBE_HIST_PREACT * PROBE_HIST_SLOTS;
+    uint32_t want_act[PROBE_HIST_SLOTS] = {0}, want_pre[PROBE_HIST_SLOTS] = {0};
+    for (int s = 0; s < 8; s++) {
+        const double z[3] = {0.3f, -8.0, hist_x0[s]};
+        for (int u = 0; u < 3; u++) {
+            want_pre[slot_of(z[u], f.pc.range[PROBE_HIST_PREACT])]++;
+            want_act[slot_of(tanh(z[u]), f.pc.range[PROBE_HIST_ACT])]++;
+        }
+    }
+    assert_memory_equal(act, want_act, sizeof want_act);
+    assert_memory_equal(pre, want_pre, sizeof want_pre);
+    /* by hand: below -6.375 unit 1's eight and x0 = -7, above 6.375 x0 = 7;
+     * 0.125 opens the bin after 0's (slot 26); tanh holds everything in
+     * [-1, 1], unit 1 and x0 = -7 in the first bin */
+    assert_int_equal(pre[0], 9);
+    assert_int_equal(pre[PROBE_HIST_SLOTS - 1], 1);
+    assert_int_equal(pre[26], 2);     /* [-0.125, 0.125): x0 = 0.1 and 0 */
+    assert_int_equal(pre[27], 8 + 2); /* [0.125, 0.375): 0.3 eight times, 0.2, 0.125 */
+    assert_int_equal(act[0] + act[PROBE_HIST_SLOTS - 1], 0);
+    assert_int_equal(act[1], 9);
+    uint32_t sum[2][2] = {{0}};
+    for (int l = 0; l < 2; l++)
+        for (int k = 0; k < PROBE_HIST_KINDS; k++)
+            for (int i = 0; i < PROBE_HIST_SLOTS; i++)
+                sum[l][k] += h[((size_t)l * PROBE_HIST_KINDS + k) * PROBE_HIST_SLOTS + i];
+    /* samples x units in every layer and kind */
+    for (int l = 0; l < 2; l++)
+        assert_true(sum[l][0] == 24 && sum[l][1] == 24);
+
+    /* one chunk counts the same; a second probe adds to the counts; without
+     * a buffer nothing is counted */
+    fixture g;
+    make_hist_net(&g, 8);
+    uint32_t *h2 = hist_buffer(&g);
+    g.pc.hist = h2;
+    probe_measure(out, &g.n, g.params, &g.ws, &g.pc, &g.d);
+    size_t bytes = sizeof *h * 2 * PROBE_HIST_KINDS * PROBE_HIST_SLOTS;
+    assert_memory_equal(h, h2, bytes);
+    probe_measure(out, &g.n, g.params, &g.ws, &g.pc, &g.d);
+    assert_int_equal(h2[0 * PROBE_HIST_SLOTS + 1], 18);
+    g.pc.hist = NULL;
+    probe_measure(out, &g.n, g.params, &g.ws, &g.pc, &g.d);
+    assert_int_equal(h2[0 * PROBE_HIST_SLOTS + 1], 18);
+    free(h);
+    free(h2);
+    destroy(&f);
+    destroy(&g);
+}
+
+/* Dead bits across a byte boundary: in a relu layer of 11 units with zero
+ * weights, units 0, 3, 6 and 9 have bias -1 (dead), the others +1; their
+ * share is dead_pct. */
+static void test_dead_bits(void **state)
+{
+    (void)state;
+    fixture f;
+    make(&f, "relu", 2, 2, 11, 6, 4);
+    memset(net_w(&f.n, f.params, 0), 0, sizeof(float) * 22);
+    float *b = net_b(&f.n, f.params, 0);
+    for (int u = 0; u < 11; u++)
+        b[u] = u % 3 == 0 ? -1.0f : 1.0f;
+    probe_layer out[3];
+    probe_measure(out, &f.n, f.params, &f.ws, &f.pc, &f.d);
+    size_t row = probe_dead_row_bytes(11);
+    assert_int_equal(row, 2);
+    uint8_t bits[4];
+    memset(bits, 0xAA, sizeof bits);
+    probe_dead_bits(bits, &f.pc, &f.n);
+    int dead = 0;
+    for (int u = 0; u < 11; u++) {
+        assert_int_equal(probe_dead_bit(bits, u), u % 3 == 0);
+        dead += probe_dead_bit(bits, u);
+    }
+    assert_int_equal(bits[0], 0x49); /* units 0, 3, 6 */
+    assert_int_equal(bits[1], 0x02); /* unit 9; the unused bits clear */
+    assert_float_equal(100.0 * dead / 11, out[0].dead_pct, 1e-12);
+    /* layer 2, behind a layer that is constant: each unit the same on every
+     * sample, so dead exactly where its value is 0 */
+    int dead2 = 0;
+    for (int u = 0; u < 11; u++)
+        dead2 += probe_dead_bit(bits + row, u);
+    assert_float_equal(100.0 * dead2 / 11, out[1].dead_pct, 1e-12);
+    destroy(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +443,10 @@ int main(void)
         cmocka_unit_test(test_chunking_and_no_update),
         cmocka_unit_test(test_probe_pick),
         cmocka_unit_test(test_metric_table),
+        cmocka_unit_test(test_hist_ranges),
+        cmocka_unit_test(test_can_die),
+        cmocka_unit_test(test_hist_counts),
+        cmocka_unit_test(test_dead_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

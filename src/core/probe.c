@@ -46,6 +46,9 @@ const probe_metric *probe_metric_at(size_t off)
 
 ab_status probe_ctx_create(probe_ctx *c, const net *n, ab_err *err)
 {
+    c->hist = NULL;
+    c->range[PROBE_HIST_ACT] = probe_act_range(&n->cfg.act);
+    c->range[PROBE_HIST_PREACT] = probe_preact_range();
     c->grads = net_arena_alloc(n);
     c->alive = malloc((size_t)n->cfg.depth * (size_t)n->cfg.width);
     if (!c->grads || !c->alive) {
@@ -74,6 +77,126 @@ int probe_pick(int *idx, int n_train, int max)
     for (int i = 0; i < m; i++)
         idx[i] = (int)((long long)i * n_train / m);
     return m;
+}
+
+/* ---- histogram bins and dead units ---------------------------------- */
+
+const char *const probe_hist_kind_names[PROBE_HIST_KINDS] = {"act", "preact"};
+
+/* Units of a row an activation's range and zeros are looked for in: a
+ * plugin may treat units apart (BReLU's odd units are -relu(-z)). */
+#define SCAN_UNITS 8
+
+/* f of a at every z[0..n), each in units 0..SCAN_UNITS-1 of a row, into y
+ * (n x SCAN_UNITS); false when out of memory. */
+static bool scan_f(float *y, const act_spec *a, const float *z, int n)
+{
+    float *zz = malloc(sizeof *zz * (size_t)n * SCAN_UNITS);
+    if (!zz)
+        return false;
+    for (int i = 0; i < n; i++)
+        for (int u = 0; u < SCAN_UNITS; u++)
+            zz[(size_t)i * SCAN_UNITS + u] = z[i];
+    act_f(a->info, y, zz, (size_t)n * SCAN_UNITS, SCAN_UNITS, a->p);
+    free(zz);
+    return true;
+}
+
+/* x rounded away from 0 (up = towards +inf, else -inf) to two significant
+ * digits; the measured bound of an asymptote (softsign's -0.9999 at -1e4)
+ * becomes the asymptote. */
+static double round_out(double x, bool up)
+{
+    if (x == 0.0 || !isfinite(x))
+        return x;
+    int e = (int)floor(log10(fabs(x))) - 1;
+    double m = e < 0 ? x * pow(10.0, -e) : x / pow(10.0, e);
+    double k = up ? ceil(m - 1e-9) : floor(m + 1e-9);
+    return e < 0 ? k / pow(10.0, -e) : k * pow(10.0, e);
+}
+
+probe_range probe_act_range(const act_spec *a)
+{
+    /* a grid in steps of 1/64 over [-20, 20] (where the built-ins' minima
+     * and kinks lie), then out to +-1e4 in factors of 1.25 */
+    enum { FINE = 2561, FAR = 2 * 42 };
+    float z[FINE + FAR];
+    int n = 0;
+    for (int i = 0; i < FINE; i++)
+        z[n++] = -20.0f + (float)i / 64.0f;
+    for (double v = 25.0; v <= 1e4 && n + 2 <= FINE + FAR; v *= 1.25)
+        z[n++] = (float)v, z[n++] = (float)-v;
+    const probe_range span = probe_preact_range();
+    float *y = malloc(sizeof *y * (size_t)n * SCAN_UNITS);
+    if (!y || !scan_f(y, a, z, n)) {
+        free(y);
+        return span;
+    }
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < (size_t)n * SCAN_UNITS; i++)
+        if (isfinite(y[i])) {
+            lo = y[i] < lo ? y[i] : lo;
+            hi = y[i] > hi ? y[i] : hi;
+        }
+    free(y);
+    if (!(lo <= hi))
+        return span;
+    probe_range r = {fmax(round_out(lo, false), span.lo), fmin(round_out(hi, true), span.hi)};
+    if (!(r.hi - r.lo >= 1e-6)) /* a constant: a range of 2 around it */
+        r = (probe_range){fmax(r.lo - 1.0, span.lo), fmin(r.hi + 1.0, span.hi)};
+    return r;
+}
+
+probe_range probe_preact_range(void)
+{
+    return (probe_range){-PROBE_HIST_SPAN, PROBE_HIST_SPAN};
+}
+
+bool probe_can_die(const act_spec *a)
+{
+    enum { N = 1281 };
+    float z[N], *y = malloc(sizeof *y * N * SCAN_UNITS);
+    for (int i = 0; i < N; i++)
+        z[i] = -10.0f + (float)i / 64.0f;
+    bool can = false;
+    if (y && scan_f(y, a, z, N))
+        for (int i = 1; i < N && !can; i++)
+            for (int u = 0; u < SCAN_UNITS; u++)
+                can |= y[(size_t)i * SCAN_UNITS + u] == 0.0f &&
+                       y[(size_t)(i - 1) * SCAN_UNITS + u] == 0.0f;
+    free(y);
+    return can;
+}
+
+void probe_dead_bits(uint8_t *bits, const probe_ctx *c, const net *n)
+{
+    const int depth = n->cfg.depth, w = n->cfg.width;
+    const size_t row = probe_dead_row_bytes(w);
+    memset(bits, 0, row * (size_t)depth);
+    for (int l = 0; l < depth; l++)
+        for (int u = 0; u < w; u++)
+            if (!c->alive[(size_t)l * w + u])
+                bits[(size_t)l * row + (size_t)(u >> 3)] |= (uint8_t)(1u << (u & 7));
+}
+
+/* Counts v[0..cnt) into the PROBE_HIST_SLOTS slots of the bins r. */
+static void add_hist(uint32_t *restrict slots, const float *restrict v, size_t cnt,
+                     probe_range r)
+{
+    const double scale = PROBE_HIST_BINS / (r.hi - r.lo);
+    for (size_t i = 0; i < cnt; i++) {
+        double x = v[i];
+        int k;
+        if (!(x >= r.lo))
+            k = 0;
+        else if (x > r.hi)
+            k = PROBE_HIST_BINS + 1;
+        else {
+            k = 1 + (int)((x - r.lo) * scale);
+            k = k > PROBE_HIST_BINS ? PROBE_HIST_BINS : k; /* the last bin holds hi */
+        }
+        slots[k]++;
+    }
 }
 
 /* Running sums for one hidden layer. */
@@ -265,6 +388,14 @@ double probe_measure(probe_layer *out, const net *n, const float *params, net_ws
         net_backward(n, params, c->grads, ws, x, B);
         for (int l = 0; l < depth; l++)
             accumulate_hidden(&acc[l], c->alive + (size_t)l * width, n, ws, l, B, max_df[l]);
+        for (int l = 0; c->hist && l < depth; l++) {
+            uint32_t *h = c->hist + (size_t)l * PROBE_HIST_KINDS * PROBE_HIST_SLOTS;
+            size_t cnt = (size_t)B * (size_t)width;
+            add_hist(h + PROBE_HIST_ACT * PROBE_HIST_SLOTS, ws->h[l], cnt,
+                     c->range[PROBE_HIST_ACT]);
+            add_hist(h + PROBE_HIST_PREACT * PROBE_HIST_SLOTS, ws->y[l], cnt,
+                     c->range[PROBE_HIST_PREACT]);
+        }
     }
     for (int l = 0; l < L; l++) {
         probe_layer *o = &out[l];

@@ -126,21 +126,33 @@ static int read_at(int fd, void *buf, size_t len, off_t off)
 static size_t rows_bytes(const run_result *r)
 {
     return sizeof(loss_row) * (size_t)r->n_loss + sizeof(int) * (size_t)r->n_probes +
-           sizeof(probe_layer) * (size_t)r->n_probes * (size_t)r->n_layers;
+           sizeof(probe_layer) * (size_t)r->n_probes * (size_t)r->n_layers +
+           sizeof(uint32_t) * run_hist_counts(r) + run_dead_bytes(r);
+}
+
+/* The run's pointers cleared: what the head carries, and what a received
+ * result starts from. */
+static void clear_pointers(run_result *r)
+{
+    r->loss = NULL;
+    r->layers = NULL;
+    r->probe_epoch = NULL;
+    r->init_params = r->final_params = NULL;
+    r->units.hist = NULL;
+    r->units.dead = NULL;
 }
 
 static int send_result(int fd, const run_result *r)
 {
     wire_head h = {.magic = WIRE_MAGIC, .status = AB_OK, .r = *r};
-    h.r.loss = NULL;
-    h.r.layers = NULL;
-    h.r.probe_epoch = NULL;
-    h.r.init_params = h.r.final_params = NULL;
+    clear_pointers(&h.r);
     size_t n_rows = (size_t)r->n_probes * (size_t)r->n_layers;
     return write_all(fd, &h, sizeof h) ||
            write_all(fd, r->loss, sizeof(loss_row) * (size_t)r->n_loss) ||
            write_all(fd, r->probe_epoch, sizeof(int) * (size_t)r->n_probes) ||
-           write_all(fd, r->layers, sizeof(probe_layer) * n_rows) ? -1 : 0;
+           write_all(fd, r->layers, sizeof(probe_layer) * n_rows) ||
+           write_all(fd, r->units.hist, sizeof(uint32_t) * run_hist_counts(r)) ||
+           write_all(fd, r->units.dead, run_dead_bytes(r)) ? -1 : 0;
 }
 
 static int send_error(int fd, ab_status st, const ab_err *e)
@@ -157,27 +169,31 @@ static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size
     const run_result *w = &h->r;
     if (w->n_layers != cfg->net.depth + 1 || w->n_loss < 1 || w->n_loss > cfg->epochs + 1 ||
         w->n_probes < 0 || w->n_probes > train_n_probes(cfg) ||
+        w->units.depth != cfg->net.depth || w->units.width != cfg->net.width ||
+        w->units.n_hist < 0 || w->units.n_hist > 2 ||
         (off_t)(sizeof *h + rows_bytes(w)) != size)
         return ab_fail(err, AB_ERUNTIME, "its result is malformed");
     /* the scalars as sent; every pointer is this process's own */
     *r = *w;
-    r->loss = NULL;
-    r->layers = NULL;
-    r->probe_epoch = NULL;
-    r->init_params = r->final_params = NULL;
+    clear_pointers(r);
     size_t b_loss = sizeof(loss_row) * (size_t)w->n_loss;
     size_t b_ep = sizeof(int) * (size_t)w->n_probes;
     size_t b_layers = sizeof(probe_layer) * (size_t)w->n_probes * (size_t)w->n_layers;
+    size_t b_hist = sizeof(uint32_t) * run_hist_counts(w), b_dead = run_dead_bytes(w);
     r->loss = malloc(b_loss);
     r->probe_epoch = malloc(b_ep ? b_ep : 1);
     r->layers = malloc(b_layers ? b_layers : 1);
-    if (!r->loss || !r->probe_epoch || !r->layers) {
+    r->units.hist = malloc(b_hist ? b_hist : 1);
+    r->units.dead = malloc(b_dead ? b_dead : 1);
+    if (!r->loss || !r->probe_epoch || !r->layers || !r->units.hist || !r->units.dead) {
         train_result_free(r);
         return ab_fail(err, AB_ERUNTIME, "out of memory: run result");
     }
-    off_t off = sizeof *h;
+    off_t off = sizeof *h, o_hist = off + (off_t)(b_loss + b_ep + b_layers);
     if (read_at(fd, r->loss, b_loss, off) || read_at(fd, r->probe_epoch, b_ep, off + b_loss) ||
-        read_at(fd, r->layers, b_layers, off + (off_t)(b_loss + b_ep))) {
+        read_at(fd, r->layers, b_layers, off + (off_t)(b_loss + b_ep)) ||
+        read_at(fd, r->units.hist, b_hist, o_hist) ||
+        read_at(fd, r->units.dead, b_dead, o_hist + (off_t)b_hist)) {
         train_result_free(r);
         return ab_fail(err, AB_ERUNTIME, "its result cannot be read back: %s", strerror(errno));
     }

@@ -52,6 +52,10 @@ size_t train_bytes(const train_config *cfg)
     b += (size_t)cfg->batch * ((size_t)cfg->net.n_in * sizeof(float) + sizeof(int));
     b += (size_t)train_n_probes(cfg) * (size_t)n.n_layers * sizeof(probe_layer);
     b += (size_t)cfg->net.depth * (size_t)cfg->net.width; /* ever_dead */
+    /* run_units: two histograms, each probe's dead bits */
+    b += 2 * (size_t)cfg->net.depth * PROBE_HIST_KINDS * PROBE_HIST_SLOTS * sizeof(uint32_t);
+    b += (size_t)train_n_probes(cfg) * (size_t)cfg->net.depth *
+         probe_dead_row_bytes(cfg->net.width);
     if (cfg->keep_params || cfg->measure_final)
         b += 2 * net_arena_bytes(&n);
     if (cfg->measure_final) /* dead_on_test's workspace and masks */
@@ -86,6 +90,8 @@ void train_result_free(run_result *res)
     free(res->probe_epoch);
     free(res->init_params);
     free(res->final_params);
+    free(res->units.hist);
+    free(res->units.dead);
     memset(res, 0, sizeof *res);
 }
 
@@ -262,17 +268,39 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
         if (!res->init_params || !res->final_params)
             return ab_fail(err, AB_ERUNTIME, "out of memory: parameter copies");
     }
-    if (!s->order || !s->ever_dead || !res->loss || !res->layers || !res->probe_epoch)
+    run_units *u = &res->units;
+    u->depth = cfg->net.depth;
+    u->width = cfg->net.width;
+    u->range[PROBE_HIST_ACT] = s->probe.range[PROBE_HIST_ACT];
+    u->range[PROBE_HIST_PREACT] = s->probe.range[PROBE_HIST_PREACT];
+    u->can_die = probe_can_die(&cfg->net.act);
+    u->hist = calloc(2 * (size_t)u->depth * PROBE_HIST_KINDS * PROBE_HIST_SLOTS,
+                     sizeof *u->hist);
+    u->dead = malloc((size_t)np * (size_t)u->depth * probe_dead_row_bytes(u->width));
+    if (!s->order || !s->ever_dead || !res->loss || !res->layers || !res->probe_epoch ||
+        !u->hist || !u->dead)
         return ab_fail(err, AB_ERUNTIME, "out of memory: training buffers");
     return AB_OK;
 }
 
-static void take_probe(run_result *res, run_state *s, const data_set *probe, int epoch)
+/* Probes the network at epoch; with hist, also takes the histograms of
+ * this probe (the first and the last). */
+static void take_probe(run_result *res, run_state *s, const data_set *probe, int epoch,
+                       bool hist)
 {
     double t0 = sys_now();
     const train_model *m = &s->m;
+    run_units *u = &res->units;
+    s->probe.hist = hist ? u->hist + (size_t)u->n_hist * u->depth * PROBE_HIST_KINDS *
+                                         PROBE_HIST_SLOTS
+                         : NULL;
     probe_measure(res->layers + (size_t)res->n_probes * m->n.n_layers, &m->n, m->params,
                   &s->m.ws, &s->probe, probe);
+    s->probe.hist = NULL;
+    if (hist)
+        u->hist_epoch[u->n_hist++] = epoch;
+    probe_dead_bits(u->dead + (size_t)res->n_probes * u->depth * probe_dead_row_bytes(u->width),
+                    &s->probe, &m->n);
     res->probe_seconds += sys_now() - t0;
     res->probe_epoch[res->n_probes++] = epoch;
     if (epoch == 0)
@@ -368,7 +396,7 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     evaluate(&row->train_loss, &row->train_acc, &s.m.n, s.m.params, &s.m.ws, train);
     evaluate(&row->test_loss, &row->test_acc, &s.m.n, s.m.params, &s.m.ws, test);
     res->n_loss = 1;
-    take_probe(res, &s, probe, 0);
+    take_probe(res, &s, probe, 0, true);
     if (!isfinite(row->train_loss)) {
         res->diverged = 1;
         goto done;
@@ -393,7 +421,7 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
         if (res->epochs_to_target < 0 && isfinite(cfg->target_acc) && acc >= cfg->target_acc)
             res->epochs_to_target = e;
         if (e % cfg->log_every == 0 || e == cfg->epochs)
-            take_probe(res, &s, probe, e);
+            take_probe(res, &s, probe, e, e == cfg->epochs);
         if (progress)
             progress(ctx, e, cfg->epochs, row->train_loss);
     }

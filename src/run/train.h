@@ -38,6 +38,22 @@ typedef struct {
     double seconds;       /* training time so far, probes and evaluation excluded */
 } loss_row;
 
+/* What the hidden units did beyond the per-layer rows: histograms of their
+ * values at epoch 0 and at the last probe, and which units were dead at
+ * every probe (README.md, "hist.csv" and "dead_units.csv"). */
+typedef struct {
+    probe_range range[PROBE_HIST_KINDS]; /* the bins of act and preact */
+    bool can_die;        /* probe_can_die: the activation gets a dead map */
+    int depth, width;    /* hidden layers and units per layer */
+    /* Histograms taken: at epoch 0, and at the last epoch when the run got
+     * there and it is not 0 (a diverged run has only epoch 0's). */
+    int n_hist;
+    int hist_epoch[2];
+    uint32_t *hist;      /* n_hist x depth x PROBE_HIST_KINDS x PROBE_HIST_SLOTS counts */
+    uint8_t *dead;       /* n_probes x depth rows of probe_dead_row_bytes(width): each
+                            probe's dead bits (probe_dead_bits) */
+} run_units;
+
 typedef struct {
     loss_row *loss;       /* n_loss rows, epochs 0.. */
     int n_loss;
@@ -61,7 +77,33 @@ typedef struct {
     double dead_on_test_pct;
     float *init_params;   /* with keep_params: the parameters before training */
     float *final_params;  /* with keep_params: and after it */
+    run_units units;
 } run_result;
+
+/* The histogram slots of histogram h (0..n_hist-1), hidden layer l
+ * (0-based) and kind in r. */
+static inline const uint32_t *run_hist(const run_result *r, int h, int l, probe_hist_kind kind)
+{
+    const run_units *u = &r->units;
+    return u->hist + (((size_t)h * u->depth + l) * PROBE_HIST_KINDS + kind) * PROBE_HIST_SLOTS;
+}
+
+/* The dead bits of probe p (0..n_probes-1), hidden layer l (0-based). */
+static inline const uint8_t *run_dead_row(const run_result *r, int p, int l)
+{
+    const run_units *u = &r->units;
+    return u->dead + ((size_t)p * u->depth + l) * probe_dead_row_bytes(u->width);
+}
+
+/* Counts in r's histograms, and bytes of its dead bits. */
+static inline size_t run_hist_counts(const run_result *r)
+{
+    return (size_t)r->units.n_hist * r->units.depth * PROBE_HIST_KINDS * PROBE_HIST_SLOTS;
+}
+static inline size_t run_dead_bytes(const run_result *r)
+{
+    return (size_t)r->n_probes * r->units.depth * probe_dead_row_bytes(r->units.width);
+}
 
 /* What one training step works on: the network, its parameters, their
  * gradient, the workspace, the optimiser and the gathered minibatch. */
