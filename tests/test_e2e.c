@@ -9,6 +9,7 @@
 #include "harness.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,6 +558,108 @@ static void test_plots_rendered(void **state)
     assert_int_equal(count_named(out, ".tmp."), 0);
 }
 
+/* ------------------------------------------------------------------------ */
+/* hist.csv and dead_units.csv                                              */
+
+/* The row of layers.csv for act, seed, epoch and layer, or -1. */
+static int layer_row(const csv *l, const char *act, long seed, long epoch, long layer)
+{
+    for (int i = 0; i < l->n_rows; i++)
+        if (!strcmp(csv_get(l, i, "act"), act) && csv_int(l, i, "seed") == seed &&
+            csv_int(l, i, "epoch") == epoch && csv_int(l, i, "layer") == layer)
+            return i;
+    return -1;
+}
+
+static void test_hist_and_dead_units(void **state)
+{
+    scratch *fx = *state;
+    const char *out = fx->out;
+    /* 400 training samples: the probe set; relu at a high rate loses units */
+    const char *args[] = {"--act", "relu,tanh", "--lr", "0.5", "--seeds", "2", "--samples",
+                          "500", "--epochs", "10", "--log-every", "5", "--width", "16",
+                          "--depth", "3", "--quiet", "--no-plot", "--out", out, NULL};
+    run_quiet(args);
+    enum { N = 400 * 16, SLOTS = 53 };
+    csv h, l, d;
+    csv_read(&h, out, "hist.csv");
+    csv_read(&l, out, "layers.csv");
+    csv_read(&d, out, "dead_units.csv");
+    assert_string_equal(h.header, "act,seed,epoch,layer,kind,bin_lo,bin_hi,count");
+    assert_string_equal(d.header, "act,seed,epoch,layer,unit");
+    /* 2 acts x 2 seeds x 2 epochs x 3 layers x 2 kinds, one row per slot */
+    assert_int_equal(h.n_rows, 2 * 2 * 2 * 3 * 2 * SLOTS);
+    for (int g = 0; g < h.n_rows / SLOTS; g++) {
+        int r0 = g * SLOTS;
+        const char *act = csv_get(&h, r0, "act"), *kind = csv_get(&h, r0, "kind");
+        long epoch = csv_int(&h, r0, "epoch");
+        assert_true(epoch == 0 || epoch == 10);
+        long sum = 0;
+        for (int b = 0; b < SLOTS; b++) {
+            int r = r0 + b;
+            assert_string_equal(csv_get(&h, r, "act"), act);
+            assert_string_equal(csv_get(&h, r, "kind"), kind);
+            sum += csv_int(&h, r, "count");
+            /* the same edges for every seed, epoch and layer of an
+             * activation, and for the pre-activations of every activation */
+            int same = !strcmp(kind, "preact") ? SLOTS + b
+                                               : (!strcmp(act, "relu") ? 0 : h.n_rows / 2) + b;
+            assert_string_equal(csv_get(&h, r, "bin_lo"), csv_get(&h, same, "bin_lo"));
+            assert_string_equal(csv_get(&h, r, "bin_hi"), csv_get(&h, same, "bin_hi"));
+            if (b > 0 && b < SLOTS - 1)
+                assert_string_equal(csv_get(&h, r, "bin_lo"), csv_get(&h, r - 1, "bin_hi"));
+        }
+        /* under- and overflow included, every value counted once */
+        if (sum != N)
+            fail_msg("hist.csv rows %d..%d: counts add up to %ld, not %d", r0 + 2,
+                     r0 + SLOTS + 1, sum, N);
+        assert_string_equal(csv_get(&h, r0, "bin_lo"), "");
+        assert_string_equal(csv_get(&h, r0 + SLOTS - 1, "bin_hi"), "");
+        if (!strcmp(kind, "act")) {
+            bool relu = !strcmp(act, "relu");
+            assert_string_equal(csv_get(&h, r0, "bin_hi"), relu ? "0" : "-1");
+            assert_string_equal(csv_get(&h, r0 + SLOTS - 1, "bin_lo"), relu ? "6.375" : "1");
+            /* relu's zeros are the share of its values not > 0 */
+            int lr = layer_row(&l, act, csv_int(&h, r0, "seed"), epoch,
+                               csv_int(&h, r0, "layer"));
+            assert_true(lr >= 0);
+            double zeros = N * (1.0 - csv_num(&l, lr, "act_pos_frac"));
+            if (relu)
+                assert_true(csv_int(&h, r0 + 1, "count") >= zeros - 0.5);
+        } else {
+            assert_string_equal(csv_get(&h, r0, "bin_hi"), "-6.375");
+            assert_string_equal(csv_get(&h, r0 + 1, "bin_hi"), "-6.125");
+        }
+    }
+    /* the dead units of each probe and layer are what dead_pct counts */
+    int relu_dead = 0, checked = 0;
+    for (int i = 0; i < l.n_rows; i++) {
+        long layer = csv_int(&l, i, "layer");
+        if (layer > 3)
+            continue;
+        int count = 0;
+        for (int j = 0; j < d.n_rows; j++)
+            if (!strcmp(csv_get(&d, j, "act"), csv_get(&l, i, "act")) &&
+                csv_int(&d, j, "seed") == csv_int(&l, i, "seed") &&
+                csv_int(&d, j, "epoch") == csv_int(&l, i, "epoch") &&
+                csv_int(&d, j, "layer") == layer)
+                count++;
+        double pct = csv_num(&l, i, "dead_pct");
+        if (fabs(100.0 * count / 16 - pct) > 1e-6)
+            fail_msg("layers.csv row %d: dead_pct %g, dead_units.csv lists %d of 16", i + 2, pct,
+                     count);
+        relu_dead += !strcmp(csv_get(&l, i, "act"), "relu") ? count : 0;
+        checked++;
+    }
+    assert_int_equal(checked, 2 * 2 * 3 * 3); /* probes at epochs 0, 5 and 10 */
+    assert_true(relu_dead > 0);
+    for (int j = 0; j < d.n_rows; j++)
+        assert_in_range(csv_int(&d, j, "unit"), 0, 15);
+    csv_free(&h);
+    csv_free(&l);
+    csv_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +670,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_seeds, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_table, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_plots_rendered, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_hist_and_dead_units, setup, scratch_teardown),
     };
     return cmocka_run_group_tests_name("test_e2e", tests, NULL, NULL);
 }

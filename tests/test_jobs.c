@@ -156,7 +156,8 @@ static bool same_numbers(const fixture *fx, const char *a, const char *b, const 
     return same;
 }
 
-static const char *const CSVS[] = {"loss.csv", "layers.csv", "summary.csv", "functions.csv"};
+static const char *const CSVS[] = {"loss.csv", "layers.csv", "summary.csv", "functions.csv",
+                                   "hist.csv"};
 
 static void assert_same_numbers(const fixture *fx, const char *a, const char *b)
 {
@@ -164,6 +165,15 @@ static void assert_same_numbers(const fixture *fx, const char *a, const char *b)
     for (size_t i = 0; i < N_OF(CSVS); i++)
         if (!same_numbers(fx, a, b, CSVS[i], why, sizeof why))
             fail_msg("%s and %s differ: %s", a, b, why);
+    /* dead_units.csv may hold only its header: no unit died */
+    char da[4200], db[4200];
+    run_path(da, sizeof da, fx, a);
+    run_path(db, sizeof db, fx, b);
+    char *ta = slurp_in(da, "dead_units.csv"), *tb = slurp_in(db, "dead_units.csv");
+    if (strcmp(ta, tb) != 0)
+        fail_msg("%s and %s differ: dead_units.csv", a, b);
+    free(ta);
+    free(tb);
 }
 
 /* ------------------------------------------------------------------------ */

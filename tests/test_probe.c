@@ -316,8 +316,9 @@ static void test_can_die(void **state)
 
 /* A tanh layer whose pre-activations are set: unit 0 at 0.3, unit 1 at -8
  * (below the pre-activations' range), unit 2 equal to the input x0, which
- * takes values in the middle, at a bin edge and beyond both ends. */
-static const float hist_x0[8] = {7.0f, -7.0f, 0.1f, 0.2f, -0.2f, 1.0f, 0.125f, 0.0f};
+ * takes values in the middle, at a bin edge and beyond both ends (tanh(20)
+ * is 1 in float: the top of the last bin). */
+static const float hist_x0[8] = {7.0f, -7.0f, 0.1f, 0.2f, -0.2f, 20.0f, 0.125f, 0.0f};
 
 static void make_hist_net(fixture *f, int cap)
 {
@@ -359,15 +360,17 @@ static void test_hist_counts(void **state)
     }
     assert_memory_equal(act, want_act, sizeof want_act);
     assert_memory_equal(pre, want_pre, sizeof want_pre);
-    /* by hand: below -6.375 unit 1's eight and x0 = -7, above 6.375 x0 = 7;
+    /* by hand: below -6.375 unit 1's eight and x0 = -7, above 6.375 x0 = 7
+     * and 20;
      * 0.125 opens the bin after 0's (slot 26); tanh holds everything in
-     * [-1, 1], unit 1 and x0 = -7 in the first bin */
+     * [-1, 1], unit 1 and x0 = -7 in the first bin, x0 = 7 and 20 in the last */
     assert_int_equal(pre[0], 9);
-    assert_int_equal(pre[PROBE_HIST_SLOTS - 1], 1);
+    assert_int_equal(pre[PROBE_HIST_SLOTS - 1], 2);
     assert_int_equal(pre[26], 2);     /* [-0.125, 0.125): x0 = 0.1 and 0 */
     assert_int_equal(pre[27], 8 + 2); /* [0.125, 0.375): 0.3 eight times, 0.2, 0.125 */
     assert_int_equal(act[0] + act[PROBE_HIST_SLOTS - 1], 0);
     assert_int_equal(act[1], 9);
+    assert_int_equal(act[PROBE_HIST_BINS], 2); /* tanh(7) and tanh(20) = 1 */
     uint32_t sum[2][2] = {{0}};
     for (int l = 0; l < 2; l++)
         for (int k = 0; k < PROBE_HIST_KINDS; k++)

@@ -217,7 +217,9 @@ static ab_status write_outputs(const char *dir, const cli_opts *o, const run_pla
     if ((st = out_write_loss(dir, out->recs, out->n, err)) != AB_OK ||
         (st = out_write_layers(dir, out->recs, out->n, err)) != AB_OK ||
         (st = out_write_summary(dir, out->recs, out->n, err)) != AB_OK ||
-        (st = out_write_functions(dir, o->acts, o->n_acts, err)) != AB_OK)
+        (st = out_write_functions(dir, o->acts, o->n_acts, err)) != AB_OK ||
+        (st = out_write_hist(dir, out->recs, out->n, err)) != AB_OK ||
+        (st = out_write_dead_units(dir, out->recs, out->n, err)) != AB_OK)
         return st;
     cfgjson_doc d = {.argc = o->argc, .argv = o->argv, .acts = o->acts, .n_acts = o->n_acts,
                      .plan = p, .out = out, .threads = threads, .seconds = out->seconds,

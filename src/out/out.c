@@ -169,6 +169,60 @@ static void summary_rows(FILE *f, const run_record *recs, int n)
     }
 }
 
+static void hist_rows(FILE *f, const run_record *recs, int n)
+{
+    fputs("act,seed,epoch,layer,kind,bin_lo,bin_hi,count\n", f);
+    for (int i = 0; i < n; i++) {
+        const run_record *rc = &recs[i];
+        const run_units *u = &rc->r.units;
+        for (int h = 0; h < u->n_hist; h++)
+            for (int l = 0; l < u->depth; l++)
+                for (int k = 0; k < PROBE_HIST_KINDS; k++) {
+                    const uint32_t *slots = run_hist(&rc->r, h, l, (probe_hist_kind)k);
+                    for (int b = 0; b < PROBE_HIST_SLOTS; b++) {
+                        lead(f, rc);
+                        fprintf(f, "%d,%d,%s,", u->hist_epoch[h], l + 1,
+                                probe_hist_kind_names[k]);
+                        /* slot 0 is below the bins, the last above them */
+                        if (b > 0)
+                            out_num(f, probe_bin_edge(u->range[k], b - 1));
+                        fputc(',', f);
+                        if (b <= PROBE_HIST_BINS)
+                            out_num(f, probe_bin_edge(u->range[k], b));
+                        fprintf(f, ",%lu\n", (unsigned long)slots[b]);
+                    }
+                }
+    }
+}
+
+static void dead_unit_rows(FILE *f, const run_record *recs, int n)
+{
+    fputs("act,seed,epoch,layer,unit\n", f);
+    for (int i = 0; i < n; i++) {
+        const run_record *rc = &recs[i];
+        const run_units *u = &rc->r.units;
+        for (int p = 0; p < rc->r.n_probes; p++)
+            for (int l = 0; l < u->depth; l++) {
+                const uint8_t *row = run_dead_row(&rc->r, p, l);
+                for (int k = 0; k < u->width; k++)
+                    if (probe_dead_bit(row, k)) {
+                        lead(f, rc);
+                        fprintf(f, "%d,%d,%d\n", rc->r.probe_epoch[p], l + 1, k);
+                    }
+            }
+    }
+}
+
+ab_status out_write_hist(const char *dir, const run_record *recs, int n, ab_err *err)
+{
+    return write_csv(dir, "hist.csv", hist_rows, recs, n, err);
+}
+
+ab_status out_write_dead_units(const char *dir, const run_record *recs, int n, ab_err *err)
+{
+    return write_csv(dir, "dead_units.csv", dead_unit_rows, recs, n, err);
+}
+
 ab_status out_write_loss(const char *dir, const run_record *recs, int n, ab_err *err)
 {
     return write_csv(dir, "loss.csv", loss_rows, recs, n, err);

@@ -10,6 +10,14 @@
 ab_status out_write_loss(const char *dir, const run_record *recs, int n, ab_err *err);
 ab_status out_write_layers(const char *dir, const run_record *recs, int n, ab_err *err);
 ab_status out_write_summary(const char *dir, const run_record *recs, int n, ab_err *err);
+/* hist.csv: each run's histograms (run_units), one row per bin: act, seed,
+ * epoch, layer, kind (act, preact), bin_lo, bin_hi, count; the values
+ * below the bins have an empty bin_lo, those above an empty bin_hi. */
+ab_status out_write_hist(const char *dir, const run_record *recs, int n, ab_err *err);
+/* dead_units.csv: one row per unit dead at a probe: act, seed, epoch,
+ * layer, unit (0-based); a unit not listed at a probe of layers.csv was
+ * alive there. */
+ab_status out_write_dead_units(const char *dir, const run_record *recs, int n, ab_err *err);
 /* f and f' of each activation on [-6, 6] in steps of 0.01. */
 ab_status out_write_functions(const char *dir, const act_spec *acts, int n, ab_err *err);
 
