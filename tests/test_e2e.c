@@ -576,7 +576,7 @@ static void test_hist_and_dead_units(void **state)
     scratch *fx = *state;
     const char *out = fx->out;
     /* 400 training samples: the probe set; relu at a high rate loses units */
-    const char *args[] = {"--act", "relu,tanh", "--lr", "0.5", "--seeds", "2", "--samples",
+    const char *args[] = {"--act", "relu,tanh", "--lr", "1", "--seeds", "2", "--samples",
                           "500", "--epochs", "10", "--log-every", "5", "--width", "16",
                           "--depth", "3", "--quiet", "--no-plot", "--out", out, NULL};
     run_quiet(args);
@@ -655,9 +655,76 @@ static void test_hist_and_dead_units(void **state)
     assert_true(relu_dead > 0);
     for (int j = 0; j < d.n_rows; j++)
         assert_in_range(csv_int(&d, j, "unit"), 0, 15);
+
+    /* the hist figure's first line: relu's layer-1 activations at epoch 0,
+     * the mean share of the two seeds' values per slot, as hist.csv says */
+    char *gp = slurp_in(out, "plots/hist.gp");
+    const char *blk = strstr(gp, "# panel 1, \"relu, epoch 0\"\n");
+    assert_non_null(blk);
+    blk = strstr(blk, "EOD\n") + 4;
+    for (int b = 0; b < SLOTS; b++) {
+        double x, y, lo, hi;
+        int used = 0;
+        assert_int_equal(sscanf(blk, "%lf %lf %lf %lf\n%n", &x, &y, &lo, &hi, &used), 4);
+        blk += used;
+        /* rows b of the first group of each relu seed: seed 2's is 12 groups on */
+        double want = (csv_num(&h, b, "count") + csv_num(&h, 12 * SLOTS + b, "count")) / 2 / N;
+        assert_int_equal(csv_int(&h, 12 * SLOTS + b, "seed"), 2);
+        if (fabs(y - want) > 1e-8)
+            fail_msg("hist.gp: slot %d: %.9g, hist.csv says %.9g", b, y, want);
+    }
+    free(gp);
+
+    /* the dead map of relu seed 1 (tanh's units cannot die): per layer 3
+     * probes x 16 units, dead (dark, or red when just died) where
+     * dead_units.csv says */
+    gp = slurp_in(out, "plots/dead_map.gp");
+    assert_null(strstr(gp, "$img4 "));
+    int dead_cells = 0;
+    for (int layer = 1; layer <= 3; layer++) {
+        char head[32];
+        snprintf(head, sizeof head, "$img%d << EOD\n", layer);
+        blk = strstr(gp, head);
+        assert_non_null(blk);
+        blk += strlen(head);
+        int cells = 0, dead_in[3] = {0};
+        for (;;) {
+            double x, y;
+            int r, g, b, used = 0;
+            if (sscanf(blk, "%lf %lf %d %d %d\n%n", &x, &y, &r, &g, &b, &used) != 5)
+                break;
+            blk += used;
+            while (*blk == '\n')
+                blk++;
+            cells++;
+            bool dark = r == 0x30 && g == 0x30 && b == 0x30, red = r == 0xd6 && g == 0x27;
+            assert_in_range((long)x, 1, 3);
+            dead_in[(int)x - 1] += dark || red;
+        }
+        assert_int_equal(cells, 3 * 16);
+        for (int pr = 0; pr < 3; pr++) {
+            int listed = 0;
+            for (int j = 0; j < d.n_rows; j++)
+                listed += !strcmp(csv_get(&d, j, "act"), "relu") &&
+                          csv_int(&d, j, "seed") == 1 && csv_int(&d, j, "epoch") == 5 * pr &&
+                          csv_int(&d, j, "layer") == layer;
+            assert_int_equal(dead_in[pr], listed);
+            dead_cells += listed;
+        }
+    }
+    assert_true(dead_cells > 0);
+    assert_non_null(strstr(gp, "(\"0\" 1, \"5\" 2, \"10\" 3)"));
+    free(gp);
     csv_free(&h);
     csv_free(&l);
     csv_free(&d);
+
+    /* no activation whose units can die: no dead map */
+    const char *tanh_only[] = {"--act", "tanh,sigmoid", "--epochs", "1", "--quiet",
+                               "--no-plot", "--out", out, NULL};
+    run_quiet(tanh_only);
+    assert_true(path_missing_in(out, "plots/dead_map.gp"));
+    assert_true(file_size_in(out, "plots/hist.gp") > 0);
 }
 
 int main(void)

@@ -84,8 +84,56 @@ static void free_records(run_record *recs, int n)
         free(recs[i].r.layers);
         free(recs[i].r.probe_epoch);
         free(recs[i].r.loss);
+        free(recs[i].r.units.hist);
+        free(recs[i].r.units.dead);
     }
     free(recs);
+}
+
+/* A count for slot b of histogram h, layer l and kind of a run with seed:
+ * distinct, and not proportional across seeds, so each seed's fractions
+ * differ. */
+static uint32_t hist_count(int h, int l, int kind, int b, uint64_t seed)
+{
+    return (uint32_t)((b + 1) * (l + 1 + h + 3 * kind) + (b % 5) * seed);
+}
+
+/* Whether unit u of layer l is dead at probe p of a run with seed. */
+static bool dead_at(int p, int l, int u, uint64_t seed)
+{
+    return (u + p * (l + 1) + (int)seed) % 3 == 0;
+}
+
+/* Gives r (from make_record) its run_units: n_hist histograms (epoch 0 and
+ * the last probe's) from hist_count over act's bins, width units dead as
+ * dead_at says, and whether they can die as probe_can_die says. */
+static void add_units(run_record *r, int width, int n_hist)
+{
+    run_units *u = &r->r.units;
+    u->depth = r->depth;
+    u->width = width;
+    u->can_die = probe_can_die(r->act);
+    u->range[PROBE_HIST_ACT] = probe_act_range(r->act);
+    u->range[PROBE_HIST_PREACT] = probe_preact_range();
+    u->n_hist = n_hist;
+    u->hist_epoch[0] = 0;
+    u->hist_epoch[1] = r->r.probe_epoch[r->r.n_probes - 1];
+    u->hist = calloc(2 * (size_t)u->depth * PROBE_HIST_KINDS * PROBE_HIST_SLOTS,
+                     sizeof *u->hist);
+    u->dead = calloc((size_t)r->r.n_probes * u->depth * probe_dead_row_bytes(width), 1);
+    assert_true(u->hist && u->dead);
+    for (int h = 0; h < 2; h++)
+        for (int l = 0; l < u->depth; l++)
+            for (int k = 0; k < PROBE_HIST_KINDS; k++)
+                for (int b = 0; b < PROBE_HIST_SLOTS; b++)
+                    u->hist[((h * u->depth + l) * PROBE_HIST_KINDS + k) * PROBE_HIST_SLOTS + b] =
+                        hist_count(h, l, k, b, r->seed);
+    for (int p = 0; p < r->r.n_probes; p++)
+        for (int l = 0; l < u->depth; l++)
+            for (int k = 0; k < width; k++)
+                if (dead_at(p, l, k, r->seed))
+                    u->dead[((size_t)p * u->depth + l) * probe_dead_row_bytes(width) + k / 8] |=
+                        (uint8_t)(1u << (k % 8));
 }
 
 /* The activations by name; acts holds n of them. */
@@ -622,6 +670,8 @@ static void free_result(exp_result *r)
         free(r->recs[i].r.layers);
         free(r->recs[i].r.probe_epoch);
         free(r->recs[i].r.loss);
+        free(r->recs[i].r.units.hist);
+        free(r->recs[i].r.units.dead);
     }
     free(r->recs);
     free(r->q);
@@ -787,9 +837,160 @@ static void test_xfig_limit(void **state)
     free(e);
 }
 
+/* ---- hist and dead_map ------------------------------------------------ */
+
+/* The fraction of slot b of histogram h (layer l, kind) of a run with seed. */
+static double hist_fraction(int h, int l, int kind, int b, uint64_t seed)
+{
+    double total = 0.0;
+    for (int k = 0; k < PROBE_HIST_SLOTS; k++)
+        total += hist_count(h, l, kind, k, seed);
+    return hist_count(h, l, kind, b, seed) / total;
+}
+
+/* hist: per hidden layer an activations' panel and a pre-activations' one;
+ * in each a line per activation at epoch 0 and at the last probe, the mean
+ * fraction of values per slot over the seeds that have it (seed 2 of tanh
+ * diverged: no last histogram), at the bins' centres and half a bin beyond
+ * each end. */
+static void test_hist(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"relu", "tanh"};
+    act_spec acts[2];
+    parse_acts(acts, names, 2);
+    const int depth = 3;
+    run_record *recs = make_records(acts, 2, 2, depth);
+    for (int i = 0; i < 4; i++)
+        add_units(&recs[i], 5, i == 3 ? 1 : 2);
+    figpool *p = build("hist", recs, 4, acts, 2);
+    const plot_figure *f = figpool_figure(p);
+    assert_int_equal(f->n_panels, 2 * depth);
+    assert_int_equal(f->cols, 2);
+    assert_string_equal(f->panels[0].title, "layer 1: activations f(y)");
+    assert_string_equal(f->panels[5].title, "layer 3: pre-activations y");
+    for (int l = 0; l < depth; l++)
+        for (int k = 0; k < PROBE_HIST_KINDS; k++) {
+            const plot_panel *pn = &f->panels[2 * l + k];
+            assert_int_equal(pn->n_series, 4);
+            for (int a = 0; a < 2; a++)
+                for (int h = 0; h < 2; h++) {
+                    const plot_series *se = &pn->series[2 * a + h];
+                    char want[64];
+                    snprintf(want, sizeof want, "%s, epoch %d", names[a], h ? 2 * EVERY : 0);
+                    assert_string_equal(se->label, want);
+                    assert_int_equal(se->colour, a + 1);
+                    assert_int_equal(se->dashed, h == 1);
+                    assert_int_equal(se->n, PROBE_HIST_SLOTS);
+                    probe_range r = k ? probe_preact_range() : probe_act_range(&acts[a]);
+                    double w = (r.hi - r.lo) / PROBE_HIST_BINS;
+                    /* tanh's last histogram is seed 1's alone */
+                    int seeds = a == 1 && h == 1 ? 1 : 2;
+                    for (int b = 0; b < PROBE_HIST_SLOTS; b++) {
+                        spread sp = {0.0, INFINITY, -INFINITY};
+                        for (int sd = 1; sd <= seeds; sd++) {
+                            double v = hist_fraction(h, l, k, b, (uint64_t)sd);
+                            sp.mean += v / seeds;
+                            sp.lo = fmin(sp.lo, v);
+                            sp.hi = fmax(sp.hi, v);
+                        }
+                        double x = b == 0                    ? r.lo - w / 2
+                                   : b == PROBE_HIST_BINS + 1 ? r.hi + w / 2
+                                                              : r.lo + (b - 0.5) * w;
+                        assert_near(se->x[b], x, 1e-12);
+                        assert_near(se->y[b], sp.mean, 1e-12);
+                        assert_near(se->ylo[b], sp.lo, 1e-12);
+                        assert_near(se->yhi[b], sp.hi, 1e-12);
+                    }
+                }
+        }
+    figpool_free(p);
+    free_records(recs, 4);
+}
+
+/* dead_map: only the activations whose units can die (relu, not tanh), the
+ * first seed's; a panel per hidden layer of unit x probe cells coloured by
+ * state against the probe before, the probes' epochs as x tics. */
+static void test_dead_map(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"tanh", "relu"};
+    act_spec acts[2];
+    parse_acts(acts, names, 2);
+    const int depth = 2, width = 11;
+    run_record *recs = make_records(acts, 2, 2, depth);
+    for (int i = 0; i < 4; i++)
+        add_units(&recs[i], width, 2);
+    figpool *p = build(FIGURES_DEAD_MAP, recs, 4, acts, 2);
+    const plot_figure *f = figpool_figure(p);
+    assert_int_equal(f->n_panels, depth);
+    int n_xn;
+    const plot_xnames *xn = figpool_xnames_of(p, &n_xn);
+    assert_int_equal(n_xn, depth);
+    const unsigned alive = 0xeeeeee, dead = 0x303030, died = 0xd62728, back = 0x2ca02c;
+    for (int l = 0; l < depth; l++) {
+        const plot_panel *pn = &f->panels[l];
+        const plot_image *im = pn->image;
+        assert_non_null(im);
+        assert_int_equal(pn->n_series, 0);
+        assert_int_equal(im->nx, 3);
+        assert_int_equal(im->ny, width);
+        assert_true(im->x0 == 1 && im->x1 == 3 && im->y0 == 0 && im->y1 == width - 1);
+        assert_int_equal(im->n_legend, 4);
+        int last = 0;
+        for (int u = 0; u < width; u++) {
+            last += dead_at(2, l, u, 1);
+            for (int j = 0; j < 3; j++) {
+                bool d = dead_at(j, l, u, 1), before = j > 0 && dead_at(j - 1, l, u, 1);
+                unsigned want = j == 0 || d == before ? (d ? dead : alive) : d ? died : back;
+                if (im->rgb[u * 3 + j] != want)
+                    fail_msg("layer %d unit %d probe %d: colour %06x, want %06x", l + 1, u, j,
+                             im->rgb[u * 3 + j], want);
+            }
+        }
+        char want[128];
+        snprintf(want, sizeof want, "relu seed 1, layer %d: %d of %d dead at the last probe",
+                 l + 1, last, width);
+        assert_string_equal(pn->title, want);
+        assert_int_equal(xn[l].panel, l);
+        assert_int_equal(xn[l].n, 3);
+        for (int j = 0; j < 3; j++) {
+            snprintf(want, sizeof want, "%d", j * EVERY);
+            assert_string_equal(xn[l].names[j], want);
+        }
+    }
+    figpool_free(p);
+    free_records(recs, 4);
+
+    /* wide and deep: 256 units and 10 layers shown, the titles say which;
+     * a single probe is one column two cells wide */
+    run_record *deep = make_records(acts + 1, 1, 1, 12);
+    deep[0].r.n_probes = 1;
+    add_units(&deep[0], 300, 1);
+    p = build(FIGURES_DEAD_MAP, deep, 1, acts + 1, 1);
+    f = figpool_figure(p);
+    assert_int_equal(f->n_panels, FIGURES_LAYER_LINES);
+    assert_int_equal(f->cols, 5);
+    assert_non_null(strstr(f->title, "(10 of the 12 hidden layers: 1, 2, 3, 5, 6, 7, 8, 10, "
+                                     "11 and 12)"));
+    const plot_image *im = f->panels[9].image;
+    assert_int_equal(im->nx, 2);
+    assert_int_equal(im->ny, 256);
+    assert_true(im->x0 == 0.75 && im->x1 == 1.25);
+    assert_non_null(strstr(f->panels[9].title, "layer 12: "));
+    assert_non_null(strstr(f->panels[9].title, ", units 0-255 of 300 shown"));
+    for (int u = 0; u < 256; u++)
+        assert_int_equal(im->rgb[u * 2], im->rgb[u * 2 + 1]);
+    assert_int_equal(im->rgb[2 * 2], dead_at(0, 11, 2, 1) ? dead : alive);
+    figpool_free(p);
+    free_records(deep, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hist),
+        cmocka_unit_test(test_dead_map),
         cmocka_unit_test(test_grad_by_layer),
         cmocka_unit_test(test_seed_statistics),
         cmocka_unit_test(test_grad_by_epoch),

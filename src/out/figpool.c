@@ -23,6 +23,9 @@ struct figpool {
     ab_status status;    /* out of memory: sticky, nothing more is done */
     ab_err err;          /* its message */
     int over;            /* the first panel asked for too many series; -1 none */
+    int cols;            /* panels per row; 0 = automatic */
+    plot_xnames *xnames; /* named x tics, n_xnames of cap_xnames */
+    int n_xnames, cap_xnames;
 };
 
 /* Grows *arr (of *cap elements of size sz) to hold at least need; false
@@ -83,6 +86,7 @@ void figpool_free(figpool *p)
     for (int i = 0; i < p->n_panels; i++)
         free((void *)p->panels[i].series);
     free(p->blocks);
+    free(p->xnames);
     free(p->panels);
     free(p->room);
     free(p->title);
@@ -173,11 +177,36 @@ void figpool_add(figpool *p, int panel, const plot_series *s)
     pn->series = arr;
 }
 
+void figpool_cols(figpool *p, int cols)
+{
+    p->cols = cols > 0 ? cols : 0;
+}
+
+void figpool_xnames(figpool *p, int panel, const char *const *names, int n)
+{
+    if (p->status != AB_OK || panel < 0)
+        return;
+    void *arr = p->xnames;
+    if (!grow(&arr, &p->cap_xnames, p->n_xnames + 1, sizeof *p->xnames)) {
+        fail_oom(p);
+        return;
+    }
+    p->xnames = arr;
+    p->xnames[p->n_xnames++] = (plot_xnames){.panel = panel, .names = names, .n = n};
+}
+
+const plot_xnames *figpool_xnames_of(const figpool *p, int *n)
+{
+    *n = p->n_xnames;
+    return p->xnames;
+}
+
 const plot_figure *figpool_figure(figpool *p)
 {
     int n = p->n_panels;
+    int cols = p->cols ? (p->cols < n ? p->cols : n) : n <= 2 ? n : (n <= 4 ? 2 : 3);
     p->fig = (plot_figure){.name = p->name, .title = p->title, .panels = p->panels,
-                           .n_panels = n, .cols = n <= 2 ? n : (n <= 4 ? 2 : 3)};
+                           .n_panels = n, .cols = cols};
     return &p->fig;
 }
 

@@ -42,9 +42,17 @@ int figpool_panel(figpool *p, const plot_panel *pn);
  * PLOT_MAX_SERIES series: past that, p fails (see above). */
 void figpool_add(figpool *p, int panel, const plot_series *s);
 
-/* The figure so far: name, title, the panels with their series, cols (1 or
- * 2 for up to 4 panels, else 3).  Valid until the next figpool_panel or
- * figpool_add. */
+/* Sets the panels per row (0: as figpool_figure says). */
+void figpool_cols(figpool *p, int cols);
+/* Names the x tics of panel `panel` (plot_xnames); names[0..n) must live as
+ * long as p (figpool_bytes, figpool_str). */
+void figpool_xnames(figpool *p, int panel, const char *const *names, int n);
+/* The x names given so far, *n of them; valid until the next figpool_xnames. */
+const plot_xnames *figpool_xnames_of(const figpool *p, int *n);
+
+/* The figure so far: name, title, the panels with their series, cols (as
+ * figpool_cols set, else 1 or 2 for up to 4 panels, else 3).  Valid until
+ * the next figpool_panel or figpool_add. */
 const plot_figure *figpool_figure(figpool *p);
 /* AB_OK, or the first failure with its message in err. */
 ab_status figpool_status(const figpool *p, ab_err *err);

@@ -226,6 +226,17 @@ static int layer_subset(int *idx, int L)
     return k;
 }
 
+/* "1, 34, 68 and 101": the 1-based numbers of idx[0..k), into the pool. */
+static const char *number_list(figpool *p, const int *idx, int k)
+{
+    char list[FIGURES_LAYER_LINES * 12] = "";
+    size_t len = 0;
+    for (int i = 0; i < k && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%d",
+                                i == 0 ? "" : i == k - 1 ? " and " : ", ", idx[i] + 1);
+    return figpool_str(p, "%s", list);
+}
+
 /* grad_by_epoch's title: the layers shown of the deepest network's L. */
 static void grad_epochs_title(figpool *p, int L)
 {
@@ -434,17 +445,217 @@ static void fig_learned(figpool *p, const fig_in *in)
     }
 }
 
+/* ---- histograms and the dead map ------------------------------------ */
+
+/* The x of slot b of the bins r: a bin's centre, and for the values below
+ * and above the bins half a bin beyond the ends. */
+static double slot_x(probe_range r, int b)
+{
+    double w = (r.hi - r.lo) / PROBE_HIST_BINS;
+    return b == 0 ? r.lo - w / 2 : b > PROBE_HIST_BINS ? r.hi + w / 2 : r.lo + (b - 0.5) * w;
+}
+
+/* One line: the fraction of group g's values of hidden layer l (0-based)
+ * and kind in each slot of histogram h (0: epoch 0, 1: the last probe),
+ * over the seeds that have it; colour per activation, the last dashed.
+ * Nothing when no seed has it. */
+static void hist_line(figpool *p, int panel, const fig_in *in, int a, int l, int h,
+                      probe_hist_kind kind)
+{
+    act_group g = in->g[a];
+    const run_record *r0 = NULL;
+    for (int i = 0; i < g.count && !r0; i++)
+        if (in->recs[g.first + i].r.units.n_hist > h)
+            r0 = &in->recs[g.first + i];
+    if (!r0)
+        return;
+    const run_units *u0 = &r0->r.units;
+    line ln;
+    const char *label = figpool_str(p, "%s, epoch %d", act_key(p, in, a), u0->hist_epoch[h]);
+    if (!line_make(&ln, p, label, PROBE_HIST_SLOTS, g.count > 1))
+        return;
+    ln.s.colour = a + 1;
+    ln.s.dashed = h > 0;
+    for (int b = 0; b < PROBE_HIST_SLOTS; b++) {
+        figpool_stat st = figpool_stat_empty();
+        for (int i = 0; i < g.count; i++) {
+            const run_result *r = &in->recs[g.first + i].r;
+            if (r->units.n_hist <= h)
+                continue;
+            const uint32_t *slots = run_hist(r, h, l, kind);
+            double total = 0.0;
+            for (int k = 0; k < PROBE_HIST_SLOTS; k++)
+                total += slots[k];
+            figpool_stat_add(&st, total > 0 ? slots[b] / total : NAN);
+        }
+        line_set(&ln, b, slot_x(u0->range[kind], b), &st);
+    }
+    figpool_add(p, panel, &ln.s);
+}
+
+/* Per hidden layer (up to FIGURES_LAYER_LINES of them), a panel of the
+ * activations' histogram beside one of the pre-activations', each with a
+ * line per activation at epoch 0 and one at the last probe. */
+static void fig_hist(figpool *p, const fig_in *in)
+{
+    int depth = 0;
+    for (int a = 0; a < in->n_acts; a++)
+        if (in->g[a].count > 0 && in->recs[in->g[a].first].depth > depth)
+            depth = in->recs[in->g[a].first].depth;
+    int idx[FIGURES_LAYER_LINES], k = layer_subset(idx, depth);
+    const char *which = k < depth ? figpool_str(p, " (%d of the %d hidden layers: %s)", k,
+                                                depth, number_list(p, idx, k))
+                                  : "";
+    figpool_title(p, figpool_str(p, "Distribution of each hidden layer's activations and "
+                                    "pre-activations over the probe set, at epoch 0 (solid) "
+                                    "and the last probe (dashed)%s", which));
+    figpool_cols(p, 2);
+    for (int i = 0; i < k; i++) {
+        for (int kind = 0; kind < PROBE_HIST_KINDS; kind++) {
+            bool act = kind == PROBE_HIST_ACT;
+            int pn = figpool_panel(
+                p, &(plot_panel){
+                       .title = figpool_str(p, act ? "layer %d: activations f(y)"
+                                                   : "layer %d: pre-activations y",
+                                            idx[i] + 1),
+                       .xlabel = act ? "activation (outermost points: all values below or "
+                                       "above the bins)"
+                                     : "pre-activation (outermost points: all values below "
+                                       "-6.375 or above 6.375)",
+                       .ylabel = "fraction of values in the bin"});
+            for (int a = 0; a < in->n_acts; a++)
+                for (int h = 0; h < 2 && in->g[a].count > 0; h++)
+                    if (idx[i] < in->recs[in->g[a].first].depth)
+                        hist_line(p, pn, in, a, idx[i], h, (probe_hist_kind)kind);
+        }
+    }
+}
+
+/* The dead map's colours: a unit's state at a probe, and against the probe
+ * before. */
+enum { MAP_ALIVE, MAP_DEAD, MAP_DIED, MAP_REVIVED, MAP_STATES };
+static const unsigned map_rgb[MAP_STATES] = {0xeeeeee, 0x303030, 0xd62728, 0x2ca02c};
+static const char *const map_label[MAP_STATES] = {
+    "alive", "dead", "died since the probe before", "alive again since the probe before"};
+
+/* The units and probes a dead-map panel shows at most: a unit is about a
+ * pixel high at FIGURES_MAP_UNITS; the probes, first, last and evenly
+ * spaced between, keep the script small. */
+#define FIGURES_MAP_UNITS 256
+#define FIGURES_MAP_PROBES 100
+/* x tic labels on a map at most */
+#define MAP_TIC_LABELS 12
+
+/* k of n (0..n-1): all when n <= k, else the first, the last and evenly
+ * spaced between; returns the count. */
+static int spread(int *idx, int n, int k)
+{
+    if (n <= k) {
+        for (int i = 0; i < n; i++)
+            idx[i] = i;
+        return n;
+    }
+    for (int i = 0; i < k; i++)
+        idx[i] = (int)(((long long)2 * i * (n - 1) + (k - 1)) / (2 * (k - 1)));
+    return k;
+}
+
+/* The state of unit u of layer l at probe idx[j] of r (against idx[j-1]). */
+static int map_state(const run_result *r, const int *idx, int j, int l, int u)
+{
+    bool dead = probe_dead_bit(run_dead_row(r, idx[j], l), u);
+    if (j == 0 || probe_dead_bit(run_dead_row(r, idx[j - 1], l), u) == dead)
+        return dead ? MAP_DEAD : MAP_ALIVE;
+    return dead ? MAP_DIED : MAP_REVIVED;
+}
+
+/* One panel: the map of hidden layer l (0-based) of run r, act's seed. */
+static void map_panel(figpool *p, const fig_in *in, int a, const run_record *rec, int l)
+{
+    const run_result *r = &rec->r;
+    const int w = r->units.width, units = w < FIGURES_MAP_UNITS ? w : FIGURES_MAP_UNITS;
+    int *pi = figpool_bytes(p, sizeof(int) * FIGURES_MAP_PROBES);
+    if (!pi)
+        return;
+    int np = spread(pi, r->n_probes, FIGURES_MAP_PROBES);
+    int dead = 0;
+    for (int u = 0; u < w; u++)
+        dead += probe_dead_bit(run_dead_row(r, r->n_probes - 1, l), u);
+    const char *shown = units < w ? figpool_str(p, ", units 0-%d of %d shown", units - 1, w)
+                                  : "";
+    const char *probes = np < r->n_probes ? figpool_str(p, ", %d of %d probes", np,
+                                                        r->n_probes)
+                                          : "";
+    /* a single probe or unit becomes two cells, a grid needing two a side */
+    int nx = np > 1 ? np : 2, ny = units > 1 ? units : 2;
+    plot_image *im = figpool_bytes(p, sizeof *im);
+    unsigned *rgb = figpool_bytes(p, sizeof *rgb * (size_t)nx * (size_t)ny);
+    const char **names = figpool_bytes(p, sizeof *names * (size_t)np);
+    if (!im || !rgb || !names)
+        return;
+    for (int j = 0; j < ny; j++)
+        for (int i = 0; i < nx; i++)
+            rgb[(size_t)j * nx + i] =
+                map_rgb[map_state(r, pi, np > 1 ? i : 0, l, units > 1 ? j : 0)];
+    int every = (np + MAP_TIC_LABELS - 1) / MAP_TIC_LABELS;
+    for (int i = 0; i < np; i++)
+        names[i] = i % every == 0 || i == np - 1
+                       ? figpool_str(p, "%d", r->probe_epoch[pi[i]])
+                       : "";
+    *im = (plot_image){.nx = nx, .ny = ny, .x0 = np > 1 ? 1 : 0.75, .x1 = np > 1 ? np : 1.25,
+                       .y0 = units > 1 ? 0 : -0.25, .y1 = units > 1 ? units - 1 : 0.25,
+                       .rgb = rgb, .n_legend = MAP_STATES, .legend_rgb = map_rgb,
+                       .legend_label = map_label};
+    int pn = figpool_panel(
+        p, &(plot_panel){.title = figpool_str(p, "%s seed %llu, layer %d: %d of %d dead at the "
+                                                 "last probe%s%s",
+                                              act_key(p, in, a),
+                                              (unsigned long long)rec->seed, l + 1, dead, w,
+                                              shown, probes),
+                         .xlabel = "probe (epoch)", .ylabel = "unit", .image = im});
+    figpool_xnames(p, pn, names, np);
+}
+
+/* The activations whose units can die (run_units.can_die), each its first
+ * seed: a panel per hidden layer (up to FIGURES_LAYER_LINES), unit against
+ * probe, coloured alive, dead, just died or alive again. */
+static void fig_dead_map(figpool *p, const fig_in *in)
+{
+    int k = 0, depth = 0;
+    for (int a = 0; a < in->n_acts; a++) {
+        act_group g = in->g[a];
+        if (g.count == 0 || !in->recs[g.first].r.units.can_die ||
+            !in->recs[g.first].r.units.dead || in->recs[g.first].r.n_probes == 0)
+            continue;
+        const run_record *rec = &in->recs[g.first];
+        int idx[FIGURES_LAYER_LINES];
+        k = layer_subset(idx, rec->depth);
+        depth = rec->depth > depth ? rec->depth : depth;
+        for (int i = 0; i < k; i++)
+            map_panel(p, in, a, rec, idx[i]);
+    }
+    int idx[FIGURES_LAYER_LINES], shown = layer_subset(idx, depth);
+    figpool_title(p, figpool_str(p, "Dead units (exactly 0 on every probe sample) of each "
+                                    "hidden layer at each probe%s",
+                                 shown < depth ? figpool_str(p, " (%d of the %d hidden layers: "
+                                                                "%s)", shown, depth,
+                                                             number_list(p, idx, shown))
+                                               : ""));
+    /* a row or two per activation */
+    figpool_cols(p, k <= 5 ? k : (k + 1) / 2);
+}
+
 /* ---- building and writing -------------------------------------------- */
 
 typedef void (*fig_builder)(figpool *p, const fig_in *in);
 
 static const fig_builder builders[] = {fig_grad_layers, fig_grad_epochs, fig_loss,
                                        fig_dead,        fig_saturated,   fig_functions,
-                                       fig_learned};
+                                       fig_hist,        fig_dead_map,    fig_learned};
 
-const char *const figures_names[] = {"grad_by_layer", "grad_by_epoch", "loss",
-                                     "dead",          "saturation",    "functions",
-                                     FIGURES_LEARNED};
+const char *const figures_names[] = {"grad_by_layer", "grad_by_epoch",  "loss",
+                                     "dead",          "saturation",     "functions",
+                                     "hist",          FIGURES_DEAD_MAP, FIGURES_LEARNED};
 const int figures_n = (int)(sizeof figures_names / sizeof figures_names[0]);
 
 _Static_assert(sizeof builders / sizeof builders[0] ==
@@ -486,23 +697,45 @@ ab_status figures_build(figpool **out, const char *name, const run_record *recs,
     return st;
 }
 
+/* Whether figure b is drawn for these records: the learned parameters'
+ * only where an activation learns some, the dead map only where units can
+ * die. */
+static bool wanted(int b, const run_record *recs, int n, const act_spec *acts, int n_acts)
+{
+    bool any = false;
+    if (!strcmp(figures_names[b], FIGURES_LEARNED)) {
+        for (int a = 0; a < n_acts; a++)
+            any |= acts[a].info->learned != 0;
+        return any;
+    }
+    if (!strcmp(figures_names[b], FIGURES_DEAD_MAP)) {
+        for (int i = 0; i < n; i++)
+            any |= recs[i].r.units.can_die && recs[i].r.n_probes > 0;
+        return any;
+    }
+    return true;
+}
+
 ab_status figures_write(const char *dir, const run_record *recs, int n, const act_spec *acts,
                         int n_acts, bool render, ab_err *err)
 {
-    bool learned = false;
-    for (int a = 0; a < n_acts; a++)
-        learned |= acts[a].info->learned != 0;
-    /* the learned parameters' figure, last, only where there are some */
-    const int count = learned ? figures_n : figures_n - 1;
-    for (int b = 0; b < count; b++) {
+    const char *names[sizeof figures_names / sizeof figures_names[0]];
+    int count = 0;
+    for (int b = 0; b < figures_n; b++) {
+        if (!wanted(b, recs, n, acts, n_acts))
+            continue;
         figpool *p;
         ab_status st = figures_build(&p, figures_names[b], recs, n, acts, n_acts, err);
-        if (st == AB_OK)
-            st = plot_write(dir, figpool_figure(p), err);
+        if (st == AB_OK) {
+            int n_xn;
+            const plot_xnames *xn = figpool_xnames_of(p, &n_xn);
+            st = plot_write_xnames(dir, figpool_figure(p), xn, n_xn, err);
+        }
         figpool_free(p);
         if (st != AB_OK)
             return st;
+        names[count++] = figures_names[b];
     }
     /* one gnuplot for all of them: its start is most of a figure's cost */
-    return render ? plot_render_all(dir, figures_names, count, err) : AB_OK;
+    return render ? plot_render_all(dir, names, count, err) : AB_OK;
 }

@@ -13,9 +13,15 @@
 #define FIGURES_LAYER_LINES 10
 
 /* The figures, in the order figures_write writes them: grad_by_layer,
- * grad_by_epoch, loss, dead, saturation, functions, and, when an activation
- * learns parameters (prelu, a formula's ~parameters), FIGURES_LEARNED: each
- * learned parameter per hidden layer against epoch. */
+ * grad_by_epoch, loss, dead, saturation, functions, hist (each hidden
+ * layer's histograms of activations and pre-activations at epoch 0 and the
+ * last probe), FIGURES_DEAD_MAP when an activation's units can die
+ * (run_units.can_die: unit x probe maps of dead units per hidden layer,
+ * each such activation's first seed), and, when an activation learns
+ * parameters (prelu, a formula's ~parameters), FIGURES_LEARNED: each
+ * learned parameter per hidden layer against epoch.  hist and the dead map
+ * show up to FIGURES_LAYER_LINES hidden layers, chosen as grad_by_epoch's. */
+#define FIGURES_DEAD_MAP "dead_map"
 #define FIGURES_LEARNED "learned"
 extern const char *const figures_names[];
 extern const int figures_n;
