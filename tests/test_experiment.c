@@ -84,7 +84,7 @@ static double eval_num(const xf_check *c, int i)
 
 /* ---- CSV ------------------------------------------------------------- */
 
-#define MAX_ROWS 512
+#define MAX_ROWS 8192 /* hist.csv: a row per bin */
 #define MAX_FIELDS 32
 
 /* A CSV file split into fields ("..." quoted fields may hold commas). */
@@ -499,6 +499,8 @@ static const load_case load_cases[] = {
      "x: init is not numeric"},
     {"plot at a value not in the sweep", CLAIM SETUP CHECK
      "[plot]\nx = act\ny = test_acc\nat = depth=3\n", 16, "at: depth=3"},
+    {"histogram layer not a number", CLAIM SETUP CHECK
+     "[plot]\nx = value\ny = act_hist\nlayer = deep\n", 16, "layer: 'deep' is not 'last'"},
     /* found once the whole file is read: no line */
     {"no source", "[claim]\nnumber = 3\ntitle = T\ntext = X\n" SETUP CHECK, 0,
      "[claim] needs number, title, text and source"},
@@ -513,6 +515,17 @@ static const load_case load_cases[] = {
     {"plot without y", CLAIM SETUP CHECK "[plot]\nx = depth\n", 0, "needs y"},
     {"plot y not a quantity", CLAIM SETUP CHECK "[plot]\nx = depth\ny = grad_norm\n", 0,
      "y must be a quantity"},
+    {"histogram of a column", CLAIM SETUP CHECK "[plot]\nx = value\ny = grad_norm\n", 0,
+     "y = grad_norm: with x = value, y must be act_hist or preact_hist"},
+    {"histogram at a middle epoch", CLAIM SETUP CHECK
+     "[plot]\nx = value\ny = act_hist\nepoch = 5\n", 0,
+     "epoch = 5: with x = value, epoch must be 0 or last"},
+    {"histogram of a layer too deep", CLAIM SETUP CHECK
+     "[plot]\nx = value\ny = preact_hist\nlayer = 3\n", 0, "layer = 3: deeper than depth 2"},
+    {"histogram with a reference", CLAIM SETUP CHECK
+     "[plot]\nx = value\ny = act_hist\nreference = yes\n", 0, "reference: not with x = value"},
+    {"layer without x = value", CLAIM SETUP CHECK "[plot]\nx = layer\ny = grad_norm\nlayer = 1\n",
+     0, "layer: only with x = value"},
     {"bench-acts with a sweep", CLAIM "[setup]\nkind = bench-acts\nacts = relu\n"
      "depth = 2, 4\n" CHECK_TEST("ns(relu) > 0"), 0, "sweeps only math and width (not depth)"},
 };
@@ -1309,6 +1322,50 @@ static void test_reproduce_only_failed_keeps_out(void **state)
     assert_error(NULL, &fx->s.r, 2, (const char *const[]){"b-fails", "quick-mode", NULL});
 }
 
+/* A plot of histograms (x = value): its folder holds hist.csv, every run's
+ * histograms at epoch 0 and the last (2) of each hidden layer, and the
+ * figure a line per activation and depth, each slot the mean over the two
+ * seeds of what hist.csv holds. */
+static void test_run_hist_plot(void **state)
+{
+    fixture *fx = *state;
+    char path[4400], text[2048], out[4400];
+    snprintf(text, sizeof text, "%s[plot h]\nx = value\ny = act_hist\nlayer = 2\n", run_ini);
+    write_file(path, sizeof path, fx->s.dir, "tiny-hist.ini", text);
+    snprintf(out, sizeof out, "%s/h", fx->s.dir);
+    run_quiet((const char *const[]){"run", path, "--out", out, "--no-plot", "-q", NULL});
+    csv *h = csv_read(out, "hist.csv");
+    /* 2 acts x 2 seeds at depth 2 and at depth 3, 2 histograms, 2 kinds */
+    assert_int_equal(h->n_rows, 2 * 2 * 2 * 2 * 53 * (2 + 3));
+    assert_string_equal(h->head[0], "depth");
+    char *gp = slurp_in(out, "plots/tiny-hist.gp");
+    const char *blk = strstr(gp, "# panel 2, \"relu, layer 2, epoch 0, depth=3\"\n");
+    assert_non_null(blk);
+    blk = strstr(blk, "EOD\n") + 4;
+    /* relu at depth 3, layer 2, act, epoch 0: seed 1's and seed 2's rows */
+    int first[2] = {-1, -1};
+    for (int rw = 0; rw < h->n_rows; rw++) {
+        int sd = atoi(h->cell[rw][2]) - 1;
+        if (!strcmp(h->cell[rw][0], "3") && !strcmp(h->cell[rw][1], "relu") &&
+            !strcmp(h->cell[rw][3], "0") && !strcmp(h->cell[rw][4], "2") &&
+            !strcmp(h->cell[rw][5], "act") && first[sd] < 0)
+            first[sd] = rw;
+    }
+    assert_true(first[0] >= 0 && first[1] >= 0);
+    for (int b = 0; b < 53; b++) {
+        double x, y, lo, hi;
+        int used = 0;
+        assert_int_equal(sscanf(blk, "%lf %lf %lf %lf\n%n", &x, &y, &lo, &hi, &used), 4);
+        blk += used;
+        double n = 200 * 0.8 * 8; /* the probe set (the training samples) x width */
+        double want = (atof(h->cell[first[0] + b][8]) + atof(h->cell[first[1] + b][8])) / 2 / n;
+        if (fabs(y - want) > 1e-8)
+            fail_msg("slot %d: %.9g in the figure, %.9g from hist.csv", b, y, want);
+    }
+    free(gp);
+    csv_free(h);
+}
+
 /* The files of `run -j 2` are byte for byte those of `run -j 1` (the
  * seconds columns aside: they are clocks). */
 static void test_run_jobs_same_files(void **state)
@@ -1323,6 +1380,8 @@ static void test_run_jobs_same_files(void **state)
                                     NULL});
     static const char *const files[] = {"loss.csv", "layers.csv", "summary.csv",
                                         "quantities.csv", "checks.csv"};
+    /* no plot of histograms: no hist.csv */
+    assert_true(path_missing_in(a, "hist.csv"));
     char *ga = slurp_in(a, "plots/tiny-run.gp"), *gb = slurp_in(b, "plots/tiny-run.gp");
     assert_string_equal(ga, gb);
     free(ga), free(gb);
@@ -1487,6 +1546,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reproduce_only_replaces_own, setup,
                                         scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_jobs_same_files, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_run_hist_plot, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_only_failed_keeps_out, setup,
                                         scratch_teardown),
         cmocka_unit_test_setup_teardown(test_sub_help, setup, scratch_teardown),

@@ -986,9 +986,71 @@ static void test_dead_map(void **state)
     free_records(deep, 1);
 }
 
+/* [plot] x = value: a line per activation and depth (swept, so it splits
+ * lines), the share of the given layer's (or each run's deepest layer's)
+ * values per slot of the histogram at the last probe (or epoch 0), the
+ * mean over seeds with its band; a deeper layer only where the depth has
+ * it (at = depth=3). */
+static void test_xfig_value(void **state)
+{
+    (void)state;
+    static const char text[] =
+        XCLAIM "[setup]\nacts = relu, tanh\ndepth = 2, 3\nepochs = 10\nseeds = 2\n"
+        XCHECK("tanh")
+        "[plot acts]\nx = value\ny = act_hist\nlayer = 2\nepoch = last\n"
+        "[plot pre]\nx = value\ny = preact_hist\n"
+        "[plot third]\nx = value\ny = act_hist\nlayer = 3\nat = depth=3\n";
+    experiment *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    load_experiment(e, "xvalue", text);
+    exp_result r;
+    make_result(&r, e);
+    for (int i = 0; i < r.n_recs; i++)
+        add_units(&r.recs[i], 4, 2);
+    figpool *p = NULL;
+    ab_err err = {{0}};
+    assert_int_equal(xfig_build(&p, &r, &err), AB_OK);
+    const plot_figure *f = figpool_figure(p);
+    assert_int_equal(f->n_panels, 3);
+    assert_string_equal(f->panels[1].ylabel, "fraction of values in the bin");
+    for (int pn = 0; pn < 3; pn++) {
+        const plot_panel *pa = &f->panels[pn];
+        int kind = pn == 1 ? PROBE_HIST_PREACT : PROBE_HIST_ACT, h = pn == 0 ? 1 : 0;
+        assert_int_equal(pa->n_series, pn == 2 ? 2 : 4);
+        for (int i = 0; i < pa->n_series; i++) {
+            /* points depth 2, 3 (acts within): line i is act i % 2 at depth i / 2 */
+            int a = i % 2, depth = pn == 2 ? 3 : 2 + i / 2;
+            int layer = pn == 0 ? 2 : pn == 2 ? 3 : depth;
+            const plot_series *se = &pa->series[i];
+            char want[96];
+            snprintf(want, sizeof want, "%s, layer %d, epoch %d%s", a ? "tanh" : "relu", layer,
+                     h ? 2 * EVERY : 0, pn == 2 ? "" : depth == 2 ? ", depth=2" : ", depth=3");
+            assert_string_equal(se->label, want);
+            assert_int_equal(se->n, PROBE_HIST_SLOTS);
+            probe_range rg = kind ? probe_preact_range() : probe_act_range(&e->setup.acts[a]);
+            double w = (rg.hi - rg.lo) / PROBE_HIST_BINS;
+            for (int b = 0; b < PROBE_HIST_SLOTS; b++) {
+                double v1 = hist_fraction(h, layer - 1, kind, b, 1);
+                double v2 = hist_fraction(h, layer - 1, kind, b, 2);
+                assert_near(se->y[b], (v1 + v2) / 2, 1e-12);
+                assert_near(se->ylo[b], fmin(v1, v2), 1e-12);
+                assert_near(se->yhi[b], fmax(v1, v2), 1e-12);
+                double x = b == 0 ? rg.lo - w / 2
+                           : b > PROBE_HIST_BINS ? rg.hi + w / 2
+                                                 : rg.lo + (b - 0.5) * w;
+                assert_near(se->x[b], x, 1e-12);
+            }
+        }
+    }
+    figpool_free(p);
+    free_result(&r);
+    free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_xfig_value),
         cmocka_unit_test(test_hist),
         cmocka_unit_test(test_dead_map),
         cmocka_unit_test(test_grad_by_layer),

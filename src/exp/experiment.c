@@ -522,6 +522,16 @@ static void judge(exp_result *r)
     r->verdict = exp_verdict_of(o, e->n_checks);
 }
 
+/* Whether one of e's plots draws histograms (x = value): its folder then
+ * holds hist.csv, the numbers behind them. */
+static bool plots_hist(const experiment *e)
+{
+    for (int i = 0; i < e->n_plots; i++)
+        if (e->plots[i].x == XF_X_VALUE)
+            return true;
+    return false;
+}
+
 static ab_status write_folder(exp_result *r, const exp_runs *x, const char *dir,
                               const exp_run_opts *o, ab_err *err)
 {
@@ -529,7 +539,8 @@ static ab_status write_folder(exp_result *r, const exp_runs *x, const char *dir,
     if (r->e->setup.kind == XF_TRAIN &&
         ((st = out_write_loss(dir, r->recs, r->n_recs, err)) != AB_OK ||
          (st = out_write_layers(dir, r->recs, r->n_recs, err)) != AB_OK ||
-         (st = out_write_summary(dir, r->recs, r->n_recs, err)) != AB_OK))
+         (st = out_write_summary(dir, r->recs, r->n_recs, err)) != AB_OK ||
+         (plots_hist(r->e) && (st = out_write_hist(dir, r->recs, r->n_recs, err)) != AB_OK)))
         return st;
     if ((st = write_quantities(dir, r, err)) != AB_OK ||
         (st = write_checks(dir, r, err)) != AB_OK ||

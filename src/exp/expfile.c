@@ -627,9 +627,12 @@ static bool plot_key(parse_ctx *c, xf_plot *pl, const char *name, const char *va
             return pl->x = XF_X_EPOCH, true;
         if (!strcmp(value, "act"))
             return pl->x = XF_X_ACT, true;
+        if (!strcmp(value, "value"))
+            return pl->x = XF_X_VALUE, true;
         int k = find_key(value);
         if (k < 0)
-            return fail(c, "x: '%s' is not layer, epoch, act or a [setup] sweep key", value);
+            return fail(c, "x: '%s' is not layer, epoch, act, value or a [setup] sweep key",
+                        value);
         if (!setting_is_numeric((setting_id)k))
             return fail(c, "x: %s is not numeric (name it in series instead)", value);
         return pl->x = k, true;
@@ -656,6 +659,15 @@ static bool plot_key(parse_ctx *c, xf_plot *pl, const char *name, const char *va
             return fail(c, "epoch: '%s' is not 'last' or an epoch number", value);
         return pl->epoch = (int)l, true;
     }
+    if (!strcmp(name, "layer")) {
+        long l;
+        if (!strcmp(value, "last"))
+            return pl->layer = 0, true;
+        if (!to_long(&l, value, 1, setting_table[SET_DEPTH].max))
+            return fail(c, "layer: '%s' is not 'last' or a hidden layer 1..%ld", value,
+                        setting_table[SET_DEPTH].max);
+        return pl->layer = (int)l, true;
+    }
     if (!strcmp(name, "title")) {
         return append_key(c, name, pl->title, sizeof pl->title, value);
     }
@@ -670,7 +682,7 @@ static bool plot_key(parse_ctx *c, xf_plot *pl, const char *name, const char *va
         return true;
     }
     return fail(c, "unknown key '%s' in [plot] (accepted: x, y, logy, reference, series, at, "
-                   "epoch, title, ylabel)", name);
+                   "epoch, layer, title, ylabel)", name);
 }
 
 /* ---- the inih handler ------------------------------------------------ */
@@ -1020,6 +1032,45 @@ static ab_status check_y_column(const xf_plot *pl, const char *path, ab_err *err
     return AB_OK;
 }
 
+/* AB_EUSAGE unless a plot against value shows a histogram (y = act_hist or
+ * preact_hist) of epoch 0 or the last, where histograms are taken, and a
+ * plot against anything else names no layer. */
+static ab_status check_hist_plot(const xf_plot *pl, const char *path, ab_err *err)
+{
+    if (pl->x != XF_X_VALUE)
+        return pl->layer ? ab_fail(err, AB_EUSAGE, "%s: [plot %s]: layer: only with x = value",
+                                   path, pl->name)
+                         : AB_OK;
+    if (strcmp(pl->y, "act_hist") && strcmp(pl->y, "preact_hist"))
+        return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = value, y must be "
+                       "act_hist or preact_hist", path, pl->name, pl->y);
+    if (pl->epoch > 0)
+        return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: epoch = %d: with x = value, epoch must "
+                       "be 0 or last (histograms are taken there)", path, pl->name, pl->epoch);
+    if (pl->reference)
+        return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: reference: not with x = value", path,
+                       pl->name);
+    return AB_OK;
+}
+
+/* AB_EUSAGE when a plot against value names a layer deeper than a depth
+ * of the points it shows. */
+static ab_status check_hist_layer(const xf_plot *pl, const xf_setup *s, const char *path,
+                                  ab_err *err)
+{
+    if (pl->x != XF_X_VALUE || !pl->layer)
+        return AB_OK;
+    for (int j = 0; j < s->n[XF_KEY_DEPTH]; j++) {
+        bool shown = true;
+        for (int f = 0; f < pl->n_fix; f++)
+            shown &= pl->fix_key[f] != XF_KEY_DEPTH || pl->fix_val[f] == j;
+        if (shown && s->v[XF_KEY_DEPTH][j] < pl->layer)
+            return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: layer = %d: deeper than depth %s",
+                           path, pl->name, pl->layer, s->txt[XF_KEY_DEPTH][j]);
+    }
+    return AB_OK;
+}
+
 static ab_status parse_file(parse_ctx *c, ini_handler h, void *user, ab_err *err)
 {
     line_reader r = {.f = fopen(c->e->path, "r"), .c = c};
@@ -1146,10 +1197,13 @@ static ab_status read_plots(parse_ctx *c, ab_err *err)
         if ((pl->x >= 0 || pl->x == XF_X_ACT) && pl->y_qty < 0)
             return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s: with x = a sweep key or act, "
                            "y must be a quantity", e->path, pl->name, pl->y);
-        if ((st = check_y_column(pl, e->path, err)) != AB_OK)
+        if ((st = check_y_column(pl, e->path, err)) != AB_OK ||
+            (st = check_hist_plot(pl, e->path, err)) != AB_OK)
             return st;
         if (!plot_lists(c, pl, p2.series[i], p2.at[i]))
             return AB_EUSAGE;
+        if ((st = check_hist_layer(pl, &e->setup, e->path, err)) != AB_OK)
+            return st;
     }
     return AB_OK;
 }

@@ -8,7 +8,8 @@
  *              batchnorm, residual, loss (each one value or a comma list)
  *   [quick]    any [setup] key but kind, used by `reproduce --quick`
  *   [check NAME]  what, test     (test: see xf_check)
- *   [plot] or [plot NAME]  x, y, logy, reference, series, at, epoch, title, ylabel
+ *   [plot] or [plot NAME]  x, y, logy, reference, series, at, epoch, layer, title,
+ *              ylabel
  *
  * The format is documented for users in README.md ("Experiment files").
  * Nothing here runs anything. */
@@ -133,18 +134,22 @@ typedef struct {
 #define XF_X_LAYER (-1)
 #define XF_X_EPOCH (-2)
 #define XF_X_ACT (-3)
+#define XF_X_VALUE (-4)   /* histograms: the values of one layer's units */
 
 typedef struct {
     char name[64];
-    int x;                /* a key, XF_X_LAYER, XF_X_EPOCH or XF_X_ACT */
-    char y[32];           /* a quantity (x a key or act) or a layers/loss column */
+    int x;                /* a key, XF_X_LAYER, XF_X_EPOCH, XF_X_ACT or XF_X_VALUE */
+    char y[32];           /* a quantity (x a key or act), a layers/loss column, or with
+                             x = value act_hist or preact_hist */
     int y_qty;            /* its xf_qty, or -1 for a column */
     bool logy;
     bool reference;       /* the 0.25^n line */
     unsigned series;      /* keys whose values make separate lines (act always does) */
     int n_fix;            /* at = key=value, ...: the points shown */
     int fix_key[XF_N_KEYS], fix_val[XF_N_KEYS];
-    int epoch;            /* x = layer: the probe at this epoch; -1 = the last */
+    int epoch;            /* x = layer: the probe at this epoch; -1 = the last
+                             (x = value: 0 or -1, where histograms are taken) */
+    int layer;            /* x = value: the hidden layer, 1..; 0 = each run's deepest */
     char title[200];
     char ylabel[96];
 } xf_plot;

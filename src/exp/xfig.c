@@ -228,6 +228,51 @@ static void key_line(plot_ctx *c, const int *idx, int a)
         add_reference(c, x, y, m);
 }
 
+/* x = value: the histogram line of activation a through point idx: the
+ * share of the plot's layer's values (act or preact) in each slot, at epoch
+ * 0 or the last probe, the mean over the seeds that have that histogram (a
+ * diverged run has only epoch 0's), at the bins' centres and half a bin
+ * beyond each end. */
+static void value_line(plot_ctx *c, const int *idx, int a)
+{
+    const xf_setup *s = c->s;
+    probe_hist_kind kind = strcmp(c->pl->y, "preact_hist") ? PROBE_HIST_ACT : PROBE_HIST_PREACT;
+    size_t first = ((size_t)xf_point_index(s, idx) * s->n_acts + a) * s->seeds;
+    const run_record *r0 = &c->r->recs[first];
+    int layer = c->pl->layer ? c->pl->layer - 1 : r0->depth - 1, h = c->pl->epoch < 0;
+    double *x, *y, *lo, *hi;
+    if (layer >= r0->depth || !new_arrays(c->p, PROBE_HIST_SLOTS, &x, &y, &lo, &hi))
+        return;
+    int epoch = -1;
+    probe_range r = r0->r.units.range[kind];
+    double w = (r.hi - r.lo) / PROBE_HIST_BINS;
+    for (int b = 0; b < PROBE_HIST_SLOTS; b++) {
+        figpool_stat st = figpool_stat_empty();
+        for (int sd = 0; sd < s->seeds; sd++) {
+            const run_result *rr = &c->r->recs[first + sd].r;
+            if (rr->units.n_hist <= h)
+                continue;
+            const uint32_t *slots = run_hist(rr, h, layer, kind);
+            double total = 0.0;
+            for (int k = 0; k < PROBE_HIST_SLOTS; k++)
+                total += slots[k];
+            figpool_stat_add(&st, total > 0 ? slots[b] / total : NAN);
+            epoch = rr->units.hist_epoch[h];
+        }
+        x[b] = b == 0 ? r.lo - w / 2 : b > PROBE_HIST_BINS ? r.hi + w / 2 : r.lo + (b - 0.5) * w;
+        set_point(y, lo, hi, b, &st);
+    }
+    if (epoch < 0)
+        return; /* no seed got that far */
+    bool band = s->seeds > 1;
+    const char *head = figpool_str(c->p, "%s, layer %d, epoch %d", s->acts[a].label, layer + 1,
+                                   epoch);
+    figpool_add(c->p, c->panel,
+                &(plot_series){.label = series_label(c, head, idx), .n = PROBE_HIST_SLOTS,
+                               .x = x, .y = y, .ylo = band ? lo : NULL, .yhi = band ? hi : NULL,
+                               .style = PLOT_LINE});
+}
+
 /* Appends one line per act x combination of series keys to the panel. */
 static void build_series(plot_ctx *c)
 {
@@ -240,7 +285,7 @@ static void build_series(plot_ctx *c)
             act_line(c, idx);
         else
             for (int a = 0; a < c->s->n_acts; a++)
-                key_line(c, idx, a);
+                (c->pl->x == XF_X_VALUE ? value_line : key_line)(c, idx, a);
     }
 }
 
@@ -252,6 +297,11 @@ static const char *x_label(const xf_plot *pl)
         return "epoch";
     if (pl->x == XF_X_ACT)
         return "activation";
+    if (pl->x == XF_X_VALUE)
+        return strcmp(pl->y, "preact_hist")
+                   ? "activation (outermost points: all values below or above the bins)"
+                   : "pre-activation (outermost points: all values below -6.375 or above "
+                     "6.375)";
     return pl->x >= 0 ? setting_label((setting_id)pl->x) : "";
 }
 
@@ -262,7 +312,8 @@ ab_status xfig_build(figpool **out, const exp_result *r, ab_err *err)
     for (int i = 0; i < e->n_plots; i++) {
         const xf_plot *pl = &e->plots[i];
         y_column col;
-        if (pl->x < 0 && pl->x != XF_X_ACT && !find_column(&col, pl->y))
+        if (pl->x < 0 && pl->x != XF_X_ACT && pl->x != XF_X_VALUE &&
+            !find_column(&col, pl->y))
             return ab_fail(err, AB_EUSAGE, "%s: [plot %s]: y = %s is not a column of layers.csv "
                            "or loss.csv", e->path, pl->name, pl->y);
     }
@@ -274,12 +325,14 @@ ab_status xfig_build(figpool **out, const exp_result *r, ab_err *err)
         const xf_plot *pl = &e->plots[i];
         plot_ctx c = {.r = r, .s = &e->setup, .pl = pl, .keys = series_keys(pl, &e->setup),
                       .use_qty = pl->x >= 0 || pl->x == XF_X_ACT, .p = p};
-        if (!c.use_qty)
+        bool value = pl->x == XF_X_VALUE;
+        if (!c.use_qty && !value)
             find_column(&c.col, pl->y);
         c.panel = figpool_panel(
             p, &(plot_panel){.title = pl->title[0] ? pl->title : NULL,
                              .xlabel = x_label(pl),
                              .ylabel = pl->ylabel[0] ? pl->ylabel
+                                       : value       ? "fraction of values in the bin"
                                        : c.use_qty   ? xf_qtys[pl->y_qty].label
                                                      : c.col.label,
                              .logy = pl->logy,
