@@ -549,7 +549,7 @@ static void test_plots_rendered(void **state)
     const char *args[] = {"--act", "sigmoid,relu", "--epochs", "2", "--quiet", "--out", out, NULL};
     run_quiet(args);
     static const char *const names[] = {"grad_by_layer", "grad_by_epoch", "loss", "dead",
-                                        "saturation", "functions"};
+                                        "saturation", "functions", "hist", "dead_map"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char rel[256];
         snprintf(rel, sizeof rel, "plots/%s.png", names[i]);

@@ -978,7 +978,8 @@ static void test_dead_map(void **state)
     assert_int_equal(im->ny, 256);
     assert_true(im->x0 == 0.75 && im->x1 == 1.25);
     assert_non_null(strstr(f->panels[9].title, "layer 12: "));
-    assert_non_null(strstr(f->panels[9].title, ", units 0-255 of 300 shown"));
+    assert_non_null(strstr(f->panels[9].title, " of 300 dead at the last probe (units 0-255 "
+                                               "shown)"));
     for (int u = 0; u < 256; u++)
         assert_int_equal(im->rgb[u * 2], im->rgb[u * 2 + 1]);
     assert_int_equal(im->rgb[2 * 2], dead_at(0, 11, 2, 1) ? dead : alive);

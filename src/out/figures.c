@@ -581,9 +581,8 @@ static void map_panel(figpool *p, const fig_in *in, int a, const run_record *rec
     int dead = 0;
     for (int u = 0; u < w; u++)
         dead += probe_dead_bit(run_dead_row(r, r->n_probes - 1, l), u);
-    const char *shown = units < w ? figpool_str(p, ", units 0-%d of %d shown", units - 1, w)
-                                  : "";
-    const char *probes = np < r->n_probes ? figpool_str(p, ", %d of %d probes", np,
+    const char *shown = units < w ? figpool_str(p, " (units 0-%d shown)", units - 1) : "";
+    const char *probes = np < r->n_probes ? figpool_str(p, " (%d of %d probes)", np,
                                                         r->n_probes)
                                           : "";
     /* a single probe or unit becomes two cells, a grid needing two a side */
