@@ -100,6 +100,23 @@ static inline double probe_bin_edge(probe_range r, int k)
     return k == PROBE_HIST_BINS ? r.hi : r.lo + k * (r.hi - r.lo) / PROBE_HIST_BINS;
 }
 
+/* Where figures draw slot b of the bins r: a bin's centre, and the values
+ * below and above the bins half a bin beyond the ends. */
+static inline double probe_slot_x(probe_range r, int b)
+{
+    double w = (r.hi - r.lo) / PROBE_HIST_BINS;
+    return b == 0 ? r.lo - w / 2 : b > PROBE_HIST_BINS ? r.hi + w / 2 : r.lo + (b - 0.5) * w;
+}
+
+/* The values a histogram counts: its slots' sum. */
+static inline double probe_hist_total(const uint32_t *slots)
+{
+    double t = 0.0;
+    for (int b = 0; b < PROBE_HIST_SLOTS; b++)
+        t += slots[b];
+    return t;
+}
+
 /* Whether a unit of a can be dead: f is exactly 0 over a stretch of inputs,
  * at two neighbouring points of a grid over [-10, 10] in steps of 1/64 (in
  * units 0..7 of a row), as relu's negative half, relu6, hardsigmoid,

@@ -244,8 +244,6 @@ static void value_line(plot_ctx *c, const int *idx, int a)
     if (layer >= r0->depth || !new_arrays(c->p, PROBE_HIST_SLOTS, &x, &y, &lo, &hi))
         return;
     int epoch = -1;
-    probe_range r = r0->r.units.range[kind];
-    double w = (r.hi - r.lo) / PROBE_HIST_BINS;
     for (int b = 0; b < PROBE_HIST_SLOTS; b++) {
         figpool_stat st = figpool_stat_empty();
         for (int sd = 0; sd < s->seeds; sd++) {
@@ -253,13 +251,11 @@ static void value_line(plot_ctx *c, const int *idx, int a)
             if (rr->units.n_hist <= h)
                 continue;
             const uint32_t *slots = run_hist(rr, h, layer, kind);
-            double total = 0.0;
-            for (int k = 0; k < PROBE_HIST_SLOTS; k++)
-                total += slots[k];
+            double total = probe_hist_total(slots);
             figpool_stat_add(&st, total > 0 ? slots[b] / total : NAN);
             epoch = rr->units.hist_epoch[h];
         }
-        x[b] = b == 0 ? r.lo - w / 2 : b > PROBE_HIST_BINS ? r.hi + w / 2 : r.lo + (b - 0.5) * w;
+        x[b] = probe_slot_x(r0->r.units.range[kind], b);
         set_point(y, lo, hi, b, &st);
     }
     if (epoch < 0)

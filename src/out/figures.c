@@ -447,14 +447,6 @@ static void fig_learned(figpool *p, const fig_in *in)
 
 /* ---- histograms and the dead map ------------------------------------ */
 
-/* The x of slot b of the bins r: a bin's centre, and for the values below
- * and above the bins half a bin beyond the ends. */
-static double slot_x(probe_range r, int b)
-{
-    double w = (r.hi - r.lo) / PROBE_HIST_BINS;
-    return b == 0 ? r.lo - w / 2 : b > PROBE_HIST_BINS ? r.hi + w / 2 : r.lo + (b - 0.5) * w;
-}
-
 /* One line: the fraction of group g's values of hidden layer l (0-based)
  * and kind in each slot of histogram h (0: epoch 0, 1: the last probe),
  * over the seeds that have it; colour per activation, the last dashed.
@@ -483,12 +475,10 @@ static void hist_line(figpool *p, int panel, const fig_in *in, int a, int l, int
             if (r->units.n_hist <= h)
                 continue;
             const uint32_t *slots = run_hist(r, h, l, kind);
-            double total = 0.0;
-            for (int k = 0; k < PROBE_HIST_SLOTS; k++)
-                total += slots[k];
+            double total = probe_hist_total(slots);
             figpool_stat_add(&st, total > 0 ? slots[b] / total : NAN);
         }
-        line_set(&ln, b, slot_x(u0->range[kind], b), &st);
+        line_set(&ln, b, probe_slot_x(u0->range[kind], b), &st);
     }
     figpool_add(p, panel, &ln.s);
 }
