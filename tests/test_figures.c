@@ -985,6 +985,22 @@ static void test_dead_map(void **state)
     assert_int_equal(im->rgb[2 * 2], dead_at(0, 11, 2, 1) ? dead : alive);
     figpool_free(p);
     free_records(deep, 1);
+
+    /* past six activations whose units can die, the first six, said */
+    static const char *const many[] = {"relu", "relu6", "step", "hardswish",
+                                       "hardsigmoid", "softshrink", "tanh", "hardshrink"};
+    act_spec eight[8];
+    parse_acts(eight, many, 8);
+    run_record *mr = make_records(eight, 8, 1, 1);
+    for (int i = 0; i < 8; i++)
+        add_units(&mr[i], 3, 2);
+    p = build(FIGURES_DEAD_MAP, mr, 8, eight, 8);
+    f = figpool_figure(p);
+    assert_int_equal(f->n_panels, 6);
+    assert_non_null(strstr(f->panels[5].title, "softshrink seed 1, layer 1"));
+    assert_non_null(strstr(f->title, "(the first 6 of the 7 activations whose units can die)"));
+    figpool_free(p);
+    free_records(mr, 8);
 }
 
 /* [plot] x = value: a line per activation and depth (swept, so it splits

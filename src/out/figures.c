@@ -533,6 +533,9 @@ static const char *const map_label[MAP_STATES] = {
  * spaced between, keep the script small. */
 #define FIGURES_MAP_UNITS 256
 #define FIGURES_MAP_PROBES 100
+/* Activations mapped at most: with FIGURES_LAYER_LINES panels each, two
+ * rows of panels, the picture stays within PLOT_MAX_PX. */
+#define FIGURES_MAP_ACTS 6
 /* x tic labels on a map at most */
 #define MAP_TIC_LABELS 12
 
@@ -610,12 +613,15 @@ static void map_panel(figpool *p, const fig_in *in, int a, const run_record *rec
  * probe, coloured alive, dead, just died or alive again. */
 static void fig_dead_map(figpool *p, const fig_in *in)
 {
-    int k = 0, depth = 0;
+    int k = 0, depth = 0, mapped = 0, can = 0;
     for (int a = 0; a < in->n_acts; a++) {
         act_group g = in->g[a];
         if (g.count == 0 || !in->recs[g.first].r.units.can_die ||
             !in->recs[g.first].r.units.dead || in->recs[g.first].r.n_probes == 0)
             continue;
+        if (can++ >= FIGURES_MAP_ACTS)
+            continue;
+        mapped++;
         const run_record *rec = &in->recs[g.first];
         int idx[FIGURES_LAYER_LINES];
         k = layer_subset(idx, rec->depth);
@@ -625,11 +631,15 @@ static void fig_dead_map(figpool *p, const fig_in *in)
     }
     int idx[FIGURES_LAYER_LINES], shown = layer_subset(idx, depth);
     figpool_title(p, figpool_str(p, "Dead units (exactly 0 on every probe sample) of each "
-                                    "hidden layer at each probe%s",
+                                    "hidden layer at each probe%s%s",
                                  shown < depth ? figpool_str(p, " (%d of the %d hidden layers: "
                                                                 "%s)", shown, depth,
                                                              number_list(p, idx, shown))
-                                               : ""));
+                                               : "",
+                                 mapped < can ? figpool_str(p, " (the first %d of the %d "
+                                                               "activations whose units can "
+                                                               "die)", mapped, can)
+                                              : ""));
     /* a row or two per activation */
     figpool_cols(p, k <= 5 ? k : (k + 1) / 2);
 }
