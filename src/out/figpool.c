@@ -23,6 +23,7 @@ struct figpool {
     ab_status status;    /* out of memory: sticky, nothing more is done */
     ab_err err;          /* its message */
     int over;            /* the first panel asked for too many series; -1 none */
+    int cols;            /* panels per row; 0 = by their number */
 };
 
 /* Grows *arr (of *cap elements of size sz) to hold at least need; false
@@ -177,8 +178,14 @@ const plot_figure *figpool_figure(figpool *p)
 {
     int n = p->n_panels;
     p->fig = (plot_figure){.name = p->name, .title = p->title, .panels = p->panels,
-                           .n_panels = n, .cols = n <= 2 ? n : (n <= 4 ? 2 : 3)};
+                           .n_panels = n,
+                           .cols = p->cols > 0 ? p->cols : n <= 2 ? n : (n <= 4 ? 2 : 3)};
     return &p->fig;
+}
+
+void figpool_cols(figpool *p, int cols)
+{
+    p->cols = cols > 0 ? cols : 0;
 }
 
 ab_status figpool_status(const figpool *p, ab_err *err)

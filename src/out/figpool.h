@@ -42,10 +42,12 @@ int figpool_panel(figpool *p, const plot_panel *pn);
  * PLOT_MAX_SERIES series: past that, p fails (see above). */
 void figpool_add(figpool *p, int panel, const plot_series *s);
 
-/* The figure so far: name, title, the panels with their series, cols (1 or
- * 2 for up to 4 panels, else 3).  Valid until the next figpool_panel or
- * figpool_add. */
+/* The figure so far: name, title, the panels with their series, cols (as
+ * figpool_cols set, else 1 or 2 for up to 4 panels, else 3).  Valid until
+ * the next figpool_panel or figpool_add. */
 const plot_figure *figpool_figure(figpool *p);
+/* Panels per row from now on (rows of small multiples); 0 = by their number. */
+void figpool_cols(figpool *p, int cols);
 /* AB_OK, or the first failure with its message in err. */
 ab_status figpool_status(const figpool *p, ab_err *err);
 

@@ -28,6 +28,7 @@ typedef struct {
     const act_spec *acts;
     const act_group *g; /* one per activation */
     int n_acts;
+    const figures_plane *plane; /* the decision regions' plane and points; NULL = none */
 } fig_in;
 
 /* ---- lines ----------------------------------------------------------- */
@@ -434,17 +435,125 @@ static void fig_learned(figpool *p, const fig_in *in)
     }
 }
 
+/* ---- decision regions ------------------------------------------------- */
+
+/* Class c's colour mixed with white: a cell keeps REGIONS_TINT of it, light
+ * enough for the points of every class to show on it. */
+#define REGIONS_TINT 0.3
+#define REGIONS_NONE_RGB 0xbfbfbfu /* a cell without a prediction */
+#define REGIONS_ROW 4              /* panels side by side */
+
+static unsigned class_tint(int c)
+{
+    unsigned rgb = plot_palette_rgb(c), out = 0;
+    for (int sh = 16; sh >= 0; sh -= 8) {
+        double v = 255.0 - (255.0 - (double)((rgb >> sh) & 255u)) * REGIONS_TINT;
+        out |= (unsigned)lround(v) << sh;
+    }
+    return out;
+}
+
+/* The points of set s in class c, in data coordinates, as a PLOT_POINTS
+ * series in c's colour: filled markers, or open ones when open. */
+static void class_points(figpool *p, int panel, const data_set *s, const regions_grid *g, int c,
+                         bool open)
+{
+    int m = 0;
+    for (int i = 0; i < s->n; i++)
+        m += s->y[i] == c;
+    double *x = figpool_doubles(p, m > 0 ? m : 1), *y = figpool_doubles(p, m > 0 ? m : 1);
+    if (!x || !y)
+        return;
+    for (int i = 0, k = 0; i < s->n; i++)
+        if (s->y[i] == c) {
+            double v[2];
+            regions_to_data(v, g, s->x + 2 * (size_t)i);
+            x[k] = v[0], y[k++] = v[1];
+        }
+    figpool_add(p, panel, &(plot_series){.label = figpool_str(p, "class %d: %s", c,
+                                                              open ? "test" : "train"),
+                                         .n = m, .x = x, .y = y, .style = PLOT_POINTS,
+                                         .colour = c + 1, .dashed = open});
+}
+
+/* One panel: map `map` of record r's regions, with the data's points. */
+static void regions_panel(figpool *p, const fig_in *in, const run_record *r, int map)
+{
+    const figures_plane *pl = in->plane;
+    const regions_grid *g = pl->grid;
+    const regions_map *m = &r->r.regions;
+    int epoch = m->epoch[map], k = pl->train->k;
+    const unsigned char *cls = m->cls + (size_t)map * m->cells;
+    unsigned *rgb = figpool_bytes(p, sizeof(unsigned) * (size_t)m->cells);
+    unsigned *leg = figpool_bytes(p, sizeof(unsigned));
+    const char **leg_label = figpool_bytes(p, sizeof(char *));
+    plot_image *im = figpool_bytes(p, sizeof *im);
+    if (!rgb || !leg || !leg_label || !im)
+        return;
+    bool none = false;
+    for (int i = 0; i < m->cells; i++) {
+        none |= cls[i] == REGIONS_NONE;
+        rgb[i] = cls[i] == REGIONS_NONE ? REGIONS_NONE_RGB : class_tint(cls[i]);
+    }
+    leg[0] = REGIONS_NONE_RGB;
+    leg_label[0] = "no prediction (output not finite)";
+    *im = (plot_image){.nx = g->nx, .ny = g->ny, .x0 = g->x0, .x1 = g->x1, .y0 = g->y0,
+                       .y1 = g->y1, .rgb = rgb, .n_legend = none, .legend_rgb = leg,
+                       .legend_label = leg_label};
+    /* the accuracy of the parameters drawn: the test set's, else the training set's */
+    const loss_row *lr = &r->r.loss[epoch < r->r.n_loss ? epoch : r->r.n_loss - 1];
+    bool test = pl->test->n > 0;
+    char div[64] = "";
+    if (r->r.diverged)
+        snprintf(div, sizeof div, " (diverged in epoch %d)", r->r.diverged_epoch);
+    const char *title = figpool_str(p, "%s, seed %llu, epoch %d%s: %s acc %.3f", r->act->label,
+                                    (unsigned long long)r->seed, epoch, div,
+                                    test ? "test" : "train", test ? lr->test_acc : lr->train_acc);
+    int pn = figpool_panel(p, &(plot_panel){.title = title, .xlabel = "x1", .ylabel = "x2",
+                                            .image = im});
+    for (int c = 0; c < k; c++) {
+        class_points(p, pn, pl->train, g, c, false);
+        class_points(p, pn, pl->test, g, c, true);
+    }
+}
+
+/* Each activation's predicted class over the input plane, for its first
+ * seed, side by side; with the epoch-0 maps, those in a row above. */
+static void fig_regions(figpool *p, const fig_in *in)
+{
+    if (!in->plane || !in->plane->grid || !in->plane->grid->in)
+        return;
+    int maps = 0, drawn = 0;
+    for (int a = 0; a < in->n_acts; a++)
+        if (in->g[a].count > 0 && in->recs[in->g[a].first].r.regions.n_maps > 0) {
+            maps = in->recs[in->g[a].first].r.regions.n_maps;
+            drawn++;
+        }
+    figpool_title(p, "Decision regions: the predicted class over the input plane (first seed "
+                     "of each activation); training points filled, test points open");
+    /* a row of up to REGIONS_ROW activations, the epoch-0 maps in a row above
+     * theirs; with more, a row per activation: epoch 0, the end */
+    bool by_act = maps == 2 && drawn > REGIONS_ROW;
+    for (int q = 0; q < maps * in->n_acts; q++) {
+        int a = by_act ? q / maps : q % in->n_acts, map = by_act ? q % maps : q / in->n_acts;
+        const run_record *r = in->g[a].count > 0 ? &in->recs[in->g[a].first] : NULL;
+        if (r && r->r.regions.n_maps == maps)
+            regions_panel(p, in, r, map);
+    }
+    figpool_cols(p, by_act ? 2 : drawn < REGIONS_ROW ? drawn : REGIONS_ROW);
+}
+
 /* ---- building and writing -------------------------------------------- */
 
 typedef void (*fig_builder)(figpool *p, const fig_in *in);
 
 static const fig_builder builders[] = {fig_grad_layers, fig_grad_epochs, fig_loss,
                                        fig_dead,        fig_saturated,   fig_functions,
-                                       fig_learned};
+                                       fig_regions,     fig_learned};
 
 const char *const figures_names[] = {"grad_by_layer", "grad_by_epoch", "loss",
                                      "dead",          "saturation",    "functions",
-                                     FIGURES_LEARNED};
+                                     FIGURES_REGIONS, FIGURES_LEARNED};
 const int figures_n = (int)(sizeof figures_names / sizeof figures_names[0]);
 
 _Static_assert(sizeof builders / sizeof builders[0] ==
@@ -453,6 +562,13 @@ _Static_assert(sizeof builders / sizeof builders[0] ==
 
 ab_status figures_build(figpool **out, const char *name, const run_record *recs, int n,
                         const act_spec *acts, int n_acts, ab_err *err)
+{
+    return figures_build_plane(out, name, recs, n, acts, n_acts, NULL, err);
+}
+
+ab_status figures_build_plane(figpool **out, const char *name, const run_record *recs, int n,
+                              const act_spec *acts, int n_acts, const figures_plane *plane,
+                              ab_err *err)
 {
     *out = NULL;
     int b = 0;
@@ -476,7 +592,8 @@ ab_status figures_build(figpool **out, const char *name, const run_record *recs,
                 g[a].count++;
             }
     }
-    builders[b](p, &(fig_in){.recs = recs, .acts = acts, .g = g, .n_acts = n_acts});
+    builders[b](p, &(fig_in){.recs = recs, .acts = acts, .g = g, .n_acts = n_acts,
+                             .plane = plane});
     free(g);
     ab_status st = figpool_status(p, err);
     if (st != AB_OK)
@@ -486,17 +603,33 @@ ab_status figures_build(figpool **out, const char *name, const run_record *recs,
     return st;
 }
 
+/* Whether some record has decision regions to draw on plane. */
+static bool have_regions(const run_record *recs, int n, const figures_plane *plane)
+{
+    bool any = false;
+    for (int i = 0; i < n; i++)
+        any |= recs[i].r.regions.n_maps > 0;
+    return any && plane && plane->grid && plane->grid->in;
+}
+
 ab_status figures_write(const char *dir, const run_record *recs, int n, const act_spec *acts,
-                        int n_acts, bool render, ab_err *err)
+                        int n_acts, const figures_plane *plane, bool render, ab_err *err)
 {
     bool learned = false;
     for (int a = 0; a < n_acts; a++)
         learned |= acts[a].info->learned != 0;
-    /* the learned parameters' figure, last, only where there are some */
-    const int count = learned ? figures_n : figures_n - 1;
+    bool regions = have_regions(recs, n, plane);
+    /* the regions only for data with two features, the learned parameters'
+     * figure only where there are some */
+    const char *names[sizeof figures_names / sizeof figures_names[0]];
+    int count = 0;
+    for (int b = 0; b < figures_n; b++)
+        if ((regions || strcmp(figures_names[b], FIGURES_REGIONS) != 0) &&
+            (learned || strcmp(figures_names[b], FIGURES_LEARNED) != 0))
+            names[count++] = figures_names[b];
     for (int b = 0; b < count; b++) {
         figpool *p;
-        ab_status st = figures_build(&p, figures_names[b], recs, n, acts, n_acts, err);
+        ab_status st = figures_build_plane(&p, names[b], recs, n, acts, n_acts, plane, err);
         if (st == AB_OK)
             st = plot_write(dir, figpool_figure(p), err);
         figpool_free(p);
@@ -504,5 +637,5 @@ ab_status figures_write(const char *dir, const run_record *recs, int n, const ac
             return st;
     }
     /* one gnuplot for all of them: its start is most of a figure's cost */
-    return render ? plot_render_all(dir, figures_names, count, err) : AB_OK;
+    return render ? plot_render_all(dir, names, count, err) : AB_OK;
 }
