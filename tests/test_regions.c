@@ -564,6 +564,33 @@ static void test_figure_content(void **state)
     assert_int_equal(fig->panels[1].image->rgb[0], TINT0);
     assert_int_equal(fig->panels[2].image->rgb[0], TINT1);
     figpool_free(p);
+
+    /* many activations: rows of four; with two maps each, past four a row
+     * per activation (epoch 0, the end) */
+    static const char *const names[6] = {"identity", "relu", "tanh", "elu", "gelu", "silu"};
+    act_spec acts[6];
+    run_record recs[6];
+    for (int a = 0; a < 6; a++) {
+        assert_int_equal(act_parse(&acts[a], names[a], &err), AB_OK);
+        recs[a] = f.recs[a % 2];
+        recs[a].act = &acts[a];
+    }
+    static const struct {
+        int n_acts, maps, cols;
+    } shapes[] = {{3, 1, 3}, {4, 1, 4}, {6, 1, 4}, {3, 2, 3}, {4, 2, 4}, {5, 2, 2}};
+    for (size_t c = 0; c < sizeof shapes / sizeof shapes[0]; c++) {
+        for (int a = 0; a < shapes[c].n_acts; a++)
+            recs[a].r.regions.n_maps = shapes[c].maps;
+        assert_int_equal(figures_build_plane(&p, FIGURES_REGIONS, recs, shapes[c].n_acts, acts,
+                                             shapes[c].n_acts, &plane, &err),
+                         AB_OK);
+        fig = figpool_figure(p);
+        assert_int_equal(fig->n_panels, shapes[c].n_acts * shapes[c].maps);
+        assert_int_equal(fig->cols, shapes[c].cols);
+        if (shapes[c].maps == 2 && shapes[c].cols == 2)
+            assert_string_equal(fig->panels[1].title, "identity, seed 1, epoch 5: test acc 0.300");
+        figpool_free(p);
+    }
     fig_case_free(&f);
 }
 

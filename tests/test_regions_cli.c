@@ -14,6 +14,7 @@
 
 #include "harness.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,31 @@ static void test_export_round_trip(void **state)
     free(a);
     free(b);
 
+    /* the plane lies over the data's own coordinates (the exported file's,
+     * not standardised), 10% beyond its box each side: the first cell's
+     * centre at the low corner, the last one's at the high corner */
+    double lo[2] = {1e300, 1e300}, hi[2] = {-1e300, -1e300};
+    for (const char *p = strchr(text, '\n') + 1; *p; p = strchr(p, '\n') + 1) {
+        double v[2];
+        assert_int_equal(sscanf(strchr(p, ',') + 1, "%lf,%lf", &v[0], &v[1]), 2);
+        for (int f = 0; f < 2; f++)
+            lo[f] = v[f] < lo[f] ? v[f] : lo[f], hi[f] = v[f] > hi[f] ? v[f] : hi[f];
+    }
+    a = slurp_in(built, "regions.csv");
+    double first[2], last[2];
+    const char *row = strchr(a, '\n') + 1, *end = a + strlen(a) - 1;
+    while (end[-1] != '\n')
+        end--;
+    assert_int_equal(sscanf(row, "relu,5,5,%lf,%lf,", &first[0], &first[1]), 2);
+    assert_int_equal(sscanf(end, "tanh,5,5,%lf,%lf,", &last[0], &last[1]), 2);
+    for (int f = 0; f < 2; f++) {
+        double m = 0.1 * (hi[f] - lo[f]);
+        if (fabs(first[f] - (lo[f] - m)) > 1e-5 || fabs(last[f] - (hi[f] + m)) > 1e-5)
+            fail_msg("feature %d: plane %.9g..%.9g, data %.9g..%.9g", f + 1, first[f], last[f],
+                     lo[f], hi[f]);
+    }
+    free(a);
+
     /* not replaced: the file stays as it was */
     run_free(&fx->r);
     run_actbench(&fx->r, (const char *const[]){"--export-data", file, "--data", "moons", NULL});
@@ -250,15 +276,34 @@ static void test_export_errors(void **state)
     run_actbench(&fx->r, (const char *const[]){"--export-data", bad, NULL});
     assert_error(NULL, &fx->r, 1, (const char *const[]){"--export-data", "no/such/folder", NULL});
     run_free(&fx->r);
-    run_actbench(&fx->r, (const char *const[]){"--export-data", "x.csv", "--data",
-                                               "fashion-mnist", NULL});
+    char x[4300];
+    in_dir(x, sizeof x, fx, "x.csv");
+    run_actbench(&fx->r, (const char *const[]){"--export-data", x, "--data", "fashion-mnist",
+                                               NULL});
     assert_error(NULL, &fx->r, 2, (const char *const[]){"--export-data", "built-in",
                                                         "fashion-mnist", NULL});
     run_free(&fx->r);
     run_actbench(&fx->r, (const char *const[]){"--export-data", "", NULL});
     assert_error(NULL, &fx->r, 2, (const char *const[]){"--export-data", "empty", NULL});
-    assert_true(path_missing("x.csv"));
     assert_int_equal(count_entries(fx->dir), 0);
+}
+
+/* With several seeds, the first seed of each activation is drawn. */
+static void test_first_seed(void **state)
+{
+    scratch *fx = *state;
+    run_ok(&fx->r, (const char *const[]){"--out", fx->out, "--act", "relu", "--seeds", "2",
+                                         "--seed", "3", "--epochs", "1", "--no-plot", "-q",
+                                         NULL});
+    char *csv = slurp_in(fx->out, "regions.csv");
+    int lines = 0, seed3 = 0;
+    for (const char *p = csv; *p; p++)
+        lines += *p == '\n';
+    for (const char *p = strstr(csv, "\nrelu,3,1,"); p; p = strstr(p + 1, "\nrelu,3,1,"))
+        seed3++;
+    assert_int_equal(lines, 1 + CELLS * CELLS);
+    assert_int_equal(seed3, CELLS * CELLS);
+    free(csv);
 }
 
 static void test_help(void **state)
@@ -276,6 +321,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_not_two_features, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_export_errors, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_first_seed, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_help, setup, scratch_teardown),
     };
     return cmocka_run_group_tests_name("regions_cli", tests, NULL, NULL);
