@@ -591,6 +591,16 @@ static void test_figure_content(void **state)
             assert_string_equal(fig->panels[1].title, "identity, seed 1, epoch 5: test acc 0.300");
         figpool_free(p);
     }
+
+    /* a run that diverged: no accuracy at its end */
+    f.recs[0].r.diverged = 1;
+    f.recs[0].r.diverged_epoch = 4;
+    assert_int_equal(figures_build_plane(&p, FIGURES_REGIONS, f.recs, 2, f.acts, 2, &plane, &err),
+                     AB_OK);
+    fig = figpool_figure(p);
+    assert_string_equal(fig->panels[0].title, "identity, seed 1, epoch 0: test acc 0.250");
+    assert_string_equal(fig->panels[2].title, "identity, seed 1: diverged in epoch 4");
+    figpool_free(p);
     fig_case_free(&f);
 }
 

@@ -159,6 +159,10 @@ static void test_not_two_features(void **state)
         assert_int_equal(path_missing_in(fx->out, "regions.csv"), d != 2);
         assert_int_equal(path_missing_in(fx->out, "plots/regions.gp"), d != 2);
         assert_false(path_missing_in(fx->out, "plots/loss.gp"));
+        char *cfg = slurp_in(fx->out, "config.json");
+        assert_contains(cfg, d == 2 ? "\"regions\": {\"cells\": [100, 100], \"x1\": ["
+                                    : "\"regions\": null,");
+        free(cfg);
     }
 }
 

@@ -208,6 +208,14 @@ static void job_members(FILE *f, const cfgjson_doc *d)
     fputs(", \"save\": ", f);
     out_json_str_or_null(f, o->save_weights);
     fputs("},\n", f);
+    /* the decision regions' grid, or null without two features */
+    const regions_grid *g = &d->out->regions;
+    if (g->in)
+        fprintf(f, "  \"regions\": {\"cells\": [%d, %d], \"x1\": [%.9g, %.9g], "
+                   "\"x2\": [%.9g, %.9g], \"init\": %s},\n",
+                g->nx, g->ny, g->x0, g->x1, g->y0, g->y1, o->regions_init ? "true" : "false");
+    else
+        fputs("  \"regions\": null,\n", f);
 }
 
 static ab_status write_outputs(const char *dir, const cli_opts *o, const run_plan *p,

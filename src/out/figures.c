@@ -500,15 +500,19 @@ static void regions_panel(figpool *p, const fig_in *in, const run_record *r, int
     *im = (plot_image){.nx = g->nx, .ny = g->ny, .x0 = g->x0, .x1 = g->x1, .y0 = g->y0,
                        .y1 = g->y1, .rgb = rgb, .n_legend = none, .legend_rgb = leg,
                        .legend_label = leg_label};
-    /* the accuracy of the parameters drawn: the test set's, else the training set's */
-    const loss_row *lr = &r->r.loss[epoch < r->r.n_loss ? epoch : r->r.n_loss - 1];
+    /* the accuracy of the parameters drawn: the test set's, else the training
+     * set's; a run that diverged has none at its end */
     bool test = pl->test->n > 0;
-    char div[64] = "";
-    if (r->r.diverged)
-        snprintf(div, sizeof div, " (diverged in epoch %d)", r->r.diverged_epoch);
-    const char *title = figpool_str(p, "%s, seed %llu, epoch %d%s: %s acc %.3f", r->act->label,
-                                    (unsigned long long)r->seed, epoch, div,
-                                    test ? "test" : "train", test ? lr->test_acc : lr->train_acc);
+    const char *title;
+    if (map == m->n_maps - 1 && r->r.diverged) {
+        title = figpool_str(p, "%s, seed %llu: diverged in epoch %d", r->act->label,
+                            (unsigned long long)r->seed, r->r.diverged_epoch);
+    } else {
+        const loss_row *lr = &r->r.loss[epoch < r->r.n_loss ? epoch : r->r.n_loss - 1];
+        title = figpool_str(p, "%s, seed %llu, epoch %d: %s acc %.3f", r->act->label,
+                            (unsigned long long)r->seed, epoch, test ? "test" : "train",
+                            test ? lr->test_acc : lr->train_acc);
+    }
     int pn = figpool_panel(p, &(plot_panel){.title = title, .xlabel = "x1", .ylabel = "x2",
                                             .image = im});
     for (int c = 0; c < k; c++) {
