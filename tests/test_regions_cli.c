@@ -144,12 +144,15 @@ static void test_not_two_features(void **state)
     scratch *fx = *state;
     char path[4300], spec[4400];
     for (int d = 2; d <= 3; d++) {
-        char text[4096] = "", *p = text;
+        char text[4096] = "";
+        size_t len = 0;
         for (int i = 0; i < 40; i++) {
             for (int j = 0; j < d; j++)
-                p += sprintf(p, "%g,", (i * 7 + j * 3) % 11 / 3.0);
-            p += sprintf(p, "%d\n", i % 2);
+                len += (size_t)snprintf(text + len, sizeof text - len, "%g,",
+                                        (i * 7 + j * 3) % 11 / 3.0);
+            len += (size_t)snprintf(text + len, sizeof text - len, "%d\n", i % 2);
         }
+        assert_true(len < sizeof text);
         write_file(path, sizeof path, fx->dir, "d.csv", text);
         snprintf(spec, sizeof spec, "csv:%s", path);
         run_free(&fx->r);
