@@ -226,6 +226,8 @@ void cli_usage(FILE *f)
           "  actbench --data csv:mydata.csv --act tanh --init auto\n"
           "  actbench --act sigmoid,relu --depth 10 --batchnorm --residual\n"
           "  actbench --act sigmoid,tanh,relu,elu --seeds 4 -j 2 --threads 2\n"
+          "  actbench --act identity,relu,tanh --data circles --regions-init\n"
+          "  actbench --data moons --seed 3 --export-data moons.csv\n"
           "\n"
           "Exit status: 0 ok (also when a run diverged: it is marked in summary.csv),\n"
           "1 runtime failure, 2 usage error.\n", f);
