@@ -604,6 +604,40 @@ static void test_figure_content(void **state)
     fig_case_free(&f);
 }
 
+/* A large set: the first REGIONS_MAX_POINTS (2000) points of each are drawn,
+ * as the title says. */
+static void test_figure_many_points(void **state)
+{
+    (void)state;
+    fig_case f;
+    fig_case_make(&f);
+    data_set big = {.n = 2500, .d = 2, .k = 2, .x = malloc(sizeof(float) * 5000),
+                    .y = malloc(sizeof(int) * 2500)};
+    assert_true(big.x && big.y);
+    for (int i = 0; i < big.n; i++) {
+        big.x[2 * i] = (float)(i % 97) / 97.0f;
+        big.x[2 * i + 1] = (float)(i % 89) / 89.0f;
+        big.y[i] = i % 2;
+    }
+    figures_plane plane = {&f.g, &big, &f.test};
+    figpool *p;
+    ab_err err = {{0}};
+    assert_int_equal(figures_build_plane(&p, FIGURES_REGIONS, f.recs, 1, f.acts, 1, &plane, &err),
+                     AB_OK);
+    const plot_figure *fig = figpool_figure(p);
+    assert_non_null(strstr(fig->title, "(the first 2000 of 2500 and of 2)"));
+    const plot_panel *pa = &fig->panels[0];
+    assert_int_equal(pa->series[0].n, 1000);
+    assert_int_equal(pa->series[2].n, 1000);
+    double x[2];
+    regions_to_data(x, &f.g, big.x + 2 * 1998);
+    assert_near(pa->series[0].x[999], x[0], 1e-9);
+    assert_near(pa->series[0].y[999], x[1], 1e-9);
+    figpool_free(p);
+    data_free(&big);
+    fig_case_free(&f);
+}
+
 /* ---- data files with a split column ------------------------------------ */
 
 /* out_write_data then data_load: the same split, order and bits, also
@@ -720,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_run_maps),
         cmocka_unit_test(test_par_maps),
         cmocka_unit_test(test_figure_content),
+        cmocka_unit_test(test_figure_many_points),
         cmocka_unit_test(test_data_round_trip),
         cmocka_unit_test(test_split_column_errors),
     };

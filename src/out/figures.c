@@ -442,6 +442,9 @@ static void fig_learned(figpool *p, const fig_in *in)
 #define REGIONS_TINT 0.3
 #define REGIONS_NONE_RGB 0xbfbfbfu /* a cell without a prediction */
 #define REGIONS_ROW 4              /* panels side by side */
+/* Points drawn of each set at most: its first ones (the sets are in random
+ * order), so that a large set makes neither a huge script nor a smear. */
+#define REGIONS_MAX_POINTS 2000
 
 static unsigned class_tint(int c)
 {
@@ -458,13 +461,13 @@ static unsigned class_tint(int c)
 static void class_points(figpool *p, int panel, const data_set *s, const regions_grid *g, int c,
                          bool open)
 {
-    int m = 0;
-    for (int i = 0; i < s->n; i++)
+    int m = 0, n = s->n < REGIONS_MAX_POINTS ? s->n : REGIONS_MAX_POINTS;
+    for (int i = 0; i < n; i++)
         m += s->y[i] == c;
     double *x = figpool_doubles(p, m > 0 ? m : 1), *y = figpool_doubles(p, m > 0 ? m : 1);
     if (!x || !y)
         return;
-    for (int i = 0, k = 0; i < s->n; i++)
+    for (int i = 0, k = 0; i < n; i++)
         if (s->y[i] == c) {
             double v[2];
             regions_to_data(v, g, s->x + 2 * (size_t)i);
@@ -533,8 +536,14 @@ static void fig_regions(figpool *p, const fig_in *in)
             maps = in->recs[in->g[a].first].r.regions.n_maps;
             drawn++;
         }
-    figpool_title(p, "Decision regions: the predicted class over the input plane (first seed "
-                     "of each activation); training points filled, test points open");
+    const data_set *tr = in->plane->train, *te = in->plane->test;
+    char some[128] = "";
+    if (tr->n > REGIONS_MAX_POINTS || te->n > REGIONS_MAX_POINTS)
+        snprintf(some, sizeof some, " (the first %d of %d and of %d)", REGIONS_MAX_POINTS,
+                 tr->n, te->n);
+    figpool_title(p, figpool_str(p, "Decision regions: the predicted class over the input plane "
+                                    "(first seed of each activation); training points filled, "
+                                    "test points open%s", some));
     /* a row of up to REGIONS_ROW activations, the epoch-0 maps in a row above
      * theirs; with more, a row per activation: epoch 0, the end */
     bool by_act = maps == 2 && drawn > REGIONS_ROW;
