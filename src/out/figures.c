@@ -442,8 +442,9 @@ static void fig_learned(figpool *p, const fig_in *in)
 #define REGIONS_TINT 0.3
 #define REGIONS_NONE_RGB 0xbfbfbfu /* a cell without a prediction */
 #define REGIONS_ROW 4              /* panels side by side */
-/* Points drawn of each set at most: its first ones (the sets are in random
- * order), so that a large set makes neither a huge script nor a smear. */
+/* Points drawn of each set at most, evenly spaced through it (a CSV file
+ * may be sorted by class), so that a large set makes neither a huge script
+ * nor a smear. */
 #define REGIONS_MAX_POINTS 2000
 
 static unsigned class_tint(int c)
@@ -456,23 +457,33 @@ static unsigned class_tint(int c)
     return out;
 }
 
+/* The row of s that drawn point q is: every row of a small set, else
+ * REGIONS_MAX_POINTS evenly spaced ones. */
+static int drawn_row(const data_set *s, int q)
+{
+    return s->n <= REGIONS_MAX_POINTS ? q
+                                      : (int)((long long)q * s->n / REGIONS_MAX_POINTS);
+}
+
 /* The points of set s in class c, in data coordinates, as a PLOT_POINTS
  * series in c's colour: filled markers, or open ones when open. */
 static void class_points(figpool *p, int panel, const data_set *s, const regions_grid *g, int c,
                          bool open)
 {
     int m = 0, n = s->n < REGIONS_MAX_POINTS ? s->n : REGIONS_MAX_POINTS;
-    for (int i = 0; i < n; i++)
-        m += s->y[i] == c;
+    for (int q = 0; q < n; q++)
+        m += s->y[drawn_row(s, q)] == c;
     double *x = figpool_doubles(p, m > 0 ? m : 1), *y = figpool_doubles(p, m > 0 ? m : 1);
     if (!x || !y)
         return;
-    for (int i = 0, k = 0; i < n; i++)
+    for (int q = 0, k = 0; q < n; q++) {
+        int i = drawn_row(s, q);
         if (s->y[i] == c) {
             double v[2];
             regions_to_data(v, g, s->x + 2 * (size_t)i);
             x[k] = v[0], y[k++] = v[1];
         }
+    }
     figpool_add(p, panel, &(plot_series){.label = figpool_str(p, "class %d: %s", c,
                                                               open ? "test" : "train"),
                                          .n = m, .x = x, .y = y, .style = PLOT_POINTS,
@@ -539,7 +550,7 @@ static void fig_regions(figpool *p, const fig_in *in)
     const data_set *tr = in->plane->train, *te = in->plane->test;
     char some[128] = "";
     if (tr->n > REGIONS_MAX_POINTS || te->n > REGIONS_MAX_POINTS)
-        snprintf(some, sizeof some, " (the first %d of %d and of %d)", REGIONS_MAX_POINTS,
+        snprintf(some, sizeof some, " (%d evenly spaced of %d and of %d)", REGIONS_MAX_POINTS,
                  tr->n, te->n);
     figpool_title(p, figpool_str(p, "Decision regions: the predicted class over the input plane "
                                     "(first seed of each activation); training points filled, "
