@@ -538,7 +538,8 @@ static void test_figure_content(void **state)
     assert_true(strncmp(csv, "act,seed,epoch,x1,x2,class\n", 27) == 0);
     char want[256];
     snprintf(want, sizeof want, "\nidentity,1,5,%.9g,%.9g,1\n",
-             f.g.x0 + 1 * (f.g.x1 - f.g.x0) / (FNX - 1), f.g.y0 + 2 * (f.g.y1 - f.g.y0) / (FNY - 1));
+             f.g.x0 + 1 * (f.g.x1 - f.g.x0) / (FNX - 1),
+             f.g.y0 + 2 * (f.g.y1 - f.g.y0) / (FNY - 1));
     assert_non_null(strstr(csv, want));
     snprintf(want, sizeof want, "\nrelu,1,5,%.9g,%.9g,\n", f.g.x1, f.g.y1);
     assert_non_null(strstr(csv, want));
