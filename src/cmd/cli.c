@@ -23,7 +23,7 @@ enum { OPT_SETTING = 1000 };
 
 enum {
     OPT_DATA_DIR = 256, OPT_TEST_DATA, OPT_NO_STD, OPT_SAVE_W, OPT_LOAD_W, OPT_THREADS,
-    OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_NO_GRADCHECK
+    OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_NO_GRADCHECK, OPT_REGIONS_INIT, OPT_EXPORT
 };
 
 /* The command line's own options; build_options adds the settings'. */
@@ -31,12 +31,14 @@ static const struct option own_opts[] = {
     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
     {"test-data", required_argument, NULL, OPT_TEST_DATA},
     {"no-standardize", no_argument, NULL, OPT_NO_STD},
+    {"export-data", required_argument, NULL, OPT_EXPORT},
     {"save-weights", required_argument, NULL, OPT_SAVE_W},
     {"load-weights", required_argument, NULL, OPT_LOAD_W},
     {"out", required_argument, NULL, 'o'},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"jobs", required_argument, NULL, 'j'},
     {"no-plot", no_argument, NULL, OPT_NO_PLOT},
+    {"regions-init", no_argument, NULL, OPT_REGIONS_INIT},
     {"quiet", no_argument, NULL, 'q'},
     {"list-acts", no_argument, NULL, OPT_LIST_ACTS},
     {"no-gradcheck", no_argument, NULL, OPT_NO_GRADCHECK},
@@ -166,12 +168,21 @@ void cli_usage(FILE *f)
         "--test-data PATH", "a CSV test set beside --data csv:PATH (no split)",
         "--no-standardize", "use the inputs as given (default: standardise every feature "
                             "with the training set's mean and deviation)",
+        "--export-data PATH", "write the built-in data set as --samples, --seed and "
+                              "--test-frac make it to PATH as CSV (columns split, x1, x2, "
+                              "label; split is train or test; the inputs as generated, not "
+                              "standardised) and exit; --data csv:PATH reads it back as the "
+                              "same split. An existing PATH is not replaced",
         NULL};
     const char *const out_own[] = {
         "-o, --out DIR", "run folder (default runs/YYYYMMDD-HHMMSS); it appears whole once "
                          "complete, replacing an earlier DIR as a whole; a failed or "
                          "interrupted run leaves the earlier one as it was",
         "--no-plot", "write the .gp scripts but do not run gnuplot",
+        "--regions-init", "also draw the decision regions at epoch 0, from the initial "
+                          "weights (plots/regions: with two-feature data, each activation's "
+                          "predicted class over the input plane after the last epoch, drawn "
+                          "for its first seed; the grid in regions.csv)",
         "--save-weights DIR", "write every run's weights as .npy at initialisation and at the "
                               "end: DIR/ACT-seedN/{init,final}/W1.npy, b1.npy, ...",
         "--load-weights DIR", "start every run from DIR/W1.npy, b1.npy, ... (such an init or "
@@ -215,6 +226,8 @@ void cli_usage(FILE *f)
           "  actbench --data csv:mydata.csv --act tanh --init auto\n"
           "  actbench --act sigmoid,relu --depth 10 --batchnorm --residual\n"
           "  actbench --act sigmoid,tanh,relu,elu --seeds 4 -j 2 --threads 2\n"
+          "  actbench --act identity,relu,tanh --data circles --regions-init\n"
+          "  actbench --data moons --seed 3 --export-data moons.csv\n"
           "\n"
           "Exit status: 0 ok (also when a run diverged: it is marked in summary.csv),\n"
           "1 runtime failure, 2 usage error.\n", f);
@@ -476,6 +489,12 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
     case OPT_NO_GRADCHECK: o->no_gradcheck = true; return AB_OK;
     case OPT_TEST_DATA: o->test_data = arg; return AB_OK;
     case OPT_NO_STD: o->no_standardize = true; return AB_OK;
+    case OPT_REGIONS_INIT: o->regions_init = true; return AB_OK;
+    case OPT_EXPORT:
+        if (arg[0] == '\0')
+            return ab_fail(err, AB_EUSAGE, "--export-data: the file name is empty");
+        o->export_data = arg;
+        return AB_OK;
     case OPT_SAVE_W:
     case OPT_LOAD_W:
         if (arg[0] == '\0')
@@ -568,6 +587,10 @@ static ab_status check_together(cli_opts *o, ab_err *err)
                          kind != DATA_CSV))
         return ab_fail(err, AB_EUSAGE, "--test-data: needs --data csv:PATH (got --data %s)",
                        o->data);
+    if (o->export_data && (data_parse_name(&kind, NULL, o->data, NULL) != AB_OK ||
+                           kind >= DATA_N_GENERATORS))
+        return ab_fail(err, AB_EUSAGE, "--export-data: writes a built-in data set (spiral, "
+                       "circles, moons, xor, blobs), not --data %s", o->data);
     if (isnan(o->lr))
         o->lr = optim_default_lr(o->opt);
     return AB_OK;

@@ -44,6 +44,8 @@ typedef struct {
                  0 = not given (cmd_main's default) */
     bool no_plot, quiet, list_acts, help, version;
     bool no_gradcheck;       /* train formulas and plugins whose f' fails gradcheck */
+    bool regions_init;       /* decision regions at epoch 0 too, not only at the end */
+    const char *export_data; /* write the built-in data set here as CSV and exit; NULL = no */
     int argc;
     char **argv;
 } cli_opts;

@@ -208,6 +208,14 @@ static void job_members(FILE *f, const cfgjson_doc *d)
     fputs(", \"save\": ", f);
     out_json_str_or_null(f, o->save_weights);
     fputs("},\n", f);
+    /* the decision regions' grid, or null without two features */
+    const regions_grid *g = &d->out->regions;
+    if (g->in)
+        fprintf(f, "  \"regions\": {\"cells\": [%d, %d], \"x1\": [%.9g, %.9g], "
+                   "\"x2\": [%.9g, %.9g], \"init\": %s},\n",
+                g->nx, g->ny, g->x0, g->x1, g->y0, g->y1, o->regions_init ? "true" : "false");
+    else
+        fputs("  \"regions\": null,\n", f);
 }
 
 static ab_status write_outputs(const char *dir, const cli_opts *o, const run_plan *p,
@@ -221,6 +229,9 @@ static ab_status write_outputs(const char *dir, const cli_opts *o, const run_pla
         (st = out_write_hist(dir, out->recs, out->n, err)) != AB_OK ||
         (st = out_write_dead_units(dir, out->recs, out->n, err)) != AB_OK)
         return st;
+    if (out->regions.in &&
+        (st = out_write_regions(dir, out->recs, out->n, &out->regions, err)) != AB_OK)
+        return st;
     cfgjson_doc d = {.argc = o->argc, .argv = o->argv, .acts = o->acts, .n_acts = o->n_acts,
                      .plan = p, .out = out, .threads = threads, .seconds = out->seconds,
                      .members = job_members, .ctx = o};
@@ -228,6 +239,34 @@ static ab_status write_outputs(const char *dir, const cli_opts *o, const run_pla
 }
 
 /* ---- the job ---- */
+
+/* The data set of o, as every run loads it. */
+static data_spec job_data(const cli_opts *o)
+{
+    return (data_spec){.name = o->data, .dir = o->data_dir, .test_path = o->test_data,
+                       .n = o->samples, .test_frac = o->test_frac, .seed = o->seed,
+                       .standardize = !o->no_standardize};
+}
+
+/* --export-data: the built-in data set as a run would load it, before
+ * standardisation, written as CSV. */
+static ab_status export_data(const cli_opts *o, ab_err *err)
+{
+    data_set train = {0}, test = {0};
+    data_spec spec = job_data(o);
+    spec.standardize = false;
+    ab_status st = data_load(&train, &test, &spec, err);
+    if (st == AB_OK)
+        st = out_write_data(o->export_data, &train, &test, err);
+    if (st != AB_OK)
+        ab_context(err, "--export-data");
+    else if (!o->quiet)
+        printf("%s: %s, %d training and %d test samples (seed %llu)\n", o->export_data,
+               o->data, train.n, test.n, (unsigned long long)o->seed);
+    data_free(&train);
+    data_free(&test);
+    return st;
+}
 
 /* The plan of o: every activation, then every seed, in that order, with
  * threads BLAS threads in all (asked: by --threads or OPENBLAS_NUM_THREADS).
@@ -242,9 +281,7 @@ static ab_status build_plan(run_plan *p, const cli_opts *o, int threads, bool as
     int n = o->n_acts * o->seeds;
     if (!plan_alloc(p, n))
         return ab_fail(err, AB_ERUNTIME, "out of memory: run plan");
-    p->data = (data_spec){.name = o->data, .dir = o->data_dir, .test_path = o->test_data,
-                          .n = o->samples, .test_frac = o->test_frac, .seed = o->seed,
-                          .standardize = !o->no_standardize};
+    p->data = job_data(o);
     p->acts = o->acts;
     p->n_acts = o->n_acts;
     p->load_weights = o->load_weights;
@@ -252,6 +289,8 @@ static ab_status build_plan(run_plan *p, const cli_opts *o, int threads, bool as
     p->flag_prefix = "--";
     p->log_label = o->quiet ? NULL : "";
     p->warn_diverged = true;
+    p->regions = true;
+    p->regions_init = o->regions_init;
     p->jobs = o->jobs ? o->jobs : asked ? 1 : threads < n ? threads : n;
     if (p->jobs > CLI_MAX_JOBS)
         p->jobs = CLI_MAX_JOBS;
@@ -345,7 +384,8 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
         st = write_outputs(dir, o, &p, &out, threads, err);
     bool render = !o->no_plot && plot_have_gnuplot();
     if (st == AB_OK)
-        st = figures_write(dir, out.recs, out.n, o->acts, o->n_acts, render, err);
+        st = figures_write(dir, out.recs, out.n, o->acts, o->n_acts,
+                           &(figures_plane){&out.regions, &out.train, &out.test}, render, err);
     if (st == AB_OK)
         st = stage_commit(&j.stage, err);
     if (st == AB_OK)
@@ -378,7 +418,7 @@ int cmd_main(int argc, char **argv)
     if (st == AB_OK && o.list_acts)
         return cli_list_acts(stdout, o.acts, o.n_acts), 0;
     if (st == AB_OK)
-        st = run_job(&o, &err);
+        st = o.export_data ? export_data(&o, &err) : run_job(&o, &err);
     if (st != AB_OK)
         fprintf(stderr, "actbench: %s\n", err.msg);
     return (int)st;

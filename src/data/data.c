@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -174,6 +175,13 @@ AB_VEC static void std_apply(data_set *s, int j0, int m, const double *mean, con
 
 void data_standardize(data_set *train, data_set *test)
 {
+    data_standardize_get(train, test, NULL, NULL);
+}
+
+void data_standardize_get(data_set *train, data_set *test, double *mean_out, double *inv_out)
+{
+    for (int j = 0; train && mean_out && j < train->d; j++)
+        mean_out[j] = 0.0, inv_out[j] = 1.0;
     if (!train || train->n == 0)
         return;
     int n = train->n, d = train->d;
@@ -192,6 +200,8 @@ void data_standardize(data_set *train, data_set *test)
         std_apply(train, j0, m, mean, inv);
         if (test && test->n > 0 && test->d == d)
             std_apply(test, j0, m, mean, inv);
+        for (int j = 0; mean_out && j < m; j++)
+            mean_out[j0 + j] = mean[j], inv_out[j0 + j] = inv[j];
     }
 }
 
@@ -515,7 +525,15 @@ typedef struct {
     int *y;
     int lo, hi;    /* smallest and largest label */
     long header;   /* the line of the header row skipped, or 0 */
+    int split_col; /* the header's "split" column (1-based), not a feature; 0 = none */
+    unsigned char *is_test; /* with split_col: per row, 1 = test, 0 = train */
 } csv_reader;
+
+/* Feature columns of c's rows: all but the label and a split column. */
+static size_t csv_features(const csv_reader *c)
+{
+    return (size_t)c->cols - 1 - (c->split_col > 0);
+}
 
 /* End of the cell starting at s: the next comma or the end of the line. */
 static const char *cell_end(const char *s)
@@ -598,6 +616,34 @@ static ab_status csv_first_row(const csv_reader *c, const char *line, bool *head
                    c->path, c->line, bad_col, cell_show(show, bad, bad_end), num_col);
 }
 
+/* Finds a header cell "split" (any case) in line, the header, into
+ * c->split_col: a column of train or test per row.  It may not be the last
+ * column (the label), nor the only other one, nor appear twice. */
+static ab_status csv_split_col(csv_reader *c, const char *line, ab_err *err)
+{
+    const char *s = line;
+    for (int col = 1;; col++, s++) {
+        const char *e = cell_end(s), *a = s, *b = e;
+        cell_trim(&a, &b);
+        if (b - a == 5 && !strncasecmp(a, "split", 5)) {
+            if (c->split_col)
+                return ab_fail(err, AB_ERUNTIME, "%s:%ld: columns %d and %d are both named "
+                               "split", c->path, c->line, c->split_col, col);
+            c->split_col = col;
+        }
+        if (!*e)
+            break;
+        s = e;
+    }
+    if (c->split_col && (c->split_col == c->cols || c->cols < 3))
+        return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d (split) %s", c->path, c->line,
+                       c->split_col, c->split_col == c->cols
+                                         ? "is where the label goes: the label is the last "
+                                           "column"
+                                         : "leaves no feature column");
+    return AB_OK;
+}
+
 /* True if line holds nothing but blanks. */
 static bool blank_line(const char *line)
 {
@@ -609,7 +655,7 @@ static bool blank_line(const char *line)
 /* Makes room for one more row. */
 static ab_status csv_grow(csv_reader *c, ab_err *err)
 {
-    size_t d = (size_t)c->cols - 1;
+    size_t d = csv_features(c);
     if ((c->rows + 1) * d > CSV_MAX_VALUES)
         return ab_fail(err, AB_ERUNTIME, "%s:%ld: more than %ld feature values in all "
                        "(%zu per row)", c->path, c->line, (long)CSV_MAX_VALUES, d);
@@ -627,6 +673,12 @@ static ab_status csv_grow(csv_reader *c, ab_err *err)
     if (!ny)
         return ab_fail(err, AB_ERUNTIME, "%s:%ld: out of memory", c->path, c->line);
     c->y = ny;
+    if (c->split_col) {
+        unsigned char *nt = realloc(c->is_test, ncap);
+        if (!nt)
+            return ab_fail(err, AB_ERUNTIME, "%s:%ld: out of memory", c->path, c->line);
+        c->is_test = nt;
+    }
     c->cap = ncap;
     return AB_OK;
 }
@@ -662,13 +714,24 @@ static ab_status csv_row(csv_reader *c, const char *line, ab_err *err)
     ab_status st = csv_grow(c, err);
     if (st != AB_OK)
         return st;
-    float *row = c->x + c->rows * (size_t)(cols - 1);
+    float *row = c->x + c->rows * csv_features(c);
     const char *s = line;
-    for (int j = 0; j < cols; j++, s++) {
+    for (int j = 0, f = 0; j < cols; j++, s++) {
         const char *e = cell_end(s), *a = s, *b = e;
         double v;
         cell_trim(&a, &b);
         char show[48];
+        if (j + 1 == c->split_col) {
+            size_t len = (size_t)(b - a);
+            bool train = len == 5 && !strncmp(a, "train", 5);
+            bool test = len == 4 && !strncmp(a, "test", 4);
+            if (!train && !test)
+                return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d (split): '%s' is neither "
+                               "train nor test", c->path, c->line, j + 1, cell_show(show, a, b));
+            c->is_test[c->rows] = test;
+            s = e;
+            continue;
+        }
         if (!cell_number(a, b, &v))
             return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: '%s' is not a number",
                            c->path, c->line, j + 1, cell_show(show, a, b));
@@ -676,7 +739,7 @@ static ab_status csv_row(csv_reader *c, const char *line, ab_err *err)
             return ab_fail(err, AB_ERUNTIME, "%s:%ld: column %d: '%s' is not a finite float",
                            c->path, c->line, j + 1, cell_show(show, a, b));
         if (j < cols - 1)
-            row[j] = (float)v;
+            row[f++] = (float)v;
         else if ((st = csv_label(c, j + 1, a, b, v, err)) != AB_OK)
             return st;
         s = e;
@@ -720,6 +783,8 @@ static ab_status csv_lines(csv_reader *c, text_reader *t, ab_err *err)
                 return st;
             if (header) {
                 c->header = c->line;
+                if ((st = csv_split_col(c, line, err)) != AB_OK)
+                    return st;
                 continue;
             }
         }
@@ -736,8 +801,11 @@ static ab_status csv_lines(csv_reader *c, text_reader *t, ab_err *err)
 }
 
 /* Reads the CSV file path into out (k = largest label + 1), with no check on
- * the number of classes; *lo gets the smallest label. */
-static ab_status csv_read(data_set *out, const char *path, int *lo, ab_err *err)
+ * the number of classes; *lo gets the smallest label.  A split column's
+ * flags go to *is_test (the caller frees them), or, when is_test is NULL,
+ * make it an error. */
+static ab_status csv_read_split(data_set *out, const char *path, int *lo,
+                                unsigned char **is_test, ab_err *err)
 {
     csv_reader c = {.path = path};
     text_reader t;
@@ -746,13 +814,19 @@ static ab_status csv_read(data_set *out, const char *path, int *lo, ab_err *err)
     if (st == AB_OK)
         st = csv_lines(&c, &t, err);
     text_close(&t);
+    if (st == AB_OK && c.split_col && !is_test)
+        st = ab_fail(err, AB_ERUNTIME, "%s: column %d (split) fixes a train/test split: the file "
+                     "cannot be read beside a test set of its own", path, c.split_col);
     if (st != AB_OK) {
         free(c.x);
         free(c.y);
+        free(c.is_test);
         return st;
     }
+    if (is_test)
+        *is_test = c.is_test;
     out->n = (int)c.rows;
-    out->d = c.cols - 1;
+    out->d = (int)csv_features(&c);
     out->k = c.hi + 1;
     out->x = c.x;
     out->y = c.y;
@@ -761,18 +835,27 @@ static ab_status csv_read(data_set *out, const char *path, int *lo, ab_err *err)
     return AB_OK;
 }
 
-ab_status data_load_csv(data_set *out, const char *path, ab_err *err)
+static ab_status csv_read(data_set *out, const char *path, int *lo, ab_err *err)
 {
-    int lo = 0;
-    ab_status st = csv_read(out, path, &lo, err);
-    if (st != AB_OK)
-        return st;
+    return csv_read_split(out, path, lo, NULL, err);
+}
+
+/* The check data_load_csv makes of what csv_read_split read. */
+static ab_status csv_two_classes(data_set *out, const char *path, int lo, ab_err *err)
+{
     if (lo == out->k - 1) {
         data_free(out);
         return ab_fail(err, AB_ERUNTIME, "%s: every row has label %d; need at least 2 classes",
                        path, lo);
     }
     return AB_OK;
+}
+
+ab_status data_load_csv(data_set *out, const char *path, ab_err *err)
+{
+    int lo = 0;
+    ab_status st = csv_read(out, path, &lo, err);
+    return st == AB_OK ? csv_two_classes(out, path, lo, err) : st;
 }
 
 /* ---- data_load ---------------------------------------------------------- */
@@ -849,18 +932,56 @@ static ab_status load_mnist(data_set *train, data_set *test, const data_spec *sp
     return AB_OK;
 }
 
-/* Loads csv:PATH, split by spec->test_frac or with spec->test_path as the
- * test set. */
+/* Moves the rows of all that is_test marks into test and the others into
+ * train, each in the file's order; all is consumed. */
+static ab_status split_by_column(data_set *train, data_set *test, data_set *all,
+                                 const unsigned char *is_test, const char *path, ab_err *err)
+{
+    int *idx = malloc(sizeof(int) * (size_t)all->n), n_test = 0;
+    ab_status st = AB_OK;
+    if (!idx)
+        st = ab_fail(err, AB_ERUNTIME, "out of memory splitting %d samples", all->n);
+    for (int i = 0; st == AB_OK && i < all->n; i++)
+        n_test += is_test[i] != 0;
+    if (st == AB_OK && n_test == all->n)
+        st = ab_fail(err, AB_ERUNTIME, "%s: every row's split is test: no training samples",
+                     path);
+    /* the training rows first, then the test rows, each in order */
+    for (int i = 0, a = 0, b = all->n - n_test; st == AB_OK && i < all->n; i++)
+        idx[is_test[i] ? b++ : a++] = i;
+    if (st == AB_OK)
+        st = data_subset(train, all, idx, all->n - n_test, err);
+    if (st == AB_OK)
+        st = data_subset(test, all, idx + all->n - n_test, n_test, err);
+    free(idx);
+    data_free(all);
+    if (st != AB_OK) {
+        data_free(train);
+        data_free(test);
+    }
+    return st;
+}
+
+/* Loads csv:PATH, split by its split column, else by spec->test_frac, or
+ * with spec->test_path as the test set. */
 static ab_status load_csv(data_set *train, data_set *test, const data_spec *spec,
                          const char *path, ab_err *err)
 {
     if (!spec->test_path) {
         data_set all;
-        ab_status st = data_load_csv(&all, path, err);
-        if (st != AB_OK)
+        unsigned char *is_test = NULL;
+        int lo = 0;
+        ab_status st = csv_read_split(&all, path, &lo, &is_test, err);
+        if (st == AB_OK)
+            st = csv_two_classes(&all, path, lo, err);
+        if (st != AB_OK) {
+            free(is_test);
             return st;
+        }
         bool header = all.header;
-        st = data_split(train, test, &all, spec->test_frac, spec->seed, err);
+        st = is_test ? split_by_column(train, test, &all, is_test, path, err)
+                     : data_split(train, test, &all, spec->test_frac, spec->seed, err);
+        free(is_test);
         train->header = test->header = header;
         return st;
     }

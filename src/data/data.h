@@ -90,6 +90,11 @@ ab_status data_split(data_set *train, data_set *test, data_set *all, double test
  * and standard deviation of train; constant features are only centred. */
 void data_standardize(data_set *train, data_set *test);
 
+/* data_standardize, saying what it did: feature j became
+ * (x - mean[j]) * inv[j] (inv[j] = 1 for a constant feature; 0 and 1 when
+ * train is empty).  mean and inv hold train->d values each, or are both NULL. */
+void data_standardize_get(data_set *train, data_set *test, double *mean, double *inv);
+
 /* Copies the rows idx[0..m) of src into dst (zeroed by the caller). */
 ab_status data_subset(data_set *dst, const data_set *src, const int *idx, int m, ab_err *err);
 

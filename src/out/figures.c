@@ -28,6 +28,7 @@ typedef struct {
     const act_spec *acts;
     const act_group *g; /* one per activation */
     int n_acts;
+    const figures_plane *plane; /* the decision regions' plane and points; NULL = none */
 } fig_in;
 
 /* ---- lines ----------------------------------------------------------- */
@@ -644,17 +645,151 @@ static void fig_dead_map(figpool *p, const fig_in *in)
     figpool_cols(p, k <= 5 ? k : (k + 1) / 2);
 }
 
+/* ---- decision regions ------------------------------------------------- */
+
+/* Class c's colour mixed with white: a cell keeps REGIONS_TINT of it, light
+ * enough for the points of every class to show on it. */
+#define REGIONS_TINT 0.3
+#define REGIONS_NONE_RGB 0xbfbfbfu /* a cell without a prediction */
+#define REGIONS_ROW 4              /* panels side by side */
+/* Points drawn of each set at most, evenly spaced through it (a CSV file
+ * may be sorted by class), so that a large set makes neither a huge script
+ * nor a smear. */
+#define REGIONS_MAX_POINTS 2000
+
+static unsigned class_tint(int c)
+{
+    unsigned rgb = plot_palette_rgb(c), out = 0;
+    for (int sh = 16; sh >= 0; sh -= 8) {
+        double v = 255.0 - (255.0 - (double)((rgb >> sh) & 255u)) * REGIONS_TINT;
+        out |= (unsigned)lround(v) << sh;
+    }
+    return out;
+}
+
+/* The row of s that drawn point q is: every row of a small set, else
+ * REGIONS_MAX_POINTS evenly spaced ones. */
+static int drawn_row(const data_set *s, int q)
+{
+    return s->n <= REGIONS_MAX_POINTS ? q
+                                      : (int)((long long)q * s->n / REGIONS_MAX_POINTS);
+}
+
+/* The points of set s in class c, in data coordinates, as a PLOT_POINTS
+ * series in c's colour: filled markers, or open ones when open. */
+static void class_points(figpool *p, int panel, const data_set *s, const regions_grid *g, int c,
+                         bool open)
+{
+    int m = 0, n = s->n < REGIONS_MAX_POINTS ? s->n : REGIONS_MAX_POINTS;
+    for (int q = 0; q < n; q++)
+        m += s->y[drawn_row(s, q)] == c;
+    double *x = figpool_doubles(p, m > 0 ? m : 1), *y = figpool_doubles(p, m > 0 ? m : 1);
+    if (!x || !y)
+        return;
+    for (int q = 0, k = 0; q < n; q++) {
+        int i = drawn_row(s, q);
+        if (s->y[i] == c) {
+            double v[2];
+            regions_to_data(v, g, s->x + 2 * (size_t)i);
+            x[k] = v[0], y[k++] = v[1];
+        }
+    }
+    figpool_add(p, panel, &(plot_series){.label = figpool_str(p, "class %d: %s", c,
+                                                              open ? "test" : "train"),
+                                         .n = m, .x = x, .y = y, .style = PLOT_POINTS,
+                                         .colour = c + 1, .dashed = open});
+}
+
+/* One panel: map `map` of record r's regions, with the data's points. */
+static void regions_panel(figpool *p, const fig_in *in, const run_record *r, int map)
+{
+    const figures_plane *pl = in->plane;
+    const regions_grid *g = pl->grid;
+    const regions_map *m = &r->r.regions;
+    int epoch = m->epoch[map], k = pl->train->k;
+    const unsigned char *cls = m->cls + (size_t)map * m->cells;
+    unsigned *rgb = figpool_bytes(p, sizeof(unsigned) * (size_t)m->cells);
+    unsigned *leg = figpool_bytes(p, sizeof(unsigned));
+    const char **leg_label = figpool_bytes(p, sizeof(char *));
+    plot_image *im = figpool_bytes(p, sizeof *im);
+    if (!rgb || !leg || !leg_label || !im)
+        return;
+    bool none = false;
+    for (int i = 0; i < m->cells; i++) {
+        none |= cls[i] == REGIONS_NONE;
+        rgb[i] = cls[i] == REGIONS_NONE ? REGIONS_NONE_RGB : class_tint(cls[i]);
+    }
+    leg[0] = REGIONS_NONE_RGB;
+    leg_label[0] = "no prediction (output not finite)";
+    *im = (plot_image){.nx = g->nx, .ny = g->ny, .x0 = g->x0, .x1 = g->x1, .y0 = g->y0,
+                       .y1 = g->y1, .rgb = rgb, .n_legend = none, .legend_rgb = leg,
+                       .legend_label = leg_label};
+    /* the accuracy of the parameters drawn: the test set's, else the training
+     * set's; a run that diverged has none at its end */
+    bool test = pl->test->n > 0;
+    const char *title;
+    if (map == m->n_maps - 1 && r->r.diverged) {
+        title = figpool_str(p, "%s, seed %llu: diverged in epoch %d", r->act->label,
+                            (unsigned long long)r->seed, r->r.diverged_epoch);
+    } else {
+        const loss_row *lr = &r->r.loss[epoch < r->r.n_loss ? epoch : r->r.n_loss - 1];
+        title = figpool_str(p, "%s, seed %llu, epoch %d: %s acc %.3f", r->act->label,
+                            (unsigned long long)r->seed, epoch, test ? "test" : "train",
+                            test ? lr->test_acc : lr->train_acc);
+    }
+    int pn = figpool_panel(p, &(plot_panel){.title = title, .xlabel = "x1", .ylabel = "x2",
+                                            .image = im});
+    for (int c = 0; c < k; c++) {
+        class_points(p, pn, pl->train, g, c, false);
+        class_points(p, pn, pl->test, g, c, true);
+    }
+}
+
+/* Each activation's predicted class over the input plane, for its first
+ * seed, side by side; with the epoch-0 maps, those in a row above. */
+static void fig_regions(figpool *p, const fig_in *in)
+{
+    if (!in->plane || !in->plane->grid || !in->plane->grid->in)
+        return;
+    int maps = 0, drawn = 0;
+    for (int a = 0; a < in->n_acts; a++)
+        if (in->g[a].count > 0 && in->recs[in->g[a].first].r.regions.n_maps > 0) {
+            maps = in->recs[in->g[a].first].r.regions.n_maps;
+            drawn++;
+        }
+    const data_set *tr = in->plane->train, *te = in->plane->test;
+    char some[128] = "";
+    if (tr->n > REGIONS_MAX_POINTS || te->n > REGIONS_MAX_POINTS)
+        snprintf(some, sizeof some, " (%d evenly spaced of %d and of %d)", REGIONS_MAX_POINTS,
+                 tr->n, te->n);
+    figpool_title(p, figpool_str(p, "Decision regions: the predicted class over the input plane "
+                                    "(first seed of each activation); training points filled, "
+                                    "test points open%s", some));
+    /* a row of up to REGIONS_ROW activations, the epoch-0 maps in a row above
+     * theirs; with more, a row per activation: epoch 0, the end */
+    bool by_act = maps == 2 && drawn > REGIONS_ROW;
+    for (int q = 0; q < maps * in->n_acts; q++) {
+        int a = by_act ? q / maps : q % in->n_acts, map = by_act ? q % maps : q / in->n_acts;
+        const run_record *r = in->g[a].count > 0 ? &in->recs[in->g[a].first] : NULL;
+        if (r && r->r.regions.n_maps == maps)
+            regions_panel(p, in, r, map);
+    }
+    figpool_cols(p, by_act ? 2 : drawn < REGIONS_ROW ? drawn : REGIONS_ROW);
+}
+
 /* ---- building and writing -------------------------------------------- */
 
 typedef void (*fig_builder)(figpool *p, const fig_in *in);
 
 static const fig_builder builders[] = {fig_grad_layers, fig_grad_epochs, fig_loss,
                                        fig_dead,        fig_saturated,   fig_functions,
-                                       fig_hist,        fig_dead_map,    fig_learned};
+                                       fig_hist,        fig_dead_map,    fig_regions,
+                                       fig_learned};
 
 const char *const figures_names[] = {"grad_by_layer", "grad_by_epoch",  "loss",
                                      "dead",          "saturation",     "functions",
-                                     "hist",          FIGURES_DEAD_MAP, FIGURES_LEARNED};
+                                     "hist",          FIGURES_DEAD_MAP, FIGURES_REGIONS,
+                                     FIGURES_LEARNED};
 const int figures_n = (int)(sizeof figures_names / sizeof figures_names[0]);
 
 _Static_assert(sizeof builders / sizeof builders[0] ==
@@ -663,6 +798,13 @@ _Static_assert(sizeof builders / sizeof builders[0] ==
 
 ab_status figures_build(figpool **out, const char *name, const run_record *recs, int n,
                         const act_spec *acts, int n_acts, ab_err *err)
+{
+    return figures_build_plane(out, name, recs, n, acts, n_acts, NULL, err);
+}
+
+ab_status figures_build_plane(figpool **out, const char *name, const run_record *recs, int n,
+                              const act_spec *acts, int n_acts, const figures_plane *plane,
+                              ab_err *err)
 {
     *out = NULL;
     int b = 0;
@@ -686,7 +828,8 @@ ab_status figures_build(figpool **out, const char *name, const run_record *recs,
                 g[a].count++;
             }
     }
-    builders[b](p, &(fig_in){.recs = recs, .acts = acts, .g = g, .n_acts = n_acts});
+    builders[b](p, &(fig_in){.recs = recs, .acts = acts, .g = g, .n_acts = n_acts,
+                             .plane = plane});
     free(g);
     ab_status st = figpool_status(p, err);
     if (st != AB_OK)
@@ -698,8 +841,9 @@ ab_status figures_build(figpool **out, const char *name, const run_record *recs,
 
 /* Whether figure b is drawn for these records: the learned parameters'
  * only where an activation learns some, the dead map only where units can
- * die. */
-static bool wanted(int b, const run_record *recs, int n, const act_spec *acts, int n_acts)
+ * die, the decision regions only for data with two features. */
+static bool wanted(int b, const run_record *recs, int n, const act_spec *acts, int n_acts,
+                   const figures_plane *plane)
 {
     bool any = false;
     if (!strcmp(figures_names[b], FIGURES_LEARNED)) {
@@ -712,19 +856,25 @@ static bool wanted(int b, const run_record *recs, int n, const act_spec *acts, i
             any |= recs[i].r.units.can_die && recs[i].r.n_probes > 0;
         return any;
     }
+    if (!strcmp(figures_names[b], FIGURES_REGIONS)) {
+        for (int i = 0; i < n; i++)
+            any |= recs[i].r.regions.n_maps > 0;
+        return any && plane && plane->grid && plane->grid->in;
+    }
     return true;
 }
 
 ab_status figures_write(const char *dir, const run_record *recs, int n, const act_spec *acts,
-                        int n_acts, bool render, ab_err *err)
+                        int n_acts, const figures_plane *plane, bool render, ab_err *err)
 {
     const char *names[sizeof figures_names / sizeof figures_names[0]];
     int count = 0;
     for (int b = 0; b < figures_n; b++) {
-        if (!wanted(b, recs, n, acts, n_acts))
+        if (!wanted(b, recs, n, acts, n_acts, plane))
             continue;
         figpool *p;
-        ab_status st = figures_build(&p, figures_names[b], recs, n, acts, n_acts, err);
+        ab_status st = figures_build_plane(&p, figures_names[b], recs, n, acts, n_acts, plane,
+                                           err);
         if (st == AB_OK) {
             int n_xn;
             const plot_xnames *xn = figpool_xnames_of(p, &n_xn);

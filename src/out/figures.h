@@ -23,6 +23,18 @@
  * show up to FIGURES_LAYER_LINES hidden layers, chosen as grad_by_epoch's. */
 #define FIGURES_DEAD_MAP "dead_map"
 #define FIGURES_LEARNED "learned"
+/* With data of two features, FIGURES_REGIONS (before FIGURES_LEARNED): each
+ * activation's decision regions (regions.h) over the input plane, for its
+ * first seed, with the training and test points; the epoch-0 maps, when the
+ * runs took them, in a row above the final ones. */
+#define FIGURES_REGIONS "regions"
+
+/* What the regions figure draws besides the records: the plane and the data
+ * points as the networks saw them (standardised as the grid says). */
+typedef struct {
+    const regions_grid *grid;
+    const data_set *train, *test;
+} figures_plane;
 extern const char *const figures_names[];
 extern const int figures_n;
 
@@ -36,9 +48,16 @@ extern const int figures_n;
 ab_status figures_build(figpool **out, const char *name, const run_record *recs, int n,
                         const act_spec *acts, int n_acts, ab_err *err);
 
-/* Writes dir/plots/NAME.gp for every figure and, when render is set, runs
+/* figures_build with the plane the regions figure draws on (NULL: none, and
+ * FIGURES_REGIONS is a figure without panels). */
+ab_status figures_build_plane(figpool **out, const char *name, const run_record *recs, int n,
+                              const act_spec *acts, int n_acts, const figures_plane *plane,
+                              ab_err *err);
+
+/* Writes dir/plots/NAME.gp for every figure (FIGURES_REGIONS when the
+ * records have regions and plane is given) and, when render is set, runs
  * gnuplot on each. */
 ab_status figures_write(const char *dir, const run_record *recs, int n, const act_spec *acts,
-                        int n_acts, bool render, ab_err *err);
+                        int n_acts, const figures_plane *plane, bool render, ab_err *err);
 
 #endif

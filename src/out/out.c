@@ -1,8 +1,10 @@
 /* out.c - CSV writers for loss.csv, layers.csv, summary.csv, functions.csv. */
 #include "out.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "afile.h"
 
@@ -262,5 +264,69 @@ ab_status out_write_functions(const char *dir, const act_spec *acts, int n, ab_e
             fputc('\n', a.f);
         }
     }
+    return afile_commit(&a, err);
+}
+
+ab_status out_write_regions(const char *dir, const run_record *recs, int n,
+                            const regions_grid *g, ab_err *err)
+{
+    afile a;
+    ab_status st = afile_open_in(&a, dir, "regions.csv", err);
+    if (st != AB_OK)
+        return st;
+    FILE *f = a.f;
+    if (n > 0)
+        fputs(recs[0].key_header, f);
+    fputs("act,seed,epoch,x1,x2,class\n", f);
+    for (int r = 0; r < n; r++) {
+        const regions_map *m = &recs[r].r.regions;
+        for (int k = 0; k < m->n_maps; k++)
+            for (int c = 0; c < m->cells; c++) {
+                int i = c % g->nx, j = c / g->nx;
+                unsigned char cls = m->cls[(size_t)k * m->cells + c];
+                lead(f, &recs[r]);
+                fprintf(f, "%d,", m->epoch[k]);
+                out_num(f, g->x0 + i * (g->x1 - g->x0) / (g->nx - 1));
+                fputc(',', f);
+                out_num(f, g->y0 + j * (g->y1 - g->y0) / (g->ny - 1));
+                if (cls == REGIONS_NONE)
+                    fputs(",\n", f);
+                else
+                    fprintf(f, ",%d\n", cls);
+            }
+    }
+    return afile_commit(&a, err);
+}
+
+/* The rows of s, each led by split. */
+static void data_rows(FILE *f, const data_set *s, const char *split)
+{
+    for (int i = 0; i < s->n; i++) {
+        fputs(split, f);
+        for (int j = 0; j < s->d; j++)
+            fprintf(f, ",%.9g", (double)s->x[(size_t)i * s->d + j]);
+        fprintf(f, ",%d\n", s->y[i]);
+    }
+}
+
+ab_status out_write_data(const char *path, const data_set *train, const data_set *test,
+                         ab_err *err)
+{
+    struct stat sb;
+    if (lstat(path, &sb) == 0)
+        return ab_fail(err, AB_ERUNTIME, "%s exists (it is not replaced: remove it or name "
+                       "another file)", path);
+    if (errno != ENOENT)
+        return ab_fail(err, AB_ERUNTIME, "%s: %s", path, strerror(errno));
+    afile a;
+    ab_status st = afile_open(&a, path, err);
+    if (st != AB_OK)
+        return st;
+    fputs("split", a.f);
+    for (int j = 0; j < train->d; j++)
+        fprintf(a.f, ",x%d", j + 1);
+    fputs(",label\n", a.f);
+    data_rows(a.f, train, "train");
+    data_rows(a.f, test, "test");
     return afile_commit(&a, err);
 }

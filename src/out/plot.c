@@ -509,7 +509,7 @@ static void put_line_style(FILE *f, const plot_series *s, int k, int rows)
     int slot = series_slot(s, k);
     if (s->style == PLOT_POINTS) {
         fprintf(f, "with points lc rgb \"%s\" pt %d ps 1.2", series_colour(s, k),
-                point_types[slot % N_POINT_TYPES]);
+                point_types[slot % N_POINT_TYPES] - (s->dashed ? 1 : 0));
         return;
     }
     int every = (rows + MAX_MARKERS - 1) / MAX_MARKERS;
@@ -1086,4 +1086,10 @@ ab_status plot_render_all(const char *run_dir, const char *const *names, int n, 
 ab_status plot_render(const char *run_dir, const char *name, ab_err *err)
 {
     return plot_render_all(run_dir, &name, 1, err);
+}
+
+unsigned plot_palette_rgb(int k)
+{
+    k %= N_PALETTE;
+    return (unsigned)strtoul(palette[k < 0 ? k + N_PALETTE : k] + 1, NULL, 16);
 }

@@ -34,7 +34,8 @@ typedef struct {
     const double *yhi;   /* optional band (e.g. max over seeds); NULL = none */
     plot_style style;
     int colour;          /* 0 = next automatic palette colour; k >= 1 = palette colour k-1 */
-    bool dashed;         /* PLOT_LINE only: dashed line (dash type 2) with open markers */
+    bool dashed;         /* PLOT_LINE: dashed line (dash type 2) with open markers;
+                            PLOT_POINTS: open markers */
 } plot_series;
 
 /* A picture under a panel's lines: a regular grid of coloured cells (the
@@ -94,6 +95,10 @@ ab_status plot_write(const char *run_dir, const plot_figure *fig, ab_err *err);
  * NULL when n_xn is 0; at most one entry per panel). */
 ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const plot_xnames *xn,
                             int n_xn, ab_err *err);
+
+/* Palette colour k (0-based, wrapping around the palette) as 0xRRGGBB: the
+ * colour of a series whose colour is k + 1. */
+unsigned plot_palette_rgb(int k);
 
 /* True when a gnuplot executable is on PATH. */
 bool plot_have_gnuplot(void);

@@ -123,11 +123,17 @@ static int read_at(int fd, void *buf, size_t len, off_t off)
     return 0;
 }
 
+/* The decision regions' classes (after the rows). */
+static size_t regions_bytes(const run_result *r)
+{
+    return (size_t)r->regions.n_maps * (size_t)r->regions.cells;
+}
+
 static size_t rows_bytes(const run_result *r)
 {
     return sizeof(loss_row) * (size_t)r->n_loss + sizeof(int) * (size_t)r->n_probes +
            sizeof(probe_layer) * (size_t)r->n_probes * (size_t)r->n_layers +
-           sizeof(uint32_t) * run_hist_counts(r) + run_dead_bytes(r);
+           sizeof(uint32_t) * run_hist_counts(r) + run_dead_bytes(r) + regions_bytes(r);
 }
 
 /* The run's pointers cleared: what the head carries, and what a received
@@ -140,6 +146,7 @@ static void clear_pointers(run_result *r)
     r->init_params = r->final_params = NULL;
     r->units.hist = NULL;
     r->units.dead = NULL;
+    r->regions.cls = NULL;
 }
 
 static int send_result(int fd, const run_result *r)
@@ -152,7 +159,8 @@ static int send_result(int fd, const run_result *r)
            write_all(fd, r->probe_epoch, sizeof(int) * (size_t)r->n_probes) ||
            write_all(fd, r->layers, sizeof(probe_layer) * n_rows) ||
            write_all(fd, r->units.hist, sizeof(uint32_t) * run_hist_counts(r)) ||
-           write_all(fd, r->units.dead, run_dead_bytes(r)) ? -1 : 0;
+           write_all(fd, r->units.dead, run_dead_bytes(r)) ||
+           write_all(fd, r->regions.cls, regions_bytes(r)) ? -1 : 0;
 }
 
 static int send_error(int fd, ab_status st, const ab_err *e)
@@ -167,8 +175,12 @@ static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size
                            const train_config *cfg, ab_err *err)
 {
     const run_result *w = &h->r;
+    const regions_map *m = &w->regions;
+    bool maps_ok = cfg->regions ? m->cells == cfg->regions->nx * cfg->regions->ny &&
+                                      m->n_maps == (cfg->regions_init ? 2 : 1)
+                                : m->cells == 0 && m->n_maps == 0;
     if (w->n_layers != cfg->net.depth + 1 || w->n_loss < 1 || w->n_loss > cfg->epochs + 1 ||
-        w->n_probes < 0 || w->n_probes > train_n_probes(cfg) ||
+        w->n_probes < 0 || w->n_probes > train_n_probes(cfg) || !maps_ok ||
         w->units.depth != cfg->net.depth || w->units.width != cfg->net.width ||
         w->units.n_hist < 0 || w->units.n_hist > 2 ||
         (off_t)(sizeof *h + rows_bytes(w)) != size)
@@ -185,7 +197,11 @@ static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size
     r->layers = malloc(b_layers ? b_layers : 1);
     r->units.hist = malloc(b_hist ? b_hist : 1);
     r->units.dead = malloc(b_dead ? b_dead : 1);
-    if (!r->loss || !r->probe_epoch || !r->layers || !r->units.hist || !r->units.dead) {
+    size_t b_regions = regions_bytes(w);
+    if (b_regions)
+        r->regions.cls = malloc(b_regions);
+    if (!r->loss || !r->probe_epoch || !r->layers || !r->units.hist || !r->units.dead ||
+        (b_regions && !r->regions.cls)) {
         train_result_free(r);
         return ab_fail(err, AB_ERUNTIME, "out of memory: run result");
     }
@@ -193,7 +209,8 @@ static ab_status recv_rows(run_result *r, int fd, const wire_head *h, off_t size
     if (read_at(fd, r->loss, b_loss, off) || read_at(fd, r->probe_epoch, b_ep, off + b_loss) ||
         read_at(fd, r->layers, b_layers, off + (off_t)(b_loss + b_ep)) ||
         read_at(fd, r->units.hist, b_hist, o_hist) ||
-        read_at(fd, r->units.dead, b_dead, o_hist + (off_t)b_hist)) {
+        read_at(fd, r->units.dead, b_dead, o_hist + (off_t)b_hist) ||
+        read_at(fd, r->regions.cls, b_regions, o_hist + (off_t)(b_hist + b_dead))) {
         train_result_free(r);
         return ab_fail(err, AB_ERUNTIME, "its result cannot be read back: %s", strerror(errno));
     }
@@ -247,6 +264,13 @@ static _Noreturn void child_main(const par_plan *p, int i, int fd, pid_t parent)
     if (st == AB_OK && p->after)
         st = p->after(p->ctx, i, &r, &e);
     int bad = st == AB_OK ? send_result(fd, &r) : send_error(fd, st, &e);
+    if (st == AB_OK && bad) {
+        /* the rows did not fit (a file size limit, a full disk): say why in
+         * the little room an error takes */
+        ab_fail(&e, AB_ERUNTIME, "its result cannot be written: %s", strerror(errno));
+        st = AB_ERUNTIME;
+        bad = ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 || send_error(fd, st, &e);
+    }
     /* _exit: the parent's stdio buffers and atexit handlers are not ours */
     _exit(st == AB_OK && !bad ? 0 : 1);
 }

@@ -46,6 +46,11 @@ typedef struct {
      * runs, led by this ("actbench", or an experiment's id); NULL = silent. */
     const char *log_label;
     bool warn_diverged;
+    /* Decision regions (regions.h) of the first run of every activation, for
+     * data with two features and at most REGIONS_MAX_CLASSES classes (else
+     * none, without a word); with regions_init at epoch 0 too. */
+    bool regions;
+    bool regions_init;
 } run_plan;
 
 /* Allocates n zeroed runs for p (p->runs, p->n_runs = n); false when out of

@@ -25,6 +25,7 @@ void runner_out_free(run_out *out)
     data_free(&out->train);
     data_free(&out->test);
     data_free(&out->probe);
+    regions_grid_free(&out->regions);
     memset(out, 0, sizeof *out);
 }
 
@@ -106,10 +107,22 @@ static ab_status check_memory(const run_plan *p, const train_config *cfgs, int *
 
 /* ---- the data ---- */
 
+/* The data set, standardised as p asks; with p->regions and data that has
+ * two features, the plane over it in out->regions. */
 static ab_status load_data(run_out *out, const run_plan *p, ab_err *err)
 {
-    ab_status st = data_load(&out->train, &out->test, &p->data, err);
+    data_spec spec = p->data;
+    spec.standardize = false;
+    ab_status st = data_load(&out->train, &out->test, &spec, err);
     if (st != AB_OK)
+        return st;
+    double mean[2] = {0.0, 0.0}, inv[2] = {1.0, 1.0};
+    bool plane = p->regions && out->train.d == 2 && out->train.k <= REGIONS_MAX_CLASSES;
+    /* data_load's own standardisation, with its numbers kept for the plane */
+    if (p->data.standardize)
+        data_standardize_get(&out->train, &out->test, plane ? mean : NULL, plane ? inv : NULL);
+    if (plane && (st = regions_grid_make(&out->regions, &out->train, &out->test, mean, inv,
+                                         REGIONS_CELLS, REGIONS_CELLS, err)) != AB_OK)
         return st;
     for (int i = 0; i < p->n_runs; i++)
         if (p->runs[i].cfg.net.out == OUT_SIGMOID && out->train.k != 2)
@@ -327,6 +340,16 @@ static ab_status prepare(exec *x, float **loaded, ab_err *err)
     for (int i = 0; i < p->n_runs; i++) {
         o->recs[i] = p->runs[i].rec;
         memset(&o->recs[i].r, 0, sizeof o->recs[i].r);
+    }
+    /* the first run of each activation draws its decision regions */
+    for (int i = 0; o->regions.in && i < p->n_runs; i++) {
+        int first = 0;
+        while (p->runs[first].act != p->runs[i].act)
+            first++;
+        if (first == i) {
+            x->cfgs[i].regions = &o->regions;
+            x->cfgs[i].regions_init = p->regions_init;
+        }
     }
     if (!p->load_weights)
         return AB_OK;

@@ -7,6 +7,7 @@
 #define ACTBENCH_RUNNER_H
 
 #include "plan.h"
+#include "regions.h"
 #include "stage.h"
 
 /* What a plan's execution measured, and the facts config.json records. */
@@ -22,6 +23,7 @@ typedef struct {
     double available;        /* bytes available when the runs started */
     double seconds;          /* wall time of runner_run */
     stage_dir weights;       /* save_weights, staged until runner_commit */
+    regions_grid regions;    /* with p->regions and 2-D data: the plane (else in NULL) */
 } run_out;
 
 /* Called once the checks have passed and the data is loaded, before any

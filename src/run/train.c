@@ -60,6 +60,9 @@ size_t train_bytes(const train_config *cfg)
         b += 2 * net_arena_bytes(&n);
     if (cfg->measure_final) /* dead_on_test's workspace and masks */
         b += net_ws_bytes(&n, EVAL_CHUNK) + 2 * (size_t)cfg->net.depth * (size_t)cfg->net.width;
+    if (cfg->regions)
+        b += (size_t)(cfg->regions_init ? 2 : 1) * (size_t)cfg->regions->nx *
+             (size_t)cfg->regions->ny;
     return b;
 }
 
@@ -92,6 +95,7 @@ void train_result_free(run_result *res)
     free(res->final_params);
     free(res->units.hist);
     free(res->units.dead);
+    regions_free(&res->regions);
     memset(res, 0, sizeof *res);
 }
 
@@ -280,6 +284,16 @@ static ab_status state_create(run_state *s, const train_config *cfg, const data_
     if (!s->order || !s->ever_dead || !res->loss || !res->layers || !res->probe_epoch ||
         !u->hist || !u->dead)
         return ab_fail(err, AB_ERUNTIME, "out of memory: training buffers");
+    if (cfg->regions) {
+        regions_map *m = &res->regions;
+        if (cfg->net.n_in != 2)
+            return ab_fail(err, AB_EUSAGE, "decision regions need a network with two inputs, "
+                           "not %d", cfg->net.n_in);
+        m->cells = cfg->regions->nx * cfg->regions->ny;
+        m->n_maps = cfg->regions_init ? 2 : 1;
+        if (!(m->cls = malloc((size_t)m->n_maps * (size_t)m->cells)))
+            return ab_fail(err, AB_ERUNTIME, "out of memory: decision regions");
+    }
     return AB_OK;
 }
 
@@ -338,6 +352,17 @@ static int train_epoch(loss_row *row, run_state *s, const train_config *cfg,
     return 0;
 }
 
+/* Map `map` of the run's decision regions, as the network stands after
+ * epoch `epoch` (0: the initial parameters). */
+static void take_regions(run_result *res, run_state *s, const train_config *cfg, int map,
+                         int epoch)
+{
+    regions_map *m = &res->regions;
+    m->epoch[map] = epoch;
+    regions_classify(m->cls + (size_t)map * m->cells, &s->m.n, s->m.params, &s->m.ws,
+                     cfg->regions->in, m->cells);
+}
+
 /* The end of a run: the final parameters copied out, the measure_final
  * quantities, and the copies dropped when only those needed them. */
 static ab_status finish(run_result *res, const train_config *cfg, const net *n,
@@ -384,6 +409,8 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
         net_init(&s.m.n, s.m.params, cfg->seed);
     if (res->init_params)
         memcpy(res->init_params, s.m.params, net_arena_bytes(&s.m.n));
+    if (cfg->regions && cfg->regions_init)
+        take_regions(res, &s, cfg, 0, 0);
     /* Separate streams, so the minibatch order is the same for every
      * activation whether or not it draws random slopes. */
     rng_state order_rng, act_rng;
@@ -428,6 +455,10 @@ ab_status train_run(run_result *res, const train_config *cfg, const data_set *tr
     res->seconds = trained;
     res->revived_pct = revived(&s);
 done:
+    /* a run that diverged stops with the parameters of its last finite step */
+    if (cfg->regions)
+        take_regions(res, &s, cfg, res->regions.n_maps - 1,
+                     res->diverged ? res->diverged_epoch : res->n_loss - 1);
     if ((st = finish(res, cfg, &s.m.n, s.m.params, probe, test, err)) != AB_OK)
         goto fail;
     state_free(&s);

@@ -12,6 +12,7 @@
 #include "net.h"
 #include "optim.h"
 #include "probe.h"
+#include "regions.h"
 #include "vmath.h"
 
 typedef struct {
@@ -27,6 +28,11 @@ typedef struct {
     bool keep_params;     /* return copies of the initial and final parameters */
     bool measure_final;   /* measure hidden_change and dead_on_test_pct at the end */
     vm_backend math;      /* where the activations' exp, tanh, erf ... come from */
+    /* The plane whose cells the run classifies after its last epoch (and,
+     * with regions_init, before the first) into run_result.regions; NULL =
+     * none.  The network must have two inputs. */
+    const regions_grid *regions;
+    bool regions_init;
 } train_config;
 
 /* One row of loss.csv.  train_* at epoch e >= 1 are means over that epoch's
@@ -78,6 +84,7 @@ typedef struct {
     float *init_params;   /* with keep_params: the parameters before training */
     float *final_params;  /* with keep_params: and after it */
     run_units units;
+    regions_map regions;  /* with cfg.regions: the predicted class of every cell */
 } run_result;
 
 /* The histogram slots of histogram h (0..n_hist-1), hidden layer l
