@@ -54,9 +54,11 @@ static void build_options(struct option opts[N_OPTS])
     int n = 0;
     for (int i = 0; i < SET_COUNT; i++) {
         const setting_info *r = &setting_table[i];
+        /* a yes-or-no setting is a flag, or with =LIST a sweep (--batchnorm=no,yes) */
         if (r->option && !r->bench_acts)
             opts[n++] = (struct option){r->option,
-                                        r->type == SET_BOOL ? no_argument : required_argument,
+                                        r->type == SET_BOOL ? optional_argument
+                                                            : required_argument,
                                         NULL, OPT_SETTING + i};
     }
     memcpy(opts + n, own_opts, sizeof own_opts);
@@ -300,7 +302,8 @@ ab_status cli_check_option(cli_given *g, const struct option *opts, int c, int i
     const struct option *o = opts;
     while (o->name && o->val != c)
         o++;
-    if (!o->name || o->has_arg == no_argument)
+    /* a flag may repeat; so may a yes-or-no setting given as a flag */
+    if (!o->name || o->has_arg == no_argument || (o->has_arg == optional_argument && !optarg))
         return AB_OK;
     for (int i = 0; i < g->n; i++)
         if (g->code[i] == c)
@@ -435,6 +438,61 @@ static ab_status set_setting(cli_opts *o, setting_id id, const char *text, ab_er
     return AB_OK;
 }
 
+/* ---- sweeps: a setting given as a comma list ------------------------- */
+
+bool cli_sweeps(const cli_opts *o)
+{
+    for (int k = 0; k < XF_N_KEYS; k++)
+        if (o->sweep_n[k] > 1)
+            return true;
+    return false;
+}
+
+/* Reads the comma list text of sweep key id into o's sweep, its first value
+ * into the field (so that what reads one value sees the first); the message
+ * names no option. */
+static ab_status set_list(cli_opts *o, setting_id id, const char *text, ab_err *err)
+{
+    int n = 0;
+    for (const char *s = text;; n++) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        if (len == 0)
+            return ab_fail(err, AB_EUSAGE, "'%.60s%s' has an empty item (give values separated "
+                           "by single commas, e.g. 2,4,6)", text, strlen(text) > 60 ? "..." : "");
+        if (n == XF_MAX_VALUES)
+            return ab_fail(err, AB_EUSAGE, "more than %d values in '%.60s%s' (accepted: at most "
+                           "%d per setting, as in an experiment file)", XF_MAX_VALUES, text,
+                           strlen(text) > 60 ? "..." : "", XF_MAX_VALUES);
+        char *item = o->sweep_txt[id][n];
+        if (len >= sizeof o->sweep_txt[id][n])
+            return ab_fail(err, AB_EUSAGE, "'%.*s...' is longer than %zu characters", 24, s,
+                           sizeof o->sweep_txt[id][n] - 1);
+        memcpy(item, s, len);
+        item[len] = '\0';
+        setting_value v;
+        ab_status st = setting_parse(&v, id, item, err);
+        if (st != AB_OK)
+            return st;
+        if (v.arg)
+            return ab_fail(err, AB_EUSAGE, "'%s' in a list: a list of schemes takes no "
+                           "standard deviation (give normal:STD alone, or sweep init_std in an "
+                           "experiment file)", item);
+        for (int j = 0; j < n; j++)
+            if (o->sweep_v[id][j] == v.num)
+                return strcmp(item, o->sweep_txt[id][j])
+                           ? ab_fail(err, AB_EUSAGE, "'%s' is listed twice (as '%s')", item,
+                                     o->sweep_txt[id][j])
+                           : ab_fail(err, AB_EUSAGE, "'%s' is listed twice", item);
+        o->sweep_v[id][n] = v.num;
+        if (!comma)
+            break;
+        s = comma + 1;
+    }
+    o->sweep_n[id] = n + 1;
+    return AB_OK;
+}
+
 /* Every setting at its default from the settings table; --lr's waits for
  * --optimizer. */
 static ab_status set_defaults(cli_opts *o, int argc, char **argv, ab_err *err)
@@ -458,9 +516,17 @@ static ab_status set_defaults(cli_opts *o, int argc, char **argv, ab_err *err)
 static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
 {
     if (c >= OPT_SETTING && c < OPT_SETTING + SET_COUNT) {
-        const setting_info *r = &setting_table[c - OPT_SETTING];
+        setting_id id = (setting_id)(c - OPT_SETTING);
+        const setting_info *r = &setting_table[id];
         /* an option without a value sets a yes-or-no setting */
-        ab_status st = set_setting(o, c - OPT_SETTING, r->type == SET_BOOL ? "yes" : arg, err);
+        const char *text = arg ? arg : "yes";
+        ab_status st = AB_OK;
+        bool sweep_key = (int)id < (int)XF_N_KEYS;
+        if (sweep_key && strchr(text, ','))
+            st = set_list(o, id, text, err);
+        if (st == AB_OK)
+            st = set_setting(o, id, sweep_key && o->sweep_n[id] ? o->sweep_txt[id][0] : text,
+                             err);
         if (st != AB_OK)
             ab_context(err, "--%s", r->option);
         return st;
@@ -553,6 +619,34 @@ static bool path_within(const char *a, const char *b)
     return !strncmp(x, y, n) && (x[n] == '\0' || x[n] == '/' || y[n - 1] == '/');
 }
 
+/* A sweep's limits: those of an experiment file. */
+static ab_status check_sweep(const cli_opts *o, ab_err *err)
+{
+    if (!cli_sweeps(o))
+        return AB_OK;
+    long long runs = (long long)o->n_acts * o->seeds;
+    char what[400] = "";
+    size_t len = (size_t)snprintf(what, sizeof what, "%d activations x %d seeds", o->n_acts,
+                                  o->seeds);
+    for (int k = 0; k < XF_N_KEYS; k++)
+        if (o->sweep_n[k] > 1) {
+            runs *= o->sweep_n[k];
+            if (len < sizeof what)
+                len += (size_t)snprintf(what + len, sizeof what - len, " x %d values of --%s",
+                                        o->sweep_n[k], setting_table[k].option);
+        }
+    if (runs > CLI_MAX_RUNS)
+        return ab_fail(err, AB_EUSAGE, "%s make %lld runs (accepted: at most %d)", what, runs,
+                       CLI_MAX_RUNS);
+    if (o->n_acts > XF_MAX_ACTS)
+        return ab_fail(err, AB_EUSAGE, "--act: %d activations with a sweep (accepted: at most "
+                       "%d, as in an experiment file)", o->n_acts, XF_MAX_ACTS);
+    if (o->save_weights)
+        return ab_fail(err, AB_EUSAGE, "--save-weights: not with a sweep (the runs of every "
+                       "sweep point would share the folders ACT-seedN)");
+    return AB_OK;
+}
+
 static ab_status check_together(cli_opts *o, ab_err *err)
 {
     data_kind kind;
@@ -568,9 +662,10 @@ static ab_status check_together(cli_opts *o, ab_err *err)
                          kind != DATA_CSV))
         return ab_fail(err, AB_EUSAGE, "--test-data: needs --data csv:PATH (got --data %s)",
                        o->data);
-    if (isnan(o->lr))
+    o->lr_default = isnan(o->lr);
+    if (o->lr_default)
         o->lr = optim_default_lr(o->opt);
-    return AB_OK;
+    return check_sweep(o, err);
 }
 
 ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)

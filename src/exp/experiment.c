@@ -122,7 +122,7 @@ void exp_run_quantities(double *q, const run_record *rec, int epochs)
 
 /* ---- running the sweep ----------------------------------------------- */
 
-static void key_cells(run_record *rec, const xf_setup *s, const int *idx)
+void exp_key_cells(run_record *rec, const xf_setup *s, const int *idx)
 {
     size_t a = 0, b = 0;
     rec->keys[0] = rec->key_header[0] = '\0';
@@ -186,7 +186,7 @@ ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, const
                 r->act = a;
                 r->rec = (run_record){.act = &s->acts[a], .init = r->cfg.net.init,
                                       .seed = r->cfg.seed, .depth = r->cfg.net.depth};
-                key_cells(&r->rec, s, idx);
+                exp_key_cells(&r->rec, s, idx);
             }
     }
     return AB_OK;

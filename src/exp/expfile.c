@@ -1102,8 +1102,8 @@ static ab_status check_whole(const parse_ctx *c, ab_err *err)
     long long runs = 1;
     for (int k = 0; k < XF_N_KEYS; k++)
         runs *= e->setup.n[k];
-    if (runs * e->setup.n_acts * e->setup.seeds > 100000)
-        return ab_fail(err, AB_EUSAGE, "%s: more than 100000 runs in the sweep", path);
+    if (runs * e->setup.n_acts * e->setup.seeds > XF_MAX_RUNS)
+        return ab_fail(err, AB_EUSAGE, "%s: more than %d runs in the sweep", path, XF_MAX_RUNS);
     return AB_OK;
 }
 

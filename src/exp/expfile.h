@@ -29,6 +29,7 @@
 #define XF_MAX_NODES 48
 #define XF_MAX_FIX 4
 #define XF_MAX_FILE (1 << 20) /* bytes of an experiment file */
+#define XF_MAX_RUNS 100000    /* activations x sweep points x seeds */
 
 /* Set-up keys that may hold a list of values: the sweep runs every
  * combination of them.  They are the first rows of the settings table, whose
