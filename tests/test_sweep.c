@@ -308,6 +308,52 @@ static const usage_case sweep_errors[] = {
      {"--save-weights", "not with a sweep"}},
 };
 
+/* Settings whose values are names: against the activations, a line per
+ * combination of their values, in one figure while they fit; an optimizer's
+ * own learning rate with each. */
+static void test_sweep_names(void **state)
+{
+    scratch *fx = *state;
+    const char *args[] = {"--act", "relu,tanh", "--optimizer", "sgd,adam", "--batchnorm=no,yes",
+                          "--epochs", "1", "--samples", "100", "--no-plot", "--quiet", "--out",
+                          fx->out, NULL};
+    run_quiet(args);
+    char *gp = slurp_in(fx->out, "plots/sweep_optimizer.gp");
+    double x[4], y[4];
+    assert_int_equal(gp_series(gp, 1, "test accuracy, optimizer=adam, batchnorm=yes", x, y, 4),
+                     2);
+    assert_true(x[0] == 1.0 && x[1] == 2.0); /* relu, tanh */
+    table t;
+    table_read(&t, fx->out, "summary.csv");
+    assert_int_equal(t.n_rows, 8);
+    assert_string_equal(cell(&t, 7, "optimizer"), "adam");
+    assert_string_equal(cell(&t, 7, "batchnorm"), "yes");
+    assert_string_equal(cell(&t, 7, "act"), "tanh");
+    assert_float_equal(y[1], strtod(cell(&t, 7, "final_test_acc"), NULL), 1e-8);
+    free(t.text);
+    free(gp);
+    assert_true(path_missing_in(fx->out, "plots/sweep_batchnorm.gp"));
+    char *cfg = slurp_in(fx->out, "config.json");
+    assert_non_null(strstr(cfg, "\"optimizer\": [\"sgd\", \"adam\"], "
+                                "\"lr\": \"each optimizer's default\""));
+    assert_non_null(strstr(cfg, "\"batchnorm\": [false, true]"));
+    free(cfg);
+    /* adam's runs trained at adam's 0.001: as --optimizer adam --lr 0.001 alone */
+    char one[4200];
+    snprintf(one, sizeof one, "%s/one", fx->dir);
+    const char *alone[] = {"--act", "relu,tanh", "--optimizer", "adam", "--lr", "0.001",
+                           "--batchnorm", "--epochs", "1", "--samples", "100", "--no-plot",
+                           "--quiet", "--out", one, NULL};
+    run_quiet(alone);
+    table a, b;
+    table_read(&a, fx->out, "summary.csv");
+    table_read(&b, one, "summary.csv");
+    assert_string_equal(cell(&a, 7, "final_train_loss"), cell(&b, 1, "final_train_loss"));
+    assert_string_equal(cell(&a, 6, "final_train_loss"), cell(&b, 0, "final_train_loss"));
+    free(a.text);
+    free(b.text);
+}
+
 /* ---- run --set and studies through the binary ---------------------------- */
 
 /* A claim of one check that holds, for --set. */
@@ -347,6 +393,8 @@ static const usage_case set_errors[] = {
     {"set twice", {"--set", "depth=2", "--set", "depth=3"}, {"depth is set twice"}},
     {"kind", {"--set", "kind=train"}, {"kind cannot be set"}},
     {"empty item", {"--set", "lr=0.1,"}, {"empty item"}},
+    {"a check's value taken away", {"--set", "acts=tanh"},
+     {"dead_pct(relu)", "(with --set acts=tanh)"}},
 };
 
 static void test_study(void **state)
@@ -399,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expfile_set_and_study, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_folder, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_table_and_lines, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_names, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_set, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_study, setup, scratch_teardown),
     };

@@ -96,8 +96,9 @@ _Static_assert(sizeof panel_qtys / sizeof panel_qtys[0] <= XF_MAX_PLOTS,
  * quantities against k (numeric) or the activations (names: a line per
  * value of k), a line per activation and combination of the other swept
  * keys (xfig's default series), or with more than
- * SWEEP_MAX_LINES lines those keys fixed at their first values. */
-static void sweep_plots(experiment *e, const xf_setup *s, int k, bool test)
+ * SWEEP_MAX_LINES lines those keys fixed at their first values (returns
+ * whether they are). */
+static bool sweep_plots(experiment *e, const xf_setup *s, int k, bool test)
 {
     bool numeric = setting_is_numeric((setting_id)k);
     long lines = numeric ? s->n_acts : 1;
@@ -128,6 +129,7 @@ static void sweep_plots(experiment *e, const xf_setup *s, int k, bool test)
         snprintf(pl->title, sizeof pl->title, "%.150s%s%.40s", xf_qtys[q].meaning,
                  fix ? "; at " : "", at);
     }
+    return fix;
 }
 
 /* Writes plots/sweep_KEY.gp for every swept key, their names into names
@@ -145,14 +147,21 @@ static ab_status sweep_key_figures(const char *dir, const xf_setup *s, const run
     for (int i = 0; i < out->n; i++)
         exp_run_quantities(q + (size_t)XF_N_QTY * i, &out->recs[i], s->epochs);
     e->setup = *s;
+    /* against the activations, every key whose values are names has a line
+     * per value when nothing is fixed: one such figure shows them all */
+    bool names_shown = false;
     for (int k = 0; st == AB_OK && k < XF_N_KEYS; k++) {
         if (s->n[k] < 2)
             continue;
+        bool named = !setting_is_numeric((setting_id)k);
+        bool fix = sweep_plots(e, s, k, test);
+        if (named && !fix && names_shown)
+            continue;
+        names_shown |= named && !fix;
         snprintf(e->id, sizeof e->id, "sweep_%s", xf_key_names[k]);
         snprintf(e->title, sizeof e->title, "Sweep over the %s: every combination of the "
                  "swept settings, %s", setting_label((setting_id)k),
                  s->seeds > 1 ? "means over the seeds with their min..max" : "one seed");
-        sweep_plots(e, s, k, test);
         exp_result r = {.e = e, .n_points = xf_n_points(s), .recs = out->recs,
                         .n_recs = out->n, .q = q};
         if ((st = xfig_check(e, err)) == AB_OK && (st = xfig_write(&r, dir, false, err)) == AB_OK)

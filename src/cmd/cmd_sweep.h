@@ -36,7 +36,8 @@ void sweep_apply(train_config *c, const xf_setup *s, const int *idx, const cli_o
 
 /* Writes the sweep's figures into dir/plots: sweep_KEY for every swept key
  * (final accuracy and loss, grad_1/L and dead units against the key, or
- * against the activations for a key whose values are names), and the usual
+ * against the activations for a key whose values are names: one figure for
+ * all such keys when their lines fit SWEEP_MAX_LINES), and the usual
  * figures per point (see SWEEP_MAX_POINT_FIGURES; functions once); with
  * render, runs gnuplot on them.  out: the runs of the plan, point-major as
  * build_plan orders them; test: whether there is a test set (else the

@@ -1262,6 +1262,11 @@ ab_status xf_load_set(experiment *e, const char *path, bool quick, const char *c
     c.line = 0;
     if ((st = check_whole(&c, err)) == AB_OK && (st = parse_checks(&c, err)) == AB_OK)
         st = read_plots(&c, err);
+    /* a check or plot may name a value that --set took away */
+    if (st != AB_OK && e->overrides[0] && err) {
+        size_t len = strlen(err->msg);
+        snprintf(err->msg + len, sizeof err->msg - len, " (with --set %s)", e->overrides);
+    }
     return st;
 }
 
