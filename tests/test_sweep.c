@@ -304,6 +304,8 @@ static const usage_case sweep_errors[] = {
                        "--seeds", "600"},
      {"2 activations x 600 seeds x 10 values of --depth x 10 values of --width make 120000 "
       "runs (accepted: at most 100000)"}},
+    {"flag and list", {"--residual", "--residual=no,yes"}, {"--residual: given twice"}},
+    {"list and flag", {"--batchnorm=no,yes", "--batchnorm"}, {"--batchnorm: given twice"}},
     {"weights of a sweep", {"--depth", "2,3", "--save-weights", "w"},
      {"--save-weights", "not with a sweep"}},
 };

@@ -535,6 +535,12 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
         const char *text = arg ? arg : "yes";
         ab_status st = AB_OK;
         bool sweep_key = (int)id < (int)XF_N_KEYS;
+        /* a flag and a list of the same setting: the one would silently lose */
+        if (r->type == SET_BOOL && sweep_key &&
+            (o->sweep_n[id] > 1 || (strchr(text, ',') && (id == SET_BATCHNORM ? o->batchnorm
+                                                                              : o->residual))))
+            return ab_fail(err, AB_EUSAGE, "--%s: given twice (as a flag and as a list)",
+                           r->option);
         if (sweep_key && strchr(text, ','))
             st = set_list(o, id, text, err);
         if (st == AB_OK)

@@ -425,7 +425,7 @@ static ab_status make_folder(void *ctx, const run_out *out, ab_err *err)
             ab_context(err, "--out");
         return st;
     }
-    if (!o->quiet && o->init_auto) {
+    if (!o->quiet && o->init_auto && o->sweep_n[SET_INIT] < 2) {
         fprintf(stderr, "actbench: --init auto:");
         for (int a = 0; a < o->n_acts; a++)
             fprintf(stderr, "%s %s %s", a ? "," : "", o->acts[a].label,
