@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "expfile.h"
@@ -427,6 +428,30 @@ static void test_study(void **state)
     free(t.text);
 }
 
+/* reproduce leaves a study out of the report and says so. */
+static void test_reproduce_skips_study(void **state)
+{
+    scratch *fx = *state;
+    char dir[4200], path[4400];
+    snprintf(dir, sizeof dir, "%s/exps", fx->dir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char *claim = slurp(claim_path);
+    assert_non_null(claim);
+    write_file(path, sizeof path, dir, "claim.ini", claim);
+    free(claim);
+    write_file(path, sizeof path, dir, "look.ini",
+               "[study]\ntitle = a look\n\n[setup]\nacts = relu\nepochs = 1\nsamples = 100\n");
+    const char *args[] = {"reproduce", "--quick", "--experiments", dir, "--no-plot", "--out",
+                          fx->out, NULL};
+    run_ok(&fx->r, args);
+    assert_contains(fx->r.err, "look.ini is a study, not a claim: not reproduced");
+    char *v = slurp_in(fx->out, "verdicts.csv");
+    assert_non_null(strstr(v, "claim,8,quick,reproduced"));
+    assert_null(strstr(v, "look"));
+    free(v);
+    assert_true(path_missing_in(fx->out, "look"));
+}
+
 static void test_main_case(void **state)
 {
     scratch *fx = *state;
@@ -452,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sweep_names, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_set, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_study, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce_skips_study, setup, scratch_teardown),
     };
     TESTS_ADD(&l, tests);
     TESTS_ADD_CASES(&l, test_main_case, sweep_errors, setup, scratch_teardown);

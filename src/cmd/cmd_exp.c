@@ -288,6 +288,9 @@ static ab_status validate(rep_state *s, ab_err *err)
             ab_context(err, "%s (quick)", s->files[i]);
         if (st == AB_OK && selected(s->o->only, e, hit))
             snprintf(s->sel[n_sel++], sizeof s->sel[0], "%s", e->id);
+        if (st == AB_OK && e->study && !s->o->quiet)
+            fprintf(stderr, "actbench: %s is a study, not a claim: not reproduced (actbench run "
+                            "runs it)\n", s->files[i]);
     }
     s->n_ids = n_sel;
     /* every item must select something: a typo would silently run less */
