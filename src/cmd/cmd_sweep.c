@@ -159,9 +159,9 @@ static ab_status sweep_key_figures(const char *dir, const xf_setup *s, const run
             continue;
         names_shown |= named && !fix;
         snprintf(e->id, sizeof e->id, "sweep_%s", xf_key_names[k]);
-        snprintf(e->title, sizeof e->title, "Sweep over the %s: every combination of the "
-                 "swept settings, %s", setting_label((setting_id)k),
-                 s->seeds > 1 ? "means over the seeds with their min..max" : "one seed");
+        snprintf(e->title, sizeof e->title, "Against the %s: final accuracy and loss, "
+                 "grad_1/L and dead units (%s)", setting_label((setting_id)k),
+                 s->seeds > 1 ? "means over the seeds, band min..max" : "one seed");
         exp_result r = {.e = e, .n_points = xf_n_points(s), .recs = out->recs,
                         .n_recs = out->n, .q = q};
         if ((st = xfig_check(e, err)) == AB_OK && (st = xfig_write(&r, dir, false, err)) == AB_OK)
