@@ -428,6 +428,28 @@ static void test_study(void **state)
     free(t.text);
 }
 
+/* The example study runs (quick), its figure drawn from its quantities. */
+static void test_example_study(void **state)
+{
+    scratch *fx = *state;
+    const char *args[] = {"run", "../examples/studies/depth.ini", "--quick", "--no-plot",
+                          "--out", fx->out, NULL};
+    run_ok(&fx->r, args);
+    assert_contains(fx->r.out, "no verdict: a study");
+    char *gp = slurp_in(fx->out, "plots/depth.gp");
+    double x[8], y[8];
+    assert_int_equal(gp_series(gp, 1, "sigmoid", x, y, 8), 5);
+    assert_true(x[0] == 2.0 && x[4] == 10.0);
+    table t;
+    table_read(&t, fx->out, "quantities.csv");
+    assert_int_equal(t.n_rows, 15);
+    /* depth 10's rows are the last three: sigmoid, tanh, relu */
+    assert_string_equal(cell(&t, 12, "act"), "sigmoid");
+    assert_float_equal(y[4], strtod(cell(&t, 12, "grad_ratio"), NULL), 1e-12);
+    free(t.text);
+    free(gp);
+}
+
 /* reproduce leaves a study out of the report and says so. */
 static void test_reproduce_skips_study(void **state)
 {
@@ -478,6 +500,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_run_set, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_study, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_skips_study, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_example_study, setup, scratch_teardown),
     };
     TESTS_ADD(&l, tests);
     TESTS_ADD_CASES(&l, test_main_case, sweep_errors, setup, scratch_teardown);
