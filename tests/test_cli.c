@@ -57,7 +57,7 @@ static const usage_case usage_cases[] = {
     {"missing value", {"--depth"}, {"--depth"}},
     {"value given to a flag", {"--no-plot=x"}, {"--no-plot"}},
     {"value given to --batchnorm", {"--batchnorm=1"}, {"--batchnorm"}},
-    {"value given to --residual", {"--residual=yes"}, {"--residual"}},
+    {"bad value given to --residual", {"--residual=maybe"}, {"--residual", "'maybe'", "yes"}},
     {"too much memory", {"--width", "65536", "--depth", "1000"},
      {"--width 65536", "--depth 1000", "GiB of memory", "GiB available"}},
     {"too much memory at once", {"--width", "65536", "--depth", "8", "--seeds", "4", "-j4"},

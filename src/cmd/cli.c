@@ -56,9 +56,11 @@ static void build_options(struct option opts[N_OPTS])
     int n = 0;
     for (int i = 0; i < SET_COUNT; i++) {
         const setting_info *r = &setting_table[i];
+        /* a yes-or-no setting is a flag, or with =LIST a sweep (--batchnorm=no,yes) */
         if (r->option && !r->bench_acts)
             opts[n++] = (struct option){r->option,
-                                        r->type == SET_BOOL ? no_argument : required_argument,
+                                        r->type == SET_BOOL ? optional_argument
+                                                            : required_argument,
                                         NULL, OPT_SETTING + i};
     }
     memcpy(opts + n, own_opts, sizeof own_opts);
@@ -201,7 +203,8 @@ void cli_usage(FILE *f)
         "-h, --help", "this text;  --version  the version",
         NULL};
     fputs("Usage: actbench [OPTIONS]\n"
-          "       actbench run FILE [--quick] [-j N]  one experiment file, its verdict\n"
+          "       actbench run FILE [--quick] [-j N] [--set KEY=VALUE]\n"
+          "                                           one experiment file, its verdict\n"
           "       actbench reproduce [--quick] [-j N] every experiment: results/REPORT.md\n"
           "       actbench bench-acts                 cost of every activation per element\n"
           "       (each subcommand takes --help)\n"
@@ -218,6 +221,17 @@ void cli_usage(FILE *f)
           "Long options are spelled in full (no abbreviations).  An option that takes a\n"
           "value is given once: a repeat is an error (list activations in one --act).\n"
           "\n"
+          "Sweeps: --depth, --width, --lr, --init, --bias-init, --optimizer, --batch,\n"
+          "--loss and --math take a comma list of distinct values (--init: schemes\n"
+          "without :STD), --batchnorm and --residual take =no,yes.  Every combination\n"
+          "runs (at most 12 values each, 100000 runs in all), in one run folder whose\n"
+          "CSV rows begin with the swept settings.  plots/sweep_KEY.png draws the final\n"
+          "accuracy and loss, grad_1/L and dead units against each swept setting (a\n"
+          "line per activation and value of the others, or past 10 lines the others\n"
+          "at their first values, as its panels say); the usual figures are drawn per\n"
+          "sweep point as NAME-pN.png, titled with the point (up to 24 points).\n"
+          "Without --lr, a swept optimizer trains at its own default rate.\n"
+          "\n"
           "Examples:\n"
           "  actbench --act sigmoid,relu --depth 6\n"
           "  actbench --act sigmoid,tanh,relu,leaky_relu:0.1 --depth 10 --seeds 5\n"
@@ -225,6 +239,7 @@ void cli_usage(FILE *f)
           "  actbench --data fashion-mnist --act relu,gelu --width 256 --optimizer adam\n"
           "  actbench --data csv:mydata.csv --act tanh --init auto\n"
           "  actbench --act sigmoid,relu --depth 10 --batchnorm --residual\n"
+          "  actbench --act sigmoid,relu --depth 2,4,6,8,10 --lr 0.01,0.1\n"
           "  actbench --act sigmoid,tanh,relu,elu --seeds 4 -j 2 --threads 2\n"
           "  actbench --act identity,relu,tanh --data circles --regions-init\n"
           "  actbench --data moons --seed 3 --export-data moons.csv\n"
@@ -313,7 +328,8 @@ ab_status cli_check_option(cli_given *g, const struct option *opts, int c, int i
     const struct option *o = opts;
     while (o->name && o->val != c)
         o++;
-    if (!o->name || o->has_arg == no_argument)
+    /* a flag may repeat; so may a yes-or-no setting given as a flag */
+    if (!o->name || o->has_arg == no_argument || (o->has_arg == optional_argument && !optarg))
         return AB_OK;
     for (int i = 0; i < g->n; i++)
         if (g->code[i] == c)
@@ -448,6 +464,61 @@ static ab_status set_setting(cli_opts *o, setting_id id, const char *text, ab_er
     return AB_OK;
 }
 
+/* ---- sweeps: a setting given as a comma list ------------------------- */
+
+bool cli_sweeps(const cli_opts *o)
+{
+    for (int k = 0; k < XF_N_KEYS; k++)
+        if (o->sweep_n[k] > 1)
+            return true;
+    return false;
+}
+
+/* Reads the comma list text of sweep key id into o's sweep, its first value
+ * into the field (so that what reads one value sees the first); the message
+ * names no option. */
+static ab_status set_list(cli_opts *o, setting_id id, const char *text, ab_err *err)
+{
+    int n = 0;
+    for (const char *s = text;; n++) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        if (len == 0)
+            return ab_fail(err, AB_EUSAGE, "'%.60s%s' has an empty item (give values separated "
+                           "by single commas, e.g. 2,4,6)", text, strlen(text) > 60 ? "..." : "");
+        if (n == XF_MAX_VALUES)
+            return ab_fail(err, AB_EUSAGE, "more than %d values in '%.60s%s' (accepted: at most "
+                           "%d per setting, as in an experiment file)", XF_MAX_VALUES, text,
+                           strlen(text) > 60 ? "..." : "", XF_MAX_VALUES);
+        char *item = o->sweep_txt[id][n];
+        if (len >= sizeof o->sweep_txt[id][n])
+            return ab_fail(err, AB_EUSAGE, "'%.*s...' is longer than %zu characters", 24, s,
+                           sizeof o->sweep_txt[id][n] - 1);
+        memcpy(item, s, len);
+        item[len] = '\0';
+        setting_value v;
+        ab_status st = setting_parse(&v, id, item, err);
+        if (st != AB_OK)
+            return st;
+        if (v.arg)
+            return ab_fail(err, AB_EUSAGE, "'%s' in a list: a list of schemes takes no "
+                           "standard deviation (give normal:STD alone, or sweep init_std in an "
+                           "experiment file)", item);
+        for (int j = 0; j < n; j++)
+            if (o->sweep_v[id][j] == v.num)
+                return strcmp(item, o->sweep_txt[id][j])
+                           ? ab_fail(err, AB_EUSAGE, "'%s' is listed twice (as '%s')", item,
+                                     o->sweep_txt[id][j])
+                           : ab_fail(err, AB_EUSAGE, "'%s' is listed twice", item);
+        o->sweep_v[id][n] = v.num;
+        if (!comma)
+            break;
+        s = comma + 1;
+    }
+    o->sweep_n[id] = n + 1;
+    return AB_OK;
+}
+
 /* Every setting at its default from the settings table; --lr's waits for
  * --optimizer. */
 static ab_status set_defaults(cli_opts *o, int argc, char **argv, ab_err *err)
@@ -471,9 +542,23 @@ static ab_status set_defaults(cli_opts *o, int argc, char **argv, ab_err *err)
 static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
 {
     if (c >= OPT_SETTING && c < OPT_SETTING + SET_COUNT) {
-        const setting_info *r = &setting_table[c - OPT_SETTING];
+        setting_id id = (setting_id)(c - OPT_SETTING);
+        const setting_info *r = &setting_table[id];
         /* an option without a value sets a yes-or-no setting */
-        ab_status st = set_setting(o, c - OPT_SETTING, r->type == SET_BOOL ? "yes" : arg, err);
+        const char *text = arg ? arg : "yes";
+        ab_status st = AB_OK;
+        bool sweep_key = (int)id < (int)XF_N_KEYS;
+        /* a flag and a list of the same setting: the one would silently lose */
+        if (r->type == SET_BOOL && sweep_key &&
+            (o->sweep_n[id] > 1 || (strchr(text, ',') && (id == SET_BATCHNORM ? o->batchnorm
+                                                                              : o->residual))))
+            return ab_fail(err, AB_EUSAGE, "--%s: given twice (as a flag and as a list)",
+                           r->option);
+        if (sweep_key && strchr(text, ','))
+            st = set_list(o, id, text, err);
+        if (st == AB_OK)
+            st = set_setting(o, id, sweep_key && o->sweep_n[id] ? o->sweep_txt[id][0] : text,
+                             err);
         if (st != AB_OK)
             ab_context(err, "--%s", r->option);
         return st;
@@ -572,6 +657,34 @@ static bool path_within(const char *a, const char *b)
     return !strncmp(x, y, n) && (x[n] == '\0' || x[n] == '/' || y[n - 1] == '/');
 }
 
+/* A sweep's limits: those of an experiment file. */
+static ab_status check_sweep(const cli_opts *o, ab_err *err)
+{
+    if (!cli_sweeps(o))
+        return AB_OK;
+    long long runs = (long long)o->n_acts * o->seeds;
+    char what[400] = "";
+    size_t len = (size_t)snprintf(what, sizeof what, "%d activations x %d seeds", o->n_acts,
+                                  o->seeds);
+    for (int k = 0; k < XF_N_KEYS; k++)
+        if (o->sweep_n[k] > 1) {
+            runs *= o->sweep_n[k];
+            if (len < sizeof what)
+                len += (size_t)snprintf(what + len, sizeof what - len, " x %d values of --%s",
+                                        o->sweep_n[k], setting_table[k].option);
+        }
+    if (runs > CLI_MAX_RUNS)
+        return ab_fail(err, AB_EUSAGE, "%s make %lld runs (accepted: at most %d)", what, runs,
+                       CLI_MAX_RUNS);
+    if (o->n_acts > XF_MAX_ACTS)
+        return ab_fail(err, AB_EUSAGE, "--act: %d activations with a sweep (accepted: at most "
+                       "%d, as in an experiment file)", o->n_acts, XF_MAX_ACTS);
+    if (o->save_weights)
+        return ab_fail(err, AB_EUSAGE, "--save-weights: not with a sweep (the runs of every "
+                       "sweep point would share the folders ACT-seedN)");
+    return AB_OK;
+}
+
 static ab_status check_together(cli_opts *o, ab_err *err)
 {
     data_kind kind;
@@ -591,9 +704,10 @@ static ab_status check_together(cli_opts *o, ab_err *err)
                            kind >= DATA_N_GENERATORS))
         return ab_fail(err, AB_EUSAGE, "--export-data: writes a built-in data set (spiral, "
                        "circles, moons, xor, blobs), not --data %s", o->data);
-    if (isnan(o->lr))
+    o->lr_default = isnan(o->lr);
+    if (o->lr_default)
         o->lr = optim_default_lr(o->opt);
-    return AB_OK;
+    return check_sweep(o, err);
 }
 
 ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "act.h"
+#include "expfile.h"
 #include "net.h"
 #include "optim.h"
 #include "status.h"
@@ -46,13 +47,25 @@ typedef struct {
     bool no_gradcheck;       /* train formulas and plugins whose f' fails gradcheck */
     bool regions_init;       /* decision regions at epoch 0 too, not only at the end */
     const char *export_data; /* write the built-in data set here as CSV and exit; NULL = no */
+    bool lr_default;         /* --lr not given: each optimizer's own (optim_default_lr) */
+    /* The sweep: the settings given as a comma list (--depth 2,4,6), whose
+     * every combination runs, labelled as an experiment file's sweep points.
+     * sweep_n[k] values of sweep key k (setting.h's first rows), 0 when it
+     * was not given as a list (then the field above holds its one value);
+     * each as setting_parse read it (.num) and as written. */
+    int sweep_n[XF_N_KEYS];
+    double sweep_v[XF_N_KEYS][XF_MAX_VALUES];
+    char sweep_txt[XF_N_KEYS][XF_MAX_VALUES][24];
     int argc;
     char **argv;
 } cli_opts;
 
 /* Parses argv into o; what is not given is the settings table's default
- * (setting.h), and --lr the optimizer's (optim_default_lr).  AB_EUSAGE with a
- * message "--OPTION: " and why, naming the bad value and what is accepted. */
+ * (setting.h), and --lr the optimizer's (optim_default_lr).  A sweep key's
+ * option takes a comma list of distinct values (a yes-or-no one as
+ * --batchnorm=no,yes), at most XF_MAX_VALUES, with at most CLI_MAX_RUNS runs
+ * in all.  AB_EUSAGE with a message "--OPTION: " and why, naming the bad value
+ * and what is accepted. */
 ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err);
 
 /* Parses s as a whole number in lo..hi into out; AB_EUSAGE "OPT: " and the
@@ -85,6 +98,13 @@ typedef struct {
  * would silently replace the earlier; a repeated flag says the same). */
 ab_status cli_check_option(cli_given *g, const struct option *opts, int c, int idx,
                            char *const *argv, ab_err *err);
+
+/* Most runs (activations x seeds x sweep points) of one command: an
+ * experiment file's limit. */
+#define CLI_MAX_RUNS XF_MAX_RUNS
+
+/* Whether o sweeps anything (a setting given as a list of several values). */
+bool cli_sweeps(const cli_opts *o);
 
 /* Most runs at once (-j). */
 #define CLI_MAX_JOBS 256

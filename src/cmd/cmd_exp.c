@@ -31,16 +31,20 @@ typedef struct {
     int jobs;           /* runs at once; 0 = the online cores */
     const char *out, *experiments, *only, *expect;
     const char *file;   /* run: the experiment file */
+    const char *set[64]; /* run: --set KEY=VALUE, in order */
+    int n_set;
 } rep_opts;
 
 static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err *err)
 {
-    enum { O_QUICK = 256, O_NO_PLOT, O_EXPERIMENTS, O_ONLY, O_EXPECT, O_NO_GC, O_DATA_DIR };
+    enum { O_QUICK = 256, O_NO_PLOT, O_EXPERIMENTS, O_ONLY, O_EXPECT, O_NO_GC, O_DATA_DIR,
+           O_SET };
     static const struct option run_opts[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
         {"no-plot", no_argument, NULL, O_NO_PLOT}, {"quiet", no_argument, NULL, 'q'},
         {"jobs", required_argument, NULL, 'j'}, {"no-gradcheck", no_argument, NULL, O_NO_GC},
         {"data-dir", required_argument, NULL, O_DATA_DIR},
+        {"set", required_argument, NULL, O_SET},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     static const struct option rep_long[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
@@ -64,9 +68,13 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
     cli_given given = {0};
     const struct option *opts = run ? run_opts : rep_long;
     while ((idx = -1, c = getopt_long(argc, argv, ":o:qhj:", opts, &idx)) != -1) {
+        /* --set repeats: one KEY=VALUE each */
+        cli_given once = given;
         if (c != ':' && c != '?' &&
             (st = cli_check_option(&given, opts, c, idx, argv, err)) != AB_OK)
             return st;
+        if (c == O_SET)
+            given = once;
         switch (c) {
         case 'j':
             if ((st = cli_parse_long(&v, "--jobs", optarg, 1, CLI_MAX_JOBS, err)) != AB_OK)
@@ -87,6 +95,12 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
         case O_EXPERIMENTS: o->experiments = optarg; break;
         case O_ONLY: o->only = optarg; break;
         case O_EXPECT: o->expect = optarg; break;
+        case O_SET:
+            if (o->n_set == (int)(sizeof o->set / sizeof o->set[0]))
+                return ab_fail(err, AB_EUSAGE, "--set: more than %d given",
+                               (int)(sizeof o->set / sizeof o->set[0]));
+            o->set[o->n_set++] = optarg;
+            break;
         case ':':
             return ab_fail(err, AB_EUSAGE, "%s: needs a value", argv[optind - 1]);
         default:
@@ -116,7 +130,7 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
 
 static const char run_help[] =
     "Usage: actbench run FILE [--quick] [--out DIR] [-j N] [--no-plot] [--quiet]\n"
-    "                         [--no-gradcheck]\n\n"
+    "                         [--no-gradcheck] [--set KEY=VALUE ...]\n\n"
     "Runs one experiment file (see experiments/ and README.md, \"Experiment files\"),\n"
     "prints each check's measured values and the verdict, and writes the folder\n"
     "(default runs/ID-YYYYMMDD-HHMMSS): CSV, checks.csv, config.json, the figure.\n"
@@ -129,7 +143,14 @@ static const char run_help[] =
     "             derivative fails the check made before training\n"
     "  --data-dir DIR  the folder of the file's IDX data set (mnist,\n"
     "             fashion-mnist), as for the main command\n"
-    "Long options are spelled in full; an option with a value is given once.\n";
+    "  --set KEY=VALUE  replace the [setup] value of KEY (any key but kind; a\n"
+    "             sweep key takes a comma list: --set lr=0.01,0.1); repeatable.\n"
+    "             A verdict under --set is not the file's: the output and\n"
+    "             config.json (\"overrides\") say so\n"
+    "A file with [study] instead of [claim] (a title, no checks) runs the same\n"
+    "way and has no verdict.\n"
+    "Long options are spelled in full; an option with a value is given once\n"
+    "(but --set).\n";
 
 int cmd_run(int argc, char **argv)
 {
@@ -146,7 +167,7 @@ int cmd_run(int argc, char **argv)
     if (!e && st == AB_OK)
         st = ab_fail(&err, AB_ERUNTIME, "out of memory");
     if (st == AB_OK)
-        st = xf_load(e, o.file, o.quick, &err);
+        st = xf_load_set(e, o.file, o.quick, o.set, o.n_set, &err);
     exp_run_opts ro = {.quick = o.quick, .render = !o.no_plot && plot_have_gnuplot(),
                        .quiet = o.quiet, .jobs = o.jobs, .no_gradcheck = o.no_gradcheck,
                        .data_dir = o.data_dir, .out = o.out, .argc = argc,
@@ -178,6 +199,8 @@ static int ini_filter(const struct dirent *d)
  * hit (NULL: not kept), one per item, marks the items that select it. */
 static bool selected(const char *only, const experiment *e, bool *hit)
 {
+    if (e->study) /* no claim to reproduce: `actbench run` runs it */
+        return false;
     if (!only)
         return true;
     bool any = false;
@@ -265,6 +288,9 @@ static ab_status validate(rep_state *s, ab_err *err)
             ab_context(err, "%s (quick)", s->files[i]);
         if (st == AB_OK && selected(s->o->only, e, hit))
             snprintf(s->sel[n_sel++], sizeof s->sel[0], "%s", e->id);
+        if (st == AB_OK && e->study && !s->o->quiet)
+            fprintf(stderr, "actbench: %s is a study, not a claim: not reproduced (actbench run "
+                            "runs it)\n", s->files[i]);
     }
     s->n_ids = n_sel;
     /* every item must select something: a typo would silently run less */

@@ -122,7 +122,7 @@ void exp_run_quantities(double *q, const run_record *rec, int epochs)
 
 /* ---- running the sweep ----------------------------------------------- */
 
-static void key_cells(run_record *rec, const xf_setup *s, const int *idx)
+void exp_key_cells(run_record *rec, const xf_setup *s, const int *idx)
 {
     size_t a = 0, b = 0;
     rec->keys[0] = rec->key_header[0] = '\0';
@@ -186,7 +186,7 @@ ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, const
                 r->act = a;
                 r->rec = (run_record){.act = &s->acts[a], .init = r->cfg.net.init,
                                       .seed = r->cfg.seed, .depth = r->cfg.net.depth};
-                key_cells(&r->rec, s, idx);
+                exp_key_cells(&r->rec, s, idx);
             }
     }
     return AB_OK;
@@ -478,8 +478,18 @@ static void exp_members(FILE *f, const cfgjson_doc *d)
     const xf_setup *s = &e->setup;
     fputs("  \"experiment\": ", f);
     out_json_str(f, e->path);
-    fprintf(f, ",\n  \"mode\": \"%s\",\n  \"claim\": %d,\n  \"kind\": \"%s\",\n",
-            m->quick ? "quick" : "full", e->claim, s->kind == XF_TRAIN ? "train" : "bench-acts");
+    fprintf(f, ",\n  \"mode\": \"%s\",\n", m->quick ? "quick" : "full");
+    if (e->study)
+        fputs("  \"study\": true,\n  \"claim\": null,\n", f);
+    else
+        fprintf(f, "  \"claim\": %d,\n", e->claim);
+    fprintf(f, "  \"kind\": \"%s\",\n", s->kind == XF_TRAIN ? "train" : "bench-acts");
+    /* the set-up as the file has it, or not: --set's values are named */
+    if (e->overrides[0]) {
+        fputs("  \"overrides\": ", f);
+        out_json_str(f, e->overrides);
+        fputs(",\n", f);
+    }
     fprintf(f, "  \"setup\": {\"epochs\": %d, \"seeds\": %d, \"seed\": %llu, "
                "\"log_every\": %d, \"target_acc\": %.9g",
             s->epochs, s->seeds, (unsigned long long)s->seed, s->log_every, s->target_acc);
@@ -494,7 +504,10 @@ static void exp_members(FILE *f, const cfgjson_doc *d)
         }
         fputs("]", f);
     }
-    fprintf(f, "},\n  \"verdict\": \"%s\",\n", exp_verdict_name(m->r->verdict));
+    if (e->study)
+        fputs("},\n  \"verdict\": null,\n", f);
+    else
+        fprintf(f, "},\n  \"verdict\": \"%s\",\n", exp_verdict_name(m->r->verdict));
 }
 
 static ab_status write_config(const char *dir, const exp_result *r, const exp_runs *x,
@@ -592,7 +605,12 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
 void exp_print(FILE *f, const exp_result *r)
 {
     const experiment *e = r->e;
-    fprintf(f, "claim %d: %s\n", e->claim, e->title);
+    if (e->study)
+        fprintf(f, "study: %s\n", e->title);
+    else
+        fprintf(f, "claim %d: %s\n", e->claim, e->title);
+    if (e->overrides[0])
+        fprintf(f, "settings overridden: %s\n", e->overrides);
     for (int c = 0; c < e->n_checks; c++) {
         const exp_check_result *cr = &r->checks[c];
         fprintf(f, "  %-8s %-22s %s\n", exp_outcome_name(cr->outcome), e->checks[c].name,
@@ -610,5 +628,11 @@ void exp_print(FILE *f, const exp_result *r)
             fputc('\n', f);
         }
     }
-    fprintf(f, "verdict: %s (%.1f s)\n", exp_verdict_name(r->verdict), r->seconds);
+    if (e->study)
+        fprintf(f, "no verdict: a study (%.1f s)\n", r->seconds);
+    else if (e->overrides[0])
+        fprintf(f, "verdict under the overridden settings, not the file's: %s (%.1f s)\n",
+                exp_verdict_name(r->verdict), r->seconds);
+    else
+        fprintf(f, "verdict: %s (%.1f s)\n", exp_verdict_name(r->verdict), r->seconds);
 }

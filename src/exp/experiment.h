@@ -87,6 +87,11 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
 ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, const char *data_dir,
                    ab_err *err);
 
+/* Labels rec with the sweep point idx of s: the values of the swept keys
+ * (those of several values) as its leading CSV cells, their names as the
+ * header ("6,0.1," under "depth,lr,"); both empty when nothing is swept. */
+void exp_key_cells(run_record *rec, const xf_setup *s, const int *idx);
+
 /* Fills q[0..XF_N_QTY) with the quantities of one run of an experiment of
  * `epochs` epochs (NaN where one does not apply). */
 void exp_run_quantities(double *q, const run_record *rec, int epochs);

@@ -86,7 +86,8 @@ typedef struct {
     bool failed;
     ab_err *err;
     xf_setup scratch;   /* [quick] values are checked here when not applied */
-    bool seen_setup, seen_quick, seen_claim;
+    bool seen_setup, seen_quick, seen_claim, seen_study;
+    const char *set_arg; /* the --set KEY=VALUE being applied: messages name it, not a line */
     char cur[128];       /* the section being read */
     int cur_check, cur_plot;
     bool continued;      /* the line is an indented continuation */
@@ -111,7 +112,10 @@ static int fail(parse_ctx *c, const char *fmt, ...)
         vsnprintf(c->err->msg, sizeof c->err->msg, fmt, ap);
         va_end(ap);
     }
-    ab_context(c->err, "%s:%d", c->e->path, c->line);
+    if (c->set_arg)
+        ab_context(c->err, "%s: --set %s", c->e->path, c->set_arg);
+    else
+        ab_context(c->err, "%s:%d", c->e->path, c->line);
     c->failed = true;
     return 0;
 }
@@ -124,7 +128,10 @@ static int fail_with(parse_ctx *c, const char *key, const ab_err *e)
     if (c->err)
         *c->err = *e;
     ab_context(c->err, "%s", key);
-    ab_context(c->err, "%s:%d", c->e->path, c->line);
+    if (c->set_arg)
+        ab_context(c->err, "%s: --set %s", c->e->path, c->set_arg);
+    else
+        ab_context(c->err, "%s:%d", c->e->path, c->line);
     c->failed = true;
     return 0;
 }
@@ -771,18 +778,23 @@ static bool enter_section(parse_ctx *c, const char *section)
         c->seen_setup = true;
     } else if (!strcmp(section, "claim")) {
         c->seen_claim = true;
+    } else if (!strcmp(section, "study")) {
+        c->seen_study = true;
     } else {
-        return fail(c, "unknown section [%s] (accepted: claim, setup, quick, check NAME, "
-                       "plot, plot NAME)", section);
+        return fail(c, "unknown section [%s] (accepted: claim or study, setup, quick, check "
+                       "NAME, plot, plot NAME)", section);
     }
     return true;
 }
 
-/* A key of [claim]. */
-static bool claim_key(parse_ctx *c, const char *name, const char *value)
+/* A key of [claim], or of [study] (a claim's keys but its number). */
+static bool claim_key(parse_ctx *c, const char *name, const char *value, bool study)
 {
     experiment *e = c->e;
-    if (!strcmp(name, "number")) {
+    if (study && !strcmp(name, "number")) {
+        return fail(c, "number: a study has no claim number (a file with a claim has [claim] "
+                       "with number, title, text and source, and checks)");
+    } else if (!strcmp(name, "number")) {
         long l;
         if (!to_long(&l, value, 1, 15))
             return fail(c, "number: '%s' is not a claim number 1..15", value);
@@ -794,8 +806,8 @@ static bool claim_key(parse_ctx *c, const char *name, const char *value)
     } else if (!strcmp(name, "source")) {
         return append_key(c, name, e->source, sizeof e->source, value);
     } else {
-        return fail(c, "unknown key '%s' in [claim] (accepted: number, title, text, source)",
-                    name);
+        return fail(c, "unknown key '%s' in [%s] (accepted: %stitle, text, source)", name,
+                    study ? "study" : "claim", study ? "" : "number, ");
     }
     return true;
 }
@@ -835,8 +847,8 @@ static int handler(void *user, const char *section, const char *name, const char
     if (strcmp(section, c->cur) && !enter_section(c, section))
         return 0;
     bool ok;
-    if (!strcmp(section, "claim"))
-        ok = claim_key(c, name, value);
+    if (!strcmp(section, "claim") || !strcmp(section, "study"))
+        ok = claim_key(c, name, value, !strcmp(section, "study"));
     else if (!strcmp(section, "setup"))
         ok = setup_key(c, &e->setup, name, value, false);
     else if (!strcmp(section, "quick"))
@@ -1139,11 +1151,21 @@ static ab_status check_whole(const parse_ctx *c, ab_err *err)
         if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
             return ab_fail(err, AB_EUSAGE, "%s: the file name may hold only letters, digits, "
                            "'-' and '_' before .ini (it names the result folder)", path);
-    if (!e->claim || !e->title[0] || !e->text[0] || !e->source[0])
-        return ab_fail(err, AB_EUSAGE, "%s: [claim] needs number, title, text and source", path);
+    if (c->seen_claim && c->seen_study)
+        return ab_fail(err, AB_EUSAGE, "%s: [claim] and [study]: a file is one or the other",
+                       path);
+    if (c->seen_study && !e->title[0])
+        return ab_fail(err, AB_EUSAGE, "%s: [study] needs title", path);
+    if (c->seen_study && e->n_checks)
+        return ab_fail(err, AB_EUSAGE, "%s: [check %s]: a study has no checks (checks decide a "
+                       "claim's verdict: give [claim] with number, title, text and source)",
+                       path, e->checks[0].name);
+    if (!c->seen_study && (!e->claim || !e->title[0] || !e->text[0] || !e->source[0]))
+        return ab_fail(err, AB_EUSAGE, "%s: [claim] needs number, title, text and source (a "
+                       "file without a claim is a [study]: title, and no checks)", path);
     if (!e->setup.n_acts)
         return ab_fail(err, AB_EUSAGE, "%s: [setup] needs acts", path);
-    if (!e->n_checks)
+    if (!c->seen_study && !e->n_checks)
         return ab_fail(err, AB_EUSAGE, "%s: needs at least one [check NAME]", path);
     for (int k = 0; k < XF_N_KEYS; k++)
         if (e->setup.kind == XF_BENCH_ACTS && e->setup.n[k] > 1 && k != XF_KEY_MATH &&
@@ -1153,8 +1175,8 @@ static ab_status check_whole(const parse_ctx *c, ab_err *err)
     long long runs = 1;
     for (int k = 0; k < XF_N_KEYS; k++)
         runs *= e->setup.n[k];
-    if (runs * e->setup.n_acts * e->setup.seeds > 100000)
-        return ab_fail(err, AB_EUSAGE, "%s: more than 100000 runs in the sweep", path);
+    if (runs * e->setup.n_acts * e->setup.seeds > XF_MAX_RUNS)
+        return ab_fail(err, AB_EUSAGE, "%s: more than %d runs in the sweep", path, XF_MAX_RUNS);
     return AB_OK;
 }
 
@@ -1208,7 +1230,58 @@ static ab_status read_plots(parse_ctx *c, ab_err *err)
     return AB_OK;
 }
 
+/* --set KEY=VALUE: the set-up keys a file's [setup] takes but kind, and
+ * the nearest of them for a typo. */
+static bool apply_set(parse_ctx *c, const char *arg, bool *given)
+{
+    const char *eq = strchr(arg, '=');
+    char key[64];
+    c->set_arg = arg;
+    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof key)
+        return fail(c, "not KEY=VALUE (e.g. --set depth=3)");
+    snprintf(key, sizeof key, "%.*s", (int)(eq - arg), arg);
+    const char *value = eq + 1;
+    int id = setting_find(key);
+    if (id < 0) {
+        char keys[400];
+        int best = -1, dist = 3;
+        for (int i = 0; i < SET_COUNT; i++) {
+            int d = names_distance(key, setting_table[i].name);
+            if (d < dist)
+                dist = d, best = i;
+        }
+        setup_keys(keys, sizeof keys);
+        if (!strcmp(key, "kind"))
+            return fail(c, "kind cannot be set (it is what the file measures)");
+        return best >= 0 ? fail(c, "unknown key '%s' (did you mean '%s'? accepted: %s)", key,
+                                setting_table[best].name, keys + strlen("kind, "))
+                         : fail(c, "unknown key '%s' (accepted: %s)", key,
+                                keys + strlen("kind, "));
+    }
+    if (given[id])
+        return fail(c, "%s is set twice", key);
+    given[id] = true;
+    size_t n = strlen(value);
+    if (!n || value[0] == ',' || value[n - 1] == ',' || strstr(value, ",,"))
+        return fail(c, "%s: '%s' has an empty item (give values separated by single commas)",
+                    key, value);
+    if (!setup_key(c, &c->e->setup, key, value, false))
+        return false;
+    size_t len = strlen(c->e->overrides);
+    snprintf(c->e->overrides + len, sizeof c->e->overrides - len, "%s%s", len ? " " : "", arg);
+    if (strlen(c->e->overrides) >= sizeof c->e->overrides - 1)
+        return fail(c, "the --set values are longer than %zu characters in all",
+                    sizeof c->e->overrides - 2);
+    return true;
+}
+
 ab_status xf_load(experiment *e, const char *path, bool quick, ab_err *err)
+{
+    return xf_load_set(e, path, quick, NULL, 0, err);
+}
+
+ab_status xf_load_set(experiment *e, const char *path, bool quick, const char *const *set,
+                      int n_set, ab_err *err)
 {
     memset(e, 0, sizeof *e);
     if ((size_t)snprintf(e->path, sizeof e->path, "%s", path) >= sizeof e->path)
@@ -1232,11 +1305,22 @@ ab_status xf_load(experiment *e, const char *path, bool quick, ab_err *err)
         st = parse_file(&c, handler, &c, err);
     if (st != AB_OK)
         return st;
+    bool given[SET_COUNT] = {false};
+    for (int i = 0; i < n_set; i++)
+        if (!apply_set(&c, set[i], given))
+            return AB_EUSAGE;
+    c.set_arg = NULL;
+    e->study = c.seen_study;
     if (e->setup.kind == XF_BENCH_ACTS)
         e->setup.seeds = 1; /* repeats play that part */
     c.line = 0;
     if ((st = check_whole(&c, err)) == AB_OK && (st = parse_checks(&c, err)) == AB_OK)
         st = read_plots(&c, err);
+    /* a check or plot may name a value that --set took away */
+    if (st != AB_OK && e->overrides[0] && err) {
+        size_t len = strlen(err->msg);
+        snprintf(err->msg + len, sizeof err->msg - len, " (with --set %s)", e->overrides);
+    }
     return st;
 }
 

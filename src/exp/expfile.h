@@ -1,7 +1,8 @@
 /* expfile.h - experiment files: one lecture claim, the set-up that tests it
  * and the checks that decide its verdict, in INI syntax read with inih.
  *
- *   [claim]    number, title, text, source
+ *   [claim]    number, title, text, source   (or [study]: title, text,
+ *              source, and no checks: a set-up and its figures, no verdict)
  *   [setup]    kind, acts, data, samples, test_frac, epochs, seeds, seed,
  *              log_every, target_acc, elements, repeats, and the sweep keys
  *              depth, width, lr, init, init_std, bias_init, optimizer, batch,
@@ -30,6 +31,7 @@
 #define XF_MAX_NODES 48
 #define XF_MAX_FIX 4
 #define XF_MAX_FILE (1 << 20) /* bytes of an experiment file */
+#define XF_MAX_RUNS 100000    /* activations x sweep points x seeds */
 
 /* Set-up keys that may hold a list of values: the sweep runs every
  * combination of them.  They are the first rows of the settings table, whose
@@ -157,7 +159,9 @@ typedef struct {
 typedef struct {
     char path[4096];
     char id[128];         /* the file name without folder and .ini */
-    int claim;            /* 1..15 */
+    int claim;            /* 1..15; 0 for a study */
+    bool study;           /* [study]: a set-up and its figures, no claim, checks or verdict */
+    char overrides[512];  /* the --set KEY=VALUE applied, space separated; "" = none */
     char title[200];
     char text[2048];
     char source[1024];
@@ -172,6 +176,14 @@ typedef struct {
  * [setup] ones.  AB_EUSAGE "PATH:LINE: ..." for an unknown section or key, a
  * bad value or a bad check; AB_ERUNTIME when the file cannot be read. */
 ab_status xf_load(experiment *e, const char *path, bool quick, ab_err *err);
+
+/* xf_load, then set[0..n_set) ("KEY=VALUE", as `run --set` takes them)
+ * replace [setup]'s (and [quick]'s) values before the checks and plots are
+ * read against the set-up: any [setup] key but kind, a sweep key's value a
+ * comma list.  AB_EUSAGE "PATH: --set KEY=VALUE: ..." for an unknown key (with
+ * the nearest), a key set twice or a bad value; e->overrides records them. */
+ab_status xf_load_set(experiment *e, const char *path, bool quick, const char *const *set,
+                      int n_set, ab_err *err);
 
 /* Points of the sweep: the product of e's value counts. */
 int xf_n_points(const xf_setup *s);

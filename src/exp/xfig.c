@@ -316,7 +316,9 @@ ab_status xfig_build(figpool **out, const exp_result *r, ab_err *err)
     figpool *p = figpool_create(e->id);
     if (!p)
         return ab_fail(err, AB_ERUNTIME, "out of memory: figure %s", e->id);
-    figpool_title(p, figpool_str(p, "Claim %d: %s", e->claim, e->title));
+    /* a study (no claim) has a title of its own */
+    figpool_title(p, e->claim ? figpool_str(p, "Claim %d: %s", e->claim, e->title)
+                              : figpool_str(p, "%s", e->title));
     for (int i = 0; i < e->n_plots; i++) {
         const xf_plot *pl = &e->plots[i];
         plot_ctx c = {.r = r, .s = &e->setup, .pl = pl, .keys = series_keys(pl, &e->setup),

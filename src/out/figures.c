@@ -839,29 +839,39 @@ ab_status figures_build_plane(figpool **out, const char *name, const run_record 
     return st;
 }
 
-/* Whether figure b is drawn for these records: the learned parameters'
- * only where an activation learns some, the dead map only where units can
- * die, the decision regions only for data with two features. */
-static bool wanted(int b, const run_record *recs, int n, const act_spec *acts, int n_acts,
-                   const figures_plane *plane)
+bool figures_wanted(const char *name, const run_record *recs, int n, const act_spec *acts,
+                    int n_acts, const figures_plane *plane)
 {
     bool any = false;
-    if (!strcmp(figures_names[b], FIGURES_LEARNED)) {
+    if (!strcmp(name, FIGURES_LEARNED)) {
         for (int a = 0; a < n_acts; a++)
             any |= acts[a].info->learned != 0;
         return any;
     }
-    if (!strcmp(figures_names[b], FIGURES_DEAD_MAP)) {
+    if (!strcmp(name, FIGURES_DEAD_MAP)) {
         for (int i = 0; i < n; i++)
             any |= recs[i].r.units.can_die && recs[i].r.n_probes > 0;
         return any;
     }
-    if (!strcmp(figures_names[b], FIGURES_REGIONS)) {
+    if (!strcmp(name, FIGURES_REGIONS)) {
         for (int i = 0; i < n; i++)
             any |= recs[i].r.regions.n_maps > 0;
         return any && plane && plane->grid && plane->grid->in;
     }
     return true;
+}
+
+ab_status figures_write_pool(const char *dir, figpool *p, const char *name, const char *title,
+                             ab_err *err)
+{
+    plot_figure f = *figpool_figure(p);
+    if (name)
+        f.name = name;
+    if (title)
+        f.title = title;
+    int n_xn;
+    const plot_xnames *xn = figpool_xnames_of(p, &n_xn);
+    return plot_write_xnames(dir, &f, xn, n_xn, err);
 }
 
 ab_status figures_write(const char *dir, const run_record *recs, int n, const act_spec *acts,
@@ -870,16 +880,13 @@ ab_status figures_write(const char *dir, const run_record *recs, int n, const ac
     const char *names[sizeof figures_names / sizeof figures_names[0]];
     int count = 0;
     for (int b = 0; b < figures_n; b++) {
-        if (!wanted(b, recs, n, acts, n_acts, plane))
+        if (!figures_wanted(figures_names[b], recs, n, acts, n_acts, plane))
             continue;
         figpool *p;
         ab_status st = figures_build_plane(&p, figures_names[b], recs, n, acts, n_acts, plane,
                                            err);
-        if (st == AB_OK) {
-            int n_xn;
-            const plot_xnames *xn = figpool_xnames_of(p, &n_xn);
-            st = plot_write_xnames(dir, figpool_figure(p), xn, n_xn, err);
-        }
+        if (st == AB_OK)
+            st = figures_write_pool(dir, p, NULL, NULL, err);
         figpool_free(p);
         if (st != AB_OK)
             return st;

@@ -54,6 +54,18 @@ ab_status figures_build_plane(figpool **out, const char *name, const run_record 
                               const act_spec *acts, int n_acts, const figures_plane *plane,
                               ab_err *err);
 
+/* Whether the figure named name is drawn for recs[0..n): learned only where
+ * an activation learns parameters, dead_map only where units can die,
+ * regions only with decision regions on a plane of two features. */
+bool figures_wanted(const char *name, const run_record *recs, int n, const act_spec *acts,
+                    int n_acts, const figures_plane *plane);
+
+/* Writes the figure built in p as dir/plots/NAME.gp, with its named x tics;
+ * name and title, when not NULL, replace the pool's (a sweep point's
+ * "loss-p3", its title naming the point). */
+ab_status figures_write_pool(const char *dir, figpool *p, const char *name, const char *title,
+                             ab_err *err);
+
 /* Writes dir/plots/NAME.gp for every figure (FIGURES_REGIONS when the
  * records have regions and plane is given) and, when render is set, runs
  * gnuplot on each. */

@@ -46,9 +46,10 @@ typedef struct {
      * runs, led by this ("actbench", or an experiment's id); NULL = silent. */
     const char *log_label;
     bool warn_diverged;
-    /* Decision regions (regions.h) of the first run of every activation, for
-     * data with two features and at most REGIONS_MAX_CLASSES classes (else
-     * none, without a word); with regions_init at epoch 0 too. */
+    /* Decision regions (regions.h) of the first run of every activation (at
+     * every sweep point), for data with two features and at most
+     * REGIONS_MAX_CLASSES classes (else none, without a word); with
+     * regions_init at epoch 0 too. */
     bool regions;
     bool regions_init;
 } run_plan;

@@ -341,12 +341,11 @@ static ab_status prepare(exec *x, float **loaded, ab_err *err)
         o->recs[i] = p->runs[i].rec;
         memset(&o->recs[i].r, 0, sizeof o->recs[i].r);
     }
-    /* the first run of each activation draws its decision regions */
+    /* the first seed of each activation (at each sweep point: the runs come
+     * point by point, then activation, then seed) draws its decision regions */
     for (int i = 0; o->regions.in && i < p->n_runs; i++) {
-        int first = 0;
-        while (p->runs[first].act != p->runs[i].act)
-            first++;
-        if (first == i) {
+        const plan_run *r = &p->runs[i], *b = i > 0 ? &p->runs[i - 1] : NULL;
+        if (!b || b->act != r->act || strcmp(b->rec.keys, r->rec.keys) != 0) {
             x->cfgs[i].regions = &o->regions;
             x->cfgs[i].regions_init = p->regions_init;
         }
