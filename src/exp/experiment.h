@@ -87,6 +87,14 @@ ab_status exp_run(exp_result *r, const experiment *e, const exp_run_opts *o, ab_
 ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, const char *data_dir,
                    ab_err *err);
 
+/* Whether e trains on an IDX data set that is not installed (data.h's
+ * data_not_installed, in data_dir or the set's default folder): then why (n
+ * bytes) says so, "fashion-mnist not installed: no IDX files in DIR", and
+ * *install how to install it.  reproduce skips such an experiment; run lets
+ * the load fail with the same advice. */
+bool exp_not_installed(const experiment *e, const char *data_dir, char *why, size_t n,
+                       const char **install);
+
 /* Fills q[0..XF_N_QTY) with the quantities of one run of an experiment of
  * `epochs` epochs (NaN where one does not apply). */
 void exp_run_quantities(double *q, const run_record *rec, int epochs);
