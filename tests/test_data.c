@@ -483,8 +483,8 @@ static void test_standardize_constant(void **state)
 
 /* The textbook order, one feature at a time: its rows summed 0, 1, ..., n-1
  * in double, then the squared deviations likewise; data_standardize must give
- * these bits exactly (README: standardisation keeps every output bit),
- * whatever blocks or vectors it uses. */
+ * these bits exactly (docs/speed.md, "Fixed costs": standardisation keeps
+ * every output bit), whatever blocks or vectors it uses. */
 static void standardize_reference(float *x, int n, int d, float *tx, int tn)
 {
     for (int j = 0; j < d; j++) {

@@ -123,7 +123,7 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
 static const char run_help[] =
     "Usage: actbench run FILE [--quick] [--out DIR] [-j N] [--no-plot] [--quiet]\n"
     "                         [--no-gradcheck]\n\n"
-    "Runs one experiment file (see experiments/ and README.md, \"Experiment files\"),\n"
+    "Runs one experiment file (see experiments/ and docs/experiment-files.md),\n"
     "prints each check's measured values and the verdict, and writes the folder\n"
     "(default runs/ID-YYYYMMDD-HHMMSS): CSV, checks.csv, config.json, the figure.\n"
     "The folder appears whole once complete, replacing an earlier DIR as a whole;\n"
