@@ -483,8 +483,8 @@ static void test_standardize_constant(void **state)
 
 /* The textbook order, one feature at a time: its rows summed 0, 1, ..., n-1
  * in double, then the squared deviations likewise; data_standardize must give
- * these bits exactly (README: standardisation keeps every output bit),
- * whatever blocks or vectors it uses. */
+ * these bits exactly (docs/speed.md, "Fixed costs": standardisation keeps
+ * every output bit), whatever blocks or vectors it uses. */
 static void standardize_reference(float *x, int n, int d, float *tx, int tn)
 {
     for (int j = 0; j < d; j++) {
@@ -755,6 +755,49 @@ static void test_load_fashion_missing(void **state)
                " of its IDX files)");
     assert_empty(&tr);
     assert_empty(&te);
+}
+
+/* data_not_installed: true only where none of the four files is there,
+ * gzipped or plain; a folder with one of them is installed (its load then
+ * says what is wrong); generators and CSV files never. */
+static void test_not_installed(void **state)
+{
+    (void)state;
+    char missing[4096], empty[4096], one[4096], file[4096], under[4200], f[4096];
+    tpath(missing, "ni-missing");
+    tpath(empty, "ni-empty");
+    tpath(one, "ni-one");
+    assert_int_equal(mkdir(empty, 0777), 0);
+    assert_int_equal(mkdir(one, 0777), 0);
+    write_text(f, "ni-one/t10k-labels-idx1-ubyte", "not IDX");
+    write_text(file, "ni-file", "a file, not a folder");
+    snprintf(under, sizeof under, "%s/idx", file); /* ENOTDIR */
+    const char *dir = NULL, *install = NULL;
+    const char *absent[] = {missing, empty, under};
+    for (size_t i = 0; i < 3; i++) {
+        data_spec spec = {.name = "fashion-mnist", .dir = absent[i]};
+        dir = install = NULL;
+        assert_true(data_not_installed(&spec, &dir, &install));
+        assert_string_equal(dir, absent[i]);
+        assert_string_equal(install, "apt-get install dataset-fashion-mnist");
+    }
+    data_spec mn = {.name = "mnist", .dir = empty};
+    assert_true(data_not_installed(&mn, &dir, &install));
+    assert_string_equal(install, "put the MNIST IDX files there");
+    data_spec def = {.name = "fashion-mnist"};
+    if (access(FASHION_PROBE, F_OK) != 0) {
+        assert_true(data_not_installed(&def, &dir, &install));
+        assert_string_equal(dir, "/usr/share/datasets/fashion-mnist");
+    } else {
+        assert_false(data_not_installed(&def, &dir, &install));
+    }
+    const data_spec present[] = {{.name = "fashion-mnist", .dir = one},
+                                 {.name = "mnist", .dir = one},
+                                 {.name = "spiral", .dir = empty},
+                                 {.name = "csv:/nonexistent.csv"},
+                                 {.name = "no-such-set"}};
+    for (size_t i = 0; i < 5; i++)
+        assert_false(data_not_installed(&present[i], &dir, &install));
 }
 
 static void test_fashion_real(void **state)
@@ -1129,6 +1172,7 @@ int main(void)
         cmocka_unit_test(test_idx_missing),
         cmocka_unit_test(test_load_mnist_dir),
         cmocka_unit_test(test_load_fashion_missing),
+        cmocka_unit_test(test_not_installed),
         cmocka_unit_test(test_fashion_real),
         cmocka_unit_test(test_csv_header),
         cmocka_unit_test(test_csv_plain_variants),

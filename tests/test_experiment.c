@@ -1247,6 +1247,119 @@ static void test_reproduce_only(void **state)
     assert_error(NULL, r, 2, (const char *const[]){"--only: 99", NULL});
 }
 
+/* An experiment on Fashion-MNIST, sorted between a-holds and b-fails. */
+static const char rep_fashion[] =
+    "[claim]\nnumber = 12\ntitle = Fashion claim\ntext = f\nsource = src-f\n"
+    "[setup]\nacts = relu\ndata = fashion-mnist\nsamples = 200\ndepth = 1\nwidth = 8\n"
+    "epochs = 1\n[quick]\nepochs = 0\nseeds = 1\n"
+    "[check fine]\nwhat = accuracy\ntest = test_acc(relu) >= 0\n";
+
+/* An experiment whose data set is not installed (--data-dir: an empty
+ * folder) is skipped before anything runs, with the install hint on stderr;
+ * the others run; REPORT.md lists it as skipped; exit status 3, also with
+ * --expect (its recorded verdict is not a difference).  A folder that holds
+ * a file of the set but is corrupt is an error, not a skip. */
+static void test_reproduce_skips_missing_data(void **state)
+{
+    fixture *fx = *state;
+    rep_paths p;
+    rep_setup(fx, &p);
+    char f[4400], empty[4200], expect[4400];
+    write_file(f, sizeof f, p.exps, "ab-fashion.ini", rep_fashion);
+    snprintf(empty, sizeof empty, "%s/no-idx", fx->s.dir);
+    assert_int_equal(mkdir(empty, 0777), 0);
+    write_file(expect, sizeof expect, fx->s.dir, "expect.csv",
+               "experiment,claim,mode,verdict\na-holds,3,quick,reproduced\n"
+               "ab-fashion,12,quick,reproduced\nb-fails,7,quick,not reproduced\n");
+
+    run_result *r = reproduce(fx, &p, fx->s.out,
+                              (const char *const[]){"--no-plot", "--data-dir", empty, "--expect",
+                                                    expect, NULL});
+    assert_int_equal(r->status, 3);
+    char line[4400];
+    snprintf(line, sizeof line, "actbench: ab-fashion: skipped: fashion-mnist not installed: no "
+             "IDX files in %s (apt-get install dataset-fashion-mnist; or --data-dir DIR)\n",
+             empty);
+    /* said first, before the others run */
+    assert_int_equal(strncmp(r->err, line, strlen(line)), 0);
+    assert_contains(r->err, "] a-holds: reproduced");
+    assert_contains(r->err, "] b-fails: not reproduced");
+    assert_null(strstr(r->err, "not run"));
+    assert_contains(r->err, "actbench: 1 experiment skipped: its data set is not installed "
+                            "(exit status 3)\n");
+    assert_contains(r->out, "ab-fashion                                      12  skipped: "
+                            "fashion-mnist not installed");
+    assert_true(path_missing_in(fx->s.out, "ab-fashion"));
+    char *v = slurp_in(fx->s.out, "verdicts.csv");
+    assert_string_equal(v, verdicts_both);
+    free(v);
+    char *rep = slurp_in(fx->s.out, "REPORT.md");
+    assert_contains(rep, "**1 experiment was skipped**");
+    /* its row in the table, in id order, with "skipped" for a verdict */
+    char *a = strstr(rep, "| 3 | Alpha claim holds"), *k = strstr(rep, "| 12 | Fashion claim"),
+         *b = strstr(rep, "| 7 | Beta claim fails");
+    assert_non_null(a);
+    assert_non_null(k);
+    assert_non_null(b);
+    assert_true(a < k && k < b);
+    snprintf(line, sizeof line, "| 12 | Fashion claim | src-f | `test_acc(relu) >= 0` | not run: "
+             "fashion-mnist not installed: no IDX files in %s | **skipped** |\n", empty);
+    assert_contains(rep, line);
+    assert_contains(rep, "\n## Skipped: data set not installed\n");
+    assert_contains(rep, "| `ab-fashion` | 12 | fashion-mnist not installed: no IDX files in ");
+    assert_contains(rep, "| `apt-get install dataset-fashion-mnist` |\n");
+    free(rep);
+
+    /* a full run: skipped in its quick pass too, and in the quick column */
+    char full[4400];
+    snprintf(full, sizeof full, "%s/full", fx->s.dir);
+    run_free(r);
+    run_with(r, (const char *const[]){"reproduce", "--experiments", p.exps, "--out", full, NULL},
+             (const char *const[]){"--quiet", "--no-plot", "--data-dir", empty, NULL});
+    assert_int_equal(r->status, 3);
+    assert_contains(r->err, "actbench: ab-fashion: skipped: fashion-mnist not installed");
+    assert_null(strstr(r->err, "ab-fashion (quick)"));
+    rep = slurp_in(full, "REPORT.md");
+    assert_contains(rep, " | **skipped** | skipped |\n");
+    free(rep);
+    v = slurp_in(full, "verdicts.csv");
+    assert_null(strstr(v, "ab-fashion"));
+    assert_contains(v, "a-holds,3,full,");
+    free(v);
+
+    /* only the skipped one: nothing runs, the report says why */
+    char only[4400];
+    snprintf(only, sizeof only, "%s/only", fx->s.dir);
+    r = reproduce(fx, &p, only,
+                  (const char *const[]){"--quiet", "--no-plot", "--data-dir", empty, "--only",
+                                        "12", NULL});
+    assert_int_equal(r->status, 3);
+    rep = slurp_in(only, "REPORT.md");
+    assert_contains(rep, "| **skipped** |\n");
+    assert_null(strstr(rep, "Alpha claim"));
+    free(rep);
+    v = slurp_in(only, "verdicts.csv");
+    assert_string_equal(v, "experiment,claim,mode,verdict\n");
+    free(v);
+
+    /* installed but corrupt: an error naming the file, exit 1, not a skip,
+     * and OUT as it was */
+    char bad[4200];
+    snprintf(bad, sizeof bad, "%s/bad-idx", fx->s.dir);
+    assert_int_equal(mkdir(bad, 0777), 0);
+    write_file(f, sizeof f, bad, "train-images-idx3-ubyte", "not an IDX file\n");
+    char *before = slurp_in(only, "REPORT.md");
+    r = reproduce(fx, &p, only,
+                  (const char *const[]){"--quiet", "--no-plot", "--data-dir", bad, "--only", "12",
+                                        NULL});
+    assert_error(NULL, r, 1, (const char *const[]){bad, "dataset-fashion-mnist", NULL});
+    assert_null(strstr(r->err, "skipped"));
+    char *after = slurp_in(only, "REPORT.md");
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
 /* --only replaces the folders of the experiments it runs and no other;
  * REPORT.md and verdicts.csv are made anew from every folder present; a run
  * of them all replaces OUT as a whole. */
@@ -1543,6 +1656,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reproduce, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_expect, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_only, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_reproduce_skips_missing_data, setup,
+                                        scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_only_replaces_own, setup,
                                         scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_jobs_same_files, setup, scratch_teardown),

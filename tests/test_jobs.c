@@ -1,6 +1,6 @@
 /* test_jobs.c - determinism, --threads and -j: the same command writes the
  * same numbers, and -j N --threads T writes exactly what -j 1 --threads
- * max(1, T/N) writes (README, "Determinism"); the default, several runs at
+ * max(1, T/N) writes (docs/usage.md, "Determinism"); the default, several runs at
  * once on one thread each, writes what --threads 1 writes; a failing run
  * under -j is one error line and no run folder; config.json's threads, jobs
  * and memory. */

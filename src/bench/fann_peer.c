@@ -6,7 +6,7 @@
  * and PyTorch.
  *
  * FANN cannot build actbench's network exactly; what it lacks and what is
- * used instead (README, "Speed"):
+ * used instead (docs/speed.md):
  *   - no rectifier in 2.2.0: hidden layers use FANN_LINEAR_PIECE, y = x
  *     clipped to [0, 1] (a ReLU capped at 1), whose derivative FANN takes
  *     as 1 everywhere;

@@ -25,6 +25,12 @@
 
 #define MAX_EXPERIMENTS REPORT_MAX_ROWS
 
+/* reproduce's exit status when it ran without error but skipped experiments
+ * whose data set is not installed: not 0, so that a CI job does not take an
+ * unchecked claim for a checked one; not 1 or 2, so that a script can tell
+ * it from a failure or a usage error. */
+#define EXIT_SKIPPED 3
+
 typedef struct {
     bool quick, no_plot, quiet, help, no_gradcheck;
     const char *data_dir; /* --data-dir: the IDX folder, as the main command's */
@@ -131,7 +137,7 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
 static const char run_help[] =
     "Usage: actbench run FILE [--quick] [--out DIR] [-j N] [--no-plot] [--quiet]\n"
     "                         [--no-gradcheck] [--set KEY=VALUE ...]\n\n"
-    "Runs one experiment file (see experiments/ and README.md, \"Experiment files\"),\n"
+    "Runs one experiment file (see experiments/ and docs/experiment-files.md),\n"
     "prints each check's measured values and the verdict, and writes the folder\n"
     "(default runs/ID-YYYYMMDD-HHMMSS): CSV, checks.csv, config.json, the figure.\n"
     "The folder appears whole once complete, replacing an earlier DIR as a whole;\n"
@@ -266,7 +272,20 @@ typedef struct {
     bool have_quick;
     char sel[MAX_EXPERIMENTS][128]; /* the ids --only selects */
     int n_ids;
+    /* per file: why it is skipped ("" = it runs) and what installs its data */
+    char why[MAX_EXPERIMENTS][300];
+    const char *install[MAX_EXPERIMENTS];
+    int n_skipped;
+    int file_of[MAX_EXPERIMENTS]; /* the file of each of es */
+    report_skip skipped[MAX_EXPERIMENTS]; /* for the report, from es */
 } rep_state;
+
+/* Whether e, as loaded in one mode, trains on a data set that is not
+ * installed; then file i is skipped, and why. */
+static bool not_installed(rep_state *s, int i, const experiment *e)
+{
+    return exp_not_installed(e, s->o->data_dir, s->why[i], sizeof s->why[i], &s->install[i]);
+}
 
 /* Loads every file in the modes that will run, so that a bad file or an
  * --only that selects nothing is reported before anything is written. */
@@ -280,17 +299,29 @@ static ab_status validate(rep_state *s, ab_err *err)
     ab_status st = s->o->only ? check_only(s->o->only, &n_items, err) : AB_OK;
     for (int i = 0; i < s->n_files && st == AB_OK; i++) {
         /* both modes: [quick] may change the sweep, and so the figure */
-        if (!s->o->quick && (st = xf_load(e, s->files[i], false, err)) == AB_OK &&
-            (st = xfig_check(e, err)) != AB_OK)
-            ab_context(err, "%s", s->files[i]);
+        bool absent = false;
+        if (!s->o->quick && (st = xf_load(e, s->files[i], false, err)) == AB_OK) {
+            if ((st = xfig_check(e, err)) != AB_OK)
+                ab_context(err, "%s", s->files[i]);
+            absent = not_installed(s, i, e);
+        }
         if (st == AB_OK && (st = xf_load(e, s->files[i], true, err)) == AB_OK &&
             (st = xfig_check(e, err)) != AB_OK)
             ab_context(err, "%s (quick)", s->files[i]);
-        if (st == AB_OK && selected(s->o->only, e, hit))
+        absent = st == AB_OK && (absent || not_installed(s, i, e));
+        bool sel = st == AB_OK && selected(s->o->only, e, hit);
+        if (sel)
             snprintf(s->sel[n_sel++], sizeof s->sel[0], "%s", e->id);
         if (st == AB_OK && e->study && !s->o->quiet)
             fprintf(stderr, "actbench: %s is a study, not a claim: not reproduced (actbench run "
                             "runs it)\n", s->files[i]);
+        /* said before anything runs, and also with --quiet: it is why the
+         * exit status is EXIT_SKIPPED */
+        if (sel && absent && ++s->n_skipped)
+            fprintf(stderr, "actbench: %s: skipped: %s (%s; or --data-dir DIR)\n", e->id,
+                    s->why[i], s->install[i]);
+        else
+            s->why[i][0] = '\0';
     }
     s->n_ids = n_sel;
     /* every item must select something: a typo would silently run less */
@@ -309,7 +340,7 @@ static ab_status load_selected(rep_state *s, bool quick, ab_err *err)
         if (st != AB_OK)
             return st;
         if (selected(s->o->only, &s->es[s->n_sel], NULL))
-            s->n_sel++;
+            s->file_of[s->n_sel++] = i;
     }
     return AB_OK;
 }
@@ -333,15 +364,19 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
                       ab_err *err)
 {
     ab_status st = load_selected(s, quick, err);
+    int n_run = s->n_sel - s->n_skipped, k = 0;
     for (int i = 0; i < s->n_sel && st == AB_OK; i++) {
         const experiment *e = &s->es[i];
         char dir[4096];
         exp_result r;
         part_ctx pc = {.quick = quick, .quick_v = s->have_quick ? &s->quick[i] : NULL};
+        if (s->why[s->file_of[i]][0])
+            continue;
+        k++;
         if ((st = afile_path_join(dir, sizeof dir, out, e->id, err)) != AB_OK)
             break;
         if (!s->o->quiet)
-            fprintf(stderr, "actbench: [%d/%d] %s%s: claim %d\n", i + 1, s->n_sel, e->id,
+            fprintf(stderr, "actbench: [%d/%d] %s%s: claim %d\n", k, n_run, e->id,
                     quick ? " (quick)" : "", e->claim);
         exp_run_opts ro = {.quick = quick, .render = render, .quiet = s->o->quiet,
                            .no_gradcheck = s->o->no_gradcheck, .data_dir = s->o->data_dir,
@@ -350,7 +385,7 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
         if ((st = exp_run(&r, e, &ro, err)) != AB_OK)
             break;
         if (!s->o->quiet)
-            fprintf(stderr, "actbench: [%d/%d] %s: %s in %.1f s\n", i + 1, s->n_sel, e->id,
+            fprintf(stderr, "actbench: [%d/%d] %s: %s in %.1f s\n", k, n_run, e->id,
                     exp_verdict_name(r.verdict), r.seconds);
         if (quick && !report)
             s->quick[i] = r.verdict;
@@ -384,6 +419,11 @@ static const char reproduce_help[] =
     "                 derivative fails the check made before training\n"
     "  --data-dir DIR the folder of the IDX data sets (mnist, fashion-mnist),\n"
     "                 as for the main command\n"
+    "An experiment whose data set is not installed is skipped (said on stderr,\n"
+    "listed in REPORT.md) and the others run.\n"
+    "Exit status: 0 every selected experiment ran; 1 a failure, or with --expect\n"
+    "a quick verdict that differs; 2 a usage error; 3 some were skipped, their\n"
+    "data set not being installed (the rest ran, and matched --expect).\n"
     "Long options are spelled in full; an option with a value is given once.\n";
 
 /* The experiment files of o->experiments into s (sorted by name). */
@@ -436,7 +476,31 @@ static void print_table(const rep_state *s, const report_row *rows, int n, const
                !rows[i].has_full ? exp_verdict_name(rows[i].quick)
                                  : exp_verdict_name(rows[i].full),
                rows[i].has_full && rows[i].has_quick ? exp_verdict_name(rows[i].quick) : "");
+    for (int i = 0; i < s->n_sel; i++) {
+        const char *why = s->why[s->file_of[i]];
+        if (why[0])
+            printf("%-44s %5d  skipped: %s\n", s->es[i].id, s->es[i].claim, why);
+    }
+    if (s->n_skipped)
+        printf("%d experiment%s skipped (data set not installed): not checked\n", s->n_skipped,
+               s->n_skipped > 1 ? "s" : "");
     printf("report: %s/REPORT.md\n", out);
+}
+
+/* Leaves out of expect (*n rows) the experiments that were skipped: their
+ * verdicts were not measured, which the exit status says, so they are not
+ * differences. */
+static void drop_skipped(const rep_state *s, report_row *expect, int *n)
+{
+    int m = 0;
+    for (int i = 0; i < *n; i++) {
+        bool skip = false;
+        for (int j = 0; j < s->n_sel; j++)
+            skip = skip || (s->why[s->file_of[j]][0] && !strcmp(s->es[j].id, expect[i].id));
+        if (!skip)
+            expect[m++] = expect[i];
+    }
+    *n = m;
 }
 
 /* The passes into dir (OUT staged), then the report of every experiment
@@ -453,7 +517,16 @@ static ab_status run_all(rep_state *s, const char *dir, report_row *rows, int *n
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "actbench reproduce%s%s%s", s->o->quick ? " --quick" : "",
              s->o->only ? " --only " : "", s->o->only ? s->o->only : "");
-    report_info info = {.command = cmd, .seconds = sys_now() - t0, .jobs = s->o->jobs};
+    /* the skipped experiments, as the last pass loaded them */
+    int n_skip = 0;
+    for (int i = 0; i < s->n_sel; i++) {
+        int f = s->file_of[i];
+        if (s->why[f][0])
+            s->skipped[n_skip++] = (report_skip){.e = &s->es[i], .why = s->why[f],
+                                                 .install = s->install[f]};
+    }
+    report_info info = {.command = cmd, .seconds = sys_now() - t0, .jobs = s->o->jobs,
+                        .quick = s->o->quick, .skipped = s->skipped, .n_skipped = n_skip};
     if (st == AB_OK)
         st = report_assemble(dir, &info, rows, n, err);
     return st;
@@ -532,13 +605,19 @@ int cmd_reproduce(int argc, char **argv)
         st = reproduce_into(&s, out, rows, &n_rows, &err);
     if (st == AB_OK && !o.quiet)
         print_table(&s, rows, n_rows, out);
-    if (st == AB_OK && o.expect)
+    if (st == AB_OK && o.expect) {
+        drop_skipped(&s, expect, &n_expect);
         differ = report_compare(expect, n_expect, rows, n_rows, o.only != NULL, o.expect, stderr);
+    }
     if (st != AB_OK)
         fprintf(stderr, "actbench: %s\n", err.msg);
     for (int i = 0; i < s.n_files; i++)
         free(s.files[i]);
     free(s.files);
     free(s.es);
-    return st == AB_OK && differ ? 1 : (int)st;
+    if (st == AB_OK && s.n_skipped && !differ)
+        fprintf(stderr, "actbench: %d experiment%s skipped: %s data set is not installed "
+                "(exit status %d)\n", s.n_skipped, s.n_skipped > 1 ? "s" : "",
+                s.n_skipped > 1 ? "their" : "its", EXIT_SKIPPED);
+    return st != AB_OK ? (int)st : differ ? 1 : s.n_skipped ? EXIT_SKIPPED : 0;
 }

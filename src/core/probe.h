@@ -1,6 +1,6 @@
 /* probe.h - per-layer diagnostics on a fixed probe set, measured from one
  * forward and backward pass of the mean loss over the probe set, without
- * changing the weights.  Definitions: README.md, "Metrics". */
+ * changing the weights.  Definitions: docs/metrics.md. */
 #ifndef ACTBENCH_PROBE_H
 #define ACTBENCH_PROBE_H
 

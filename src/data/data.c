@@ -900,6 +900,41 @@ static ab_status idx_path(char *out, size_t size, const char *dir, const char *n
     return ab_fail(err, AB_ERUNTIME, "%s: cannot open: %s (%s)", out, strerror(e), hint);
 }
 
+/* The four files of an IDX data set, each NAME.gz or NAME in its folder. */
+static const char *const idx_names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+
+/* Whether path is surely absent: ENOENT (or ENOTDIR: the folder is a file or
+ * missing further up).  EACCES and the like are not "absent". */
+static bool surely_absent(const char *path)
+{
+    return access(path, F_OK) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+bool data_not_installed(const data_spec *spec, const char **dir, const char **install)
+{
+    data_kind kind;
+    if (!spec->name || data_parse_name(&kind, NULL, spec->name, NULL) != AB_OK ||
+        (kind != DATA_FASHION_MNIST && kind != DATA_MNIST))
+        return false;
+    bool fashion = kind == DATA_FASHION_MNIST;
+    const char *d = spec->dir ? spec->dir : fashion ? DATA_FASHION_DIR : DATA_MNIST_DIR;
+    const char *sep = d[0] && d[strlen(d) - 1] == '/' ? "" : "/";
+    for (int i = 0; i < 4; i++) {
+        char gz[4096], plain[4096];
+        if ((size_t)snprintf(gz, sizeof gz, "%s%s%s.gz", d, sep, idx_names[i]) >= sizeof gz ||
+            (size_t)snprintf(plain, sizeof plain, "%s%s%s", d, sep, idx_names[i]) >=
+                sizeof plain)
+            return false; /* data_load names the name that is too long */
+        if (!surely_absent(gz) || !surely_absent(plain))
+            return false;
+    }
+    *dir = d;
+    *install = fashion ? "apt-get install dataset-fashion-mnist"
+                       : "put the MNIST IDX files there";
+    return true;
+}
+
 /* Loads the official train and test IDX files of (fashion-)MNIST. */
 static ab_status load_mnist(data_set *train, data_set *test, const data_spec *spec,
                             bool fashion, ab_err *err)
@@ -909,10 +944,8 @@ static ab_status load_mnist(data_set *train, data_set *test, const data_spec *sp
                                  "folder of its IDX files"
                                : "put the MNIST IDX files there, or give their folder";
     char p[4][4096];
-    static const char *const names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                                         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
     for (int i = 0; i < 4; i++) {
-        ab_status st = idx_path(p[i], sizeof p[i], dir, names[i], hint, err);
+        ab_status st = idx_path(p[i], sizeof p[i], dir, idx_names[i], hint, err);
         if (st != AB_OK)
             return st;
     }

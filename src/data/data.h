@@ -65,6 +65,16 @@ ab_status data_check_name(const char *name, ab_err *err);
  * files are AB_ERUNTIME with the path and the problem in err. */
 ab_status data_load(data_set *train, data_set *test, const data_spec *spec, ab_err *err);
 
+/* Whether the IDX data set spec names (fashion-mnist, mnist) is not
+ * installed: none of its four files is in its folder (spec->dir, or the
+ * default), neither gzipped nor plain.  Then *dir is that folder and
+ * *install says how to install it ("apt-get install dataset-fashion-mnist",
+ * "put the MNIST IDX files there").
+ * A folder holding some of the files, or one that cannot be searched, is not
+ * "not installed": data_load reports what is wrong with it.  Built-in
+ * generators, csv:PATH and unknown names are never "not installed" here. */
+bool data_not_installed(const data_spec *spec, const char **dir, const char **install);
+
 /* Generates n samples of a built-in set into out (zeroed by the caller). */
 ab_status data_generate(data_set *out, const char *name, int n, uint64_t seed, ab_err *err);
 

@@ -192,6 +192,17 @@ ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, const
     return AB_OK;
 }
 
+bool exp_not_installed(const experiment *e, const char *data_dir, char *why, size_t n,
+                       const char **install)
+{
+    const char *dir;
+    data_spec spec = {.name = e->setup.data, .dir = data_dir};
+    if (e->setup.kind != XF_TRAIN || !data_not_installed(&spec, &dir, install))
+        return false;
+    snprintf(why, n, "%s not installed: no IDX files in %s", e->setup.data, dir);
+    return true;
+}
+
 typedef struct {
     stage_dir *stage;
     const experiment *e;

@@ -91,6 +91,13 @@ ab_status exp_plan(run_plan *p, const experiment *e, int jobs, bool quiet, const
  * (those of several values) as its leading CSV cells, their names as the
  * header ("6,0.1," under "depth,lr,"); both empty when nothing is swept. */
 void exp_key_cells(run_record *rec, const xf_setup *s, const int *idx);
+/* Whether e trains on an IDX data set that is not installed (data.h's
+ * data_not_installed, in data_dir or the set's default folder): then why (n
+ * bytes) says so, "fashion-mnist not installed: no IDX files in DIR", and
+ * *install how to install it.  reproduce skips such an experiment; run lets
+ * the load fail with the same advice. */
+bool exp_not_installed(const experiment *e, const char *data_dir, char *why, size_t n,
+                       const char **install);
 
 /* Fills q[0..XF_N_QTY) with the quantities of one run of an experiment of
  * `epochs` epochs (NaN where one does not apply). */

@@ -12,7 +12,7 @@
  *   [plot] or [plot NAME]  x, y, logy, reference, series, at, epoch, layer, title,
  *              ylabel
  *
- * The format is documented for users in README.md ("Experiment files").
+ * The format is documented for users in docs/experiment-files.md.
  * Nothing here runs anything. */
 #ifndef ACTBENCH_EXPFILE_H
 #define ACTBENCH_EXPFILE_H
@@ -56,7 +56,7 @@ typedef enum {
 extern const char *const xf_key_names[XF_N_KEYS];
 
 /* Quantities a check or plot can name, one value per run (act x point x seed).
- * Their definitions are in xf_qty_info and README.md. */
+ * Their definitions are in xf_qty_info and docs/experiment-files.md. */
 typedef enum {
     XF_Q_TEST_ACC, XF_Q_TRAIN_ACC, XF_Q_TEST_LOSS, XF_Q_TRAIN_LOSS, XF_Q_ACC_GAIN,
     XF_Q_EPOCHS_TO_TARGET, XF_Q_DECAY, XF_Q_GRAD_RATIO, XF_Q_GRAD_FIRST, XF_Q_HIDDEN_GRAD_MAX,

@@ -335,6 +335,46 @@ static ab_status copy_part(FILE *f, const char *out, const char *sub, const char
     return bad ? ab_fail(err, AB_ERUNTIME, "%s: cannot read", path) : AB_OK;
 }
 
+/* The summary table's row of a skipped experiment, in the columns of
+ * report_row_md (and the quick column when not quick). */
+static void skip_row_md(FILE *f, const report_skip *k, bool quick)
+{
+    const experiment *x = k->e;
+    fprintf(f, "| %d | ", x->claim);
+    md(f, x->title);
+    fputs(" | ", f);
+    md(f, x->source);
+    fputs(" | ", f);
+    for (int c = 0; c < x->n_checks; c++) {
+        fputs(c ? "<br>" : "", f);
+        fputs("`", f);
+        md(f, x->checks[c].test);
+        fputs("`", f);
+    }
+    fputs(" | not run: ", f);
+    md(f, k->why);
+    fprintf(f, " | **skipped** |%s\n", quick ? "" : " skipped |");
+}
+
+/* The section that lists the skipped experiments and what installs their
+ * data. */
+static void skip_section(FILE *f, const report_info *info)
+{
+    fprintf(f, "\n## Skipped: data set not installed\n\n"
+               "These experiments did not run, so their claims were not checked. Install "
+               "the data set, or give the folder of its files with `--data-dir DIR`, and run "
+               "`actbench reproduce --only ID`.\n\n| experiment | claim | why | install |\n"
+               "|---|---|---|---|\n");
+    for (int i = 0; i < info->n_skipped; i++) {
+        const report_skip *k = &info->skipped[i];
+        fprintf(f, "| `%s` | %d | ", k->e->id, k->e->claim);
+        md(f, k->why);
+        fputs(" | `", f);
+        md(f, k->install);
+        fputs("` |\n", f);
+    }
+}
+
 static void report_head(FILE *f, const report_info *info, bool quick)
 {
     char mach[400];
@@ -355,6 +395,11 @@ static void report_head(FILE *f, const report_info *info, bool quick)
             quick ? "" : " The quick column gives the verdicts of `actbench reproduce "
                          "--quick` (fewer epochs and seeds, same criteria), which CI runs "
                          "and compares with this column.");
+    if (info->n_skipped)
+        fprintf(f, "**%d experiment%s skipped**, %s data set not being installed: %s claim%s "
+                   "not checked (see \"Skipped\" below).\n\n", info->n_skipped,
+                info->n_skipped > 1 ? "s were" : " was", info->n_skipped > 1 ? "their" : "its",
+                info->n_skipped > 1 ? "their" : "its", info->n_skipped > 1 ? "s were" : " was");
     fprintf(f, "| # | claim | source | criterion | measured | verdict |%s\n",
             quick ? "" : " quick |");
     fprintf(f, "|---|---|---|---|---|---|%s\n", quick ? "" : "---|");
@@ -363,18 +408,25 @@ static void report_head(FILE *f, const report_info *info, bool quick)
 static ab_status write_report(const char *out, const report_info *info, char names[][256],
                               const report_row *rows, int n, ab_err *err)
 {
-    bool quick = true;
-    for (int i = 0; i < n; i++)
-        quick = quick && !rows[i].has_full;
+    bool quick = info->quick;
     afile a;
     ab_status st = afile_open_in(&a, out, "REPORT.md", err);
     if (st != AB_OK)
         return st;
     report_head(a.f, info, quick);
-    for (int i = 0; i < n && st == AB_OK; i++) {
+    /* the folders' rows and the skipped ones, merged in id order */
+    int k = 0;
+    for (int i = 0; i <= n && st == AB_OK; i++) {
+        for (; k < info->n_skipped && (i == n || strcmp(info->skipped[k].e->id, rows[i].id) < 0);
+             k++)
+            skip_row_md(a.f, &info->skipped[k], quick);
+        if (i == n)
+            break;
         const char *q = rows[i].has_quick ? exp_verdict_name(rows[i].quick) : "-";
         st = copy_part(a.f, out, names[i], "report-row.md", true, quick ? NULL : q, err);
     }
+    if (info->n_skipped)
+        skip_section(a.f, info);
     fprintf(a.f, "\n## The claims one by one\n");
     for (int i = 0; i < n && st == AB_OK; i++)
         st = copy_part(a.f, out, names[i], "report.md", false, NULL, err);
@@ -443,7 +495,7 @@ ab_status report_assemble(const char *out, const report_info *info, report_row *
     if (!names)
         return ab_fail(err, AB_ERUNTIME, "out of memory");
     ab_status st = read_parts(out, names, rows, n, err);
-    if (st == AB_OK && *n == 0)
+    if (st == AB_OK && *n == 0 && !info->n_skipped)
         st = ab_fail(err, AB_ERUNTIME, "%s: no experiment folder (none holds a verdict.csv)",
                      out);
     if (st == AB_OK)

@@ -29,17 +29,31 @@ typedef struct {
 ab_status report_write_part(const char *dir, const exp_result *r, bool quick,
                             const exp_verdict *quick_v, ab_err *err);
 
+/* An experiment that reproduce skipped because its data set is not
+ * installed: it has no folder, and no verdict. */
+typedef struct {
+    const experiment *e;
+    const char *why;      /* "fashion-mnist not installed: no IDX files in DIR" */
+    const char *install;  /* "apt-get install dataset-fashion-mnist" */
+} report_skip;
+
 /* What REPORT.md's first lines say of the invocation that made it. */
 typedef struct {
     const char *command;  /* "actbench reproduce --quick", as run */
     double seconds;       /* its wall time */
     int jobs;             /* its -j */
+    bool quick;           /* its mode (the folders' when there are any) */
+    const report_skip *skipped; /* n_skipped of them, in id order */
+    int n_skipped;
 } report_info;
 
 /* Reads every folder of out that holds a verdict.csv (in name order) into
  * rows (room for REPORT_MAX_ROWS; *n of them), and writes out/REPORT.md and
- * out/verdicts.csv from them.  AB_ERUNTIME naming the file that cannot be
- * read or is malformed. */
+ * out/verdicts.csv from them.  info's skipped experiments are rows of
+ * REPORT.md's table with "skipped" for a verdict, said in its first lines and
+ * listed in a section of their own with what installs their data; they are
+ * not in verdicts.csv.  AB_ERUNTIME naming the file that cannot be read or is
+ * malformed, or when there is neither a folder nor a skipped experiment. */
 ab_status report_assemble(const char *out, const report_info *info, report_row *rows, int *n,
                           ab_err *err);
 

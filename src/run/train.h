@@ -163,8 +163,8 @@ size_t train_bytes(const train_config *cfg);
  * OpenBLAS 0.3.21's own bound (4 x 65536): it runs such a product on one
  * thread whatever it is told, so a second thread would serve only the
  * evaluation and probe chunks of 256 rows, and costs a worker that spins
- * between them.  Measured on the README's 2-core machine ("Threads for small
- * networks"): bench-gemm's step is 0.98-1.01x as fast with two threads as
+ * between them.  Measured on the 2-core machine of docs/speed.md ("Threads for
+ * small networks"): bench-gemm's step is 0.98-1.01x as fast with two threads as
  * with one at 131072 to 262144 (the fastest of 45 samples each), up to
  * 1.15-1.8x from 524288 up; a run of the default network (width 64, batch
  * 32: 131072) takes the same wall time with one thread as with two, on half
