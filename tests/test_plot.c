@@ -83,19 +83,19 @@ static plot_figure demo_figure(const char *name)
         ref[i] = pow(0.25, i + 1);
     }
     grad_relu[N_LAYERS - 1] = 0.0; /* not drawable on a log axis */
-    logy_series[0] = (plot_series){"sigmoid", N_LAYERS, depth, grad_mean, grad_lo, grad_hi,
-                                   PLOT_LINE, 0, false};
-    logy_series[1] = (plot_series){"relu", N_LAYERS, depth, grad_relu, NULL, NULL,
-                                   PLOT_LINE, 0, false};
-    logy_series[2] = (plot_series){"0.25^n", N_LAYERS, depth, ref, NULL, NULL,
-                                   PLOT_REFERENCE, 0, false};
-    lin_series[0] = (plot_series){"leaky_relu:0.1 \"fast\"", 6, ep, acc_a, NULL, NULL,
-                                  PLOT_LINE, 0, false};
-    lin_series[1] = (plot_series){"tanh", 6, ep, acc_b, NULL, NULL, PLOT_LINE, 0, false};
-    demo_panels[0] = (plot_panel){"Gradient norm by layer", "layer", "mean |dL/dW|", true, true,
-                                  logy_series, 3, false, false};
-    demo_panels[1] = (plot_panel){"Test accuracy", "epoch", "accuracy", false, true, lin_series,
-                                  2, false, false};
+    logy_series[0] = (plot_series){.label = "sigmoid", .n = N_LAYERS, .x = depth, .y = grad_mean, .ylo = grad_lo, .yhi = grad_hi,
+                                   .style = PLOT_LINE, .colour = 0, .dashed = false};
+    logy_series[1] = (plot_series){.label = "relu", .n = N_LAYERS, .x = depth, .y = grad_relu, .ylo = NULL, .yhi = NULL,
+                                   .style = PLOT_LINE, .colour = 0, .dashed = false};
+    logy_series[2] = (plot_series){.label = "0.25^n", .n = N_LAYERS, .x = depth, .y = ref, .ylo = NULL, .yhi = NULL,
+                                   .style = PLOT_REFERENCE, .colour = 0, .dashed = false};
+    lin_series[0] = (plot_series){.label = "leaky_relu:0.1 \"fast\"", .n = 6, .x = ep, .y = acc_a, .ylo = NULL, .yhi = NULL,
+                                  .style = PLOT_LINE, .colour = 0, .dashed = false};
+    lin_series[1] = (plot_series){.label = "tanh", .n = 6, .x = ep, .y = acc_b, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    demo_panels[0] = (plot_panel){.title = "Gradient norm by layer", .xlabel = "layer", .ylabel = "mean |dL/dW|", .logy = true, .integer_x = true,
+                                  .series = logy_series, .n_series = 3, .logx = false, .percent = false};
+    demo_panels[1] = (plot_panel){.title = "Test accuracy", .xlabel = "epoch", .ylabel = "accuracy", .logy = false, .integer_x = true, .series = lin_series,
+                                  .n_series = 2, .logx = false, .percent = false};
     return (plot_figure){name, "Sigmoid vs ReLU_family", demo_panels, 2, 2};
 }
 
@@ -108,8 +108,12 @@ static void test_write_script(void **state)
 
     char *gp = slurp_in(fx->out, "demo_fig.gp");
     assert_non_null(strstr(gp, "# re-render from the run folder: gnuplot plots/demo_fig.gp"));
-    assert_non_null(strstr(gp, "set output 'plots/demo_fig.png'"));
+    /* PNG only by default, the other terminals there for `-e "fmt='pdf'"` */
+    assert_non_null(strstr(gp, "if (!exists(\"fmt\")) fmt = \"png\"\ndo for [ext in fmt] {"));
+    assert_non_null(strstr(gp, "set output 'plots/demo_fig.'.ext"));
     assert_non_null(strstr(gp, "set terminal pngcairo size 1280,520 enhanced font \"sans,10\""));
+    assert_non_null(strstr(gp, "set terminal pdfcairo size 13.33in,5.42in enhanced font "
+                               "\"sans,10\" fontscale 0.75 linewidth 2"));
     assert_non_null(strstr(gp, "set multiplot layout 1,2 title \"Sigmoid vs ReLU_family\""));
     for (int b = 1; b <= 5; b++) {
         char head[32];
@@ -157,8 +161,8 @@ static void test_render_all_same(void **state)
     if (!plot_have_gnuplot())
         skip();
     static const double x[] = {1, 2, 3}, y[] = {1e-3, 1e-2, 10};
-    plot_series s = {"decay", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel logp = {"log axes", "layer", "norm", true, true, &s, 1, true, false};
+    plot_series s = {.label = "decay", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_panel logp = {.title = "log axes", .xlabel = "layer", .ylabel = "norm", .logy = true, .integer_x = true, .series = &s, .n_series = 1, .logx = true, .percent = false};
     plot_figure a = {"first_fig", "A title", &logp, 1, 1};
     plot_figure b = demo_figure("demo_fig");
     ab_err err = {{0}};
@@ -183,12 +187,12 @@ static void test_empty_panels_render(void **state)
     static const double x[] = {1, 2, 3};
     static const double bad[] = {NAN, INFINITY, -1};
     static const double ok[] = {5, 5, 5};
-    plot_series all_bad = {"diverged_net", 3, x, bad, NULL, NULL, PLOT_LINE, 0, false};
-    plot_series mixed[] = {{"flat", 3, x, ok, bad, bad, PLOT_LINE, 0, false}, all_bad};
+    plot_series all_bad = {.label = "diverged_net", .n = 3, .x = x, .y = bad, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_series mixed[] = {{.label = "flat", .n = 3, .x = x, .y = ok, .ylo = bad, .yhi = bad, .style = PLOT_LINE, .colour = 0, .dashed = false}, all_bad};
     plot_panel panels[] = {
-        {"Nothing to show", "x", "y", true, true, NULL, 0, false, false},
-        {"All points bad", "x", "y", true, false, &all_bad, 1, false, false},
-        {"One flat line", "x", "y", true, false, mixed, 2, false, false},
+        {.title = "Nothing to show", .xlabel = "x", .ylabel = "y", .logy = true, .integer_x = true, .series = NULL, .n_series = 0, .logx = false, .percent = false},
+        {.title = "All points bad", .xlabel = "x", .ylabel = "y", .logy = true, .integer_x = false, .series = &all_bad, .n_series = 1, .logx = false, .percent = false},
+        {.title = "One flat line", .xlabel = "x", .ylabel = "y", .logy = true, .integer_x = false, .series = mixed, .n_series = 2, .logx = false, .percent = false},
     };
     plot_figure fig = {"empty_one", NULL, panels, 3, 2};
     ab_err err = {{0}};
@@ -213,8 +217,8 @@ static void test_single_panel_no_multiplot(void **state)
     scratch *fx = *state;
     static const double x[] = {0, 100, 200};
     static const double y[] = {3, 2, 1};
-    plot_series s = {"loss", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1, false, false};
+    plot_series s = {.label = "loss", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_panel pa = {.title = "Loss", .xlabel = "step", .ylabel = "loss", .logy = false, .integer_x = true, .series = &s, .n_series = 1, .logx = false, .percent = false};
     plot_figure fig = {"single", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -234,10 +238,10 @@ static void test_log_zeros(void **state)
     scratch *fx = *state;
     static const double x[] = {1, 2, 3};
     static const double zero[] = {0, 0, 0}, some[] = {0, 0.5, 0.25}, nan3[] = {NAN, NAN, NAN};
-    plot_series ss[3] = {{"flat", 3, x, zero, NULL, NULL, PLOT_LINE, 0, false},
-                         {"partly", 3, x, some, NULL, NULL, PLOT_LINE, 0, false},
-                         {"gone", 3, x, nan3, NULL, NULL, PLOT_LINE, 0, false}};
-    plot_panel pa = {"Grad", "layer", "norm", true, true, ss, 3, false, false};
+    plot_series ss[3] = {{.label = "flat", .n = 3, .x = x, .y = zero, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false},
+                         {.label = "partly", .n = 3, .x = x, .y = some, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false},
+                         {.label = "gone", .n = 3, .x = x, .y = nan3, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false}};
+    plot_panel pa = {.title = "Grad", .xlabel = "layer", .ylabel = "norm", .logy = true, .integer_x = true, .series = ss, .n_series = 3, .logx = false, .percent = false};
     plot_figure fig = {"zeros", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -267,8 +271,8 @@ static void test_percent_axis(void **state)
     scratch *fx = *state;
     static const double x[] = {0, 5, 10};
     static const double y[] = {100, 99.5, 100};
-    plot_series s = {"dead", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel pa = {"Dead", "epoch", "dead (%)", false, true, &s, 1, false, true};
+    plot_series s = {.label = "dead", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_panel pa = {.title = "Dead", .xlabel = "epoch", .ylabel = "dead (%)", .logy = false, .integer_x = true, .series = &s, .n_series = 1, .logx = false, .percent = true};
     plot_figure fig = {"pct", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -292,13 +296,13 @@ static void test_colour_dashed(void **state)
     static const double tr[] = {0.5, 0.7, 0.8, 0.85}, te[] = {0.45, 0.6, 0.7, 0.72};
     static const double lo[] = {0.4, 0.5, 0.6, 0.65}, hi[] = {0.6, 0.8, 0.9, 0.9};
     plot_series s[] = {
-        {"relu train", 4, x, tr, lo, hi, PLOT_LINE, 3, false},
-        {"relu test", 4, x, te, lo, hi, PLOT_LINE, 3, true},
-        {"tanh train", 4, x, lo, NULL, NULL, PLOT_LINE, 0, false},
-        {"tanh test", 4, x, hi, NULL, NULL, PLOT_LINE, 0, true},
-        {"wrapped", 4, x, hi, NULL, NULL, PLOT_LINE, 12, false},
+        {.label = "relu train", .n = 4, .x = x, .y = tr, .ylo = lo, .yhi = hi, .style = PLOT_LINE, .colour = 3, .dashed = false},
+        {.label = "relu test", .n = 4, .x = x, .y = te, .ylo = lo, .yhi = hi, .style = PLOT_LINE, .colour = 3, .dashed = true},
+        {.label = "tanh train", .n = 4, .x = x, .y = lo, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false},
+        {.label = "tanh test", .n = 4, .x = x, .y = hi, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = true},
+        {.label = "wrapped", .n = 4, .x = x, .y = hi, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 12, .dashed = false},
     };
-    plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5, false, false};
+    plot_panel pa = {.title = "Accuracy", .xlabel = "epoch", .ylabel = "accuracy", .logy = false, .integer_x = true, .series = s, .n_series = 5, .logx = false, .percent = false};
     plot_figure fig = {"grouped", NULL, &pa, 1, 1};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -345,12 +349,12 @@ static void test_key_layout(void **state)
     static const double y[] = {1, 2, 3};
     static const char *const layers[] = {"layer 1", "layer 2", "layer 3", "layer 4",
                                          "layer 5", "layer 6", "layer 7 (output)"};
-    plot_series many[7], one = {"only", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
+    plot_series many[7], one = {.label = "only", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
     for (int i = 0; i < 7; i++)
-        many[i] = (plot_series){layers[i], 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
+        many[i] = (plot_series){.label = layers[i], .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
     plot_panel panels[] = {
-        {"seven", "epoch", "y", false, true, many, 7, false, false},
-        {"one", "epoch", "y", false, true, &one, 1, false, false},
+        {.title = "seven", .xlabel = "epoch", .ylabel = "y", .logy = false, .integer_x = true, .series = many, .n_series = 7, .logx = false, .percent = false},
+        {.title = "one", .xlabel = "epoch", .ylabel = "y", .logy = false, .integer_x = true, .series = &one, .n_series = 1, .logx = false, .percent = false},
     };
     plot_figure fig = {"keys", "Keys", panels, 2, 2};
     ab_err err = {{0}};

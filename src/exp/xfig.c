@@ -317,7 +317,7 @@ ab_status xfig_write(exp_result *r, const char *dir, bool render, ab_err *err)
     if (st == AB_OK && render)
         st = plot_render(dir, e->id, err);
     if (st == AB_OK)
-        snprintf(r->figure, sizeof r->figure, "plots/%s.png", e->id);
+        snprintf(r->figure, sizeof r->figure, "plots/%s.%s", e->id, plot_link_ext());
     figpool_free(p);
     return st;
 }

@@ -37,6 +37,12 @@ static const int dash_types[] = {1, 4, 5, 3};
 #define DASHED_DT 2
 
 #define REFERENCE_COLOUR "#7f7f7f"
+/* pdfcairo's page is the PNG's at this many pixels an inch, so the vector
+ * figures have the PNG's layout; its text and lines scaled to look as the
+ * PNG's do (measured: pngcairo's "sans,10" is pdfcairo's at fontscale 0.75,
+ * its lw 1.5 pdfcairo's with linewidth 2). */
+#define VECTOR_DPI 96.0
+#define VECTOR_FONTSCALE 0.75
 #define PANEL_W 640
 #define PANEL_H 480
 #define TITLE_H 40      /* extra height for a multiplot title */
@@ -319,6 +325,71 @@ static key_shape key_layout(const plot_panel *pa, const panel_extent *e)
 static double bottom_margin(int rows)
 {
     return rows > 0 ? MARGIN_BASE + MARGIN_KEY + KEY_SPACING * rows : MARGIN_BASE;
+}
+
+/* ---- formats ----------------------------------------------------------- */
+
+/* In the order a script writes them; ext is also the gnuplot name of fmt. */
+static const struct {
+    unsigned bit;
+    const char *ext;
+} formats[] = {{PLOT_PNG, "png"}, {PLOT_PDF, "pdf"}, {PLOT_SVG, "svg"}};
+#define N_FORMATS ((int)(sizeof formats / sizeof formats[0]))
+
+/* What later scripts write: one process, one set (as vm_set_backend). */
+static unsigned chosen_formats = PLOT_PNG;
+
+ab_status plot_formats_parse(unsigned *out, const char *list, ab_err *err)
+{
+    unsigned set = 0;
+    const char *p = list ? list : "";
+    if (!*p)
+        return ab_fail(err, AB_EUSAGE, "no format given (accepted: png, pdf, svg, comma "
+                       "separated)");
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        int f = 0;
+        while (f < N_FORMATS && !(strlen(formats[f].ext) == len && !strncmp(p, formats[f].ext, len)))
+            f++;
+        if (f == N_FORMATS)
+            return ab_fail(err, AB_EUSAGE, "'%.*s' is not a format (accepted: png, pdf, svg, "
+                           "comma separated)", (int)len, p);
+        if (set & formats[f].bit)
+            return ab_fail(err, AB_EUSAGE, "%s given twice", formats[f].ext);
+        set |= formats[f].bit;
+        if (!p[len])
+            break;
+        p += len + 1;
+    }
+    *out = set;
+    return AB_OK;
+}
+
+void plot_set_formats(unsigned f)
+{
+    f &= PLOT_ALL_FORMATS;
+    chosen_formats = f ? f : PLOT_PNG;
+}
+
+unsigned plot_formats(void)
+{
+    return chosen_formats;
+}
+
+const char *plot_link_ext(void)
+{
+    return chosen_formats & PLOT_PNG ? "png" : chosen_formats & PLOT_SVG ? "svg" : "pdf";
+}
+
+/* "png pdf": the script's default fmt. */
+static void put_formats(FILE *f)
+{
+    const char *sep = "";
+    for (int i = 0; i < N_FORMATS; i++)
+        if (chosen_formats & formats[i].bit) {
+            fprintf(f, "%s%s", sep, formats[i].ext);
+            sep = " ";
+        }
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -803,8 +874,10 @@ static void write_data(FILE *f, const plot_figure *fig)
     }
     fprintf(f, "# The data is inline; the script needs nothing else.\n"
                "# re-render from the run folder: gnuplot plots/%s.gp\n"
-               "# (writes plots/%s.png)\n\n",
+               "# (writes plots/%s.EXT for each EXT in fmt: ",
                fig->name, fig->name);
+    put_formats(f);
+    fprintf(f, ";\n#  others: gnuplot -e \"fmt='pdf svg'\" plots/%s.gp)\n\n", fig->name);
     fputs("set encoding utf8\nset datafile missing \"NaN\"\n\n"
           "# data blocks, one per series: x y [ylo yhi]; a blank line is a gap\n",
           f);
@@ -825,9 +898,25 @@ static void write_data(FILE *f, const plot_figure *fig)
 static void write_plots(FILE *f, const plot_figure *fig, const fig_layout *lo,
                         const plot_xnames *xn, int n_xn)
 {
-    fprintf(f, "\nset terminal pngcairo size %d,%d enhanced font \"sans,10\"\n", lo->width,
-            lo->height);
-    fprintf(f, "set output 'plots/%s.png'\n", fig->name);
+    /* One pass per format; fmt is the user's to override (see the header). */
+    fputs("\nif (!exists(\"fmt\")) fmt = \"", f);
+    put_formats(f);
+    fprintf(f, "\"\n"
+               "do for [ext in fmt] {\n"
+               "if (ext eq \"png\") {\n"
+               "    set terminal pngcairo size %d,%d enhanced font \"sans,10\"\n"
+               "} else { if (ext eq \"pdf\") {\n"
+               "    set terminal pdfcairo size %.2fin,%.2fin enhanced font \"sans,10\" "
+               "fontscale %g linewidth 2\n"
+               "} else { if (ext eq \"svg\") {\n"
+               "    set terminal svg size %d,%d dynamic enhanced font \"sans,10\"\n"
+               "} else {\n"
+               "    print \"fmt: '\".ext.\"' is not png, pdf or svg\"\n"
+               "    exit status 1\n"
+               "}}}\n",
+            lo->width, lo->height, lo->width / VECTOR_DPI, lo->height / VECTOR_DPI,
+            VECTOR_FONTSCALE, lo->width, lo->height);
+    fprintf(f, "set output 'plots/%s.'.ext\n", fig->name);
     if (lo->multi) {
         fprintf(f, "set multiplot layout %d,%d", lo->rows, lo->cols);
         if (lo->title_lines) {
@@ -853,7 +942,7 @@ static void write_plots(FILE *f, const plot_figure *fig, const fig_layout *lo,
 
     if (lo->multi)
         fputs("\nunset multiplot\n", f);
-    fputs("unset output\n", f);
+    fputs("unset output\n}\n", f);
 }
 
 ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const plot_xnames *xn,
@@ -950,10 +1039,20 @@ static ab_status run_gnuplot(const char *run_dir, const char *const *argv, const
     return AB_OK;
 }
 
+/* The picture of script (plots/NAME.gp, in run_dir) in format f: path. */
+static ab_status picture_path(char *path, size_t n, const char *run_dir, const char *script,
+                              int f, ab_err *err)
+{
+    ab_status st = afile_path_join(path, n, run_dir, script, err);
+    if (st == AB_OK)
+        memcpy(path + strlen(path) - 2, formats[f].ext, 4); /* "gp" -> "png\0" */
+    return st;
+}
+
 /* Runs gnuplot once in run_dir on plots/NAME.gp for every name, each after a
  * "reset session" so that it sees the state a fresh gnuplot would (today's
  * scripts set all they use; the reset keeps a later one from depending on
- * that); checks that each PNG was written. */
+ * that); checks that each picture of each format was written. */
 ab_status plot_render_all(const char *run_dir, const char *const *names, int n, ab_err *err)
 {
     enum { MAX_FIGS = 16 };
@@ -962,7 +1061,7 @@ ab_status plot_render_all(const char *run_dir, const char *const *names, int n, 
                        MAX_FIGS);
     if (!run_dir || !*run_dir)
         return ab_fail(err, AB_EUSAGE, "plot %s: no run folder given", names[0]);
-    char script[MAX_FIGS][NAME_MAX_LEN + 16], png[MAX_FIGS][4096], path[4096];
+    char script[MAX_FIGS][NAME_MAX_LEN + 16], path[4096];
     const char *argv[3 * MAX_FIGS + 2];
     int k = 0;
     argv[k++] = "gnuplot";
@@ -971,27 +1070,36 @@ ab_status plot_render_all(const char *run_dir, const char *const *names, int n, 
         if (st != AB_OK)
             return st;
         snprintf(script[i], sizeof script[i], "plots/%s.gp", names[i]);
-        if ((st = afile_path_join(path, sizeof path, run_dir, script[i], err)) != AB_OK ||
-            (st = afile_path_join(png[i], sizeof png[i], run_dir, script[i], err)) != AB_OK)
+        if ((st = afile_path_join(path, sizeof path, run_dir, script[i], err)) != AB_OK)
             return st;
-        memcpy(png[i] + strlen(png[i]) - 3, ".png", 5);
         if (access(path, R_OK) != 0)
             return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", path, strerror(errno));
         /* A stale picture from an earlier run must not pass for a fresh one. */
-        if (unlink(png[i]) != 0 && errno != ENOENT)
-            return ab_fail(err, AB_ERUNTIME, "%s: cannot replace: %s", png[i], strerror(errno));
+        for (int f = 0; f < N_FORMATS; f++) {
+            if (!(chosen_formats & formats[f].bit))
+                continue;
+            if ((st = picture_path(path, sizeof path, run_dir, script[i], f, err)) != AB_OK)
+                return st;
+            if (unlink(path) != 0 && errno != ENOENT)
+                return ab_fail(err, AB_ERUNTIME, "%s: cannot replace: %s", path,
+                               strerror(errno));
+        }
         if (i > 0)
             argv[k++] = "-e", argv[k++] = "reset session";
         argv[k++] = script[i];
     }
     argv[k] = NULL;
     ab_status st = run_gnuplot(run_dir, argv, n == 1 ? script[0] : "the figures", err);
-    for (int i = 0; st == AB_OK && i < n; i++) {
-        struct stat sb;
-        if (stat(png[i], &sb) != 0 || sb.st_size == 0)
-            st = ab_fail(err, AB_ERUNTIME, "gnuplot ran %s but wrote no plots/%s.png", script[i],
-                         names[i]);
-    }
+    for (int i = 0; st == AB_OK && i < n; i++)
+        for (int f = 0; st == AB_OK && f < N_FORMATS; f++) {
+            struct stat sb;
+            if (!(chosen_formats & formats[f].bit))
+                continue;
+            st = picture_path(path, sizeof path, run_dir, script[i], f, err);
+            if (st == AB_OK && (stat(path, &sb) != 0 || sb.st_size == 0))
+                st = ab_fail(err, AB_ERUNTIME, "gnuplot ran %s but wrote no plots/%s.%s",
+                             script[i], names[i], formats[f].ext);
+        }
     return st;
 }
 
