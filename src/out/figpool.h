@@ -39,9 +39,16 @@ int figpool_panel(figpool *p, const plot_panel *pn);
  * PLOT_MAX_SERIES series: past that, p fails (see above). */
 void figpool_add(figpool *p, int panel, const plot_series *s);
 
-/* The figure so far: name, title, the panels with their series, cols (1 or
- * 2 for up to 4 panels, else 3).  Valid until the next figpool_panel or
- * figpool_add. */
+/* Small multiples: gives panels p0, p0 + step, ... (below p1) one x range
+ * and one y range, the data's over all of them (log axes over the positive
+ * values) with a small margin, so that their lines compare at a glance. */
+void figpool_share_axes(figpool *p, int p0, int p1, int step);
+/* Sets the panels per row (0 = figpool_figure's choice). */
+void figpool_cols(figpool *p, int cols);
+
+/* The figure so far: name, title, the panels with their series, cols (as
+ * set, else 1 or 2 for up to 4 panels, else 3).  Valid until the next
+ * figpool_panel or figpool_add. */
 const plot_figure *figpool_figure(figpool *p);
 /* AB_OK, or the first failure with its message in err. */
 ab_status figpool_status(const figpool *p, ab_err *err);

@@ -131,6 +131,12 @@ static ab_status check_figure(const plot_figure *fig, ab_err *err)
                 se->style != PLOT_POINTS)
                 return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d: unknown style",
                                fig->name, p + 1, s + 1);
+            if (se->at_top && (se->style != PLOT_POINTS || se->ylo))
+                return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d: markers at the "
+                               "top are points without a band", fig->name, p + 1, s + 1);
+            if (se->n_marks < 0 || (se->n_marks > 0 && !se->mark_x))
+                return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d: marks lack x",
+                               fig->name, p + 1, s + 1);
             if (se->colour < 0)
                 return ab_fail(err, AB_EUSAGE,
                                "plot %s: panel %d series %d: colour %d (use 0 for automatic, "
@@ -149,9 +155,10 @@ static bool value_ok(double v, bool logy)
     return isfinite(v) && (!logy || v > 0);
 }
 
+/* A marker at the top needs only its x. */
 static bool row_ok(const plot_series *s, int i, bool logy)
 {
-    return isfinite(s->x[i]) && value_ok(s->y[i], logy);
+    return isfinite(s->x[i]) && (s->at_top || value_ok(s->y[i], logy));
 }
 
 static int count_rows(const plot_series *s, bool logy)
@@ -175,7 +182,8 @@ static int count_band_rows(const plot_series *s, bool logy)
 typedef struct {
     int points;             /* plottable rows over all series */
     double xmin, xmax;      /* over plottable rows */
-    double ymin, ymax;      /* y and drawable band edges of those rows */
+    double ymin, ymax;      /* y and drawable band edges of those rows (not at_top's) */
+    bool top;               /* some markers sit at the top edge */
 } panel_extent;
 
 static void widen(double *lo, double *hi, double v)
@@ -188,7 +196,7 @@ static void widen(double *lo, double *hi, double v)
 
 static panel_extent measure(const plot_panel *pa)
 {
-    panel_extent e = {0, INFINITY, -INFINITY, INFINITY, -INFINITY};
+    panel_extent e = {0, INFINITY, -INFINITY, INFINITY, -INFINITY, false};
     for (int s = 0; s < pa->n_series; s++) {
         const plot_series *se = &pa->series[s];
         for (int i = 0; i < se->n; i++) {
@@ -196,6 +204,10 @@ static panel_extent measure(const plot_panel *pa)
                 continue;
             e.points++;
             widen(&e.xmin, &e.xmax, se->x[i]);
+            if (se->at_top) {
+                e.top = true;
+                continue;
+            }
             widen(&e.ymin, &e.ymax, se->y[i]);
             if (se->ylo && value_ok(se->ylo[i], pa->logy) && value_ok(se->yhi[i], pa->logy)) {
                 widen(&e.ymin, &e.ymax, se->ylo[i]);
@@ -231,6 +243,40 @@ static void put_log_xtics(FILE *f, const plot_panel *pa)
     for (int j = 0; j < n; j++)
         fprintf(f, "%s%.9g", j ? ", " : "", v[j]);
     fputs(")\n", f);
+}
+
+/* ---- marks ------------------------------------------------------------- */
+
+/* What the key says once per panel of the crosses that end diverged runs. */
+#define MARK_KEY "where a run diverged (its values end there)"
+#define MARK_PT 2   /* a cross */
+#define TOP_PT 8    /* an open triangle */
+
+/* The drawn point a mark at x sits on: the last at or before x, or -1. */
+static int mark_index(const plot_series *s, double x, bool logy)
+{
+    int best = -1;
+    for (int i = 0; i < s->n; i++)
+        if (!s->at_top && row_ok(s, i, logy) && s->x[i] <= x &&
+            (best < 0 || s->x[i] >= s->x[best]))
+            best = i;
+    return best;
+}
+
+static int count_marks(const plot_series *s, bool logy)
+{
+    int n = 0;
+    for (int m = 0; m < s->n_marks; m++)
+        n += isfinite(s->mark_x[m]) && mark_index(s, s->mark_x[m], logy) >= 0;
+    return n;
+}
+
+static bool panel_has_marks(const plot_panel *pa)
+{
+    for (int s = 0; s < pa->n_series; s++)
+        if (count_marks(&pa->series[s], pa->logy) > 0)
+            return true;
+    return false;
 }
 
 /* ---- the key ----------------------------------------------------------- */
@@ -306,6 +352,11 @@ static key_shape key_layout(const plot_panel *pa, const panel_extent *e)
         entries++;
         if (len > longest)
             longest = len;
+    }
+    if (panel_has_marks(pa)) {
+        entries++;
+        if (text_chars(MARK_KEY) > longest)
+            longest = text_chars(MARK_KEY);
     }
     if (entries == 0)
         return k;
@@ -477,6 +528,10 @@ static void write_block(FILE *f, int id, const plot_series *s, bool logy)
         gap = false;
         wrote = true;
         put_num(f, s->x[i]);
+        if (s->at_top) {
+            fputc('\n', f); /* drawn at the top edge: x alone */
+            continue;
+        }
         fputc(' ', f);
         put_num(f, s->y[i]);
         if (s->ylo) {
@@ -492,6 +547,24 @@ static void write_block(FILE *f, int id, const plot_series *s, bool logy)
             else
                 fputs("NaN", f);
         }
+        fputc('\n', f);
+    }
+    fputs("EOD\n", f);
+}
+
+/* The crosses of a series' diverged runs, $mID: x y on its line. */
+static void write_marks(FILE *f, int id, const plot_series *s, bool logy)
+{
+    if (count_marks(s, logy) == 0)
+        return;
+    fprintf(f, "# where its runs diverged\n$m%d << EOD\n", id);
+    for (int m = 0; m < s->n_marks; m++) {
+        int i = isfinite(s->mark_x[m]) ? mark_index(s, s->mark_x[m], logy) : -1;
+        if (i < 0)
+            continue;
+        put_num(f, s->x[i]);
+        fputc(' ', f);
+        put_num(f, s->y[i]);
         fputc('\n', f);
     }
     fputs("EOD\n", f);
@@ -526,6 +599,10 @@ static void put_line_style(FILE *f, const plot_series *s, int k, int rows)
         return;
     }
     int slot = series_slot(s, k);
+    if (s->style == PLOT_POINTS && s->at_top) {
+        fprintf(f, "with points lc rgb \"%s\" pt %d ps 1.5", series_colour(s, k), TOP_PT);
+        return;
+    }
     if (s->style == PLOT_POINTS) {
         fprintf(f, "with points lc rgb \"%s\" pt %d ps 1.2", series_colour(s, k),
                 point_types[slot % N_POINT_TYPES]);
@@ -656,6 +733,10 @@ static void put_x_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
      * guesses.  Give it a sensible one instead. */
     if (xn) {
         /* put_xnames set the range */
+    } else if (pa->xlo < pa->xhi) {
+        /* shared with other panels: as given, with the margin below */
+        fprintf(f, "set xrange [%.9g:%.9g]\nset offsets graph 0.03, graph 0.03, 0, 0\n",
+                pa->xlo, pa->xhi);
     } else if (e->xmin == e->xmax) {
         fprintf(f, "set xrange [%.9g:%.9g]\nset offsets 0, 0, 0, 0\n",
                 pa->logx ? e->xmin / 2 : e->xmin - 1, pa->logx ? e->xmax * 2 : e->xmax + 1);
@@ -673,6 +754,46 @@ static void put_x_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
 static void put_y_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
                        const plot_xnames *xn)
 {
+    const char *xoff = !xn && (e->xmin != e->xmax || pa->xlo < pa->xhi)
+                           ? "graph 0.03, graph 0.03"
+                           : "0, 0";
+    /* markers at the top edge need the room above the data */
+    double top = e->top ? 0.12 : 0.04;
+    if (pa->ylo < pa->yhi && !pa->percent) {
+        /* a range shared with other panels: as given */
+        fprintf(f, "%s\nset format y \"%s\"\nset yrange [%.9g:%.9g]\nset offsets %s, 0, 0\n",
+                pa->logy ? "set logscale y" : "unset logscale y",
+                pa->logy ? "10^{%L}" : "% h", pa->ylo, pa->yhi, xoff);
+        return;
+    }
+    if (e->ymin > e->ymax) {
+        /* only markers at the top: an empty axis under them */
+        fprintf(f, "%s\nset format y \"%s\"\nset yrange [%s]\nset offsets %s, 0, 0\n",
+                pa->logy ? "set logscale y" : "unset logscale y",
+                pa->logy ? "10^{%L}" : "% h", pa->logy ? "1:10" : "0:1", xoff);
+        return;
+    }
+    if (pa->logy && e->top) {
+        fprintf(f, "set logscale y\nset format y \"10^{%%L}\"\n");
+        if (e->ymin == e->ymax)
+            fprintf(f, "set yrange [%.9g:%.9g]\n", e->ymin / 10, e->ymax * 10);
+        else
+            fprintf(f, "set autoscale y\nset offsets %s, graph %g, 0\n", xoff, top);
+        return;
+    }
+    if (!pa->logy && !pa->percent && e->ymin != e->ymax) {
+        /* Two nearly equal lines must not be blown apart to fill the panel:
+         * the axis spans at least PLOT_MIN_SPAN of the largest |y|. */
+        double mag = fmax(fabs(e->ymin), fabs(e->ymax));
+        double span = e->ymax - e->ymin, least = PLOT_MIN_SPAN * mag;
+        if (span < least) {
+            double mid = (e->ymin + e->ymax) / 2;
+            fprintf(f, "unset logscale y\nset format y \"%% h\"\n"
+                       "set yrange [%.9g:%.9g]\nset offsets %s, 0, 0\n",
+                    mid - least / 2, mid + least / 2 + (top - 0.04) * least, xoff);
+            return;
+        }
+    }
     if (pa->logy) {
         fputs("set logscale y\nset format y \"10^{%L}\"\n", f);
         if (e->ymin == e->ymax)
@@ -690,8 +811,7 @@ static void put_y_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
             fprintf(f, "set yrange [%.9g:%.9g]\n", e->ymin - pad, e->ymax + pad);
         } else {
             /* a margin, so a line at 0 or 100% does not vanish into the frame */
-            fprintf(f, "set autoscale y\nset offsets %s, graph 0.04, graph 0.04\n",
-                    !xn && e->xmin != e->xmax ? "graph 0.03, graph 0.03" : "0, 0");
+            fprintf(f, "set autoscale y\nset offsets %s, graph %g, graph 0.04\n", xoff, top);
         }
     }
 }
@@ -744,6 +864,22 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
             k.maxrows, KEY_SAMPLEN, KEY_SPACING);
 }
 
+/* The markers of at_top series: labels with a point, at their x along the
+ * top edge of the panel (labels, so that they need no y of the axis). */
+static void write_top_marks(FILE *f, const plot_panel *pa)
+{
+    int tag = 10; /* 1 is write_axes' "no data" */
+    for (int s = 0, k = 0; s < pa->n_series; s++) {
+        const plot_series *se = &pa->series[s];
+        for (int i = 0; se->at_top && i < se->n; i++)
+            if (isfinite(se->x[i]))
+                fprintf(f, "set label %d \"\" at first %.9g, graph 0.95 point lc rgb \"%s\" "
+                           "pt %d ps 1.5 front\n",
+                        tag++, se->x[i], series_colour(se, k), TOP_PT);
+        k += takes_auto_slot(se);
+    }
+}
+
 /* first_block: id of the panel's first data block (one per series). */
 static void write_panel(FILE *f, int index, const plot_panel *pa, int first_block,
                         double bmargin, const plot_xnames *xn, bool reset_x)
@@ -757,6 +893,7 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         fputs("plot NaN notitle\n", f);
         return;
     }
+    write_top_marks(f, pa);
 
     /* Bands first so every line is drawn on top of every band. */
     fputs("plot ", f);
@@ -790,6 +927,12 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
             put_line_style(f, se, k, rows);
             fputs(" title ", f);
             put_str(f, buf);
+        } else if (rows > 0 && se->at_top) {
+            /* the markers are labels (write_top_marks): this is their key entry */
+            fputs("NaN ", f);
+            put_line_style(f, se, k, rows);
+            fputs(" title ", f);
+            put_str(f, se->label);
         } else if (rows > 0) {
             fprintf(f, "$d%d using 1:2 ", first_block + s);
             put_line_style(f, se, k, rows);
@@ -808,6 +951,24 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         }
         fputs(" noenhanced", f);
         sep = ", \\\n     ";
+        k += takes_auto_slot(se);
+    }
+    /* the crosses last, on top of every line, the first saying what they are */
+    bool titled = false;
+    for (int s = 0, k = 0; s < pa->n_series; s++) {
+        const plot_series *se = &pa->series[s];
+        if (count_marks(se, pa->logy) > 0) {
+            fprintf(f, "%s$m%d using 1:2 with points lc rgb \"%s\" pt %d ps 2.2 lw 2 ", sep,
+                    first_block + s, series_colour(se, k), MARK_PT);
+            if (titled) {
+                fputs("notitle", f);
+            } else {
+                fputs("title ", f);
+                put_str(f, MARK_KEY);
+                fputs(" noenhanced", f);
+            }
+            titled = true;
+        }
         k += takes_auto_slot(se);
     }
     fputc('\n', f);
@@ -889,7 +1050,8 @@ static void write_data(FILE *f, const plot_figure *fig)
             fprintf(f, "# panel %d, ", p + 1);
             put_str(f, pa->series[s].label);
             fputc('\n', f);
-            write_block(f, block++, &pa->series[s], pa->logy);
+            write_block(f, block, &pa->series[s], pa->logy);
+            write_marks(f, block++, &pa->series[s], pa->logy);
         }
     }
 }
