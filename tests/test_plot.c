@@ -524,6 +524,214 @@ static void test_have_gnuplot_searches_path(void **state)
     }
 }
 
+/* ---- formats, styles, marks, ranges ------------------------------------ */
+
+/* --format's list: each of png, pdf, svg once; anything else names itself. */
+static void test_formats_parse(void **state)
+{
+    (void)state;
+    unsigned f = 0;
+    ab_err err = {{0}};
+    assert_int_equal(plot_formats_parse(&f, "svg,png", &err), AB_OK);
+    assert_int_equal(f, PLOT_SVG | PLOT_PNG);
+    assert_int_equal(plot_formats_parse(&f, "pdf", &err), AB_OK);
+    assert_int_equal(f, PLOT_PDF);
+    assert_int_equal(plot_formats_parse(&f, "png,jpg", &err), AB_EUSAGE);
+    assert_string_equal(err.msg, "'jpg' is not a format (accepted: png, pdf, svg, comma "
+                                 "separated)");
+    assert_int_equal(plot_formats_parse(&f, "pdf,pdf", &err), AB_EUSAGE);
+    assert_string_equal(err.msg, "pdf given twice");
+    assert_int_equal(plot_formats_parse(&f, "png,", &err), AB_EUSAGE);
+    assert_string_equal(err.msg, "'' is not a format (accepted: png, pdf, svg, comma separated)");
+    assert_int_equal(plot_formats_parse(&f, "", &err), AB_EUSAGE);
+    assert_int_equal(f, PLOT_PDF); /* unchanged by a failure */
+}
+
+/* The script writes the chosen formats, the PDF a page in inches at 96
+ * pixels an inch; rendered, it writes those files and no PNG; the user's
+ * fmt overrides them; REPORT links the PNG, else the SVG, else the PDF. */
+static void test_vector_formats(void **state)
+{
+    scratch *fx = *state;
+    plot_figure fig = demo_figure("vec_fig");
+    ab_err err = {{0}};
+    plot_set_formats(PLOT_PDF | PLOT_SVG);
+    assert_string_equal(plot_link_ext(), "svg");
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "vec_fig.gp");
+    assert_non_null(strstr(gp, "if (!exists(\"fmt\")) fmt = \"pdf svg\"\n"));
+    assert_non_null(strstr(gp, "# (writes plots/vec_fig.EXT for each EXT in fmt: pdf svg;"));
+    /* 1280 x 520 px: 13.33 x 5.42 inches, not 1280 x 520 inches */
+    assert_non_null(strstr(gp, "set terminal pdfcairo size 13.33in,5.42in"));
+    assert_non_null(strstr(gp, "set terminal svg size 1280,520 dynamic"));
+    free(gp);
+    if (plot_have_gnuplot()) {
+        assert_int_equal(plot_render(fx->dir, "vec_fig", &err), AB_OK);
+        char *svg = slurp_in(fx->out, "vec_fig.svg");
+        /* the page in points: 13.33 in x 72; the PDF is binary, so read by size */
+        char path[sizeof fx->out + 16];
+        snprintf(path, sizeof path, "%s/vec_fig.pdf", fx->out);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        static char pdf[1 << 20];
+        size_t n = fread(pdf, 1, sizeof pdf, f);
+        fclose(f);
+        assert_memory_equal(pdf, "%PDF", 4);
+        const char *box = "/MediaBox [ 0 0 959 390 ]";
+        bool found = false;
+        for (size_t i = 0; i + strlen(box) <= n && !found; i++)
+            found = memcmp(pdf + i, box, strlen(box)) == 0;
+        assert_true(found);
+        assert_non_null(strstr(svg, "viewBox=\"0 0 1280 520\""));
+        assert_non_null(strstr(svg, "Sigmoid vs ReLU_family"));
+        free(svg);
+        char png[sizeof fx->out + 16];
+        snprintf(png, sizeof png, "%s/vec_fig.png", fx->out);
+        assert_int_not_equal(access(png, F_OK), 0);
+        /* standalone, with the user's choice */
+        char cmd[4400];
+        snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot -e \"fmt='png'\" plots/vec_fig.gp", fx->dir);
+        assert_int_equal(system(cmd), 0);
+        assert_png(fx->out, "vec_fig.png");
+    }
+    plot_set_formats(PLOT_PDF);
+    assert_string_equal(plot_link_ext(), "pdf");
+    plot_set_formats(0); /* back to the default */
+    assert_int_equal(plot_formats(), PLOT_PNG);
+    assert_string_equal(plot_link_ext(), "png");
+}
+
+/* Pulls "lc rgb "#..." lw 1.5 dt N pt M" of the k-th linespoints in gp. */
+static void style_of(const char *gp, int k, char *out, size_t n)
+{
+    const char *at = gp;
+    for (int i = 0; i <= k; i++) {
+        at = strstr(at, "with linespoints ");
+        assert_non_null(at);
+        at += strlen("with linespoints ");
+    }
+    const char *end = strstr(at, " ps ");
+    assert_non_null(end);
+    snprintf(out, n, "%.*s", (int)(end - at), at);
+}
+
+/* 30 lines in a panel get 30 different (colour, dash, marker) styles. */
+static void test_thirty_styles(void **state)
+{
+    scratch *fx = *state;
+    enum { N = 30 };
+    static const double x[] = {1, 2}, y[] = {1, 2};
+    plot_series s[N];
+    char labels[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(labels[i], sizeof labels[i], "act%d", i);
+        s[i] = (plot_series){.label = labels[i], .n = 2, .x = x, .y = y, .style = PLOT_LINE};
+    }
+    plot_panel pa = {.title = "many", .xlabel = "x", .ylabel = "y", .series = s, .n_series = N};
+    plot_figure fig = {.name = "styles", .panels = &pa, .n_panels = 1, .cols = 1};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "styles.gp");
+    char st[N][80];
+    for (int i = 0; i < N; i++) {
+        style_of(gp, i, st[i], sizeof st[i]);
+        for (int j = 0; j < i; j++)
+            if (strcmp(st[i], st[j]) == 0)
+                fail_msg("lines %d and %d share the style %s", j, i, st[i]);
+    }
+    /* the eleventh line: the first colour again, dash-dot now */
+    assert_string_equal(st[0], "lc rgb \"#1f77b4\" lw 1.5 dt 1 pt 7");
+    assert_string_equal(st[10], "lc rgb \"#1f77b4\" lw 1.5 dt 4 pt 13");
+    free(gp);
+}
+
+/* A diverged run's cross sits on its line's last point at or before the
+ * mark, the key says once what crosses mean; markers at the top are labels
+ * along the top edge with a key entry of their own, their block x alone. */
+static void test_marks_and_top(void **state)
+{
+    scratch *fx = *state;
+    static const double x[] = {0, 1, 2, 3, 4}, y[] = {2, 1.5, 1.2, NAN, NAN};
+    static const double y2[] = {3, 2, 1, 0.5, 0.4};
+    static const double at[] = {3}, at2[] = {4, 0.5};
+    static const double top[] = {0.01, 0.3};
+    plot_series s[] = {
+        {.label = "relu (diverged in epoch 3)", .n = 5, .x = x, .y = y, .style = PLOT_LINE,
+         .mark_x = at, .n_marks = 1},
+        {.label = "elu (2 of 3 seeds diverged)", .n = 5, .x = x, .y = y2, .style = PLOT_LINE,
+         .mark_x = at2, .n_marks = 2},
+        {.label = "sigmoid: never", .n = 2, .x = top, .y = top, .style = PLOT_POINTS,
+         .at_top = true},
+    };
+    plot_panel pa = {.title = "loss", .xlabel = "epoch", .ylabel = "loss", .logy = true,
+                     .series = s, .n_series = 3};
+    plot_figure fig = {.name = "marks", .panels = &pa, .n_panels = 1, .cols = 1};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "marks.gp");
+    /* relu's cross at (2, 1.2), its last drawn point; elu's at 4 and 0 */
+    assert_non_null(strstr(gp, "$m1 << EOD\n2 1.2\nEOD\n"));
+    assert_non_null(strstr(gp, "$m2 << EOD\n4 0.4\n0 3\nEOD\n"));
+    assert_null(strstr(gp, "$m3"));
+    assert_non_null(strstr(gp, "$m1 using 1:2 with points lc rgb \"#1f77b4\" pt 2 ps 2.2 lw 2 "
+                               "title \"where a run diverged (its values end there)\""));
+    assert_non_null(strstr(gp, "$m2 using 1:2 with points lc rgb \"#ff7f0e\" pt 2 ps 2.2 lw 2 "
+                               "notitle"));
+    /* the markers at the top: x alone, as labels, keyed once */
+    assert_non_null(strstr(gp, "$d3 << EOD\n0.01\n0.3\nEOD\n"));
+    assert_non_null(strstr(gp, "set label 10 \"\" at first 0.01, graph 0.95 point lc rgb "
+                               "\"#2ca02c\" pt 8 ps 1.5 front\n"));
+    assert_non_null(strstr(gp, "set label 11 \"\" at first 0.3, graph 0.95"));
+    assert_non_null(strstr(gp, "NaN with points lc rgb \"#2ca02c\" pt 8 ps 1.5 title "
+                               "\"sigmoid: never\""));
+    /* room above the data for them */
+    assert_non_null(strstr(gp, "set autoscale y\nset offsets graph 0.03, graph 0.03, graph 0.12, 0\n"));
+    /* the key holds the three lines and the crosses' entry */
+    assert_non_null(strstr(gp, "maxrows 4 "));
+    free(gp);
+    if (plot_have_gnuplot()) {
+        char said[2048];
+        assert_int_equal(render_quiet(fx->dir, "marks", &err, said, sizeof said), AB_OK);
+        assert_string_equal(said, "");
+    }
+}
+
+/* A linear axis spans at least a tenth of the values' magnitude: two lines
+ * at 1 and 1.001 are not blown up to fill the panel; a panel given a range
+ * (small multiples) keeps it. */
+static void test_zoom_and_fixed_range(void **state)
+{
+    scratch *fx = *state;
+    static const double x[] = {1, 2, 3}, a[] = {1, 1, 1}, b[] = {1.001, 1.001, 1.0};
+    static const double c[] = {10, 50, 90};
+    plot_series near[] = {{.label = "a", .n = 3, .x = x, .y = a, .style = PLOT_LINE},
+                          {.label = "b", .n = 3, .x = x, .y = b, .style = PLOT_LINE}};
+    plot_series far = {.label = "c", .n = 3, .x = x, .y = c, .style = PLOT_LINE};
+    plot_panel pa[] = {
+        {.title = "near", .xlabel = "x", .ylabel = "y", .series = near, .n_series = 2},
+        {.title = "far", .xlabel = "x", .ylabel = "y", .series = &far, .n_series = 1},
+        {.title = "given", .xlabel = "x", .ylabel = "y", .series = &far, .n_series = 1,
+         .ylo = -5, .yhi = 200, .xlo = 0, .xhi = 10},
+    };
+    plot_figure fig = {.name = "zoom", .panels = pa, .n_panels = 3, .cols = 3};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "zoom.gp");
+    const char *p2 = strstr(gp, "# ---- panel 2"), *p3 = strstr(gp, "# ---- panel 3");
+    assert_non_null(p2);
+    assert_non_null(p3);
+    /* 0.1 x 1.001 about the middle, 1.0005 */
+    const char *r = strstr(gp, "set yrange [0.95045:1.05055]\n");
+    assert_non_null(r);
+    assert_true(r < p2);
+    /* a wide spread: gnuplot's own range */
+    assert_non_null(strstr(p2, "set autoscale y\nset offsets graph 0.03, graph 0.03, graph "
+                               "0.04, graph 0.04\n"));
+    assert_non_null(strstr(p3, "set xrange [0:10]\n"));
+    assert_non_null(strstr(p3, "set yrange [-5:200]\n"));
+    free(gp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +750,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_plots_folder, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_render_failures, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_have_gnuplot_searches_path, setup, scratch_teardown),
+        cmocka_unit_test(test_formats_parse),
+        cmocka_unit_test_setup_teardown(test_vector_formats, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_thirty_styles, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_marks_and_top, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_zoom_and_fixed_range, setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
