@@ -897,6 +897,12 @@ static void test_diverged_marks(void **state)
     pn = &figpool_figure(p)->panels[0];
     assert_int_equal(pn->series[1].n_marks, 1);
     assert_near(pn->series[1].mark_x[0], EVERY, 0.0);
+    /* after training: not its last probe before it blew up, drawn as if */
+    pn = &figpool_figure(p)->panels[1];
+    for (int l = 0; l < 3; l++) {
+        assert_true(isfinite(pn->series[0].y[l]));
+        assert_true(isnan(pn->series[1].y[l]));
+    }
     figpool_free(p);
     free_records(recs, 2);
 }

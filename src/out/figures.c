@@ -116,7 +116,8 @@ static void mark_diverged(figpool *p, line *ln, const fig_in *in, act_group g, b
 
 /* One series per activation: metric m of each layer (hidden layers only
  * when m has no value at the output) against layer number, at the first
- * probe or, with probe_last, the last, aggregated over seeds. */
+ * probe or, with probe_last, the last of the runs that did not diverge,
+ * aggregated over seeds. */
 static void layer_line(figpool *p, int panel, const fig_in *in, int a, const probe_metric *m,
                        bool probe_last, const char *label, int colour)
 {
@@ -132,7 +133,10 @@ static void layer_line(figpool *p, int panel, const fig_in *in, int a, const pro
         for (int i = 0; i < g.count; i++) {
             const run_record *r = &in->recs[g.first + i];
             int pi = probe_last ? r->r.n_probes - 1 : 0;
-            figpool_stat_add(&st, r->r.n_probes > 0
+            /* a diverged run's last probe is from before it blew up, not
+             * after training: left out, never drawn as if it were */
+            bool gone = probe_last && r->r.diverged;
+            figpool_stat_add(&st, r->r.n_probes > 0 && !gone
                                       ? probe_metric_value(&record_probe(r, pi)[l], m)
                                       : NAN);
         }
