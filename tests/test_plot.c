@@ -732,6 +732,48 @@ static void test_zoom_and_fixed_range(void **state)
     free(gp);
 }
 
+/* A long key below a panel gets a plot at least as tall as itself, since
+ * gnuplot otherwise wraps it into columns wider than the panel (seen at 28
+ * one-column entries in a 945 px picture). */
+static void test_long_key_height(void **state)
+{
+    scratch *fx = *state;
+    enum { N = 28 };
+    static const double x[] = {1, 2}, y[] = {1, 2};
+    plot_series s[N];
+    char labels[N][64];
+    for (int i = 0; i < N; i++) {
+        snprintf(labels[i], sizeof labels[i], "activation %02d with a long label, forty-four", i);
+        s[i] = (plot_series){.label = labels[i], .n = 2, .x = x, .y = y, .style = PLOT_LINE};
+    }
+    plot_panel pa[] = {{.title = "a", .xlabel = "x", .ylabel = "y", .series = s, .n_series = N},
+                       {.title = "b", .xlabel = "x", .ylabel = "y", .series = s, .n_series = 2}};
+    plot_figure fig = {.name = "longkey", .title = "T", .panels = pa, .n_panels = 2, .cols = 2};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "longkey.gp");
+    int w = 0, h = 0, rows = 0;
+    double bm = 0;
+    const char *t = strstr(gp, "set terminal pngcairo size ");
+    assert_non_null(t);
+    assert_int_equal(sscanf(t, "set terminal pngcairo size %d,%d", &w, &h), 2);
+    const char *k = strstr(gp, "maxrows ");
+    assert_non_null(k);
+    assert_int_equal(sscanf(k, "maxrows %d", &rows), 1);
+    assert_int_equal(rows, N); /* one column: two would not fit the width */
+    const char *b = strstr(gp, "set bmargin ");
+    assert_non_null(b);
+    assert_int_equal(sscanf(b, "set bmargin %lf", &bm), 1);
+    /* the key's rows of 17 px, the plot 1.25 times that above them */
+    assert_true(h - 40 >= bm * 15.5 + 1.25 * N * 17);
+    free(gp);
+    if (plot_have_gnuplot()) {
+        char said[2048];
+        assert_int_equal(render_quiet(fx->dir, "longkey", &err, said, sizeof said), AB_OK);
+        assert_string_equal(said, "");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -755,6 +797,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_thirty_styles, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_marks_and_top, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_zoom_and_fixed_range, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_long_key_height, setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

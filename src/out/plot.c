@@ -72,6 +72,10 @@ static const int dash_types[] = {1, 4, 5, 3};
  * so the plot itself keeps its height. */
 #define KEY_FREE_ROWS 3
 #define KEY_ROW_PX 17
+/* The plot above a key is at least this many times the key's height, and
+ * the panel's title and top margin take KEY_TOP_PX more. */
+#define KEY_PLOT_RATIO 1.25
+#define KEY_TOP_PX 90
 
 /* ---- validation -------------------------------------------------------- */
 
@@ -1010,8 +1014,18 @@ static void layout(fig_layout *lo, const plot_figure *fig, const plot_xnames *xn
     lo->multi = fig->n_panels > 1 || (fig->title && *fig->title);
     lo->width = PANEL_W * lo->cols;
     /* Multiplot cells are all of a height, so the tallest key sets it. */
-    int extra_rows = most_key_rows(fig, 0, fig->n_panels) - KEY_FREE_ROWS;
+    int key_rows = most_key_rows(fig, 0, fig->n_panels), extra_rows = key_rows - KEY_FREE_ROWS;
     int panel_h = PANEL_H + (extra_rows > 0 ? extra_rows * KEY_ROW_PX : 0);
+    /* gnuplot wraps a key below the plot into more columns (which then
+     * overflow the panel's width) once it is taller than about the plot
+     * itself (measured): a long key needs the plot that tall too */
+    int key_h = (int)ceil(bottom_margin(key_rows) * V_CHAR_PX + KEY_PLOT_RATIO * key_rows *
+                          KEY_ROW_PX) + KEY_TOP_PX;
+    /* (past cairo's limit the key wraps rather than the figure fail: a
+     * panel of PLOT_MAX_SERIES lines still draws) */
+    int rows = (fig->n_panels + lo->cols - 1) / lo->cols;
+    if (key_h > panel_h && (long)key_h * rows + 2 * TITLE_H <= PLOT_MAX_PX)
+        panel_h = key_h;
     /* upright x names take their height from below the plot, so add it */
     panel_h += (int)ceil(most_xnames_extra(fig, xn, n_xn, 0, fig->n_panels) * V_CHAR_PX);
     /* a long figure title wraps (about 9 px per character at its size) */
