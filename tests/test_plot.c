@@ -83,18 +83,27 @@ static plot_figure demo_figure(const char *name)
         ref[i] = pow(0.25, i + 1);
     }
     grad_relu[N_LAYERS - 1] = 0.0; /* not drawable on a log axis */
-    logy_series[0] = (plot_series){.label = "sigmoid", .n = N_LAYERS, .x = depth, .y = grad_mean, .ylo = grad_lo, .yhi = grad_hi,
+    logy_series[0] = (plot_series){.label = "sigmoid", .n = N_LAYERS, .x = depth, .y = grad_mean,
+                                   .ylo = grad_lo, .yhi = grad_hi,
                                    .style = PLOT_LINE, .colour = 0, .dashed = false};
-    logy_series[1] = (plot_series){.label = "relu", .n = N_LAYERS, .x = depth, .y = grad_relu, .ylo = NULL, .yhi = NULL,
+    logy_series[1] = (plot_series){.label = "relu", .n = N_LAYERS, .x = depth, .y = grad_relu,
+                                   .ylo = NULL, .yhi = NULL,
                                    .style = PLOT_LINE, .colour = 0, .dashed = false};
-    logy_series[2] = (plot_series){.label = "0.25^n", .n = N_LAYERS, .x = depth, .y = ref, .ylo = NULL, .yhi = NULL,
+    logy_series[2] = (plot_series){.label = "0.25^n", .n = N_LAYERS, .x = depth, .y = ref,
+                                   .ylo = NULL, .yhi = NULL,
                                    .style = PLOT_REFERENCE, .colour = 0, .dashed = false};
-    lin_series[0] = (plot_series){.label = "leaky_relu:0.1 \"fast\"", .n = 6, .x = ep, .y = acc_a, .ylo = NULL, .yhi = NULL,
+    lin_series[0] = (plot_series){.label = "leaky_relu:0.1 \"fast\"", .n = 6, .x = ep, .y = acc_a,
+                                  .ylo = NULL, .yhi = NULL,
                                   .style = PLOT_LINE, .colour = 0, .dashed = false};
-    lin_series[1] = (plot_series){.label = "tanh", .n = 6, .x = ep, .y = acc_b, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
-    demo_panels[0] = (plot_panel){.title = "Gradient norm by layer", .xlabel = "layer", .ylabel = "mean |dL/dW|", .logy = true, .integer_x = true,
-                                  .series = logy_series, .n_series = 3, .logx = false, .percent = false};
-    demo_panels[1] = (plot_panel){.title = "Test accuracy", .xlabel = "epoch", .ylabel = "accuracy", .logy = false, .integer_x = true, .series = lin_series,
+    lin_series[1] = (plot_series){.label = "tanh", .n = 6, .x = ep, .y = acc_b, .ylo = NULL,
+                                  .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    demo_panels[0] = (plot_panel){.title = "Gradient norm by layer", .xlabel = "layer",
+                                  .ylabel = "mean |dL/dW|", .logy = true, .integer_x = true,
+                                  .series = logy_series, .n_series = 3, .logx = false,
+                                  .percent = false};
+    demo_panels[1] = (plot_panel){.title = "Test accuracy", .xlabel = "epoch",
+                                  .ylabel = "accuracy", .logy = false, .integer_x = true,
+                                  .series = lin_series,
                                   .n_series = 2, .logx = false, .percent = false};
     return (plot_figure){name, "Sigmoid vs ReLU_family", demo_panels, 2, 2};
 }
@@ -161,8 +170,11 @@ static void test_render_all_same(void **state)
     if (!plot_have_gnuplot())
         skip();
     static const double x[] = {1, 2, 3}, y[] = {1e-3, 1e-2, 10};
-    plot_series s = {.label = "decay", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
-    plot_panel logp = {.title = "log axes", .xlabel = "layer", .ylabel = "norm", .logy = true, .integer_x = true, .series = &s, .n_series = 1, .logx = true, .percent = false};
+    plot_series s = {.label = "decay", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL,
+                     .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_panel logp = {.title = "log axes", .xlabel = "layer", .ylabel = "norm", .logy = true,
+                       .integer_x = true, .series = &s, .n_series = 1, .logx = true,
+                       .percent = false};
     plot_figure a = {"first_fig", "A title", &logp, 1, 1};
     plot_figure b = demo_figure("demo_fig");
     ab_err err = {{0}};
@@ -187,12 +199,17 @@ static void test_empty_panels_render(void **state)
     static const double x[] = {1, 2, 3};
     static const double bad[] = {NAN, INFINITY, -1};
     static const double ok[] = {5, 5, 5};
-    plot_series all_bad = {.label = "diverged_net", .n = 3, .x = x, .y = bad, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
-    plot_series mixed[] = {{.label = "flat", .n = 3, .x = x, .y = ok, .ylo = bad, .yhi = bad, .style = PLOT_LINE, .colour = 0, .dashed = false}, all_bad};
+    plot_series all_bad = {.label = "diverged_net", .n = 3, .x = x, .y = bad, .ylo = NULL,
+                           .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_series mixed[] = {{.label = "flat", .n = 3, .x = x, .y = ok, .ylo = bad, .yhi = bad,
+                            .style = PLOT_LINE, .colour = 0, .dashed = false}, all_bad};
     plot_panel panels[] = {
-        {.title = "Nothing to show", .xlabel = "x", .ylabel = "y", .logy = true, .integer_x = true, .series = NULL, .n_series = 0, .logx = false, .percent = false},
-        {.title = "All points bad", .xlabel = "x", .ylabel = "y", .logy = true, .integer_x = false, .series = &all_bad, .n_series = 1, .logx = false, .percent = false},
-        {.title = "One flat line", .xlabel = "x", .ylabel = "y", .logy = true, .integer_x = false, .series = mixed, .n_series = 2, .logx = false, .percent = false},
+        {.title = "Nothing to show", .xlabel = "x", .ylabel = "y", .logy = true,
+         .integer_x = true, .series = NULL, .n_series = 0, .logx = false, .percent = false},
+        {.title = "All points bad", .xlabel = "x", .ylabel = "y", .logy = true,
+         .integer_x = false, .series = &all_bad, .n_series = 1, .logx = false, .percent = false},
+        {.title = "One flat line", .xlabel = "x", .ylabel = "y", .logy = true, .integer_x = false,
+         .series = mixed, .n_series = 2, .logx = false, .percent = false},
     };
     plot_figure fig = {"empty_one", NULL, panels, 3, 2};
     ab_err err = {{0}};
@@ -217,8 +234,11 @@ static void test_single_panel_no_multiplot(void **state)
     scratch *fx = *state;
     static const double x[] = {0, 100, 200};
     static const double y[] = {3, 2, 1};
-    plot_series s = {.label = "loss", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
-    plot_panel pa = {.title = "Loss", .xlabel = "step", .ylabel = "loss", .logy = false, .integer_x = true, .series = &s, .n_series = 1, .logx = false, .percent = false};
+    plot_series s = {.label = "loss", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL,
+                     .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_panel pa = {.title = "Loss", .xlabel = "step", .ylabel = "loss", .logy = false,
+                     .integer_x = true, .series = &s, .n_series = 1, .logx = false,
+                     .percent = false};
     plot_figure fig = {"single", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -238,10 +258,15 @@ static void test_log_zeros(void **state)
     scratch *fx = *state;
     static const double x[] = {1, 2, 3};
     static const double zero[] = {0, 0, 0}, some[] = {0, 0.5, 0.25}, nan3[] = {NAN, NAN, NAN};
-    plot_series ss[3] = {{.label = "flat", .n = 3, .x = x, .y = zero, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false},
-                         {.label = "partly", .n = 3, .x = x, .y = some, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false},
-                         {.label = "gone", .n = 3, .x = x, .y = nan3, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false}};
-    plot_panel pa = {.title = "Grad", .xlabel = "layer", .ylabel = "norm", .logy = true, .integer_x = true, .series = ss, .n_series = 3, .logx = false, .percent = false};
+    plot_series ss[3] = {{.label = "flat", .n = 3, .x = x, .y = zero, .ylo = NULL, .yhi = NULL,
+                          .style = PLOT_LINE, .colour = 0, .dashed = false},
+                         {.label = "partly", .n = 3, .x = x, .y = some, .ylo = NULL, .yhi = NULL,
+                          .style = PLOT_LINE, .colour = 0, .dashed = false},
+                         {.label = "gone", .n = 3, .x = x, .y = nan3, .ylo = NULL, .yhi = NULL,
+                          .style = PLOT_LINE, .colour = 0, .dashed = false}};
+    plot_panel pa = {.title = "Grad", .xlabel = "layer", .ylabel = "norm", .logy = true,
+                     .integer_x = true, .series = ss, .n_series = 3, .logx = false,
+                     .percent = false};
     plot_figure fig = {"zeros", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -271,8 +296,11 @@ static void test_percent_axis(void **state)
     scratch *fx = *state;
     static const double x[] = {0, 5, 10};
     static const double y[] = {100, 99.5, 100};
-    plot_series s = {.label = "dead", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
-    plot_panel pa = {.title = "Dead", .xlabel = "epoch", .ylabel = "dead (%)", .logy = false, .integer_x = true, .series = &s, .n_series = 1, .logx = false, .percent = true};
+    plot_series s = {.label = "dead", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL,
+                     .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_panel pa = {.title = "Dead", .xlabel = "epoch", .ylabel = "dead (%)", .logy = false,
+                     .integer_x = true, .series = &s, .n_series = 1, .logx = false,
+                     .percent = true};
     plot_figure fig = {"pct", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -296,13 +324,20 @@ static void test_colour_dashed(void **state)
     static const double tr[] = {0.5, 0.7, 0.8, 0.85}, te[] = {0.45, 0.6, 0.7, 0.72};
     static const double lo[] = {0.4, 0.5, 0.6, 0.65}, hi[] = {0.6, 0.8, 0.9, 0.9};
     plot_series s[] = {
-        {.label = "relu train", .n = 4, .x = x, .y = tr, .ylo = lo, .yhi = hi, .style = PLOT_LINE, .colour = 3, .dashed = false},
-        {.label = "relu test", .n = 4, .x = x, .y = te, .ylo = lo, .yhi = hi, .style = PLOT_LINE, .colour = 3, .dashed = true},
-        {.label = "tanh train", .n = 4, .x = x, .y = lo, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false},
-        {.label = "tanh test", .n = 4, .x = x, .y = hi, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = true},
-        {.label = "wrapped", .n = 4, .x = x, .y = hi, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 12, .dashed = false},
+        {.label = "relu train", .n = 4, .x = x, .y = tr, .ylo = lo, .yhi = hi, .style = PLOT_LINE,
+         .colour = 3, .dashed = false},
+        {.label = "relu test", .n = 4, .x = x, .y = te, .ylo = lo, .yhi = hi, .style = PLOT_LINE,
+         .colour = 3, .dashed = true},
+        {.label = "tanh train", .n = 4, .x = x, .y = lo, .ylo = NULL, .yhi = NULL,
+         .style = PLOT_LINE, .colour = 0, .dashed = false},
+        {.label = "tanh test", .n = 4, .x = x, .y = hi, .ylo = NULL, .yhi = NULL,
+         .style = PLOT_LINE, .colour = 0, .dashed = true},
+        {.label = "wrapped", .n = 4, .x = x, .y = hi, .ylo = NULL, .yhi = NULL,
+         .style = PLOT_LINE, .colour = 12, .dashed = false},
     };
-    plot_panel pa = {.title = "Accuracy", .xlabel = "epoch", .ylabel = "accuracy", .logy = false, .integer_x = true, .series = s, .n_series = 5, .logx = false, .percent = false};
+    plot_panel pa = {.title = "Accuracy", .xlabel = "epoch", .ylabel = "accuracy", .logy = false,
+                     .integer_x = true, .series = s, .n_series = 5, .logx = false,
+                     .percent = false};
     plot_figure fig = {"grouped", NULL, &pa, 1, 1};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -349,12 +384,16 @@ static void test_key_layout(void **state)
     static const double y[] = {1, 2, 3};
     static const char *const layers[] = {"layer 1", "layer 2", "layer 3", "layer 4",
                                          "layer 5", "layer 6", "layer 7 (output)"};
-    plot_series many[7], one = {.label = "only", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_series many[7], one = {.label = "only", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL,
+                                .style = PLOT_LINE, .colour = 0, .dashed = false};
     for (int i = 0; i < 7; i++)
-        many[i] = (plot_series){.label = layers[i], .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+        many[i] = (plot_series){.label = layers[i], .n = 3, .x = x, .y = y, .ylo = NULL,
+                                .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
     plot_panel panels[] = {
-        {.title = "seven", .xlabel = "epoch", .ylabel = "y", .logy = false, .integer_x = true, .series = many, .n_series = 7, .logx = false, .percent = false},
-        {.title = "one", .xlabel = "epoch", .ylabel = "y", .logy = false, .integer_x = true, .series = &one, .n_series = 1, .logx = false, .percent = false},
+        {.title = "seven", .xlabel = "epoch", .ylabel = "y", .logy = false, .integer_x = true,
+         .series = many, .n_series = 7, .logx = false, .percent = false},
+        {.title = "one", .xlabel = "epoch", .ylabel = "y", .logy = false, .integer_x = true,
+         .series = &one, .n_series = 1, .logx = false, .percent = false},
     };
     plot_figure fig = {"keys", "Keys", panels, 2, 2};
     ab_err err = {{0}};
@@ -685,7 +724,8 @@ static void test_marks_and_top(void **state)
     assert_non_null(strstr(gp, "NaN with points lc rgb \"#2ca02c\" pt 8 ps 1.5 title "
                                "\"sigmoid: never\""));
     /* room above the data for them */
-    assert_non_null(strstr(gp, "set autoscale y\nset offsets graph 0.03, graph 0.03, graph 0.12, 0\n"));
+    assert_non_null(
+        strstr(gp, "set autoscale y\nset offsets graph 0.03, graph 0.03, graph 0.12, 0\n"));
     /* the key holds the three lines and the crosses' entry */
     assert_non_null(strstr(gp, "maxrows 4 "));
     free(gp);

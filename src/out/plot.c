@@ -404,7 +404,8 @@ ab_status plot_formats_parse(unsigned *out, const char *list, ab_err *err)
     for (;;) {
         size_t len = strcspn(p, ",");
         int f = 0;
-        while (f < N_FORMATS && !(strlen(formats[f].ext) == len && !strncmp(p, formats[f].ext, len)))
+        while (f < N_FORMATS &&
+               !(strlen(formats[f].ext) == len && !strncmp(p, formats[f].ext, len)))
             f++;
         if (f == N_FORMATS)
             return ab_fail(err, AB_EUSAGE, "'%.*s' is not a format (accepted: png, pdf, svg, "
