@@ -360,7 +360,10 @@ static void test_colour_dashed(void **state)
     /* colour 12 is palette entry 11: past the 10 colours, so the second
      * colour and sixth marker, with the first wrap's dash type */
     assert_non_null(strstr(gp, "$d5 using 1:2 with linespoints lc rgb \"#ff7f0e\" lw 1.5 dt 4 "
-                               "pt 15 ps 0.8 title \"wrapped\""));
+                               "pt 15 ps 0.8 title \"wrapped"));
+    /* the same values as "tanh test", drawn over it: the key says so */
+    assert_non_null(strstr(gp, "title \"wrapped (on tanh test's line)\""));
+    assert_null(strstr(gp, "title \"relu test (on"));
     free(gp);
 
     if (plot_have_gnuplot()) {
@@ -381,13 +384,14 @@ static void test_key_layout(void **state)
 {
     scratch *fx = *state;
     static const double x[] = {1, 2, 3};
-    static const double y[] = {1, 2, 3};
+    static const double y[] = {1, 2, 3}, ys[7][3] = {{1, 2, 3}, {2, 3, 4}, {3, 4, 5}, {4, 5, 6},
+                                                     {5, 6, 7}, {6, 7, 8}, {7, 8, 9}};
     static const char *const layers[] = {"layer 1", "layer 2", "layer 3", "layer 4",
                                          "layer 5", "layer 6", "layer 7 (output)"};
     plot_series many[7], one = {.label = "only", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL,
                                 .style = PLOT_LINE, .colour = 0, .dashed = false};
     for (int i = 0; i < 7; i++)
-        many[i] = (plot_series){.label = layers[i], .n = 3, .x = x, .y = y, .ylo = NULL,
+        many[i] = (plot_series){.label = layers[i], .n = 3, .x = x, .y = ys[i], .ylo = NULL,
                                 .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
     plot_panel panels[] = {
         {.title = "seven", .xlabel = "epoch", .ylabel = "y", .logy = false, .integer_x = true,
@@ -764,6 +768,8 @@ static void test_zoom_and_fixed_range(void **state)
     const char *r = strstr(gp, "set yrange [0.95045:1.05055]\n");
     assert_non_null(r);
     assert_true(r < p2);
+    /* 1% of that axis apart: two lines, not one over the other */
+    assert_null(strstr(gp, "(on a's line)"));
     /* a wide spread: gnuplot's own range */
     assert_non_null(strstr(p2, "set autoscale y\nset offsets graph 0.03, graph 0.03, graph "
                                "0.04, graph 0.04\n"));

@@ -329,6 +329,72 @@ static int text_chars(const char *s)
     return n;
 }
 
+/* ---- lines on top of each other --------------------------------------- */
+
+/* Closer than this part of the axis at every point, two lines look one: the
+ * later, drawn over the earlier, says so in the key.  Panels of more lines
+ * than SAME_LINE_MAX are not compared (the cost is their square). */
+#define SAME_LINE_FRAC 0.003
+#define SAME_LINE_MAX 64
+
+/* y as the axis places it. */
+static double axis_pos(double y, bool logy)
+{
+    return logy ? log10(y) : y;
+}
+
+/* The earlier line of pa that series si is drawn over point for point (the
+ * same x, y within SAME_LINE_FRAC of the axis), or NULL. */
+static const plot_series *drawn_over(const plot_panel *pa, const panel_extent *e, int si)
+{
+    const plot_series *a = &pa->series[si];
+    if (pa->n_series > SAME_LINE_MAX || a->style != PLOT_LINE || e->points == 0 ||
+        e->ymin > e->ymax)
+        return NULL;
+    double lo = pa->percent ? -3 : axis_pos(e->ymin, pa->logy);
+    double hi = pa->percent ? 103 : axis_pos(e->ymax, pa->logy);
+    /* the axis as drawn: a linear one spans at least PLOT_MIN_SPAN of |y| */
+    double least = pa->logy ? 0.0 : PLOT_MIN_SPAN * fmax(fabs(lo), fabs(hi));
+    double span = fmax(hi - lo, least);
+    if (span <= 0)
+        span = 1.0;
+    for (int j = 0; j < si; j++) {
+        const plot_series *b = &pa->series[j];
+        if (b->style != PLOT_LINE || b->n != a->n || count_rows(a, pa->logy) == 0)
+            continue;
+        bool same = true;
+        for (int i = 0; i < a->n && same; i++) {
+            bool da = row_ok(a, i, pa->logy), db = row_ok(b, i, pa->logy);
+            same = da == db && (!da || (a->x[i] == b->x[i] &&
+                                        fabs(axis_pos(a->y[i], pa->logy) -
+                                             axis_pos(b->y[i], pa->logy)) <=
+                                            SAME_LINE_FRAC * span));
+        }
+        if (same)
+            return b;
+    }
+    return NULL;
+}
+
+/* The key entry of drawn series si: its label, and what of it is not seen
+ * (zeros on a log axis, a line hidden under it). */
+static void key_text(char *buf, size_t n, const plot_panel *pa, const panel_extent *e, int si)
+{
+    const plot_series *se = &pa->series[si];
+    int zeros = zeros_left_out(se, pa->logy);
+    size_t len = (size_t)snprintf(buf, n, "%s", se->label ? se->label : "");
+    if (zeros && len < n)
+        len += (size_t)snprintf(buf + len, n - len, " (0 at %d point%s: not drawn)", zeros,
+                                zeros == 1 ? "" : "s");
+    const plot_series *under = drawn_over(pa, e, si);
+    if (under && len < n) {
+        /* its name without what its own key says in brackets */
+        const char *u = under->label ? under->label : "", *cut = strstr(u, " (");
+        snprintf(buf + len, n - len, " (on %.*s's line)", (int)(cut ? cut - u : (long)strlen(u)),
+                 u);
+    }
+}
+
 typedef struct {
     int maxrows;  /* what the script asks gnuplot for; 0 = no key */
     int rows;     /* what gnuplot then draws */
@@ -346,11 +412,13 @@ static key_shape key_layout(const plot_panel *pa, const panel_extent *e)
     for (int s = 0; s < pa->n_series; s++) {
         const plot_series *se = &pa->series[s];
         int len = text_chars(se->label);
-        if (count_rows(se, pa->logy) == 0)
+        char buf[1200];
+        if (count_rows(se, pa->logy) == 0) {
             len += (int)strlen(missing_suffix(se, pa->logy));
-        else if (zeros_left_out(se, pa->logy))
-            len += snprintf(NULL, 0, " (0 at %d points: not drawn)",
-                            zeros_left_out(se, pa->logy));
+        } else if (!se->at_top) {
+            key_text(buf, sizeof buf, pa, e, s);
+            len = text_chars(buf);
+        }
         if (len == 0)
             continue; /* an empty title makes no key entry */
         entries++;
@@ -923,26 +991,19 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         const plot_series *se = &pa->series[s];
         int rows = count_rows(se, pa->logy);
         fputs(sep, f);
-        int zeros = rows > 0 ? zeros_left_out(se, pa->logy) : 0;
-        if (rows > 0 && zeros) {
-            char buf[600];
-            snprintf(buf, sizeof buf, "%s (0 at %d point%s: not drawn)",
-                     se->label ? se->label : "", zeros, zeros == 1 ? "" : "s");
-            fprintf(f, "$d%d using 1:2 ", first_block + s);
-            put_line_style(f, se, k, rows);
-            fputs(" title ", f);
-            put_str(f, buf);
-        } else if (rows > 0 && se->at_top) {
+        if (rows > 0 && se->at_top) {
             /* the markers are labels (write_top_marks): this is their key entry */
             fputs("NaN ", f);
             put_line_style(f, se, k, rows);
             fputs(" title ", f);
             put_str(f, se->label);
         } else if (rows > 0) {
+            char buf[1200];
+            key_text(buf, sizeof buf, pa, &e, s);
             fprintf(f, "$d%d using 1:2 ", first_block + s);
             put_line_style(f, se, k, rows);
             fputs(" title ", f);
-            put_str(f, se->label);
+            put_str(f, buf);
         } else {
             /* Keep the legend entry so a series that diverged is not silently
              * missing from the figure. */
