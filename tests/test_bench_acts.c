@@ -266,7 +266,7 @@ static void test_write_files(void **state)
     assert_contains(gp, "\n1 0.5 0.45 0.6\n2 0.75 0.675 0.9\n3 4 3.6 4.8\n");
     assert_contains(gp, "yerrorbars");
     assert_contains(gp, "relu's cost");
-    assert_contains(gp, "set output 'plots/bench_acts.png'");
+    assert_contains(gp, "set output 'plots/bench_acts.'.ext");
     free(gp);
     /* nothing else in the folder: the CSV and plots/ with the script */
     assert_int_equal(count_entries(fx->out), 2);

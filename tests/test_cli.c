@@ -79,6 +79,11 @@ static const usage_case usage_cases[] = {
     {"repeated --depth", {"--depth", "4", "--depth=6"}, {"--depth: given twice"}},
     {"repeated --out", {"--out", "/nonexistent/elsewhere"}, {"--out: given twice"}},
     {"-j then --jobs", {"-j", "2", "--jobs", "2"}, {"--jobs: given twice"}},
+    {"unknown format", {"--format", "png,eps"},
+     {"--format: 'eps' is not a format (accepted: png, pdf, svg, comma separated)"}},
+    {"format twice in the list", {"--format", "pdf,svg,pdf"}, {"--format: pdf given twice"}},
+    {"empty format", {"--format", ""}, {"--format: no format given"}},
+    {"repeated --format", {"--format", "pdf", "--format", "svg"}, {"--format: given twice"}},
 };
 
 /* The case after "--out DIR/run". */

@@ -727,6 +727,32 @@ static void test_hist_and_dead_units(void **state)
     assert_true(file_size_in(out, "plots/hist.gp") > 0);
 }
 
+/* --format pdf,svg: each figure as a PDF and an SVG, no PNG. */
+static void test_vector_figures(void **state)
+{
+    scratch *fx = *state;
+    if (!have_gnuplot())
+        skip();
+    const char *out = fx->out;
+    const char *args[] = {"--act", "relu", "--epochs", "1", "--quiet", "--format", "pdf,svg",
+                          "--out", out, NULL};
+    run_quiet(args);
+    static const char *const names[] = {"grad_by_layer", "grad_by_epoch", "loss", "dead",
+                                        "saturation", "functions"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "plots/%s.svg", names[i]);
+        char *svg = slurp_in(out, rel);
+        assert_non_null(strstr(svg, "<svg"));
+        free(svg);
+        snprintf(rel, sizeof rel, "plots/%s.pdf", names[i]);
+        char *pdf = slurp_in(out, rel);
+        assert_memory_equal(pdf, "%PDF", 4);
+        free(pdf);
+    }
+    assert_int_equal(count_named(out, ".png"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -738,6 +764,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_plots_rendered, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_hist_and_dead_units, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_vector_figures, setup, scratch_teardown),
     };
     return cmocka_run_group_tests_name("test_e2e", tests, NULL, NULL);
 }

@@ -538,27 +538,24 @@ static void test_limit_is_an_error(void **state)
 {
     (void)state;
     enum { N = PLOT_MAX_SERIES + 1 };
-    act_spec *acts = calloc(N, sizeof *acts);
-    assert_non_null(acts);
-    for (int a = 0; a < N; a++)
-        parse_acts(&acts[a], (const char *const[]){"tanh"}, 1);
-    figpool *p = figpool_create("sentinel"), *sentinel = p;
+    static const double x[] = {1}, y[] = {1};
+    figpool *p = figpool_create("lines");
+    assert_non_null(p);
+    int pn = figpool_panel(p, &(plot_panel){.title = "f(z)"});
+    for (int i = 0; i < N; i++)
+        figpool_add(p, pn, &(plot_series){.label = "tanh", .n = 1, .x = x, .y = y});
     ab_err err = {{0}};
-    assert_int_equal(figures_build(&p, "functions", NULL, 0, acts, N, &err), AB_ERUNTIME);
-    assert_null(p); /* set to NULL on failure */
-    figpool_free(sentinel);
+    assert_int_equal(figpool_status(p, &err), AB_ERUNTIME);
     char want[120];
-    snprintf(want, sizeof want, "figure functions: %d lines in panel 1 \"f(z)\" (at most %d in "
+    snprintf(want, sizeof want, "figure lines: %d lines in panel 1 \"f(z)\" (at most %d in "
              "one panel)", N, PLOT_MAX_SERIES);
     assert_string_equal(err.msg, want);
-    /* at the limit it builds */
-    p = build("functions", NULL, 0, acts, N - 1);
-    assert_int_equal(figpool_figure(p)->panels[1].n_series, PLOT_MAX_SERIES);
     figpool_free(p);
-    free(acts);
 
-    assert_int_equal(figures_build(&p, "nonesuch", NULL, 0, NULL, 0, &err), AB_EUSAGE);
-    assert_null(p);
+    figpool *q = figpool_create("sentinel"), *sentinel = q;
+    assert_int_equal(figures_build(&q, "nonesuch", NULL, 0, NULL, 0, &err), AB_EUSAGE);
+    assert_null(q); /* set to NULL on failure */
+    figpool_free(sentinel);
     assert_string_equal(err.msg, "figure nonesuch: no such figure");
 }
 
@@ -1064,6 +1061,185 @@ static void test_xfig_value(void **state)
     free(e);
 }
 
+/* Past FIGURES_MAX_LINES lines a panel, grad_by_layer, loss and functions
+ * are small multiples: a panel (loss: a pair) per activation with its own
+ * lines' values, all panels on one shared range; at the limit they are
+ * not. */
+static void test_small_multiples(void **state)
+{
+    (void)state;
+    enum { N = FIGURES_MAX_LINES + 1 };
+    static const char *const names[N] = {"sigmoid", "tanh", "relu", "elu", "gelu",
+                                         "silu", "selu", "softsign", "mish"};
+    act_spec acts[N];
+    parse_acts(acts, names, N);
+    run_record *recs = make_records(acts, N, 1, 3);
+
+    figpool *p = build("grad_by_layer", recs, N, acts, N);
+    const plot_figure *f = figpool_figure(p);
+    assert_int_equal(f->n_panels, N);
+    for (int a = 0; a < N; a++) {
+        const plot_panel *pn = &f->panels[a];
+        assert_string_equal(pn->title, acts[a].label);
+        assert_int_equal(pn->n_series, 3);
+        assert_string_equal(pn->series[0].label, "||dL/dW|| (Frobenius)");
+        assert_string_equal(pn->series[1].label, "||dL/db||");
+        assert_int_equal(pn->series[2].style, PLOT_REFERENCE);
+        for (int l = 0; l < 4; l++) {
+            double w = metric_of(&recs[a], offsetof(probe_layer, grad_norm), 0, l);
+            double b = metric_of(&recs[a], offsetof(probe_layer, bias_grad_norm), 0, l);
+            assert_near(pn->series[0].y[l], w, EPS * w);
+            assert_near(pn->series[1].y[l], b, EPS * b);
+            /* every panel's range holds every panel's values */
+            assert_true(pn->ylo < pn->series[2].y[0] && pn->series[0].y[l] < pn->yhi);
+        }
+        /* 0.25^(4 - l) through this panel's own output-layer bias gradient */
+        assert_near(pn->series[2].y[0], pn->series[1].y[3] * pow(0.25, 3), 1e-9);
+        assert_near(pn->ylo, f->panels[0].ylo, 0.0);
+        assert_near(pn->yhi, f->panels[0].yhi, 0.0);
+    }
+    figpool_free(p);
+
+    p = build("loss", recs, N, acts, N);
+    f = figpool_figure(p);
+    assert_int_equal(f->n_panels, 2 * N);
+    assert_int_equal(f->cols, 4);
+    for (int a = 0; a < N; a++) {
+        const plot_panel *lp = &f->panels[2 * a], *ap = &f->panels[2 * a + 1];
+        char want[64];
+        snprintf(want, sizeof want, "%s: loss", acts[a].label);
+        assert_string_equal(lp->title, want);
+        assert_int_equal(lp->n_series, 2);
+        assert_string_equal(lp->series[0].label, "train");
+        assert_string_equal(lp->series[1].label, "test");
+        assert_int_equal(lp->series[0].colour, a % 10 + 1);
+        for (int e = 0; e < 11; e++) {
+            assert_near(lp->series[1].y[e], recs[a].r.loss[e].test_loss, EPS);
+            assert_near(ap->series[0].y[e], recs[a].r.loss[e].train_acc, EPS);
+        }
+        /* losses share one range, accuracies another */
+        assert_near(lp->yhi, f->panels[0].yhi, 0.0);
+        assert_near(ap->yhi, f->panels[1].yhi, 0.0);
+        assert_true(lp->logy && !ap->logy);
+    }
+    assert_true(f->panels[0].yhi != f->panels[1].yhi);
+    figpool_free(p);
+
+    p = build("functions", NULL, 0, acts, N);
+    f = figpool_figure(p);
+    assert_int_equal(f->n_panels, N);
+    for (int a = 0; a < N; a++) {
+        const plot_panel *pn = &f->panels[a];
+        assert_int_equal(pn->n_series, 2);
+        float z = (float)pn->series[0].x[200], y, d;
+        act_f(acts[a].info, &y, &z, 1, 1, acts[a].p);
+        act_df(acts[a].info, &d, &z, &y, 1, 1, acts[a].p);
+        assert_near(pn->series[0].y[200], y, 0.0);
+        assert_near(pn->series[1].y[200], d, 0.0);
+        assert_true(pn->series[1].dashed);
+        assert_near(pn->ylo, f->panels[0].ylo, 0.0);
+    }
+    figpool_free(p);
+
+    /* at the limit: one panel for everyone, as before */
+    p = build("grad_by_layer", recs, N - 1, acts, N - 1);
+    assert_int_equal(figpool_figure(p)->n_panels, 2);
+    assert_int_equal(figpool_figure(p)->panels[0].n_series, N - 1 + 1); /* and sigmoid's 0.25^n */
+    figpool_free(p);
+    p = build("functions", NULL, 0, acts, N - 1);
+    assert_int_equal(figpool_figure(p)->n_panels, 2);
+    figpool_free(p);
+    free_records(recs, N);
+}
+
+/* A diverged run's line ends with a mark at its last value: one seed's at
+ * its last loss row and probe; of several seeds, the diverged one's. */
+static void test_diverged_marks(void **state)
+{
+    (void)state;
+    act_spec acts[2];
+    parse_acts(acts, two_acts, 2);
+    run_record *recs = make_records(acts, 2, 1, 3);
+    recs[1].r.diverged = true, recs[1].r.diverged_epoch = 7;
+    recs[1].r.n_loss = 7;   /* rows 0..6 */
+    recs[1].r.n_probes = 2; /* epochs 0 and EVERY */
+    figpool *p = build("loss", recs, 2, acts, 2);
+    const plot_panel *pn = &figpool_figure(p)->panels[0];
+    assert_int_equal(pn->series[0].n_marks, 0);
+    assert_string_equal(pn->series[2].label, "relu (diverged in epoch 7) train");
+    assert_int_equal(pn->series[2].n_marks, 1);
+    assert_near(pn->series[2].mark_x[0], 6, 0.0);
+    figpool_free(p);
+    p = build("dead", recs, 2, acts, 2);
+    pn = &figpool_figure(p)->panels[0];
+    assert_int_equal(pn->series[1].n_marks, 1);
+    assert_near(pn->series[1].mark_x[0], EVERY, 0.0);
+    /* after training: not its last probe before it blew up, drawn as if */
+    pn = &figpool_figure(p)->panels[1];
+    for (int l = 0; l < 3; l++) {
+        assert_true(isfinite(pn->series[0].y[l]));
+        assert_true(isnan(pn->series[1].y[l]));
+    }
+    figpool_free(p);
+    free_records(recs, 2);
+}
+
+/* A target never reached is not drawn as the checks' epochs + 1: where no
+ * seed reached it, a marker at the top keyed "not reached in N epochs";
+ * where some did, their mean, the key saying so; a line that never reached
+ * it is its markers alone. */
+static void test_xfig_never_reached(void **state)
+{
+    (void)state;
+    experiment *e = malloc(sizeof *e);
+    assert_non_null(e);
+    load_experiment(e, "never",
+                    XCLAIM "[setup]\nacts = sigmoid, relu, tanh\ndepth = 2\nepochs = 10\n"
+                           "seeds = 2\nlr = 0.1, 0.3\n" XCHECK("sigmoid")
+                           "[plot]\nx = lr\ny = epochs_to_target\n");
+    exp_result r;
+    make_result(&r, e);
+    /* i = (lr point x 3 + act) x 2 + seed; q = 10 i + q, so reached runs differ */
+    for (int i = 0; i < r.n_recs; i++)
+        r.recs[i].r.epochs_to_target = 3;
+    /* sigmoid at lr 0.1, seed 2; relu always; tanh at lr 0.3, both seeds */
+    static const int never[] = {1, 2, 3, 8, 9, 10, 11};
+    for (int k = 0; k < 7; k++)
+        r.recs[never[k]].r.epochs_to_target = -1;
+    for (int i = 0; i < r.n_recs; i++) /* what exp_run_quantities stores */
+        if (r.recs[i].r.epochs_to_target < 0)
+            r.q[(size_t)i * XF_N_QTY + XF_Q_EPOCHS_TO_TARGET] = 11;
+    figpool *p;
+    ab_err err = {{0}};
+    assert_int_equal(xfig_build(&p, &r, &err), AB_OK);
+    const plot_panel *pn = &figpool_figure(p)->panels[0];
+    /* sigmoid's line, tanh's line and markers, relu's markers only */
+    assert_int_equal(pn->n_series, 4);
+    const plot_series *sg = &pn->series[0], *rl = &pn->series[1], *th = &pn->series[2];
+    assert_string_equal(sg->label, "sigmoid (mean of the runs that reached it, at 1 point)");
+    double q0 = r.q[0 * XF_N_QTY + XF_Q_EPOCHS_TO_TARGET];
+    assert_near(sg->y[0], q0, EPS); /* seed 1 alone, not (q0 + 11) / 2 */
+    assert_true(rl->at_top);
+    assert_string_equal(rl->label, "relu: target not reached in 10 epochs (marked at the top)");
+    assert_int_equal(rl->n, 2);
+    assert_near(rl->x[0], 0.1, EPS);
+    assert_near(rl->x[1], 0.3, EPS);
+    assert_int_equal(rl->colour, 2);
+    assert_string_equal(th->label, "tanh");
+    assert_true(isnan(th->y[1]));
+    assert_near(th->y[0], (r.q[4 * XF_N_QTY + 5] + r.q[5 * XF_N_QTY + 5]) / 2, 1e-9);
+    assert_true(pn->series[3].at_top);
+    assert_int_equal(pn->series[3].n, 1);
+    assert_near(pn->series[3].x[0], 0.3, EPS);
+    assert_int_equal(pn->series[3].colour, th->colour);
+    for (int k = 0; k < pn->n_series; k++)
+        for (int i = 0; i < pn->series[k].n && !pn->series[k].at_top; i++)
+            assert_true(pn->series[k].y[i] != 11); /* never the stand-in */
+    figpool_free(p);
+    free_result(&r);
+    free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1075,6 +1251,9 @@ int main(void)
         cmocka_unit_test(test_grad_by_epoch),
         cmocka_unit_test(test_dead_and_saturation),
         cmocka_unit_test(test_diverged_in_key),
+        cmocka_unit_test(test_small_multiples),
+        cmocka_unit_test(test_diverged_marks),
+        cmocka_unit_test(test_xfig_never_reached),
         cmocka_unit_test(test_loss),
         cmocka_unit_test(test_deep_layer_subset),
         cmocka_unit_test(test_limit_is_an_error),

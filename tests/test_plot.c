@@ -83,19 +83,28 @@ static plot_figure demo_figure(const char *name)
         ref[i] = pow(0.25, i + 1);
     }
     grad_relu[N_LAYERS - 1] = 0.0; /* not drawable on a log axis */
-    logy_series[0] = (plot_series){"sigmoid", N_LAYERS, depth, grad_mean, grad_lo, grad_hi,
-                                   PLOT_LINE, 0, false};
-    logy_series[1] = (plot_series){"relu", N_LAYERS, depth, grad_relu, NULL, NULL,
-                                   PLOT_LINE, 0, false};
-    logy_series[2] = (plot_series){"0.25^n", N_LAYERS, depth, ref, NULL, NULL,
-                                   PLOT_REFERENCE, 0, false};
-    lin_series[0] = (plot_series){"leaky_relu:0.1 \"fast\"", 6, ep, acc_a, NULL, NULL,
-                                  PLOT_LINE, 0, false};
-    lin_series[1] = (plot_series){"tanh", 6, ep, acc_b, NULL, NULL, PLOT_LINE, 0, false};
-    demo_panels[0] = (plot_panel){"Gradient norm by layer", "layer", "mean |dL/dW|", true, true,
-                                  logy_series, 3, false, false, NULL};
-    demo_panels[1] = (plot_panel){"Test accuracy", "epoch", "accuracy", false, true, lin_series,
-                                  2, false, false, NULL};
+    logy_series[0] = (plot_series){.label = "sigmoid", .n = N_LAYERS, .x = depth, .y = grad_mean,
+                                   .ylo = grad_lo, .yhi = grad_hi,
+                                   .style = PLOT_LINE, .colour = 0, .dashed = false};
+    logy_series[1] = (plot_series){.label = "relu", .n = N_LAYERS, .x = depth, .y = grad_relu,
+                                   .ylo = NULL, .yhi = NULL,
+                                   .style = PLOT_LINE, .colour = 0, .dashed = false};
+    logy_series[2] = (plot_series){.label = "0.25^n", .n = N_LAYERS, .x = depth, .y = ref,
+                                   .ylo = NULL, .yhi = NULL,
+                                   .style = PLOT_REFERENCE, .colour = 0, .dashed = false};
+    lin_series[0] = (plot_series){.label = "leaky_relu:0.1 \"fast\"", .n = 6, .x = ep, .y = acc_a,
+                                  .ylo = NULL, .yhi = NULL,
+                                  .style = PLOT_LINE, .colour = 0, .dashed = false};
+    lin_series[1] = (plot_series){.label = "tanh", .n = 6, .x = ep, .y = acc_b, .ylo = NULL,
+                                  .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    demo_panels[0] = (plot_panel){.title = "Gradient norm by layer", .xlabel = "layer",
+                                  .ylabel = "mean |dL/dW|", .logy = true, .integer_x = true,
+                                  .series = logy_series, .n_series = 3, .logx = false,
+                                  .percent = false};
+    demo_panels[1] = (plot_panel){.title = "Test accuracy", .xlabel = "epoch",
+                                  .ylabel = "accuracy", .logy = false, .integer_x = true,
+                                  .series = lin_series,
+                                  .n_series = 2, .logx = false, .percent = false};
     return (plot_figure){name, "Sigmoid vs ReLU_family", demo_panels, 2, 2};
 }
 
@@ -108,8 +117,12 @@ static void test_write_script(void **state)
 
     char *gp = slurp_in(fx->out, "demo_fig.gp");
     assert_non_null(strstr(gp, "# re-render from the run folder: gnuplot plots/demo_fig.gp"));
-    assert_non_null(strstr(gp, "set output 'plots/demo_fig.png'"));
+    /* PNG only by default, the other terminals there for `-e "fmt='pdf'"` */
+    assert_non_null(strstr(gp, "if (!exists(\"fmt\")) fmt = \"png\"\ndo for [ext in fmt] {"));
+    assert_non_null(strstr(gp, "set output 'plots/demo_fig.'.ext"));
     assert_non_null(strstr(gp, "set terminal pngcairo size 1280,520 enhanced font \"sans,10\""));
+    assert_non_null(strstr(gp, "set terminal pdfcairo size 13.33in,5.42in enhanced font "
+                               "\"sans,10\" fontscale 0.75 linewidth 2"));
     assert_non_null(strstr(gp, "set multiplot layout 1,2 title \"Sigmoid vs ReLU_family\""));
     for (int b = 1; b <= 5; b++) {
         char head[32];
@@ -157,8 +170,11 @@ static void test_render_all_same(void **state)
     if (!plot_have_gnuplot())
         skip();
     static const double x[] = {1, 2, 3}, y[] = {1e-3, 1e-2, 10};
-    plot_series s = {"decay", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel logp = {"log axes", "layer", "norm", true, true, &s, 1, true, false, NULL};
+    plot_series s = {.label = "decay", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL,
+                     .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_panel logp = {.title = "log axes", .xlabel = "layer", .ylabel = "norm", .logy = true,
+                       .integer_x = true, .series = &s, .n_series = 1, .logx = true,
+                       .percent = false};
     plot_figure a = {"first_fig", "A title", &logp, 1, 1};
     plot_figure b = demo_figure("demo_fig");
     ab_err err = {{0}};
@@ -183,12 +199,17 @@ static void test_empty_panels_render(void **state)
     static const double x[] = {1, 2, 3};
     static const double bad[] = {NAN, INFINITY, -1};
     static const double ok[] = {5, 5, 5};
-    plot_series all_bad = {"diverged_net", 3, x, bad, NULL, NULL, PLOT_LINE, 0, false};
-    plot_series mixed[] = {{"flat", 3, x, ok, bad, bad, PLOT_LINE, 0, false}, all_bad};
+    plot_series all_bad = {.label = "diverged_net", .n = 3, .x = x, .y = bad, .ylo = NULL,
+                           .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_series mixed[] = {{.label = "flat", .n = 3, .x = x, .y = ok, .ylo = bad, .yhi = bad,
+                            .style = PLOT_LINE, .colour = 0, .dashed = false}, all_bad};
     plot_panel panels[] = {
-        {"Nothing to show", "x", "y", true, true, NULL, 0, false, false, NULL},
-        {"All points bad", "x", "y", true, false, &all_bad, 1, false, false, NULL},
-        {"One flat line", "x", "y", true, false, mixed, 2, false, false, NULL},
+        {.title = "Nothing to show", .xlabel = "x", .ylabel = "y", .logy = true,
+         .integer_x = true, .series = NULL, .n_series = 0, .logx = false, .percent = false},
+        {.title = "All points bad", .xlabel = "x", .ylabel = "y", .logy = true,
+         .integer_x = false, .series = &all_bad, .n_series = 1, .logx = false, .percent = false},
+        {.title = "One flat line", .xlabel = "x", .ylabel = "y", .logy = true, .integer_x = false,
+         .series = mixed, .n_series = 2, .logx = false, .percent = false},
     };
     plot_figure fig = {"empty_one", NULL, panels, 3, 2};
     ab_err err = {{0}};
@@ -213,8 +234,11 @@ static void test_single_panel_no_multiplot(void **state)
     scratch *fx = *state;
     static const double x[] = {0, 100, 200};
     static const double y[] = {3, 2, 1};
-    plot_series s = {"loss", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel pa = {"Loss", "step", "loss", false, true, &s, 1, false, false, NULL};
+    plot_series s = {.label = "loss", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL,
+                     .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_panel pa = {.title = "Loss", .xlabel = "step", .ylabel = "loss", .logy = false,
+                     .integer_x = true, .series = &s, .n_series = 1, .logx = false,
+                     .percent = false};
     plot_figure fig = {"single", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -234,10 +258,15 @@ static void test_log_zeros(void **state)
     scratch *fx = *state;
     static const double x[] = {1, 2, 3};
     static const double zero[] = {0, 0, 0}, some[] = {0, 0.5, 0.25}, nan3[] = {NAN, NAN, NAN};
-    plot_series ss[3] = {{"flat", 3, x, zero, NULL, NULL, PLOT_LINE, 0, false},
-                         {"partly", 3, x, some, NULL, NULL, PLOT_LINE, 0, false},
-                         {"gone", 3, x, nan3, NULL, NULL, PLOT_LINE, 0, false}};
-    plot_panel pa = {"Grad", "layer", "norm", true, true, ss, 3, false, false, NULL};
+    plot_series ss[3] = {{.label = "flat", .n = 3, .x = x, .y = zero, .ylo = NULL, .yhi = NULL,
+                          .style = PLOT_LINE, .colour = 0, .dashed = false},
+                         {.label = "partly", .n = 3, .x = x, .y = some, .ylo = NULL, .yhi = NULL,
+                          .style = PLOT_LINE, .colour = 0, .dashed = false},
+                         {.label = "gone", .n = 3, .x = x, .y = nan3, .ylo = NULL, .yhi = NULL,
+                          .style = PLOT_LINE, .colour = 0, .dashed = false}};
+    plot_panel pa = {.title = "Grad", .xlabel = "layer", .ylabel = "norm", .logy = true,
+                     .integer_x = true, .series = ss, .n_series = 3, .logx = false,
+                     .percent = false};
     plot_figure fig = {"zeros", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -267,8 +296,11 @@ static void test_percent_axis(void **state)
     scratch *fx = *state;
     static const double x[] = {0, 5, 10};
     static const double y[] = {100, 99.5, 100};
-    plot_series s = {"dead", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
-    plot_panel pa = {"Dead", "epoch", "dead (%)", false, true, &s, 1, false, true, NULL};
+    plot_series s = {.label = "dead", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL,
+                     .style = PLOT_LINE, .colour = 0, .dashed = false};
+    plot_panel pa = {.title = "Dead", .xlabel = "epoch", .ylabel = "dead (%)", .logy = false,
+                     .integer_x = true, .series = &s, .n_series = 1, .logx = false,
+                     .percent = true};
     plot_figure fig = {"pct", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -294,8 +326,9 @@ static void test_image(void **state)
     static const char *const leg[] = {"dead", "alive"};
     plot_image im = {3, 2, 0, 1, 10, 20, rgb, 2, leg_rgb, leg};
     static const double px[] = {0.25}, py[] = {15};
-    plot_series s = {"sample", 1, px, py, NULL, NULL, PLOT_POINTS, 0, false};
-    plot_panel pa = {"Map", "x", "y", false, false, &s, 1, false, false, &im};
+    plot_series s = {.label = "sample", .n = 1, .x = px, .y = py, .style = PLOT_POINTS};
+    plot_panel pa = {.title = "Map", .xlabel = "x", .ylabel = "y", .series = &s, .n_series = 1,
+                     .image = &im};
     plot_figure fig = {"img", NULL, &pa, 1, 0};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -335,13 +368,20 @@ static void test_colour_dashed(void **state)
     static const double tr[] = {0.5, 0.7, 0.8, 0.85}, te[] = {0.45, 0.6, 0.7, 0.72};
     static const double lo[] = {0.4, 0.5, 0.6, 0.65}, hi[] = {0.6, 0.8, 0.9, 0.9};
     plot_series s[] = {
-        {"relu train", 4, x, tr, lo, hi, PLOT_LINE, 3, false},
-        {"relu test", 4, x, te, lo, hi, PLOT_LINE, 3, true},
-        {"tanh train", 4, x, lo, NULL, NULL, PLOT_LINE, 0, false},
-        {"tanh test", 4, x, hi, NULL, NULL, PLOT_LINE, 0, true},
-        {"wrapped", 4, x, hi, NULL, NULL, PLOT_LINE, 12, false},
+        {.label = "relu train", .n = 4, .x = x, .y = tr, .ylo = lo, .yhi = hi, .style = PLOT_LINE,
+         .colour = 3, .dashed = false},
+        {.label = "relu test", .n = 4, .x = x, .y = te, .ylo = lo, .yhi = hi, .style = PLOT_LINE,
+         .colour = 3, .dashed = true},
+        {.label = "tanh train", .n = 4, .x = x, .y = lo, .ylo = NULL, .yhi = NULL,
+         .style = PLOT_LINE, .colour = 0, .dashed = false},
+        {.label = "tanh test", .n = 4, .x = x, .y = hi, .ylo = NULL, .yhi = NULL,
+         .style = PLOT_LINE, .colour = 0, .dashed = true},
+        {.label = "wrapped", .n = 4, .x = x, .y = hi, .ylo = NULL, .yhi = NULL,
+         .style = PLOT_LINE, .colour = 12, .dashed = false},
     };
-    plot_panel pa = {"Accuracy", "epoch", "accuracy", false, true, s, 5, false, false, NULL};
+    plot_panel pa = {.title = "Accuracy", .xlabel = "epoch", .ylabel = "accuracy", .logy = false,
+                     .integer_x = true, .series = s, .n_series = 5, .logx = false,
+                     .percent = false};
     plot_figure fig = {"grouped", NULL, &pa, 1, 1};
     ab_err err = {{0}};
     assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
@@ -364,7 +404,10 @@ static void test_colour_dashed(void **state)
     /* colour 12 is palette entry 11: past the 10 colours, so the second
      * colour and sixth marker, with the first wrap's dash type */
     assert_non_null(strstr(gp, "$d5 using 1:2 with linespoints lc rgb \"#ff7f0e\" lw 1.5 dt 4 "
-                               "pt 15 ps 0.8 title \"wrapped\""));
+                               "pt 15 ps 0.8 title \"wrapped"));
+    /* the same values as "tanh test", drawn over it: the key says so */
+    assert_non_null(strstr(gp, "title \"wrapped (on tanh test's line)\""));
+    assert_null(strstr(gp, "title \"relu test (on"));
     free(gp);
 
     if (plot_have_gnuplot()) {
@@ -385,15 +428,20 @@ static void test_key_layout(void **state)
 {
     scratch *fx = *state;
     static const double x[] = {1, 2, 3};
-    static const double y[] = {1, 2, 3};
+    static const double y[] = {1, 2, 3}, ys[7][3] = {{1, 2, 3}, {2, 3, 4}, {3, 4, 5}, {4, 5, 6},
+                                                     {5, 6, 7}, {6, 7, 8}, {7, 8, 9}};
     static const char *const layers[] = {"layer 1", "layer 2", "layer 3", "layer 4",
                                          "layer 5", "layer 6", "layer 7 (output)"};
-    plot_series many[7], one = {"only", 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
+    plot_series many[7], one = {.label = "only", .n = 3, .x = x, .y = y, .ylo = NULL, .yhi = NULL,
+                                .style = PLOT_LINE, .colour = 0, .dashed = false};
     for (int i = 0; i < 7; i++)
-        many[i] = (plot_series){layers[i], 3, x, y, NULL, NULL, PLOT_LINE, 0, false};
+        many[i] = (plot_series){.label = layers[i], .n = 3, .x = x, .y = ys[i], .ylo = NULL,
+                                .yhi = NULL, .style = PLOT_LINE, .colour = 0, .dashed = false};
     plot_panel panels[] = {
-        {"seven", "epoch", "y", false, true, many, 7, false, false, NULL},
-        {"one", "epoch", "y", false, true, &one, 1, false, false, NULL},
+        {.title = "seven", .xlabel = "epoch", .ylabel = "y", .logy = false, .integer_x = true,
+         .series = many, .n_series = 7, .logx = false, .percent = false},
+        {.title = "one", .xlabel = "epoch", .ylabel = "y", .logy = false, .integer_x = true,
+         .series = &one, .n_series = 1, .logx = false, .percent = false},
     };
     plot_figure fig = {"keys", "Keys", panels, 2, 2};
     ab_err err = {{0}};
@@ -563,6 +611,259 @@ static void test_have_gnuplot_searches_path(void **state)
     }
 }
 
+/* ---- formats, styles, marks, ranges ------------------------------------ */
+
+/* --format's list: each of png, pdf, svg once; anything else names itself. */
+static void test_formats_parse(void **state)
+{
+    (void)state;
+    unsigned f = 0;
+    ab_err err = {{0}};
+    assert_int_equal(plot_formats_parse(&f, "svg,png", &err), AB_OK);
+    assert_int_equal(f, PLOT_SVG | PLOT_PNG);
+    assert_int_equal(plot_formats_parse(&f, "pdf", &err), AB_OK);
+    assert_int_equal(f, PLOT_PDF);
+    assert_int_equal(plot_formats_parse(&f, "png,jpg", &err), AB_EUSAGE);
+    assert_string_equal(err.msg, "'jpg' is not a format (accepted: png, pdf, svg, comma "
+                                 "separated)");
+    assert_int_equal(plot_formats_parse(&f, "pdf,pdf", &err), AB_EUSAGE);
+    assert_string_equal(err.msg, "pdf given twice");
+    assert_int_equal(plot_formats_parse(&f, "png,", &err), AB_EUSAGE);
+    assert_string_equal(err.msg, "'' is not a format (accepted: png, pdf, svg, comma separated)");
+    assert_int_equal(plot_formats_parse(&f, "", &err), AB_EUSAGE);
+    assert_int_equal(f, PLOT_PDF); /* unchanged by a failure */
+}
+
+/* The script writes the chosen formats, the PDF a page in inches at 96
+ * pixels an inch; rendered, it writes those files and no PNG; the user's
+ * fmt overrides them; REPORT links the PNG, else the SVG, else the PDF. */
+static void test_vector_formats(void **state)
+{
+    scratch *fx = *state;
+    plot_figure fig = demo_figure("vec_fig");
+    ab_err err = {{0}};
+    plot_set_formats(PLOT_PDF | PLOT_SVG);
+    assert_string_equal(plot_link_ext(), "svg");
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "vec_fig.gp");
+    assert_non_null(strstr(gp, "if (!exists(\"fmt\")) fmt = \"pdf svg\"\n"));
+    assert_non_null(strstr(gp, "# (writes plots/vec_fig.EXT for each EXT in fmt: pdf svg;"));
+    /* 1280 x 520 px: 13.33 x 5.42 inches, not 1280 x 520 inches */
+    assert_non_null(strstr(gp, "set terminal pdfcairo size 13.33in,5.42in"));
+    assert_non_null(strstr(gp, "set terminal svg size 1280,520 dynamic"));
+    free(gp);
+    if (plot_have_gnuplot()) {
+        assert_int_equal(plot_render(fx->dir, "vec_fig", &err), AB_OK);
+        char *svg = slurp_in(fx->out, "vec_fig.svg");
+        /* the page in points: 13.33 in x 72; the PDF is binary, so read by size */
+        char path[sizeof fx->out + 16];
+        snprintf(path, sizeof path, "%s/vec_fig.pdf", fx->out);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        static char pdf[1 << 20];
+        size_t n = fread(pdf, 1, sizeof pdf, f);
+        fclose(f);
+        assert_memory_equal(pdf, "%PDF", 4);
+        const char *box = "/MediaBox [ 0 0 959 390 ]";
+        bool found = false;
+        for (size_t i = 0; i + strlen(box) <= n && !found; i++)
+            found = memcmp(pdf + i, box, strlen(box)) == 0;
+        assert_true(found);
+        assert_non_null(strstr(svg, "viewBox=\"0 0 1280 520\""));
+        assert_non_null(strstr(svg, "Sigmoid vs ReLU_family"));
+        free(svg);
+        char png[sizeof fx->out + 16];
+        snprintf(png, sizeof png, "%s/vec_fig.png", fx->out);
+        assert_int_not_equal(access(png, F_OK), 0);
+        /* standalone, with the user's choice */
+        char cmd[4400];
+        snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot -e \"fmt='png'\" plots/vec_fig.gp", fx->dir);
+        assert_int_equal(system(cmd), 0);
+        assert_png(fx->out, "vec_fig.png");
+    }
+    plot_set_formats(PLOT_PDF);
+    assert_string_equal(plot_link_ext(), "pdf");
+    plot_set_formats(0); /* back to the default */
+    assert_int_equal(plot_formats(), PLOT_PNG);
+    assert_string_equal(plot_link_ext(), "png");
+}
+
+/* Pulls "lc rgb "#..." lw 1.5 dt N pt M" of the k-th linespoints in gp. */
+static void style_of(const char *gp, int k, char *out, size_t n)
+{
+    const char *at = gp;
+    for (int i = 0; i <= k; i++) {
+        at = strstr(at, "with linespoints ");
+        assert_non_null(at);
+        at += strlen("with linespoints ");
+    }
+    const char *end = strstr(at, " ps ");
+    assert_non_null(end);
+    snprintf(out, n, "%.*s", (int)(end - at), at);
+}
+
+/* 30 lines in a panel get 30 different (colour, dash, marker) styles. */
+static void test_thirty_styles(void **state)
+{
+    scratch *fx = *state;
+    enum { N = 30 };
+    static const double x[] = {1, 2}, y[] = {1, 2};
+    plot_series s[N];
+    char labels[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(labels[i], sizeof labels[i], "act%d", i);
+        s[i] = (plot_series){.label = labels[i], .n = 2, .x = x, .y = y, .style = PLOT_LINE};
+    }
+    plot_panel pa = {.title = "many", .xlabel = "x", .ylabel = "y", .series = s, .n_series = N};
+    plot_figure fig = {.name = "styles", .panels = &pa, .n_panels = 1, .cols = 1};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "styles.gp");
+    char st[N][80];
+    for (int i = 0; i < N; i++) {
+        style_of(gp, i, st[i], sizeof st[i]);
+        for (int j = 0; j < i; j++)
+            if (strcmp(st[i], st[j]) == 0)
+                fail_msg("lines %d and %d share the style %s", j, i, st[i]);
+    }
+    /* the eleventh line: the first colour again, dash-dot now */
+    assert_string_equal(st[0], "lc rgb \"#1f77b4\" lw 1.5 dt 1 pt 7");
+    assert_string_equal(st[10], "lc rgb \"#1f77b4\" lw 1.5 dt 4 pt 13");
+    free(gp);
+}
+
+/* A diverged run's cross sits on its line's last point at or before the
+ * mark, the key says once what crosses mean; markers at the top are labels
+ * along the top edge with a key entry of their own, their block x alone. */
+static void test_marks_and_top(void **state)
+{
+    scratch *fx = *state;
+    static const double x[] = {0, 1, 2, 3, 4}, y[] = {2, 1.5, 1.2, NAN, NAN};
+    static const double y2[] = {3, 2, 1, 0.5, 0.4};
+    static const double at[] = {3}, at2[] = {4, 0.5};
+    static const double top[] = {0.01, 0.3};
+    plot_series s[] = {
+        {.label = "relu (diverged in epoch 3)", .n = 5, .x = x, .y = y, .style = PLOT_LINE,
+         .mark_x = at, .n_marks = 1},
+        {.label = "elu (2 of 3 seeds diverged)", .n = 5, .x = x, .y = y2, .style = PLOT_LINE,
+         .mark_x = at2, .n_marks = 2},
+        {.label = "sigmoid: never", .n = 2, .x = top, .y = top, .style = PLOT_POINTS,
+         .at_top = true},
+    };
+    plot_panel pa = {.title = "loss", .xlabel = "epoch", .ylabel = "loss", .logy = true,
+                     .series = s, .n_series = 3};
+    plot_figure fig = {.name = "marks", .panels = &pa, .n_panels = 1, .cols = 1};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "marks.gp");
+    /* relu's cross at (2, 1.2), its last drawn point; elu's at 4 and 0 */
+    assert_non_null(strstr(gp, "$m1 << EOD\n2 1.2\nEOD\n"));
+    assert_non_null(strstr(gp, "$m2 << EOD\n4 0.4\n0 3\nEOD\n"));
+    assert_null(strstr(gp, "$m3"));
+    assert_non_null(strstr(gp, "$m1 using 1:2 with points lc rgb \"#1f77b4\" pt 2 ps 2.2 lw 2 "
+                               "title \"where a run diverged (its values end there)\""));
+    assert_non_null(strstr(gp, "$m2 using 1:2 with points lc rgb \"#ff7f0e\" pt 2 ps 2.2 lw 2 "
+                               "notitle"));
+    /* the markers at the top: x alone, as labels, keyed once */
+    assert_non_null(strstr(gp, "$d3 << EOD\n0.01\n0.3\nEOD\n"));
+    assert_non_null(strstr(gp, "set label 10 \"\" at first 0.01, graph 0.95 point lc rgb "
+                               "\"#2ca02c\" pt 8 ps 1.5 front\n"));
+    assert_non_null(strstr(gp, "set label 11 \"\" at first 0.3, graph 0.95"));
+    assert_non_null(strstr(gp, "NaN with points lc rgb \"#2ca02c\" pt 8 ps 1.5 title "
+                               "\"sigmoid: never\""));
+    /* room above the data for them */
+    assert_non_null(
+        strstr(gp, "set autoscale y\nset offsets graph 0.03, graph 0.03, graph 0.12, 0\n"));
+    /* the key holds the three lines and the crosses' entry */
+    assert_non_null(strstr(gp, "maxrows 4 "));
+    free(gp);
+    if (plot_have_gnuplot()) {
+        char said[2048];
+        assert_int_equal(render_quiet(fx->dir, "marks", &err, said, sizeof said), AB_OK);
+        assert_string_equal(said, "");
+    }
+}
+
+/* A linear axis spans at least a tenth of the values' magnitude: two lines
+ * at 1 and 1.001 are not blown up to fill the panel; a panel given a range
+ * (small multiples) keeps it. */
+static void test_zoom_and_fixed_range(void **state)
+{
+    scratch *fx = *state;
+    static const double x[] = {1, 2, 3}, a[] = {1, 1, 1}, b[] = {1.001, 1.001, 1.0};
+    static const double c[] = {10, 50, 90};
+    plot_series near[] = {{.label = "a", .n = 3, .x = x, .y = a, .style = PLOT_LINE},
+                          {.label = "b", .n = 3, .x = x, .y = b, .style = PLOT_LINE}};
+    plot_series far = {.label = "c", .n = 3, .x = x, .y = c, .style = PLOT_LINE};
+    plot_panel pa[] = {
+        {.title = "near", .xlabel = "x", .ylabel = "y", .series = near, .n_series = 2},
+        {.title = "far", .xlabel = "x", .ylabel = "y", .series = &far, .n_series = 1},
+        {.title = "given", .xlabel = "x", .ylabel = "y", .series = &far, .n_series = 1,
+         .ylo = -5, .yhi = 200, .xlo = 0, .xhi = 10},
+    };
+    plot_figure fig = {.name = "zoom", .panels = pa, .n_panels = 3, .cols = 3};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "zoom.gp");
+    const char *p2 = strstr(gp, "# ---- panel 2"), *p3 = strstr(gp, "# ---- panel 3");
+    assert_non_null(p2);
+    assert_non_null(p3);
+    /* 0.1 x 1.001 about the middle, 1.0005 */
+    const char *r = strstr(gp, "set yrange [0.95045:1.05055]\n");
+    assert_non_null(r);
+    assert_true(r < p2);
+    /* 1% of that axis apart: two lines, not one over the other */
+    assert_null(strstr(gp, "(on a's line)"));
+    /* a wide spread: gnuplot's own range */
+    assert_non_null(strstr(p2, "set autoscale y\nset offsets graph 0.03, graph 0.03, graph "
+                               "0.04, graph 0.04\n"));
+    assert_non_null(strstr(p3, "set xrange [0:10]\n"));
+    assert_non_null(strstr(p3, "set yrange [-5:200]\n"));
+    free(gp);
+}
+
+/* A long key below a panel gets a plot at least as tall as itself, since
+ * gnuplot otherwise wraps it into columns wider than the panel (seen at 28
+ * one-column entries in a 945 px picture). */
+static void test_long_key_height(void **state)
+{
+    scratch *fx = *state;
+    enum { N = 28 };
+    static const double x[] = {1, 2}, y[] = {1, 2};
+    plot_series s[N];
+    char labels[N][64];
+    for (int i = 0; i < N; i++) {
+        snprintf(labels[i], sizeof labels[i], "activation %02d with a long label, forty-four", i);
+        s[i] = (plot_series){.label = labels[i], .n = 2, .x = x, .y = y, .style = PLOT_LINE};
+    }
+    plot_panel pa[] = {{.title = "a", .xlabel = "x", .ylabel = "y", .series = s, .n_series = N},
+                       {.title = "b", .xlabel = "x", .ylabel = "y", .series = s, .n_series = 2}};
+    plot_figure fig = {.name = "longkey", .title = "T", .panels = pa, .n_panels = 2, .cols = 2};
+    ab_err err = {{0}};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    char *gp = slurp_in(fx->out, "longkey.gp");
+    int w = 0, h = 0, rows = 0;
+    double bm = 0;
+    const char *t = strstr(gp, "set terminal pngcairo size ");
+    assert_non_null(t);
+    assert_int_equal(sscanf(t, "set terminal pngcairo size %d,%d", &w, &h), 2);
+    const char *k = strstr(gp, "maxrows ");
+    assert_non_null(k);
+    assert_int_equal(sscanf(k, "maxrows %d", &rows), 1);
+    assert_int_equal(rows, N); /* one column: two would not fit the width */
+    const char *b = strstr(gp, "set bmargin ");
+    assert_non_null(b);
+    assert_int_equal(sscanf(b, "set bmargin %lf", &bm), 1);
+    /* the key's rows of 17 px, the plot 1.25 times that above them */
+    assert_true(h - 40 >= bm * 15.5 + 1.25 * N * 17);
+    free(gp);
+    if (plot_have_gnuplot()) {
+        char said[2048];
+        assert_int_equal(render_quiet(fx->dir, "longkey", &err, said, sizeof said), AB_OK);
+        assert_string_equal(said, "");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -582,6 +883,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_plots_folder, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_render_failures, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_have_gnuplot_searches_path, setup, scratch_teardown),
+        cmocka_unit_test(test_formats_parse),
+        cmocka_unit_test_setup_teardown(test_vector_formats, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_thirty_styles, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_marks_and_top, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_zoom_and_fixed_range, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_long_key_height, setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

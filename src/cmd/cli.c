@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "data.h"
+#include "plot.h"
 #include "setting.h"
 #include "text.h"
 #include "train.h"
@@ -23,7 +24,8 @@ enum { OPT_SETTING = 1000 };
 
 enum {
     OPT_DATA_DIR = 256, OPT_TEST_DATA, OPT_NO_STD, OPT_SAVE_W, OPT_LOAD_W, OPT_THREADS,
-    OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_NO_GRADCHECK, OPT_REGIONS_INIT, OPT_EXPORT
+    OPT_NO_PLOT, OPT_LIST_ACTS, OPT_VERSION, OPT_NO_GRADCHECK, OPT_REGIONS_INIT, OPT_EXPORT,
+    OPT_FORMAT
 };
 
 /* The command line's own options; build_options adds the settings'. */
@@ -39,6 +41,7 @@ static const struct option own_opts[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"no-plot", no_argument, NULL, OPT_NO_PLOT},
     {"regions-init", no_argument, NULL, OPT_REGIONS_INIT},
+    {"format", required_argument, NULL, OPT_FORMAT},
     {"quiet", no_argument, NULL, 'q'},
     {"list-acts", no_argument, NULL, OPT_LIST_ACTS},
     {"no-gradcheck", no_argument, NULL, OPT_NO_GRADCHECK},
@@ -185,6 +188,7 @@ void cli_usage(FILE *f)
                           "weights (plots/regions: with two-feature data, each activation's "
                           "predicted class over the input plane after the last epoch, drawn "
                           "for its first seed; the grid in regions.csv)",
+        "--format LIST", CLI_FORMAT_HELP,
         "--save-weights DIR", "write every run's weights as .npy at initialisation and at the "
                               "end: DIR/ACT-seedN/{init,final}/W1.npy, b1.npy, ...",
         "--load-weights DIR", "start every run from DIR/W1.npy, b1.npy, ... (such an init or "
@@ -534,6 +538,7 @@ static ab_status set_defaults(cli_opts *o, int argc, char **argv, ab_err *err)
     }
     o->lr = NAN;
     o->jobs = 0; /* not given: cmd_main chooses */
+    o->formats = PLOT_PNG;
     o->argc = argc;
     o->argv = argv;
     return AB_OK;
@@ -571,6 +576,7 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
         o->out_dir = arg;
         return AB_OK;
     case OPT_NO_PLOT: o->no_plot = true; return AB_OK;
+    case OPT_FORMAT: return cli_parse_formats(&o->formats, arg, err);
     case OPT_NO_GRADCHECK: o->no_gradcheck = true; return AB_OK;
     case OPT_TEST_DATA: o->test_data = arg; return AB_OK;
     case OPT_NO_STD: o->no_standardize = true; return AB_OK;
@@ -742,4 +748,12 @@ ab_status cli_parse(cli_opts *o, int argc, char **argv, ab_err *err)
     if (optind < argc)
         return ab_fail(err, AB_EUSAGE, "unexpected argument '%s' (see --help)", argv[optind]);
     return check_together(o, err);
+}
+
+ab_status cli_parse_formats(unsigned *formats, const char *list, ab_err *err)
+{
+    ab_status st = plot_formats_parse(formats, list, err);
+    if (st != AB_OK)
+        ab_context(err, "--format");
+    return st;
 }

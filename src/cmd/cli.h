@@ -44,6 +44,7 @@ typedef struct {
     int jobs; /* runs trained at once, each in its own process (-j); 1 = in this one;
                  0 = not given (cmd_main's default) */
     bool no_plot, quiet, list_acts, help, version;
+    unsigned formats;        /* --format: PLOT_PNG, PLOT_PDF, PLOT_SVG (plot.h) */
     bool no_gradcheck;       /* train formulas and plugins whose f' fails gradcheck */
     bool regions_init;       /* decision regions at epoch 0 too, not only at the end */
     const char *export_data; /* write the built-in data set here as CSV and exit; NULL = no */
@@ -105,6 +106,14 @@ ab_status cli_check_option(cli_given *g, const struct option *opts, int c, int i
 
 /* Whether o sweeps anything (a setting given as a list of several values). */
 bool cli_sweeps(const cli_opts *o);
+/* Parses --format's comma list (png, pdf, svg) into *formats, the bits of
+ * plot.h; AB_EUSAGE "--format: " naming an unknown or repeated item.  Shared
+ * with the subcommands, as is the --help text. */
+ab_status cli_parse_formats(unsigned *formats, const char *list, ab_err *err);
+#define CLI_FORMAT_HELP                                                                  \
+    "what gnuplot writes of each figure: png, pdf, svg or several, comma separated "     \
+    "(default png); the .gp script writes them all again, or others with gnuplot -e "   \
+    "\"fmt='pdf svg'\" plots/NAME.gp"
 
 /* Most runs at once (-j). */
 #define CLI_MAX_JOBS 256

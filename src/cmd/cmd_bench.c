@@ -51,11 +51,13 @@ typedef struct {
     int step_repeats;
     const char *out_dir; /* NULL = runs/bench-acts-<timestamp> */
     bool no_plot, quiet, help;
+    unsigned formats;    /* --format (plot.h) */
     int twins;           /* each built-in's formula beside it (bench_twin_formula): 1
                             yes, 0 no, -1 when --act is not given */
 } acts_opts;
 
-enum { A_ELEMENTS = 256, A_REPEATS, A_NO_PLOT, A_MATH, A_STEP_WIDTHS, A_STEP_REPEATS, A_TWINS };
+enum { A_ELEMENTS = 256, A_REPEATS, A_NO_PLOT, A_MATH, A_STEP_WIDTHS, A_STEP_REPEATS, A_TWINS,
+       A_FORMAT };
 
 static const struct option acts_long_opts[] = {
     {"act", required_argument, NULL, 'a'},
@@ -67,6 +69,7 @@ static const struct option acts_long_opts[] = {
     {"formulas", required_argument, NULL, A_TWINS},
     {"out", required_argument, NULL, 'o'},
     {"no-plot", no_argument, NULL, A_NO_PLOT},
+    {"format", required_argument, NULL, A_FORMAT},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -107,6 +110,8 @@ static void acts_usage(FILE *f)
 "                    without --act, no with it)\n"
 "  -o, --out DIR     output folder (default runs/bench-acts-YYYYMMDD-HHMMSS)\n"
 "  --no-plot         write the .gp script but do not run gnuplot\n"
+"  --format LIST     png, pdf, svg or several, comma separated: what gnuplot\n"
+"                    writes of each figure (default png)\n"
 "  -q, --quiet       print nothing but errors\n"
 "  -h, --help        this text\n"
 "Long options are spelled in full; an option with a value is given once.\n"
@@ -227,6 +232,7 @@ static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
         st = parse_widths(o, ACTS_STEP_WIDTHS, err);
     o->step_repeats = ACTS_STEP_REPEATS;
     o->twins = -1;
+    o->formats = PLOT_PNG;
     for (int i = 0; i < act_count && i < ACTS_MAX; i++)
         act_default(&o->acts[o->n_acts++], &act_registry[i]);
     opterr = 0;
@@ -270,6 +276,7 @@ static ab_status acts_parse(acts_opts *o, int argc, char **argv, ab_err *err)
             o->out_dir = optarg;
             break;
         case A_NO_PLOT: o->no_plot = true; break;
+        case A_FORMAT: st = cli_parse_formats(&o->formats, optarg, err); break;
         case 'q': o->quiet = true; break;
         case 'h': o->help = true; break;
         case ':':
@@ -455,6 +462,7 @@ int cmd_bench_acts(int argc, char **argv)
     if (tty)
         fprintf(stderr, "\r\033[K");
     bool render = !o.no_plot && plot_have_gnuplot();
+    plot_set_formats(o.formats);
     if (st == AB_OK)
         st = bench_acts_write(stage.dir, rows, n_rows, (size_t)o.elements, o.repeats, steps,
                               n_steps, o.step_repeats, render, &err);

@@ -33,6 +33,7 @@
 
 typedef struct {
     bool quick, no_plot, quiet, help, no_gradcheck;
+    unsigned formats;   /* --format (plot.h) */
     const char *data_dir; /* --data-dir: the IDX folder, as the main command's */
     int jobs;           /* runs at once; 0 = the online cores */
     const char *out, *experiments, *only, *expect;
@@ -44,10 +45,11 @@ typedef struct {
 static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err *err)
 {
     enum { O_QUICK = 256, O_NO_PLOT, O_EXPERIMENTS, O_ONLY, O_EXPECT, O_NO_GC, O_DATA_DIR,
-           O_SET };
+           O_SET, O_FORMAT };
     static const struct option run_opts[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
         {"no-plot", no_argument, NULL, O_NO_PLOT}, {"quiet", no_argument, NULL, 'q'},
+        {"format", required_argument, NULL, O_FORMAT},
         {"jobs", required_argument, NULL, 'j'}, {"no-gradcheck", no_argument, NULL, O_NO_GC},
         {"data-dir", required_argument, NULL, O_DATA_DIR},
         {"set", required_argument, NULL, O_SET},
@@ -55,12 +57,14 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
     static const struct option rep_long[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"out", required_argument, NULL, 'o'},
         {"no-plot", no_argument, NULL, O_NO_PLOT}, {"quiet", no_argument, NULL, 'q'},
+        {"format", required_argument, NULL, O_FORMAT},
         {"help", no_argument, NULL, 'h'}, {"jobs", required_argument, NULL, 'j'},
         {"experiments", required_argument, NULL, O_EXPERIMENTS},
         {"only", required_argument, NULL, O_ONLY}, {"expect", required_argument, NULL, O_EXPECT},
         {"no-gradcheck", no_argument, NULL, O_NO_GC},
         {"data-dir", required_argument, NULL, O_DATA_DIR}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
+    o->formats = PLOT_PNG;
     /* the checkout's experiments/, or outside one the installed files */
     struct stat sb;
     o->experiments = stat("experiments", &sb) == 0 || stat(ACTBENCH_EXPERIMENTS_DIR, &sb) != 0
@@ -90,6 +94,10 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
         case O_QUICK: o->quick = true; break;
         case 'o': o->out = optarg; break;
         case O_NO_PLOT: o->no_plot = true; break;
+        case O_FORMAT:
+            if ((st = cli_parse_formats(&o->formats, optarg, err)) != AB_OK)
+                return st;
+            break;
         case O_NO_GC: o->no_gradcheck = true; break;
         case O_DATA_DIR:
             if (!optarg[0])
@@ -136,7 +144,7 @@ static ab_status parse_opts(rep_opts *o, int argc, char **argv, bool run, ab_err
 
 static const char run_help[] =
     "Usage: actbench run FILE [--quick] [--out DIR] [-j N] [--no-plot] [--quiet]\n"
-    "                         [--no-gradcheck] [--set KEY=VALUE ...]\n\n"
+    "                         [--no-gradcheck] [--set KEY=VALUE ...] [--format LIST]\n\n"
     "Runs one experiment file (see experiments/ and docs/experiment-files.md),\n"
     "prints each check's measured values and the verdict, and writes the folder\n"
     "(default runs/ID-YYYYMMDD-HHMMSS): CSV, checks.csv, config.json, the figure.\n"
@@ -153,6 +161,8 @@ static const char run_help[] =
     "             sweep key takes a comma list: --set lr=0.01,0.1); repeatable.\n"
     "             A verdict under --set is not the file's: the output and\n"
     "             config.json (\"overrides\") say so\n"
+    "  --format LIST  png, pdf, svg or several, comma separated: what gnuplot\n"
+    "             writes of the figure (default png)\n"
     "A file with [study] instead of [claim] (a title, no checks) runs the same\n"
     "way and has no verdict.\n"
     "Long options are spelled in full; an option with a value is given once\n"
@@ -164,6 +174,7 @@ int cmd_run(int argc, char **argv)
     ab_err err = {{0}};
     gemm_set_threads(EXP_BLAS_THREADS);
     ab_status st = parse_opts(&o, argc, argv, true, &err);
+    plot_set_formats(o.formats);
     if (st == AB_OK && o.help) {
         fputs(run_help, stdout);
         return 0;
@@ -399,7 +410,7 @@ static ab_status pass(rep_state *s, const char *out, bool quick, bool render, bo
 static const char reproduce_help[] =
     "Usage: actbench reproduce [--quick] [--out DIR] [--experiments DIR] [-j N]\n"
     "                          [--only LIST] [--expect FILE] [--no-plot] [--quiet]\n"
-    "                          [--no-gradcheck]\n"
+    "                          [--no-gradcheck] [--format LIST]\n"
     "\nRuns every experiment file in DIR (default experiments/, or where none is,\n"
     "the installed " ACTBENCH_EXPERIMENTS_DIR ") and writes OUT\n"
     "(default results/): one folder per experiment (CSV, checks.csv, config.json,\n"
@@ -419,6 +430,9 @@ static const char reproduce_help[] =
     "                 derivative fails the check made before training\n"
     "  --data-dir DIR the folder of the IDX data sets (mnist, fashion-mnist),\n"
     "                 as for the main command\n"
+    "  --format LIST  png, pdf, svg or several, comma separated: what gnuplot\n"
+    "                 writes of each figure (default png; REPORT.md shows the\n"
+    "                 PNG, else the SVG, else links the PDF)\n"
     "An experiment whose data set is not installed is skipped (said on stderr,\n"
     "listed in REPORT.md) and the others run.\n"
     "Exit status: 0 every selected experiment ran; 1 a failure, or with --expect\n"
@@ -587,6 +601,7 @@ int cmd_reproduce(int argc, char **argv)
     int n_expect = 0, n_rows = 0, differ = 0;
     gemm_set_threads(EXP_BLAS_THREADS);
     ab_status st = parse_opts(&o, argc, argv, false, &err);
+    plot_set_formats(o.formats);
     if (st == AB_OK && o.help) {
         fputs(reproduce_help, stdout);
         return 0;

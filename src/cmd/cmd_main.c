@@ -511,6 +511,7 @@ static ab_status run_job(const cli_opts *o, ab_err *err)
     if (st == AB_OK)
         st = write_outputs(dir, o, &p, &out, threads, err);
     bool render = !o->no_plot && plot_have_gnuplot();
+    plot_set_formats(o->formats);
     if (st == AB_OK)
         st = sw ? sweep_figures(dir, sw, &out, o, out.test.n > 0, render, err)
                 : figures_write(dir, out.recs, out.n, o->acts, o->n_acts,

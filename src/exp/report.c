@@ -113,8 +113,12 @@ static void report_details(FILE *f, const exp_result *r, const char *sub)
             fprintf(f, "| | (%d more points in checks.csv) | | | |\n", cr->n_total - cr->n_pts);
     }
     fprintf(f, "\nVerdict: **%s**.\n", exp_verdict_name(r->verdict));
+    /* a PDF is not an image a Markdown viewer shows: linked instead */
+    size_t fl = strlen(r->figure);
+    bool pdf = fl > 4 && strcmp(r->figure + fl - 4, ".pdf") == 0;
     if (r->figure[0])
-        fprintf(f, "\n![Claim %d: %s](%s/%s)\n", e->claim, e->title, sub, r->figure);
+        fprintf(f, "\n%s[Claim %d: %s](%s/%s)\n", pdf ? "Figure: " : "!", e->claim, e->title,
+                sub, r->figure);
 }
 
 

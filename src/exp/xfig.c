@@ -36,6 +36,7 @@ typedef struct {
     figpool *p;
     int panel;
     bool has_ref;   /* the 0.25^n line is drawn once per panel */
+    int n_lines;    /* lines so far: each its fixed colour, which its markers share */
 } plot_ctx;
 
 /* Does point idx match the plot's fixed keys? */
@@ -106,6 +107,43 @@ static void set_point(double *y, double *lo, double *hi, int i, const figpool_st
     hi[i] = st->n > 1 ? st->hi : NAN;
 }
 
+/* Whether run ri's value is epochs_to_target's stand-in for "never": the
+ * checks compare it as epochs + 1, the figure must not draw it so. */
+static bool never_reached(const plot_ctx *c, size_t ri)
+{
+    return c->use_qty && c->pl->y_qty == XF_Q_EPOCHS_TO_TARGET &&
+           c->r->recs[ri].r.epochs_to_target < 0;
+}
+
+/* The runs of a line that never reached the target: at the x of each point
+ * where none did, a marker along the top of the panel, keyed "LABEL: not
+ * reached in N epochs"; n: points. */
+typedef struct {
+    double *x;
+    int n, partly; /* partly: points where some runs reached it and some not */
+} never_marks;
+
+static void add_never(plot_ctx *c, const never_marks *nm, const char *label, int colour)
+{
+    if (nm->n == 0)
+        return;
+    figpool_add(c->p, c->panel,
+                &(plot_series){.label = figpool_str(c->p, "%s: target not reached in %d "
+                                                    "epochs (marked at the top)",
+                                                    label, c->s->epochs),
+                               .n = nm->n, .x = nm->x, .y = nm->x, .style = PLOT_POINTS,
+                               .colour = colour, .at_top = true});
+}
+
+/* The label of a line some of whose points average only the runs that
+ * reached the target. */
+static const char *partly_label(plot_ctx *c, const char *label, const never_marks *nm)
+{
+    return nm->partly ? figpool_str(c->p, "%s (mean of the runs that reached it, at %d "
+                                    "point%s)", label, nm->partly, nm->partly == 1 ? "" : "s")
+                      : label;
+}
+
 /* x = act: one line of points over the activations, x = 1..n_acts (named on
  * the axis), for the point idx. */
 static void act_line(plot_ctx *c, const int *idx)
@@ -114,18 +152,38 @@ static void act_line(plot_ctx *c, const int *idx)
     double *x, *y, *lo, *hi;
     if (!new_arrays(c->p, m, &x, &y, &lo, &hi))
         return;
+    never_marks nm = {.x = figpool_doubles(c->p, m)};
+    if (!nm.x)
+        return;
+    size_t first = (size_t)xf_point_index(c->s, idx) * c->s->n_acts * c->s->seeds;
     for (int a = 0; a < m; a++) {
         figpool_stat st = figpool_stat_empty();
-        for (int sd = 0; sd < c->s->seeds; sd++)
-            figpool_stat_add(&st, exp_qty_at(c->r, c->pl->y_qty, a, idx, sd));
+        int never = 0;
+        for (int sd = 0; sd < c->s->seeds; sd++) {
+            size_t ri = first + (size_t)a * c->s->seeds + sd;
+            if (never_reached(c, ri))
+                never++;
+            else
+                figpool_stat_add(&st, exp_qty_at(c->r, c->pl->y_qty, a, idx, sd));
+        }
         x[a] = a + 1;
         set_point(y, lo, hi, a, &st);
+        if (never && never == c->s->seeds)
+            nm.x[nm.n++] = a + 1;
+        else if (never)
+            nm.partly++;
     }
     bool band = c->s->seeds > 1;
-    figpool_add(c->p, c->panel,
-                &(plot_series){.label = series_label(c, xf_qtys[c->pl->y_qty].label, idx),
-                               .n = m, .x = x, .y = y, .ylo = band ? lo : NULL,
-                               .yhi = band ? hi : NULL, .style = PLOT_POINTS});
+    int colour = c->n_lines + 1;
+    const char *label = series_label(c, xf_qtys[c->pl->y_qty].label, idx);
+    /* a line that never reached it is its markers alone, not also "no data" */
+    if (nm.n < m)
+        figpool_add(c->p, c->panel,
+                &(plot_series){.label = partly_label(c, label, &nm), .n = m, .x = x, .y = y,
+                               .ylo = band ? lo : NULL, .yhi = band ? hi : NULL,
+                               .style = PLOT_POINTS, .colour = colour});
+    add_never(c, &nm, label, colour);
+    c->n_lines++;
 }
 
 /* The probe of rec that a plot against layer reads (the plot's epoch, or the
@@ -198,6 +256,7 @@ static void key_line(plot_ctx *c, const int *idx, int a)
     double *x, *y, *lo, *hi;
     if (!new_arrays(c->p, m, &x, &y, &lo, &hi))
         return;
+    never_marks nm = {.x = figpool_doubles(c->p, m)};
     for (int i = 0; i < m; i++) {
         int j[XF_N_KEYS];
         memcpy(j, idx, sizeof j);
@@ -206,9 +265,18 @@ static void key_line(plot_ctx *c, const int *idx, int a)
         x[i] = c->pl->x >= 0 ? s->v[c->pl->x][i] : c->pl->x == XF_X_LAYER ? i + 1 : i;
         size_t first = ((size_t)xf_point_index(s, j) * s->n_acts + a) * s->seeds;
         figpool_stat st = figpool_stat_empty();
-        for (int sd = 0; sd < s->seeds; sd++)
-            figpool_stat_add(&st, run_value(c, first + sd, i));
+        int never = 0;
+        for (int sd = 0; sd < s->seeds; sd++) {
+            if (never_reached(c, first + sd))
+                never++;
+            else
+                figpool_stat_add(&st, run_value(c, first + sd, i));
+        }
         set_point(y, lo, hi, i, &st);
+        if (never && never == s->seeds && nm.x)
+            nm.x[nm.n++] = x[i];
+        else if (never)
+            nm.partly++;
     }
     if (c->pl->x == XF_X_EPOCH && c->col.metric) {
         /* probes exist every log_every epochs: keep those, so the points
@@ -220,10 +288,15 @@ static void key_line(plot_ctx *c, const int *idx, int a)
         m = k;
     }
     bool band = s->seeds > 1;
-    figpool_add(c->p, c->panel,
-                &(plot_series){.label = series_label(c, s->acts[a].label, idx), .n = m, .x = x,
-                               .y = y, .ylo = band ? lo : NULL, .yhi = band ? hi : NULL,
-                               .style = PLOT_LINE});
+    int colour = c->n_lines + 1; /* the slot an automatic colour would take */
+    const char *label = series_label(c, s->acts[a].label, idx);
+    if (nm.n < m)
+        figpool_add(c->p, c->panel,
+                &(plot_series){.label = partly_label(c, label, &nm), .n = m, .x = x, .y = y,
+                               .ylo = band ? lo : NULL, .yhi = band ? hi : NULL,
+                               .style = PLOT_LINE, .colour = colour});
+    add_never(c, &nm, label, colour);
+    c->n_lines++;
     if (c->pl->reference && !c->has_ref)
         add_reference(c, x, y, m);
 }
@@ -368,7 +441,7 @@ ab_status xfig_write(exp_result *r, const char *dir, bool render, ab_err *err)
     if (st == AB_OK && render)
         st = plot_render(dir, e->id, err);
     if (st == AB_OK)
-        snprintf(r->figure, sizeof r->figure, "plots/%s.png", e->id);
+        snprintf(r->figure, sizeof r->figure, "plots/%s.%s", e->id, plot_link_ext());
     figpool_free(p);
     return st;
 }

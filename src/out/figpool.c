@@ -1,6 +1,7 @@
 /* figpool.c - a figure under construction, in memory that grows as needed. */
 #include "figpool.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,59 @@ const plot_xnames *figpool_xnames_of(const figpool *p, int *n)
 {
     *n = p->n_xnames;
     return p->xnames;
+}
+
+/* Widens [*lo, *hi] by v, a log axis's only when v > 0. */
+static void share_widen(double *lo, double *hi, double v, bool logy)
+{
+    if (!isfinite(v) || (logy && v <= 0))
+        return;
+    *lo = v < *lo ? v : *lo;
+    *hi = v > *hi ? v : *hi;
+}
+
+void figpool_share_axes(figpool *p, int p0, int p1, int step)
+{
+    if (p->status != AB_OK || p0 < 0 || p1 > p->n_panels || p0 >= p1 || step < 1)
+        return;
+    bool logy = p->panels[p0].logy;
+    double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+    for (int q = p0; q < p1; q += step)
+        for (int s = 0; s < p->panels[q].n_series; s++) {
+            const plot_series *se = &p->panels[q].series[s];
+            for (int i = 0; i < se->n; i++) {
+                if (!isfinite(se->x[i]) || se->at_top)
+                    continue;
+                if (isfinite(se->y[i]) && (!logy || se->y[i] > 0))
+                    share_widen(&xlo, &xhi, se->x[i], false);
+                share_widen(&ylo, &yhi, se->y[i], logy);
+                if (se->ylo) {
+                    share_widen(&ylo, &yhi, se->ylo[i], logy);
+                    share_widen(&ylo, &yhi, se->yhi[i], logy);
+                }
+            }
+        }
+    if (!(ylo <= yhi))
+        return; /* nothing drawn: each panel says so itself */
+    if (logy) {
+        /* 4% of the decades each side; one value gets a decade each side */
+        double m = ylo < yhi ? pow(yhi / ylo, 0.04) : 10.0;
+        ylo /= m, yhi *= m;
+    } else {
+        /* at least PLOT_MIN_SPAN of the largest |y|, as plot.c's own rule */
+        double mag = fmax(fabs(ylo), fabs(yhi)), least = PLOT_MIN_SPAN * mag;
+        if (yhi - ylo < least) {
+            double mid = (ylo + yhi) / 2, half = least > 0 ? least / 2 : 1.0;
+            ylo = mid - half, yhi = mid + half;
+        }
+        double pad = 0.04 * (yhi - ylo);
+        ylo -= pad, yhi += pad;
+    }
+    for (int q = p0; q < p1; q += step) {
+        p->panels[q].ylo = ylo, p->panels[q].yhi = yhi;
+        if (xlo < xhi)
+            p->panels[q].xlo = xlo, p->panels[q].xhi = xhi;
+    }
 }
 
 const plot_figure *figpool_figure(figpool *p)

@@ -90,36 +90,68 @@ static const char *act_key(figpool *p, const fig_in *in, int a)
     return figpool_str(p, "%s (%d of %d seeds diverged)", in->acts[a].label, div, g.count);
 }
 
+/* Marks on line ln where the runs of group g that diverged end: x of each
+ * one's last loss row (by_probe: its last probe), so the figure shows where
+ * a line stops because its run blew up (plot.h's mark_x). */
+static void mark_diverged(figpool *p, line *ln, const fig_in *in, act_group g, bool by_probe)
+{
+    int div = 0;
+    for (int i = 0; i < g.count; i++)
+        div += in->recs[g.first + i].r.diverged != 0;
+    double *mx = div ? figpool_doubles(p, div) : NULL;
+    if (!mx)
+        return;
+    int k = 0;
+    for (int i = 0; i < g.count; i++) {
+        const run_result *r = &in->recs[g.first + i].r;
+        if (!r->diverged)
+            continue;
+        mx[k++] = by_probe ? (r->n_probes ? r->probe_epoch[r->n_probes - 1] : NAN)
+                           : r->n_loss - 1;
+    }
+    ln->s.mark_x = mx;
+    ln->s.n_marks = k;
+}
+
 /* ---- series ---------------------------------------------------------- */
 
 /* One series per activation: metric m of each layer (hidden layers only
  * when m has no value at the output) against layer number, at the first
- * probe or, with probe_last, the last, aggregated over seeds. */
+ * probe or, with probe_last, the last of the runs that did not diverge,
+ * aggregated over seeds. */
+static void layer_line(figpool *p, int panel, const fig_in *in, int a, const probe_metric *m,
+                       bool probe_last, const char *label, int colour)
+{
+    act_group g = in->g[a];
+    const run_record *r0 = &in->recs[g.first];
+    int L = m->hidden_only ? r0->depth : r0->r.n_layers;
+    line ln;
+    if (!line_make(&ln, p, label, L, g.count > 1))
+        return;
+    ln.s.colour = colour;
+    for (int l = 0; l < L; l++) {
+        figpool_stat st = figpool_stat_empty();
+        for (int i = 0; i < g.count; i++) {
+            const run_record *r = &in->recs[g.first + i];
+            int pi = probe_last ? r->r.n_probes - 1 : 0;
+            /* a diverged run's last probe is from before it blew up, not
+             * after training: left out, never drawn as if it were */
+            bool gone = probe_last && r->r.diverged;
+            figpool_stat_add(&st, r->r.n_probes > 0 && !gone
+                                      ? probe_metric_value(&record_probe(r, pi)[l], m)
+                                      : NAN);
+        }
+        line_set(&ln, l, l + 1, &st);
+    }
+    figpool_add(p, panel, &ln.s);
+}
+
 static void series_by_layer(figpool *p, int panel, const fig_in *in, const probe_metric *m,
                             bool probe_last)
 {
-    for (int a = 0; a < in->n_acts; a++) {
-        act_group g = in->g[a];
-        if (g.count == 0)
-            continue;
-        const run_record *r0 = &in->recs[g.first];
-        int L = m->hidden_only ? r0->depth : r0->r.n_layers;
-        line ln;
-        if (!line_make(&ln, p, act_key(p, in, a), L, g.count > 1))
-            return;
-        for (int l = 0; l < L; l++) {
-            figpool_stat st = figpool_stat_empty();
-            for (int i = 0; i < g.count; i++) {
-                const run_record *r = &in->recs[g.first + i];
-                int pi = probe_last ? r->r.n_probes - 1 : 0;
-                figpool_stat_add(&st, r->r.n_probes > 0
-                                          ? probe_metric_value(&record_probe(r, pi)[l], m)
-                                          : NAN);
-            }
-            line_set(&ln, l, l + 1, &st);
-        }
-        figpool_add(p, panel, &ln.s);
-    }
+    for (int a = 0; a < in->n_acts; a++)
+        if (in->g[a].count > 0)
+            layer_line(p, panel, in, a, m, probe_last, act_key(p, in, a), 0);
 }
 
 /* The index of the probe taken at epoch e in r, or -1. */
@@ -169,11 +201,12 @@ static void series_by_epoch(figpool *p, int panel, const char *label, const fig_
         }
         line_set(&ln, k, e, &st);
     }
+    mark_diverged(p, &ln, in, g, true);
     figpool_add(p, panel, &ln.s);
 }
 
 /* 0.25^(L - l) through the output layer's value of series `anchor`. */
-static void add_reference(figpool *p, int panel, int anchor)
+static void add_reference(figpool *p, int panel, int anchor, const char *what)
 {
     const plot_panel *pn = &figpool_figure(p)->panels[panel];
     if (pn->n_series <= anchor)
@@ -181,7 +214,7 @@ static void add_reference(figpool *p, int panel, int anchor)
     int L = pn->series[anchor].n;
     double top = pn->series[anchor].y[L - 1];
     line ln;
-    const char *label = figpool_str(p, "0.25^(%d - layer), through sigmoid's output layer", L);
+    const char *label = figpool_str(p, "0.25^(%d - layer), through %s", L, what);
     if (!line_make(&ln, p, label, L, false))
         return;
     ln.s.style = PLOT_REFERENCE;
@@ -194,8 +227,42 @@ static void add_reference(figpool *p, int panel, int anchor)
 
 /* ---- the figures ----------------------------------------------------- */
 
+/* Activations with records. */
+static int acts_drawn(const fig_in *in)
+{
+    int n = 0;
+    for (int a = 0; a < in->n_acts; a++)
+        n += in->g[a].count > 0;
+    return n;
+}
+
+/* Small multiples of grad_by_layer: a panel per activation, its weight and
+ * bias gradients and the 0.25^n line through its own output layer. */
+static void grad_layers_small(figpool *p, const fig_in *in)
+{
+    figpool_title(p, "Gradient norm by layer at initialisation (epoch 0), one panel per "
+                     "activation: does the signal reach the first layer?");
+    int first = -1, last = -1;
+    for (int a = 0; a < in->n_acts; a++) {
+        if (in->g[a].count == 0)
+            continue;
+        int pn = add_panel(p, act_key(p, in, a), "layer (1 = first hidden, last = output)",
+                           "gradient norm", true);
+        first = first < 0 ? pn : first;
+        last = pn;
+        layer_line(p, pn, in, a, METRIC(grad_norm), false, "||dL/dW|| (Frobenius)", 1);
+        layer_line(p, pn, in, a, METRIC(bias_grad_norm), false, "||dL/db||", 2);
+        add_reference(p, pn, 1, "this output layer's ||dL/db||");
+    }
+    figpool_share_axes(p, first, last + 1, 1);
+}
+
 static void fig_grad_layers(figpool *p, const fig_in *in)
 {
+    if (acts_drawn(in) > FIGURES_MAX_LINES) {
+        grad_layers_small(p, in);
+        return;
+    }
     figpool_title(p, "Gradient norm by layer at initialisation (epoch 0): does the signal "
                      "reach the first layer?");
     int w = add_panel(p, "weight gradients", "layer (1 = first hidden, last = output)",
@@ -210,8 +277,8 @@ static void fig_grad_layers(figpool *p, const fig_in *in)
             int idx = 0;
             for (int a = 0; a < sig; a++)
                 idx += in->g[a].count > 0;
-            add_reference(p, w, idx);
-            add_reference(p, b, idx);
+            add_reference(p, w, idx, "sigmoid's output layer");
+            add_reference(p, b, idx, "sigmoid's output layer");
             break;
         }
 }
@@ -287,7 +354,7 @@ static double loss_value(const loss_row *r, int which)
 
 /* One line: loss_value(which) of group g against epoch; the group's longest
  * run gives the epochs.  Test lines are left out without a test set. */
-static void loss_line(figpool *p, int panel, const fig_in *in, int a, int which)
+static void loss_line(figpool *p, int panel, const fig_in *in, int a, int which, bool small)
 {
     act_group g = in->g[a];
     bool test = which & 1;
@@ -299,11 +366,13 @@ static void loss_line(figpool *p, int panel, const fig_in *in, int a, int which)
         return;
     int ne = r0->r.n_loss;
     line ln;
-    const char *label = figpool_str(p, test ? "%s test" : "%s train", act_key(p, in, a));
+    const char *label = small ? (test ? "test" : "train")
+                              : figpool_str(p, test ? "%s test" : "%s train", act_key(p, in, a));
     if (!line_make(&ln, p, label, ne, g.count > 1))
         return;
-    /* one colour per activation: train solid, test dashed */
-    ln.s.colour = a + 1;
+    /* one colour per activation: train solid, test dashed; alone in its
+     * panel, the palette's colours without its dash-dot variants */
+    ln.s.colour = small ? a % 10 + 1 : a + 1;
     ln.s.dashed = test;
     for (int e = 0; e < ne; e++) {
         figpool_stat st = figpool_stat_empty();
@@ -314,20 +383,44 @@ static void loss_line(figpool *p, int panel, const fig_in *in, int a, int which)
         }
         line_set(&ln, e, e, &st);
     }
+    mark_diverged(p, &ln, in, g, false);
     figpool_add(p, panel, &ln.s);
 }
 
-/* Loss and accuracy against epoch: train and test per activation. */
+/* Loss and accuracy against epoch: train and test per activation; past
+ * FIGURES_MAX_LINES lines a panel, a pair of panels per activation (loss,
+ * accuracy), two to a row, the losses on one scale and the accuracies on
+ * another. */
 static void fig_loss(figpool *p, const fig_in *in)
 {
-    figpool_title(p, "Loss and accuracy (train: mean over the epoch's minibatches; test: held "
-                     "out)");
-    int lp = add_panel(p, "cross-entropy loss", "epoch", "loss (nats)", true);
-    int ap = add_panel(p, "accuracy", "epoch", "accuracy (fraction correct)", false);
+    bool test = false;
     for (int a = 0; a < in->n_acts; a++)
-        if (in->g[a].count > 0)
-            for (int which = 0; which < 4; which++)
-                loss_line(p, which < 2 ? lp : ap, in, a, which);
+        test |= in->g[a].count > 0 && isfinite(in->recs[in->g[a].first].r.loss[0].test_loss);
+    bool small = acts_drawn(in) * (test ? 2 : 1) > FIGURES_MAX_LINES;
+    figpool_title(p, small ? "Loss and accuracy, one pair of panels per activation (train: "
+                             "mean over the epoch's minibatches; test: held out)"
+                           : "Loss and accuracy (train: mean over the epoch's minibatches; "
+                             "test: held out)");
+    int lp = -1, ap = -1, first = -1;
+    for (int a = 0; a < in->n_acts; a++) {
+        if (in->g[a].count == 0)
+            continue;
+        if (small || lp < 0) {
+            const char *who = small ? act_key(p, in, a) : NULL;
+            lp = add_panel(p, small ? figpool_str(p, "%s: loss", who) : "cross-entropy loss",
+                           "epoch", "loss (nats)", true);
+            ap = add_panel(p, small ? figpool_str(p, "%s: accuracy", who) : "accuracy",
+                           "epoch", "accuracy (fraction correct)", false);
+            first = first < 0 ? lp : first;
+        }
+        for (int which = 0; which < 4; which++)
+            loss_line(p, which < 2 ? lp : ap, in, a, which, small);
+    }
+    if (small && first >= 0) {
+        figpool_cols(p, 4);
+        figpool_share_axes(p, first, ap + 1, 2);
+        figpool_share_axes(p, first + 1, ap + 1, 2);
+    }
 }
 
 /* A panel of percentages: its y axis over [0, 100] (plot.h). */
@@ -392,14 +485,22 @@ static void fig_saturated(figpool *p, const fig_in *in)
     fig_pct(p, in, METRIC(sat_high_pct), "saturated pairs with z >= 0", 0.0, NULL);
 }
 
+/* The activations and their derivatives; past FIGURES_MAX_LINES, a panel
+ * per activation with both, every panel on the same axes. */
 static void fig_functions(figpool *p, const fig_in *in)
 {
     enum { N = 241 };
-    figpool_title(p, "The activations and their derivatives");
-    int fp = figpool_panel(p, &(plot_panel){.title = "f(z)", .xlabel = "pre-activation z",
+    bool small = in->n_acts > FIGURES_MAX_LINES;
+    figpool_title(p, small ? "The activations f(z) and their derivatives f'(z), on the same "
+                             "axes"
+                           : "The activations and their derivatives");
+    int fp = -1, dp = -1;
+    if (!small) {
+        fp = figpool_panel(p, &(plot_panel){.title = "f(z)", .xlabel = "pre-activation z",
                                             .ylabel = "f(z)"});
-    int dp = figpool_panel(p, &(plot_panel){.title = "f'(z)", .xlabel = "pre-activation z",
+        dp = figpool_panel(p, &(plot_panel){.title = "f'(z)", .xlabel = "pre-activation z",
                                             .ylabel = "f'(z)"});
+    }
     float z[N], y[N], d[N];
     for (int i = 0; i < N; i++)
         z[i] = (float)(-6.0 + 0.05 * i);
@@ -408,8 +509,18 @@ static void fig_functions(figpool *p, const fig_in *in)
         act_f(act->info, y, z, N, 1, act->p);
         act_df(act->info, d, z, y, N, 1, act->p);
         line lf, ld;
-        if (!line_make(&lf, p, act->label, N, false) || !line_make(&ld, p, act->label, N, false))
+        if (small)
+            fp = dp = figpool_panel(p, &(plot_panel){.title = act->label,
+                                                     .xlabel = "pre-activation z",
+                                                     .ylabel = "f(z), f'(z)"});
+        if (!line_make(&lf, p, small ? "f(z)" : act->label, N, false) ||
+            !line_make(&ld, p, small ? "f'(z)" : act->label, N, false))
             return;
+        if (small) {
+            lf.s.colour = 1;
+            ld.s.colour = 2;
+            ld.s.dashed = true;
+        }
         for (int i = 0; i < N; i++) {
             lf.x[i] = ld.x[i] = z[i];
             lf.y[i] = y[i];
@@ -417,6 +528,10 @@ static void fig_functions(figpool *p, const fig_in *in)
         }
         figpool_add(p, fp, &lf.s);
         figpool_add(p, dp, &ld.s);
+    }
+    if (small) {
+        figpool_cols(p, 5);
+        figpool_share_axes(p, 0, in->n_acts, 1);
     }
 }
 

@@ -12,6 +12,11 @@
  * colours, so each line has its own.  A deeper network shows a subset. */
 #define FIGURES_LAYER_LINES 10
 
+/* More lines than this in one panel of grad_by_layer, loss or functions
+ * would be spaghetti: past it they are drawn as small multiples, a panel
+ * (loss: a pair) per activation, all on the same axes. */
+#define FIGURES_MAX_LINES 8
+
 /* The figures, in the order figures_write writes them: grad_by_layer,
  * grad_by_epoch, loss, dead, saturation, functions, hist (each hidden
  * layer's histograms of activations and pre-activations at epoch 0 and the

@@ -37,6 +37,12 @@ static const int dash_types[] = {1, 4, 5, 3};
 #define DASHED_DT 2
 
 #define REFERENCE_COLOUR "#7f7f7f"
+/* pdfcairo's page is the PNG's at this many pixels an inch, so the vector
+ * figures have the PNG's layout; its text and lines scaled to look as the
+ * PNG's do (measured: pngcairo's "sans,10" is pdfcairo's at fontscale 0.75,
+ * its lw 1.5 pdfcairo's with linewidth 2). */
+#define VECTOR_DPI 96.0
+#define VECTOR_FONTSCALE 0.75
 #define PANEL_W 640
 #define PANEL_H 480
 #define TITLE_H 40      /* extra height for a multiplot title */
@@ -66,6 +72,10 @@ static const int dash_types[] = {1, 4, 5, 3};
  * so the plot itself keeps its height. */
 #define KEY_FREE_ROWS 3
 #define KEY_ROW_PX 17
+/* The plot above a key is at least this many times the key's height, and
+ * the panel's title and top margin take KEY_TOP_PX more. */
+#define KEY_PLOT_RATIO 1.25
+#define KEY_TOP_PX 90
 
 /* ---- validation -------------------------------------------------------- */
 
@@ -160,6 +170,12 @@ static ab_status check_figure(const plot_figure *fig, ab_err *err)
                 se->style != PLOT_POINTS)
                 return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d: unknown style",
                                fig->name, p + 1, s + 1);
+            if (se->at_top && (se->style != PLOT_POINTS || se->ylo))
+                return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d: markers at the "
+                               "top are points without a band", fig->name, p + 1, s + 1);
+            if (se->n_marks < 0 || (se->n_marks > 0 && !se->mark_x))
+                return ab_fail(err, AB_EUSAGE, "plot %s: panel %d series %d: marks lack x",
+                               fig->name, p + 1, s + 1);
             if (se->colour < 0)
                 return ab_fail(err, AB_EUSAGE,
                                "plot %s: panel %d series %d: colour %d (use 0 for automatic, "
@@ -178,9 +194,10 @@ static bool value_ok(double v, bool logy)
     return isfinite(v) && (!logy || v > 0);
 }
 
+/* A marker at the top needs only its x. */
 static bool row_ok(const plot_series *s, int i, bool logy)
 {
-    return isfinite(s->x[i]) && value_ok(s->y[i], logy);
+    return isfinite(s->x[i]) && (s->at_top || value_ok(s->y[i], logy));
 }
 
 static int count_rows(const plot_series *s, bool logy)
@@ -204,7 +221,8 @@ static int count_band_rows(const plot_series *s, bool logy)
 typedef struct {
     int points;             /* plottable rows over all series */
     double xmin, xmax;      /* over plottable rows */
-    double ymin, ymax;      /* y and drawable band edges of those rows */
+    double ymin, ymax;      /* y and drawable band edges of those rows (not at_top's) */
+    bool top;               /* some markers sit at the top edge */
 } panel_extent;
 
 static void widen(double *lo, double *hi, double v)
@@ -217,7 +235,7 @@ static void widen(double *lo, double *hi, double v)
 
 static panel_extent measure(const plot_panel *pa)
 {
-    panel_extent e = {0, INFINITY, -INFINITY, INFINITY, -INFINITY};
+    panel_extent e = {0, INFINITY, -INFINITY, INFINITY, -INFINITY, false};
     const plot_image *im = pa->image;
     if (im) {
         double hx = half_cell(im->x0, im->x1, im->nx), hy = half_cell(im->y0, im->y1, im->ny);
@@ -234,6 +252,10 @@ static panel_extent measure(const plot_panel *pa)
                 continue;
             e.points++;
             widen(&e.xmin, &e.xmax, se->x[i]);
+            if (se->at_top) {
+                e.top = true;
+                continue;
+            }
             widen(&e.ymin, &e.ymax, se->y[i]);
             if (se->ylo && value_ok(se->ylo[i], pa->logy) && value_ok(se->yhi[i], pa->logy)) {
                 widen(&e.ymin, &e.ymax, se->ylo[i]);
@@ -269,6 +291,40 @@ static void put_log_xtics(FILE *f, const plot_panel *pa)
     for (int j = 0; j < n; j++)
         fprintf(f, "%s%.9g", j ? ", " : "", v[j]);
     fputs(")\n", f);
+}
+
+/* ---- marks ------------------------------------------------------------- */
+
+/* What the key says once per panel of the crosses that end diverged runs. */
+#define MARK_KEY "where a run diverged (its values end there)"
+#define MARK_PT 2   /* a cross */
+#define TOP_PT 8    /* an open triangle */
+
+/* The drawn point a mark at x sits on: the last at or before x, or -1. */
+static int mark_index(const plot_series *s, double x, bool logy)
+{
+    int best = -1;
+    for (int i = 0; i < s->n; i++)
+        if (!s->at_top && row_ok(s, i, logy) && s->x[i] <= x &&
+            (best < 0 || s->x[i] >= s->x[best]))
+            best = i;
+    return best;
+}
+
+static int count_marks(const plot_series *s, bool logy)
+{
+    int n = 0;
+    for (int m = 0; m < s->n_marks; m++)
+        n += isfinite(s->mark_x[m]) && mark_index(s, s->mark_x[m], logy) >= 0;
+    return n;
+}
+
+static bool panel_has_marks(const plot_panel *pa)
+{
+    for (int s = 0; s < pa->n_series; s++)
+        if (count_marks(&pa->series[s], pa->logy) > 0)
+            return true;
+    return false;
 }
 
 /* ---- the key ----------------------------------------------------------- */
@@ -317,6 +373,72 @@ static int text_chars(const char *s)
     return n;
 }
 
+/* ---- lines on top of each other --------------------------------------- */
+
+/* Closer than this part of the axis at every point, two lines look one: the
+ * later, drawn over the earlier, says so in the key.  Panels of more lines
+ * than SAME_LINE_MAX are not compared (the cost is their square). */
+#define SAME_LINE_FRAC 0.003
+#define SAME_LINE_MAX 64
+
+/* y as the axis places it. */
+static double axis_pos(double y, bool logy)
+{
+    return logy ? log10(y) : y;
+}
+
+/* The earlier line of pa that series si is drawn over point for point (the
+ * same x, y within SAME_LINE_FRAC of the axis), or NULL. */
+static const plot_series *drawn_over(const plot_panel *pa, const panel_extent *e, int si)
+{
+    const plot_series *a = &pa->series[si];
+    if (pa->n_series > SAME_LINE_MAX || a->style != PLOT_LINE || e->points == 0 ||
+        e->ymin > e->ymax)
+        return NULL;
+    double lo = pa->percent ? -3 : axis_pos(e->ymin, pa->logy);
+    double hi = pa->percent ? 103 : axis_pos(e->ymax, pa->logy);
+    /* the axis as drawn: a linear one spans at least PLOT_MIN_SPAN of |y| */
+    double least = pa->logy ? 0.0 : PLOT_MIN_SPAN * fmax(fabs(lo), fabs(hi));
+    double span = fmax(hi - lo, least);
+    if (span <= 0)
+        span = 1.0;
+    for (int j = 0; j < si; j++) {
+        const plot_series *b = &pa->series[j];
+        if (b->style != PLOT_LINE || b->n != a->n || count_rows(a, pa->logy) == 0)
+            continue;
+        bool same = true;
+        for (int i = 0; i < a->n && same; i++) {
+            bool da = row_ok(a, i, pa->logy), db = row_ok(b, i, pa->logy);
+            same = da == db && (!da || (a->x[i] == b->x[i] &&
+                                        fabs(axis_pos(a->y[i], pa->logy) -
+                                             axis_pos(b->y[i], pa->logy)) <=
+                                            SAME_LINE_FRAC * span));
+        }
+        if (same)
+            return b;
+    }
+    return NULL;
+}
+
+/* The key entry of drawn series si: its label, and what of it is not seen
+ * (zeros on a log axis, a line hidden under it). */
+static void key_text(char *buf, size_t n, const plot_panel *pa, const panel_extent *e, int si)
+{
+    const plot_series *se = &pa->series[si];
+    int zeros = zeros_left_out(se, pa->logy);
+    size_t len = (size_t)snprintf(buf, n, "%s", se->label ? se->label : "");
+    if (zeros && len < n)
+        len += (size_t)snprintf(buf + len, n - len, " (0 at %d point%s: not drawn)", zeros,
+                                zeros == 1 ? "" : "s");
+    const plot_series *under = drawn_over(pa, e, si);
+    if (under && len < n) {
+        /* its name without what its own key says in brackets */
+        const char *u = under->label ? under->label : "", *cut = strstr(u, " (");
+        snprintf(buf + len, n - len, " (on %.*s's line)", (int)(cut ? cut - u : (long)strlen(u)),
+                 u);
+    }
+}
+
 typedef struct {
     int maxrows;  /* what the script asks gnuplot for; 0 = no key */
     int rows;     /* what gnuplot then draws */
@@ -334,11 +456,13 @@ static key_shape key_layout(const plot_panel *pa, const panel_extent *e)
     for (int s = 0; s < pa->n_series; s++) {
         const plot_series *se = &pa->series[s];
         int len = text_chars(se->label);
-        if (count_rows(se, pa->logy) == 0)
+        char buf[1200];
+        if (count_rows(se, pa->logy) == 0) {
             len += (int)strlen(missing_suffix(se, pa->logy));
-        else if (zeros_left_out(se, pa->logy))
-            len += snprintf(NULL, 0, " (0 at %d points: not drawn)",
-                            zeros_left_out(se, pa->logy));
+        } else if (!se->at_top) {
+            key_text(buf, sizeof buf, pa, e, s);
+            len = text_chars(buf);
+        }
         if (len == 0)
             continue; /* an empty title makes no key entry */
         entries++;
@@ -352,6 +476,11 @@ static key_shape key_layout(const plot_panel *pa, const panel_extent *e)
         entries++;
         if (len > longest)
             longest = len;
+    }
+    if (panel_has_marks(pa)) {
+        entries++;
+        if (text_chars(MARK_KEY) > longest)
+            longest = text_chars(MARK_KEY);
     }
     if (entries == 0)
         return k;
@@ -371,6 +500,72 @@ static key_shape key_layout(const plot_panel *pa, const panel_extent *e)
 static double bottom_margin(int rows)
 {
     return rows > 0 ? MARGIN_BASE + MARGIN_KEY + KEY_SPACING * rows : MARGIN_BASE;
+}
+
+/* ---- formats ----------------------------------------------------------- */
+
+/* In the order a script writes them; ext is also the gnuplot name of fmt. */
+static const struct {
+    unsigned bit;
+    const char *ext;
+} formats[] = {{PLOT_PNG, "png"}, {PLOT_PDF, "pdf"}, {PLOT_SVG, "svg"}};
+#define N_FORMATS ((int)(sizeof formats / sizeof formats[0]))
+
+/* What later scripts write: one process, one set (as vm_set_backend). */
+static unsigned chosen_formats = PLOT_PNG;
+
+ab_status plot_formats_parse(unsigned *out, const char *list, ab_err *err)
+{
+    unsigned set = 0;
+    const char *p = list ? list : "";
+    if (!*p)
+        return ab_fail(err, AB_EUSAGE, "no format given (accepted: png, pdf, svg, comma "
+                       "separated)");
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        int f = 0;
+        while (f < N_FORMATS &&
+               !(strlen(formats[f].ext) == len && !strncmp(p, formats[f].ext, len)))
+            f++;
+        if (f == N_FORMATS)
+            return ab_fail(err, AB_EUSAGE, "'%.*s' is not a format (accepted: png, pdf, svg, "
+                           "comma separated)", (int)len, p);
+        if (set & formats[f].bit)
+            return ab_fail(err, AB_EUSAGE, "%s given twice", formats[f].ext);
+        set |= formats[f].bit;
+        if (!p[len])
+            break;
+        p += len + 1;
+    }
+    *out = set;
+    return AB_OK;
+}
+
+void plot_set_formats(unsigned f)
+{
+    f &= PLOT_ALL_FORMATS;
+    chosen_formats = f ? f : PLOT_PNG;
+}
+
+unsigned plot_formats(void)
+{
+    return chosen_formats;
+}
+
+const char *plot_link_ext(void)
+{
+    return chosen_formats & PLOT_PNG ? "png" : chosen_formats & PLOT_SVG ? "svg" : "pdf";
+}
+
+/* "png pdf": the script's default fmt. */
+static void put_formats(FILE *f)
+{
+    const char *sep = "";
+    for (int i = 0; i < N_FORMATS; i++)
+        if (chosen_formats & formats[i].bit) {
+            fprintf(f, "%s%s", sep, formats[i].ext);
+            sep = " ";
+        }
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -458,6 +653,10 @@ static void write_block(FILE *f, int id, const plot_series *s, bool logy)
         gap = false;
         wrote = true;
         put_num(f, s->x[i]);
+        if (s->at_top) {
+            fputc('\n', f); /* drawn at the top edge: x alone */
+            continue;
+        }
         fputc(' ', f);
         put_num(f, s->y[i]);
         if (s->ylo) {
@@ -473,6 +672,24 @@ static void write_block(FILE *f, int id, const plot_series *s, bool logy)
             else
                 fputs("NaN", f);
         }
+        fputc('\n', f);
+    }
+    fputs("EOD\n", f);
+}
+
+/* The crosses of a series' diverged runs, $mID: x y on its line. */
+static void write_marks(FILE *f, int id, const plot_series *s, bool logy)
+{
+    if (count_marks(s, logy) == 0)
+        return;
+    fprintf(f, "# where its runs diverged\n$m%d << EOD\n", id);
+    for (int m = 0; m < s->n_marks; m++) {
+        int i = isfinite(s->mark_x[m]) ? mark_index(s, s->mark_x[m], logy) : -1;
+        if (i < 0)
+            continue;
+        put_num(f, s->x[i]);
+        fputc(' ', f);
+        put_num(f, s->y[i]);
         fputc('\n', f);
     }
     fputs("EOD\n", f);
@@ -507,6 +724,10 @@ static void put_line_style(FILE *f, const plot_series *s, int k, int rows)
         return;
     }
     int slot = series_slot(s, k);
+    if (s->style == PLOT_POINTS && s->at_top) {
+        fprintf(f, "with points lc rgb \"%s\" pt %d ps 1.5", series_colour(s, k), TOP_PT);
+        return;
+    }
     if (s->style == PLOT_POINTS) {
         fprintf(f, "with points lc rgb \"%s\" pt %d ps 1.2", series_colour(s, k),
                 point_types[slot % N_POINT_TYPES] - (s->dashed ? 1 : 0));
@@ -637,6 +858,10 @@ static void put_x_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
      * guesses.  Give it a sensible one instead. */
     if (xn) {
         /* put_xnames set the range */
+    } else if (pa->xlo < pa->xhi) {
+        /* shared with other panels: as given, with the margin below */
+        fprintf(f, "set xrange [%.9g:%.9g]\nset offsets graph 0.03, graph 0.03, 0, 0\n",
+                pa->xlo, pa->xhi);
     } else if (e->xmin == e->xmax) {
         fprintf(f, "set xrange [%.9g:%.9g]\nset offsets 0, 0, 0, 0\n",
                 pa->logx ? e->xmin / 2 : e->xmin - 1, pa->logx ? e->xmax * 2 : e->xmax + 1);
@@ -654,6 +879,46 @@ static void put_x_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
 static void put_y_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
                        const plot_xnames *xn)
 {
+    const char *xoff = !xn && (e->xmin != e->xmax || pa->xlo < pa->xhi)
+                           ? "graph 0.03, graph 0.03"
+                           : "0, 0";
+    /* markers at the top edge need the room above the data */
+    double top = e->top ? 0.12 : 0.04;
+    if (pa->ylo < pa->yhi && !pa->percent) {
+        /* a range shared with other panels: as given */
+        fprintf(f, "%s\nset format y \"%s\"\nset yrange [%.9g:%.9g]\nset offsets %s, 0, 0\n",
+                pa->logy ? "set logscale y" : "unset logscale y",
+                pa->logy ? "10^{%L}" : "% h", pa->ylo, pa->yhi, xoff);
+        return;
+    }
+    if (e->ymin > e->ymax) {
+        /* only markers at the top: an empty axis under them */
+        fprintf(f, "%s\nset format y \"%s\"\nset yrange [%s]\nset offsets %s, 0, 0\n",
+                pa->logy ? "set logscale y" : "unset logscale y",
+                pa->logy ? "10^{%L}" : "% h", pa->logy ? "1:10" : "0:1", xoff);
+        return;
+    }
+    if (pa->logy && e->top) {
+        fprintf(f, "set logscale y\nset format y \"10^{%%L}\"\n");
+        if (e->ymin == e->ymax)
+            fprintf(f, "set yrange [%.9g:%.9g]\n", e->ymin / 10, e->ymax * 10);
+        else
+            fprintf(f, "set autoscale y\nset offsets %s, graph %g, 0\n", xoff, top);
+        return;
+    }
+    if (!pa->logy && !pa->percent && e->ymin != e->ymax) {
+        /* Two nearly equal lines must not be blown apart to fill the panel:
+         * the axis spans at least PLOT_MIN_SPAN of the largest |y|. */
+        double mag = fmax(fabs(e->ymin), fabs(e->ymax));
+        double span = e->ymax - e->ymin, least = PLOT_MIN_SPAN * mag;
+        if (span < least) {
+            double mid = (e->ymin + e->ymax) / 2;
+            fprintf(f, "unset logscale y\nset format y \"%% h\"\n"
+                       "set yrange [%.9g:%.9g]\nset offsets %s, 0, 0\n",
+                    mid - least / 2, mid + least / 2 + (top - 0.04) * least, xoff);
+            return;
+        }
+    }
     if (pa->logy) {
         fputs("set logscale y\nset format y \"10^{%L}\"\n", f);
         if (e->ymin == e->ymax)
@@ -671,8 +936,7 @@ static void put_y_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
             fprintf(f, "set yrange [%.9g:%.9g]\n", e->ymin - pad, e->ymax + pad);
         } else {
             /* a margin, so a line at 0 or 100% does not vanish into the frame */
-            fprintf(f, "set autoscale y\nset offsets %s, graph 0.04, graph 0.04\n",
-                    !xn && e->xmin != e->xmax ? "graph 0.03, graph 0.03" : "0, 0");
+            fprintf(f, "set autoscale y\nset offsets %s, graph %g, graph 0.04\n", xoff, top);
         }
     }
 }
@@ -729,6 +993,22 @@ static void write_axes(FILE *f, const plot_panel *pa, const panel_extent *e, dou
             k.maxrows, KEY_SAMPLEN, KEY_SPACING);
 }
 
+/* The markers of at_top series: labels with a point, at their x along the
+ * top edge of the panel (labels, so that they need no y of the axis). */
+static void write_top_marks(FILE *f, const plot_panel *pa)
+{
+    int tag = 10; /* 1 is write_axes' "no data" */
+    for (int s = 0, k = 0; s < pa->n_series; s++) {
+        const plot_series *se = &pa->series[s];
+        for (int i = 0; se->at_top && i < se->n; i++)
+            if (isfinite(se->x[i]))
+                fprintf(f, "set label %d \"\" at first %.9g, graph 0.95 point lc rgb \"%s\" "
+                           "pt %d ps 1.5 front\n",
+                        tag++, se->x[i], series_colour(se, k), TOP_PT);
+        k += takes_auto_slot(se);
+    }
+}
+
 /* first_block: id of the panel's first data block (one per series). */
 static void write_panel(FILE *f, int index, const plot_panel *pa, int first_block,
                         double bmargin, const plot_xnames *xn, bool reset_x)
@@ -742,6 +1022,7 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         fputs("plot NaN notitle\n", f);
         return;
     }
+    write_top_marks(f, pa);
 
     /* The image first, then bands, so every line is drawn on top of both. */
     fputs("plot ", f);
@@ -776,20 +1057,19 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         const plot_series *se = &pa->series[s];
         int rows = count_rows(se, pa->logy);
         fputs(sep, f);
-        int zeros = rows > 0 ? zeros_left_out(se, pa->logy) : 0;
-        if (rows > 0 && zeros) {
-            char buf[600];
-            snprintf(buf, sizeof buf, "%s (0 at %d point%s: not drawn)",
-                     se->label ? se->label : "", zeros, zeros == 1 ? "" : "s");
+        if (rows > 0 && se->at_top) {
+            /* the markers are labels (write_top_marks): this is their key entry */
+            fputs("NaN ", f);
+            put_line_style(f, se, k, rows);
+            fputs(" title ", f);
+            put_str(f, se->label);
+        } else if (rows > 0) {
+            char buf[1200];
+            key_text(buf, sizeof buf, pa, &e, s);
             fprintf(f, "$d%d using 1:2 ", first_block + s);
             put_line_style(f, se, k, rows);
             fputs(" title ", f);
             put_str(f, buf);
-        } else if (rows > 0) {
-            fprintf(f, "$d%d using 1:2 ", first_block + s);
-            put_line_style(f, se, k, rows);
-            fputs(" title ", f);
-            put_str(f, se->label);
         } else {
             /* Keep the legend entry so a series that diverged is not silently
              * missing from the figure. */
@@ -803,6 +1083,24 @@ static void write_panel(FILE *f, int index, const plot_panel *pa, int first_bloc
         }
         fputs(" noenhanced", f);
         sep = ", \\\n     ";
+        k += takes_auto_slot(se);
+    }
+    /* the crosses last, on top of every line, the first saying what they are */
+    bool titled = false;
+    for (int s = 0, k = 0; s < pa->n_series; s++) {
+        const plot_series *se = &pa->series[s];
+        if (count_marks(se, pa->logy) > 0) {
+            fprintf(f, "%s$m%d using 1:2 with points lc rgb \"%s\" pt %d ps 2.2 lw 2 ", sep,
+                    first_block + s, series_colour(se, k), MARK_PT);
+            if (titled) {
+                fputs("notitle", f);
+            } else {
+                fputs("title ", f);
+                put_str(f, MARK_KEY);
+                fputs(" noenhanced", f);
+            }
+            titled = true;
+        }
         k += takes_auto_slot(se);
     }
     fputc('\n', f);
@@ -844,8 +1142,18 @@ static void layout(fig_layout *lo, const plot_figure *fig, const plot_xnames *xn
     lo->multi = fig->n_panels > 1 || (fig->title && *fig->title);
     lo->width = PANEL_W * lo->cols;
     /* Multiplot cells are all of a height, so the tallest key sets it. */
-    int extra_rows = most_key_rows(fig, 0, fig->n_panels) - KEY_FREE_ROWS;
+    int key_rows = most_key_rows(fig, 0, fig->n_panels), extra_rows = key_rows - KEY_FREE_ROWS;
     int panel_h = PANEL_H + (extra_rows > 0 ? extra_rows * KEY_ROW_PX : 0);
+    /* gnuplot wraps a key below the plot into more columns (which then
+     * overflow the panel's width) once it is taller than about the plot
+     * itself (measured): a long key needs the plot that tall too */
+    int key_h = (int)ceil(bottom_margin(key_rows) * V_CHAR_PX + KEY_PLOT_RATIO * key_rows *
+                          KEY_ROW_PX) + KEY_TOP_PX;
+    /* (past cairo's limit the key wraps rather than the figure fail: a
+     * panel of PLOT_MAX_SERIES lines still draws) */
+    int rows = (fig->n_panels + lo->cols - 1) / lo->cols;
+    if (key_h > panel_h && (long)key_h * rows + 2 * TITLE_H <= PLOT_MAX_PX)
+        panel_h = key_h;
     /* upright x names take their height from below the plot, so add it */
     panel_h += (int)ceil(most_xnames_extra(fig, xn, n_xn, 0, fig->n_panels) * V_CHAR_PX);
     /* a long figure title wraps (about 9 px per character at its size) */
@@ -889,8 +1197,10 @@ static void write_data(FILE *f, const plot_figure *fig)
     }
     fprintf(f, "# The data is inline; the script needs nothing else.\n"
                "# re-render from the run folder: gnuplot plots/%s.gp\n"
-               "# (writes plots/%s.png)\n\n",
+               "# (writes plots/%s.EXT for each EXT in fmt: ",
                fig->name, fig->name);
+    put_formats(f);
+    fprintf(f, ";\n#  others: gnuplot -e \"fmt='pdf svg'\" plots/%s.gp)\n\n", fig->name);
     fputs("set encoding utf8\nset datafile missing \"NaN\"\n\n"
           "# data blocks, one per series: x y [ylo yhi]; a blank line is a gap\n",
           f);
@@ -904,7 +1214,8 @@ static void write_data(FILE *f, const plot_figure *fig)
             fprintf(f, "# panel %d, ", p + 1);
             put_str(f, pa->series[s].label);
             fputc('\n', f);
-            write_block(f, block++, &pa->series[s], pa->logy);
+            write_block(f, block, &pa->series[s], pa->logy);
+            write_marks(f, block++, &pa->series[s], pa->logy);
         }
     }
 }
@@ -913,9 +1224,25 @@ static void write_data(FILE *f, const plot_figure *fig)
 static void write_plots(FILE *f, const plot_figure *fig, const fig_layout *lo,
                         const plot_xnames *xn, int n_xn)
 {
-    fprintf(f, "\nset terminal pngcairo size %d,%d enhanced font \"sans,10\"\n", lo->width,
-            lo->height);
-    fprintf(f, "set output 'plots/%s.png'\n", fig->name);
+    /* One pass per format; fmt is the user's to override (see the header). */
+    fputs("\nif (!exists(\"fmt\")) fmt = \"", f);
+    put_formats(f);
+    fprintf(f, "\"\n"
+               "do for [ext in fmt] {\n"
+               "if (ext eq \"png\") {\n"
+               "    set terminal pngcairo size %d,%d enhanced font \"sans,10\"\n"
+               "} else { if (ext eq \"pdf\") {\n"
+               "    set terminal pdfcairo size %.2fin,%.2fin enhanced font \"sans,10\" "
+               "fontscale %g linewidth 2\n"
+               "} else { if (ext eq \"svg\") {\n"
+               "    set terminal svg size %d,%d dynamic enhanced font \"sans,10\"\n"
+               "} else {\n"
+               "    print \"fmt: '\".ext.\"' is not png, pdf or svg\"\n"
+               "    exit status 1\n"
+               "}}}\n",
+            lo->width, lo->height, lo->width / VECTOR_DPI, lo->height / VECTOR_DPI,
+            VECTOR_FONTSCALE, lo->width, lo->height);
+    fprintf(f, "set output 'plots/%s.'.ext\n", fig->name);
     if (lo->multi) {
         fprintf(f, "set multiplot layout %d,%d", lo->rows, lo->cols);
         if (lo->title_lines) {
@@ -941,7 +1268,7 @@ static void write_plots(FILE *f, const plot_figure *fig, const fig_layout *lo,
 
     if (lo->multi)
         fputs("\nunset multiplot\n", f);
-    fputs("unset output\n", f);
+    fputs("unset output\n}\n", f);
 }
 
 ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const plot_xnames *xn,
@@ -1038,10 +1365,20 @@ static ab_status run_gnuplot(const char *run_dir, const char *const *argv, const
     return AB_OK;
 }
 
+/* The picture of script (plots/NAME.gp, in run_dir) in format f: path. */
+static ab_status picture_path(char *path, size_t n, const char *run_dir, const char *script,
+                              int f, ab_err *err)
+{
+    ab_status st = afile_path_join(path, n, run_dir, script, err);
+    if (st == AB_OK)
+        memcpy(path + strlen(path) - 2, formats[f].ext, 4); /* "gp" -> "png\0" */
+    return st;
+}
+
 /* Runs gnuplot once in run_dir on plots/NAME.gp for every name, each after a
  * "reset session" so that it sees the state a fresh gnuplot would (today's
  * scripts set all they use; the reset keeps a later one from depending on
- * that); checks that each PNG was written. */
+ * that); checks that each picture of each format was written. */
 ab_status plot_render_all(const char *run_dir, const char *const *names, int n, ab_err *err)
 {
     enum { MAX_FIGS = 16 };
@@ -1050,7 +1387,7 @@ ab_status plot_render_all(const char *run_dir, const char *const *names, int n, 
                        MAX_FIGS);
     if (!run_dir || !*run_dir)
         return ab_fail(err, AB_EUSAGE, "plot %s: no run folder given", names[0]);
-    char script[MAX_FIGS][NAME_MAX_LEN + 16], png[MAX_FIGS][4096], path[4096];
+    char script[MAX_FIGS][NAME_MAX_LEN + 16], path[4096];
     const char *argv[3 * MAX_FIGS + 2];
     int k = 0;
     argv[k++] = "gnuplot";
@@ -1059,27 +1396,36 @@ ab_status plot_render_all(const char *run_dir, const char *const *names, int n, 
         if (st != AB_OK)
             return st;
         snprintf(script[i], sizeof script[i], "plots/%s.gp", names[i]);
-        if ((st = afile_path_join(path, sizeof path, run_dir, script[i], err)) != AB_OK ||
-            (st = afile_path_join(png[i], sizeof png[i], run_dir, script[i], err)) != AB_OK)
+        if ((st = afile_path_join(path, sizeof path, run_dir, script[i], err)) != AB_OK)
             return st;
-        memcpy(png[i] + strlen(png[i]) - 3, ".png", 5);
         if (access(path, R_OK) != 0)
             return ab_fail(err, AB_ERUNTIME, "%s: cannot read: %s", path, strerror(errno));
         /* A stale picture from an earlier run must not pass for a fresh one. */
-        if (unlink(png[i]) != 0 && errno != ENOENT)
-            return ab_fail(err, AB_ERUNTIME, "%s: cannot replace: %s", png[i], strerror(errno));
+        for (int f = 0; f < N_FORMATS; f++) {
+            if (!(chosen_formats & formats[f].bit))
+                continue;
+            if ((st = picture_path(path, sizeof path, run_dir, script[i], f, err)) != AB_OK)
+                return st;
+            if (unlink(path) != 0 && errno != ENOENT)
+                return ab_fail(err, AB_ERUNTIME, "%s: cannot replace: %s", path,
+                               strerror(errno));
+        }
         if (i > 0)
             argv[k++] = "-e", argv[k++] = "reset session";
         argv[k++] = script[i];
     }
     argv[k] = NULL;
     ab_status st = run_gnuplot(run_dir, argv, n == 1 ? script[0] : "the figures", err);
-    for (int i = 0; st == AB_OK && i < n; i++) {
-        struct stat sb;
-        if (stat(png[i], &sb) != 0 || sb.st_size == 0)
-            st = ab_fail(err, AB_ERUNTIME, "gnuplot ran %s but wrote no plots/%s.png", script[i],
-                         names[i]);
-    }
+    for (int i = 0; st == AB_OK && i < n; i++)
+        for (int f = 0; st == AB_OK && f < N_FORMATS; f++) {
+            struct stat sb;
+            if (!(chosen_formats & formats[f].bit))
+                continue;
+            st = picture_path(path, sizeof path, run_dir, script[i], f, err);
+            if (st == AB_OK && (stat(path, &sb) != 0 || sb.st_size == 0))
+                st = ab_fail(err, AB_ERUNTIME, "gnuplot ran %s but wrote no plots/%s.%s",
+                             script[i], names[i], formats[f].ext);
+        }
     return st;
 }
 

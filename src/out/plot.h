@@ -3,7 +3,9 @@
  *
  * Each figure becomes RUN_DIR/plots/NAME.gp, a standalone script that carries
  * its data inline and, run from RUN_DIR as `gnuplot plots/NAME.gp`, writes
- * plots/NAME.png with the pngcairo terminal. */
+ * plots/NAME.png (pngcairo) and, when asked for, NAME.pdf (pdfcairo) and
+ * NAME.svg: the formats of plot_set_formats at the time it was written, which
+ * `gnuplot -e "fmt='pdf svg'" plots/NAME.gp` overrides. */
 #ifndef ACTBENCH_PLOT_H
 #define ACTBENCH_PLOT_H
 
@@ -18,6 +20,14 @@
  * panels with long keys, reaches.  Past either, plot_write fails naming it. */
 #define PLOT_MAX_SERIES 1000 /* in one panel */
 #define PLOT_MAX_PX 32767    /* picture width and height */
+
+/* The formats a figure is written in, a bit set.  The vector ones have the
+ * PNG's layout at 96 pixels an inch: a row of two panels is a 13.3 x 5 inch
+ * page, a 16:9 slide's width. */
+#define PLOT_PNG 1u
+#define PLOT_PDF 2u
+#define PLOT_SVG 4u
+#define PLOT_ALL_FORMATS (PLOT_PNG | PLOT_PDF | PLOT_SVG)
 
 typedef enum {
     PLOT_LINE,      /* solid line with point markers */
@@ -36,6 +46,13 @@ typedef struct {
     int colour;          /* 0 = next automatic palette colour; k >= 1 = palette colour k-1 */
     bool dashed;         /* PLOT_LINE: dashed line (dash type 2) with open markers;
                             PLOT_POINTS: open markers */
+    const double *mark_x; /* n_marks x values where a run of this line diverged: a cross on
+                             the line at its last drawn point at or before each, and one
+                             key entry per panel saying what the cross means */
+    int n_marks;
+    bool at_top;         /* PLOT_POINTS only: open markers along the top edge of the panel
+                            at x, y ignored, for values beyond the axis (a target never
+                            reached); the label says so */
 } plot_series;
 
 /* A picture under a panel's lines: a regular grid of coloured cells (the
@@ -66,7 +83,14 @@ typedef struct {
                             0% and 100% stay in view and lines at 100% do not fill it */
     const plot_image *image; /* drawn first, under the series; NULL = none.  Not with
                                 logx or logy. */
+    double ylo, yhi;     /* ylo < yhi: the y range whatever the data (small multiples
+                            share one); else chosen from the data, a linear axis spanning
+                            at least PLOT_MIN_SPAN of its largest |y| so that nearly equal
+                            lines are not blown apart */
+    double xlo, xhi;     /* xlo < xhi: the x range; else from the data */
 } plot_panel;
+
+#define PLOT_MIN_SPAN 0.1
 
 typedef struct {
     const char *name;    /* file stem, [A-Za-z0-9_-] */
@@ -99,6 +123,18 @@ ab_status plot_write_xnames(const char *run_dir, const plot_figure *fig, const p
 /* Palette colour k (0-based, wrapping around the palette) as 0xRRGGBB: the
  * colour of a series whose colour is k + 1. */
 unsigned plot_palette_rgb(int k);
+/* Parses a comma list of formats ("png,pdf,svg") into *out; AB_EUSAGE
+ * naming an unknown or repeated item, or an empty list. */
+ab_status plot_formats_parse(unsigned *out, const char *list, ab_err *err);
+
+/* The formats every later plot_write writes and plot_render_all checks, for
+ * the whole process (PLOT_PNG until set); 0 or unknown bits are ignored. */
+void plot_set_formats(unsigned formats);
+unsigned plot_formats(void);
+
+/* The extension ("png", "svg" or "pdf", in that preference) a document
+ * links a figure by: the first of the formats that a browser shows. */
+const char *plot_link_ext(void);
 
 /* True when a gnuplot executable is on PATH. */
 bool plot_have_gnuplot(void);
@@ -110,7 +146,8 @@ ab_status plot_render(const char *run_dir, const char *name, ab_err *err);
 
 /* plot_render for names[0..n) (1..16) in one gnuplot process, each script
  * after a "reset session", so that a folder's figures cost one start of
- * gnuplot, not n; the PNGs are as n separate runs draw them. */
+ * gnuplot, not n; the pictures are as n separate runs draw them, one file
+ * per format of plot_formats, each checked to exist. */
 ab_status plot_render_all(const char *run_dir, const char *const *names, int n, ab_err *err);
 
 #endif
