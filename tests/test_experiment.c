@@ -1477,6 +1477,16 @@ static void test_run_hist_plot(void **state)
     }
     free(gp);
     csv_free(h);
+
+    /* with no epochs, the last histogram is epoch 0's */
+    snprintf(text, sizeof text, "%s[plot h]\nx = value\ny = act_hist\nlayer = 2\n"
+             "epoch = last\n", run_ini);
+    write_file(path, sizeof path, fx->s.dir, "tiny-hist.ini", text);
+    run_quiet((const char *const[]){"run", path, "--set", "epochs=0", "--out", out, "--no-plot",
+                                    "-q", NULL});
+    gp = slurp_in(out, "plots/tiny-hist.gp");
+    assert_non_null(strstr(gp, "# panel 2, \"relu, layer 2, epoch 0, depth=3\"\n"));
+    free(gp);
 }
 
 /* The files of `run -j 2` are byte for byte those of `run -j 1` (the

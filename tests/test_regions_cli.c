@@ -239,6 +239,14 @@ static void test_export_round_trip(void **state)
     assert_true(same_but_last(a, b));
     free(a);
     free(b);
+    /* config.json says the file's column split it, not --test-frac */
+    char *cfg = slurp_in(back, "config.json");
+    assert_non_null(strstr(cfg, "\"test_frac\": null, \"split\": \"column\", \"train\": 300, "
+                                "\"test\": 100"));
+    free(cfg);
+    cfg = slurp_in(built, "config.json");
+    assert_non_null(strstr(cfg, "\"test_frac\": 0.25, \"train\": 300"));
+    free(cfg);
 
     /* the plane lies over the data's own coordinates (the exported file's,
      * not standardised), 10% beyond its box each side: the first cell's

@@ -329,7 +329,30 @@ static const usage_case sweep_errors[] = {
     {"list and flag", {"--batchnorm=no,yes", "--batchnorm"}, {"--batchnorm: given twice"}},
     {"weights of a sweep", {"--depth", "2,3", "--save-weights", "w"},
      {"--save-weights", "not with a sweep"}},
+    {"value and flag", {"--batchnorm=no", "--batchnorm"},
+     {"--batchnorm: given twice (as a flag and as a value)"}},
+    {"weights into networks of two shapes", {"--width", "8,16", "--load-weights", "w"},
+     {"--load-weights: not with a sweep of --width"}},
+    {"weights into two output layers", {"--loss", "ce,bce", "--load-weights", "w"},
+     {"--load-weights: not with a sweep of --loss"}},
 };
+
+/* More activations than the palette's colours and one swept key: nothing
+ * else to fix, so every activation keeps its line and no title says "at". */
+static void test_sweep_many_acts(void **state)
+{
+    scratch *fx = *state;
+    const char *args[] = {"--act", "sigmoid,tanh,relu,elu,gelu,silu,selu,softsign,mish,celu,"
+                          "softplus", "--depth", "2,3", "--epochs", "1", "--samples", "100",
+                          "--no-plot", "--quiet", "--out", fx->out, NULL};
+    run_quiet(args);
+    char *gp = slurp_in(fx->out, "plots/sweep_depth.gp");
+    assert_null(strstr(gp, "; at \""));
+    double x[4], y[4];
+    assert_int_equal(gp_series(gp, 1, "softplus", x, y, 4), 2);
+    assert_int_equal(gp_series(gp, 1, "sigmoid", x, y, 4), 2);
+    free(gp);
+}
 
 /* Settings whose values are names: against the activations, a line per
  * combination of their values, in one figure while they fit; an optimizer's
@@ -517,6 +540,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sweep_folder, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_table_and_lines, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_names, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_many_acts, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_run_set, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_study, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reproduce_skips_study, setup, scratch_teardown),

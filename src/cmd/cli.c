@@ -553,12 +553,16 @@ static ab_status parse_one(cli_opts *o, int c, const char *arg, ab_err *err)
         const char *text = arg ? arg : "yes";
         ab_status st = AB_OK;
         bool sweep_key = (int)id < (int)XF_N_KEYS;
-        /* a flag and a list of the same setting: the one would silently lose */
-        if (r->type == SET_BOOL && sweep_key &&
-            (o->sweep_n[id] > 1 || (strchr(text, ',') && (id == SET_BATCHNORM ? o->batchnorm
-                                                                              : o->residual))))
-            return ab_fail(err, AB_EUSAGE, "--%s: given twice (as a flag and as a list)",
-                           r->option);
+        /* a flag may repeat, but a flag and a value (--batchnorm=no), or two
+         * values, of the same setting: the one would silently lose */
+        if (r->type == SET_BOOL) {
+            unsigned char form = arg ? 2 : 1, *given = &o->bool_given[id];
+            if (*given && (*given == 2 || form == 2))
+                return ab_fail(err, AB_EUSAGE, "--%s: given twice (%s)", r->option,
+                               *given == 1 || form == 1 ? "as a flag and as a value"
+                                                        : "a value is accepted once");
+            *given = form;
+        }
         if (sweep_key && strchr(text, ','))
             st = set_list(o, id, text, err);
         if (st == AB_OK)
@@ -688,6 +692,13 @@ static ab_status check_sweep(const cli_opts *o, ab_err *err)
     if (o->save_weights)
         return ab_fail(err, AB_EUSAGE, "--save-weights: not with a sweep (the runs of every "
                        "sweep point would share the folders ACT-seedN)");
+    /* one folder of weights fits one network: a sweep may change the rest */
+    static const int shape[] = {SET_DEPTH, SET_WIDTH, SET_BATCHNORM, SET_LOSS};
+    for (int i = 0; o->load_weights && i < (int)(sizeof shape / sizeof shape[0]); i++)
+        if (o->sweep_n[shape[i]] > 1)
+            return ab_fail(err, AB_EUSAGE, "--load-weights: not with a sweep of --%s (one "
+                           "folder of weights fits one network's shape; sweep --lr, --batch, "
+                           "--optimizer, ... instead)", setting_table[shape[i]].option);
     return AB_OK;
 }
 

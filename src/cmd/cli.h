@@ -45,6 +45,8 @@ typedef struct {
                  0 = not given (cmd_main's default) */
     bool no_plot, quiet, list_acts, help, version;
     unsigned formats;        /* --format: PLOT_PNG, PLOT_PDF, PLOT_SVG (plot.h) */
+    /* per yes-or-no setting: 0 not given, 1 as a flag, 2 with =VALUE */
+    unsigned char bool_given[SET_COUNT];
     bool no_gradcheck;       /* train formulas and plugins whose f' fails gradcheck */
     bool regions_init;       /* decision regions at epoch 0 too, not only at the end */
     const char *export_data; /* write the built-in data set here as CSV and exit; NULL = no */

@@ -102,10 +102,14 @@ static bool sweep_plots(experiment *e, const xf_setup *s, int k, bool test)
 {
     bool numeric = setting_is_numeric((setting_id)k);
     long lines = numeric ? s->n_acts : 1;
+    bool others_swept = false;
     for (int j = 0; j < XF_N_KEYS; j++)
-        if (s->n[j] > 1 && (j != k || !numeric))
+        if (s->n[j] > 1 && (j != k || !numeric)) {
             lines *= s->n[j];
-    bool fix = lines > SWEEP_MAX_LINES;
+            others_swept |= j != k;
+        }
+    /* only other swept keys can be fixed: many activations alone stay */
+    bool fix = lines > SWEEP_MAX_LINES && others_swept;
     char at[XF_POINT_TEXT_SIZE] = "";
     if (fix) {
         xf_setup others = *s;

@@ -1014,6 +1014,7 @@ static ab_status load_csv(data_set *train, data_set *test, const data_spec *spec
         bool header = all.header;
         st = is_test ? split_by_column(train, test, &all, is_test, path, err)
                      : data_split(train, test, &all, spec->test_frac, spec->seed, err);
+        train->split_column = test->split_column = is_test != NULL;
         free(is_test);
         train->header = test->header = header;
         return st;

@@ -18,6 +18,7 @@ typedef struct {
     float *x;
     int *y;
     bool header; /* read from a CSV file whose first row was a header (skipped) */
+    bool split_column; /* a CSV file's split column made the train/test split */
 } data_set;
 
 /* The data sets: the built-in generators first, then the IDX sets and CSV

@@ -321,12 +321,14 @@ static void value_line(plot_ctx *c, const int *idx, int a)
         figpool_stat st = figpool_stat_empty();
         for (int sd = 0; sd < s->seeds; sd++) {
             const run_result *rr = &c->r->recs[first + sd].r;
-            if (rr->units.n_hist <= h)
+            /* with --epochs 0 epoch 0's histogram is the last one too */
+            int hh = h && rr->units.n_hist == 1 && !rr->diverged && rr->n_loss == 1 ? 0 : h;
+            if (rr->units.n_hist <= hh)
                 continue;
-            const uint32_t *slots = run_hist(rr, h, layer, kind);
+            const uint32_t *slots = run_hist(rr, hh, layer, kind);
             double total = probe_hist_total(slots);
             figpool_stat_add(&st, total > 0 ? slots[b] / total : NAN);
-            epoch = rr->units.hist_epoch[h];
+            epoch = rr->units.hist_epoch[hh];
         }
         x[b] = probe_slot_x(r0->r.units.range[kind], b);
         set_point(y, lo, hi, b, &st);

@@ -56,10 +56,16 @@ static void write_data(FILE *f, const run_plan *p, const run_out *o)
     out_json_str_or_null(f, ds->dir);
     fputs(", \"test_data\": ", f);
     out_json_str_or_null(f, ds->test_path);
-    fprintf(f, ", \"samples\": %d, \"test_frac\": %.9g, \"train\": %d, \"test\": %d, "
-               "\"features\": %d, \"classes\": %d, \"probe\": %d, \"standardized\": %s",
-            ds->n ? ds->n : DATA_DEFAULT_N, ds->test_frac, o->train.n, o->test.n, o->train.d,
-            o->train.k, o->probe.n, ds->standardize ? "true" : "false");
+    /* a CSV file's split column, not test_frac, made the split */
+    fprintf(f, ", \"samples\": %d, \"test_frac\": ", ds->n ? ds->n : DATA_DEFAULT_N);
+    if (o->train.split_column)
+        fputs("null, \"split\": \"column\"", f);
+    else
+        fprintf(f, "%.9g", ds->test_frac);
+    fprintf(f, ", \"train\": %d, \"test\": %d, \"features\": %d, \"classes\": %d, "
+               "\"probe\": %d, \"standardized\": %s",
+            o->train.n, o->test.n, o->train.d, o->train.k, o->probe.n,
+            ds->standardize ? "true" : "false");
     /* whether row 1 of a CSV file was skipped as a header: a reader can see
      * that no sample was lost to it */
     fprintf(f, ", \"header\": %s", o->train.header ? "true" : "false");

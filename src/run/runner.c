@@ -130,7 +130,8 @@ static ab_status load_data(run_out *out, const run_plan *p, ab_err *err)
                            "%d (use %sloss ce)", flags(p), p->data.name, out->train.k, flags(p));
     /* a split asked for but too small to hold one sample: said once, as the
      * test columns stay empty and the table shows training values */
-    if (out->test.n == 0 && p->data.test_frac > 0.0 && !p->data.test_path && p->log_label)
+    if (out->test.n == 0 && p->data.test_frac > 0.0 && !p->data.test_path &&
+        !out->train.split_column && p->log_label)
         fprintf(stderr, "actbench: %s%swarning: %stest%cfrac %g of %d samples leaves no test "
                 "set: test values are empty, the table shows training accuracy and loss\n",
                 p->log_label, p->log_label[0] ? ": " : "", flags(p), flags(p)[0] ? '-' : '_',
