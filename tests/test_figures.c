@@ -743,6 +743,9 @@ static void test_xfig_epoch_metric(void **state)
 {
     xfig_fixture *x = *state;
     const plot_panel *pn = &figpool_figure(x->p)->panels[1];
+    /* dead_pct is a percentage: its axis stays over 0..100%; the loss is not */
+    assert_true(pn->percent);
+    assert_false(figpool_figure(x->p)->panels[2].percent);
     for (int a = 0; a < 2; a++) {
         const plot_series *s = &pn->series[a];
         assert_int_equal(s->n, 3);

@@ -18,6 +18,13 @@ typedef struct {
     const char *label;
 } y_column;
 
+/* A percentage (dead_pct, sat_low_pct, ...): its axis stays over 0..100%. */
+static bool is_percent(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && !strcmp(name + n - 4, "_pct");
+}
+
 static bool find_column(y_column *c, const char *name)
 {
     *c = (y_column){.metric = probe_metric_find(name), .loss = record_loss_col_find(name)};
@@ -409,6 +416,8 @@ ab_status xfig_build(figpool **out, const exp_result *r, ab_err *err)
                                        : c.use_qty   ? xf_qtys[pl->y_qty].label
                                                      : c.col.label,
                              .logy = pl->logy,
+                             .percent = !pl->logy && !value &&
+                                        is_percent(c.use_qty ? xf_qtys[pl->y_qty].name : pl->y),
                              .logx = pl->x == XF_KEY_LR || pl->x == XF_KEY_INIT_STD,
                              .integer_x = pl->x == XF_X_LAYER || pl->x == XF_X_EPOCH ||
                                           pl->x == XF_KEY_DEPTH});
