@@ -2,7 +2,8 @@
 #   panel 1: ""
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/01-identity-spiral.gp
-# (writes plots/01-identity-spiral.png)
+# (writes plots/01-identity-spiral.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/01-identity-spiral.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -27,8 +28,19 @@ $d3 << EOD
 6 0.99 0.983333333 0.996666667
 EOD
 
-set terminal pngcairo size 640,520 enhanced font "sans,10"
-set output 'plots/01-identity-spiral.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 640,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 6.67in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 640,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/01-identity-spiral.'.ext
 set multiplot layout 1,1 title "Claim 1: Without a non-linearity, depth adds nothing" noenhanced font ",12"
 
 # ---- panel 1: ""
@@ -58,3 +70,4 @@ plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

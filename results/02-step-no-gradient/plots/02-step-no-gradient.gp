@@ -2,7 +2,8 @@
 #   panel 1: ""
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/02-step-no-gradient.gp
-# (writes plots/02-step-no-gradient.png)
+# (writes plots/02-step-no-gradient.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/02-step-no-gradient.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -141,8 +142,19 @@ $d3 << EOD
 40 0.986666667 0.98 0.99
 EOD
 
-set terminal pngcairo size 640,538 enhanced font "sans,10"
-set output 'plots/02-step-no-gradient.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 640,538 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 6.67in,5.60in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 640,538 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/02-step-no-gradient.'.ext
 set multiplot layout 1,1 title "Claim 2: A step activation has zero gradient almost everywhere: nothing\nlearns" noenhanced font ",12"
 
 # ---- panel 1: ""
@@ -172,3 +184,4 @@ plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

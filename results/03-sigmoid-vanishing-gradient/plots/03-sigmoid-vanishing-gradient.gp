@@ -3,7 +3,8 @@
 #   panel 2: "gradient norm by layer, depth 10, at initialisation"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/03-sigmoid-vanishing-gradient.gp
-# (writes plots/03-sigmoid-vanishing-gradient.png)
+# (writes plots/03-sigmoid-vanishing-gradient.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/03-sigmoid-vanishing-gradient.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -115,8 +116,19 @@ $d10 << EOD
 10 0.309001085 0.156053478 0.506298353
 EOD
 
-set terminal pngcairo size 1280,520 enhanced font "sans,10"
-set output 'plots/03-sigmoid-vanishing-gradient.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 1280,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 13.33in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 1280,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/03-sigmoid-vanishing-gradient.'.ext
 set multiplot layout 1,2 title "Claim 3: Sigmoid's gradient shrinks by 4x per layer; ReLU's does not" noenhanced font ",12"
 
 # ---- panel 1: "first-to-last ratio of bias gradients against depth"
@@ -175,3 +187,4 @@ plot $d6 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

@@ -3,7 +3,8 @@
 #   panel 2: "mean activation by layer, at initialisation"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/05-zero-centred.gp
-# (writes plots/05-zero-centred.png)
+# (writes plots/05-zero-centred.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/05-zero-centred.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -44,8 +45,19 @@ $d4 << EOD
 6 -3.97870811e-05 -8.67001515e-05 1.37847438e-05
 EOD
 
-set terminal pngcairo size 1280,520 enhanced font "sans,10"
-set output 'plots/05-zero-centred.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 1280,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 13.33in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 1280,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/05-zero-centred.'.ext
 set multiplot layout 1,2 title "Claim 5: Sigmoid outputs are not zero-centred: a unit's weight gradients share one sign" noenhanced font ",12"
 
 # ---- panel 1: "single-sign weight-gradient rows, at initialisation"
@@ -63,8 +75,8 @@ set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 unset logscale y
 set format y "% h"
-set autoscale y
-set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
+set yrange [-3:103]
+set offsets graph 0.03, graph 0.03, 0, 0
 set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
 plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
      $d2 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
@@ -96,3 +108,4 @@ plot $d3 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

@@ -4,7 +4,8 @@
 #   panel 3: "a whole training step over relu's, glibc's scalar maths"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/06-exp-cost.gp
-# (writes plots/06-exp-cost.png)
+# (writes plots/06-exp-cost.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/06-exp-cost.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -12,31 +13,31 @@ set datafile missing "NaN"
 # data blocks, one per series: x y [ylo yhi]; a blank line is a gap
 # panel 1, "ns per element (f + f'), math=libc"
 $d1 << EOD
-1 0.265431406
-2 0.197857855
-3 3.93956566
-4 21.3544893
-5 14.0453892
-6 19.5831137
-7 20.8175888
-8 3.44670677
-9 19.909461
-10 14.3569517
-11 35.4894848
+1 0.217858315
+2 0.186875343
+3 2.00998688
+4 15.369832
+5 9.92849159
+6 14.9544792
+7 16.4899445
+8 2.03403568
+9 14.5145502
+10 9.94582558
+11 28.4423847
 EOD
 # panel 1, "ns per element (f + f'), math=sleef"
 $d2 << EOD
-1 0.287512777
-2 0.203235626
-3 0.570127487
-4 1.3369484
-5 1.67150116
-6 2.74607372
-7 1.81599808
-8 0.785062789
-9 1.90783024
-10 1.7850523
-11 3.1868906
+1 0.248793602
+2 0.195374489
+3 0.410081863
+4 1.35986042
+5 1.33834171
+6 2.15985107
+7 1.36736679
+8 0.453337669
+9 1.27822781
+10 1.3235569
+11 2.48341942
 EOD
 # panel 2, "relu"
 $d3 << EOD
@@ -46,63 +47,63 @@ $d3 << EOD
 EOD
 # panel 2, "leaky_relu"
 $d4 << EOD
-64 0.993017369
-256 1.00612098
-1024 1.02588116
+64 1.0157658
+256 0.980331661
+1024 1.01863131
 EOD
 # panel 2, "sigmoid"
 $d5 << EOD
-64 1.07275711
-256 1.03054382
-1024 1.02173088
+64 1.05064464
+256 1.00467807
+1024 1.02301333
 EOD
 # panel 2, "tanh"
 $d6 << EOD
-64 1.2328024
-256 1.06483011
-1024 1.08145274
+64 1.27893072
+256 1.06374866
+1024 1.00867123
 EOD
 # panel 2, "elu"
 $d7 << EOD
-64 1.27917357
-256 1.0805053
-1024 1.07218514
+64 1.27646684
+256 1.06804137
+1024 1.02577028
 EOD
 # panel 2, "gelu"
 $d8 << EOD
-64 1.43029076
-256 1.13188895
-1024 1.03396453
+64 1.49423573
+256 1.12359616
+1024 1.03797562
 EOD
 # panel 2, "gelu_tanh"
 $d9 << EOD
-64 1.28465754
-256 1.08518959
-1024 1.01205669
+64 1.30722402
+256 1.07810648
+1024 1.03319024
 EOD
 # panel 2, "silu"
 $d10 << EOD
-64 1.06043888
-256 1.02665059
-1024 1.05675039
+64 1.09852816
+256 1.00964125
+1024 1.01039365
 EOD
 # panel 2, "softplus"
 $d11 << EOD
-64 1.23998619
-256 1.07907782
-1024 1.07394572
+64 1.24894117
+256 1.05761989
+1024 1.0191629
 EOD
 # panel 2, "selu"
 $d12 << EOD
-64 1.24162597
-256 1.0928791
-1024 1.08934582
+64 1.29497411
+256 1.07188172
+1024 1.02319985
 EOD
 # panel 2, "mish"
 $d13 << EOD
-64 1.51438933
-256 1.1656852
-1024 1.09208766
+64 1.52074796
+256 1.13462206
+1024 1.03921909
 EOD
 # panel 3, "relu"
 $d14 << EOD
@@ -112,67 +113,78 @@ $d14 << EOD
 EOD
 # panel 3, "leaky_relu"
 $d15 << EOD
-64 0.970284064
-256 0.988791068
-1024 1.02214644
+64 1.0045
+256 0.993679988
+1024 0.970203704
 EOD
 # panel 3, "sigmoid"
 $d16 << EOD
-64 1.41080154
-256 1.10357384
-1024 1.03118916
+64 1.40574668
+256 1.10934253
+1024 1.05660448
 EOD
 # panel 3, "tanh"
 $d17 << EOD
-64 3.22697571
-256 1.59703848
-1024 1.15849398
+64 3.34057282
+256 1.61121703
+1024 1.15797335
 EOD
 # panel 3, "elu"
 $d18 << EOD
-64 2.65440697
-256 1.53404723
-1024 1.12992362
+64 2.69189567
+256 1.48596153
+1024 1.14214218
 EOD
 # panel 3, "gelu"
 $d19 << EOD
-64 1.96011395
-256 1.28620031
-1024 1.08970875
+64 2.03736431
+256 1.28045081
+1024 1.10298614
 EOD
 # panel 3, "gelu_tanh"
 $d20 << EOD
-64 2.81314974
-256 1.55918709
-1024 1.12134029
+64 2.84537101
+256 1.51580336
+1024 1.15906977
 EOD
 # panel 3, "silu"
 $d21 << EOD
-64 1.41718096
-256 1.11413797
-1024 1.03749801
+64 1.4378622
+256 1.11608676
+1024 1.02039153
 EOD
 # panel 3, "softplus"
 $d22 << EOD
-64 3.2437496
-256 1.68167113
-1024 1.17478027
+64 3.28770029
+256 1.68243951
+1024 1.19309459
 EOD
 # panel 3, "selu"
 $d23 << EOD
-64 2.84848718
-256 1.57712017
-1024 1.1479608
+64 2.90424932
+256 1.56644359
+1024 1.13431872
 EOD
 # panel 3, "mish"
 $d24 << EOD
-64 6.14201837
-256 2.56096949
-1024 1.36450617
+64 6.17990352
+256 2.52772692
+1024 1.47986136
 EOD
 
-set terminal pngcairo size 1280,1140 enhanced font "sans,10"
-set output 'plots/06-exp-cost.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 1280,1140 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 13.33in,11.88in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 1280,1140 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/06-exp-cost.'.ext
 set multiplot layout 2,2 title "Claim 6: exp() makes sigmoid, tanh, ELU and GELU more expensive than ReLU" noenhanced font ",12"
 
 # ---- panel 1: "cost of f and f' per element, median of repeats"
@@ -257,3 +269,4 @@ plot $d14 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 ti
 
 unset multiplot
 unset output
+}

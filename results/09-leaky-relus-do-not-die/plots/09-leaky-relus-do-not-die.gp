@@ -2,7 +2,8 @@
 #   panel 1: "dead units at the end of training"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/09-leaky-relus-do-not-die.gp
-# (writes plots/09-leaky-relus-do-not-die.png)
+# (writes plots/09-leaky-relus-do-not-die.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/09-leaky-relus-do-not-die.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -34,8 +35,19 @@ $d4 << EOD
 0.3 0 NaN NaN
 EOD
 
-set terminal pngcairo size 640,520 enhanced font "sans,10"
-set output 'plots/09-leaky-relus-do-not-die.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 640,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 6.67in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 640,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/09-leaky-relus-do-not-die.'.ext
 set multiplot layout 1,1 title "Claim 9: Leaky ReLU, PReLU and ELU do not die" noenhanced font ",12"
 
 # ---- panel 1: "dead units at the end of training"
@@ -53,8 +65,8 @@ set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 unset logscale y
 set format y "% h"
-set autoscale y
-set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
+set yrange [-3:103]
+set offsets graph 0.03, graph 0.03, 0, 0
 set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
 plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
      $d2 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
@@ -67,3 +79,4 @@ plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

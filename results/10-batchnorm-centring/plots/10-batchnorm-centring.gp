@@ -3,7 +3,8 @@
 #   panel 2: "mean activation by layer, at initialisation"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/10-batchnorm-centring.gp
-# (writes plots/10-batchnorm-centring.png)
+# (writes plots/10-batchnorm-centring.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/10-batchnorm-centring.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -44,8 +45,19 @@ $d4 << EOD
 6 0.499864978 0.4997341 0.500039051
 EOD
 
-set terminal pngcairo size 1280,520 enhanced font "sans,10"
-set output 'plots/10-batchnorm-centring.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 1280,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 13.33in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 1280,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/10-batchnorm-centring.'.ext
 set multiplot layout 1,2 title "Claim 10: Batch normalisation mitigates non-zero-centred outputs" noenhanced font ",12"
 
 # ---- panel 1: "single-sign weight-gradient rows, at initialisation"
@@ -54,7 +66,7 @@ set xlabel "layer (1 = next to the input)" noenhanced
 set ylabel "single-sign gradient rows (%)" noenhanced
 set grid
 unset label
-set bmargin 4.90
+set bmargin 6.00
 set xtics 1
 set format x "%.0f"
 unset logscale x
@@ -63,12 +75,13 @@ set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 unset logscale y
 set format y "% h"
-set yrange [90:110]
-set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+set yrange [-3:103]
+set offsets graph 0.03, graph 0.03, 0, 0
+set key outside below center vertical maxrows 2 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
 plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
      $d2 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
      $d1 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "sigmoid, batchnorm=no" noenhanced, \
-     $d2 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "sigmoid, batchnorm=yes" noenhanced
+     $d2 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "sigmoid, batchnorm=yes (on sigmoid, batchnorm=no's line)" noenhanced
 
 # ---- panel 2: "mean activation by layer, at initialisation"
 set title "mean activation by layer, at initialisation" noenhanced
@@ -76,7 +89,7 @@ set xlabel "layer (1 = next to the input)" noenhanced
 set ylabel "mean activation" noenhanced
 set grid
 unset label
-set bmargin 4.90
+set bmargin 6.00
 set xtics 1
 set format x "%.0f"
 unset logscale x
@@ -85,8 +98,8 @@ set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 unset logscale y
 set format y "% h"
-set autoscale y
-set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
+set yrange [0.470531415:0.522134352]
+set offsets graph 0.03, graph 0.03, 0, 0
 set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
 plot $d3 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
      $d4 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
@@ -95,3 +108,4 @@ plot $d3 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

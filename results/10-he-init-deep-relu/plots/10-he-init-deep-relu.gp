@@ -3,7 +3,8 @@
 #   panel 2: "gradient norm by layer at initialisation"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/10-he-init-deep-relu.gp
-# (writes plots/10-he-init-deep-relu.png)
+# (writes plots/10-he-init-deep-relu.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/10-he-init-deep-relu.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -88,8 +89,19 @@ $d4 << EOD
 30 0.406337026 0.211494791 0.603938042
 EOD
 
-set terminal pngcairo size 1280,520 enhanced font "sans,10"
-set output 'plots/10-he-init-deep-relu.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 1280,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 13.33in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 1280,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/10-he-init-deep-relu.'.ext
 set multiplot layout 1,2 title "Claim 10: He initialisation lets a deep ReLU network train where Xavier stalls" noenhanced font ",12"
 
 # ---- panel 1: "test accuracy after training, 30 ReLU layers"
@@ -139,3 +151,4 @@ plot $d3 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

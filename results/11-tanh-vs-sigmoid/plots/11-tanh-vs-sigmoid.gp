@@ -3,7 +3,8 @@
 #   panel 2: "per-layer gradient factor at initialisation"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/11-tanh-vs-sigmoid.gp
-# (writes plots/11-tanh-vs-sigmoid.png)
+# (writes plots/11-tanh-vs-sigmoid.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/11-tanh-vs-sigmoid.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -58,8 +59,19 @@ $d8 << EOD
 6 1.02358996 0.980695479 1.06530574
 EOD
 
-set terminal pngcairo size 1280,520 enhanced font "sans,10"
-set output 'plots/11-tanh-vs-sigmoid.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 1280,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 13.33in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 1280,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/11-tanh-vs-sigmoid.'.ext
 set multiplot layout 1,2 title "Claim 11: Tanh is strictly better than sigmoid as a hidden activation" noenhanced font ",12"
 
 # ---- panel 1: "test accuracy after training"
@@ -118,3 +130,4 @@ plot $d7 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

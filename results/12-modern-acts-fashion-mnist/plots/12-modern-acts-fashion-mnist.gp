@@ -3,7 +3,8 @@
 #   panel 2: "test accuracy after the last epoch (min to max over seeds)"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/12-modern-acts-fashion-mnist.gp
-# (writes plots/12-modern-acts-fashion-mnist.png)
+# (writes plots/12-modern-acts-fashion-mnist.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/12-modern-acts-fashion-mnist.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -88,8 +89,19 @@ $d6 << EOD
 5 0.877266667 0.8736 0.8791
 EOD
 
-set terminal pngcairo size 1280,520 enhanced font "sans,10"
-set output 'plots/12-modern-acts-fashion-mnist.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 1280,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 13.33in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 1280,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/12-modern-acts-fashion-mnist.'.ext
 set multiplot layout 1,2 title "Claim 12: GELU, SiLU, ELU and leaky ReLU only squeeze the last 0.1% over ReLU" noenhanced font ",12"
 
 # ---- panel 1: "Fashion-MNIST test accuracy"
@@ -134,11 +146,12 @@ set offsets 0, 0, 0, 0
 unset logscale x
 unset logscale y
 set format y "% h"
-set autoscale y
-set offsets 0, 0, graph 0.04, graph 0.04
+set yrange [0.83478:0.92322]
+set offsets 0, 0, 0, 0
 set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
 plot $d6 using 1:2:3:4 with yerrorbars lc rgb "#1f77b4" lw 1.5 pt 7 ps 0 notitle, \
      $d6 using 1:2 with points lc rgb "#1f77b4" pt 7 ps 1.2 title "test accuracy" noenhanced
 
 unset multiplot
 unset output
+}

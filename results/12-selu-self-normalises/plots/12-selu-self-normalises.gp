@@ -3,7 +3,8 @@
 #   panel 2: "std of activations by layer, depth 32"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/12-selu-self-normalises.gp
-# (writes plots/12-selu-self-normalises.png)
+# (writes plots/12-selu-self-normalises.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/12-selu-self-normalises.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -220,8 +221,19 @@ $d6 << EOD
 32 0.109159061 0.10448272 0.115106239
 EOD
 
-set terminal pngcairo size 1280,520 enhanced font "sans,10"
-set output 'plots/12-selu-self-normalises.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 1280,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 13.33in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 1280,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/12-selu-self-normalises.'.ext
 set multiplot layout 1,2 title "Claim 12: SELU self-normalises: mean 0, variance 1 through depth" noenhanced font ",12"
 
 # ---- panel 1: "mean activation by layer, depth 32"
@@ -276,3 +288,4 @@ plot $d4 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

@@ -3,7 +3,8 @@
 #   panel 2: "of the units dead on the training set, % also dead on every test sample"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/13-dead-at-inference.gp
-# (writes plots/13-dead-at-inference.png)
+# (writes plots/13-dead-at-inference.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/13-dead-at-inference.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -39,8 +40,19 @@ $d3 << EOD
 1 99.5202844 99.270073 100
 EOD
 
-set terminal pngcairo size 1280,520 enhanced font "sans,10"
-set output 'plots/13-dead-at-inference.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 1280,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 13.33in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 1280,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/13-dead-at-inference.'.ext
 set multiplot layout 1,2 title "Claim 13: A neuron dead during training is dead at inference too" noenhanced font ",12"
 
 # ---- panel 1: "dead units during training"
@@ -58,8 +70,8 @@ set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 unset logscale y
 set format y "% h"
-set autoscale y
-set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
+set yrange [-3:103]
+set offsets graph 0.03, graph 0.03, 0, 0
 set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
 plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
      $d2 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#ff7f0e" notitle, \
@@ -81,11 +93,12 @@ set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 unset logscale y
 set format y "% h"
-set autoscale y
-set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
+set yrange [-3:103]
+set offsets graph 0.03, graph 0.03, 0, 0
 set key outside below center vertical maxrows 1 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
 plot $d3 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb "#1f77b4" notitle, \
      $d3 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "relu" noenhanced
 
 unset multiplot
 unset output
+}

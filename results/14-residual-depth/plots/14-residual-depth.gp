@@ -2,7 +2,8 @@
 #   panel 1: "test accuracy after training"
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/14-residual-depth.gp
-# (writes plots/14-residual-depth.png)
+# (writes plots/14-residual-depth.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/14-residual-depth.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -33,8 +34,19 @@ $d4 << EOD
 20 0.528888889 0.476666667 0.56
 EOD
 
-set terminal pngcairo size 640,520 enhanced font "sans,10"
-set output 'plots/14-residual-depth.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 640,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 6.67in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 640,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/14-residual-depth.'.ext
 set multiplot layout 1,1 title "Claim 14: Extra depth can hurt; residual connections fix it" noenhanced font ",12"
 
 # ---- panel 1: "test accuracy after training"
@@ -66,3 +78,4 @@ plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}

@@ -2,7 +2,8 @@
 #   panel 1: ""
 # The data is inline; the script needs nothing else.
 # re-render from the run folder: gnuplot plots/15-softmax-output-multiclass.gp
-# (writes plots/15-softmax-output-multiclass.png)
+# (writes plots/15-softmax-output-multiclass.EXT for each EXT in fmt: png;
+#  others: gnuplot -e "fmt='pdf svg'" plots/15-softmax-output-multiclass.gp)
 
 set encoding utf8
 set datafile missing "NaN"
@@ -97,8 +98,19 @@ $d2 << EOD
 40 0.987777778 0.983333333 0.993333333
 EOD
 
-set terminal pngcairo size 640,520 enhanced font "sans,10"
-set output 'plots/15-softmax-output-multiclass.png'
+if (!exists("fmt")) fmt = "png"
+do for [ext in fmt] {
+if (ext eq "png") {
+    set terminal pngcairo size 640,520 enhanced font "sans,10"
+} else { if (ext eq "pdf") {
+    set terminal pdfcairo size 6.67in,5.42in enhanced font "sans,10" fontscale 0.75 linewidth 2
+} else { if (ext eq "svg") {
+    set terminal svg size 640,520 dynamic enhanced font "sans,10"
+} else {
+    print "fmt: '".ext."' is not png, pdf or svg"
+    exit status 1
+}}}
+set output 'plots/15-softmax-output-multiclass.'.ext
 set multiplot layout 1,1 title "Claim 15: Softmax is the output for many classes" noenhanced font ",12"
 
 # ---- panel 1: ""
@@ -126,3 +138,4 @@ plot $d1 using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb 
 
 unset multiplot
 unset output
+}
