@@ -124,10 +124,9 @@ static void report_details(FILE *f, const exp_result *r, const char *sub)
 
 /* ---- an experiment folder's share ---- */
 
-/* The summary table's row of r, without the quick column. */
-static void report_row_md(FILE *f, const exp_result *r)
+/* The summary table's first columns of x: claim, title, source, checks. */
+static void row_head_md(FILE *f, const experiment *x)
 {
-    const experiment *x = r->e;
     fprintf(f, "| %d | ", x->claim);
     md(f, x->title);
     fputs(" | ", f);
@@ -139,6 +138,13 @@ static void report_row_md(FILE *f, const exp_result *r)
         md(f, x->checks[c].test);
         fputs("`", f);
     }
+}
+
+/* The summary table's row of r, without the quick column. */
+static void report_row_md(FILE *f, const exp_result *r)
+{
+    const experiment *x = r->e;
+    row_head_md(f, x);
     fputs(" | ", f);
     for (int c = 0; c < x->n_checks; c++) {
         char cell[200];
@@ -343,18 +349,7 @@ static ab_status copy_part(FILE *f, const char *out, const char *sub, const char
  * report_row_md (and the quick column when not quick). */
 static void skip_row_md(FILE *f, const report_skip *k, bool quick)
 {
-    const experiment *x = k->e;
-    fprintf(f, "| %d | ", x->claim);
-    md(f, x->title);
-    fputs(" | ", f);
-    md(f, x->source);
-    fputs(" | ", f);
-    for (int c = 0; c < x->n_checks; c++) {
-        fputs(c ? "<br>" : "", f);
-        fputs("`", f);
-        md(f, x->checks[c].test);
-        fputs("`", f);
-    }
+    row_head_md(f, k->e);
     fputs(" | not run: ", f);
     md(f, k->why);
     fprintf(f, " | **skipped** |%s\n", quick ? "" : " skipped |");
