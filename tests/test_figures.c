@@ -1100,6 +1100,9 @@ static void test_small_multiples(void **state)
         assert_near(pn->series[2].y[0], pn->series[1].y[3] * pow(0.25, 3), 1e-9);
         assert_near(pn->ylo, f->panels[0].ylo, 0.0);
         assert_near(pn->yhi, f->panels[0].yhi, 0.0);
+        /* a shared log range runs over whole decades, so it has labelled tics */
+        assert_near(log10(pn->ylo), round(log10(pn->ylo)), 1e-12);
+        assert_near(log10(pn->yhi), round(log10(pn->yhi)), 1e-12);
     }
     figpool_free(p);
 
@@ -1141,6 +1144,13 @@ static void test_small_multiples(void **state)
         assert_near(pn->series[1].y[200], d, 0.0);
         assert_true(pn->series[1].dashed);
         assert_near(pn->ylo, f->panels[0].ylo, 0.0);
+        assert_near(pn->yhi, f->panels[0].yhi, 0.0);
+        /* the shared range holds every panel's f and f' */
+        assert_true(pn->ylo < pn->yhi);
+        for (int q = 0; q < 2; q++)
+            for (int i = 0; i < pn->series[q].n; i++)
+                if (isfinite(pn->series[q].y[i]))
+                    assert_true(pn->ylo <= pn->series[q].y[i] && pn->series[q].y[i] <= pn->yhi);
     }
     figpool_free(p);
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "plot.h"
@@ -118,7 +119,8 @@ static void test_write_script(void **state)
     char *gp = slurp_in(fx->out, "demo_fig.gp");
     assert_non_null(strstr(gp, "# re-render from the run folder: gnuplot plots/demo_fig.gp"));
     /* PNG only by default, the other terminals there for `-e "fmt='pdf'"` */
-    assert_non_null(strstr(gp, "if (!exists(\"fmt\")) fmt = \"png\"\ndo for [ext in fmt] {"));
+    assert_non_null(strstr(gp, "if (!exists(\"fmt\")) fmt = \"png\"\nif (words(fmt) == 0) {"));
+    assert_non_null(strstr(gp, "exit status 1\n}\ndo for [ext in fmt] {"));
     assert_non_null(strstr(gp, "set output 'plots/demo_fig.'.ext"));
     assert_non_null(strstr(gp, "set terminal pngcairo size 1280,520 enhanced font \"sans,10\""));
     assert_non_null(strstr(gp, "set terminal pdfcairo size 13.33in,5.42in enhanced font "
@@ -680,6 +682,11 @@ static void test_vector_formats(void **state)
         snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot -e \"fmt='png'\" plots/vec_fig.gp", fx->dir);
         assert_int_equal(system(cmd), 0);
         assert_png(fx->out, "vec_fig.png");
+        /* an empty choice is an error, not a success that wrote nothing */
+        snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot -e \"fmt=''\" plots/vec_fig.gp 2>/dev/null",
+                 fx->dir);
+        int rc = system(cmd);
+        assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
     }
     plot_set_formats(PLOT_PDF);
     assert_string_equal(plot_link_ext(), "pdf");
@@ -776,6 +783,35 @@ static void test_marks_and_top(void **state)
         strstr(gp, "set autoscale y\nset offsets graph 0.03, graph 0.03, graph 0.12, 0\n"));
     /* the key holds the three lines and the crosses' entry */
     assert_non_null(strstr(gp, "maxrows 4 "));
+    free(gp);
+    if (plot_have_gnuplot()) {
+        char said[2048];
+        assert_int_equal(render_quiet(fx->dir, "marks", &err, said, sizeof said), AB_OK);
+        assert_string_equal(said, "");
+    }
+
+    /* a marker beyond every line's x (a rate at which no run got there)
+     * widens the x range to hold it: gnuplot's autoscaling would not */
+    static const double far[] = {6};
+    s[2] = (plot_series){.label = "sigmoid: never", .n = 1, .x = far, .y = far,
+                         .style = PLOT_POINTS, .at_top = true};
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    gp = slurp_in(fx->out, "marks.gp");
+    assert_non_null(strstr(gp, "set xrange [-0.18:6.18]\n"));
+    free(gp);
+    pa.logx = true;
+    static const double lx[] = {0.01, 0.1, 1, 10, 100};
+    s[0].x = s[1].x = lx;
+    s[0].n_marks = s[1].n_marks = 0;
+    static const double tiny[] = {0.0001};
+    s[2].x = s[2].y = tiny;
+    assert_int_equal(plot_write(fx->dir, &fig, &err), AB_OK);
+    gp = slurp_in(fx->out, "marks.gp");
+    /* 3% of the decades beyond each end */
+    char want[64];
+    snprintf(want, sizeof want, "set xrange [%.9g:%.9g]\n", 0.0001 / pow(1e6, 0.03),
+             100 * pow(1e6, 0.03));
+    assert_non_null(strstr(gp, want));
     free(gp);
     if (plot_have_gnuplot()) {
         char said[2048];

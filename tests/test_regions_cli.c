@@ -321,6 +321,20 @@ static void test_first_seed(void **state)
     free(csv);
 }
 
+/* Without a test set, the figure keys and names only the training points. */
+static void test_no_test_set(void **state)
+{
+    scratch *fx = *state;
+    run_ok(&fx->r, (const char *const[]){"--out", fx->out, "--act", "relu", "--data", "circles",
+                                         "--test-frac", "0", "--epochs", "1", "--no-plot", "-q",
+                                         NULL});
+    char *gp = slurp_in(fx->out, "plots/regions.gp");
+    assert_non_null(strstr(gp, "class 0: train"));
+    assert_null(strstr(gp, ": test"));
+    assert_non_null(strstr(gp, "the training points (no test set)"));
+    free(gp);
+}
+
 static void test_help(void **state)
 {
     scratch *fx = *state;
@@ -337,6 +351,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_export_errors, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_first_seed, setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_no_test_set, setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_help, setup, scratch_teardown),
     };
     return cmocka_run_group_tests_name("regions_cli", tests, NULL, NULL);

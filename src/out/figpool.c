@@ -235,9 +235,12 @@ void figpool_share_axes(figpool *p, int p0, int p1, int step)
     if (!(ylo <= yhi))
         return; /* nothing drawn: each panel says so itself */
     if (logy) {
-        /* 4% of the decades each side; one value gets a decade each side */
-        double m = ylo < yhi ? pow(yhi / ylo, 0.04) : 10.0;
-        ylo /= m, yhi *= m;
+        /* out to whole decades, as gnuplot's own autoscaling: a range inside
+         * one decade would have no labelled tic at all */
+        double lo = pow(10.0, floor(log10(ylo))), hi = pow(10.0, ceil(log10(yhi)));
+        if (!(lo < hi))
+            lo /= 10.0, hi *= 10.0;
+        ylo = lo, yhi = hi;
     } else {
         /* at least PLOT_MIN_SPAN of the largest |y|, as plot.c's own rule */
         double mag = fmax(fabs(ylo), fabs(yhi)), least = PLOT_MIN_SPAN * mag;

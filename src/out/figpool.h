@@ -50,8 +50,9 @@ void figpool_xnames(figpool *p, int panel, const char *const *names, int n);
 /* The x names given so far, *n of them; valid until the next figpool_xnames. */
 const plot_xnames *figpool_xnames_of(const figpool *p, int *n);
 /* Small multiples: gives panels p0, p0 + step, ... (below p1) one x range
- * and one y range, the data's over all of them (log axes over the positive
- * values) with a small margin, so that their lines compare at a glance. */
+ * and one y range, the data's over all of them with a small margin (log
+ * axes: the positive values', out to whole decades), so that their lines
+ * compare at a glance. */
 void figpool_share_axes(figpool *p, int p0, int p1, int step);
 
 /* The figure so far: name, title, the panels with their series, cols (as

@@ -856,7 +856,8 @@ static void regions_panel(figpool *p, const fig_in *in, const run_record *r, int
                                             .image = im});
     for (int c = 0; c < k; c++) {
         class_points(p, pn, pl->train, g, c, false);
-        class_points(p, pn, pl->test, g, c, true);
+        if (pl->test->n > 0) /* no test set: no test points to key */
+            class_points(p, pn, pl->test, g, c, true);
     }
 }
 
@@ -878,8 +879,10 @@ static void fig_regions(figpool *p, const fig_in *in)
         snprintf(some, sizeof some, " (%d evenly spaced of %d and of %d)", REGIONS_MAX_POINTS,
                  tr->n, te->n);
     figpool_title(p, figpool_str(p, "Decision regions: the predicted class over the input plane "
-                                    "(first seed of each activation); training points filled, "
-                                    "test points open%s", some));
+                                    "(first seed of each activation); %s%s",
+                                 te->n > 0 ? "training points filled, test points open"
+                                           : "the training points (no test set)",
+                                 some));
     /* a row of up to REGIONS_ROW activations, the epoch-0 maps in a row above
      * theirs; with more, a row per activation: epoch 0, the end */
     bool by_act = maps == 2 && drawn > REGIONS_ROW;

@@ -865,6 +865,19 @@ static void put_x_axis(FILE *f, const plot_panel *pa, const panel_extent *e,
     } else if (e->xmin == e->xmax) {
         fprintf(f, "set xrange [%.9g:%.9g]\nset offsets 0, 0, 0, 0\n",
                 pa->logx ? e->xmin / 2 : e->xmin - 1, pa->logx ? e->xmax * 2 : e->xmax + 1);
+    } else if (e->top) {
+        /* The markers at the top are labels, which gnuplot's autoscaling does
+         * not see: the range is the extent's, theirs included, with the
+         * margin the offsets would give. */
+        double lo = e->xmin, hi = e->xmax;
+        if (pa->logx) {
+            double m = pow(hi / lo, 0.03);
+            lo /= m, hi *= m;
+        } else {
+            double m = 0.03 * (hi - lo);
+            lo -= m, hi += m;
+        }
+        fprintf(f, "set xrange [%.9g:%.9g]\nset offsets 0, 0, 0, 0\n", lo, hi);
     } else {
         /* Hug the data with a small margin, so the first and last markers do
          * not sit on the frame and a 1..12 axis is not stretched to 0..14.
@@ -1228,6 +1241,10 @@ static void write_plots(FILE *f, const plot_figure *fig, const fig_layout *lo,
     fputs("\nif (!exists(\"fmt\")) fmt = \"", f);
     put_formats(f);
     fprintf(f, "\"\n"
+               "if (words(fmt) == 0) {\n"
+               "    print \"fmt: empty (give png, pdf or svg)\"\n"
+               "    exit status 1\n"
+               "}\n"
                "do for [ext in fmt] {\n"
                "if (ext eq \"png\") {\n"
                "    set terminal pngcairo size %d,%d enhanced font \"sans,10\"\n"
@@ -1370,8 +1387,11 @@ static ab_status picture_path(char *path, size_t n, const char *run_dir, const c
                               int f, ab_err *err)
 {
     ab_status st = afile_path_join(path, n, run_dir, script, err);
+    size_t len = st == AB_OK ? strlen(path) : 0;
+    if (st == AB_OK && len + 2 > n) /* "png" and its NUL where "gp" ends */
+        return ab_fail(err, AB_EUSAGE, "%s/%.4s: the path is too long", run_dir, script);
     if (st == AB_OK)
-        memcpy(path + strlen(path) - 2, formats[f].ext, 4); /* "gp" -> "png\0" */
+        memcpy(path + len - 2, formats[f].ext, 4); /* "gp" -> "png\0" */
     return st;
 }
 
