@@ -270,6 +270,10 @@ $d8 << EOD
 EOD
 
 if (!exists("fmt")) fmt = "png"
+if (words(fmt) == 0) {
+    print "fmt: empty (give png, pdf or svg)"
+    exit status 1
+}
 do for [ext in fmt] {
 if (ext eq "png") {
     set terminal pngcairo size 1280,1000 enhanced font "sans,10"

@@ -13,31 +13,31 @@ set datafile missing "NaN"
 # data blocks, one per series: x y [ylo yhi]; a blank line is a gap
 # panel 1, "ns per element (f + f'), math=libc"
 $d1 << EOD
-1 0.217858315
-2 0.186875343
-3 2.00998688
-4 15.369832
-5 9.92849159
-6 14.9544792
-7 16.4899445
-8 2.03403568
-9 14.5145502
-10 9.94582558
-11 28.4423847
+1 0.185184479
+2 0.161115646
+3 1.81716156
+4 14.6997452
+5 9.51206779
+6 14.3198929
+7 15.3598423
+8 1.83849812
+9 13.6028996
+10 9.57944012
+11 27.0483131
 EOD
 # panel 1, "ns per element (f + f'), math=sleef"
 $d2 << EOD
-1 0.248793602
-2 0.195374489
-3 0.410081863
-4 1.35986042
-5 1.33834171
-6 2.15985107
-7 1.36736679
-8 0.453337669
-9 1.27822781
-10 1.3235569
-11 2.48341942
+1 0.221687316
+2 0.177219391
+3 0.3923254
+4 1.21417904
+5 1.29457951
+6 2.02878284
+7 1.28934479
+8 0.426442146
+9 1.14769459
+10 1.29608822
+11 2.32400417
 EOD
 # panel 2, "relu"
 $d3 << EOD
@@ -47,63 +47,63 @@ $d3 << EOD
 EOD
 # panel 2, "leaky_relu"
 $d4 << EOD
-64 1.0157658
-256 0.980331661
-1024 1.01863131
+64 0.987963011
+256 1.00064882
+1024 1.02599147
 EOD
 # panel 2, "sigmoid"
 $d5 << EOD
-64 1.05064464
-256 1.00467807
-1024 1.02301333
+64 1.06297372
+256 1.01065044
+1024 1.02027426
 EOD
 # panel 2, "tanh"
 $d6 << EOD
-64 1.27893072
-256 1.06374866
-1024 1.00867123
+64 1.23622991
+256 1.07014394
+1024 1.03998096
 EOD
 # panel 2, "elu"
 $d7 << EOD
-64 1.27646684
-256 1.06804137
-1024 1.02577028
+64 1.28855507
+256 1.07672353
+1024 1.02895977
 EOD
 # panel 2, "gelu"
 $d8 << EOD
-64 1.49423573
-256 1.12359616
-1024 1.03797562
+64 1.44270431
+256 1.1389176
+1024 1.03415762
 EOD
 # panel 2, "gelu_tanh"
 $d9 << EOD
-64 1.30722402
-256 1.07810648
-1024 1.03319024
+64 1.29592967
+256 1.08043421
+1024 1.01551913
 EOD
 # panel 2, "silu"
 $d10 << EOD
-64 1.09852816
-256 1.00964125
-1024 1.01039365
+64 1.06350898
+256 1.01530567
+1024 1.01350934
 EOD
 # panel 2, "softplus"
 $d11 << EOD
-64 1.24894117
-256 1.05761989
-1024 1.0191629
+64 1.24992344
+256 1.06796083
+1024 1.01571821
 EOD
 # panel 2, "selu"
 $d12 << EOD
-64 1.29497411
-256 1.07188172
-1024 1.02319985
+64 1.25815709
+256 1.07907648
+1024 1.03063226
 EOD
 # panel 2, "mish"
 $d13 << EOD
-64 1.52074796
-256 1.13462206
-1024 1.03921909
+64 1.52182979
+256 1.144647
+1024 1.04506982
 EOD
 # panel 3, "relu"
 $d14 << EOD
@@ -113,73 +113,77 @@ $d14 << EOD
 EOD
 # panel 3, "leaky_relu"
 $d15 << EOD
-64 1.0045
-256 0.993679988
-1024 0.970203704
+64 0.979099494
+256 1.00265215
+1024 0.99621814
 EOD
 # panel 3, "sigmoid"
 $d16 << EOD
-64 1.40574668
-256 1.10934253
-1024 1.05660448
+64 1.39468143
+256 1.12544837
+1024 1.00362651
 EOD
 # panel 3, "tanh"
 $d17 << EOD
-64 3.34057282
-256 1.61121703
-1024 1.15797335
+64 3.26239956
+256 1.62229575
+1024 1.11177706
 EOD
 # panel 3, "elu"
 $d18 << EOD
-64 2.69189567
-256 1.48596153
-1024 1.14214218
+64 2.66030614
+256 1.52273934
+1024 1.10155633
 EOD
 # panel 3, "gelu"
 $d19 << EOD
-64 2.03736431
-256 1.28045081
-1024 1.10298614
+64 1.97017429
+256 1.29581877
+1024 1.05113243
 EOD
 # panel 3, "gelu_tanh"
 $d20 << EOD
-64 2.84537101
-256 1.51580336
-1024 1.15906977
+64 2.80361298
+256 1.53909133
+1024 1.09294557
 EOD
 # panel 3, "silu"
 $d21 << EOD
-64 1.4378622
-256 1.11608676
-1024 1.02039153
+64 1.40507248
+256 1.12790815
+1024 1.00740218
 EOD
 # panel 3, "softplus"
 $d22 << EOD
-64 3.28770029
-256 1.68243951
-1024 1.19309459
+64 3.27703732
+256 1.69514186
+1024 1.13992532
 EOD
 # panel 3, "selu"
 $d23 << EOD
-64 2.90424932
-256 1.56644359
-1024 1.13431872
+64 2.84422427
+256 1.57616964
+1024 1.11319771
 EOD
 # panel 3, "mish"
 $d24 << EOD
-64 6.17990352
-256 2.52772692
-1024 1.47986136
+64 6.06087748
+256 2.54263316
+1024 1.34110709
 EOD
 
 if (!exists("fmt")) fmt = "png"
+if (words(fmt) == 0) {
+    print "fmt: empty (give png, pdf or svg)"
+    exit status 1
+}
 do for [ext in fmt] {
 if (ext eq "png") {
-    set terminal pngcairo size 1280,1140 enhanced font "sans,10"
+    set terminal pngcairo size 1280,1242 enhanced font "sans,10"
 } else { if (ext eq "pdf") {
-    set terminal pdfcairo size 13.33in,11.88in enhanced font "sans,10" fontscale 0.75 linewidth 2
+    set terminal pdfcairo size 13.33in,12.94in enhanced font "sans,10" fontscale 0.75 linewidth 2
 } else { if (ext eq "svg") {
-    set terminal svg size 1280,1140 dynamic enhanced font "sans,10"
+    set terminal svg size 1280,1242 dynamic enhanced font "sans,10"
 } else {
     print "fmt: '".ext."' is not png, pdf or svg"
     exit status 1
@@ -243,7 +247,7 @@ set xlabel "width (units per layer)" noenhanced
 set ylabel "training step time / relu's" noenhanced
 set grid
 unset label
-set bmargin 7.10
+set bmargin 10.40
 set xtics autofreq
 set format x "% h"
 unset logscale x
@@ -254,7 +258,7 @@ unset logscale y
 set format y "% h"
 set autoscale y
 set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.04
-set key outside below center vertical maxrows 3 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
+set key outside below center vertical maxrows 6 maxcols auto Left reverse box opaque noenhanced samplen 2.5 spacing 1.1 width 1
 plot $d14 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 title "relu" noenhanced, \
      $d15 using 1:2 with linespoints lc rgb "#ff7f0e" lw 1.5 dt 1 pt 5 ps 0.8 title "leaky_relu" noenhanced, \
      $d16 using 1:2 with linespoints lc rgb "#2ca02c" lw 1.5 dt 1 pt 9 ps 0.8 title "sigmoid" noenhanced, \
@@ -262,7 +266,7 @@ plot $d14 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 1 pt 7 ps 0.8 ti
      $d18 using 1:2 with linespoints lc rgb "#9467bd" lw 1.5 dt 1 pt 13 ps 0.8 title "elu" noenhanced, \
      $d19 using 1:2 with linespoints lc rgb "#8c564b" lw 1.5 dt 1 pt 15 ps 0.8 title "gelu" noenhanced, \
      $d20 using 1:2 with linespoints lc rgb "#e377c2" lw 1.5 dt 1 pt 7 ps 0.8 title "gelu_tanh" noenhanced, \
-     $d21 using 1:2 with linespoints lc rgb "#17becf" lw 1.5 dt 1 pt 5 ps 0.8 title "silu" noenhanced, \
+     $d21 using 1:2 with linespoints lc rgb "#17becf" lw 1.5 dt 1 pt 5 ps 0.8 title "silu (on sigmoid's line)" noenhanced, \
      $d22 using 1:2 with linespoints lc rgb "#bcbd22" lw 1.5 dt 1 pt 9 ps 0.8 title "softplus" noenhanced, \
      $d23 using 1:2 with linespoints lc rgb "#000000" lw 1.5 dt 1 pt 11 ps 0.8 title "selu" noenhanced, \
      $d24 using 1:2 with linespoints lc rgb "#1f77b4" lw 1.5 dt 4 pt 13 ps 0.8 title "mish" noenhanced

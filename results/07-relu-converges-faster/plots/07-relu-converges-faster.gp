@@ -345,6 +345,10 @@ $d7 << EOD
 EOD
 
 if (!exists("fmt")) fmt = "png"
+if (words(fmt) == 0) {
+    print "fmt: empty (give png, pdf or svg)"
+    exit status 1
+}
 do for [ext in fmt] {
 if (ext eq "png") {
     set terminal pngcairo size 1280,537 enhanced font "sans,10"
@@ -369,9 +373,8 @@ set bmargin 8.20
 set format x "%g"
 set xtics (0.03, 0.1, 0.3)
 set logscale x
-set autoscale x
-set autoscale xfix
-set offsets graph 0.03, graph 0.03, 0, 0
+set xrange [0.027997629:0.321455792]
+set offsets 0, 0, 0, 0
 set logscale y
 set format y "10^{%L}"
 set autoscale y

@@ -222,6 +222,10 @@ $d6 << EOD
 EOD
 
 if (!exists("fmt")) fmt = "png"
+if (words(fmt) == 0) {
+    print "fmt: empty (give png, pdf or svg)"
+    exit status 1
+}
 do for [ext in fmt] {
 if (ext eq "png") {
     set terminal pngcairo size 1280,520 enhanced font "sans,10"
