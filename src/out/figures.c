@@ -286,12 +286,23 @@ static void fig_grad_layers(figpool *p, const fig_in *in)
 /* The layers (0-based) of L that grad_by_epoch draws into idx: all of them,
  * or, past FIGURES_LAYER_LINES, the first, the last and evenly spaced between.
  * Returns the count. */
+/* k of n (0..n-1): all when n <= k, else the first, the last and evenly
+ * spaced between; returns the count. */
+static int spread(int *idx, int n, int k)
+{
+    if (n <= k) {
+        for (int i = 0; i < n; i++)
+            idx[i] = i;
+        return n;
+    }
+    for (int i = 0; i < k; i++)
+        idx[i] = (int)(((long long)2 * i * (n - 1) + (k - 1)) / (2 * (k - 1)));
+    return k;
+}
+
 static int layer_subset(int *idx, int L)
 {
-    int k = L <= FIGURES_LAYER_LINES ? L : FIGURES_LAYER_LINES;
-    for (int i = 0; i < k; i++)
-        idx[i] = k == L ? i : (int)(((long long)2 * i * (L - 1) + (k - 1)) / (2 * (k - 1)));
-    return k;
+    return spread(idx, L, FIGURES_LAYER_LINES);
 }
 
 /* "1, 34, 68 and 101": the 1-based numbers of idx[0..k), into the pool. */
@@ -655,19 +666,6 @@ static const char *const map_label[MAP_STATES] = {
 /* x tic labels on a map at most */
 #define MAP_TIC_LABELS 12
 
-/* k of n (0..n-1): all when n <= k, else the first, the last and evenly
- * spaced between; returns the count. */
-static int spread(int *idx, int n, int k)
-{
-    if (n <= k) {
-        for (int i = 0; i < n; i++)
-            idx[i] = i;
-        return n;
-    }
-    for (int i = 0; i < k; i++)
-        idx[i] = (int)(((long long)2 * i * (n - 1) + (k - 1)) / (2 * (k - 1)));
-    return k;
-}
 
 /* The state of unit u of layer l at probe idx[j] of r (against idx[j-1]). */
 static int map_state(const run_result *r, const int *idx, int j, int l, int u)
